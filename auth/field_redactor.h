@@ -1,0 +1,36 @@
+// The one generic mechanism that applies field decisions: it walks a caselink
+// message with protobuf reflection, reads each field's sensitivity annotation
+// and the caller's FieldPlan, and keeps, masks or clears the value. No code
+// anywhere decides about a particular field by name.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "absl/status/status.h"
+#include "auth/field_plan.h"
+#include "auth/masking.h"
+#include "google/protobuf/message.h"
+
+namespace caselink::auth {
+
+// Which field paths of a message were masked or withheld (for the access
+// log); paths not listed were returned in full or were empty.
+struct RedactionReport {
+  std::set<std::string> masked;
+  std::set<std::string> withheld;
+};
+
+// Applies `plan` to every set field of `msg`, recursing into caselink
+// messages. Messages of other packages (Timestamp) are single values. A MASK
+// decision on a value that is not a string clears it (a number cannot be half
+// shown). `report` may be null.
+void RedactMessage(const FieldPlan& plan, const MaskBook& masks, google::protobuf::Message* msg,
+                   RedactionReport* report);
+
+// For writes: every field set in `msg` must be ALLOWed by `writable`; the
+// first one that is not gives PermissionDenied naming its path. Fields marked
+// output_only are skipped (the server assigns them).
+absl::Status CheckWritable(const FieldPlan& writable, const google::protobuf::Message& msg);
+
+}  // namespace caselink::auth

@@ -1,0 +1,190 @@
+#include "auth/policy_loader.h"
+
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "caselink/v1/case.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace caselink::auth {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::DescriptorPool;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::TextFormat;
+
+class Collector : public google::protobuf::io::ErrorCollector {
+ public:
+  explicit Collector(std::string name) : name_(std::move(name)) {}
+  void AddError(int line, int column, const std::string& message) override {
+    errors.push_back(absl::StrCat(name_, ":", line + 1, ":", column + 1, ": ", message));
+  }
+  void AddWarning(int line, int column, const std::string& message) override {
+    AddError(line, column, message);
+  }
+  std::vector<std::string> errors;
+
+ private:
+  std::string name_;
+};
+
+// Reports semantic problems at the line of the element they concern.
+class Checker {
+ public:
+  Checker(const std::string& name, const TextFormat::ParseInfoTree& tree)
+      : name_(name), tree_(tree) {}
+
+  void Error(const std::string& top_field, int index, const std::string& msg) {
+    const FieldDescriptor* f = v1::Policy::descriptor()->FindFieldByName(top_field);
+    auto loc = tree_.GetLocation(f, index);
+    errors.push_back(absl::StrCat(name_, ":", loc.line + 1, ":", loc.column + 1, ": ", msg));
+  }
+  std::vector<std::string> errors;
+
+ private:
+  std::string name_;
+  const TextFormat::ParseInfoTree& tree_;
+};
+
+bool ValidAgencyId(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) return false;
+  }
+  return true;
+}
+
+// "pkg.Service/Method" or "pkg.Service/*"; methods of caselink.v1 must exist.
+bool ValidRpcName(const std::string& rpc) {
+  std::vector<std::string> parts = absl::StrSplit(rpc, '/');
+  if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) return false;
+  if (!absl::StartsWith(parts[0], "caselink.")) return true;  // health, reflection
+  const auto* svc = DescriptorPool::generated_pool()->FindServiceByName(parts[0]);
+  if (svc == nullptr) return false;
+  return parts[1] == "*" || svc->FindMethodByName(parts[1]) != nullptr;
+}
+
+// A dotted path of field names from Case, e.g. "parties.person.id_number".
+bool ValidCasePath(const std::string& path) {
+  const Descriptor* d = v1::Case::descriptor();
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (d == nullptr) return false;
+    const FieldDescriptor* f = d->FindFieldByName(std::string(part));
+    if (f == nullptr) return false;
+    d = f->message_type();
+  }
+  return true;
+}
+
+void CheckGrants(Checker& c, int rule_index, const std::string& rule_name,
+                 const google::protobuf::RepeatedPtrField<v1::FieldGrant>& grants,
+                 const char* what) {
+  for (const v1::FieldGrant& g : grants) {
+    if (g.target_case() == v1::FieldGrant::TARGET_NOT_SET) {
+      c.Error("rules", rule_index, absl::StrCat("rule '", rule_name, "': a ", what,
+                                                " grant needs a sensitivity or a path"));
+    }
+    if (g.has_path() && !ValidCasePath(g.path())) {
+      c.Error("rules", rule_index, absl::StrCat("rule '", rule_name, "': '", g.path(),
+                                                "' is not a field path of caselink.v1.Case"));
+    }
+    if (g.action() == v1::FIELD_ACTION_UNSPECIFIED) {
+      c.Error("rules", rule_index, absl::StrCat("rule '", rule_name, "': a ", what,
+                                                " grant needs an action (ALLOW, MASK or DENY)"));
+    }
+  }
+}
+
+void Validate(const v1::Policy& p, Checker& c) {
+  absl::flat_hash_set<std::string> ids, identities, rule_names;
+  for (int i = 0; i < p.agencies_size(); ++i) {
+    const v1::Agency& a = p.agencies(i);
+    if (!ValidAgencyId(a.id())) {
+      c.Error("agencies", i, absl::StrCat("agency id '", a.id(),
+                                          "' must be 1-64 characters of [a-z0-9_-]"));
+    } else if (!ids.insert(a.id()).second) {
+      c.Error("agencies", i, absl::StrCat("agency id '", a.id(), "' is defined twice"));
+    }
+    if (a.identities().empty()) {
+      c.Error("agencies", i, absl::StrCat("agency '", a.id(), "' has no certificate identity"));
+    }
+    for (const std::string& ident : a.identities()) {
+      if (!identities.insert(ident).second) {
+        c.Error("agencies", i, absl::StrCat("identity '", ident, "' maps to more than one agency"));
+      }
+    }
+    if (a.roles().empty()) c.Error("agencies", i, absl::StrCat("agency '", a.id(), "' has no role"));
+  }
+  for (int i = 0; i < p.rules_size(); ++i) {
+    const v1::Rule& r = p.rules(i);
+    if (r.name().empty()) c.Error("rules", i, "a rule needs a name");
+    else if (!rule_names.insert(r.name()).second)
+      c.Error("rules", i, absl::StrCat("rule name '", r.name(), "' is used twice"));
+    if (r.roles().empty() && r.agencies().empty()) {
+      c.Error("rules", i, absl::StrCat("rule '", r.name(), "' applies to no role and no agency"));
+    }
+    for (const std::string& a : r.agencies()) {
+      if (!ids.contains(a)) c.Error("rules", i, absl::StrCat("rule '", r.name(), "': unknown agency '", a, "'"));
+    }
+    if (r.rpcs().empty()) c.Error("rules", i, absl::StrCat("rule '", r.name(), "' grants no rpc"));
+    for (const std::string& rpc : r.rpcs()) {
+      if (!ValidRpcName(rpc)) {
+        c.Error("rules", i, absl::StrCat("rule '", r.name(), "': unknown rpc '", rpc,
+                                         "' (expected package.Service/Method or package.Service/*)"));
+      }
+    }
+    CheckGrants(c, i, r.name(), r.fields(), "field");
+    CheckGrants(c, i, r.name(), r.writable(), "writable");
+  }
+  for (int i = 0; i < p.masks_size(); ++i) {
+    const v1::MaskRule& m = p.masks(i);
+    if (m.keep_first() < 0 || m.keep_last() < 0) {
+      c.Error("masks", i, "keep_first and keep_last must not be negative");
+    }
+  }
+  for (int i = 0; i < p.public_rpcs_size(); ++i) {
+    if (!ValidRpcName(p.public_rpcs(i))) {
+      c.Error("public_rpcs", i, absl::StrCat("unknown rpc '", p.public_rpcs(i), "'"));
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Policy> ParsePolicy(const std::string& text, const std::string& name) {
+  v1::Policy policy;
+  Collector collector(name);
+  TextFormat::ParseInfoTree tree;
+  TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  parser.WriteLocationsTo(&tree);
+  if (!parser.ParseFromString(text, &policy)) {
+    if (collector.errors.empty()) collector.errors.push_back(absl::StrCat(name, ": cannot parse"));
+    return absl::InvalidArgumentError(absl::StrJoin(collector.errors, "\n"));
+  }
+  Checker checker(name, tree);
+  Validate(policy, checker);
+  if (!checker.errors.empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(checker.errors, "\n"));
+  }
+  return policy;
+}
+
+absl::StatusOr<v1::Policy> LoadPolicyFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read policy file ", path));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParsePolicy(ss.str(), path);
+}
+
+}  // namespace caselink::auth

@@ -1,0 +1,47 @@
+#include "input.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace caselink::cli {
+
+absl::StatusOr<std::string> ReadWholeFile(absl::string_view path) {
+  std::ifstream in{std::string(path), std::ios::binary};
+  if (!in) {
+    int err = errno;
+    std::string message =
+        absl::StrCat("cannot read \"", path, "\": ", std::strerror(err));
+    if (err == ENOENT) return absl::NotFoundError(message);
+    if (err == EACCES) return absl::PermissionDeniedError(message);
+    return absl::InvalidArgumentError(message);
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read \"", path, "\": I/O error"));
+  }
+  return content.str();
+}
+
+absl::StatusOr<v1::Case> ParseCaseJson(absl::string_view path,
+                                       const std::string& json) {
+  v1::Case c;
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = false;
+  auto status = google::protobuf::util::JsonStringToMessage(json, &c, options);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", path, "\" is not a valid caselink.v1.Case in JSON: ",
+                     std::string(status.message())));
+  }
+  return c;
+}
+
+}  // namespace caselink::cli

@@ -1,0 +1,68 @@
+#include "caselink/client.h"
+
+#include <utility>
+
+#include "channel_factory.h"
+#include "request_id.h"
+#include "unary_call.h"
+
+namespace caselink {
+
+using client_internal::UnaryCall;
+
+absl::StatusOr<std::unique_ptr<Client>> Client::Connect(
+    const ClientOptions& options) {
+  if (absl::Status s = options.Validate(); !s.ok()) return s;
+  std::shared_ptr<grpc::Channel> channel =
+      client_internal::MakeChannel(options);
+  return std::unique_ptr<Client>(new Client(options, std::move(channel)));
+}
+
+Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
+    : options_(std::move(options)),
+      channel_(std::move(channel)),
+      cases_(v1::CaseService::NewStub(channel_)) {}
+
+Client::~Client() = default;
+
+absl::StatusOr<v1::SubmitCaseResponse> Client::SubmitCase(
+    const v1::Case& c, int64_t expected_version, std::string request_id) {
+  v1::SubmitCaseRequest request;
+  *request.mutable_case_() = c;
+  request.set_expected_version(expected_version);
+  request.set_request_id(std::move(request_id));
+  return SubmitCase(request);
+}
+
+absl::StatusOr<v1::SubmitCaseResponse> Client::SubmitCase(
+    const v1::SubmitCaseRequest& request) {
+  if (request.request_id().empty()) {
+    // Fixed before the call so that every retry the channel makes carries
+    // the same id.
+    v1::SubmitCaseRequest with_id = request;
+    with_id.set_request_id(client_internal::NewRequestId());
+    return UnaryCall(*cases_, &v1::CaseService::Stub::SubmitCase, with_id,
+                     options_.deadline);
+  }
+  return UnaryCall(*cases_, &v1::CaseService::Stub::SubmitCase, request,
+                   options_.deadline);
+}
+
+absl::StatusOr<v1::Case> Client::GetCase(const v1::GetCaseRequest& request) {
+  return UnaryCall(*cases_, &v1::CaseService::Stub::GetCase, request,
+                   options_.deadline);
+}
+
+absl::StatusOr<v1::ListCasesResponse> Client::ListCases(
+    const v1::ListCasesRequest& request) {
+  return UnaryCall(*cases_, &v1::CaseService::Stub::ListCases, request,
+                   options_.deadline);
+}
+
+absl::StatusOr<v1::ListCaseVersionsResponse> Client::ListCaseVersions(
+    const v1::ListCaseVersionsRequest& request) {
+  return UnaryCall(*cases_, &v1::CaseService::Stub::ListCaseVersions, request,
+                   options_.deadline);
+}
+
+}  // namespace caselink

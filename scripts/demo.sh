@@ -1,0 +1,296 @@
+#!/usr/bin/env bash
+# THE demo command: builds caselink, makes an example PKI, starts caselinkd on
+# a free port with the example policy, and walks the district's agencies
+# through a scenario with the `caselink` command-line client, printing what
+# each agency submitted and saw. Everything is written to a fresh temporary
+# directory, which is kept (with the server log) for inspection.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+PY=/usr/bin/python3
+BUILD_DIR="${CASELINK_BUILD_DIR:-build}"
+SERVER_PID=""
+WORK=""
+LOG_SHOWN=0
+
+bold() { if [[ -t 1 ]]; then printf '\033[1m%s\033[0m\n' "$*"; else printf '%s\n' "$*"; fi; }
+step() { echo; bold "==> $*"; }
+die() { echo "demo: ERROR: $*" >&2; exit 1; }
+
+stop_server() {
+  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+      kill -0 "$SERVER_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    if kill -0 "$SERVER_PID" 2>/dev/null; then
+      echo "demo: server did not stop within 10 s of SIGTERM; sending SIGKILL" >&2
+      kill -KILL "$SERVER_PID" 2>/dev/null || true
+    fi
+    wait "$SERVER_PID" 2>/dev/null || true
+  fi
+  SERVER_PID=""
+}
+
+on_exit() {
+  local rc=$?
+  stop_server
+  if [[ -n "$WORK" ]]; then
+    echo
+    if [[ $rc -ne 0 && $LOG_SHOWN -eq 0 && -f "$WORK/server.log" ]]; then
+      echo "---- last lines of the server log ----"
+      tail -n 40 "$WORK/server.log" || true
+      echo "--------------------------------------"
+    fi
+    echo "demo: server log: $WORK/server.log"
+    echo "demo: working directory (certs, config, database): $WORK"
+  fi
+  if [[ $rc -ne 0 ]]; then
+    echo "demo: FAILED (exit code $rc)" >&2
+  fi
+  exit "$rc"
+}
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---------------------------------------------------------------------------
+step "Building caselink (scripts/build.sh)"
+bash scripts/build.sh
+
+SERVER_BIN="$ROOT/$BUILD_DIR/server/caselinkd"
+CLI_BIN="$ROOT/$BUILD_DIR/cli/caselink"
+[[ -x "$SERVER_BIN" ]] || die "$SERVER_BIN was not built"
+[[ -x "$CLI_BIN" ]] || die "$CLI_BIN was not built"
+[[ -f certs-example/policy.textproto ]] || die "certs-example/policy.textproto is missing"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/caselink-demo.XXXXXX")"
+CERTS="$WORK/certs"
+
+step "Making an example PKI (certs-example/make-certs.sh $CERTS)"
+bash certs-example/make-certs.sh "$CERTS"
+
+cp certs-example/policy.textproto "$WORK/policy.textproto"
+cat > "$WORK/server.textproto" <<EOF
+# Written by scripts/demo.sh; paths are relative to this file's directory.
+listen_address: "127.0.0.1:0"
+port_file: "port"
+db_path: "data"
+tls {
+  cert_file: "certs/server.pem"
+  key_file: "certs/server.key"
+  client_ca_file: "certs/ca.pem"
+  crl_dir: "certs/crl"
+}
+policy_file: "policy.textproto"
+limits {
+  max_receive_message_bytes: 4194304
+  max_page_size: 500
+}
+EOF
+
+step "Starting caselinkd (config $WORK/server.textproto)"
+rm -f "$WORK/port"
+"$SERVER_BIN" --config "$WORK/server.textproto" >"$WORK/server.log" 2>&1 &
+SERVER_PID=$!
+PORT=""
+for _ in $(seq 1 300); do   # up to 30 s
+  if [[ -s "$WORK/port" ]]; then
+    PORT="$(tr -dc '0-9' <"$WORK/port")"
+    [[ -n "$PORT" ]] && break
+  fi
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    wait "$SERVER_PID" 2>/dev/null && rc=0 || rc=$?
+    SERVER_PID=""
+    echo "---- server log ($WORK/server.log) ----" >&2
+    cat "$WORK/server.log" >&2 || true
+    LOG_SHOWN=1
+    die "caselinkd exited (code $rc) before writing its port file"
+  fi
+  sleep 0.1
+done
+if [[ -z "$PORT" ]]; then
+  echo "---- server log ($WORK/server.log) ----" >&2
+  cat "$WORK/server.log" >&2 || true
+  LOG_SHOWN=1
+  die "caselinkd did not write its port file $WORK/port within 30 s"
+fi
+TARGET="127.0.0.1:$PORT"
+echo "caselinkd (pid $SERVER_PID) listening on $TARGET"
+
+# ---------------------------------------------------------------------------
+# Helpers.
+
+# as AGENCY CLI-ARGS... : runs the CLI with AGENCY's certificate; output in $OUT.
+as() {
+  local agency="$1"; shift
+  local cert="$CERTS/agencies/$agency.pem" key="$CERTS/agencies/$agency.key"
+  if [[ "$agency" == foreign-* ]]; then
+    cert="$CERTS/$agency.pem" key="$CERTS/$agency.key"
+  fi
+  timeout 60 "$CLI_BIN" --target "$TARGET" --ca "$CERTS/ca.pem" \
+    --cert "$cert" --key "$key" "$@"
+}
+
+# run AGENCY ARGS... : must succeed; pretty-prints the JSON it printed.
+run() {
+  local out rc=0
+  out="$(as "$@" 2>"$WORK/cli.err")" || rc=$?
+  if [[ $rc -ne 0 ]]; then
+    cat "$WORK/cli.err" >&2
+    die "'caselink ${*:2}' as $1 failed (exit code $rc)"
+  fi
+  printf '%s' "$out" >"$WORK/last.json"
+  pretty <"$WORK/last.json"
+}
+
+# refused AGENCY ARGS... : must fail; prints the error the agency got.
+refused() {
+  local rc=0
+  as "$@" >"$WORK/cli.out" 2>"$WORK/cli.err" || rc=$?
+  if [[ $rc -eq 0 ]]; then
+    pretty <"$WORK/cli.out"
+    die "'caselink ${*:2}' as $1 succeeded but must be refused"
+  fi
+  echo "refused as expected (exit code $rc):"
+  sed 's/^/    /' "$WORK/cli.err" "$WORK/cli.out"
+}
+
+pretty() {
+  "$PY" -c '
+import json, sys
+text = sys.stdin.read()
+try:
+    print(json.dumps(json.loads(text), ensure_ascii=False, indent=2))
+except ValueError:
+    print(text)
+'
+}
+
+# jget PYTHON-EXPR : evaluates EXPR on the last JSON output (as `d`).
+jget() {
+  "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+v = eval(sys.argv[2])
+print(v if not isinstance(v, (dict, list)) else json.dumps(v, ensure_ascii=False))
+' "$WORK/last.json" "$1"
+}
+
+# count_cases : number and ids of the cases in the last list/versions output.
+count_cases() {
+  "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+if isinstance(d, dict):
+    d = d.get("cases", d.get("versions", []))
+print(len(d))
+print(", ".join("%s (%s, v%s)" % (c.get("case_id", "?"), c.get("owner_agency", "?"), c.get("version", "?")) for c in d))
+' "$WORK/last.json"
+}
+
+# What each agency saw of the market case, for the summary table.
+declare -a SEEN=()
+remember() {  # remember LABEL : keeps the last JSON output (a Case) as seen by LABEL
+  cp "$WORK/last.json" "$WORK/seen-$1.json"
+  SEEN+=("$1")
+}
+
+# ---------------------------------------------------------------------------
+step "[1] 市场监管局 market (market regulation) submits a market-order case"
+echo "    input: scripts/demo-data/market-case-v1.json (a person party with 身份证号, a company with 统一社会信用代码)"
+run market submit scripts/demo-data/market-case-v1.json
+MARKET_CASE="$(jget 'd["case"]["case_id"]')"
+[[ -n "$MARKET_CASE" ]] || die "no case_id in the submit response"
+echo "    -> stored as case $MARKET_CASE, version $(jget 'd["case"].get("version")')"
+
+step "[2] 应急管理局 emergency (emergency management) submits a work-safety case"
+run emergency submit scripts/demo-data/emergency-case.json
+EMERGENCY_CASE="$(jget 'd["case"]["case_id"]')"
+echo "    -> stored as case $EMERGENCY_CASE"
+
+step "[3] 市场监管局 market submits version 2 of $MARKET_CASE (DECIDED, fine 19 200.00 yuan = 1920000 fen), expected version 1"
+"$PY" -c '
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+c["case_id"] = sys.argv[2]
+json.dump(c, open(sys.argv[3], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+' scripts/demo-data/market-case-v2.json "$MARKET_CASE" "$WORK/market-case-v2.json"
+run market submit "$WORK/market-case-v2.json" --expected-version 1
+echo "    -> now at version $(jget 'd["case"].get("version")')"
+remember "market"
+
+step "[4] 市场监管局 market submits again with the stale expected version 1 (must be refused: optimistic concurrency)"
+"$PY" -c '
+import json, sys
+c = json.load(open(sys.argv[1], encoding="utf-8"))
+c["status"] = "EXECUTED"
+json.dump(c, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, indent=2)
+' "$WORK/market-case-v2.json" "$WORK/market-case-v3-stale.json"
+refused market submit "$WORK/market-case-v3-stale.json" --expected-version 1
+
+step "[5] 市场监管局 market lists the versions of its own case $MARKET_CASE (nothing is overwritten)"
+run market versions "$MARKET_CASE"
+count_cases | { read -r n; read -r ids; echo "    -> $n versions: $ids"; }
+
+step "[6] 公安分局 psb (public-security bureau) reads the market case, purpose: 核查涉嫌销售伪劣产品线索 (checking a lead on selling substandard products)"
+run psb get "$MARKET_CASE" --purpose "核查涉嫌销售伪劣产品线索"
+remember "psb"
+
+step "[7] 检察院 procuratorate reads the market case, purpose: 行政检察监督 (administrative procuratorial supervision)"
+run procuratorate get "$MARKET_CASE" --purpose "行政检察监督"
+remember "procuratorate"
+
+step "[8] 某镇 town-a (a town) lists cases: it sees only its own, and has none"
+run town-a list --all --purpose "本镇案件台账核对"
+count_cases | { read -r n; read -r ids; echo "    -> town-a sees $n case(s) ${ids}"; }
+
+step "[9] 某镇 town-a tries to read the market case (must be refused: not its case)"
+refused town-a get "$MARKET_CASE" --purpose "了解情况"
+
+step "[10] 司法局 justice (justice bureau) lists the district's cases, purpose: 行政执法监督 (enforcement supervision)"
+run justice list --all --purpose "行政执法监督"
+count_cases | { read -r n; read -r ids; echo "    -> justice sees $n case(s): $ids"; }
+
+step "[11] A certificate from an unrelated CA claiming to be the police (foreign-psb, CN=psb) is rejected"
+refused foreign-psb list --all --purpose "冒用身份"
+
+# ---------------------------------------------------------------------------
+step "Summary: what each agency saw of the market case $MARKET_CASE"
+"$PY" -c '
+import json, sys
+work, labels = sys.argv[1], sys.argv[2:]
+fields = [
+    ("title", lambda c: c.get("title")),
+    ("facts", lambda c: c.get("facts")),
+    ("person.name", lambda c: person(c).get("name")),
+    ("person.id_number", lambda c: person(c).get("id_number")),
+    ("person.phone", lambda c: person(c).get("phone")),
+    ("person.address", lambda c: person(c).get("address")),
+    ("org.credit_code", lambda c: org(c).get("credit_code")),
+    ("penalty.amount_fen", lambda c: c.get("penalty", {}).get("amount_fen")),
+    ("status", lambda c: c.get("status")),
+]
+def person(c):
+    return next((p["person"] for p in c.get("parties", []) if "person" in p), {})
+def org(c):
+    return next((p["organization"] for p in c.get("parties", []) if "organization" in p), {})
+def short(v):
+    if v is None or v == "":
+        return "(not shown)"
+    v = str(v)
+    return v if len(v) <= 24 else v[:23] + "…"
+for label in labels:
+    d = json.load(open("%s/seen-%s.json" % (work, label), encoding="utf-8"))
+    c = d.get("case", d)
+    print("  %s:" % label)
+    for name, get in fields:
+        print("      %-20s %s" % (name, short(get(c))))
+' "$WORK" "${SEEN[@]}"
+
+step "Stopping caselinkd (SIGTERM)"
+stop_server
+echo "demo: OK"

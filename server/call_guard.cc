@@ -1,0 +1,176 @@
+#include "server/call_guard.h"
+
+#include "absl/strings/str_cat.h"
+#include "auth/peer_identity.h"
+#include "caselink/v1/case.pb.h"
+#include "caselink_common/status_macros.h"
+
+namespace caselink::server {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+std::string Property(const grpc::AuthContext& ctx, const char* name) {
+  auto values = ctx.FindPropertyValues(name);
+  return values.empty() ? std::string() : std::string(values.front().data(), values.front().size());
+}
+
+auth::PeerIdentity PeerFrom(const grpc::AuthContext& ctx) {
+  auth::PeerIdentity peer;
+  for (const auto& v : ctx.FindPropertyValues("peer_uri")) peer.uri_sans.emplace_back(v.data(), v.size());
+  for (const auto& v : ctx.FindPropertyValues("peer_dns")) peer.dns_sans.emplace_back(v.data(), v.size());
+  peer.common_name = Property(ctx, "x509_common_name");
+  auto fp = auth::CertificateFingerprint(Property(ctx, "x509_pem_cert"));
+  if (fp.ok()) peer.fingerprint_sha256 = *fp;
+  return peer;
+}
+
+std::string StringField(const Message& m, const char* name) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(name);
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING || f->is_repeated()) return "";
+  return m.GetReflection()->GetString(m, f);
+}
+
+bool IsCase(const FieldDescriptor* f) {
+  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+         f->message_type() == v1::Case::descriptor();
+}
+
+bool IsCaselinkMessage(const FieldDescriptor* f) {
+  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+         f->message_type()->file()->package() == "caselink.v1";
+}
+
+// Walks a response and applies the row and field decisions to each Case.
+class ResponseFilter {
+ public:
+  ResponseFilter(const CallScope& scope, const RowFactsSource& facts, AccessRecord* record)
+      : scope_(scope), facts_(facts), record_(record) {}
+
+  // NOT_FOUND if a singular Case (or the response itself) is invisible.
+  absl::Status ApplyTop(Message* msg) {
+    if (msg->GetDescriptor() == v1::Case::descriptor()) {
+      auto* c = static_cast<v1::Case*>(msg);
+      if (!Admit(c)) return CaseNotFound(c->case_id());
+      return absl::OkStatus();
+    }
+    return Apply(msg);
+  }
+
+ private:
+  absl::Status Apply(Message* msg) {
+    const Reflection* r = msg->GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    r->ListFields(*msg, &fields);
+    for (const FieldDescriptor* f : fields) {
+      if (IsCase(f)) {
+        if (f->is_repeated()) {
+          FilterRepeated(msg, f);
+        } else {
+          auto* c = static_cast<v1::Case*>(r->MutableMessage(msg, f));
+          if (!Admit(c)) return CaseNotFound(c->case_id());
+        }
+      } else if (IsCaselinkMessage(f)) {
+        if (f->is_repeated()) {
+          for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
+            CASELINK_RETURN_IF_ERROR(Apply(r->MutableRepeatedMessage(msg, f, i)));
+          }
+        } else {
+          CASELINK_RETURN_IF_ERROR(Apply(r->MutableMessage(msg, f)));
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void FilterRepeated(Message* msg, const FieldDescriptor* f) {
+    const Reflection* r = msg->GetReflection();
+    int kept = 0;
+    const int n = r->FieldSize(*msg, f);
+    for (int i = 0; i < n; ++i) {
+      auto* c = static_cast<v1::Case*>(r->MutableRepeatedMessage(msg, f, i));
+      if (!Admit(c)) continue;
+      if (kept != i) r->SwapElements(msg, f, kept, i);
+      ++kept;
+    }
+    for (int i = n; i > kept; --i) r->RemoveLast(msg, f);
+  }
+
+  // Redacts `c` in place; false if the row is invisible.
+  bool Admit(v1::Case* c) {
+    auto plan = scope_.authz->PlanRead(scope_.principal, scope_.method, facts_.Facts(*c));
+    if (!plan.has_value()) return false;
+    if (c->owner_agency() != scope_.principal.agency_id) foreign_ = true;
+    const std::string id = c->case_id();
+    auth::RedactionReport report;
+    auth::RedactMessage(*plan, scope_.authz->masks(), c, &report);
+    if (record_ != nullptr) {
+      record_->case_ids.push_back(id);
+      record_->fields.masked.insert(report.masked.begin(), report.masked.end());
+      record_->fields.withheld.insert(report.withheld.begin(), report.withheld.end());
+    }
+    return true;
+  }
+
+  const CallScope& scope_;
+  const RowFactsSource& facts_;
+  AccessRecord* record_;
+  bool foreign_ = false;
+
+ public:
+  bool saw_foreign_case() const { return foreign_; }
+};
+
+}  // namespace
+
+absl::Status CaseNotFound(absl::string_view case_id) {
+  return absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"));
+}
+
+absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
+                                           const std::string& method,
+                                           AccessRecord* record) const {
+  if (record != nullptr) record->method = method;
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) {
+    return absl::UnauthenticatedError(
+        "no verified client certificate; connect with your agency's certificate over mutual TLS");
+  }
+  CallScope scope;
+  scope.method = method;
+  scope.authz = policy_->Current();
+  auth::PeerIdentity peer = PeerFrom(*auth);
+  if (record != nullptr) record->cert_fingerprint = peer.fingerprint_sha256;
+  CASELINK_ASSIGN_OR_RETURN(scope.principal, scope.authz->Authenticate(peer));
+  if (record != nullptr) record->agency_id = scope.principal.agency_id;
+  CASELINK_RETURN_IF_ERROR(scope.authz->AuthorizeRpc(scope.principal, method));
+  return scope;
+}
+
+bool CallGuard::Visible(const CallScope& scope, const v1::Case& c) const {
+  return scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c)).has_value();
+}
+
+absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& request,
+                                       Message* response, AccessRecord* record) const {
+  const std::string purpose = StringField(request, "purpose");
+  if (record != nullptr) {
+    record->purpose = purpose;
+    record->purpose_case_ref = StringField(request, "purpose_case_ref");
+  }
+  ResponseFilter filter(scope, *facts_, record);
+  CASELINK_RETURN_IF_ERROR(filter.ApplyTop(response));
+  if (filter.saw_foreign_case() && purpose.empty()) {
+    return absl::InvalidArgumentError(
+        "purpose: is required (查询事由) to read cases of other agencies; say why you read them");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CallGuard::CheckWritable(const CallScope& scope, const v1::Case& submitted) const {
+  return auth::CheckWritable(scope.authz->PlanWrite(scope.principal, scope.method), submitted);
+}
+
+}  // namespace caselink::server

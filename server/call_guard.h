@@ -1,0 +1,72 @@
+// CallGuard is the one enforcement path every RPC goes through: it admits a
+// call (certificate -> agency -> RPC granted?), decides row visibility, and
+// filters every Case anywhere in a response (rows the caller may not see are
+// removed or answered NOT_FOUND exactly like a missing case; fields are
+// redacted by reflection), and requires a purpose for reads of other agencies'
+// cases. Handlers never decide about fields. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "auth/authorizer.h"
+#include "auth/field_redactor.h"
+#include "auth/policy_holder.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/server_context.h"
+#include "server/row_facts.h"
+
+namespace caselink::server {
+
+// One admitted call: who, through which RPC, under which policy snapshot
+// (kept for the whole call, so a reload never splits a call).
+struct CallScope {
+  std::string method;  // "caselink.v1.CaseService/GetCase"
+  auth::Principal principal;
+  std::shared_ptr<const auth::Authorizer> authz;
+};
+
+// What the enforcement path learned about a call; what the access log keeps.
+struct AccessRecord {
+  std::string method;
+  std::string agency_id;         // empty if the caller was not admitted
+  std::string cert_fingerprint;
+  std::vector<std::string> case_ids;  // cases returned
+  auth::RedactionReport fields;       // paths masked / withheld
+  std::string purpose;
+  std::string purpose_case_ref;
+};
+
+class CallGuard {
+ public:
+  CallGuard(auth::PolicyHolder* policy, const RowFactsSource* facts)
+      : policy_(policy), facts_(facts) {}
+
+  // Authenticates the caller from its verified certificate and authorizes
+  // `method`. UNAUTHENTICATED without a verified certificate,
+  // PERMISSION_DENIED for an unknown agency or an RPC no rule grants.
+  absl::StatusOr<CallScope> Admit(const grpc::ServerContextBase& ctx, const std::string& method,
+                                  AccessRecord* record) const;
+
+  // Whether the caller may see this row through the call's RPC.
+  bool Visible(const CallScope& scope, const v1::Case& c) const;
+
+  // Applies the policy to every caselink.v1.Case inside `response`; see the
+  // class comment. `request` supplies the purpose (its `purpose` field).
+  absl::Status FilterResponse(const CallScope& scope, const google::protobuf::Message& request,
+                              google::protobuf::Message* response, AccessRecord* record) const;
+
+  // The fields the caller may set in a Case it submits through the call's RPC.
+  absl::Status CheckWritable(const CallScope& scope, const v1::Case& submitted) const;
+
+ private:
+  auth::PolicyHolder* policy_;
+  const RowFactsSource* facts_;
+};
+
+// The NOT_FOUND every path answers for a missing or invisible case.
+absl::Status CaseNotFound(absl::string_view case_id);
+
+}  // namespace caselink::server

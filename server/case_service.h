@@ -1,0 +1,39 @@
+// CaseService: submit and read ledger entries. Each handler validates its
+// request and talks to the CaseStore; admission, row filtering, redaction and
+// the purpose rule happen in the shared enforcement path (unary_call.h).
+#pragma once
+
+#include "caselink/v1/case_service.grpc.pb.h"
+#include "server/service_context.h"
+
+namespace caselink::server {
+
+class CaseServiceImpl final : public v1::CaseService::CallbackService {
+ public:
+  explicit CaseServiceImpl(const ServiceContext& sc) : sc_(sc) {}
+
+  grpc::ServerUnaryReactor* SubmitCase(grpc::CallbackServerContext* ctx,
+                                       const v1::SubmitCaseRequest* req,
+                                       v1::SubmitCaseResponse* resp) override;
+  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* ctx, const v1::GetCaseRequest* req,
+                                    v1::Case* resp) override;
+  grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* ctx,
+                                      const v1::ListCasesRequest* req,
+                                      v1::ListCasesResponse* resp) override;
+  grpc::ServerUnaryReactor* ListCaseVersions(grpc::CallbackServerContext* ctx,
+                                             const v1::ListCaseVersionsRequest* req,
+                                             v1::ListCaseVersionsResponse* resp) override;
+
+ private:
+  absl::Status DoSubmit(const CallScope& scope, const v1::SubmitCaseRequest& req,
+                        v1::SubmitCaseResponse* resp);
+  absl::Status DoGet(const CallScope& scope, const v1::GetCaseRequest& req, v1::Case* resp);
+  absl::Status DoList(const CallScope& scope, const v1::ListCasesRequest& req,
+                      v1::ListCasesResponse* resp);
+  absl::Status DoVersions(const CallScope& scope, const v1::ListCaseVersionsRequest& req,
+                          v1::ListCaseVersionsResponse* resp);
+
+  const ServiceContext& sc_;
+};
+
+}  // namespace caselink::server

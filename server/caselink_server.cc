@@ -1,0 +1,138 @@
+#include "server/caselink_server.h"
+
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "auth/policy_holder.h"
+#include "caselink_common/status_macros.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/security/tls_certificate_provider.h"
+#include "grpcpp/security/tls_credentials_options.h"
+#include "grpcpp/server.h"
+#include "grpcpp/server_builder.h"
+#include "server/case_service.h"
+#include "server/row_facts.h"
+#include "server/server_config.h"
+#include "server/service_context.h"
+#include "server/worker_pool.h"
+#include "spdlog/spdlog.h"
+#include "storage/case_store.h"
+#include "storage/database.h"
+
+namespace caselink::server {
+namespace {
+
+// Enough threads that many synced writers wait together (RocksDB's group
+// commit batches them) while reads keep flowing.
+constexpr int kWorkerThreads = 64;
+
+std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls) {
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      tls.key_file(), tls.cert_file(), tls.client_ca_file(), tls.refresh_interval_seconds());
+  grpc::experimental::TlsServerCredentialsOptions options(provider);
+  options.watch_root_certs();
+  options.watch_identity_key_cert_pairs();
+  options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  if (!tls.crl_dir().empty()) options.set_crl_directory(tls.crl_dir());
+  return grpc::experimental::TlsServerCredentials(options);
+}
+
+}  // namespace
+
+struct CaselinkServer::Impl {
+  v1::ServerConfig config;
+  std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::CaseStore> cases;
+  std::unique_ptr<auth::PolicyHolder> policy;
+  CaseOnlyRowFacts row_facts;
+  std::unique_ptr<CallGuard> guard;
+  std::unique_ptr<WorkerPool> pool;
+  ServiceContext context;
+  std::unique_ptr<CaseServiceImpl> case_service;
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+
+  absl::Mutex mu;
+  bool shut_down ABSL_GUARDED_BY(mu) = false;
+};
+
+CaselinkServer::CaselinkServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::ServerConfig& config,
+                                                                      ServerHooks hooks) {
+  CASELINK_RETURN_IF_ERROR(CheckServerConfig(config));
+  auto impl = std::make_unique<Impl>();
+  impl->config = config;
+  CASELINK_ASSIGN_OR_RETURN(impl->db, storage::Database::Open(config.db_path()));
+  impl->cases = std::make_unique<storage::CaseStore>(impl->db.get());
+  CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
+  impl->guard = std::make_unique<CallGuard>(impl->policy.get(), &impl->row_facts);
+  impl->pool = std::make_unique<WorkerPool>(kWorkerThreads);
+  impl->context.guard = impl->guard.get();
+  impl->context.pool = impl->pool.get();
+  impl->context.cases = impl->cases.get();
+  impl->context.max_page_size = config.limits().max_page_size();
+  if (hooks.now) impl->context.now = hooks.now;
+  impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(config.listen_address(), TlsCredentials(config.tls()), &impl->port);
+  builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
+  builder.RegisterService(impl->case_service.get());
+  impl->server = builder.BuildAndStart();
+  if (impl->server == nullptr || impl->port == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", config.listen_address(),
+                     " (address in use, or not a host:port this machine has?)"));
+  }
+  if (auto* health = impl->server->GetHealthCheckService()) {
+    health->SetServingStatus(true);
+  }
+  if (!config.port_file().empty()) {
+    std::string tmp = config.port_file() + ".tmp";
+    std::ofstream(tmp) << impl->port << "\n";
+    std::rename(tmp.c_str(), config.port_file().c_str());
+  }
+  spdlog::info("caselinkd listening on port {} (db {}, policy {})", impl->port, config.db_path(),
+               config.policy_file());
+  return std::unique_ptr<CaselinkServer>(new CaselinkServer(std::move(impl)));
+}
+
+int CaselinkServer::port() const { return impl_->port; }
+
+absl::Status CaselinkServer::ReloadPolicy() {
+  absl::Status s = impl_->policy->Reload();
+  if (s.ok()) {
+    spdlog::info("policy reloaded from {}", impl_->policy->path());
+  } else {
+    spdlog::error("policy reload failed; the previous policy stays in force: {}", std::string(s.message()));
+  }
+  return s;
+}
+
+void CaselinkServer::Shutdown(absl::Duration grace) {
+  {
+    absl::MutexLock lock(&impl_->mu);
+    if (impl_->shut_down) return;
+    impl_->shut_down = true;
+  }
+  if (auto* health = impl_->server->GetHealthCheckService()) health->SetServingStatus(false);
+  impl_->server->Shutdown(std::chrono::system_clock::now() +
+                          std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
+  spdlog::info("caselinkd stopped serving");
+}
+
+void CaselinkServer::Wait() { impl_->server->Wait(); }
+
+CaselinkServer::~CaselinkServer() {
+  Shutdown();
+  impl_->server->Wait();
+  impl_->pool.reset();  // drains queued work before the store closes
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,163 @@
+#include "server/request_validator.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "caselink_common/status_macros.h"
+#include "server/party_ids.h"
+
+namespace caselink::server {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", what));
+}
+
+absl::Status Required(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return Invalid(field, "is required");
+  return absl::OkStatus();
+}
+
+absl::Status MaxLen(absl::string_view field, absl::string_view value, size_t max) {
+  if (value.size() > max) {
+    return Invalid(field, absl::StrCat("is ", value.size(), " bytes long; the limit is ", max));
+  }
+  return absl::OkStatus();
+}
+
+// Identifier-like strings: ids, request ids. Printable ASCII only, so they
+// are safe in keys and log lines.
+absl::Status Token(absl::string_view field, absl::string_view value, size_t max) {
+  CASELINK_RETURN_IF_ERROR(Required(field, value));
+  CASELINK_RETURN_IF_ERROR(MaxLen(field, value, max));
+  for (char c : value) {
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) return Invalid(field, "may contain only letters, digits and - _ . :");
+  }
+  return absl::OkStatus();
+}
+
+template <typename EnumValid>
+absl::Status KnownEnum(absl::string_view field, int value, EnumValid valid, bool required) {
+  if (!valid(value)) return Invalid(field, absl::StrCat("unknown value ", value));
+  if (required && value == 0) return Invalid(field, "is required");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDate(absl::string_view field, absl::string_view date) {
+  if (date.empty()) return absl::OkStatus();
+  absl::Time t;
+  std::string err;
+  if (date.size() != 10 || !absl::ParseTime("%Y-%m-%d", date, &t, &err)) {
+    return Invalid(field, "must be a date YYYY-MM-DD");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateParty(const v1::Party& p, const std::string& at) {
+  CASELINK_RETURN_IF_ERROR(MaxLen(at + ".role", p.role(), 200));
+  switch (p.kind_case()) {
+    case v1::Party::kPerson: {
+      const v1::Person& x = p.person();
+      CASELINK_RETURN_IF_ERROR(Required(at + ".person.name", x.name()));
+      CASELINK_RETURN_IF_ERROR(MaxLen(at + ".person.name", x.name(), 200));
+      if (!x.id_number().empty() && !IsValidResidentId(x.id_number())) {
+        return Invalid(at + ".person.id_number",
+                       "is not a valid 身份证号 (18 characters, GB 11643 check digit)");
+      }
+      CASELINK_RETURN_IF_ERROR(MaxLen(at + ".person.phone", x.phone(), 40));
+      for (char c : x.phone()) {
+        if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == ' ')) {
+          return Invalid(at + ".person.phone", "may contain only digits, spaces, + and -");
+        }
+      }
+      return MaxLen(at + ".person.address", x.address(), 500);
+    }
+    case v1::Party::kOrganization: {
+      const v1::Organization& o = p.organization();
+      CASELINK_RETURN_IF_ERROR(Required(at + ".organization.name", o.name()));
+      CASELINK_RETURN_IF_ERROR(MaxLen(at + ".organization.name", o.name(), 300));
+      if (!o.credit_code().empty() && !IsValidCreditCode(o.credit_code())) {
+        return Invalid(at + ".organization.credit_code",
+                       "is not a valid 统一社会信用代码 (18 characters, GB 32100 check character)");
+      }
+      return MaxLen(at + ".organization.legal_representative", o.legal_representative(), 200);
+    }
+    default:
+      return Invalid(at, "needs a person or an organization");
+  }
+}
+
+absl::Status ValidateCaseContent(const v1::Case& c) {
+  CASELINK_RETURN_IF_ERROR(KnownEnum("case.domain", c.domain(), v1::Domain_IsValid, true));
+  CASELINK_RETURN_IF_ERROR(Required("case.title", c.title()));
+  CASELINK_RETURN_IF_ERROR(MaxLen("case.title", c.title(), 1000));
+  CASELINK_RETURN_IF_ERROR(MaxLen("case.facts", c.facts(), 64 * 1024));
+  CASELINK_RETURN_IF_ERROR(MaxLen("case.violation", c.violation(), 4000));
+  CASELINK_RETURN_IF_ERROR(MaxLen("case.legal_basis", c.legal_basis(), 4000));
+  CASELINK_RETURN_IF_ERROR(MaxLen("case.agency_reference", c.agency_reference(), 200));
+  CASELINK_RETURN_IF_ERROR(KnownEnum("case.status", c.status(), v1::CaseStatus_IsValid, true));
+  if (c.parties_size() > 100) return Invalid("case.parties", "has more than 100 parties");
+  for (int i = 0; i < c.parties_size(); ++i) {
+    CASELINK_RETURN_IF_ERROR(ValidateParty(c.parties(i), absl::StrCat("case.parties[", i, "]")));
+  }
+  if (c.has_penalty()) {
+    const v1::PenaltyDecision& p = c.penalty();
+    CASELINK_RETURN_IF_ERROR(KnownEnum("case.penalty.kind", p.kind(), v1::PenaltyKind_IsValid, false));
+    if (p.amount_fen() < 0) return Invalid("case.penalty.amount_fen", "must not be negative");
+    CASELINK_RETURN_IF_ERROR(MaxLen("case.penalty.decision_number", p.decision_number(), 200));
+    CASELINK_RETURN_IF_ERROR(ValidateDate("case.penalty.decision_date", p.decision_date()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateCaseId(absl::string_view field, absl::string_view id) {
+  return Token(field, id, 64);
+}
+
+absl::Status ValidatePurpose(absl::string_view field, absl::string_view purpose) {
+  return MaxLen(field, purpose, 1000);
+}
+
+absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req) {
+  CASELINK_RETURN_IF_ERROR(Token("request_id", req.request_id(), 128));
+  if (!req.has_case_()) return Invalid("case", "is required");
+  if (req.expected_version() < 0) return Invalid("expected_version", "must not be negative");
+  if (req.expected_version() == 0 && !req.case_().case_id().empty()) {
+    return Invalid("case.case_id",
+                   "must be empty when creating a case (expected_version 0); the server "
+                   "assigns it. To submit a new version, set expected_version");
+  }
+  if (req.expected_version() > 0) {
+    CASELINK_RETURN_IF_ERROR(ValidateCaseId("case.case_id", req.case_().case_id()));
+  }
+  return ValidateCaseContent(req.case_());
+}
+
+absl::Status ValidateGetCase(const v1::GetCaseRequest& req) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
+  if (req.version() < 0) return Invalid("version", "must not be negative (0 means latest)");
+  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
+  return MaxLen("purpose_case_ref", req.purpose_case_ref(), 200);
+}
+
+absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_size) {
+  if (req.page_size() < 0 || req.page_size() > max_page_size) {
+    return Invalid("page_size", absl::StrCat("must be between 1 and ", max_page_size,
+                                             " (0 means the default, 50)"));
+  }
+  CASELINK_RETURN_IF_ERROR(KnownEnum("domain", req.domain(), v1::Domain_IsValid, false));
+  CASELINK_RETURN_IF_ERROR(MaxLen("page_token", req.page_token(), 1024));
+  CASELINK_RETURN_IF_ERROR(MaxLen("owner_agency", req.owner_agency(), 64));
+  return ValidatePurpose("purpose", req.purpose());
+}
+
+absl::Status ValidateListCaseVersions(const v1::ListCaseVersionsRequest& req) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
+  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
+  return MaxLen("purpose_case_ref", req.purpose_case_ref(), 200);
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,22 @@
+// Input validation of every RPC, before anything is read or written. Each
+// error is INVALID_ARGUMENT naming the field (by its path in the request) and
+// what is wrong with it, so an integrator can fix the request from the
+// message alone.
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "caselink/v1/case_service.pb.h"
+
+namespace caselink::server {
+
+absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req);
+absl::Status ValidateGetCase(const v1::GetCaseRequest& req);
+absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_size);
+absl::Status ValidateListCaseVersions(const v1::ListCaseVersionsRequest& req);
+
+// Shared checks for request fields that name things.
+absl::Status ValidateCaseId(absl::string_view field, absl::string_view id);
+absl::Status ValidatePurpose(absl::string_view field, absl::string_view purpose);
+
+}  // namespace caselink::server

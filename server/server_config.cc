@@ -1,0 +1,140 @@
+#include "server/server_config.h"
+
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "auth/policy_loader.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+
+namespace caselink::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Collector : public google::protobuf::io::ErrorCollector {
+ public:
+  explicit Collector(std::string name) : name_(std::move(name)) {}
+  void AddError(int line, int column, const std::string& message) override {
+    errors.push_back(absl::StrCat(name_, ":", line + 1, ":", column + 1, ": ", message));
+  }
+  std::vector<std::string> errors;
+
+ private:
+  std::string name_;
+};
+
+void Resolve(const fs::path& base, std::string* p) {
+  if (p->empty()) return;
+  fs::path path(*p);
+  if (path.is_relative()) *p = (base / path).lexically_normal().string();
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+
+BioPtr MemBio(const std::string& s) {
+  return BioPtr(BIO_new_mem_buf(s.data(), static_cast<int>(s.size())), BIO_free);
+}
+
+void CheckTls(const v1::TlsConfig& tls, std::vector<std::string>* errors) {
+  std::string cert_pem, key_pem, ca_pem;
+  std::unique_ptr<X509, decltype(&X509_free)> cert(nullptr, X509_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(nullptr, EVP_PKEY_free);
+  if (!ReadFile(tls.cert_file(), &cert_pem)) {
+    errors->push_back(absl::StrCat(tls.cert_file(), ": cannot read the server certificate"));
+  } else {
+    cert.reset(PEM_read_bio_X509(MemBio(cert_pem).get(), nullptr, nullptr, nullptr));
+    if (!cert) errors->push_back(absl::StrCat(tls.cert_file(), ": not a PEM certificate"));
+    else if (X509_cmp_current_time(X509_get0_notAfter(cert.get())) < 0)
+      errors->push_back(absl::StrCat(tls.cert_file(), ": the server certificate has expired"));
+  }
+  if (!ReadFile(tls.key_file(), &key_pem)) {
+    errors->push_back(absl::StrCat(tls.key_file(), ": cannot read the server private key"));
+  } else {
+    key.reset(PEM_read_bio_PrivateKey(MemBio(key_pem).get(), nullptr, nullptr, nullptr));
+    if (!key) errors->push_back(absl::StrCat(tls.key_file(), ": not a PEM private key"));
+  }
+  if (cert && key && X509_check_private_key(cert.get(), key.get()) != 1) {
+    errors->push_back(absl::StrCat(tls.key_file(), ": does not match the certificate ", tls.cert_file()));
+  }
+  ERR_clear_error();
+  if (!ReadFile(tls.client_ca_file(), &ca_pem)) {
+    errors->push_back(absl::StrCat(tls.client_ca_file(), ": cannot read the client CA bundle"));
+  } else {
+    std::unique_ptr<X509, decltype(&X509_free)> ca(
+        PEM_read_bio_X509(MemBio(ca_pem).get(), nullptr, nullptr, nullptr), X509_free);
+    if (!ca) errors->push_back(absl::StrCat(tls.client_ca_file(), ": no PEM certificate in the client CA bundle"));
+  }
+  if (!tls.crl_dir().empty() && !fs::is_directory(tls.crl_dir())) {
+    errors->push_back(absl::StrCat(tls.crl_dir(), ": the CRL directory does not exist"));
+  }
+  ERR_clear_error();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
+  std::string text;
+  if (!ReadFile(path, &text)) {
+    return absl::NotFoundError(absl::StrCat("cannot read configuration file ", path));
+  }
+  v1::ServerConfig c;
+  Collector collector(path);
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&collector);
+  if (!parser.ParseFromString(text, &c)) {
+    return absl::InvalidArgumentError(absl::StrJoin(collector.errors, "\n"));
+  }
+  std::vector<std::string> missing;
+  if (c.listen_address().empty()) missing.push_back("listen_address");
+  if (c.db_path().empty()) missing.push_back("db_path");
+  if (c.tls().cert_file().empty()) missing.push_back("tls.cert_file");
+  if (c.tls().key_file().empty()) missing.push_back("tls.key_file");
+  if (c.tls().client_ca_file().empty()) missing.push_back("tls.client_ca_file");
+  if (c.policy_file().empty()) missing.push_back("policy_file");
+  if (!missing.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": missing required setting(s): ", absl::StrJoin(missing, ", ")));
+  }
+  const fs::path base = fs::absolute(fs::path(path)).parent_path();
+  Resolve(base, c.mutable_db_path());
+  Resolve(base, c.mutable_policy_file());
+  Resolve(base, c.mutable_port_file());
+  Resolve(base, c.mutable_tls()->mutable_cert_file());
+  Resolve(base, c.mutable_tls()->mutable_key_file());
+  Resolve(base, c.mutable_tls()->mutable_client_ca_file());
+  Resolve(base, c.mutable_tls()->mutable_crl_dir());
+  if (c.tls().refresh_interval_seconds() <= 0) c.mutable_tls()->set_refresh_interval_seconds(60);
+  if (c.limits().max_receive_message_bytes() <= 0) c.mutable_limits()->set_max_receive_message_bytes(4 << 20);
+  if (c.limits().max_page_size() <= 0) c.mutable_limits()->set_max_page_size(500);
+  return c;
+}
+
+absl::Status CheckServerConfig(const v1::ServerConfig& config) {
+  std::vector<std::string> errors;
+  CheckTls(config.tls(), &errors);
+  auto policy = auth::LoadPolicyFile(config.policy_file());
+  if (!policy.ok()) errors.emplace_back(policy.status().message());
+  if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+  return absl::OkStatus();
+}
+
+}  // namespace caselink::server

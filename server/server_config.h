@@ -1,0 +1,23 @@
+// Reading and checking caselinkd's configuration (text-format
+// caselink.v1.ServerConfig). Relative paths are resolved against the
+// configuration file's directory. Every problem is reported with the file it
+// concerns, so `caselinkd --check-config` and a refused start say the same.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "caselink/v1/config.pb.h"
+
+namespace caselink::server {
+
+// Parses `path`, applies defaults and resolves paths. InvalidArgument with
+// "FILE:LINE:COL: reason" lines on a syntax error or a missing setting.
+absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
+
+// Checks that what the configuration names is usable: certificate and key
+// files parse and match, the CA bundle parses, the CRL directory exists, the
+// policy loads. Lists every problem found, one per line.
+absl::Status CheckServerConfig(const v1::ServerConfig& config);
+
+}  // namespace caselink::server

@@ -1,0 +1,23 @@
+// What every service handler shares: the enforcement path, the worker pool
+// for blocking work, the stores, limits and the clock (injectable for tests).
+#pragma once
+
+#include <functional>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "server/call_guard.h"
+#include "server/worker_pool.h"
+#include "storage/case_store.h"
+
+namespace caselink::server {
+
+struct ServiceContext {
+  CallGuard* guard = nullptr;
+  WorkerPool* pool = nullptr;
+  storage::CaseStore* cases = nullptr;
+  int max_page_size = 500;
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+}  // namespace caselink::server

@@ -1,0 +1,43 @@
+#include "server/unary_call.h"
+
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "server/status_map.h"
+#include "spdlog/spdlog.h"
+
+namespace caselink::server {
+
+absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerContext& ctx,
+                        const std::string& method, const google::protobuf::Message& request,
+                        google::protobuf::Message* response, const Handler& handler) {
+  const absl::Time start = absl::Now();
+  AccessRecord record;
+  absl::Status status = [&]() -> absl::Status {
+    auto scope = sc.guard->Admit(ctx, method, &record);
+    if (!scope.ok()) return scope.status();
+    absl::Status s = handler(*scope);
+    if (!s.ok()) return s;
+    return sc.guard->FilterResponse(*scope, request, response, &record);
+  }();
+  if (!status.ok()) response->Clear();
+  spdlog::info("rpc={} agency={} code={} cases={} masked={} withheld={} ms={:.2f}{}", method,
+               record.agency_id.empty() ? "-" : record.agency_id,
+               absl::StatusCodeToString(status.code()), absl::StrJoin(record.case_ids, ","),
+               record.fields.masked.size(), record.fields.withheld.size(),
+               absl::ToDoubleMilliseconds(absl::Now() - start),
+               status.ok() ? "" : " msg=\"" + std::string(status.message()) + "\"");
+  return status;
+}
+
+grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
+                                     const std::string& method,
+                                     const google::protobuf::Message* request,
+                                     google::protobuf::Message* response, Handler handler) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  sc.pool->Schedule([&sc, ctx, method, request, response, reactor, h = std::move(handler)] {
+    reactor->Finish(ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h)));
+  });
+  return reactor;
+}
+
+}  // namespace caselink::server

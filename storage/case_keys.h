@@ -1,0 +1,17 @@
+// Key encodings of the case tables. Versions sort numerically because the
+// version is big-endian; a case id never contains '\0' (validated upstream).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace caselink::storage {
+
+std::string CaseVersionKey(absl::string_view case_id, int64_t version);
+// The prefix shared by every version key of a case.
+std::string CaseVersionPrefix(absl::string_view case_id);
+std::string RequestKey(absl::string_view agency, absl::string_view request_id);
+
+}  // namespace caselink::storage

@@ -1,0 +1,168 @@
+#include "storage/case_store.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "caselink/v1/storage.pb.h"
+#include "caselink_common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/case_id.h"
+#include "storage/case_keys.h"
+#include "storage/rocks_status.h"
+
+namespace caselink::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+
+absl::StatusOr<v1::Case> ParseCase(const std::string& bytes, absl::string_view key) {
+  v1::Case c;
+  if (!c.ParseFromString(bytes)) {
+    return absl::DataLossError(absl::StrCat("stored case ", key, " is corrupted"));
+  }
+  return c;
+}
+
+// Replays the answer recorded for an earlier request with the same id.
+absl::StatusOr<SubmitOutcome> Replay(const CaseStore& store, const SubmitCommand& cmd,
+                                     const std::string& record_bytes) {
+  v1::RequestRecord rec;
+  if (!rec.ParseFromString(record_bytes)) {
+    return absl::DataLossError("stored request record is corrupted");
+  }
+  if (rec.request_digest() != cmd.request_digest) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request_id '", cmd.request_id,
+        "' was already used for a different request; use a new request_id"));
+  }
+  CASELINK_ASSIGN_OR_RETURN(v1::Case stored, store.Get(rec.case_id(), rec.version()));
+  return SubmitOutcome{std::move(stored), true};
+}
+
+}  // namespace
+
+absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
+  rocksdb::TransactionDB* db = db_->db();
+  std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction(Database::DurableWrite()));
+  rocksdb::ReadOptions ro;
+
+  // The idempotency key is locked first so two retries of one request
+  // cannot both create a case.
+  const std::string req_key = RequestKey(cmd.agency, cmd.request_id);
+  std::string record_bytes;
+  rocksdb::Status rs = txn->GetForUpdate(ro, db_->cf(Table::kRequests), req_key, &record_bytes);
+  if (rs.ok()) return Replay(*this, cmd, record_bytes);
+  if (!rs.IsNotFound()) return FromRocks(rs, "reading the request record");
+
+  v1::Case next = cmd.content;
+  next.set_owner_agency(cmd.agency);
+  *next.mutable_update_time() = ToProto(cmd.now);
+
+  std::string head_bytes;
+  if (cmd.expected_version == 0) {
+    // A fresh id; retried on the (astronomically unlikely) collision.
+    for (int attempt = 0;; ++attempt) {
+      next.set_case_id(NewCaseId(cmd.now));
+      rocksdb::Status hs =
+          txn->GetForUpdate(ro, db_->cf(Table::kCaseHeads), next.case_id(), &head_bytes);
+      if (hs.IsNotFound()) break;
+      if (!hs.ok()) return FromRocks(hs, "reserving a case id");
+      if (attempt == 3) return absl::InternalError("could not allocate a unique case id");
+    }
+    next.set_version(1);
+    *next.mutable_create_time() = next.update_time();
+  } else {
+    rocksdb::Status hs =
+        txn->GetForUpdate(ro, db_->cf(Table::kCaseHeads), next.case_id(), &head_bytes);
+    if (hs.IsNotFound()) {
+      return absl::NotFoundError(absl::StrCat("case '", next.case_id(), "' not found"));
+    }
+    if (!hs.ok()) return FromRocks(hs, "reading the case head");
+    CASELINK_ASSIGN_OR_RETURN(v1::Case current, ParseCase(head_bytes, next.case_id()));
+    if (cmd.check_current) CASELINK_RETURN_IF_ERROR(cmd.check_current(current));
+    if (current.version() != cmd.expected_version) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "case '", current.case_id(), "' is at version ", current.version(),
+          ", not expected_version ", cmd.expected_version,
+          "; read the latest version and submit again"));
+    }
+    next.set_owner_agency(current.owner_agency());
+    next.set_version(current.version() + 1);
+    *next.mutable_create_time() = current.create_time();
+  }
+
+  std::string bytes = next.SerializeAsString();
+  v1::RequestRecord rec;
+  rec.set_request_digest(cmd.request_digest);
+  rec.set_case_id(next.case_id());
+  rec.set_version(next.version());
+
+  const std::string vkey = CaseVersionKey(next.case_id(), next.version());
+  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Put(db_->cf(Table::kCaseVersions), vkey, bytes), "writing the case version"));
+  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Put(db_->cf(Table::kCaseHeads), next.case_id(), bytes), "writing the case head"));
+  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Put(db_->cf(Table::kRequests), req_key, rec.SerializeAsString()), "writing the request record"));
+  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Commit(), "committing the case"));
+  return SubmitOutcome{std::move(next), false};
+}
+
+absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t version) const {
+  std::string bytes;
+  rocksdb::Status s =
+      version == 0
+          ? db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseHeads), case_id, &bytes)
+          : db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseVersions),
+                           CaseVersionKey(case_id, version), &bytes);
+  if (s.IsNotFound()) {
+    return version == 0
+               ? absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"))
+               : absl::NotFoundError(absl::StrCat("case '", case_id, "' version ", version, " not found"));
+  }
+  if (!s.ok()) return FromRocks(s, "reading a case");
+  return ParseCase(bytes, case_id);
+}
+
+absl::StatusOr<std::vector<v1::Case>> CaseStore::Versions(const std::string& case_id) const {
+  const std::string prefix = CaseVersionPrefix(case_id);
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseVersions)));
+  std::vector<v1::Case> out;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    CASELINK_ASSIGN_OR_RETURN(v1::Case c, ParseCase(it->value().ToString(), case_id));
+    out.push_back(std::move(c));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing case versions"));
+  if (out.empty()) return absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"));
+  return out;
+}
+
+absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseHeads)));
+  ListPage page;
+  if (q.start_after.empty()) {
+    it->SeekToFirst();
+  } else {
+    it->Seek(q.start_after);
+    if (it->Valid() && it->key() == q.start_after) it->Next();
+  }
+  int scanned = 0;
+  for (; it->Valid(); it->Next()) {
+    if (static_cast<int>(page.cases.size()) >= q.limit || scanned >= q.scan_budget) {
+      page.more = true;
+      break;
+    }
+    ++scanned;
+    page.resume_after = it->key().ToString();
+    CASELINK_ASSIGN_OR_RETURN(v1::Case c, ParseCase(it->value().ToString(), page.resume_after));
+    if (q.filter && !q.filter(c)) continue;
+    page.cases.push_back(std::move(c));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing cases"));
+  return page;
+}
+
+}  // namespace caselink::storage

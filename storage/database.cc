@@ -1,0 +1,110 @@
+#include "storage/database.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/filter_policy.h"
+#include "storage/rocks_status.h"
+
+namespace caselink::storage {
+namespace {
+
+constexpr char kFormatKey[] = "format_version";
+constexpr char kFormatVersion[] = "1";
+
+struct TableSpec {
+  Table table;
+  const char* name;
+};
+constexpr TableSpec kTables[] = {
+    {Table::kCaseVersions, "case_versions"},
+    {Table::kCaseHeads, "case_heads"},
+    {Table::kRequests, "requests"},
+    {Table::kMeta, "meta"},
+};
+
+rocksdb::ColumnFamilyOptions TableOptions() {
+  rocksdb::ColumnFamilyOptions o;
+  rocksdb::BlockBasedTableOptions t;
+  t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
+  return o;
+}
+
+}  // namespace
+
+rocksdb::WriteOptions Database::DurableWrite() {
+  rocksdb::WriteOptions w;
+  w.sync = true;
+  return w;
+}
+
+rocksdb::ColumnFamilyHandle* Database::cf(Table t) const {
+  return handles_[static_cast<size_t>(t)];
+}
+
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  rocksdb::DBOptions dbo;
+  dbo.create_if_missing = true;
+  dbo.create_missing_column_families = true;
+  dbo.paranoid_checks = true;
+  dbo.max_background_jobs = 2;
+  dbo.keep_log_file_num = 5;
+
+  // Every existing family must be opened, also ones a newer version added.
+  std::vector<std::string> existing;
+  rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
+  if (!ls.ok()) existing.clear();  // a new database has none yet
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  descs.emplace_back(rocksdb::kDefaultColumnFamilyName, TableOptions());
+  for (const TableSpec& s : kTables) descs.emplace_back(s.name, TableOptions());
+  for (const std::string& name : existing) {
+    bool known = std::any_of(descs.begin(), descs.end(),
+                             [&](const auto& d) { return d.name == name; });
+    if (!known) descs.emplace_back(name, TableOptions());
+  }
+
+  rocksdb::TransactionDBOptions txo;
+  txo.transaction_lock_timeout = 2000;  // ms; a stuck writer gets ABORTED
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::TransactionDB* raw = nullptr;
+  rocksdb::Status s = rocksdb::TransactionDB::Open(dbo, txo, path, descs, &handles, &raw);
+  if (!s.ok()) {
+    return FromRocks(s, absl::StrCat("opening database at ", path));
+  }
+  std::unique_ptr<Database> d(new Database());
+  d->path_ = path;
+  d->db_.reset(raw);
+  d->default_cf_ = handles[0];
+  d->handles_.assign(std::size(kTables), nullptr);
+  for (size_t i = 0; i < std::size(kTables); ++i) d->handles_[i] = handles[i + 1];
+  // Handles of unknown families are kept alive by the DB; destroy on close.
+  for (size_t i = std::size(kTables) + 1; i < handles.size(); ++i)
+    d->handles_.push_back(handles[i]);
+
+  std::string format;
+  rocksdb::Status g = raw->Get(rocksdb::ReadOptions(), d->cf(Table::kMeta), kFormatKey, &format);
+  if (g.IsNotFound()) {
+    rocksdb::Status p = raw->Put(DurableWrite(), d->cf(Table::kMeta), kFormatKey, kFormatVersion);
+    if (!p.ok()) return FromRocks(p, "writing the format version");
+  } else if (!g.ok()) {
+    return FromRocks(g, "reading the format version");
+  } else if (format != kFormatVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("database at ", path, " has format version ", format,
+                     "; this caselinkd reads version ", kFormatVersion));
+  }
+  return d;
+}
+
+Database::~Database() {
+  if (!db_) return;
+  for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);
+  db_->DestroyColumnFamilyHandle(default_cf_);
+  db_->Close();
+}
+
+}  // namespace caselink::storage

@@ -1,0 +1,15 @@
+// Translation of rocksdb::Status into absl::Status, so no RocksDB type crosses
+// the storage boundary. Lock timeouts and write conflicts become ABORTED
+// (the caller may retry); corruption becomes DATA_LOSS.
+#pragma once
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "rocksdb/status.h"
+
+namespace caselink::storage {
+
+// `what` names the operation for the message, e.g. "reading case C1".
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
+
+}  // namespace caselink::storage

@@ -1,0 +1,139 @@
+// ClientOptions::FromFiles, ClientOptions::Validate and Client::Connect's
+// option checks. No server needed.
+#include <chrono>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "caselink/client.h"
+#include "caselink/client_options.h"
+#include "client_test_util.h"
+
+namespace caselink {
+namespace {
+
+using ::caselink::testing::ClientOptionsFor;
+using ::caselink::testing::ClosedPort;
+using ::caselink::testing::MakeTestPki;
+using ::caselink::testing::ScratchDir;
+using ::testing::HasSubstr;
+
+constexpr char kPem[] = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n";
+
+TEST(ClientOptionsFromFiles, ReadsTheThreeFiles) {
+  ScratchDir dir;
+  auto o = ClientOptions::FromFiles("h:1", dir.Write("ca.pem", "CA"),
+                                    dir.Write("c.pem", "CERT"),
+                                    dir.Write("k.pem", "KEY"));
+  ASSERT_TRUE(o.ok()) << o.status();
+  EXPECT_EQ(o->target, "h:1");
+  EXPECT_EQ(o->ca_pem, "CA");
+  EXPECT_EQ(o->cert_pem, "CERT");
+  EXPECT_EQ(o->key_pem, "KEY");
+  EXPECT_EQ(o->deadline, absl::Seconds(10));
+  EXPECT_EQ(o->max_attempts, 4);
+}
+
+TEST(ClientOptionsFromFiles, MissingFileErrorNamesTheFileAndItsRole) {
+  ScratchDir dir;
+  std::string ca = dir.Write("ca.pem", kPem);
+  std::string cert = dir.Write("c.pem", kPem);
+  std::string key = dir.Write("k.pem", kPem);
+  std::string missing = dir.path() + "/nope.pem";
+
+  auto o = ClientOptions::FromFiles("h:1", missing, cert, key);
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(o.status().message(), HasSubstr(missing));
+  EXPECT_THAT(o.status().message(), HasSubstr("CA certificate"));
+
+  o = ClientOptions::FromFiles("h:1", ca, missing, key);
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(o.status().message(), HasSubstr(missing));
+  EXPECT_THAT(o.status().message(), HasSubstr("client certificate"));
+
+  o = ClientOptions::FromFiles("h:1", ca, cert, missing);
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(o.status().message(), HasSubstr(missing));
+  EXPECT_THAT(o.status().message(), HasSubstr("client key"));
+}
+
+TEST(ClientOptionsFromFiles, EmptyFileOrNoNameIsAnError) {
+  ScratchDir dir;
+  std::string empty = dir.Write("empty.pem", "");
+  std::string pem = dir.Write("p.pem", kPem);
+  auto o = ClientOptions::FromFiles("h:1", pem, pem, empty);
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(o.status().message(), HasSubstr(empty));
+  o = ClientOptions::FromFiles("h:1", "", pem, pem);
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(o.status().message(), HasSubstr("CA certificate"));
+}
+
+ClientOptions Valid() {
+  ClientOptions o;
+  o.target = "localhost:7443";
+  o.ca_pem = o.cert_pem = o.key_pem = kPem;
+  return o;
+}
+
+TEST(ClientOptionsValidate, DefaultsWithTargetAndPemsAreValid) {
+  EXPECT_TRUE(Valid().Validate().ok()) << Valid().Validate();
+}
+
+TEST(ClientOptionsValidate, EachBadOptionIsNamed) {
+  struct Case {
+    const char* option;
+    void (*mutate)(ClientOptions&);
+  } cases[] = {
+      {"target", [](ClientOptions& o) { o.target.clear(); }},
+      {"ca_pem", [](ClientOptions& o) { o.ca_pem.clear(); }},
+      {"cert_pem", [](ClientOptions& o) { o.cert_pem = "not pem"; }},
+      {"key_pem", [](ClientOptions& o) { o.key_pem.clear(); }},
+      {"deadline", [](ClientOptions& o) { o.deadline = absl::ZeroDuration(); }},
+      {"max_attempts", [](ClientOptions& o) { o.max_attempts = 0; }},
+      {"initial_backoff",
+       [](ClientOptions& o) { o.initial_backoff = -absl::Seconds(1); }},
+      {"max_receive_message_bytes",
+       [](ClientOptions& o) { o.max_receive_message_bytes = 0; }},
+  };
+  for (const Case& c : cases) {
+    ClientOptions o = Valid();
+    c.mutate(o);
+    absl::Status s = o.Validate();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.option;
+    EXPECT_THAT(s.message(), HasSubstr(c.option));
+  }
+}
+
+TEST(ClientConnect, EmptyTargetIsInvalidArgumentNamingTarget) {
+  ClientOptions o = Valid();
+  o.target = "";
+  auto client = Client::Connect(o);
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(client.status().message(), HasSubstr("target"));
+}
+
+TEST(ClientConnect, MissingClientCertificateIsInvalidArgument) {
+  ClientOptions o = Valid();
+  o.cert_pem.clear();
+  auto client = Client::Connect(o);
+  EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(client.status().message(), HasSubstr("cert_pem"));
+}
+
+TEST(ClientConnect, DoesNotBlockOnAnUnreachableServer) {
+  auto pki = MakeTestPki();
+  ClientOptions o =
+      ClientOptionsFor(pki, "127.0.0.1:" + std::to_string(ClosedPort()));
+  o.deadline = absl::Seconds(30);
+  auto start = std::chrono::steady_clock::now();
+  auto client = Client::Connect(o);
+  ASSERT_TRUE(client.ok()) << client.status();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_NE((*client)->channel(), nullptr);
+  EXPECT_EQ((*client)->options().target, o.target);
+}
+
+}  // namespace
+}  // namespace caselink
