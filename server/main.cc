@@ -10,6 +10,7 @@
 #include "CLI/CLI.hpp"
 #include "server/caselink_server.h"
 #include "server/server_config.h"
+#include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
 
 namespace {
@@ -27,7 +28,12 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_path, "Server configuration (text-format caselink.v1.ServerConfig)");
   app.add_option("--check-config", check_path,
                  "Check a configuration, its policy and certificates, print every problem and exit");
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   CLI11_PARSE(app, argc, argv);
+  // Logs are for the operator: structured lines on stderr (journald keeps them).
+  spdlog::set_default_logger(spdlog::stderr_color_mt("caselinkd"));
+  spdlog::set_level(spdlog::level::from_str(log_level));
 
   if (!check_path.empty()) {
     auto cfg = caselink::server::LoadServerConfig(check_path);

@@ -14,11 +14,11 @@
 namespace caselink {
 namespace {
 
-using ::caselink::testing::ClientOptionsFor;
-using ::caselink::testing::ClosedPort;
-using ::caselink::testing::FakeServer;
-using ::caselink::testing::MakeTestPki;
-using ::caselink::testing::TestPki;
+using ::caselink::client_testing::ClientOptionsFor;
+using ::caselink::client_testing::ClosedPort;
+using ::caselink::client_testing::FakeServer;
+using ::caselink::client_testing::MakeTestPki;
+using ::caselink::client_testing::TestPki;
 using ::testing::HasSubstr;
 
 const TestPki& Pki() {

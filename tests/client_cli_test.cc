@@ -25,16 +25,16 @@
 namespace caselink {
 namespace {
 
-using ::caselink::testing::ClosedPort;
-using ::caselink::testing::FakeServer;
-using ::caselink::testing::MakeTestPki;
-using ::caselink::testing::ScratchDir;
-using ::caselink::testing::TestPki;
+using ::caselink::client_testing::ClosedPort;
+using ::caselink::client_testing::FakeServer;
+using ::caselink::client_testing::MakeTestPki;
+using ::caselink::client_testing::ScratchDir;
+using ::caselink::client_testing::TestPki;
 using ::testing::HasSubstr;
 using ::testing::MatchesRegex;
 using ::testing::StartsWith;
 
-struct Run {
+struct RunResult {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -69,7 +69,7 @@ class CliTest : public ::testing::Test {
 
   // Runs the binary with `args` and `env` ("NAME=value" entries), with no
   // CASELINK_* variables inherited.
-  Run Exec(const std::vector<std::string>& args,
+  RunResult Exec(const std::vector<std::string>& args,
            const std::vector<std::string>& env = {}) {
     std::string cmd = "env -u CASELINK_TARGET -u CASELINK_CA -u CASELINK_CERT"
                       " -u CASELINK_KEY -u CASELINK_TIMEOUT"
@@ -80,7 +80,7 @@ class CliTest : public ::testing::Test {
     std::string out = dir_.path() + "/stdout", err = dir_.path() + "/stderr";
     absl::StrAppend(&cmd, " >", Quote(out), " 2>", Quote(err), " </dev/null");
     int status = std::system(cmd.c_str());
-    Run run;
+    RunResult run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     run.out = Slurp(out);
     run.err = Slurp(err);
@@ -105,7 +105,7 @@ class CliTest : public ::testing::Test {
 
 TEST_F(CliTest, MissingJsonFileExits2WithOneLineNamingIt) {
   std::string missing = dir_.path() + "/no-such-case.json";
-  Run r = Exec(With(Globals("127.0.0.1:1"), {"submit", missing}));
+  RunResult r = Exec(With(Globals("127.0.0.1:1"), {"submit", missing}));
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
   EXPECT_THAT(r.err, StartsWith("caselink: error: "));
@@ -116,7 +116,7 @@ TEST_F(CliTest, MissingJsonFileExits2WithOneLineNamingIt) {
 
 TEST_F(CliTest, MalformedJsonExits2NamingFileAndProblem) {
   std::string bad = dir_.Write("bad.json", "{\"title\": \"x\",\n");
-  Run r = Exec(With(Globals("127.0.0.1:1"), {"submit", bad}));
+  RunResult r = Exec(With(Globals("127.0.0.1:1"), {"submit", bad}));
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
   EXPECT_THAT(r.err, StartsWith("caselink: error: "));
@@ -127,7 +127,7 @@ TEST_F(CliTest, MalformedJsonExits2NamingFileAndProblem) {
 
 TEST_F(CliTest, UnknownJsonFieldExits2NamingTheField) {
   std::string bad = dir_.Write("bad.json", R"({"titel": "x"})");
-  Run r = Exec(With(Globals("127.0.0.1:1"), {"submit", bad}));
+  RunResult r = Exec(With(Globals("127.0.0.1:1"), {"submit", bad}));
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
   EXPECT_THAT(r.err, HasSubstr("titel"));
@@ -135,7 +135,7 @@ TEST_F(CliTest, UnknownJsonFieldExits2NamingTheField) {
 
 TEST_F(CliTest, UnreadableCertificateFileExits2NamingIt) {
   std::string missing = dir_.path() + "/gone.pem";
-  Run r = Exec({"--target", "127.0.0.1:1", "--ca", ca_, "--cert", missing,
+  RunResult r = Exec({"--target", "127.0.0.1:1", "--ca", ca_, "--cert", missing,
                 "--key", key_, "get", "c1"});
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
@@ -144,14 +144,14 @@ TEST_F(CliTest, UnreadableCertificateFileExits2NamingIt) {
 }
 
 TEST_F(CliTest, MissingCaOptionExits2NamingIt) {
-  Run r = Exec({"--target", "127.0.0.1:1", "get", "c1"});
+  RunResult r = Exec({"--target", "127.0.0.1:1", "get", "c1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("--ca"));
   EXPECT_THAT(r.err, HasSubstr("CASELINK_CA"));
 }
 
 TEST_F(CliTest, UsageErrorsExit2) {
-  Run r = Exec({"get"});  // CASE_ID missing
+  RunResult r = Exec({"get"});  // CASE_ID missing
   EXPECT_EQ(r.exit_code, 2);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
   EXPECT_THAT(r.err, HasSubstr("CASE_ID"));
@@ -163,7 +163,7 @@ TEST_F(CliTest, UsageErrorsExit2) {
 }
 
 TEST_F(CliTest, HelpExits0) {
-  Run r = Exec({"--help"});
+  RunResult r = Exec({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("submit"));
   EXPECT_THAT(r.out, HasSubstr("versions"));
@@ -171,7 +171,7 @@ TEST_F(CliTest, HelpExits0) {
 
 TEST_F(CliTest, UnreachableServerExits1WithCodeName) {
   std::string target = "127.0.0.1:" + std::to_string(ClosedPort());
-  Run r = Exec(With(Globals(target), {"get", "c1"}));
+  RunResult r = Exec(With(Globals(target), {"get", "c1"}));
   EXPECT_EQ(r.exit_code, 1);
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
   EXPECT_THAT(r.err, StartsWith("caselink: error: UNAVAILABLE: "));
@@ -179,7 +179,7 @@ TEST_F(CliTest, UnreachableServerExits1WithCodeName) {
 
 TEST_F(CliTest, ServerErrorExits1WithCodeAndMessage) {
   FakeServer server(Pki());
-  Run r = Exec(With(Globals(server.target()), {"get", "missing"}));
+  RunResult r = Exec(With(Globals(server.target()), {"get", "missing"}));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "caselink: error: NOT_FOUND: no such case: missing\n");
   EXPECT_EQ(r.out, "");
@@ -187,7 +187,7 @@ TEST_F(CliTest, ServerErrorExits1WithCodeAndMessage) {
 
 TEST_F(CliTest, GetPrintsJsonWithProtoFieldNames) {
   FakeServer server(Pki());
-  Run r = Exec(With(Globals(server.target()),
+  RunResult r = Exec(With(Globals(server.target()),
                     {"get", "c-5", "--version", "2", "--purpose", "joint check",
                      "--ref", "R-1"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -205,7 +205,7 @@ TEST_F(CliTest, GetPrintsJsonWithProtoFieldNames) {
 
 TEST_F(CliTest, GlobalOptionsComeFromEnvironment) {
   FakeServer server(Pki());
-  Run r = Exec({"versions", "c-3"},
+  RunResult r = Exec({"versions", "c-3"},
                {"CASELINK_TARGET=" + server.target(), "CASELINK_CA=" + ca_,
                 "CASELINK_CERT=" + cert_, "CASELINK_KEY=" + key_});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -221,14 +221,14 @@ TEST_F(CliTest, SubmitAcceptsCamelCaseAndDerivesAStableRequestId) {
       "case.json",
       R"({"title": "t", "legalBasis": "art. 9", "agency_reference": "A-1",
           "domain": "WORK_SAFETY"})");
-  Run first = Exec(With(Globals(server.target()), {"submit", file}));
+  RunResult first = Exec(With(Globals(server.target()), {"submit", file}));
   ASSERT_EQ(first.exit_code, 0) << first.err;
-  Run again = Exec(With(Globals(server.target()), {"submit", file}));
+  RunResult again = Exec(With(Globals(server.target()), {"submit", file}));
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  Run v3 = Exec(With(Globals(server.target()),
+  RunResult v3 = Exec(With(Globals(server.target()),
                      {"submit", file, "--expected-version", "3"}));
   ASSERT_EQ(v3.exit_code, 0) << v3.err;
-  Run own = Exec(With(Globals(server.target()),
+  RunResult own = Exec(With(Globals(server.target()),
                       {"submit", file, "--request-id", "mine-1"}));
   ASSERT_EQ(own.exit_code, 0) << own.err;
 
@@ -256,14 +256,14 @@ TEST_F(CliTest, SubmitAcceptsCamelCaseAndDerivesAStableRequestId) {
 TEST_F(CliTest, ListAllFollowsPageTokens) {
   FakeServer server(Pki());
   server.service().list_total = 5;
-  Run page = Exec(With(Globals(server.target()), {"list", "--page-size", "2"}));
+  RunResult page = Exec(With(Globals(server.target()), {"list", "--page-size", "2"}));
   ASSERT_EQ(page.exit_code, 0) << page.err;
   v1::ListCasesResponse one;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(page.out, &one).ok());
   EXPECT_EQ(one.cases_size(), 2);
   EXPECT_EQ(one.next_page_token(), "2");
 
-  Run all = Exec(
+  RunResult all = Exec(
       With(Globals(server.target()), {"list", "--page-size", "2", "--all"}));
   ASSERT_EQ(all.exit_code, 0) << all.err;
   v1::ListCasesResponse every;
@@ -276,7 +276,7 @@ TEST_F(CliTest, ListAllFollowsPageTokens) {
 
 TEST_F(CliTest, TextOutputIsOneLinePerCase) {
   FakeServer server(Pki());
-  Run r = Exec(With(Globals(server.target()),
+  RunResult r = Exec(With(Globals(server.target()),
                     {"--output", "text", "versions", "c-8"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::vector<std::string> lines = absl::StrSplit(r.out, '\n', absl::SkipEmpty());

@@ -12,10 +12,10 @@
 namespace caselink {
 namespace {
 
-using ::caselink::testing::ClientOptionsFor;
-using ::caselink::testing::ClosedPort;
-using ::caselink::testing::MakeTestPki;
-using ::caselink::testing::ScratchDir;
+using ::caselink::client_testing::ClientOptionsFor;
+using ::caselink::client_testing::ClosedPort;
+using ::caselink::client_testing::MakeTestPki;
+using ::caselink::client_testing::ScratchDir;
 using ::testing::HasSubstr;
 
 constexpr char kPem[] = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----\n";

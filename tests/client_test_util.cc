@@ -18,7 +18,7 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
-namespace caselink::testing {
+namespace caselink::client_testing {
 namespace {
 
 void Check(bool ok, const char* what) {
@@ -308,4 +308,4 @@ std::string ScratchDir::Write(const std::string& name,
   return full;
 }
 
-}  // namespace caselink::testing
+}  // namespace caselink::client_testing

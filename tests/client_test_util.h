@@ -23,7 +23,7 @@
 #include "caselink/client_options.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 
-namespace caselink::testing {
+namespace caselink::client_testing {
 
 struct TestPki {
   std::string ca_pem;
@@ -119,4 +119,4 @@ class ScratchDir {
   std::string path_;
 };
 
-}  // namespace caselink::testing
+}  // namespace caselink::client_testing

@@ -1,0 +1,163 @@
+// Durability: caselinkd is killed with SIGKILL while agencies are writing;
+// after a restart every acknowledged write is there, every version intact.
+// CASELINK_CRASH_CYCLES (default 2) sets the number of kill/restart cycles;
+// the slow suite runs 20.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gtest/gtest.h"
+#include "support/temp_dir.h"
+#include "support/test_district.h"
+#include "support/test_pki.h"
+
+namespace caselink::testing {
+namespace {
+
+class Daemon {
+ public:
+  explicit Daemon(std::string config, std::string log) : config_(std::move(config)), log_(std::move(log)) {}
+  ~Daemon() { Kill(); }
+
+  void Start(const std::string& port_file) {
+    unlink(port_file.c_str());
+    pid_ = fork();
+    if (pid_ == 0) {
+      FILE* f = freopen(log_.c_str(), "a", stderr);
+      (void)f;
+      execl(CASELINKD_PATH, CASELINKD_PATH, "--config", config_.c_str(), nullptr);
+      _exit(127);
+    }
+    for (int i = 0; i < 200; ++i) {
+      std::ifstream in(port_file);
+      if (in >> port_) return;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    FAIL() << "caselinkd did not start; see " << log_;
+  }
+
+  void Kill() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  int port() const { return port_; }
+
+ private:
+  std::string config_, log_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
+  const char* env = std::getenv("CASELINK_CRASH_CYCLES");
+  const int cycles = env ? std::atoi(env) : 2;
+  TempDir dir;
+  auto ca = TestCa::Create("crash test CA");
+  ASSERT_TRUE(ca.ok());
+  auto server = ca->IssueServer();
+  auto market = ca->IssueAgency("market");
+  ASSERT_TRUE(server.ok() && market.ok());
+  ASSERT_TRUE(WriteFile(dir.Join("server.pem"), server->cert_pem).ok());
+  ASSERT_TRUE(WriteFile(dir.Join("server.key"), server->key_pem).ok());
+  ASSERT_TRUE(WriteFile(dir.Join("ca.pem"), ca->cert_pem()).ok());
+  ASSERT_TRUE(WriteFile(dir.Join("policy.textproto"), TestDistrict::ExamplePolicyText()).ok());
+  ASSERT_TRUE(WriteFile(dir.Join("server.textproto"),
+                        "listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
+                        "policy_file: \"policy.textproto\" "
+                        "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
+                        "client_ca_file: \"ca.pem\" }")
+                  .ok());
+  Daemon daemon(dir.Join("server.textproto"), dir.Join("server.log"));
+
+  // case_id -> highest acknowledged version
+  std::map<std::string, int64_t> acked;
+  std::mutex mu;
+  long total_acked = 0;
+  std::mt19937 rng(42);
+
+  for (int cycle = 0; cycle < cycles; ++cycle) {
+    daemon.Start(dir.Join("port"));
+    ClientOptions o;
+    o.target = absl::StrCat("127.0.0.1:", daemon.port());
+    o.ca_pem = ca->cert_pem();
+    o.cert_pem = market->cert_pem;
+    o.key_pem = market->key_pem;
+    o.server_name_override = "localhost";
+    o.deadline = absl::Seconds(2);
+    o.max_attempts = 1;
+    auto client = Client::Connect(o);
+    ASSERT_TRUE(client.ok());
+
+    // Everything acknowledged before is still there, at its version.
+    for (const auto& [id, version] : acked) {
+      v1::GetCaseRequest req;
+      req.set_case_id(id);
+      auto c = (*client)->GetCase(req);
+      ASSERT_TRUE(c.ok()) << "cycle " << cycle << ": lost case " << id << ": " << c.status();
+      ASSERT_GE(c->version(), version) << "cycle " << cycle << ": lost a version of " << id;
+    }
+
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> writers;
+    for (int t = 0; t < 4; ++t) {
+      writers.emplace_back([&, t] {
+        v1::Case mine;
+        int64_t version = 0;
+        while (!stop.load()) {
+          auto r = (*client)->SubmitCase(version == 0 ? SampleCase() : mine, version);
+          if (!r.ok()) continue;  // in flight at the kill: not acknowledged
+          mine = r->case_();
+          version = mine.version();
+          std::lock_guard<std::mutex> l(mu);
+          acked[mine.case_id()] = version;
+          ++total_acked;
+          if (version >= 5) version = 0;  // start a new case now and then
+        }
+      });
+    }
+    absl::SleepFor(absl::Milliseconds(200 + rng() % 400));
+    daemon.Kill();
+    stop = true;
+    for (auto& w : writers) w.join();
+  }
+  daemon.Start(dir.Join("port"));
+  ClientOptions o;
+  o.target = absl::StrCat("127.0.0.1:", daemon.port());
+  o.ca_pem = ca->cert_pem();
+  o.cert_pem = market->cert_pem;
+  o.key_pem = market->key_pem;
+  o.server_name_override = "localhost";
+  auto client = Client::Connect(o);
+  ASSERT_TRUE(client.ok());
+  long lost = 0;
+  for (const auto& [id, version] : acked) {
+    v1::ListCaseVersionsRequest req;
+    req.set_case_id(id);
+    auto v = (*client)->ListCaseVersions(req);
+    if (!v.ok() || v->versions_size() < version) {
+      ++lost;
+      continue;
+    }
+    for (int i = 0; i < v->versions_size(); ++i) EXPECT_EQ(v->versions(i).version(), i + 1);
+  }
+  std::printf("crash loop: cycles=%d acknowledged_writes=%ld cases=%zu lost=%ld\n", cycles,
+              total_acked, acked.size(), lost);
+  EXPECT_GT(total_acked, 0);
+  EXPECT_EQ(lost, 0);
+}
+
+}  // namespace
+}  // namespace caselink::testing

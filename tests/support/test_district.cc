@@ -1,0 +1,133 @@
+#include "support/test_district.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/status_macros.h"
+#include "server/server_config.h"
+#include "spdlog/spdlog.h"
+
+#ifndef CASELINK_SOURCE_DIR
+#error "CASELINK_SOURCE_DIR must be defined"
+#endif
+
+namespace caselink::testing {
+
+std::string TestDistrict::ExamplePolicyText() {
+  std::ifstream in(std::string(CASELINK_SOURCE_DIR) + "/certs-example/policy.textproto");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOptions options) {
+  // One line per call is for operators; in tests only problems are shown.
+  spdlog::set_level(spdlog::level::warn);
+  CASELINK_ASSIGN_OR_RETURN(TestCa ca, TestCa::Create("caselink test district CA"));
+  std::unique_ptr<TestDistrict> d(new TestDistrict(std::move(ca)));
+  d->options_ = std::move(options);
+  if (d->options_.policy_text.empty()) d->options_.policy_text = ExamplePolicyText();
+  CASELINK_ASSIGN_OR_RETURN(d->server_cert_, d->ca_.IssueServer());
+  CASELINK_RETURN_IF_ERROR(WriteFile(d->dir_.Join("server.pem"), d->server_cert_.cert_pem));
+  CASELINK_RETURN_IF_ERROR(WriteFile(d->dir_.Join("server.key"), d->server_cert_.key_pem));
+  CASELINK_RETURN_IF_ERROR(WriteFile(d->dir_.Join("ca.pem"), d->ca_.cert_pem()));
+  CASELINK_RETURN_IF_ERROR(WriteFile(d->policy_path(), d->options_.policy_text));
+  std::filesystem::create_directories(d->crl_dir());
+  CASELINK_RETURN_IF_ERROR(d->ca_.WriteCrlToDir(d->crl_dir(), {}, 0));
+  CASELINK_RETURN_IF_ERROR(WriteFile(
+      d->config_path(),
+      absl::StrCat("listen_address: \"127.0.0.1:0\"\n", "db_path: \"db\"\n",
+                   "policy_file: \"policy.textproto\"\n",
+                   "tls { cert_file: \"server.pem\" key_file: \"server.key\" client_ca_file: "
+                   "\"ca.pem\" crl_dir: \"crl\" refresh_interval_seconds: 1 }\n",
+                   "limits { max_receive_message_bytes: ", d->options_.max_receive_message_bytes,
+                   " max_page_size: ", d->options_.max_page_size, " }\n")));
+  CASELINK_RETURN_IF_ERROR(d->StartServer());
+  return d;
+}
+
+absl::Status TestDistrict::StartServer() {
+  CASELINK_ASSIGN_OR_RETURN(v1::ServerConfig cfg, server::LoadServerConfig(config_path()));
+  server::ServerHooks hooks;
+  hooks.now = options_.now;
+  CASELINK_ASSIGN_OR_RETURN(server_, server::CaselinkServer::Start(cfg, hooks));
+  clients_.clear();
+  return absl::OkStatus();
+}
+
+TestDistrict::~TestDistrict() { Stop(); }
+
+void TestDistrict::Stop() {
+  clients_.clear();
+  server_.reset();
+}
+
+absl::Status TestDistrict::Restart() {
+  Stop();
+  return StartServer();
+}
+
+std::string TestDistrict::target() const { return absl::StrCat("127.0.0.1:", server_->port()); }
+
+absl::StatusOr<KeyCert> TestDistrict::AgencyCert(const std::string& agency_id) {
+  auto it = certs_.find(agency_id);
+  if (it != certs_.end()) return it->second;
+  CASELINK_ASSIGN_OR_RETURN(KeyCert kc, ca_.IssueAgency(agency_id));
+  certs_[agency_id] = kc;
+  return kc;
+}
+
+absl::StatusOr<std::unique_ptr<Client>> TestDistrict::ClientWith(const KeyCert& kc,
+                                                                 absl::Duration deadline) {
+  ClientOptions o;
+  o.target = target();
+  o.ca_pem = ca_.cert_pem();
+  o.cert_pem = kc.cert_pem;
+  o.key_pem = kc.key_pem;
+  o.server_name_override = "localhost";
+  o.deadline = deadline;
+  o.max_attempts = 2;
+  o.initial_backoff = absl::Milliseconds(20);
+  return Client::Connect(o);
+}
+
+Client& TestDistrict::As(const std::string& agency_id) {
+  auto it = clients_.find(agency_id);
+  if (it != clients_.end()) return *it->second;
+  auto kc = AgencyCert(agency_id);
+  if (!kc.ok()) std::abort();
+  auto c = ClientWith(*kc);
+  if (!c.ok()) std::abort();
+  return *(clients_[agency_id] = std::move(*c));
+}
+
+v1::Case SampleCase(v1::Domain domain, const std::string& title) {
+  v1::Case c;
+  c.set_domain(domain);
+  c.set_title(title);
+  c.set_facts("2024年3月5日检查发现违法事实。");
+  c.set_violation("销售不合格产品");
+  c.set_legal_basis("《产品质量法》第四十九条");
+  c.set_status(v1::INVESTIGATING);
+  c.set_agency_reference("某监立〔2024〕1号");
+  auto* p = c.add_parties();
+  p->set_role("当事人");
+  p->mutable_person()->set_name("张三丰");
+  p->mutable_person()->set_id_number("510181198503121235");
+  p->mutable_person()->set_phone("13812345678");
+  p->mutable_person()->set_address("四川省某市某区幸福路88号");
+  auto* o = c.add_parties();
+  o->set_role("当事人");
+  o->mutable_organization()->set_name("某市某商贸有限公司");
+  o->mutable_organization()->set_credit_code("91510181MA6C12341E");
+  o->mutable_organization()->set_legal_representative("李四");
+  c.mutable_penalty()->set_kind(v1::FINE);
+  c.mutable_penalty()->set_amount_fen(500000);
+  c.mutable_penalty()->set_decision_number("某监罚〔2024〕12号");
+  c.mutable_penalty()->set_decision_date("2024-04-01");
+  return c;
+}
+
+}  // namespace caselink::testing
