@@ -20,6 +20,7 @@
 #include "server/worker_pool.h"
 #include "spdlog/spdlog.h"
 #include "storage/case_store.h"
+#include "storage/commit_pipeline.h"
 #include "storage/database.h"
 
 namespace caselink::server {
@@ -45,6 +46,7 @@ std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls
 struct CaselinkServer::Impl {
   v1::ServerConfig config;
   std::unique_ptr<storage::Database> db;
+  std::unique_ptr<storage::CommitPipeline> pipeline;
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
   CaseOnlyRowFacts row_facts;
@@ -67,13 +69,15 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   CASELINK_ASSIGN_OR_RETURN(impl->db, storage::Database::Open(config.db_path()));
-  impl->cases = std::make_unique<storage::CaseStore>(impl->db.get());
+  impl->pipeline = std::make_unique<storage::CommitPipeline>(impl->db.get());
+  impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get());
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
   impl->guard = std::make_unique<CallGuard>(impl->policy.get(), &impl->row_facts);
   impl->pool = std::make_unique<WorkerPool>(kWorkerThreads);
   impl->context.guard = impl->guard.get();
   impl->context.pool = impl->pool.get();
   impl->context.cases = impl->cases.get();
+  impl->context.pipeline = impl->pipeline.get();
   impl->context.max_page_size = config.limits().max_page_size();
   if (hooks.now) impl->context.now = hooks.now;
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);

@@ -16,6 +16,7 @@ struct ServiceContext {
   CallGuard* guard = nullptr;
   WorkerPool* pool = nullptr;
   storage::CaseStore* cases = nullptr;
+  storage::CommitPipeline* pipeline = nullptr;
   int max_page_size = 500;
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };

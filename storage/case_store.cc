@@ -46,38 +46,30 @@ absl::StatusOr<SubmitOutcome> Replay(const CaseStore& store, const SubmitCommand
 }  // namespace
 
 absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
-  rocksdb::TransactionDB* db = db_->db();
-  std::unique_ptr<rocksdb::Transaction> txn(db->BeginTransaction(Database::DurableWrite()));
-  rocksdb::ReadOptions ro;
-
-  // The idempotency key is locked first so two retries of one request
-  // cannot both create a case.
   const std::string req_key = RequestKey(cmd.agency, cmd.request_id);
+  v1::Case next = cmd.content;
+  if (cmd.expected_version == 0) next.set_case_id(NewCaseId(cmd.now));
+  // The idempotency key and the case are locked together, so two retries of
+  // one request cannot both store, and two versions cannot race.
+  KeyLocks::Guard guard = locks_.Lock({req_key, next.case_id()});
+
   std::string record_bytes;
-  rocksdb::Status rs = txn->GetForUpdate(ro, db_->cf(Table::kRequests), req_key, &record_bytes);
+  rocksdb::Status rs = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kRequests), req_key,
+                                      &record_bytes);
   if (rs.ok()) return Replay(*this, cmd, record_bytes);
   if (!rs.IsNotFound()) return FromRocks(rs, "reading the request record");
 
-  v1::Case next = cmd.content;
   next.set_owner_agency(cmd.agency);
   *next.mutable_update_time() = ToProto(cmd.now);
-
   std::string head_bytes;
+  rocksdb::Status hs =
+      db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseHeads), next.case_id(), &head_bytes);
   if (cmd.expected_version == 0) {
-    // A fresh id; retried on the (astronomically unlikely) collision.
-    for (int attempt = 0;; ++attempt) {
-      next.set_case_id(NewCaseId(cmd.now));
-      rocksdb::Status hs =
-          txn->GetForUpdate(ro, db_->cf(Table::kCaseHeads), next.case_id(), &head_bytes);
-      if (hs.IsNotFound()) break;
-      if (!hs.ok()) return FromRocks(hs, "reserving a case id");
-      if (attempt == 3) return absl::InternalError("could not allocate a unique case id");
-    }
+    if (hs.ok()) return absl::AbortedError("case id collision; retry the request");
+    if (!hs.IsNotFound()) return FromRocks(hs, "reserving a case id");
     next.set_version(1);
     *next.mutable_create_time() = next.update_time();
   } else {
-    rocksdb::Status hs =
-        txn->GetForUpdate(ro, db_->cf(Table::kCaseHeads), next.case_id(), &head_bytes);
     if (hs.IsNotFound()) {
       return absl::NotFoundError(absl::StrCat("case '", next.case_id(), "' not found"));
     }
@@ -101,11 +93,12 @@ absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
   rec.set_case_id(next.case_id());
   rec.set_version(next.version());
 
-  const std::string vkey = CaseVersionKey(next.case_id(), next.version());
-  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Put(db_->cf(Table::kCaseVersions), vkey, bytes), "writing the case version"));
-  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Put(db_->cf(Table::kCaseHeads), next.case_id(), bytes), "writing the case head"));
-  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Put(db_->cf(Table::kRequests), req_key, rec.SerializeAsString()), "writing the request record"));
-  CASELINK_RETURN_IF_ERROR(FromRocks(txn->Commit(), "committing the case"));
+  CommitRequest commit;
+  commit.puts.push_back({Table::kCaseVersions, CaseVersionKey(next.case_id(), next.version()), bytes});
+  commit.puts.push_back({Table::kCaseHeads, next.case_id(), bytes});
+  commit.puts.push_back({Table::kRequests, req_key, rec.SerializeAsString()});
+  if (cmd.attach) CASELINK_RETURN_IF_ERROR(cmd.attach(next, &commit));
+  CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(commit)).status());
   return SubmitOutcome{std::move(next), false};
 }
 

@@ -1,11 +1,13 @@
 // CaseStore keeps every version of every case, immutably, plus the latest
 // version of each case for fast reads and listings, and the idempotency record
-// of each submission — all written in one synced transaction.
-// Thread-safe; concurrent submissions of the same case serialize on the case.
+// of each submission — all written in one synced batch through the
+// CommitPipeline, together with whatever the caller attaches (its access-log
+// entry, events). Thread-safe; submissions of the same case serialize on it.
 //
 // Example:
 //   CASELINK_ASSIGN_OR_RETURN(auto db, Database::Open("/var/lib/caselink/db"));
-//   CaseStore store(db.get());
+//   CommitPipeline pipeline(db.get());
+//   CaseStore store(db.get(), &pipeline);
 //   SubmitCommand cmd{.agency = "market", .request_id = "r1", ...};
 //   CASELINK_ASSIGN_OR_RETURN(SubmitOutcome out, store.Submit(cmd));
 //   CASELINK_ASSIGN_OR_RETURN(v1::Case latest, store.Get(out.stored.case_id(), 0));
@@ -19,7 +21,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caselink/v1/case.pb.h"
+#include "storage/commit_pipeline.h"
 #include "storage/database.h"
+#include "storage/key_locks.h"
 
 namespace caselink::storage {
 
@@ -38,6 +42,9 @@ struct SubmitCommand {
   // inside the case's lock (the caller's authorization of the change). An
   // error aborts the submission unchanged.
   std::function<absl::Status(const v1::Case& current)> check_current;
+  // Called with the version about to be stored; what it adds to `commit` is
+  // written in the same batch (access-log entry, events, links).
+  std::function<absl::Status(const v1::Case& next, CommitRequest* commit)> attach;
 };
 
 struct SubmitOutcome {
@@ -68,12 +75,12 @@ struct ListPage {
 
 class CaseStore {
  public:
-  explicit CaseStore(Database* db) : db_(db) {}
+  CaseStore(Database* db, CommitPipeline* pipeline) : db_(db), pipeline_(pipeline) {}
 
   // Creates a case or appends a version. Errors: NotFound (no such case),
   // FailedPrecondition (stale expected_version), AlreadyExists (request_id
-  // reused with a different request), Aborted (lock timeout; retry), and any
-  // error of check_current. A failed submission writes nothing.
+  // reused with a different request), any error of check_current or attach,
+  // and the pipeline's errors. A failed submission writes nothing.
   absl::StatusOr<SubmitOutcome> Submit(const SubmitCommand& cmd);
 
   // The given version, or the latest for version 0. NotFound if absent.
@@ -87,6 +94,8 @@ class CaseStore {
 
  private:
   Database* db_;
+  CommitPipeline* pipeline_;
+  KeyLocks locks_;
 };
 
 }  // namespace caselink::storage

@@ -1,6 +1,7 @@
 #include "storage/database.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/options.h"
@@ -23,7 +24,20 @@ constexpr TableSpec kTables[] = {
     {Table::kCaseHeads, "case_heads"},
     {Table::kRequests, "requests"},
     {Table::kMeta, "meta"},
+    {Table::kAuditLog, "audit_log"},
+    {Table::kAuditCheckpoints, "audit_checkpoints"},
+    {Table::kAuditIndex, "audit_index"},
+    {Table::kTransfers, "transfers"},
+    {Table::kTransferHistory, "transfer_history"},
+    {Table::kSupervision, "supervision"},
+    {Table::kSupervisionHistory, "supervision_history"},
+    {Table::kCaseLinks, "case_links"},
+    {Table::kEvents, "events"},
+    {Table::kEventIndex, "event_index"},
+    {Table::kCaseIndex, "case_index"},
 };
+static_assert(std::size(kTables) == static_cast<size_t>(Table::kCount),
+              "every table needs a name");
 
 rocksdb::ColumnFamilyOptions TableOptions() {
   rocksdb::ColumnFamilyOptions o;
@@ -34,6 +48,8 @@ rocksdb::ColumnFamilyOptions TableOptions() {
 }
 
 }  // namespace
+
+std::vector<Table> LogTables() { return {Table::kAuditLog, Table::kEvents}; }
 
 rocksdb::WriteOptions Database::DurableWrite() {
   rocksdb::WriteOptions w;
@@ -67,11 +83,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     if (!known) descs.emplace_back(name, TableOptions());
   }
 
-  rocksdb::TransactionDBOptions txo;
-  txo.transaction_lock_timeout = 2000;  // ms; a stuck writer gets ABORTED
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::TransactionDB* raw = nullptr;
-  rocksdb::Status s = rocksdb::TransactionDB::Open(dbo, txo, path, descs, &handles, &raw);
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(dbo, path, descs, &handles, &raw);
   if (!s.ok()) {
     return FromRocks(s, absl::StrCat("opening database at ", path));
   }

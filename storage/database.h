@@ -1,7 +1,6 @@
-// The RocksDB database behind caselink: one TransactionDB with a column family
-// per logical table. Every write goes through a synced WAL (RocksDB's group
-// commit batches concurrent writers), so an acknowledged write survives a crash.
-// Thread-safe.
+// The RocksDB database behind caselink: one DB with a column family per
+// logical table. Every write goes through CommitPipeline as one synced
+// WriteBatch, so an acknowledged write survives a crash. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -9,17 +8,34 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "rocksdb/utilities/transaction_db.h"
+#include "rocksdb/db.h"
 
 namespace caselink::storage {
 
-// The logical tables. Their names are part of the on-disk format.
+// The logical tables. Their names are part of the on-disk format; the order
+// here is not. Tables marked "log" are sequenced logs (key = be64 sequence),
+// appended only through CommitPipeline.
 enum class Table {
-  kCaseVersions,  // case_id \0 version(be64) -> Case (immutable)
-  kCaseHeads,     // case_id -> latest Case (an index, rewritten per version)
-  kRequests,      // agency \0 request_id -> RequestRecord (idempotency)
-  kMeta,          // format version and other singletons
+  kCaseVersions,       // case_id \0 version(be64) -> Case (immutable)
+  kCaseHeads,          // case_id -> latest Case (an index, rewritten per version)
+  kRequests,           // agency \0 request_id -> RequestRecord (idempotency)
+  kMeta,               // format version and other singletons
+  kAuditLog,           // log: access-log entries, hash-chained
+  kAuditCheckpoints,   // seq(be64) -> signed checkpoint
+  kAuditIndex,         // secondary keys of the access log -> seq
+  kTransfers,          // transfer_id -> latest Transfer
+  kTransferHistory,    // transfer_id \0 step(be64) -> transition (immutable)
+  kSupervision,        // record_id -> latest supervision record
+  kSupervisionHistory, // record_id \0 step(be64) -> transition (immutable)
+  kCaseLinks,          // case_id \0 agency -> link kind (row visibility)
+  kEvents,             // log: events addressed to agencies
+  kEventIndex,         // agency \0 seq(be64) -> "" (per-agency event cursor)
+  kCaseIndex,          // search index keys of cases -> ""
+  kCount,              // not a table
 };
+
+// The tables that are sequenced logs.
+std::vector<Table> LogTables();
 
 class Database {
  public:
@@ -32,7 +48,7 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  rocksdb::TransactionDB* db() const { return db_.get(); }
+  rocksdb::DB* db() const { return db_.get(); }
   rocksdb::ColumnFamilyHandle* cf(Table t) const;
   const std::string& path() const { return path_; }
 
@@ -44,7 +60,7 @@ class Database {
   std::string path_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // index = Table
   rocksdb::ColumnFamilyHandle* default_cf_ = nullptr;
-  std::unique_ptr<rocksdb::TransactionDB> db_;
+  std::unique_ptr<rocksdb::DB> db_;
 };
 
 }  // namespace caselink::storage

@@ -1,0 +1,169 @@
+#include "storage/commit_pipeline.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/write_batch.h"
+#include "storage/rocks_status.h"
+
+namespace caselink::storage {
+namespace {
+
+// Bounds the size of one group so one huge burst does not delay everybody.
+constexpr size_t kMaxGroup = 512;
+
+}  // namespace
+
+std::string CommitPipeline::SequenceKey(uint64_t seq) {
+  std::string k(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    k[i] = static_cast<char>(seq & 0xff);
+    seq >>= 8;
+  }
+  return k;
+}
+
+uint64_t CommitPipeline::DecodeSequenceKey(const std::string& key) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < key.size() && i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(key[i]);
+  return v;
+}
+
+CommitPipeline::CommitPipeline(Database* db) : db_(db) {
+  for (Table t : LogTables()) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(t)));
+    it->SeekToLast();
+    next_seq_[t] = it->Valid() ? DecodeSequenceKey(it->key().ToString()) + 1 : 1;
+  }
+  committer_ = std::thread([this] { Run(); });
+}
+
+CommitPipeline::~CommitPipeline() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stopping_ = true;
+  }
+  work_cv_.notify_all();
+  committer_.join();
+}
+
+void CommitPipeline::SetSealer(Table table, Sealer sealer) {
+  std::lock_guard<std::mutex> l(mu_);
+  sealers_[table] = std::move(sealer);
+}
+
+uint64_t CommitPipeline::NextSequence(Table table) const {
+  std::lock_guard<std::mutex> l(mu_);
+  auto it = next_seq_.find(table);
+  return it == next_seq_.end() ? 1 : it->second;
+}
+
+void CommitPipeline::InjectFailureForTest(absl::Status status) {
+  std::lock_guard<std::mutex> l(mu_);
+  injected_failure_ = std::move(status);
+}
+
+absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
+  Pending p;
+  p.request = std::move(request);
+  {
+    std::unique_lock<std::mutex> l(mu_);
+    if (stopping_) return absl::UnavailableError("the server is shutting down");
+    queue_.push_back(&p);
+    work_cv_.notify_one();
+    done_cv_.wait(l, [&] { return p.done; });
+  }
+  if (!p.status.ok()) return p.status;
+  return std::move(p.result);
+}
+
+void CommitPipeline::Run() {
+  while (true) {
+    std::vector<Pending*> group;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      work_cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping and drained
+      while (!queue_.empty() && group.size() < kMaxGroup) {
+        group.push_back(queue_.front());
+        queue_.pop_front();
+      }
+    }
+    CommitGroup(group);
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      for (Pending* p : group) p->done = true;
+    }
+    done_cv_.notify_all();
+  }
+}
+
+void CommitPipeline::CommitGroup(std::vector<Pending*>& group) {
+  std::map<Table, uint64_t> next;
+  std::map<Table, Sealer> sealers;
+  absl::Status injected;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    next = next_seq_;
+    sealers = sealers_;
+    injected = injected_failure_;
+  }
+  const std::map<Table, uint64_t> first = next;
+  rocksdb::WriteBatch batch;
+  absl::Status status = injected;
+  std::map<Table, uint64_t> last_in_group;
+  for (Pending* p : group) {
+    if (!status.ok()) break;
+    for (const Put& put : p->request.puts) {
+      rocksdb::Status s = batch.Put(db_->cf(put.table), put.key, put.value);
+      if (!s.ok()) status = FromRocks(s, "building the write batch");
+    }
+    for (const Append& a : p->request.appends) {
+      auto it = next.find(a.table);
+      if (it == next.end()) {
+        status = absl::InternalError("append to a table that is not a log");
+        break;
+      }
+      const uint64_t seq = it->second++;
+      std::string value = a.payload;
+      auto sealer = sealers.find(a.table);
+      if (sealer != sealers.end() && sealer->second.seal) {
+        auto sealed = sealer->second.seal(seq, a.payload);
+        if (!sealed.ok()) {
+          status = sealed.status();
+          break;
+        }
+        value = std::move(*sealed);
+      }
+      batch.Put(db_->cf(a.table), SequenceKey(seq), value);
+      p->result.sequences.push_back(seq);
+      last_in_group[a.table] = seq;
+    }
+  }
+  if (status.ok()) {
+    for (const auto& [table, last] : last_in_group) {
+      auto sealer = sealers.find(table);
+      if (sealer == sealers.end() || !sealer->second.after_group) continue;
+      for (const Put& put : sealer->second.after_group(last)) {
+        batch.Put(db_->cf(put.table), put.key, put.value);
+      }
+    }
+    status = FromRocks(db_->db()->Write(Database::DurableWrite(), &batch), "committing");
+  }
+  if (!status.ok()) {
+    // Nothing of the group is stored; logs continue where they were.
+    for (const auto& [table, last] : last_in_group) {
+      auto sealer = sealers.find(table);
+      if (sealer != sealers.end() && sealer->second.rollback) sealer->second.rollback(first.at(table));
+    }
+    for (Pending* p : group) {
+      p->status = status;
+      p->result.sequences.clear();
+    }
+    return;
+  }
+  std::lock_guard<std::mutex> l(mu_);
+  next_seq_ = std::move(next);
+}
+
+}  // namespace caselink::storage

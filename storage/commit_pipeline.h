@@ -1,0 +1,118 @@
+// CommitPipeline is the single path by which the server makes anything
+// durable. Callers hand in the puts of one logical change plus records to
+// append to sequenced logs (the access log, the event stream); one committer
+// thread takes every request waiting, assigns each appended record the next
+// sequence number of its log in commit order, lets the log's sealer finish
+// the record (e.g. extend a hash chain), and writes the whole group as one
+// synced RocksDB WriteBatch. So a change and its log records are atomic, logs
+// have no gaps or reordering, and concurrent writers share one fsync
+// (group commit) while the chain stays strictly ordered.
+//
+// A failed write fails every request of its group and advances no sequence:
+// nothing of a failed request is stored. Thread-safe.
+//
+// Example:
+//   CommitRequest req;
+//   req.puts.push_back({Table::kCaseHeads, id, bytes});
+//   req.appends.push_back({Table::kEvents, event_bytes});
+//   CASELINK_ASSIGN_OR_RETURN(CommitResult r, pipeline.Commit(std::move(req)));
+//   // r.sequences[0] is the event's sequence number.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/database.h"
+
+namespace caselink::storage {
+
+struct Put {
+  Table table;
+  std::string key;
+  std::string value;
+};
+
+struct Append {
+  Table table;  // a sequenced log: keys are big-endian uint64 sequence numbers
+  std::string payload;
+};
+
+struct CommitRequest {
+  std::vector<Put> puts;
+  std::vector<Append> appends;
+};
+
+struct CommitResult {
+  std::vector<uint64_t> sequences;  // one per append, in order
+};
+
+// Turns an appended payload into the stored value, given its sequence number.
+// Runs on the committer thread, in sequence order, so it may keep state (the
+// previous hash). `rollback` is called with the first sequence of a group
+// whose write failed, so the sealer can forget what it chained after it.
+struct Sealer {
+  std::function<absl::StatusOr<std::string>(uint64_t seq, const std::string& payload)> seal;
+  std::function<void(uint64_t first_failed_seq)> rollback;
+  // Extra puts to write with a group after its records (e.g. a signed
+  // checkpoint); called once per group that appended to this log.
+  std::function<std::vector<Put>(uint64_t last_seq)> after_group;
+};
+
+class CommitPipeline {
+ public:
+  // Finds the next sequence number of every log table from the database.
+  explicit CommitPipeline(Database* db);
+  // Commits what is queued, then stops the committer.
+  ~CommitPipeline();
+  CommitPipeline(const CommitPipeline&) = delete;
+  CommitPipeline& operator=(const CommitPipeline&) = delete;
+
+  // Installs the sealer of a log table; call before the first Commit.
+  void SetSealer(Table table, Sealer sealer);
+
+  // Blocks until the request is durable (synced) or has failed.
+  absl::StatusOr<CommitResult> Commit(CommitRequest request);
+
+  // The next sequence number the log will assign (for tests and metrics).
+  uint64_t NextSequence(Table table) const;
+
+  // For tests: makes every following group write fail with `status` until
+  // cleared with OkStatus() (a real part that cannot fail on demand).
+  void InjectFailureForTest(absl::Status status);
+
+  // Big-endian encoding of a sequence number, the key of a log record.
+  static std::string SequenceKey(uint64_t seq);
+  static uint64_t DecodeSequenceKey(const std::string& key);
+
+ private:
+  struct Pending {
+    CommitRequest request;
+    absl::Status status;
+    CommitResult result;
+    bool done = false;
+  };
+
+  void Run();
+  void CommitGroup(std::vector<Pending*>& group);
+
+  Database* db_;
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::deque<Pending*> queue_;
+  bool stopping_ = false;
+  std::map<Table, uint64_t> next_seq_;  // guarded by mu_ (read), committer (write)
+  std::map<Table, Sealer> sealers_;
+  absl::Status injected_failure_;
+  std::thread committer_;
+};
+
+}  // namespace caselink::storage
