@@ -136,6 +136,11 @@ void CommitPipeline::CommitGroup(std::vector<Pending*>& group) {
         value = std::move(*sealed);
       }
       batch.Put(db_->cf(a.table), SequenceKey(seq), value);
+      if (sealer != sealers.end() && sealer->second.index) {
+        for (const Put& put : sealer->second.index(seq, a.payload)) {
+          batch.Put(db_->cf(put.table), put.key, put.value);
+        }
+      }
       p->result.sequences.push_back(seq);
       last_in_group[a.table] = seq;
     }
@@ -162,8 +167,20 @@ void CommitPipeline::CommitGroup(std::vector<Pending*>& group) {
     }
     return;
   }
+  std::vector<std::function<void(Table, uint64_t)>> listeners;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    next_seq_ = std::move(next);
+    listeners = listeners_;
+  }
+  for (const auto& [table, last] : last_in_group) {
+    for (const auto& listener : listeners) listener(table, last);
+  }
+}
+
+void CommitPipeline::AddListener(std::function<void(Table, uint64_t)> listener) {
   std::lock_guard<std::mutex> l(mu_);
-  next_seq_ = std::move(next);
+  listeners_.push_back(std::move(listener));
 }
 
 }  // namespace caselink::storage

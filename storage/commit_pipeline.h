@@ -64,6 +64,9 @@ struct Sealer {
   // Extra puts to write with a group after its records (e.g. a signed
   // checkpoint); called once per group that appended to this log.
   std::function<std::vector<Put>(uint64_t last_seq)> after_group;
+  // Extra puts for one record once its sequence number is known (secondary
+  // keys such as agency \0 seq); written in the same batch.
+  std::function<std::vector<Put>(uint64_t seq, const std::string& payload)> index;
 };
 
 class CommitPipeline {
@@ -80,6 +83,11 @@ class CommitPipeline {
 
   // Blocks until the request is durable (synced) or has failed.
   absl::StatusOr<CommitResult> Commit(CommitRequest request);
+
+  // Calls `listener(table, last_seq)` on the committer thread after each
+  // durable group that appended to `table` (e.g. to wake event streams).
+  // Listeners must not block or call Commit.
+  void AddListener(std::function<void(Table table, uint64_t last_seq)> listener);
 
   // The next sequence number the log will assign (for tests and metrics).
   uint64_t NextSequence(Table table) const;
@@ -112,6 +120,7 @@ class CommitPipeline {
   std::map<Table, uint64_t> next_seq_;  // guarded by mu_ (read), committer (write)
   std::map<Table, Sealer> sealers_;
   absl::Status injected_failure_;
+  std::vector<std::function<void(Table, uint64_t)>> listeners_;
   std::thread committer_;
 };
 
