@@ -204,11 +204,18 @@ hash="$(openssl x509 -in "$OUT/ca.pem" -noout -subject_hash)"
 if [[ $crl_dirty -eq 1 || $FORCE -eq 1 || ! -s "$OUT/crl.pem" || ! -s "$OUT/crl/$hash.r0" ]]; then
   openssl ca -config "$CNF" -gencrl -out "$OUT/crl.pem" 2>"$TMP/ca.log" \
     || { cat "$TMP/ca.log" >&2; exit 1; }
-  rm -f "$OUT"/crl/*.r[0-9]*
   # OpenSSL's hashed-directory lookup (X509_LOOKUP_hash_dir) finds a CA's
-  # CRL as <hash of the issuer name>.r0.
-  cp "$OUT/crl.pem" "$OUT/crl/$hash.r0"
-  made+=("crl/$hash.r0")
+  # CRLs as <hash of the issuer name>.r0, .r1, ... A running caselinkd (gRPC
+  # 1.51) does not re-read a CRL file replaced under the same name, but does
+  # load the next suffix at the next handshake, and OpenSSL then prefers the
+  # CRL with the later lastUpdate. So a new CRL goes under the next free
+  # suffix: revocation takes effect without a restart.
+  if [[ $FORCE -eq 1 ]]; then rm -f "$OUT"/crl/*.r[0-9]*; fi
+  n=0
+  while [[ -e "$OUT/crl/$hash.r$n" ]]; do n=$((n + 1)); done
+  cp "$OUT/crl.pem" "$OUT/crl/$hash.r$n.tmp"
+  mv "$OUT/crl/$hash.r$n.tmp" "$OUT/crl/$hash.r$n"
+  made+=("crl/$hash.r$n")
 fi
 
 chmod 0600 "$OUT"/*.key "$OUT"/agencies/*.key

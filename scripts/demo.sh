@@ -11,6 +11,7 @@ cd "$ROOT"
 
 PY=/usr/bin/python3
 BUILD_DIR="${CASELINK_BUILD_DIR:-build}"
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
 SERVER_PID=""
 WORK=""
 LOG_SHOWN=0
@@ -61,8 +62,8 @@ trap 'exit 143' TERM
 step "Building caselink (scripts/build.sh)"
 bash scripts/build.sh
 
-SERVER_BIN="$ROOT/$BUILD_DIR/server/caselinkd"
-CLI_BIN="$ROOT/$BUILD_DIR/cli/caselink"
+SERVER_BIN="$BUILD_DIR/server/caselinkd"
+CLI_BIN="$BUILD_DIR/cli/caselink"
 [[ -x "$SERVER_BIN" ]] || die "$SERVER_BIN was not built"
 [[ -x "$CLI_BIN" ]] || die "$CLI_BIN was not built"
 [[ -f certs-example/policy.textproto ]] || die "certs-example/policy.textproto is missing"

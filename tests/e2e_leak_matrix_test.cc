@@ -1,0 +1,436 @@
+// The leak-test matrix: for every agency of the example policy, every RPC
+// that returns a Case (found from the proto descriptors, so a new RPC joins
+// the matrix by itself), every stored case and every leaf field, the value
+// the real server returns through the real client must be exactly what an
+// independent reading of the policy says: the exact value (ALLOW), the masked
+// form (MASK), or nothing (DENY / row not visible). One wrong field fails.
+#include <map>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "auth/masking.h"
+#include "auth/policy_loader.h"
+#include "caselink/v1/annotations.pb.h"
+#include "caselink/v1/case_service.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/dynamic_message.h"
+#include "google/protobuf/text_format.h"
+#include "grpcpp/generic/generic_stub.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/support/proto_buffer_writer.h"
+#include "gtest/gtest.h"
+#include "support/test_district.h"
+
+namespace caselink::testing {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+using google::protobuf::Reflection;
+
+// ---- An independent reading of the policy (not the server's Authorizer). ----
+
+struct Row {
+  std::string owner;
+  v1::Domain domain;
+};
+
+bool RuleApplies(const v1::Rule& r, const v1::Agency& a) {
+  for (const std::string& id : r.agencies()) if (id == a.id()) return true;
+  for (int role : r.roles())
+    for (int mine : a.roles()) if (role == mine) return true;
+  return false;
+}
+
+bool RuleGrants(const v1::Rule& r, const std::string& method) {
+  for (const std::string& rpc : r.rpcs()) {
+    if (rpc == method) return true;
+    if (absl::EndsWith(rpc, "/*") && absl::StartsWith(method, rpc.substr(0, rpc.size() - 1))) return true;
+  }
+  return false;
+}
+
+bool RuleSelects(const v1::Rule& r, const v1::Agency& a, const Row& row) {
+  const v1::RowSelector& s = r.rows();
+  if (s.all()) return true;
+  if (s.own() && row.owner == a.id()) return true;
+  for (int d : s.domains()) if (d == row.domain) return true;
+  return false;  // no transfers exist in this matrix's data
+}
+
+v1::Sensitivity ClassOf(const FieldDescriptor* f) {
+  v1::Sensitivity s = f->options().GetExtension(v1::sensitivity);
+  return s == v1::SENSITIVITY_UNSPECIFIED ? v1::INVESTIGATIVE : s;
+}
+
+// The decision of one rule for a field path; path grants (longest prefix)
+// beat class grants; nothing granted means DENY.
+v1::FieldAction RuleDecides(const v1::Rule& r, const std::string& path, v1::Sensitivity cls) {
+  std::string best_path;
+  v1::FieldAction best = v1::FIELD_ACTION_UNSPECIFIED;
+  for (const v1::FieldGrant& g : r.fields()) {
+    if (!g.has_path()) continue;
+    if ((path == g.path() || absl::StartsWith(path, g.path() + ".")) && g.path().size() > best_path.size()) {
+      best_path = g.path();
+      best = g.action();
+    }
+  }
+  if (!best_path.empty()) return best;
+  for (const v1::FieldGrant& g : r.fields()) {
+    if (!g.has_path() && g.sensitivity() == cls) return g.action();
+  }
+  return v1::DENY;
+}
+
+int Rank(v1::FieldAction a) { return a == v1::ALLOW ? 2 : a == v1::MASK ? 1 : 0; }
+
+struct Oracle {
+  v1::Policy policy;
+
+  std::vector<const v1::Rule*> Rules(const v1::Agency& a, const std::string& method, const Row& row) const {
+    std::vector<const v1::Rule*> out;
+    for (const v1::Rule& r : policy.rules())
+      if (RuleApplies(r, a) && RuleGrants(r, method) && RuleSelects(r, a, row)) out.push_back(&r);
+    return out;
+  }
+
+  // Decision for one field given its ancestors' decisions: a message field
+  // that is denied hides everything below it.
+  v1::FieldAction Decide(const std::vector<const v1::Rule*>& rules, const std::vector<const FieldDescriptor*>& chain) const {
+    std::string path;
+    for (const FieldDescriptor* f : chain) {
+      path = path.empty() ? f->name() : path + "." + f->name();
+      v1::FieldAction best = v1::DENY;
+      for (const v1::Rule* r : rules) {
+        v1::FieldAction a = RuleDecides(*r, path, ClassOf(f));
+        if (Rank(a) > Rank(best)) best = a;
+      }
+      if (f == chain.back()) return best;
+      if (Rank(best) == 0) return v1::DENY;
+    }
+    return v1::DENY;
+  }
+
+  v1::MaskRule MaskFor(v1::MaskShape shape) const {
+    for (const v1::MaskRule& m : policy.masks()) if (m.shape() == shape) return m;
+    return v1::MaskRule();
+  }
+};
+
+// ---- Walking leaves of a Case (strings, numbers, enums, Timestamps). ----
+
+struct Leaf {
+  std::vector<const FieldDescriptor*> chain;
+  std::string path;  // with indices, for messages: parties[1].person.name
+  std::string value;  // text form; empty if unset
+  bool is_string = false;
+};
+
+bool IsCaselink(const FieldDescriptor* f) {
+  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && f->message_type()->file()->package() == "caselink.v1";
+}
+
+std::string ScalarText(const Message& m, const FieldDescriptor* f) {
+  std::string out;
+  google::protobuf::TextFormat::PrintFieldValueToString(m, f, -1, &out);
+  return out;
+}
+
+void Leaves(const Message& m, std::vector<const FieldDescriptor*> chain, const std::string& prefix,
+            std::map<std::string, Leaf>* out) {
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    auto c = chain;
+    c.push_back(f);
+    std::string path = prefix.empty() ? f->name() : prefix + "." + f->name();
+    if (IsCaselink(f) && f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(m, f); ++i)
+        Leaves(r->GetRepeatedMessage(m, f, i), c, absl::StrCat(path, "[", i, "]"), out);
+    } else if (IsCaselink(f)) {
+      Leaves(r->GetMessage(m, f), c, path, out);
+    } else {
+      Leaf leaf;
+      leaf.chain = c;
+      leaf.path = path;
+      leaf.is_string = f->cpp_type() == FieldDescriptor::CPPTYPE_STRING;
+      leaf.value = leaf.is_string ? r->GetString(m, f) : (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? r->GetMessage(m, f).ShortDebugString() : ScalarText(m, f));
+      (*out)[path] = leaf;
+    }
+  }
+}
+
+// Every Case inside a response (or the response itself).
+void FindCases(const Message& m, std::vector<const v1::Case*>* out) {
+  if (m.GetDescriptor() == v1::Case::descriptor()) {
+    out->push_back(static_cast<const v1::Case*>(&m));
+    return;
+  }
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    if (f->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(m, f); ++i) FindCases(r->GetRepeatedMessage(m, f, i), out);
+    } else {
+      FindCases(r->GetMessage(m, f), out);
+    }
+  }
+}
+
+bool ContainsCase(const Descriptor* d, std::set<const Descriptor*>* seen) {
+  if (d == v1::Case::descriptor()) return true;
+  if (!seen->insert(d).second) return false;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->message_type() != nullptr && ContainsCase(f->message_type(), seen)) return true;
+  }
+  return false;
+}
+
+// Every RPC of every caselink service whose response can carry a Case.
+std::vector<const MethodDescriptor*> CaseReturningMethods() {
+  std::vector<const MethodDescriptor*> out;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  const google::protobuf::FileDescriptor* file = v1::Case::descriptor()->file();
+  std::set<const google::protobuf::FileDescriptor*> files;
+  // Every linked caselink.v1 file that defines a service.
+  for (const char* name : {"caselink/v1/case_service.proto", "caselink/v1/workflow.proto",
+                           "caselink/v1/audit.proto", "caselink/v1/search.proto",
+                           "caselink/v1/report.proto", "caselink/v1/admin.proto"}) {
+    if (const auto* f = pool->FindFileByName(name)) files.insert(f);
+  }
+  (void)file;
+  for (const auto* f : files) {
+    for (int s = 0; s < f->service_count(); ++s) {
+      for (int m = 0; m < f->service(s)->method_count(); ++m) {
+        const MethodDescriptor* md = f->service(s)->method(m);
+        std::set<const Descriptor*> seen;
+        if (ContainsCase(md->output_type(), &seen)) out.push_back(md);
+      }
+    }
+  }
+  return out;
+}
+
+// How the matrix calls an RPC for a target case; an RPC with no entry here
+// fails the test, so nobody adds a Case-returning RPC without leak checks.
+// Reads are filled generically by field name.
+bool FillReadRequest(Message* req, const std::string& case_id) {
+  const Descriptor* d = req->GetDescriptor();
+  const Reflection* r = req->GetReflection();
+  bool known = true;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->name() == "case_id") r->SetString(req, f, case_id);
+    else if (f->name() == "purpose") r->SetString(req, f, "leak matrix");
+    else if (f->name() == "page_size") r->SetInt32(req, f, 500);
+    else if (f->name() == "purpose_case_ref" || f->name() == "page_token" || f->name() == "version" ||
+             f->name() == "domain" || f->name() == "owner_agency") continue;
+    else known = false;  // a field the matrix does not know how to fill
+  }
+  return known;
+}
+
+// A case with every field set to a distinctive value.
+v1::Case FullCase(v1::Domain domain, const std::string& tag) {
+  v1::Case c = SampleCase(domain, "标题-" + tag);
+  c.set_facts("案情-" + tag);
+  c.set_violation("违法行为-" + tag);
+  c.set_legal_basis("依据-" + tag);
+  c.set_agency_reference("案号-" + tag);
+  c.set_major(true);
+  c.mutable_parties(0)->mutable_person()->set_name("王" + tag);
+  return c;
+}
+
+class LeakMatrixTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = TestDistrict::Start();
+    ASSERT_TRUE(d.ok()) << d.status();
+    district_ = std::move(*d);
+    auto p = auth::ParsePolicy(TestDistrict::ExamplePolicyText(), "example policy");
+    ASSERT_TRUE(p.ok()) << p.status();
+    oracle_.policy = *p;
+  }
+
+  absl::Status Call(const std::string& agency, const MethodDescriptor* md, const Message& req, Message* resp) {
+    grpc::GenericStub stub(district_->As(agency).channel());
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::ByteBuffer in, out;
+    bool own = false;
+    grpc::GenericSerialize<grpc::ProtoBufferWriter, Message>(req, &in, &own);
+    std::mutex mu;
+    std::condition_variable cv;
+    bool done = false;
+    grpc::Status status;
+    stub.UnaryCall(&ctx, absl::StrCat("/", md->service()->full_name(), "/", md->name()),
+                   grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
+                     std::lock_guard<std::mutex> l(mu);
+                     status = s;
+                     done = true;
+                     cv.notify_one();
+                   });
+    std::unique_lock<std::mutex> l(mu);
+    cv.wait(l, [&] { return done; });
+    if (!status.ok()) return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+    if (!grpc::GenericDeserialize<grpc::ProtoBufferReader, Message>(&out, resp).ok())
+      return absl::InternalError("cannot parse response");
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<TestDistrict> district_;
+  Oracle oracle_;
+};
+
+TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
+  // Cases owned by several agencies, in the domains the rules distinguish.
+  std::map<std::string, v1::Case> stored;  // case_id -> as stored (full)
+  struct Seed { const char* owner; v1::Domain domain; };
+  for (Seed s : {Seed{"market", v1::MARKET_ORDER}, Seed{"market", v1::PUBLIC_ORDER},
+                 Seed{"emergency", v1::WORK_SAFETY}, Seed{"town-a", v1::PUBLIC_ORDER},
+                 Seed{"psb", v1::PUBLIC_ORDER}}) {
+    v1::Case c = FullCase(s.domain, absl::StrCat(s.owner, "-", s.domain));
+    if (std::string(s.owner) == "town-a") c.set_major(false);  // towns may not set it
+    auto r = district_->As(s.owner).SubmitCase(c);
+    ASSERT_TRUE(r.ok()) << s.owner << ": " << r.status();
+    // A second version, so version listings have history.
+    v1::Case next = r->case_();
+    next.set_status(v1::DECIDED);
+    auto r2 = district_->As(s.owner).SubmitCase(next, 1);
+    ASSERT_TRUE(r2.ok()) << r2.status();
+    stored[r2->case_().case_id()] = r2->case_();
+  }
+
+  std::vector<const MethodDescriptor*> methods = CaseReturningMethods();
+  ASSERT_FALSE(methods.empty());
+  long checked_fields = 0, checked_calls = 0;
+  std::set<std::string> method_names;
+  for (const v1::Agency& agency : oracle_.policy.agencies()) {
+    for (const MethodDescriptor* md : methods) {
+      const std::string method = absl::StrCat(md->service()->full_name(), "/", md->name());
+      method_names.insert(method);
+      if (md->input_type() == v1::SubmitCaseRequest::descriptor()) continue;  // a write: own rows only (tested below)
+      const Message* proto_req = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->input_type());
+      const Message* proto_resp = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->output_type());
+      for (const auto& [case_id, original] : stored) {
+        std::unique_ptr<Message> req(proto_req->New());
+        ASSERT_TRUE(FillReadRequest(req.get(), case_id))
+            << method << " returns a Case but the leak matrix does not know how to call it; "
+            << "teach FillReadRequest its request fields";
+        std::unique_ptr<Message> resp(proto_resp->New());
+        absl::Status s = Call(agency.id(), md, *req, resp.get());
+        ++checked_calls;
+        const Row row{original.owner_agency(), original.domain()};
+        const auto rules = oracle_.Rules(agency, method, row);
+        std::vector<const v1::Case*> cases;
+        if (s.ok()) FindCases(*resp, &cases);
+        const v1::Case* got = nullptr;
+        for (const v1::Case* c : cases) {
+          if (c->case_id() == case_id) got = c;
+          // No row outside the caller's rows, ever.
+          Row other{c->owner_agency(), c->domain()};
+          auto it = stored.find(c->case_id());
+          if (it != stored.end()) other = Row{it->second.owner_agency(), it->second.domain()};
+          EXPECT_FALSE(oracle_.Rules(agency, method, other).empty())
+              << agency.id() << " " << method << " got invisible row " << c->case_id();
+        }
+        if (rules.empty()) {
+          EXPECT_EQ(got, nullptr) << agency.id() << " " << method << " saw " << case_id;
+          // Hidden values never appear anywhere, not even in an error.
+          std::map<std::string, Leaf> secret;
+          Leaves(original, {}, "", &secret);
+          for (const auto& [path, leaf] : secret) {
+            if (leaf.value.size() < 6 || !leaf.is_string || path == "case_id") continue;  // the caller sent the id
+            EXPECT_FALSE(absl::StrContains(s.message(), leaf.value)) << method << " error leaks " << path;
+          }
+          continue;
+        }
+        ASSERT_TRUE(s.ok()) << agency.id() << " " << method << " " << case_id << ": " << s;
+        if (got == nullptr) {
+          // Listings of another case id return other rows; by-id reads must return it.
+          EXPECT_FALSE(md->input_type()->FindFieldByName("case_id") != nullptr)
+              << agency.id() << " " << method << " did not return visible case " << case_id;
+          continue;
+        }
+        std::map<std::string, Leaf> want, have;
+        Leaves(original, {}, "", &want);
+        Leaves(*got, {}, "", &have);
+        for (const auto& [path, leaf] : want) {
+          // Version listings return older versions too; compare only the
+          // latest version's leaves that do not change between versions.
+          if (path == "status" || path == "version" || path == "update_time") continue;
+          ++checked_fields;
+          v1::FieldAction action = oracle_.Decide(rules, leaf.chain);
+          auto h = have.find(path);
+          switch (action) {
+            case v1::ALLOW:
+              ASSERT_NE(h, have.end()) << agency.id() << " " << method << ": " << path << " missing";
+              EXPECT_EQ(h->second.value, leaf.value) << agency.id() << " " << method << ": " << path;
+              break;
+            case v1::MASK:
+              if (leaf.is_string) {
+                ASSERT_NE(h, have.end()) << agency.id() << " " << method << ": " << path << " missing";
+                const v1::MaskShape shape = leaf.chain.back()->options().GetExtension(v1::mask_shape);
+                EXPECT_EQ(h->second.value, auth::MaskValue(leaf.value, oracle_.MaskFor(shape)))
+                    << agency.id() << " " << method << ": " << path;
+                EXPECT_NE(h->second.value, leaf.value) << path << " not masked";
+              } else {
+                EXPECT_EQ(h, have.end()) << agency.id() << " " << method << ": " << path << " should be withheld";
+              }
+              break;
+            default:
+              EXPECT_EQ(h, have.end()) << agency.id() << " " << method << ": " << path
+                                       << " leaked as '" << (h == have.end() ? "" : h->second.value) << "'";
+          }
+        }
+        // Nothing returned that the original does not have.
+        for (const auto& [path, leaf] : have) {
+          if (path == "status" || path == "version" || path == "update_time") continue;
+          EXPECT_TRUE(want.count(path)) << agency.id() << " " << method << ": unexpected " << path;
+        }
+      }
+    }
+  }
+  std::printf("leak matrix: %d agencies x %zu RPCs (%s) x %zu cases: %ld calls, %ld field checks\n",
+              oracle_.policy.agencies_size(), method_names.size(),
+              absl::StrJoin(method_names, ", ").c_str(), stored.size(), checked_calls, checked_fields);
+  EXPECT_GT(checked_fields, 1000);
+}
+
+// Writes: every agency, every case it does not own: a new version is refused
+// (PERMISSION_DENIED if it may read the case, NOT_FOUND otherwise), and the
+// error never echoes hidden values.
+TEST_F(LeakMatrixTest, NobodyWritesAnotherAgencysCase) {
+  auto created = district_->As("market").SubmitCase(FullCase(v1::MARKET_ORDER, "w"));
+  ASSERT_TRUE(created.ok());
+  const v1::Case original = created->case_();
+  for (const v1::Agency& agency : oracle_.policy.agencies()) {
+    if (agency.id() == "market") continue;
+    v1::Case attempt = original;
+    attempt.set_title("overwritten by " + agency.id());
+    auto r = district_->As(agency.id()).SubmitCase(attempt, 1);
+    EXPECT_TRUE(r.status().code() == absl::StatusCode::kPermissionDenied ||
+                r.status().code() == absl::StatusCode::kNotFound)
+        << agency.id() << ": " << r.status();
+    EXPECT_FALSE(absl::StrContains(r.status().message(), original.parties(0).person().id_number()));
+  }
+  v1::GetCaseRequest get;
+  get.set_case_id(original.case_id());
+  auto now = district_->As("market").GetCase(get);
+  ASSERT_TRUE(now.ok());
+  EXPECT_EQ(now->version(), 1);
+  EXPECT_EQ(now->title(), original.title());
+}
+
+}  // namespace
+}  // namespace caselink::testing
