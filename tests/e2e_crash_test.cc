@@ -17,49 +17,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gtest/gtest.h"
+#include "support/daemon.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
 #include "support/test_pki.h"
 
 namespace caselink::testing {
 namespace {
-
-class Daemon {
- public:
-  explicit Daemon(std::string config, std::string log) : config_(std::move(config)), log_(std::move(log)) {}
-  ~Daemon() { Kill(); }
-
-  void Start(const std::string& port_file) {
-    unlink(port_file.c_str());
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* f = freopen(log_.c_str(), "a", stderr);
-      (void)f;
-      execl(CASELINKD_PATH, CASELINKD_PATH, "--config", config_.c_str(), nullptr);
-      _exit(127);
-    }
-    for (int i = 0; i < 200; ++i) {
-      std::ifstream in(port_file);
-      if (in >> port_) return;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    FAIL() << "caselinkd did not start; see " << log_;
-  }
-
-  void Kill() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
-  int port() const { return port_; }
-
- private:
-  std::string config_, log_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
   const char* env = std::getenv("CASELINK_CRASH_CYCLES");
@@ -80,7 +44,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
                         "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
                         "client_ca_file: \"ca.pem\" }")
                   .ok());
-  Daemon daemon(dir.Join("server.textproto"), dir.Join("server.log"));
+  Daemon daemon(CASELINKD_PATH, dir.Join("server.textproto"), dir.Join("server.log"));
 
   // case_id -> highest acknowledged version
   std::map<std::string, int64_t> acked;
@@ -89,7 +53,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
   std::mt19937 rng(42);
 
   for (int cycle = 0; cycle < cycles; ++cycle) {
-    daemon.Start(dir.Join("port"));
+    ASSERT_TRUE(daemon.Start(dir.Join("port")).ok()) << daemon.Log();
     ClientOptions o;
     o.target = absl::StrCat("127.0.0.1:", daemon.port());
     o.ca_pem = ca->cert_pem();
@@ -133,7 +97,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
     stop = true;
     for (auto& w : writers) w.join();
   }
-  daemon.Start(dir.Join("port"));
+  ASSERT_TRUE(daemon.Start(dir.Join("port")).ok()) << daemon.Log();
   ClientOptions o;
   o.target = absl::StrCat("127.0.0.1:", daemon.port());
   o.ca_pem = ca->cert_pem();
