@@ -11,3 +11,7 @@ foreach(t e2e_policy_reload_test)
   target_compile_definitions(${t} PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>")
   add_dependencies(${t} caselinkd)
 endforeach()
+# The durability loop of the slow suite: 20 kill -9 cycles (ctest -L slow).
+add_test(NAME durability_loop_20_cycles COMMAND e2e_crash_test --gtest_filter=CrashTest.*)
+set_tests_properties(durability_loop_20_cycles PROPERTIES
+  LABELS "slow" ENVIRONMENT "CASELINK_CRASH_CYCLES=20" TIMEOUT 900)
