@@ -1,0 +1,40 @@
+// Reading a 行政处罚台账 (administrative-penalty ledger) exported as CSV with
+// the Chinese column headers agencies use (docs/ledger-format.md) into Case
+// messages. Bad rows are reported with their line number and reason and do
+// not stop the good ones; only a file that is not a ledger at all (missing
+// required columns, broken CSV) is an error.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "caselink/v1/case.pb.h"
+
+namespace caselink::cli {
+
+struct LedgerCase {
+  int line = 0;             // line of the case's first row
+  std::string reference;    // 案号: the agency's own case number
+  v1::Case content;
+};
+
+struct LedgerProblem {
+  int line = 0;
+  std::string reason;
+};
+
+struct Ledger {
+  std::vector<LedgerCase> cases;
+  std::vector<LedgerProblem> problems;
+};
+
+// Rows with the same 案号 describe one case with several parties: the first
+// row gives the case, the following ones add their party.
+absl::StatusOr<Ledger> ParsePenaltyLedger(absl::string_view csv);
+
+// The headers the reader understands, in the order of the example file.
+std::vector<std::string> PenaltyLedgerHeaders();
+
+}  // namespace caselink::cli
