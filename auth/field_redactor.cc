@@ -57,7 +57,10 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, Message* msg, const std:
       }
       continue;
     }
-    if (action == v1::ALLOW) continue;
+    if (action == v1::ALLOW) {
+      if (report) report->full.insert(path);
+      continue;
+    }
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       MaskField(masks, msg, f);
       if (report) report->masked.insert(path);

@@ -14,9 +14,10 @@
 
 namespace caselink::auth {
 
-// Which field paths of a message were masked or withheld (for the access
-// log); paths not listed were returned in full or were empty.
+// Which field paths of a message were returned in full, masked or withheld
+// (for the access log); paths not listed were empty.
 struct RedactionReport {
+  std::set<std::string> full;
   std::set<std::string> masked;
   std::set<std::string> withheld;
 };

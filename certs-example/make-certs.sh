@@ -218,6 +218,14 @@ if [[ $crl_dirty -eq 1 || $FORCE -eq 1 || ! -s "$OUT/crl.pem" || ! -s "$OUT/crl/
   made+=("crl/$hash.r$n")
 fi
 
+# --- the access log's HMAC key (docs/audit.md) ---------------------------------
+# 32 random bytes under which the access log records party ids. Kept even with
+# --force: a new key would make earlier entries unsearchable by party id.
+if [[ ! -s "$OUT/audit-hmac.key" ]]; then
+  ( umask 077; openssl rand -out "$OUT/audit-hmac.key" 32 )
+  made+=("audit-hmac.key")
+fi
+
 chmod 0600 "$OUT"/*.key "$OUT"/agencies/*.key
 
 if [[ ${#made[@]} -eq 0 ]]; then

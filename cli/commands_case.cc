@@ -9,6 +9,7 @@
 #include "command.h"
 #include "input.h"
 #include "output.h"
+#include "paging.h"
 #include "request_id.h"
 
 namespace caselink::cli {
@@ -115,22 +116,10 @@ int RunList(const CommandContext& ctx, const ListArgs& args) {
     PrintMessage(*page, ctx.globals.output);
     return kExitOk;
   }
-  // --all: gather every page into one response with no next_page_token.
-  v1::ListCasesResponse all = *std::move(page);
-  while (!all.next_page_token().empty()) {
-    if (all.next_page_token() == request.page_token()) {
-      return ReportRpcError(absl::InternalError(
-          "the server returned the same page token twice"));
-    }
-    request.set_page_token(all.next_page_token());
-    auto next = (*client)->ListCases(request);
-    if (!next.ok()) return ReportRpcError(next.status());
-    for (v1::Case& c : *next->mutable_cases()) {
-      *all.add_cases() = std::move(c);
-    }
-    all.set_next_page_token(next->next_page_token());
-  }
-  PrintMessage(all, ctx.globals.output);
+  auto all = FetchAllPages<v1::ListCasesRequest, v1::ListCasesResponse>(
+      request, [&](const v1::ListCasesRequest& r) { return (*client)->ListCases(r); });
+  if (!all.ok()) return ReportRpcError(all.status());
+  PrintMessage(*all, ctx.globals.output);
   return kExitOk;
 }
 

@@ -87,6 +87,10 @@ tls {
   crl_dir: "certs/crl"
 }
 policy_file: "policy.textproto"
+audit {
+  hmac_key_file: "certs/audit-hmac.key"
+  checkpoint_every_entries: 10
+}
 limits {
   max_receive_message_bytes: 4194304
   max_page_size: 500
@@ -260,6 +264,82 @@ step "[11] A certificate from an unrelated CA claiming to be the police (foreign
 refused foreign-psb list --all --purpose "冒用身份"
 
 # ---------------------------------------------------------------------------
+# 两法衔接 (docs/workflow.md): a forward transfer accepted, one refused, a
+# reverse transfer answered, a supervision record replied to, and the events.
+
+# events AGENCY : prints the agency's event stream (2 s) as one line per event.
+events() {
+  as "$1" watch --seconds 2 --purpose "两法衔接 demo" >"$WORK/events-$1.json" 2>"$WORK/cli.err" \
+    || { cat "$WORK/cli.err" >&2; die "'caselink watch' as $1 failed"; }
+  "$PY" -c '
+import json, sys
+text, dec, i = open(sys.argv[1], encoding="utf-8").read(), json.JSONDecoder(), 0
+while True:
+    while i < len(text) and text[i].isspace(): i += 1
+    if i >= len(text): break
+    e, i = dec.raw_decode(text, i)
+    item = e.get("transfer") or e.get("record") or {}
+    t = e.get("transition", {})
+    cases = ", ".join(c.get("case_id", "?") for c in e.get("cases", []))
+    print("    cursor %-4s %-26s %-22s %-24s -> %-26s cases: %s" % (e.get("cursor"), e.get("kind"), e.get("item_id"),
+          t.get("action"), item.get("state"), cases or "-"))
+' "$WORK/events-$1.json"
+}
+
+step "[W1] 市场监管局 market transfers case $MARKET_CASE to 公安分局 psb as suspected of a crime (正向移送)"
+run market transfer create --to psb --case "$MARKET_CASE" --subject "涉嫌销售伪劣产品罪" \
+  --material "涉嫌犯罪案件移送书|某监移〔2024〕3号" --material "涉案物品清单|某监移〔2024〕3-1号"
+FWD="$(jget 'd["transfer"]["id"]')"
+echo "    -> transfer $FWD, state $(jget 'd["transfer"]["state"]'), police decide by $(jget 'd["transfer"]["deadline"]["due_time"]') ($(jget 'd["transfer"]["deadline"]["rule"]'))"
+
+step "[W2] 公安分局 psb's event stream: the new transfer arrives with the case (redacted by the policy's Watch rule)"
+events psb
+
+step "[W3] 市场监管局 market tries to accept its own transfer (must be refused: only the receiver decides)"
+refused market transfer act "$FWD" accept
+
+step "[W4] 公安分局 psb accepts the transfer (立案)"
+run psb transfer act "$FWD" accept --reference "某公立〔2024〕7号"
+echo "    -> state $(jget 'd["transfer"]["state"]')"
+
+step "[W5] 应急管理局 emergency transfers its case $EMERGENCY_CASE; 公安分局 psb refuses it (不予立案) with reasons"
+run emergency transfer create --to psb --case "$EMERGENCY_CASE" --subject "涉嫌重大责任事故罪" \
+  --material "涉嫌犯罪案件移送书|某应急移〔2024〕1号"
+FWD2="$(jget 'd["transfer"]["id"]')"
+run psb transfer act "$FWD2" refuse --reason "现有证据不足以证明存在犯罪事实"
+echo "    -> state $(jget 'd["transfer"]["state"]'); the agency may ask for reconsideration until $(jget 'd["transfer"]["deadline"]["due_time"]')"
+
+step "[W6] 公安分局 psb tries to accept the refused transfer directly (must be refused: wrong state)"
+refused psb transfer act "$FWD2" accept
+
+step "[W7] 检察院 procuratorate sends a reverse transfer to 市场监管局 market after not prosecuting (反向衔接, 检察意见)"
+run procuratorate transfer create --direction reverse --to market --case "$MARKET_CASE" \
+  --subject "检察意见: 对被不起诉人依法给予行政处罚" --material "检察意见书|某检行意〔2024〕2号"
+REV="$(jget 'd["transfer"]["id"]')"
+run market transfer act "$REV" acknowledge
+run market transfer act "$REV" reply-penalty --linked-case "$MARKET_CASE" --reason "已作出罚款决定" \
+  --reference "某监罚〔2024〕12号"
+echo "    -> reverse transfer $REV: $(jget 'd["transfer"]["state"]'), cases $(jget 'd["transfer"]["case_ids"]')"
+
+step "[W8] 检察院 procuratorate issues a procuratorial recommendation (检察建议) to 应急管理局 emergency; emergency replies"
+run procuratorate supervision create --to emergency --case "$EMERGENCY_CASE" \
+  --subject "建议规范涉案物品管理" --document-number "某检行建〔2024〕5号"
+SUP="$(jget 'd["record"]["id"]')"
+run emergency supervision act "$SUP" reply --reason "已制定整改方案"
+echo "    -> record $SUP: $(jget 'd["record"]["state"]')"
+
+step "[W9] The complete history of transfer $FWD (nothing is rewritten)"
+run market transfer get "$FWD"
+
+step "[W10] Event streams: 公安分局 psb, 市场监管局 market and 检察院 procuratorate (each sees only its own events)"
+echo "  psb:"; events psb
+echo "  market:"; events market
+echo "  procuratorate:"; events procuratorate
+
+step "[W11] Overdue items of 公安分局 psb (none: the clock has not passed any deadline)"
+run psb overdue
+
+# ---------------------------------------------------------------------------
 step "Summary: what each agency saw of the market case $MARKET_CASE"
 "$PY" -c '
 import json, sys
@@ -292,6 +372,18 @@ for label in labels:
         print("      %-20s %s" % (name, short(get(c))))
 ' "$WORK" "${SEEN[@]}"
 
-step "Stopping caselinkd (SIGTERM)"
+step "The access log: 检察院 procuratorate asks who accessed the market case $MARKET_CASE (refusals included)"
+as procuratorate --output text audit who-read "$MARKET_CASE" --purpose "行政检察监督" \
+  || die "audit who-read failed"
+
+step "[12] 市场监管局 market may not read the access log (must be refused)"
+refused market audit who-read "$MARKET_CASE"
+
+step "Stopping caselinkd (SIGTERM; it signs a final checkpoint)"
 stop_server
+
+step "Verifying the access log offline: hash chain + checkpoint signatures against the server's public key"
+openssl pkey -in "$CERTS/server.key" -pubout -out "$WORK/server-pub.pem"
+"$CLI_BIN" audit verify --db "$WORK/data" --public-key "$WORK/server-pub.pem" \
+  || die "the access log does not verify"
 echo "demo: OK"

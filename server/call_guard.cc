@@ -4,6 +4,7 @@
 #include "auth/peer_identity.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
+#include "server/party_ids.h"
 
 namespace caselink::server {
 namespace {
@@ -104,10 +105,14 @@ class ResponseFilter {
     if (!plan.has_value()) return false;
     if (c->owner_agency() != scope_.principal.agency_id) foreign_ = true;
     const std::string id = c->case_id();
+    if (record_ != nullptr) {
+      for (std::string& pid : PartyIdsOf(*c)) record_->party_ids.push_back(std::move(pid));
+    }
     auth::RedactionReport report;
     auth::RedactMessage(*plan, scope_.authz->masks(), c, &report);
     if (record_ != nullptr) {
       record_->case_ids.push_back(id);
+      record_->fields.full.insert(report.full.begin(), report.full.end());
       record_->fields.masked.insert(report.masked.begin(), report.masked.end());
       record_->fields.withheld.insert(report.withheld.begin(), report.withheld.end());
     }
@@ -124,6 +129,13 @@ class ResponseFilter {
 };
 
 }  // namespace
+
+void NoteRequest(const Message& request, AccessRecord* record) {
+  record->requested_case_id = StringField(request, "case_id");
+  record->purpose = StringField(request, "purpose");
+  record->purpose_case_ref = StringField(request, "purpose_case_ref");
+  record->searched_party_id = StringField(request, "party_id");
+}
 
 absl::Status CaseNotFound(absl::string_view case_id) {
   return absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"));

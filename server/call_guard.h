@@ -20,12 +20,17 @@
 
 namespace caselink::server {
 
+struct AccessRecord;
+
 // One admitted call: who, through which RPC, under which policy snapshot
 // (kept for the whole call, so a reload never splits a call).
 struct CallScope {
   std::string method;  // "caselink.v1.CaseService/GetCase"
   auth::Principal principal;
   std::shared_ptr<const auth::Authorizer> authz;
+  // The call's access record (set by RunGuarded), for handlers that write
+  // their log entry in the batch of their write (see access_logger.h).
+  AccessRecord* record = nullptr;
 };
 
 // What the enforcement path learned about a call; what the access log keeps.
@@ -37,7 +42,20 @@ struct AccessRecord {
   auth::RedactionReport fields;       // paths masked / withheld
   std::string purpose;
   std::string purpose_case_ref;
+  std::string requested_case_id;        // request.case_id, also when refused
+  // Identity numbers of the parties of the returned cases, and a party id
+  // the request searched for: in memory only; the log keeps their HMAC.
+  std::vector<std::string> party_ids;
+  std::string searched_party_id;
+  // Set when the handler put the call's entry into its own write batch
+  // (AccessLogger::AttachEntry), so RunGuarded does not log it again.
+  bool logged_in_batch = false;
 };
+
+// Records what the request names (case_id, purpose, purpose_case_ref,
+// party_id fields, by reflection) before the call is admitted, so refused
+// calls are logged with what they asked for.
+void NoteRequest(const google::protobuf::Message& request, AccessRecord* record);
 
 class CallGuard {
  public:

@@ -2,6 +2,7 @@
 
 #include <openssl/sha.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -18,6 +19,7 @@ const std::string kSubmitCase = kService + "/SubmitCase";
 const std::string kGetCase = kService + "/GetCase";
 const std::string kListCases = kService + "/ListCases";
 const std::string kListCaseVersions = kService + "/ListCaseVersions";
+const std::string kSearchCases = kService + "/SearchCases";
 
 // What makes two submissions "the same request" for idempotency: the content
 // and the expected version, serialized deterministically.
@@ -75,6 +77,12 @@ absl::Status CaseServiceImpl::DoSubmit(const CallScope& scope, const v1::SubmitC
         "case '", current.case_id(), "' is owned by agency '", current.owner_agency(),
         "'; only the owning agency may submit new versions (policy: writes cover own rows only)"));
   };
+  if (sc_.access_log != nullptr) {
+    // The write and its access-log entry go in one batch.
+    cmd.attach = [&](const v1::Case& next, storage::CommitRequest* commit) {
+      return sc_.access_log->AttachEntry(scope, next, commit);
+    };
+  }
   auto out = sc_.cases->Submit(cmd);
   if (absl::IsNotFound(out.status())) return CaseNotFound(req.case_().case_id());
   if (!out.ok()) return out.status();
@@ -93,24 +101,85 @@ absl::Status CaseServiceImpl::DoGet(const CallScope&, const v1::GetCaseRequest& 
   return absl::OkStatus();
 }
 
+// One page of a listing or search: the token is bound to the caller and the
+// query; `run` scans from the decoded position with the filter applied.
+absl::Status CaseServiceImpl::ServePage(
+    const std::string& query, int32_t page_size, const std::string& page_token,
+    std::function<bool(const v1::Case&)> filter,
+    const std::function<absl::StatusOr<storage::ListPage>(const storage::ListQuery&)>& run,
+    google::protobuf::RepeatedPtrField<v1::Case>* out, std::string* next_page_token) {
+  CASELINK_ASSIGN_OR_RETURN(std::string after, DecodePageToken(page_token, query));
+  storage::ListQuery q;
+  q.start_after = after;
+  q.limit = page_size == 0 ? 50 : page_size;
+  q.filter = std::move(filter);
+  CASELINK_ASSIGN_OR_RETURN(storage::ListPage page, run(q));
+  for (v1::Case& c : page.cases) *out->Add() = std::move(c);
+  if (page.more) *next_page_token = EncodePageToken(page.resume_after, query);
+  return absl::OkStatus();
+}
+
 absl::Status CaseServiceImpl::DoList(const CallScope& scope, const v1::ListCasesRequest& req,
                                      v1::ListCasesResponse* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateListCases(req, sc_.max_page_size));
   const std::string query = absl::StrCat(scope.principal.agency_id, "|", req.domain(), "|",
                                          req.owner_agency());
-  CASELINK_ASSIGN_OR_RETURN(std::string after, DecodePageToken(req.page_token(), query));
-  storage::ListQuery q;
-  q.start_after = after;
-  q.limit = req.page_size() == 0 ? 50 : req.page_size();
-  q.filter = [&](const v1::Case& c) {
+  auto filter = [&](const v1::Case& c) {
     if (req.domain() != v1::DOMAIN_UNSPECIFIED && c.domain() != req.domain()) return false;
     if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;
     return sc_.guard->Visible(scope, c);
   };
-  CASELINK_ASSIGN_OR_RETURN(storage::ListPage page, sc_.cases->List(q));
-  for (v1::Case& c : page.cases) *resp->add_cases() = std::move(c);
-  if (page.more) resp->set_next_page_token(EncodePageToken(page.resume_after, query));
-  return absl::OkStatus();
+  return ServePage(
+      query, req.page_size(), req.page_token(), filter,
+      [&](const storage::ListQuery& q) { return sc_.cases->List(q); }, resp->mutable_cases(),
+      resp->mutable_next_page_token());
+}
+
+absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchCasesRequest& req,
+                                       v1::SearchCasesResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateSearchCases(req, sc_.max_page_size));
+  const storage::CaseIndex& index = sc_.cases->index();
+  if (!req.party_id().empty() && !index.party_ids_enabled()) {
+    return absl::FailedPreconditionError(
+        "search by party_id is not configured on this server (no party index key)");
+  }
+  v1::SearchCasesRequest key = req;  // the query a page token is bound to
+  key.clear_page_size();
+  key.clear_page_token();
+  key.clear_purpose();
+  key.clear_purpose_case_ref();
+  key.set_party_id(absl::AsciiStrToUpper(req.party_id()));
+  const std::string query = absl::StrCat(scope.principal.agency_id, "|", key.ShortDebugString());
+  auto filter = [&](const v1::Case& c) {
+    if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;
+    if (req.domain() != v1::DOMAIN_UNSPECIFIED && c.domain() != req.domain()) return false;
+    if (req.status() != v1::CASE_STATUS_UNSPECIFIED && c.status() != req.status()) return false;
+    if (req.major_only() && !c.major()) return false;
+    const std::string& date = c.penalty().decision_date();
+    if (!req.decided_from().empty() && (date.empty() || date < req.decided_from())) return false;
+    if (!req.decided_to().empty() && (date.empty() || date > req.decided_to())) return false;
+    return sc_.guard->Visible(scope, c);
+  };
+  // The most selective index decides the scan; the filter checks the rest.
+  std::string prefix;
+  if (!req.party_id().empty()) prefix = index.PartyIdPrefix(req.party_id());
+  else if (!req.party_name().empty()) prefix = storage::CaseIndex::PartyNamePrefix(req.party_name());
+  auto run = [&](const storage::ListQuery& q) -> absl::StatusOr<storage::ListPage> {
+    if (prefix.empty()) return sc_.cases->List(q);
+    return sc_.cases->SearchIndex(prefix, q);
+  };
+  auto full_filter = [&, filter](const v1::Case& c) {
+    if (!req.party_name().empty() && !req.party_id().empty()) {
+      bool named = false;
+      for (const v1::Party& p : c.parties()) {
+        named |= p.person().name() == req.party_name() || p.organization().name() == req.party_name();
+      }
+      if (!named) return false;
+    }
+    return filter(c);
+  };
+  return ServePage(query, req.page_size(), req.page_token(), full_filter, run,
+                   resp->mutable_cases(), resp->mutable_next_page_token());
 }
 
 absl::Status CaseServiceImpl::DoVersions(const CallScope& scope,
@@ -152,6 +221,13 @@ grpc::ServerUnaryReactor* CaseServiceImpl::ListCaseVersions(
     v1::ListCaseVersionsResponse* resp) {
   return ServeUnary(sc_, ctx, kListCaseVersions, req, resp,
                     [=](const CallScope& s) { return DoVersions(s, *req, resp); });
+}
+
+grpc::ServerUnaryReactor* CaseServiceImpl::SearchCases(grpc::CallbackServerContext* ctx,
+                                                       const v1::SearchCasesRequest* req,
+                                                       v1::SearchCasesResponse* resp) {
+  return ServeUnary(sc_, ctx, kSearchCases, req, resp,
+                    [=](const CallScope& s) { return DoSearch(s, *req, resp); });
 }
 
 }  // namespace caselink::server

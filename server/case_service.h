@@ -23,6 +23,9 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
   grpc::ServerUnaryReactor* ListCaseVersions(grpc::CallbackServerContext* ctx,
                                              const v1::ListCaseVersionsRequest* req,
                                              v1::ListCaseVersionsResponse* resp) override;
+  grpc::ServerUnaryReactor* SearchCases(grpc::CallbackServerContext* ctx,
+                                        const v1::SearchCasesRequest* req,
+                                        v1::SearchCasesResponse* resp) override;
 
  private:
   absl::Status DoSubmit(const CallScope& scope, const v1::SubmitCaseRequest& req,
@@ -32,6 +35,13 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
                       v1::ListCasesResponse* resp);
   absl::Status DoVersions(const CallScope& scope, const v1::ListCaseVersionsRequest& req,
                           v1::ListCaseVersionsResponse* resp);
+  absl::Status DoSearch(const CallScope& scope, const v1::SearchCasesRequest& req,
+                        v1::SearchCasesResponse* resp);
+  absl::Status ServePage(
+      const std::string& query, int32_t page_size, const std::string& page_token,
+      std::function<bool(const v1::Case&)> filter,
+      const std::function<absl::StatusOr<storage::ListPage>(const storage::ListQuery&)>& run,
+      google::protobuf::RepeatedPtrField<v1::Case>* out, std::string* next_page_token);
 
   const ServiceContext& sc_;
 };

@@ -1,6 +1,7 @@
 #include "server/caselink_server.h"
 
 #include <fstream>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -13,12 +14,16 @@
 #include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
+#include "server/access_logger.h"
+#include "server/audit_service.h"
 #include "server/case_service.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
 #include "server/service_context.h"
 #include "server/worker_pool.h"
+#include "server/workflow_wiring.h"
 #include "spdlog/spdlog.h"
+#include "storage/audit_sealer.h"
 #include "storage/case_store.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
@@ -29,6 +34,13 @@ namespace {
 // Enough threads that many synced writers wait together (RocksDB's group
 // commit batches them) while reads keep flowing.
 constexpr int kWorkerThreads = 64;
+
+bool ReadWhole(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return true;
+}
 
 std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls) {
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
@@ -46,20 +58,56 @@ std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls
 struct CaselinkServer::Impl {
   v1::ServerConfig config;
   std::unique_ptr<storage::Database> db;
+  // Transfers, supervision, events; declared before the pipeline, whose
+  // listener wakes its streams.
+  std::unique_ptr<WorkflowParts> workflow;
+  // Declared before the pipeline: the chain outlives the committer thread.
+  std::unique_ptr<storage::audit::CheckpointSigner> audit_signer;
+  std::unique_ptr<storage::AuditChain> audit_chain;
   std::unique_ptr<storage::CommitPipeline> pipeline;
+  std::unique_ptr<AccessLogger> access_log;
+  std::string party_index_key;
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
-  CaseOnlyRowFacts row_facts;
   std::unique_ptr<CallGuard> guard;
   std::unique_ptr<WorkerPool> pool;
   ServiceContext context;
   std::unique_ptr<CaseServiceImpl> case_service;
+  std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
 };
+
+// Opens the access log: the hash chain on the pipeline (signed checkpoints)
+// and the logger every call goes through.
+static absl::Status StartAccessLog(const v1::ServerConfig& config, const ServerHooks& hooks,
+                            CaselinkServer::Impl* impl) {
+  const v1::AuditConfig& audit = config.audit();
+  std::string key_pem, hmac_key;
+  const std::string key_file = audit.signing_key_file().empty() ? config.tls().key_file()
+                                                                : audit.signing_key_file();
+  if (!ReadWhole(key_file, &key_pem)) return absl::NotFoundError(absl::StrCat(key_file, ": cannot read the audit signing key"));
+  if (!ReadWhole(audit.hmac_key_file(), &hmac_key) || hmac_key.size() < 32) {
+    return absl::InvalidArgumentError(absl::StrCat(audit.hmac_key_file(), ": the audit HMAC key must be 32+ bytes"));
+  }
+  CASELINK_ASSIGN_OR_RETURN(impl->audit_signer, storage::audit::CheckpointSigner::FromPem(key_pem));
+  storage::AuditChainOptions o;
+  o.checkpoint_every_entries = audit.checkpoint_every_entries() > 0 ? audit.checkpoint_every_entries() : 1000;
+  o.checkpoint_every = absl::Seconds(audit.checkpoint_every_seconds() > 0 ? audit.checkpoint_every_seconds() : 60);
+  o.signer = impl->audit_signer.get();
+  if (hooks.now) o.now = hooks.now;
+  CASELINK_ASSIGN_OR_RETURN(impl->audit_chain,
+                            storage::AuditChain::Attach(impl->db.get(), impl->pipeline.get(), o));
+  // The same secret keys the party-id search index (domain-separated there).
+  impl->party_index_key = hmac_key;
+  impl->access_log = std::make_unique<AccessLogger>(
+      impl->pipeline.get(), hmac_key, hooks.now ? hooks.now : [] { return absl::Now(); });
+  if (hooks.on_start) hooks.on_start(impl->pipeline.get());
+  return absl::OkStatus();
+}
 
 CaselinkServer::CaselinkServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -70,17 +118,23 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->config = config;
   CASELINK_ASSIGN_OR_RETURN(impl->db, storage::Database::Open(config.db_path()));
   impl->pipeline = std::make_unique<storage::CommitPipeline>(impl->db.get());
-  impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get());
+  impl->workflow = std::make_unique<WorkflowParts>(impl->db.get(), impl->pipeline.get(), config.workflow());
+  CASELINK_RETURN_IF_ERROR(StartAccessLog(config, hooks, impl.get()));
+  impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get(),
+                                                     impl->party_index_key);
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
-  impl->guard = std::make_unique<CallGuard>(impl->policy.get(), &impl->row_facts);
+  impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
   impl->pool = std::make_unique<WorkerPool>(kWorkerThreads);
   impl->context.guard = impl->guard.get();
   impl->context.pool = impl->pool.get();
   impl->context.cases = impl->cases.get();
   impl->context.pipeline = impl->pipeline.get();
   impl->context.max_page_size = config.limits().max_page_size();
+  impl->context.workflow = impl->workflow->context();
   if (hooks.now) impl->context.now = hooks.now;
+  if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
+  impl->audit_service = std::make_unique<AuditServiceImpl>(impl->context, impl->db.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -88,6 +142,8 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   builder.AddListeningPort(config.listen_address(), TlsCredentials(config.tls()), &impl->port);
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
   builder.RegisterService(impl->case_service.get());
+  impl->workflow->Register(impl->context, &builder);
+  builder.RegisterService(impl->audit_service.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
     return absl::UnavailableError(
@@ -126,6 +182,7 @@ void CaselinkServer::Shutdown(absl::Duration grace) {
     impl_->shut_down = true;
   }
   if (auto* health = impl_->server->GetHealthCheckService()) health->SetServingStatus(false);
+  impl_->workflow->Close();  // open event streams end now; clients resume by cursor
   impl_->server->Shutdown(std::chrono::system_clock::now() +
                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
   spdlog::info("caselinkd stopped serving");
@@ -137,6 +194,11 @@ CaselinkServer::~CaselinkServer() {
   Shutdown();
   impl_->server->Wait();
   impl_->pool.reset();  // drains queued work before the store closes
+  if (impl_->audit_chain) {
+    // A final checkpoint makes a truncated tail detectable offline.
+    absl::Status s = impl_->audit_chain->CheckpointNow();
+    if (!s.ok()) spdlog::error("final audit checkpoint not written: {}", std::string(s.message()));
+  }
 }
 
 }  // namespace caselink::server

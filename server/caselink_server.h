@@ -15,12 +15,18 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caselink/v1/config.pb.h"
+#include "storage/commit_pipeline.h"
 
 namespace caselink::server {
 
 struct ServerHooks {
   // The clock used for timestamps and deadlines; tests substitute their own.
   std::function<absl::Time()> now;
+  // Tests: called once the commit pipeline exists (e.g. to inject failures).
+  std::function<void(storage::CommitPipeline*)> on_start;
+  // Benchmark only (bench/audit_cost): serve without the access log, to
+  // measure what logging costs. Never set in a deployment.
+  bool access_log_off_for_benchmark = false;
 };
 
 class CaselinkServer {

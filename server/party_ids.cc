@@ -39,4 +39,15 @@ bool IsValidCreditCode(absl::string_view code) {
   return values[17] == check;
 }
 
+std::vector<std::string> PartyIdsOf(const v1::Case& c) {
+  std::vector<std::string> ids;
+  for (const v1::Party& p : c.parties()) {
+    if (p.has_person() && !p.person().id_number().empty()) ids.push_back(p.person().id_number());
+    if (p.has_organization() && !p.organization().credit_code().empty()) {
+      ids.push_back(p.organization().credit_code());
+    }
+  }
+  return ids;
+}
+
 }  // namespace caselink::server

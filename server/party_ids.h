@@ -4,7 +4,11 @@
 //   统一社会信用代码 (unified social credit code): GB 32100-2015, MOD 31.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "absl/strings/string_view.h"
+#include "caselink/v1/case.pb.h"
 
 namespace caselink::server {
 
@@ -15,5 +19,9 @@ bool IsValidResidentId(absl::string_view id);
 // 18 characters of 0-9 and A-Z without I, O, S, V, Z, the last a check
 // character.
 bool IsValidCreditCode(absl::string_view code);
+
+// The identity numbers (身份证号, 统一社会信用代码) of a case's parties, as
+// stored (for the access log's party HMACs); empty ones are skipped.
+std::vector<std::string> PartyIdsOf(const v1::Case& c);
 
 }  // namespace caselink::server

@@ -1,5 +1,6 @@
 #include "server/request_validator.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "caselink_common/status_macros.h"
@@ -121,6 +122,14 @@ absl::Status ValidatePurpose(absl::string_view field, absl::string_view purpose)
   return MaxLen(field, purpose, 1000);
 }
 
+absl::Status ValidateRequestId(absl::string_view field, absl::string_view id) {
+  return Token(field, id, 128);
+}
+
+absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max) {
+  return MaxLen(field, value, max);
+}
+
 absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req) {
   CASELINK_RETURN_IF_ERROR(Token("request_id", req.request_id(), 128));
   if (!req.has_case_()) return Invalid("case", "is required");
@@ -156,6 +165,43 @@ absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_siz
 
 absl::Status ValidateListCaseVersions(const v1::ListCaseVersionsRequest& req) {
   CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
+  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
+  return MaxLen("purpose_case_ref", req.purpose_case_ref(), 200);
+}
+
+absl::Status ValidateSearchCases(const v1::SearchCasesRequest& req, int max_page_size) {
+  if (req.party_id().empty() && req.party_name().empty() && req.owner_agency().empty() &&
+      req.domain() == v1::DOMAIN_UNSPECIFIED && req.status() == v1::CASE_STATUS_UNSPECIFIED &&
+      !req.major_only() && req.decided_from().empty() && req.decided_to().empty()) {
+    return Invalid("party_id", "give at least one filter (party_id, party_name, owner_agency, "
+                               "domain, status, major_only, decided_from/decided_to); use ListCases "
+                               "to list everything");
+  }
+  if (!req.party_id().empty()) {
+    const std::string id = absl::AsciiStrToUpper(req.party_id());
+    if (!IsValidResidentId(id) && !IsValidCreditCode(id)) {
+      return Invalid("party_id",
+                     "is neither a valid 身份证号 (GB 11643 check digit) nor a valid "
+                     "统一社会信用代码 (GB 32100 check character)");
+    }
+    if (req.purpose().empty()) {
+      return Invalid("purpose", "is required (查询事由) to search by party_id; say why you search");
+    }
+  }
+  CASELINK_RETURN_IF_ERROR(MaxLen("party_name", req.party_name(), 300));
+  CASELINK_RETURN_IF_ERROR(MaxLen("owner_agency", req.owner_agency(), 64));
+  CASELINK_RETURN_IF_ERROR(KnownEnum("domain", req.domain(), v1::Domain_IsValid, false));
+  CASELINK_RETURN_IF_ERROR(KnownEnum("status", req.status(), v1::CaseStatus_IsValid, false));
+  CASELINK_RETURN_IF_ERROR(ValidateDate("decided_from", req.decided_from()));
+  CASELINK_RETURN_IF_ERROR(ValidateDate("decided_to", req.decided_to()));
+  if (!req.decided_from().empty() && !req.decided_to().empty() && req.decided_from() > req.decided_to()) {
+    return Invalid("decided_from", "is after decided_to");
+  }
+  if (req.page_size() < 0 || req.page_size() > max_page_size) {
+    return Invalid("page_size", absl::StrCat("must be between 1 and ", max_page_size,
+                                             " (0 means the default, 50)"));
+  }
+  CASELINK_RETURN_IF_ERROR(MaxLen("page_token", req.page_token(), 1024));
   CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
   return MaxLen("purpose_case_ref", req.purpose_case_ref(), 200);
 }

@@ -14,9 +14,14 @@ absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req);
 absl::Status ValidateGetCase(const v1::GetCaseRequest& req);
 absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_size);
 absl::Status ValidateListCaseVersions(const v1::ListCaseVersionsRequest& req);
+absl::Status ValidateSearchCases(const v1::SearchCasesRequest& req, int max_page_size);
 
 // Shared checks for request fields that name things.
 absl::Status ValidateCaseId(absl::string_view field, absl::string_view id);
 absl::Status ValidatePurpose(absl::string_view field, absl::string_view purpose);
+// An idempotency key: 1-128 characters of [A-Za-z0-9._:-].
+absl::Status ValidateRequestId(absl::string_view field, absl::string_view id);
+// Free text of at most `max` bytes (may be empty).
+absl::Status ValidateText(absl::string_view field, absl::string_view value, size_t max);
 
 }  // namespace caselink::server

@@ -89,6 +89,31 @@ void CheckTls(const v1::TlsConfig& tls, std::vector<std::string>* errors) {
   ERR_clear_error();
 }
 
+void CheckAudit(const v1::AuditConfig& audit, std::vector<std::string>* errors) {
+  std::string hmac_key;
+  if (audit.hmac_key_file().empty()) {
+    errors->push_back(
+        "audit.hmac_key_file: is required (a file of 32+ random bytes, the key under which the "
+        "access log records party ids; make-certs.sh writes audit-hmac.key)");
+  } else if (!ReadFile(audit.hmac_key_file(), &hmac_key)) {
+    errors->push_back(absl::StrCat(audit.hmac_key_file(), ": cannot read the audit HMAC key"));
+  } else if (hmac_key.size() < 32) {
+    errors->push_back(absl::StrCat(audit.hmac_key_file(), ": the audit HMAC key has ", hmac_key.size(),
+                                   " bytes; at least 32 random bytes are required"));
+  }
+  std::string key_pem;
+  if (!audit.signing_key_file().empty()) {
+    if (!ReadFile(audit.signing_key_file(), &key_pem)) {
+      errors->push_back(absl::StrCat(audit.signing_key_file(), ": cannot read the audit signing key"));
+    } else {
+      std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+          PEM_read_bio_PrivateKey(MemBio(key_pem).get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+      if (!key) errors->push_back(absl::StrCat(audit.signing_key_file(), ": not a PEM private key (audit signing key)"));
+    }
+  }
+  ERR_clear_error();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
@@ -122,6 +147,11 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   Resolve(base, c.mutable_tls()->mutable_key_file());
   Resolve(base, c.mutable_tls()->mutable_client_ca_file());
   Resolve(base, c.mutable_tls()->mutable_crl_dir());
+  Resolve(base, c.mutable_audit()->mutable_signing_key_file());
+  Resolve(base, c.mutable_audit()->mutable_hmac_key_file());
+  if (c.audit().signing_key_file().empty()) c.mutable_audit()->set_signing_key_file(c.tls().key_file());
+  if (c.audit().checkpoint_every_entries() <= 0) c.mutable_audit()->set_checkpoint_every_entries(1000);
+  if (c.audit().checkpoint_every_seconds() <= 0) c.mutable_audit()->set_checkpoint_every_seconds(60);
   if (c.tls().refresh_interval_seconds() <= 0) c.mutable_tls()->set_refresh_interval_seconds(60);
   if (c.limits().max_receive_message_bytes() <= 0) c.mutable_limits()->set_max_receive_message_bytes(4 << 20);
   if (c.limits().max_page_size() <= 0) c.mutable_limits()->set_max_page_size(500);
@@ -131,6 +161,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
 absl::Status CheckServerConfig(const v1::ServerConfig& config) {
   std::vector<std::string> errors;
   CheckTls(config.tls(), &errors);
+  CheckAudit(config.audit(), &errors);
   auto policy = auth::LoadPolicyFile(config.policy_file());
   if (!policy.ok()) errors.emplace_back(policy.status().message());
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));

@@ -17,7 +17,8 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
 
 // Checks that what the configuration names is usable: certificate and key
 // files parse and match, the CA bundle parses, the CRL directory exists, the
-// policy loads. Lists every problem found, one per line.
+// policy loads, the audit HMAC key (32+ bytes) and signing key are usable.
+// Lists every problem found, one per line.
 absl::Status CheckServerConfig(const v1::ServerConfig& config);
 
 }  // namespace caselink::server

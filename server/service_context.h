@@ -6,8 +6,10 @@
 
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/access_logger.h"
 #include "server/call_guard.h"
 #include "server/worker_pool.h"
+#include "server/workflow_context.h"
 #include "storage/case_store.h"
 
 namespace caselink::server {
@@ -17,6 +19,11 @@ struct ServiceContext {
   WorkerPool* pool = nullptr;
   storage::CaseStore* cases = nullptr;
   storage::CommitPipeline* pipeline = nullptr;
+  // The access log; every call is logged through it (null only in the
+  // benchmark that measures the log's cost).
+  AccessLogger* access_log = nullptr;
+  // Transfers, supervision records and the event stream.
+  const WorkflowContext* workflow = nullptr;
   int max_page_size = 500;
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };

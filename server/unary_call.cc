@@ -12,13 +12,21 @@ absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerCont
                         google::protobuf::Message* response, const Handler& handler) {
   const absl::Time start = absl::Now();
   AccessRecord record;
+  NoteRequest(request, &record);
   absl::Status status = [&]() -> absl::Status {
     auto scope = sc.guard->Admit(ctx, method, &record);
     if (!scope.ok()) return scope.status();
+    scope->record = &record;
     absl::Status s = handler(*scope);
     if (!s.ok()) return s;
     return sc.guard->FilterResponse(*scope, request, response, &record);
   }();
+  // Every call is logged before its answer leaves; a write that succeeded
+  // logged itself in its own batch. No log entry, no answer (fail closed).
+  if (sc.access_log != nullptr && !(record.logged_in_batch && status.ok())) {
+    absl::Status logged = sc.access_log->Log(record, status);
+    if (!logged.ok()) status = logged;
+  }
   if (!status.ok()) response->Clear();
   spdlog::info("rpc={} agency={} code={} cases={} masked={} withheld={} ms={:.2f}{}", method,
                record.agency_id.empty() ? "-" : record.agency_id,

@@ -1,5 +1,6 @@
 #include "storage/case_store.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -61,6 +62,7 @@ absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
 
   next.set_owner_agency(cmd.agency);
   *next.mutable_update_time() = ToProto(cmd.now);
+  std::vector<std::string> old_keys;
   std::string head_bytes;
   rocksdb::Status hs =
       db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseHeads), next.case_id(), &head_bytes);
@@ -82,6 +84,7 @@ absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
           ", not expected_version ", cmd.expected_version,
           "; read the latest version and submit again"));
     }
+    old_keys = index_.KeysFor(current);
     next.set_owner_agency(current.owner_agency());
     next.set_version(current.version() + 1);
     *next.mutable_create_time() = current.create_time();
@@ -97,6 +100,15 @@ absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
   commit.puts.push_back({Table::kCaseVersions, CaseVersionKey(next.case_id(), next.version()), bytes});
   commit.puts.push_back({Table::kCaseHeads, next.case_id(), bytes});
   commit.puts.push_back({Table::kRequests, req_key, rec.SerializeAsString()});
+  // The index follows the latest version: keys of the old version that no
+  // longer hold go, new ones come, in this same batch.
+  const std::vector<std::string> new_keys = index_.KeysFor(next);
+  for (const std::string& k : old_keys) {
+    if (!std::binary_search(new_keys.begin(), new_keys.end(), k)) commit.deletes.push_back({Table::kCaseIndex, k});
+  }
+  for (const std::string& k : new_keys) {
+    if (!std::binary_search(old_keys.begin(), old_keys.end(), k)) commit.puts.push_back({Table::kCaseIndex, k, ""});
+  }
   if (cmd.attach) CASELINK_RETURN_IF_ERROR(cmd.attach(next, &commit));
   CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(commit)).status());
   return SubmitOutcome{std::move(next), false};
@@ -155,6 +167,34 @@ absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
     page.cases.push_back(std::move(c));
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing cases"));
+  return page;
+}
+
+absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const ListQuery& q) const {
+  rocksdb::ReadOptions ro;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseIndex)));
+  ListPage page;
+  const std::string start = prefix + q.start_after;
+  it->Seek(start);
+  if (!q.start_after.empty() && it->Valid() && it->key() == start) it->Next();
+  int scanned = 0;
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (static_cast<int>(page.cases.size()) >= q.limit || scanned >= q.scan_budget) {
+      page.more = true;
+      break;
+    }
+    ++scanned;
+    std::string case_id = it->key().ToString().substr(prefix.size());
+    page.resume_after = case_id;
+    auto c = Get(case_id, 0);
+    if (absl::IsNotFound(c.status())) {
+      return absl::DataLossError(absl::StrCat("index names case '", case_id, "' which is missing"));
+    }
+    if (!c.ok()) return c.status();
+    if (q.filter && !q.filter(*c)) continue;
+    page.cases.push_back(std::move(*c));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "searching the index"));
   return page;
 }
 

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caselink/v1/case.pb.h"
+#include "storage/case_index.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
 #include "storage/key_locks.h"
@@ -75,7 +76,10 @@ struct ListPage {
 
 class CaseStore {
  public:
-  CaseStore(Database* db, CommitPipeline* pipeline) : db_(db), pipeline_(pipeline) {}
+  // `party_index_key` is the HMAC key of the party-id index (see
+  // case_index.h); empty disables party-id search.
+  CaseStore(Database* db, CommitPipeline* pipeline, std::string party_index_key = "")
+      : db_(db), pipeline_(pipeline), index_(std::move(party_index_key)) {}
 
   // Creates a case or appends a version. Errors: NotFound (no such case),
   // FailedPrecondition (stale expected_version), AlreadyExists (request_id
@@ -92,9 +96,16 @@ class CaseStore {
   // Latest versions ordered by case_id.
   absl::StatusOr<ListPage> List(const ListQuery& q) const;
 
+  // Latest versions of the cases whose index keys start with `prefix` (from
+  // index()), ordered by case_id; q.start_after is a case_id.
+  absl::StatusOr<ListPage> SearchIndex(const std::string& prefix, const ListQuery& q) const;
+
+  const CaseIndex& index() const { return index_; }
+
  private:
   Database* db_;
   CommitPipeline* pipeline_;
+  CaseIndex index_;
   KeyLocks locks_;
 };
 

@@ -114,6 +114,15 @@ void CommitPipeline::CommitGroup(std::vector<Pending*>& group) {
   std::map<Table, uint64_t> last_in_group;
   for (Pending* p : group) {
     if (!status.ok()) break;
+    for (const Delete& del : p->request.deletes) {
+      // Only derived tables (indexes) lose keys; logs and history never do.
+      if (del.table != Table::kCaseIndex && del.table != Table::kEventIndex) {
+        status = absl::InternalError("delete from a table that keeps history");
+        break;
+      }
+      rocksdb::Status s = batch.Delete(db_->cf(del.table), del.key);
+      if (!s.ok()) status = FromRocks(s, "building the write batch");
+    }
     for (const Put& put : p->request.puts) {
       rocksdb::Status s = batch.Put(db_->cf(put.table), put.key, put.value);
       if (!s.ok()) status = FromRocks(s, "building the write batch");

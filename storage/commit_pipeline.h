@@ -45,9 +45,17 @@ struct Append {
   std::string payload;
 };
 
+// Removes a key of a derived table (an index entry that no longer holds).
+// History tables are never deleted from.
+struct Delete {
+  Table table;
+  std::string key;
+};
+
 struct CommitRequest {
   std::vector<Put> puts;
   std::vector<Append> appends;
+  std::vector<Delete> deletes;
 };
 
 struct CommitResult {

@@ -114,6 +114,50 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   return d;
 }
 
+absl::StatusOr<std::unique_ptr<Database>> Database::OpenReadOnly(const std::string& path) {
+  rocksdb::DBOptions dbo;
+  std::vector<std::string> existing;
+  rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
+  if (!ls.ok()) return FromRocks(ls, absl::StrCat("opening database at ", path, " read-only"));
+  std::vector<rocksdb::ColumnFamilyDescriptor> descs;
+  for (const std::string& name : existing) descs.emplace_back(name, TableOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path, descs, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("opening database at ", path, " read-only"));
+  std::unique_ptr<Database> d(new Database());
+  d->path_ = path;
+  d->db_.reset(raw);
+  d->handles_.assign(std::size(kTables), nullptr);
+  std::vector<rocksdb::ColumnFamilyHandle*> extra;
+  for (size_t i = 0; i < handles.size(); ++i) {
+    if (descs[i].name == rocksdb::kDefaultColumnFamilyName) {
+      d->default_cf_ = handles[i];
+      continue;
+    }
+    bool known = false;
+    for (size_t t = 0; t < std::size(kTables); ++t) {
+      if (descs[i].name == kTables[t].name) {
+        d->handles_[t] = handles[i];
+        known = true;
+      }
+    }
+    if (!known) extra.push_back(handles[i]);
+  }
+  for (size_t t = 0; t < std::size(kTables); ++t) {
+    if (d->handles_[t] == nullptr) {
+      for (auto* h : handles) raw->DestroyColumnFamilyHandle(h);
+      d->handles_.clear();
+      d->default_cf_ = nullptr;
+      d->db_.reset();
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " is not a caselink database (no table ", kTables[t].name, ")"));
+    }
+  }
+  d->handles_.insert(d->handles_.end(), extra.begin(), extra.end());
+  return d;
+}
+
 Database::~Database() {
   if (!db_) return;
   for (auto* h : handles_) db_->DestroyColumnFamilyHandle(h);

@@ -43,6 +43,9 @@ class Database {
   // A directory that is not a caselink database, or a corrupted one, is an
   // error naming the path; it never crashes.
   static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  // Opens an existing database read-only (offline tools such as `caselink
+  // audit verify`); never writes, works on a copy or beside no server.
+  static absl::StatusOr<std::unique_ptr<Database>> OpenReadOnly(const std::string& path);
   ~Database();
 
   Database(const Database&) = delete;

@@ -42,7 +42,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
                         "listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
                         "policy_file: \"policy.textproto\" "
                         "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
-                        "client_ca_file: \"ca.pem\" }")
+                        "client_ca_file: \"ca.pem\" }" + *WriteAuditConfig(dir.path()))
                   .ok());
   Daemon daemon(CASELINKD_PATH, dir.Join("server.textproto"), dir.Join("server.log"));
 

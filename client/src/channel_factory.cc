@@ -18,6 +18,8 @@ namespace {
 // service the client wraps here.
 constexpr const char* kRetriedServices[] = {
     "caselink.v1.CaseService",
+    "caselink.v1.WorkflowService",  // writes carry a request_id
+    "caselink.v1.AuditService",  // read-only
 };
 
 // A google.protobuf.Duration in its JSON form, e.g. "0.100000000s".

@@ -21,7 +21,8 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(
 Client::Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel)
     : options_(std::move(options)),
       channel_(std::move(channel)),
-      cases_(v1::CaseService::NewStub(channel_)) {}
+      cases_(v1::CaseService::NewStub(channel_)),
+      audit_(v1::AuditService::NewStub(channel_)) {}
 
 Client::~Client() = default;
 
@@ -62,6 +63,29 @@ absl::StatusOr<v1::ListCasesResponse> Client::ListCases(
 absl::StatusOr<v1::ListCaseVersionsResponse> Client::ListCaseVersions(
     const v1::ListCaseVersionsRequest& request) {
   return UnaryCall(*cases_, &v1::CaseService::Stub::ListCaseVersions, request,
+                   options_.deadline);
+}
+
+absl::StatusOr<v1::SearchCasesResponse> Client::SearchCases(
+    const v1::SearchCasesRequest& request) {
+  return UnaryCall(*cases_, &v1::CaseService::Stub::SearchCases, request, options_.deadline);
+}
+
+absl::StatusOr<v1::AuditQueryResponse> Client::WhoRead(
+    const v1::WhoReadRequest& request) {
+  return UnaryCall(*audit_, &v1::AuditService::Stub::WhoRead, request,
+                   options_.deadline);
+}
+
+absl::StatusOr<v1::AuditQueryResponse> Client::AgencyAccess(
+    const v1::AgencyAccessRequest& request) {
+  return UnaryCall(*audit_, &v1::AuditService::Stub::AgencyAccess, request,
+                   options_.deadline);
+}
+
+absl::StatusOr<v1::AuditQueryResponse> Client::PartyAccess(
+    const v1::PartyAccessRequest& request) {
+  return UnaryCall(*audit_, &v1::AuditService::Stub::PartyAccess, request,
                    options_.deadline);
 }
 

@@ -1,5 +1,7 @@
 #include "support/test_district.h"
 
+#include <openssl/rand.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -14,6 +16,15 @@
 #endif
 
 namespace caselink::testing {
+
+absl::StatusOr<std::string> WriteAuditConfig(const std::string& dir, int checkpoint_every_entries) {
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof(key)) != 1) return absl::InternalError("RAND_bytes failed");
+  CASELINK_RETURN_IF_ERROR(
+      WriteFile(dir + "/audit-hmac.key", absl::string_view(reinterpret_cast<char*>(key), sizeof(key))));
+  return absl::StrCat("audit { hmac_key_file: \"audit-hmac.key\" checkpoint_every_entries: ",
+                      checkpoint_every_entries, " }\n");
+}
 
 std::string TestDistrict::ExamplePolicyText() {
   std::ifstream in(std::string(CASELINK_SOURCE_DIR) + "/certs-example/policy.textproto");
@@ -36,6 +47,9 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
   CASELINK_RETURN_IF_ERROR(WriteFile(d->policy_path(), d->options_.policy_text));
   std::filesystem::create_directories(d->crl_dir());
   CASELINK_RETURN_IF_ERROR(d->ca_.WriteCrlToDir(d->crl_dir(), {}, 0));
+  CASELINK_ASSIGN_OR_RETURN(
+      std::string audit,
+      WriteAuditConfig(d->dir_.path(), d->options_.audit_checkpoint_every_entries));
   CASELINK_RETURN_IF_ERROR(WriteFile(
       d->config_path(),
       absl::StrCat("listen_address: \"127.0.0.1:0\"\n", "db_path: \"db\"\n",
@@ -43,17 +57,23 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    "tls { cert_file: \"server.pem\" key_file: \"server.key\" client_ca_file: "
                    "\"ca.pem\" crl_dir: \"crl\" refresh_interval_seconds: 1 }\n",
                    "limits { max_receive_message_bytes: ", d->options_.max_receive_message_bytes,
-                   " max_page_size: ", d->options_.max_page_size, " }\n")));
+                   " max_page_size: ", d->options_.max_page_size, " }\n", audit)));
   CASELINK_RETURN_IF_ERROR(d->StartServer());
   return d;
 }
 
 absl::Status TestDistrict::StartServer() {
   CASELINK_ASSIGN_OR_RETURN(v1::ServerConfig cfg, server::LoadServerConfig(config_path()));
+  if (options_.keep_port_on_restart && last_port_ != 0) {
+    cfg.set_listen_address(absl::StrCat("127.0.0.1:", last_port_));
+  }
   server::ServerHooks hooks;
   hooks.now = options_.now;
+  hooks.on_start = [this](storage::CommitPipeline* p) { pipeline_ = p; };
+  hooks.access_log_off_for_benchmark = !options_.access_log;
   CASELINK_ASSIGN_OR_RETURN(server_, server::CaselinkServer::Start(cfg, hooks));
   clients_.clear();
+  last_port_ = server_->port();
   return absl::OkStatus();
 }
 
@@ -62,6 +82,7 @@ TestDistrict::~TestDistrict() { Stop(); }
 void TestDistrict::Stop() {
   clients_.clear();
   server_.reset();
+  pipeline_ = nullptr;
 }
 
 absl::Status TestDistrict::Restart() {

@@ -25,7 +25,18 @@ struct DistrictOptions {
   int max_page_size = 500;
   // Clock of the server (timestamps, deadlines); null means the real clock.
   std::function<absl::Time()> now;
+  // Restart() listens on the same port again, so clients made before the
+  // restart (and Client::Watch reconnecting) reach the new server.
+  bool keep_port_on_restart = false;
+  // The access log: a signed checkpoint every this many entries; `false`
+  // serves without the log (only to measure its cost).
+  int audit_checkpoint_every_entries = 1000;
+  bool access_log = true;
 };
+
+// Writes <dir>/audit-hmac.key (32 random bytes) and returns the
+// ServerConfig text that uses it: `audit { hmac_key_file: ... }`.
+absl::StatusOr<std::string> WriteAuditConfig(const std::string& dir, int checkpoint_every_entries = 1000);
 
 class TestDistrict {
  public:
@@ -47,6 +58,8 @@ class TestDistrict {
   std::string config_path() const { return dir_.Join("server.textproto"); }
   std::string crl_dir() const { return dir_.Join("crl"); }
   server::CaselinkServer& server() { return *server_; }
+  // The running server's commit pipeline (e.g. InjectFailureForTest).
+  storage::CommitPipeline* pipeline() { return pipeline_; }
 
   // Stops the server (closing the database) and starts it again on the same
   // data. Clients reconnect by themselves; the port may change, so clients
@@ -66,6 +79,8 @@ class TestDistrict {
   KeyCert server_cert_;
   DistrictOptions options_;
   std::unique_ptr<server::CaselinkServer> server_;
+  int last_port_ = 0;
+  storage::CommitPipeline* pipeline_ = nullptr;
   std::map<std::string, KeyCert> certs_;
   std::map<std::string, std::unique_ptr<Client>> clients_;
 };

@@ -24,14 +24,18 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <string>
 
 #include <grpcpp/channel.h>
 
 #include "absl/status/statusor.h"
 #include "caselink/client_options.h"
+#include "caselink/v1/audit.grpc.pb.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/workflow.grpc.pb.h"
+#include "caselink/watch.h"
 
 namespace caselink {
 
@@ -76,6 +80,48 @@ class Client {
   absl::StatusOr<v1::ListCaseVersionsResponse> ListCaseVersions(
       const v1::ListCaseVersionsRequest& request);
 
+  // Finds cases across agencies by party id (身份证号 / 统一社会信用代码,
+  // needs a purpose), party name, owner, domain, status, major flag or
+  // decision-date range; one page at a time, like ListCases.
+  // Errors: as CaseService.SearchCases.
+  absl::StatusOr<v1::SearchCasesResponse> SearchCases(const v1::SearchCasesRequest& request);
+
+  // AuditService (the access log; granted by the policy to supervising
+  // agencies only): who read or tried to read a case; what an agency
+  // accessed in a period; who accessed or searched a party id. Entries come
+  // oldest first. Errors: PERMISSION_DENIED (not granted), INVALID_ARGUMENT.
+  absl::StatusOr<v1::AuditQueryResponse> WhoRead(const v1::WhoReadRequest& request);
+  absl::StatusOr<v1::AuditQueryResponse> AgencyAccess(const v1::AgencyAccessRequest& request);
+  absl::StatusOr<v1::AuditQueryResponse> PartyAccess(const v1::PartyAccessRequest& request);
+
+  // WorkflowService (两法衔接: transfers and supervision records; see
+  // proto/caselink/v1/workflow.proto and docs/workflow.md). Every mutating
+  // call takes an idempotency key: an empty request_id is replaced by a new
+  // random UUIDv4 reused by every retry of this call (pass your own to make
+  // retries across calls or processes idempotent). Errors: as the RPCs.
+  absl::StatusOr<v1::TransferResponse> CreateTransfer(v1::CreateTransferRequest request);
+  absl::StatusOr<v1::TransferResponse> ActOnTransfer(v1::WorkflowActionRequest request);
+  absl::StatusOr<v1::GetTransferResponse> GetTransfer(const v1::GetItemRequest& request);
+  absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const v1::ListItemsRequest& request);
+  absl::StatusOr<v1::SupervisionResponse> CreateSupervision(v1::CreateSupervisionRequest request);
+  absl::StatusOr<v1::SupervisionResponse> ActOnSupervision(v1::WorkflowActionRequest request);
+  absl::StatusOr<v1::GetSupervisionResponse> GetSupervision(const v1::GetItemRequest& request);
+  absl::StatusOr<v1::ListSupervisionResponse> ListSupervision(const v1::ListItemsRequest& request);
+  absl::StatusOr<v1::ListOverdueResponse> ListOverdue();
+
+  // Watches the events addressed to this agency (EventService.Watch) and
+  // calls `on_event` for each, in cursor order, on the calling thread. Blocks
+  // until `on_event` returns false (-> OK), `cancel->Cancel()` is called
+  // (-> CANCELLED), or a non-retryable error (PERMISSION_DENIED,
+  // INVALID_ARGUMENT, RESOURCE_EXHAUSTED, ...). When the stream breaks
+  // (UNAVAILABLE, a server restart) it reconnects with exponential backoff and
+  // resumes after the last cursor it delivered, so `on_event` sees every
+  // event exactly once. Persist event.cursor() with your own processing and
+  // pass it as options.from_cursor to resume across processes.
+  absl::Status Watch(const WatchOptions& options,
+                     const std::function<bool(const v1::Event&)>& on_event,
+                     WatchCanceller* cancel = nullptr);
+
   // The underlying channel, for integrators that need a raw stub of a
   // service this class does not wrap yet. Calls made on it get the same TLS
   // identity and retry policy but no default deadline.
@@ -91,6 +137,10 @@ class Client {
   const std::shared_ptr<grpc::Channel> channel_;
   // One stub per wrapped service; stubs are thread-safe.
   const std::unique_ptr<v1::CaseService::Stub> cases_;
+  const std::unique_ptr<v1::WorkflowService::Stub> workflow_ =
+      v1::WorkflowService::NewStub(channel_);
+  const std::unique_ptr<v1::EventService::Stub> events_ = v1::EventService::NewStub(channel_);
+  const std::unique_ptr<v1::AuditService::Stub> audit_;
 };
 
 }  // namespace caselink

@@ -1,0 +1,344 @@
+// caselink_bench: the load benchmark of issue 8. In one run, against a real
+// in-process caselink server (generated PKI, the example policy, RocksDB in a
+// temp dir) and two baselines in the same process, it measures:
+//   echo              baseline A: bare gRPC mTLS echo, case-sized response
+//   getcase_redacted  GetCase as psb of market's MARKET_ORDER case (id masked)
+//   getcase_owner     GetCase as the owner market (generic path, all ALLOW)
+//   submitcase        SubmitCase (new case, durable, synced) as market
+//   rocksdb_put       baseline B: raw RocksDB synced 400-byte Puts, N threads
+//   transition        durable workflow transition: ActOnTransfer RETURN/RESUBMIT
+//                     cycle (a TODO row when the RPC is absent or not granted)
+//   redaction_micro   in-process PlanRead+RedactMessage vs a plain copy
+// each at every --concurrency, and prints every caselink figure as a ratio to
+// its baseline (table and --json). Talks only to 127.0.0.1; bounded in time.
+//
+//   caselink_bench --duration 5 --concurrency 1,32 --json bench.json
+#include <atomic>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "bench_report.h"
+#include "caselink/v1/case_service.grpc.pb.h"
+#include "echo.grpc.pb.h"
+#include "echo_server.h"
+#include "grpcpp/client_context.h"
+#include "load_driver.h"
+#include "mtls_channel.h"
+#include "redaction_micro.h"
+#include "rocksdb_baseline.h"
+#include "spdlog/spdlog.h"
+#include "workflow_load.h"
+#include "support/test_district.h"
+
+namespace caselink::bench {
+namespace {
+
+constexpr auto kCallDeadline = std::chrono::seconds(10);
+
+// One asynchronous unary call and everything it owns; deleted once finished
+// (the callback tag holds its own reference to the call, so deleting the
+// context inside the completion callback is safe).
+template <typename Req, typename Resp>
+struct Call {
+  grpc::ClientContext ctx;
+  Req req;
+  Resp resp;
+};
+
+// `invoke(ctx, req, resp, callback)` starts the call on a callback-API stub.
+template <typename Req, typename Resp, typename Invoke>
+void StartUnary(const Invoke& invoke, const Req& req, Done done) {
+  auto* call = new Call<Req, Resp>;
+  call->req = req;
+  call->ctx.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
+  invoke(&call->ctx, &call->req, &call->resp,
+         [call, done = std::move(done)](grpc::Status s) {
+           delete call;
+           done(s.ok() ? std::string()
+                       : absl::StrCat(static_cast<int>(s.error_code()), ": ", s.error_message()));
+         });
+}
+
+bool Selected(const std::string& only, const std::string& workload) {
+  return only.empty() || workload.find(only) != std::string::npos;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"caselink load benchmark (issue 8): GetCase, SubmitCase and their baselines"};
+  double duration = 5, warmup = 1;
+  std::string concurrency_list = "1,32", json_path, only;
+  app.add_option("--duration", duration, "measured seconds per row")->check(CLI::Range(0.01, 600.0));
+  app.add_option("--warmup", warmup, "warm-up seconds before each row")->check(CLI::Range(0.0, 60.0));
+  app.add_option("--concurrency", concurrency_list, "calls in flight (threads for RocksDB), comma list");
+  app.add_option("--json", json_path, "also write the results as JSON to this path");
+  app.add_option("--only", only,
+                 "run only workloads whose name contains this (echo, getcase_redacted, "
+                 "getcase_owner, submitcase, rocksdb_put, transition, redaction_micro)");
+  CLI11_PARSE(app, argc, argv);
+
+  Report report;
+  report.machine = MachineInfo::Probe(argc, argv);
+  report.warmup_seconds = warmup;
+  report.duration_seconds = duration;
+  for (absl::string_view part : absl::StrSplit(concurrency_list, ',', absl::SkipWhitespace())) {
+    int c = 0;
+    if (!absl::SimpleAtoi(part, &c) || c < 1 || c > 1024) {
+      std::fprintf(stderr, "--concurrency: '%s' is not a number in 1..1024\n",
+                   std::string(part).c_str());
+      return 2;
+    }
+    report.concurrency.push_back(c);
+  }
+  if (report.concurrency.empty()) {
+    std::fprintf(stderr, "--concurrency: empty list\n");
+    return 2;
+  }
+
+  // --- the district: PKI, example policy, RocksDB in a temp dir, mTLS server.
+  auto district_or = testing::TestDistrict::Start();
+  if (!district_or.ok()) {
+    std::fprintf(stderr, "cannot start the caselink server: %s\n",
+                 district_or.status().ToString().c_str());
+    return 1;
+  }
+  testing::TestDistrict& district = **district_or;
+  spdlog::set_level(spdlog::level::warn);  // the server logs one info line per call
+
+  // One MARKET_ORDER case of market: what psb reads (masked) and market reads (own).
+  auto created = district.As("market").SubmitCase(testing::SampleCase(v1::MARKET_ORDER));
+  if (!created.ok()) {
+    std::fprintf(stderr, "setup SubmitCase failed: %s\n", created.status().ToString().c_str());
+    return 1;
+  }
+  const std::string case_id = created->case_().case_id();
+  v1::GetCaseRequest psb_get;
+  psb_get.set_case_id(case_id);
+  psb_get.set_purpose("联合检查 benchmark");
+  psb_get.set_purpose_case_ref("某公(治)立字〔2024〕1号");
+  v1::GetCaseRequest owner_get;
+  owner_get.set_case_id(case_id);
+  auto as_psb = district.As("psb").GetCase(psb_get);
+  auto as_owner = district.As("market").GetCase(owner_get);
+  if (!as_psb.ok() || !as_owner.ok()) {
+    std::fprintf(stderr, "setup GetCase failed: psb %s, market %s\n",
+                 as_psb.status().ToString().c_str(), as_owner.status().ToString().c_str());
+    return 1;
+  }
+  // Proof the redacted path does real work: psb must not see the id number.
+  const std::string& full_id = as_owner->parties(0).person().id_number();
+  const std::string& seen_id = as_psb->parties(0).person().id_number();
+  if (seen_id == full_id) {
+    std::fprintf(stderr, "setup: psb sees the unmasked id number; the policy changed?\n");
+    return 1;
+  }
+  report.masked_fields_over_rpc.push_back(
+      absl::StrCat("parties.person.id_number: ", full_id, " -> ", seen_id));
+  if (as_psb->parties(1).organization().credit_code() !=
+      as_owner->parties(1).organization().credit_code()) {
+    report.masked_fields_over_rpc.push_back(
+        absl::StrCat("parties.organization.credit_code: ",
+                     as_owner->parties(1).organization().credit_code(), " -> ",
+                     as_psb->parties(1).organization().credit_code()));
+  }
+  report.get_request_bytes = psb_get.ByteSizeLong();
+  report.get_response_bytes = as_psb->ByteSizeLong();
+
+  // --- channels: identical client setup for caselink and the echo baseline.
+  auto psb_kc = district.AgencyCert("psb");
+  auto market_kc = district.AgencyCert("market");
+  if (!psb_kc.ok() || !market_kc.ok()) {
+    std::fprintf(stderr, "cannot issue agency certificates\n");
+    return 1;
+  }
+  const std::string ca = district.ca().cert_pem();
+  auto psb_channel = MakeMtlsChannel(district.target(), ca, psb_kc->cert_pem, psb_kc->key_pem);
+  auto market_channel =
+      MakeMtlsChannel(district.target(), ca, market_kc->cert_pem, market_kc->key_pem);
+  auto psb_stub = v1::CaseService::NewStub(psb_channel);
+  auto market_stub = v1::CaseService::NewStub(market_channel);
+
+  // --- baseline A: the echo server, same TLS files and CA as caselinkd.
+  EchoTlsFiles tls{district.dir() + "/server.pem", district.dir() + "/server.key",
+                   district.dir() + "/ca.pem", district.crl_dir()};
+  auto echo_server = EchoServer::Start(tls);
+  if (!echo_server.ok()) {
+    std::fprintf(stderr, "%s\n", echo_server.status().ToString().c_str());
+    return 1;
+  }
+  auto echo_channel = MakeMtlsChannel(absl::StrCat("127.0.0.1:", (*echo_server)->port()), ca,
+                                      psb_kc->cert_pem, psb_kc->key_pem);
+  auto echo_stub = Echo::NewStub(echo_channel);
+  EchoRequest echo_req;
+  echo_req.set_payload(std::string(report.get_request_bytes > 4 ? report.get_request_bytes - 4 : 1, 'q'));
+  echo_req.set_response_size(static_cast<uint32_t>(report.get_response_bytes > 4
+                                                       ? report.get_response_bytes - 4
+                                                       : report.get_response_bytes));
+
+  // Each connection is established (and its TLS handshake done) before any
+  // measurement: one call per channel.
+  for (auto* ch : {psb_channel.get(), market_channel.get(), echo_channel.get()}) {
+    if (!ch->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+      std::fprintf(stderr, "cannot connect a benchmark channel to 127.0.0.1\n");
+      return 1;
+    }
+  }
+
+  auto options_for = [&](int c) {
+    LoadOptions o;
+    o.concurrency = c;
+    o.warmup_seconds = warmup;
+    o.duration_seconds = duration;
+    return o;
+  };
+  auto progress = [](const LoadResult& r) {
+    std::fprintf(stderr, "  %-17s c=%-4d %10.0f ops/s  p99 %.3f ms  errors %llu\n", r.name.c_str(),
+                 r.concurrency, r.PerSecond(), r.latency.Percentile(99) / 1e6,
+                 static_cast<unsigned long long>(r.errors));
+  };
+  auto add = [&](const std::string& workload, const std::string& description,
+                 const std::string& baseline, LoadResult r) {
+    r.name = workload;
+    progress(r);
+    Row row;
+    row.workload = workload;
+    row.description = description;
+    row.baseline = baseline;
+    row.result = std::move(r);
+    report.rows.push_back(std::move(row));
+  };
+
+  std::atomic<uint64_t> submit_seq{0};
+  std::string transfer_case_id;
+  bool transition_unavailable = false;
+  std::string transition_why;
+  if (Selected(only, "transition") && !WorkflowCompiledIn()) {
+    transition_unavailable = true;
+    transition_why = "no WorkflowService in proto/caselink/v1 at build time";
+  }
+  const v1::Case sample = testing::SampleCase(v1::MARKET_ORDER);
+  std::fprintf(stderr, "caselink_bench: warm-up %.2fs + %.2fs per row\n", warmup, duration);
+  for (int c : report.concurrency) {
+    LoadOptions o = options_for(c);
+    if (Selected(only, "echo")) {
+      add("echo", "bare gRPC mTLS echo (callback service, inline reply), GetCase-sized messages", "",
+          RunAsyncLoad("echo", o, [&](int, Done done) {
+            StartUnary<EchoRequest, EchoResponse>(
+                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
+                  echo_stub->async()->Echo(ctx, rq, rs, std::move(cb));
+                },
+                echo_req, std::move(done));
+          }));
+    }
+    if (Selected(only, "getcase_redacted")) {
+      add("getcase_redacted", "GetCase as psb of market's MARKET_ORDER case (id numbers masked)",
+          "echo", RunAsyncLoad("getcase_redacted", o, [&](int, Done done) {
+            StartUnary<v1::GetCaseRequest, v1::Case>(
+                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
+                  psb_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
+                },
+                psb_get, std::move(done));
+          }));
+    }
+    if (Selected(only, "getcase_owner")) {
+      add("getcase_owner", "GetCase as the owner market (generic redaction path, all ALLOW)",
+          "echo", RunAsyncLoad("getcase_owner", o, [&](int, Done done) {
+            StartUnary<v1::GetCaseRequest, v1::Case>(
+                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
+                  market_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
+                },
+                owner_get, std::move(done));
+          }));
+    }
+    if (Selected(only, "submitcase")) {
+      add("submitcase", "SubmitCase as market, a new case per call (durable: synced commit)",
+          "rocksdb_put", RunAsyncLoad("submitcase", o, [&](int slot, Done done) {
+            v1::SubmitCaseRequest req;
+            req.set_request_id(absl::StrCat("bench-", c, "-", slot, "-", submit_seq.fetch_add(1)));
+            *req.mutable_case_() = sample;
+            StartUnary<v1::SubmitCaseRequest, v1::SubmitCaseResponse>(
+                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
+                  market_stub->async()->SubmitCase(ctx, rq, rs, std::move(cb));
+                },
+                req, std::move(done));
+          }));
+    }
+    if (Selected(only, "transition") && !transition_unavailable) {
+      // A second case of market, so the transfers' links never change what
+      // psb sees of the case the GetCase rows read.
+      if (transfer_case_id.empty()) {
+        auto other = district.As("market").SubmitCase(testing::SampleCase(v1::MARKET_ORDER));
+        if (!other.ok()) {
+          std::fprintf(stderr, "setup SubmitCase failed: %s\n", other.status().ToString().c_str());
+          return 1;
+        }
+        transfer_case_id = other->case_().case_id();
+      }
+      auto r = RunTransitions(market_channel, psb_channel, "psb", transfer_case_id, o);
+      if (r.ok()) {
+        add("transition", "durable workflow transition (ActOnTransfer, forward transfer cycle)",
+            "rocksdb_put", std::move(*r));
+      } else {
+        transition_unavailable = true;
+        transition_why = r.status().ToString();
+        std::fprintf(stderr, "  transition: not available: %s\n", transition_why.c_str());
+      }
+    }
+    if (Selected(only, "rocksdb_put")) {
+      auto r = RunRocksDbSyncedPuts(district.dir() + "/raw-rocksdb-" + std::to_string(c), o);
+      if (!r.ok()) {
+        std::fprintf(stderr, "%s\n", r.status().ToString().c_str());
+        return 1;
+      }
+      add("rocksdb_put", "raw RocksDB synced single-key Put, 400-byte values, N threads", "",
+          std::move(*r));
+    }
+  }
+  if (transition_unavailable) {
+    Row todo;
+    todo.workload = "transition";
+    todo.description = "durable workflow transition (ActOnTransfer, forward transfer cycle)";
+    todo.available = false;
+    todo.note = absl::StrCat("not yet available: ", transition_why);
+    report.rows.push_back(todo);
+  }
+  if (Selected(only, "redaction_micro")) {
+    double per_variant = std::min(std::max(duration / 5, 0.05), 1.0);
+    auto micro = RunRedactionMicro(testing::TestDistrict::ExamplePolicyText(), *as_owner,
+                                   per_variant);
+    if (!micro.ok()) {
+      std::fprintf(stderr, "redaction micro-benchmark: %s\n", micro.status().ToString().c_str());
+      return 1;
+    }
+    report.micro_run = true;
+    report.micro = std::move(*micro);
+  }
+
+  report.machine.load_after = MachineInfo::LoadAverage1m();
+  report.Evaluate();
+  report.PrintTable(stdout);
+  std::fflush(stdout);
+  if (!json_path.empty()) {
+    absl::Status s = report.WriteJson(json_path);
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", s.ToString().c_str());
+      return 1;
+    }
+    std::fprintf(stderr, "wrote %s\n", json_path.c_str());
+  }
+  if (report.AnyErrors()) {
+    std::fprintf(stderr, "caselink_bench: some calls failed (see the errors column)\n");
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace caselink::bench
+
+int main(int argc, char** argv) { return caselink::bench::Main(argc, argv); }

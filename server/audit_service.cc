@@ -1,0 +1,87 @@
+#include "server/audit_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/party_ids.h"
+#include "server/unary_call.h"
+#include "storage/audit_store.h"
+
+namespace caselink::server {
+namespace {
+
+const std::string kService = v1::AuditService::service_full_name();
+
+absl::StatusOr<int> Limit(int32_t limit) {
+  if (limit < 0 || limit > 1000) {
+    return absl::InvalidArgumentError("limit: must be between 1 and 1000 (0 means 100)");
+  }
+  return limit == 0 ? 100 : limit;
+}
+
+absl::Status Required(const char* field, const std::string& value) {
+  if (value.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
+  if (value.size() > 200) return absl::InvalidArgumentError(absl::StrCat(field, ": is too long"));
+  return absl::OkStatus();
+}
+
+absl::Status Answer(absl::StatusOr<storage::AuditPage> page, v1::AuditQueryResponse* resp) {
+  if (!page.ok()) return page.status();
+  for (v1::AuditEntry& e : page->entries) *resp->add_entries() = std::move(e);
+  resp->set_truncated(page->truncated);
+  return absl::OkStatus();
+}
+
+absl::Time FromProto(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(google::protobuf::util::TimeUtil::TimestampToMicroseconds(t));
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AuditServiceImpl::WhoRead(grpc::CallbackServerContext* ctx,
+                                                    const v1::WhoReadRequest* req,
+                                                    v1::AuditQueryResponse* resp) {
+  return ServeUnary(sc_, ctx, kService + "/WhoRead", req, resp, [=](const CallScope&) -> absl::Status {
+    CASELINK_RETURN_IF_ERROR(Required("case_id", req->case_id()));
+    CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req->limit()));
+    return Answer(storage::QueryAuditByCase(*db_, req->case_id(), limit), resp);
+  });
+}
+
+grpc::ServerUnaryReactor* AuditServiceImpl::AgencyAccess(grpc::CallbackServerContext* ctx,
+                                                         const v1::AgencyAccessRequest* req,
+                                                         v1::AuditQueryResponse* resp) {
+  return ServeUnary(sc_, ctx, kService + "/AgencyAccess", req, resp,
+                    [=](const CallScope&) -> absl::Status {
+                      CASELINK_RETURN_IF_ERROR(Required("agency_id", req->agency_id()));
+                      CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req->limit()));
+                      const absl::Time from = req->has_from() ? FromProto(req->from()) : absl::UnixEpoch();
+                      const absl::Time to = req->has_to() ? FromProto(req->to()) : absl::InfiniteFuture();
+                      if (to <= from) return absl::InvalidArgumentError("to: must be after from");
+                      return Answer(storage::QueryAuditByAgency(*db_, req->agency_id(), from,
+                                                                to == absl::InfiniteFuture()
+                                                                    ? absl::FromUnixSeconds(int64_t{1} << 40)
+                                                                    : to,
+                                                                limit),
+                                    resp);
+                    });
+}
+
+grpc::ServerUnaryReactor* AuditServiceImpl::PartyAccess(grpc::CallbackServerContext* ctx,
+                                                        const v1::PartyAccessRequest* req,
+                                                        v1::AuditQueryResponse* resp) {
+  return ServeUnary(sc_, ctx, kService + "/PartyAccess", req, resp,
+                    [=](const CallScope&) -> absl::Status {
+                      if (!IsValidResidentId(req->party_id()) && !IsValidCreditCode(req->party_id())) {
+                        return absl::InvalidArgumentError(
+                            "party_id: must be an 18-character 身份证号 or 统一社会信用代码 with a valid check character");
+                      }
+                      CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req->limit()));
+                      if (sc_.access_log == nullptr) return absl::FailedPreconditionError("no access log");
+                      return Answer(storage::QueryAuditByParty(
+                                        *db_, sc_.access_log->PartyHmac(req->party_id()), limit),
+                                    resp);
+                    });
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,14 @@
+// RequestDigest: what makes two requests "the same request" for
+// idempotency — SHA-256 of the request serialized deterministically with its
+// `request_id` field cleared. Works for any request message. Thread-safe.
+#pragma once
+
+#include <string>
+
+#include "google/protobuf/message.h"
+
+namespace caselink::server {
+
+std::string RequestDigest(const google::protobuf::Message& request);
+
+}  // namespace caselink::server

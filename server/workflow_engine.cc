@@ -1,0 +1,401 @@
+#include "server/workflow_engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "caselink/v1/workflow_storage.pb.h"
+#include "caselink_common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/request_digest.h"
+#include "server/request_validator.h"
+#include "server/workflow_config.h"
+#include "server/workflow_rules.h"
+#include "storage/case_id.h"
+
+namespace caselink::server {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
+}
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
+}
+
+// What differs between the two kinds of item; everything else is shared
+// because both messages use the same field names.
+template <class Item>
+struct Traits;
+
+template <>
+struct Traits<v1::Transfer> {
+  static constexpr storage::ItemTables kTables{storage::Table::kTransfers,
+                                               storage::Table::kTransferHistory};
+  static constexpr char kIdPrefix = 'T';
+  static constexpr const char* kNoun = "transfer";
+  static const Flow& FlowOf(const v1::Transfer& t) {
+    return t.direction() == v1::TRANSFER_REVERSE ? ReverseTransferFlow() : ForwardTransferFlow();
+  }
+  static v1::EventKind Kind(bool created) {
+    return created ? v1::EVENT_TRANSFER_CREATED : v1::EVENT_TRANSFER_CHANGED;
+  }
+  static void Embed(const v1::Transfer& t, v1::Event* e) { *e->mutable_transfer() = t; }
+};
+
+template <>
+struct Traits<v1::SupervisionRecord> {
+  static constexpr storage::ItemTables kTables{storage::Table::kSupervision,
+                                               storage::Table::kSupervisionHistory};
+  static constexpr char kIdPrefix = 'S';
+  static constexpr const char* kNoun = "supervision record";
+  static const Flow& FlowOf(const v1::SupervisionRecord&) { return SupervisionFlow(); }
+  static v1::EventKind Kind(bool created) {
+    return created ? v1::EVENT_SUPERVISION_CREATED : v1::EVENT_SUPERVISION_CHANGED;
+  }
+  static void Embed(const v1::SupervisionRecord& r, v1::Event* e) { *e->mutable_record() = r; }
+};
+
+template <class Item>
+std::string What(const std::string& id) {
+  return absl::StrCat(Traits<Item>::kNoun, " '", id, "'");
+}
+
+template <class Item>
+absl::Status ItemNotFound(const std::string& id) {
+  return absl::NotFoundError(absl::StrCat(What<Item>(id), " not found"));
+}
+
+bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list, const std::string& v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+template <class Item>
+bool CanSee(const CallScope& scope, const Item& item) {
+  return Contains(item.participants(), scope.principal.agency_id) ||
+         HasRole(scope, v1::PROCURATORATE) || HasRole(scope, v1::JUSTICE);
+}
+
+template <class Item>
+uint8_t ActorParties(const CallScope& scope, const Item& item) {
+  uint8_t p = 0;
+  if (item.sender_agency() == scope.principal.agency_id) p |= kSender;
+  if (item.receiver_agency() == scope.principal.agency_id) p |= kReceiver;
+  if (HasRole(scope, v1::PROCURATORATE)) p |= kProcuratorate;
+  return p;
+}
+
+template <class Item>
+std::string PartyNames(const Item& item, uint8_t parties) {
+  std::vector<std::string> names;
+  if (parties & kSender) names.push_back(absl::StrCat("sender (", item.sender_agency(), ")"));
+  if (parties & kReceiver) names.push_back(absl::StrCat("receiver (", item.receiver_agency(), ")"));
+  if (parties & kProcuratorate) names.push_back("procuratorate");
+  return absl::StrJoin(names, " or ");
+}
+
+// Sets the deadline of the item's (new) state, starting at `start`.
+template <class Item>
+void SetDeadline(const WorkflowContext& wf, absl::Time start, Item* item) {
+  item->clear_deadline();
+  const StateRule* rule = FindStateRule(Traits<Item>::FlowOf(*item), item->state());
+  if (rule == nullptr) return;
+  const v1::Period& period = PeriodOf(wf.config, rule->period);
+  std::optional<absl::Time> due = PeriodEnd(start, period, wf.tz);
+  if (!due.has_value()) return;
+  v1::Deadline* d = item->mutable_deadline();
+  *d->mutable_due_time() = ToProto(*due);
+  d->set_party_agency(rule->party & kSender ? item->sender_agency() : item->receiver_agency());
+  d->set_rule(period.citation());
+  d->set_window(rule->window);
+}
+
+template <class Item>
+void Decorate(const ServiceContext& sc, Item* item) {
+  item->set_overdue(item->has_deadline() && !item->deadline().window() &&
+                    sc.now() >= FromProto(item->deadline().due_time()));
+}
+
+std::vector<std::string> ProcuratorateAgencies(const CallScope& scope) {
+  std::vector<std::string> out;
+  for (const v1::Agency& a : scope.authz->policy().agencies()) {
+    if (std::find(a.roles().begin(), a.roles().end(), v1::PROCURATORATE) != a.roles().end()) {
+      out.push_back(a.id());
+    }
+  }
+  return out;
+}
+
+// Everything one transition writes besides head, step and request record.
+template <class Item>
+storage::TransitionWrite BuildWrite(const ServiceContext& sc, const CallScope& scope,
+                                    const Item& after, const v1::Transition& t,
+                                    bool notify_procuratorate) {
+  storage::TransitionWrite w;
+  w.step = t.step();
+  w.transition = t.SerializeAsString();
+  w.item_after = after.SerializeAsString();
+  for (const std::string& case_id : after.case_ids()) {
+    for (const std::string& agency : after.participants()) {
+      w.puts.push_back(storage::CaseLinks::LinkPut(case_id, agency, Traits<Item>::kNoun));
+    }
+  }
+  v1::StoredEvent ev;
+  v1::Event* e = ev.mutable_event();
+  *e->mutable_time() = t.time();
+  const bool reply = t.action() == v1::ACTION_REPLY || t.action() == v1::ACTION_REPLY_PENALTY ||
+                     t.action() == v1::ACTION_REPLY_NO_PENALTY;
+  e->set_kind(reply ? v1::EVENT_REPLY : Traits<Item>::Kind(t.action() == v1::ACTION_CREATE));
+  e->set_item_id(after.id());
+  *e->mutable_transition() = t;
+  Traits<Item>::Embed(after, e);
+  for (const std::string& case_id : after.case_ids()) {
+    auto c = sc.cases->Get(case_id, 0);
+    if (c.ok()) *e->add_cases() = std::move(*c);
+  }
+  for (const std::string& agency : after.participants()) ev.add_addressees(agency);
+  if (notify_procuratorate) {
+    for (const std::string& p : ProcuratorateAgencies(scope)) {
+      if (!Contains(ev.addressees(), p)) ev.add_addressees(p);
+    }
+  }
+  w.appends.push_back(storage::EventLog::MakeAppend(ev));
+  return w;
+}
+
+template <class Item>
+absl::StatusOr<Item> Parse(const std::string& bytes) {
+  Item item;
+  if (!item.ParseFromString(bytes)) return absl::DataLossError("stored workflow item is corrupted");
+  return item;
+}
+
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> Finish(const ServiceContext& sc,
+                                         absl::StatusOr<storage::TransitionOutcome> out,
+                                         const std::string& id) {
+  if (absl::IsNotFound(out.status())) return ItemNotFound<Item>(id);
+  if (!out.ok()) return out.status();
+  CASELINK_ASSIGN_OR_RETURN(Item item, Parse<Item>(out->item_after));
+  Decorate(sc, &item);
+  return ItemOutcome<Item>{std::move(item), out->replayed};
+}
+
+// The linked case of an action must be a case of the actor.
+absl::Status CheckOwnCase(const ServiceContext& sc, const CallScope& scope, const std::string& case_id) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("linked_case_id", case_id));
+  auto c = sc.cases->Get(case_id, 0);
+  if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
+  if (!c.ok()) return c.status();
+  if (c->owner_agency() != scope.principal.agency_id) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "linked_case_id: case '", case_id, "' is not a case of agency '", scope.principal.agency_id,
+        "'; link your own penalty case"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool HasRole(const CallScope& scope, v1::Role role) {
+  const auto& roles = scope.principal.roles;
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+std::vector<v1::Role> AgencyRoles(const CallScope& scope, const std::string& agency) {
+  std::vector<v1::Role> out;
+  for (const v1::Agency& a : scope.authz->policy().agencies()) {
+    if (a.id() != agency) continue;
+    for (int r : a.roles()) out.push_back(static_cast<v1::Role>(r));
+  }
+  return out;
+}
+
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const CallScope& scope,
+                                             const google::protobuf::Message& request,
+                                             const std::string& request_id, Item draft,
+                                             absl::Time deadline_start) {
+  const WorkflowContext& wf = *sc.workflow;
+  const absl::Time now = sc.now();
+  std::string id = storage::NewCaseId(now);
+  id[0] = Traits<Item>::kIdPrefix;
+  const std::string& agency = scope.principal.agency_id;
+
+  draft.set_id(id);
+  draft.set_state(Traits<Item>::FlowOf(draft).initial);
+  draft.set_sender_agency(agency);
+  draft.clear_participants();
+  draft.add_participants(agency);
+  if (draft.receiver_agency() != agency) draft.add_participants(draft.receiver_agency());
+  draft.set_step(1);
+  *draft.mutable_create_time() = ToProto(now);
+  *draft.mutable_update_time() = ToProto(now);
+  v1::Transition t;
+  t.set_step(1);
+  t.set_action(v1::ACTION_CREATE);
+  t.set_to_state(draft.state());
+  t.set_actor_agency(agency);
+  *t.mutable_time() = ToProto(now);
+  *t.mutable_materials() = draft.materials();
+  *draft.mutable_last_transition() = t;
+  SetDeadline(wf, deadline_start == absl::InfinitePast() ? now : deadline_start, &draft);
+
+  storage::TransitionCommand cmd;
+  cmd.tables = Traits<Item>::kTables;
+  cmd.agency = agency;
+  cmd.request_id = request_id;
+  cmd.request_digest = RequestDigest(request);
+  cmd.item_id = id;
+  cmd.create = true;
+  const bool notify = false;
+  cmd.decide = [&](const std::optional<std::string>&) -> absl::StatusOr<storage::TransitionWrite> {
+    return BuildWrite(sc, scope, draft, t, notify);
+  };
+  return Finish<Item>(sc, wf.store->Apply(cmd), id);
+}
+
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const CallScope& scope,
+                                            const v1::WorkflowActionRequest& req) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("id", req.id()));
+  if (!v1::WorkflowAction_IsValid(req.action()) || req.action() == v1::ACTION_UNSPECIFIED ||
+      req.action() == v1::ACTION_CREATE) {
+    return absl::InvalidArgumentError("action: is required (one of the ACTION_* values but ACTION_CREATE)");
+  }
+  CASELINK_RETURN_IF_ERROR(ValidateText("reason", req.reason(), 20000));
+  CASELINK_RETURN_IF_ERROR(ValidateText("reference", req.reference(), 200));
+  const WorkflowContext& wf = *sc.workflow;
+  storage::TransitionCommand cmd;
+  cmd.tables = Traits<Item>::kTables;
+  cmd.agency = scope.principal.agency_id;
+  cmd.request_id = req.request_id();
+  cmd.request_digest = RequestDigest(req);
+  cmd.item_id = req.id();
+  cmd.decide = [&](const std::optional<std::string>& head) -> absl::StatusOr<storage::TransitionWrite> {
+    CASELINK_ASSIGN_OR_RETURN(Item cur, Parse<Item>(*head));
+    if (!CanSee(scope, cur)) return ItemNotFound<Item>(req.id());
+    const absl::Time now = sc.now();
+    CASELINK_ASSIGN_OR_RETURN(
+        const TransitionRule* rule,
+        FindRule(Traits<Item>::FlowOf(cur), cur.state(), req.action(), ActorParties(scope, cur),
+                 What<Item>(cur.id()), [&](uint8_t p) { return PartyNames(cur, p); }));
+    CASELINK_RETURN_IF_ERROR(CheckRequired(*rule, req));
+    if (rule->within_period && cur.has_deadline() && now >= FromProto(cur.deadline().due_time())) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the period for ", v1::WorkflowAction_Name(req.action()), " on ", What<Item>(cur.id()),
+          " ended at ", absl::FormatTime("%Y-%m-%d %H:%M %Z", FromProto(cur.deadline().due_time()), wf.tz),
+          " (", cur.deadline().rule(), ")"));
+    }
+    if (!req.linked_case_id().empty()) CASELINK_RETURN_IF_ERROR(CheckOwnCase(sc, scope, req.linked_case_id()));
+
+    Item next = cur;
+    next.set_state(rule->to);
+    next.set_step(cur.step() + 1);
+    *next.mutable_update_time() = ToProto(now);
+    if (!Contains(next.participants(), scope.principal.agency_id)) {
+      next.add_participants(scope.principal.agency_id);
+    }
+    if (!req.linked_case_id().empty() && !Contains(next.case_ids(), req.linked_case_id())) {
+      next.add_case_ids(req.linked_case_id());
+    }
+    v1::Transition t;
+    t.set_step(next.step());
+    t.set_action(req.action());
+    t.set_from_state(cur.state());
+    t.set_to_state(rule->to);
+    t.set_actor_agency(scope.principal.agency_id);
+    *t.mutable_time() = ToProto(now);
+    t.set_reason(req.reason());
+    *t.mutable_materials() = req.materials();
+    t.set_linked_case_id(req.linked_case_id());
+    t.set_reference(req.reference());
+    *next.mutable_last_transition() = t;
+    next.clear_overdue();
+    SetDeadline(wf, now, &next);
+    return BuildWrite(sc, scope, next, t, rule->notify_procuratorate);
+  };
+  return Finish<Item>(sc, wf.store->Apply(cmd), req.id());
+}
+
+template <class Item>
+absl::StatusOr<Item> GetItem(const ServiceContext& sc, const CallScope& scope, const std::string& id,
+                             std::vector<v1::Transition>* history) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("id", id));
+  const WorkflowContext& wf = *sc.workflow;
+  auto bytes = wf.store->Head(Traits<Item>::kTables.head, id);
+  if (absl::IsNotFound(bytes.status())) return ItemNotFound<Item>(id);
+  if (!bytes.ok()) return bytes.status();
+  CASELINK_ASSIGN_OR_RETURN(Item item, Parse<Item>(*bytes));
+  if (!CanSee(scope, item)) return ItemNotFound<Item>(id);
+  Decorate(sc, &item);
+  if (history != nullptr) {
+    CASELINK_ASSIGN_OR_RETURN(std::vector<std::string> steps,
+                              wf.store->History(Traits<Item>::kTables.history, id));
+    for (const std::string& s : steps) {
+      v1::StoredStep step;
+      if (!step.ParseFromString(s)) return absl::DataLossError("stored workflow step is corrupted");
+      history->push_back(step.transition());
+    }
+  }
+  return item;
+}
+
+template <class Item>
+absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const CallScope& scope,
+                                            const v1::ListItemsRequest& req, bool overdue_only,
+                                            std::string* next_page_token) {
+  if (req.page_size() < 0 || req.page_size() > sc.max_page_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 0 and ", sc.max_page_size));
+  }
+  if (!req.page_token().empty()) CASELINK_RETURN_IF_ERROR(ValidateCaseId("page_token", req.page_token()));
+  const size_t limit = req.page_size() == 0 ? 50 : req.page_size();
+  std::vector<Item> out;
+  absl::Status parse_status;
+  std::string last;
+  bool more = false;
+  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
+      Traits<Item>::kTables.head, req.page_token(),
+      [&](const std::string& id, const std::string& bytes) {
+        if (!overdue_only && out.size() >= limit) {
+          more = true;
+          return false;
+        }
+        auto item = Parse<Item>(bytes);
+        if (!item.ok()) {
+          parse_status = item.status();
+          return false;
+        }
+        last = id;
+        if (!CanSee(scope, *item)) return true;
+        if (req.state() != v1::STATE_UNSPECIFIED && item->state() != req.state()) return true;
+        Decorate(sc, &*item);
+        if (overdue_only && !item->overdue()) return true;
+        out.push_back(std::move(*item));
+        return true;
+      }));
+  CASELINK_RETURN_IF_ERROR(parse_status);
+  if (next_page_token != nullptr) *next_page_token = more ? last : "";
+  return out;
+}
+
+#define CASELINK_INSTANTIATE(Item)                                                              \
+  template absl::StatusOr<ItemOutcome<Item>> CreateItem<Item>(                                  \
+      const ServiceContext&, const CallScope&, const google::protobuf::Message&,                \
+      const std::string&, Item, absl::Time);                                                    \
+  template absl::StatusOr<ItemOutcome<Item>> ActOnItem<Item>(const ServiceContext&,             \
+                                                            const CallScope&,                   \
+                                                            const v1::WorkflowActionRequest&);  \
+  template absl::StatusOr<Item> GetItem<Item>(const ServiceContext&, const CallScope&,          \
+                                              const std::string&, std::vector<v1::Transition>*); \
+  template absl::StatusOr<std::vector<Item>> ListItems<Item>(                                   \
+      const ServiceContext&, const CallScope&, const v1::ListItemsRequest&, bool, std::string*);
+CASELINK_INSTANTIATE(v1::Transfer)
+CASELINK_INSTANTIATE(v1::SupervisionRecord)
+#undef CASELINK_INSTANTIATE
+
+}  // namespace caselink::server

@@ -1,0 +1,287 @@
+#include "server/workflow_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "server/request_validator.h"
+#include "server/unary_call.h"
+#include "server/workflow_config.h"
+#include "server/workflow_engine.h"
+
+namespace caselink::server {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+const std::string kService = v1::WorkflowService::service_full_name();
+const std::string kCreateTransfer = kService + "/CreateTransfer";
+const std::string kActOnTransfer = kService + "/ActOnTransfer";
+const std::string kGetTransfer = kService + "/GetTransfer";
+const std::string kListTransfers = kService + "/ListTransfers";
+const std::string kCreateSupervision = kService + "/CreateSupervision";
+const std::string kActOnSupervision = kService + "/ActOnSupervision";
+const std::string kGetSupervision = kService + "/GetSupervision";
+const std::string kListSupervision = kService + "/ListSupervision";
+const std::string kListOverdue = kService + "/ListOverdue";
+
+absl::Time FromProto(const google::protobuf::Timestamp& ts) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
+}
+
+bool HasAny(const std::vector<v1::Role>& roles, std::initializer_list<v1::Role> wanted) {
+  for (v1::Role r : wanted) {
+    if (std::find(roles.begin(), roles.end(), r) != roles.end()) return true;
+  }
+  return false;
+}
+
+absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Material>& materials) {
+  for (int i = 0; i < materials.size(); ++i) {
+    const std::string at = absl::StrCat("materials[", i, "]");
+    if (materials[i].title().empty() && materials[i].reference().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(at, ": needs a title or a reference"));
+    }
+    CASELINK_RETURN_IF_ERROR(ValidateText(at + ".title", materials[i].title(), 500));
+    CASELINK_RETURN_IF_ERROR(ValidateText(at + ".reference", materials[i].reference(), 500));
+  }
+  return absl::OkStatus();
+}
+
+// The receiver must be an agency of the policy with one of `roles`.
+absl::Status CheckReceiver(const CallScope& scope, const std::string& receiver,
+                           std::initializer_list<v1::Role> roles, const char* expected) {
+  if (receiver.empty()) return absl::InvalidArgumentError("receiver_agency: is required");
+  if (receiver == scope.principal.agency_id) {
+    return absl::InvalidArgumentError("receiver_agency: must be another agency");
+  }
+  std::vector<v1::Role> have = AgencyRoles(scope, receiver);
+  if (have.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("receiver_agency: '", receiver, "' is not an agency of the district's policy"));
+  }
+  if (!HasAny(have, roles)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("receiver_agency: '", receiver, "' is not ", expected));
+  }
+  return absl::OkStatus();
+}
+
+// A case the request names must exist; `must_own` also requires the caller
+// to own it. Invisible and absent cases answer the same NOT_FOUND.
+absl::Status CheckCase(const ServiceContext& sc, const CallScope& scope, const std::string& field,
+                       const std::string& case_id, bool must_own) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId(field, case_id));
+  auto c = sc.cases->Get(case_id, 0);
+  if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
+  if (!c.ok()) return c.status();
+  if (must_own && c->owner_agency() != scope.principal.agency_id) {
+    CallScope as_reader = scope;
+    as_reader.method = "caselink.v1.CaseService/GetCase";
+    if (!sc.guard->Visible(as_reader, *c)) return CaseNotFound(case_id);
+    return absl::PermissionDeniedError(absl::StrCat(
+        field, ": case '", case_id, "' belongs to agency '", c->owner_agency(),
+        "'; an agency transfers only its own cases"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
+                                                   const v1::CreateTransferRequest& req,
+                                                   v1::TransferResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  CASELINK_RETURN_IF_ERROR(ValidateText("subject", req.subject(), 20000));
+  CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
+  if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
+  v1::Transfer draft;
+  draft.set_direction(req.direction());
+  draft.set_receiver_agency(req.receiver_agency());
+  draft.set_subject(req.subject());
+  *draft.mutable_materials() = req.materials();
+  const absl::Time now = sc_.now();
+  if (req.direction() == v1::TRANSFER_FORWARD) {
+    if (!HasRole(scope, v1::ENFORCEMENT) && !HasRole(scope, v1::TOWN)) {
+      return absl::PermissionDeniedError(
+          "only an administrative enforcement agency (role ENFORCEMENT or TOWN) makes a forward "
+          "transfer (rule: forward transfer CREATE: sender is an enforcement agency)");
+    }
+    CASELINK_RETURN_IF_ERROR(CheckReceiver(scope, req.receiver_agency(), {v1::POLICE}, "a police agency"));
+    if (req.case_id().empty()) return absl::InvalidArgumentError("case_id: is required for a forward transfer");
+    CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, "case_id", req.case_id(), true));
+    // 国务院令第310号 第五条: note late approval and late sending.
+    const v1::WorkflowConfig& cfg = sc_.workflow->config;
+    if (req.has_report_time() && req.has_approve_time()) {
+      auto end = PeriodEnd(FromProto(req.report_time()), cfg.approval_decision(), sc_.workflow->tz);
+      if (end && FromProto(req.approve_time()) > *end) {
+        draft.add_late_notes(absl::StrCat("approved after the period (", cfg.approval_decision().citation(), ")"));
+      }
+    }
+    if (req.has_approve_time()) {
+      auto end = PeriodEnd(FromProto(req.approve_time()), cfg.transfer_after_approval(), sc_.workflow->tz);
+      if (end && now > *end) {
+        draft.add_late_notes(absl::StrCat("sent after the period (", cfg.transfer_after_approval().citation(), ")"));
+      }
+    }
+    if (req.has_report_time()) *draft.mutable_report_time() = req.report_time();
+    if (req.has_approve_time()) *draft.mutable_approve_time() = req.approve_time();
+  } else if (req.direction() == v1::TRANSFER_REVERSE) {
+    if (!HasRole(scope, v1::PROCURATORATE)) {
+      return absl::PermissionDeniedError(
+          "only the procuratorate makes a reverse transfer (rule: reverse transfer CREATE: sender "
+          "is the procuratorate)");
+    }
+    CASELINK_RETURN_IF_ERROR(CheckReceiver(scope, req.receiver_agency(), {v1::ENFORCEMENT, v1::TOWN},
+                                           "an administrative enforcement agency"));
+    if (!req.case_id().empty()) CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, "case_id", req.case_id(), false));
+    if (req.has_report_time() || req.has_approve_time()) {
+      return absl::InvalidArgumentError("report_time, approve_time: apply to forward transfers only");
+    }
+  } else {
+    return absl::InvalidArgumentError("direction: is required (TRANSFER_FORWARD or TRANSFER_REVERSE)");
+  }
+  if (!req.case_id().empty()) draft.add_case_ids(req.case_id());
+  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft),
+                                                 absl::InfinitePast()));
+  *resp->mutable_transfer() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
+                                                      const v1::CreateSupervisionRequest& req,
+                                                      v1::SupervisionResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  if (!HasRole(scope, v1::PROCURATORATE)) {
+    return absl::PermissionDeniedError(
+        "only the procuratorate issues supervision records (rule: supervision CREATE: sender is "
+        "the procuratorate)");
+  }
+  if (req.kind() == v1::SUPERVISION_KIND_UNSPECIFIED || !v1::SupervisionKind_IsValid(req.kind())) {
+    return absl::InvalidArgumentError("kind: is required (SUPERVISION_RECOMMENDATION, _OPINION or _CORRECTION)");
+  }
+  if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
+  CASELINK_RETURN_IF_ERROR(ValidateText("subject", req.subject(), 20000));
+  CASELINK_RETURN_IF_ERROR(ValidateText("document_number", req.document_number(), 200));
+  CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
+  CASELINK_RETURN_IF_ERROR(CheckReceiver(
+      scope, req.receiver_agency(),
+      {v1::ENFORCEMENT, v1::POLICE, v1::JUSTICE, v1::GOVERNMENT, v1::TOWN}, "a supervised agency"));
+  v1::SupervisionRecord draft;
+  for (int i = 0; i < req.case_ids_size(); ++i) {
+    CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, absl::StrCat("case_ids[", i, "]"), req.case_ids(i), false));
+    draft.add_case_ids(req.case_ids(i));
+  }
+  draft.set_kind(req.kind());
+  draft.set_receiver_agency(req.receiver_agency());
+  draft.set_subject(req.subject());
+  *draft.mutable_materials() = req.materials();
+  draft.set_document_number(req.document_number());
+  const absl::Time served = req.has_service_time() ? FromProto(req.service_time()) : sc_.now();
+  *draft.mutable_service_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(served));
+  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft), served));
+  *resp->mutable_record() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoListOverdue(const CallScope& scope, v1::ListOverdueResponse* resp) {
+  v1::ListItemsRequest all;
+  CASELINK_ASSIGN_OR_RETURN(auto transfers, ListItems<v1::Transfer>(sc_, scope, all, true, nullptr));
+  CASELINK_ASSIGN_OR_RETURN(auto records, ListItems<v1::SupervisionRecord>(sc_, scope, all, true, nullptr));
+  for (auto& t : transfers) *resp->add_transfers() = std::move(t);
+  for (auto& r : records) *resp->add_records() = std::move(r);
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::CreateTransfer(grpc::CallbackServerContext* ctx,
+                                                              const v1::CreateTransferRequest* req,
+                                                              v1::TransferResponse* resp) {
+  return ServeUnary(sc_, ctx, kCreateTransfer, req, resp,
+                    [=](const CallScope& s) { return DoCreateTransfer(s, *req, resp); });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ActOnTransfer(grpc::CallbackServerContext* ctx,
+                                                             const v1::WorkflowActionRequest* req,
+                                                             v1::TransferResponse* resp) {
+  return ServeUnary(sc_, ctx, kActOnTransfer, req, resp, [=](const CallScope& s) -> absl::Status {
+    CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::Transfer>(sc_, s, *req));
+    *resp->mutable_transfer() = std::move(out.item);
+    resp->set_replayed(out.replayed);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::GetTransfer(grpc::CallbackServerContext* ctx,
+                                                           const v1::GetItemRequest* req,
+                                                           v1::GetTransferResponse* resp) {
+  return ServeUnary(sc_, ctx, kGetTransfer, req, resp, [=](const CallScope& s) -> absl::Status {
+    std::vector<v1::Transition> history;
+    CASELINK_ASSIGN_OR_RETURN(*resp->mutable_transfer(), GetItem<v1::Transfer>(sc_, s, req->id(), &history));
+    for (auto& t : history) *resp->add_history() = std::move(t);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ListTransfers(grpc::CallbackServerContext* ctx,
+                                                             const v1::ListItemsRequest* req,
+                                                             v1::ListTransfersResponse* resp) {
+  return ServeUnary(sc_, ctx, kListTransfers, req, resp, [=](const CallScope& s) -> absl::Status {
+    CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::Transfer>(sc_, s, *req, false,
+                                                                  resp->mutable_next_page_token()));
+    for (auto& t : items) *resp->add_transfers() = std::move(t);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::CreateSupervision(
+    grpc::CallbackServerContext* ctx, const v1::CreateSupervisionRequest* req,
+    v1::SupervisionResponse* resp) {
+  return ServeUnary(sc_, ctx, kCreateSupervision, req, resp,
+                    [=](const CallScope& s) { return DoCreateSupervision(s, *req, resp); });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ActOnSupervision(grpc::CallbackServerContext* ctx,
+                                                                const v1::WorkflowActionRequest* req,
+                                                                v1::SupervisionResponse* resp) {
+  return ServeUnary(sc_, ctx, kActOnSupervision, req, resp, [=](const CallScope& s) -> absl::Status {
+    CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::SupervisionRecord>(sc_, s, *req));
+    *resp->mutable_record() = std::move(out.item);
+    resp->set_replayed(out.replayed);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::GetSupervision(grpc::CallbackServerContext* ctx,
+                                                              const v1::GetItemRequest* req,
+                                                              v1::GetSupervisionResponse* resp) {
+  return ServeUnary(sc_, ctx, kGetSupervision, req, resp, [=](const CallScope& s) -> absl::Status {
+    std::vector<v1::Transition> history;
+    CASELINK_ASSIGN_OR_RETURN(*resp->mutable_record(),
+                              GetItem<v1::SupervisionRecord>(sc_, s, req->id(), &history));
+    for (auto& t : history) *resp->add_history() = std::move(t);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ListSupervision(grpc::CallbackServerContext* ctx,
+                                                               const v1::ListItemsRequest* req,
+                                                               v1::ListSupervisionResponse* resp) {
+  return ServeUnary(sc_, ctx, kListSupervision, req, resp, [=](const CallScope& s) -> absl::Status {
+    CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::SupervisionRecord>(
+                                              sc_, s, *req, false, resp->mutable_next_page_token()));
+    for (auto& r : items) *resp->add_records() = std::move(r);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* WorkflowServiceImpl::ListOverdue(grpc::CallbackServerContext* ctx,
+                                                           const v1::ListOverdueRequest* req,
+                                                           v1::ListOverdueResponse* resp) {
+  return ServeUnary(sc_, ctx, kListOverdue, req, resp,
+                    [=](const CallScope& s) { return DoListOverdue(s, resp); });
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,29 @@
+#include "server/workflow_wiring.h"
+
+#include "server/workflow_config.h"
+
+namespace caselink::server {
+
+WorkflowParts::WorkflowParts(storage::Database* db, storage::CommitPipeline* pipeline,
+                             const v1::WorkflowConfig& config)
+    : links_(db), row_facts_(&links_), store_(db, pipeline), events_(db) {
+  events_.Install(pipeline);
+  pipeline->AddListener([this](storage::Table table, uint64_t) {
+    if (table == storage::Table::kEvents) hub_.Notify();
+  });
+  context_.store = &store_;
+  context_.events = &events_;
+  context_.links = &links_;
+  context_.config = EffectiveWorkflowConfig(config);
+  context_.tz = WorkflowTimeZone(context_.config);
+  context_.hub = &hub_;
+}
+
+void WorkflowParts::Register(const ServiceContext& sc, grpc::ServerBuilder* builder) {
+  workflow_service_ = std::make_unique<WorkflowServiceImpl>(sc);
+  event_service_ = std::make_unique<EventServiceImpl>(sc);
+  builder->RegisterService(workflow_service_.get());
+  builder->RegisterService(event_service_.get());
+}
+
+}  // namespace caselink::server

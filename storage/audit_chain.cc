@@ -1,0 +1,204 @@
+#include "storage/audit_chain.h"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/time_util.h"
+#include "storage/commit_pipeline.h"
+
+namespace caselink::storage::audit {
+namespace {
+
+using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
+using PkeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+
+std::string OpenSslError() {
+  unsigned long e = ERR_get_error();
+  ERR_clear_error();
+  if (e == 0) return "unknown OpenSSL error";
+  char buf[256];
+  ERR_error_string_n(e, buf, sizeof(buf));
+  return buf;
+}
+
+PkeyPtr ReadPublicKey(const std::string& pem) {
+  BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  return PkeyPtr(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+}
+
+absl::StatusOr<std::string> PublicKeyDer(const std::string& pem) {
+  PkeyPtr key = ReadPublicKey(pem);
+  if (!key) return absl::InvalidArgumentError("not a PEM public key");
+  unsigned char* der = nullptr;
+  int n = i2d_PUBKEY(key.get(), &der);
+  if (n <= 0) return absl::InternalError(OpenSslError());
+  std::string out(reinterpret_cast<char*>(der), n);
+  OPENSSL_free(der);
+  return out;
+}
+
+std::string SignedBytes(const v1::AuditCheckpoint& cp) {
+  v1::AuditCheckpoint copy = cp;
+  copy.clear_signature();
+  return DeterministicBytes(copy);
+}
+
+std::string Be64(uint64_t v) { return CommitPipeline::SequenceKey(v); }
+
+}  // namespace
+
+std::string GenesisHash() { return std::string(kHashSize, '\0'); }
+
+std::string DeterministicBytes(const google::protobuf::Message& m) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream out(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&out);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+  }
+  return bytes;
+}
+
+std::string CanonicalBytes(const v1::AuditEntry& e) {
+  v1::AuditEntry copy = e;
+  copy.clear_prev_hash();
+  copy.clear_hash();
+  return DeterministicBytes(copy);
+}
+
+std::string ChainHash(const std::string& prev_hash, const std::string& canonical) {
+  MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size());
+  EVP_DigestUpdate(ctx.get(), canonical.data(), canonical.size());
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string HmacSha256(const std::string& key, const std::string& data) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), md, &len);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
+std::string Hex(const std::string& bytes) { return absl::BytesToHexString(bytes); }
+
+absl::StatusOr<std::unique_ptr<CheckpointSigner>> CheckpointSigner::FromPem(
+    const std::string& private_key_pem) {
+  BioPtr bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())),
+             BIO_free);
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr);
+  if (key == nullptr) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError("the audit signing key is not a PEM private key");
+  }
+  std::unique_ptr<CheckpointSigner> s(new CheckpointSigner());
+  s->pkey_ = key;
+  BioPtr out(BIO_new(BIO_s_mem()), BIO_free);
+  if (PEM_write_bio_PUBKEY(out.get(), key) != 1) return absl::InternalError(OpenSslError());
+  char* data = nullptr;
+  long n = BIO_get_mem_data(out.get(), &data);
+  s->public_key_pem_.assign(data, n);
+  return s;
+}
+
+CheckpointSigner::~CheckpointSigner() { EVP_PKEY_free(static_cast<EVP_PKEY*>(pkey_)); }
+
+absl::StatusOr<v1::AuditCheckpoint> CheckpointSigner::Sign(uint64_t seq, const std::string& head_hash,
+                                                           absl::Time time) const {
+  v1::AuditCheckpoint cp;
+  cp.set_seq(seq);
+  cp.set_head_hash(head_hash);
+  *cp.mutable_time() =
+      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+  cp.set_public_key_pem(public_key_pem_);
+  const std::string bytes = SignedBytes(cp);
+  MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  size_t len = 0;
+  if (EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr,
+                         static_cast<EVP_PKEY*>(pkey_)) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &len,
+                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1) {
+    return absl::InternalError(absl::StrCat("signing an audit checkpoint: ", OpenSslError()));
+  }
+  std::string sig(len, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size()) != 1) {
+    return absl::InternalError(absl::StrCat("signing an audit checkpoint: ", OpenSslError()));
+  }
+  sig.resize(len);
+  cp.set_signature(sig);
+  return cp;
+}
+
+absl::Status VerifyCheckpointSignature(const v1::AuditCheckpoint& cp,
+                                       const std::string& expected_public_key_pem) {
+  PkeyPtr key = ReadPublicKey(cp.public_key_pem());
+  if (!key) {
+    ERR_clear_error();
+    return absl::InvalidArgumentError("the checkpoint carries no valid public key");
+  }
+  if (!expected_public_key_pem.empty()) {
+    auto want = PublicKeyDer(expected_public_key_pem);
+    if (!want.ok()) return absl::InvalidArgumentError("the expected public key is not a PEM public key");
+    auto got = PublicKeyDer(cp.public_key_pem());
+    if (!got.ok() || *got != *want) {
+      return absl::PermissionDeniedError("signed by another key than the expected public key");
+    }
+  }
+  const std::string bytes = SignedBytes(cp);
+  MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  int ok = EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key.get()) == 1
+               ? EVP_DigestVerify(ctx.get(),
+                                  reinterpret_cast<const unsigned char*>(cp.signature().data()),
+                                  cp.signature().size(),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size())
+               : -1;
+  ERR_clear_error();
+  if (ok != 1) return absl::PermissionDeniedError("the signature does not verify");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> PublicKeyFingerprint(const std::string& public_key_pem) {
+  auto der = PublicKeyDer(public_key_pem);
+  if (!der.ok()) return der.status();
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(der->data()), der->size(), md);
+  return Hex(std::string(reinterpret_cast<char*>(md), sizeof(md)));
+}
+
+std::string CaseIndexPrefix(const std::string& case_id) { return absl::StrCat("c", case_id, std::string(1, '\0')); }
+std::string CaseIndexKey(const std::string& case_id, uint64_t seq) {
+  return CaseIndexPrefix(case_id) + Be64(seq);
+}
+std::string AgencyIndexPrefix(const std::string& agency_id) {
+  return absl::StrCat("a", agency_id, std::string(1, '\0'));
+}
+std::string AgencyIndexKey(const std::string& agency_id, absl::Time time, uint64_t seq) {
+  const int64_t micros = absl::ToUnixMicros(time);
+  return AgencyIndexPrefix(agency_id) + Be64(micros < 0 ? 0 : static_cast<uint64_t>(micros)) + Be64(seq);
+}
+std::string PartyIndexPrefix(const std::string& party_hmac) { return absl::StrCat("p", party_hmac); }
+std::string PartyIndexKey(const std::string& party_hmac, uint64_t seq) {
+  return PartyIndexPrefix(party_hmac) + Be64(seq);
+}
+uint64_t SeqOfIndexKey(const std::string& key) {
+  return key.size() < 8 ? 0 : CommitPipeline::DecodeSequenceKey(key.substr(key.size() - 8));
+}
+
+}  // namespace caselink::storage::audit

@@ -1,0 +1,73 @@
+// The primitives of the tamper-evident access log, shared by the server
+// (sealing entries, signing checkpoints) and the offline verifier: canonical
+// bytes, the chain hash, checkpoint signatures, the party-id HMAC and the keys
+// of the access-log index. Pure functions and an immutable signer; thread-safe.
+// Format reference: docs/audit.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caselink/v1/audit.pb.h"
+#include "google/protobuf/message.h"
+
+namespace caselink::storage::audit {
+
+constexpr size_t kHashSize = 32;
+
+// prev_hash of the first entry: 32 zero bytes.
+std::string GenesisHash();
+
+// `m` serialized deterministically (map order, field order fixed).
+std::string DeterministicBytes(const google::protobuf::Message& m);
+
+// The bytes an entry's hash covers: the entry without prev_hash and hash.
+std::string CanonicalBytes(const v1::AuditEntry& e);
+
+// SHA-256(prev_hash || canonical).
+std::string ChainHash(const std::string& prev_hash, const std::string& canonical);
+
+// HMAC-SHA256(key, data); used for party ids so they are never stored plain.
+std::string HmacSha256(const std::string& key, const std::string& data);
+
+// Lowercase hex of `bytes` (hashes in reports).
+std::string Hex(const std::string& bytes);
+
+// Signs checkpoints with a PEM private key (EC or RSA; SHA-256 digest).
+class CheckpointSigner {
+ public:
+  static absl::StatusOr<std::unique_ptr<CheckpointSigner>> FromPem(const std::string& private_key_pem);
+  ~CheckpointSigner();
+
+  absl::StatusOr<v1::AuditCheckpoint> Sign(uint64_t seq, const std::string& head_hash,
+                                           absl::Time time) const;
+  const std::string& public_key_pem() const { return public_key_pem_; }
+
+ private:
+  CheckpointSigner() = default;
+  void* pkey_ = nullptr;  // EVP_PKEY*
+  std::string public_key_pem_;
+};
+
+// OK if `cp.signature` is a valid signature by `cp.public_key_pem` and, when
+// `expected_public_key_pem` is not empty, that is the same key. Otherwise
+// an error saying which.
+absl::Status VerifyCheckpointSignature(const v1::AuditCheckpoint& cp,
+                                       const std::string& expected_public_key_pem);
+
+// SHA-256 of a PEM public key's DER form, hex: how reports name a key.
+absl::StatusOr<std::string> PublicKeyFingerprint(const std::string& public_key_pem);
+
+// Keys of the access-log index (Table::kAuditIndex); each ends in be64 seq.
+std::string CaseIndexPrefix(const std::string& case_id);
+std::string CaseIndexKey(const std::string& case_id, uint64_t seq);
+std::string AgencyIndexPrefix(const std::string& agency_id);
+std::string AgencyIndexKey(const std::string& agency_id, absl::Time time, uint64_t seq);
+std::string PartyIndexPrefix(const std::string& party_hmac);
+std::string PartyIndexKey(const std::string& party_hmac, uint64_t seq);
+uint64_t SeqOfIndexKey(const std::string& key);
+
+}  // namespace caselink::storage::audit

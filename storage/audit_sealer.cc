@@ -1,0 +1,183 @@
+#include "storage/audit_sealer.h"
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/status_macros.h"
+#include "google/protobuf/util/time_util.h"
+#include "rocksdb/db.h"
+#include "spdlog/spdlog.h"
+#include "storage/rocks_status.h"
+
+namespace caselink::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+absl::Time FromProto(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<AuditChain>> AuditChain::Attach(Database* db,
+                                                               CommitPipeline* pipeline,
+                                                               AuditChainOptions options) {
+  if (options.signer == nullptr) return absl::InvalidArgumentError("the audit chain needs a signer");
+  if (options.checkpoint_every_entries <= 0) options.checkpoint_every_entries = 1000;
+  std::unique_ptr<AuditChain> chain(new AuditChain(db, pipeline, std::move(options)));
+  CASELINK_RETURN_IF_ERROR(chain->Load());
+  AuditChain* c = chain.get();
+  Sealer sealer;
+  sealer.seal = [c](uint64_t seq, const std::string& payload) { return c->Seal(seq, payload); };
+  sealer.rollback = [c](uint64_t) { c->Rollback(); };
+  sealer.after_group = [c](uint64_t last) { return c->AfterGroup(last); };
+  sealer.index = [c](uint64_t seq, const std::string& payload) { return c->Index(seq, payload); };
+  pipeline->SetSealer(Table::kAuditLog, std::move(sealer));
+  pipeline->AddListener([c](Table t, uint64_t) {
+    if (t == Table::kAuditLog) c->Durable();
+  });
+  return chain;
+}
+
+absl::Status AuditChain::Load() {
+  rocksdb::DB* rdb = db_->db();
+  std::unique_ptr<rocksdb::Iterator> it(rdb->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kAuditLog)));
+  it->SeekToLast();
+  State s;
+  if (it->Valid()) {
+    v1::AuditEntry head;
+    const uint64_t seq = CommitPipeline::DecodeSequenceKey(it->key().ToString());
+    if (!head.ParseFromString(it->value().ToString()) || head.seq() != seq ||
+        head.hash().size() != audit::kHashSize) {
+      return absl::DataLossError(absl::StrCat(
+          "the last access-log entry (seq ", seq, ") in ", db_->path(),
+          " is damaged; the server will not extend a broken chain (run `caselink audit verify --db`)"));
+    }
+    s.seq = seq;
+    s.hash = head.hash();
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the access-log head"));
+  std::unique_ptr<rocksdb::Iterator> cp(
+      rdb->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kAuditCheckpoints)));
+  cp->SeekToLast();
+  if (cp->Valid()) {
+    v1::AuditCheckpoint last;
+    if (last.ParseFromString(cp->value().ToString())) {
+      s.last_checkpoint = FromProto(last.time());
+      s.since_checkpoint = s.seq > last.seq() ? s.seq - last.seq() : 0;
+    }
+  } else {
+    s.since_checkpoint = s.seq;
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(cp->status(), "reading the last audit checkpoint"));
+  if (s.last_checkpoint == absl::InfinitePast()) s.last_checkpoint = options_.now();
+  std::lock_guard<std::mutex> l(mu_);
+  committed_ = s;
+  working_ = s;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& payload) {
+  std::lock_guard<std::mutex> l(mu_);
+  if (!in_group_) {
+    working_ = committed_;
+    in_group_ = true;
+  }
+  v1::AuditEntry e;
+  if (!e.ParseFromString(payload)) return absl::InternalError("an access-log append is not an AuditEntry");
+  if (seq != working_.seq + 1) {
+    return absl::InternalError(absl::StrCat("access-log sequence ", seq, " does not follow ", working_.seq));
+  }
+  e.set_seq(seq);
+  e.clear_prev_hash();
+  e.clear_hash();
+  const std::string hash = audit::ChainHash(working_.hash, audit::CanonicalBytes(e));
+  e.set_prev_hash(working_.hash);
+  e.set_hash(hash);
+  working_.seq = seq;
+  working_.hash = hash;
+  ++working_.since_checkpoint;
+  last_sealed_ = e;
+  return e.SerializeAsString();
+}
+
+std::vector<Put> AuditChain::Index(uint64_t seq, const std::string& payload) {
+  v1::AuditEntry e;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (last_sealed_.seq() == seq) e = last_sealed_;
+  }
+  if (e.seq() != seq && !e.ParseFromString(payload)) return {};
+  std::vector<Put> puts;
+  auto add = [&](std::string key) { puts.push_back({Table::kAuditIndex, std::move(key), ""}); };
+  for (const std::string& id : e.case_ids()) add(audit::CaseIndexKey(id, seq));
+  if (!e.requested_case_id().empty()) {
+    bool listed = false;
+    for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
+    if (!listed) add(audit::CaseIndexKey(e.requested_case_id(), seq));
+  }
+  add(audit::AgencyIndexKey(e.agency_id(), FromProto(e.time()), seq));
+  for (const std::string& h : e.party_hmacs()) add(audit::PartyIndexKey(h, seq));
+  if (!e.searched_party_hmac().empty()) add(audit::PartyIndexKey(e.searched_party_hmac(), seq));
+  return puts;
+}
+
+std::vector<Put> AuditChain::AfterGroup(uint64_t last_seq) {
+  std::lock_guard<std::mutex> l(mu_);
+  const absl::Time now = options_.now();
+  const bool due = working_.since_checkpoint >= static_cast<uint64_t>(options_.checkpoint_every_entries) ||
+                   (working_.since_checkpoint > 0 && now - working_.last_checkpoint >= options_.checkpoint_every);
+  if (!due || last_seq != working_.seq) return {};
+  auto cp = options_.signer->Sign(working_.seq, working_.hash, now);
+  if (!cp.ok()) {
+    // The entries stay chained; the next group tries again.
+    spdlog::error("audit checkpoint at seq {} not signed: {}", last_seq, std::string(cp.status().message()));
+    return {};
+  }
+  working_.since_checkpoint = 0;
+  working_.last_checkpoint = now;
+  return {{Table::kAuditCheckpoints, CommitPipeline::SequenceKey(last_seq), cp->SerializeAsString()}};
+}
+
+void AuditChain::Rollback() {
+  std::lock_guard<std::mutex> l(mu_);
+  working_ = committed_;
+  in_group_ = false;
+}
+
+void AuditChain::Durable() {
+  std::lock_guard<std::mutex> l(mu_);
+  committed_ = working_;
+  in_group_ = false;
+}
+
+absl::Status AuditChain::CheckpointNow() {
+  uint64_t seq;
+  std::string hash;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (committed_.since_checkpoint == 0 || committed_.seq == 0) return absl::OkStatus();
+    seq = committed_.seq;
+    hash = committed_.hash;
+  }
+  CASELINK_ASSIGN_OR_RETURN(v1::AuditCheckpoint cp, options_.signer->Sign(seq, hash, options_.now()));
+  CommitRequest req;
+  req.puts.push_back({Table::kAuditCheckpoints, CommitPipeline::SequenceKey(seq), cp.SerializeAsString()});
+  CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(req)).status());
+  std::lock_guard<std::mutex> l(mu_);
+  if (committed_.seq == seq) committed_.since_checkpoint = 0;
+  return absl::OkStatus();
+}
+
+uint64_t AuditChain::head_seq() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return committed_.seq;
+}
+
+std::string AuditChain::head_hash() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return committed_.hash;
+}
+
+}  // namespace caselink::storage

@@ -1,0 +1,83 @@
+// AuditChain keeps the hash chain of the access log (Table::kAuditLog) on the
+// CommitPipeline's committer thread: it seals each appended AuditEntry
+// (seq, prev_hash, hash), writes its index keys, and signs a checkpoint every
+// N entries or T seconds — all in the batch of the entries themselves. A
+// failed group is forgotten (rollback), so the chain only ever extends what
+// is durable. It resumes from the log's head on restart. Thread-safe.
+//
+// Example:
+//   CommitPipeline pipeline(db.get());
+//   CASELINK_ASSIGN_OR_RETURN(auto chain, AuditChain::Attach(db.get(), &pipeline, options));
+//   pipeline.Commit({.appends = {{Table::kAuditLog, entry.SerializeAsString()}}});
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "caselink/v1/audit.pb.h"
+#include "storage/audit_chain.h"
+#include "storage/commit_pipeline.h"
+#include "storage/database.h"
+
+namespace caselink::storage {
+
+struct AuditChainOptions {
+  int checkpoint_every_entries = 1000;
+  absl::Duration checkpoint_every = absl::Seconds(60);
+  // Signs checkpoints; required. Must outlive the chain.
+  const audit::CheckpointSigner* signer = nullptr;
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+class AuditChain {
+ public:
+  // Reads the head of the log and its last checkpoint, then installs the
+  // sealer on `pipeline` (before its first Commit). DATA_LOSS if the head
+  // entry cannot be read (run `caselink audit verify`). The chain must
+  // outlive every Commit of the pipeline.
+  static absl::StatusOr<std::unique_ptr<AuditChain>> Attach(Database* db, CommitPipeline* pipeline,
+                                                            AuditChainOptions options);
+
+  // Writes a signed checkpoint of the durable head if entries were written
+  // since the last one (e.g. at shutdown, so a truncated tail is detectable).
+  absl::Status CheckpointNow();
+
+  // The sequence number and hash of the last durable entry (0, genesis if none).
+  uint64_t head_seq() const;
+  std::string head_hash() const;
+
+ private:
+  struct State {
+    uint64_t seq = 0;
+    std::string hash = audit::GenesisHash();
+    uint64_t since_checkpoint = 0;
+    absl::Time last_checkpoint = absl::InfinitePast();
+  };
+
+  AuditChain(Database* db, CommitPipeline* pipeline, AuditChainOptions options)
+      : db_(db), pipeline_(pipeline), options_(std::move(options)) {}
+  absl::Status Load();
+  absl::StatusOr<std::string> Seal(uint64_t seq, const std::string& payload);
+  std::vector<Put> Index(uint64_t seq, const std::string& payload);
+  std::vector<Put> AfterGroup(uint64_t last_seq);
+  void Rollback();
+  void Durable();
+
+  Database* db_;
+  CommitPipeline* pipeline_;
+  AuditChainOptions options_;
+  mutable std::mutex mu_;
+  State committed_;   // what is durable
+  State working_;     // committed_ plus the group being written
+  bool in_group_ = false;
+  v1::AuditEntry last_sealed_;  // for Index(), which follows Seal() of the same seq
+};
+
+}  // namespace caselink::storage

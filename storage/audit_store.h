@@ -1,0 +1,48 @@
+// Reading the access log out of a caselink database: entries by range, by
+// case, by agency and period, by party HMAC (through the index the chain
+// writes), verification of a whole database, and the JSON-lines export and
+// its verification. Used by AuditService (on the live database) and by the
+// offline `caselink audit verify|export` (on a read-only open). Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caselink/v1/audit.pb.h"
+#include "storage/audit_verifier.h"
+#include "storage/database.h"
+
+namespace caselink::storage {
+
+struct AuditPage {
+  std::vector<v1::AuditEntry> entries;  // oldest first
+  bool truncated = false;               // more matched than the limit
+};
+
+// Entries whose index key starts with `prefix` (see audit_chain.h), at most
+// `limit`. For the agency index, `from`/`to` bound the entry time ([from, to)).
+absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string& case_id, int limit);
+absl::StatusOr<AuditPage> QueryAuditByAgency(const Database& db, const std::string& agency_id,
+                                             absl::Time from, absl::Time to, int limit);
+absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::string& party_hmac, int limit);
+
+// Verifies every entry and checkpoint of the database.
+absl::StatusOr<AuditVerifyReport> VerifyAuditLog(const Database& db,
+                                                 const std::string& expected_public_key_pem);
+
+// Writes entries [from, to] (to = 0: to the end) and the checkpoints in that
+// range as JSON lines (AuditExportRecord, checkpoints first). Returns the
+// number of entries written.
+absl::StatusOr<uint64_t> ExportAuditLog(const Database& db, uint64_t from, uint64_t to, std::ostream& out);
+
+// Verifies an export made by ExportAuditLog (its chain starts at its first
+// entry's prev_hash, or genesis if it starts at seq 1).
+absl::StatusOr<AuditVerifyReport> VerifyAuditExport(const std::string& jsonl,
+                                                    const std::string& expected_public_key_pem);
+
+}  // namespace caselink::storage

@@ -1,0 +1,278 @@
+// The access log end to end: the real server and client library over mutual
+// TLS log every call (allowed or refused) before answering, fail closed when
+// the log cannot be written, keep one valid chain across restarts and
+// concurrent writers, answer AuditService questions for the supervisors only,
+// and `caselink audit verify` names the entry of a tampered copy.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
+#include "rocksdb/db.h"
+#include "storage/audit_store.h"
+#include "storage/commit_pipeline.h"
+#include "storage/database.h"
+#include "support/test_district.h"
+
+namespace caselink::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+
+constexpr char kGetCase[] = "caselink.v1.CaseService/GetCase";
+constexpr char kPersonId[] = "510181198503121235";  // in SampleCase()
+
+class AuditE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    DistrictOptions o;
+    o.audit_checkpoint_every_entries = 5;
+    auto d = TestDistrict::Start(o);
+    ASSERT_TRUE(d.ok()) << d.status();
+    district_ = std::move(*d);
+  }
+
+  std::string SubmitMarketCase() {
+    auto r = district_->As("market").SubmitCase(SampleCase());
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->case_().case_id() : "";
+  }
+
+  absl::StatusOr<v1::Case> Get(const std::string& agency, const std::string& id,
+                               const std::string& purpose = "核查线索") {
+    v1::GetCaseRequest req;
+    req.set_case_id(id);
+    req.set_purpose(purpose);
+    return district_->As(agency).GetCase(req);
+  }
+
+  std::vector<v1::AuditEntry> WhoRead(const std::string& id) {
+    v1::WhoReadRequest req;
+    req.set_case_id(id);
+    auto r = district_->As("procuratorate").WhoRead(req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? std::vector<v1::AuditEntry>(r->entries().begin(), r->entries().end())
+                  : std::vector<v1::AuditEntry>();
+  }
+
+  storage::AuditVerifyReport VerifyOffline(const std::string& db_path) {
+    auto db = storage::Database::OpenReadOnly(db_path);
+    EXPECT_TRUE(db.ok()) << db.status();
+    if (!db.ok()) return {};
+    auto r = storage::VerifyAuditLog(**db, "");
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : storage::AuditVerifyReport{};
+  }
+
+  std::unique_ptr<TestDistrict> district_;
+};
+
+const v1::AuditEntry* Find(const std::vector<v1::AuditEntry>& es, const std::string& agency,
+                           const std::string& method) {
+  for (const auto& e : es) {
+    if (e.agency_id() == agency && e.method() == method) return &e;
+  }
+  return nullptr;
+}
+
+TEST_F(AuditE2eTest, GetCaseByPoliceIsLoggedWithMaskedFieldsAndPurpose) {
+  const std::string id = SubmitMarketCase();
+  ASSERT_TRUE(Get("psb", id, "核查涉嫌销售伪劣产品线索").ok());
+  auto entries = WhoRead(id);
+  const v1::AuditEntry* e = Find(entries, "psb", kGetCase);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->status_code(), 0);
+  EXPECT_THAT(e->case_ids(), Contains(id));
+  EXPECT_THAT(e->fields_masked(), Contains("parties.person.id_number"));
+  EXPECT_THAT(e->fields_masked(), Contains("parties.organization.credit_code"));
+  EXPECT_THAT(e->fields_full(), Contains("title"));
+  EXPECT_EQ(e->purpose(), "核查涉嫌销售伪劣产品线索");
+  EXPECT_EQ(e->cert_fingerprint().size(), 64u);
+  EXPECT_EQ(e->hash().size(), 32u);
+  // Party ids are kept as HMACs, never in plain text.
+  EXPECT_FALSE(e->party_hmacs().empty());
+  EXPECT_EQ(e->SerializeAsString().find(kPersonId), std::string::npos);
+  // The submission was logged in its own batch, once.
+  int submits = 0;
+  for (const auto& x : entries) submits += x.method() == "caselink.v1.CaseService/SubmitCase";
+  EXPECT_EQ(submits, 1);
+}
+
+TEST_F(AuditE2eTest, RefusedRequestsAreLoggedWithTheirStatus) {
+  const std::string id = SubmitMarketCase();
+  EXPECT_TRUE(absl::IsNotFound(Get("town-a", id).status()));
+  auto kc = district_->ca().IssueAgency("stranger");  // trusted CA, no agency in the policy
+  ASSERT_TRUE(kc.ok());
+  auto stranger = district_->ClientWith(*kc);
+  ASSERT_TRUE(stranger.ok());
+  v1::GetCaseRequest req;
+  req.set_case_id(id);
+  req.set_purpose("x");
+  EXPECT_TRUE(absl::IsPermissionDenied((*stranger)->GetCase(req).status()));
+
+  auto entries = WhoRead(id);
+  const v1::AuditEntry* town = Find(entries, "town-a", kGetCase);
+  ASSERT_NE(town, nullptr);
+  EXPECT_EQ(town->status_code(), static_cast<int>(absl::StatusCode::kNotFound));
+  EXPECT_EQ(town->requested_case_id(), id);
+  EXPECT_TRUE(town->case_ids().empty());
+  const v1::AuditEntry* unknown = Find(entries, "", kGetCase);
+  ASSERT_NE(unknown, nullptr);
+  EXPECT_EQ(unknown->status_code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(unknown->cert_fingerprint().size(), 64u);
+}
+
+TEST_F(AuditE2eTest, FailedLogWriteFailsTheCallAndStoresNothing) {
+  const std::string id = SubmitMarketCase();
+  ASSERT_NE(district_->pipeline(), nullptr);
+  district_->pipeline()->InjectFailureForTest(absl::UnavailableError("disk full"));
+  auto got = Get("psb", id);
+  EXPECT_TRUE(absl::IsUnavailable(got.status())) << got.status();
+  EXPECT_THAT(std::string(got.status().message()), HasSubstr("access log unavailable"));
+  v1::Case c = SampleCase();
+  c.set_title("never stored");
+  auto sub = district_->As("market").SubmitCase(c, 0, "req-during-outage");
+  EXPECT_TRUE(absl::IsUnavailable(sub.status())) << sub.status();
+  district_->pipeline()->InjectFailureForTest(absl::OkStatus());
+
+  v1::ListCasesRequest list;
+  auto cases = district_->As("market").ListCases(list);
+  ASSERT_TRUE(cases.ok());
+  ASSERT_EQ(cases->cases_size(), 1);  // only the first case
+  EXPECT_EQ(cases->cases(0).case_id(), id);
+  district_->Stop();
+  auto r = VerifyOffline(district_->db_path());
+  EXPECT_TRUE(r.ok()) << r.Summary();
+}
+
+TEST_F(AuditE2eTest, ChainStaysValidAcrossRestarts) {
+  const std::string id = SubmitMarketCase();
+  ASSERT_TRUE(Get("psb", id).ok());
+  ASSERT_TRUE(district_->Restart().ok());
+  ASSERT_TRUE(Get("procuratorate", id).ok());
+  ASSERT_TRUE(district_->Restart().ok());
+  ASSERT_TRUE(Get("justice", id).ok());
+  district_->Stop();
+  auto r = VerifyOffline(district_->db_path());
+  EXPECT_TRUE(r.ok()) << r.Summary();
+  EXPECT_EQ(r.entries, 4u);
+  EXPECT_GE(r.checkpoints, 2u);  // a final checkpoint at each stop
+}
+
+TEST_F(AuditE2eTest, ConcurrentWritersKeepOneValidChain) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    const std::string agency = t % 2 == 0 ? "market" : "emergency";
+    threads.emplace_back([this, agency] {
+      auto kc = district_->AgencyCert(agency);
+      ASSERT_TRUE(kc.ok());
+      auto client = district_->ClientWith(*kc);
+      ASSERT_TRUE(client.ok());
+      for (int i = 0; i < 10; ++i) {
+        auto r = (*client)->SubmitCase(SampleCase());
+        ASSERT_TRUE(r.ok()) << r.status();
+        v1::GetCaseRequest g;
+        g.set_case_id(r->case_().case_id());
+        ASSERT_TRUE((*client)->GetCase(g).ok());
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  district_->Stop();
+  auto r = VerifyOffline(district_->db_path());
+  EXPECT_TRUE(r.ok()) << r.Summary();
+  EXPECT_EQ(r.entries, 160u);
+}
+
+TEST_F(AuditE2eTest, SupervisorsAskWhoAccessedAgencyAndParty) {
+  const absl::Time start = absl::Now() - absl::Seconds(1);
+  const std::string id = SubmitMarketCase();
+  ASSERT_TRUE(Get("psb", id).ok());
+
+  v1::AgencyAccessRequest agency;
+  agency.set_agency_id("psb");
+  *agency.mutable_from() = google::protobuf::util::TimeUtil::SecondsToTimestamp(absl::ToUnixSeconds(start));
+  auto by_agency = district_->As("justice").AgencyAccess(agency);
+  ASSERT_TRUE(by_agency.ok()) << by_agency.status();
+  ASSERT_EQ(by_agency->entries_size(), 1);
+  EXPECT_EQ(by_agency->entries(0).method(), kGetCase);
+
+  v1::PartyAccessRequest party;
+  party.set_party_id(kPersonId);
+  auto by_party = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_party.ok()) << by_party.status();
+  std::set<std::string> who;
+  for (const auto& e : by_party->entries()) who.insert(e.agency_id() + " " + e.method());
+  EXPECT_EQ(who, (std::set<std::string>{"market caselink.v1.CaseService/SubmitCase",
+                                        std::string("psb ") + kGetCase}));
+  // The question itself is logged: asking again shows the first search.
+  auto again = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(again.ok());
+  ASSERT_EQ(again->entries_size(), 3);
+  EXPECT_EQ(again->entries(2).method(), "caselink.v1.AuditService/PartyAccess");
+  EXPECT_FALSE(again->entries(2).searched_party_hmac().empty());
+}
+
+TEST_F(AuditE2eTest, AuditServiceIsDeniedToOtherAgencies) {
+  v1::WhoReadRequest req;
+  req.set_case_id("any");
+  for (const char* agency : {"market", "psb"}) {
+    auto r = district_->As(agency).WhoRead(req);
+    EXPECT_TRUE(absl::IsPermissionDenied(r.status())) << agency << ": " << r.status();
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr("caselink.v1.AuditService/WhoRead"));
+  }
+  // And the refusals are on record.
+  v1::AgencyAccessRequest q;
+  q.set_agency_id("market");
+  auto r = district_->As("procuratorate").AgencyAccess(q);
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->entries_size(), 1);
+  EXPECT_EQ(r->entries(0).status_code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
+}
+
+int RunCli(const std::string& args, std::string* out) {
+  FILE* p = popen((std::string(CASELINK_CLI_PATH) + " " + args + " 2>&1").c_str(), "r");
+  char buf[512];
+  while (p != nullptr && fgets(buf, sizeof(buf), p) != nullptr) *out += buf;
+  int st = p == nullptr ? -1 : pclose(p);
+  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+TEST_F(AuditE2eTest, CliVerifyNamesTheTamperedEntryOfACopy) {
+  const std::string id = SubmitMarketCase();
+  for (int i = 0; i < 6; ++i) ASSERT_TRUE(Get("psb", id).ok());
+  district_->Stop();
+  std::string out;
+  EXPECT_EQ(RunCli("audit verify --db " + district_->db_path(), &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr("OK: 7 entries"));
+
+  const std::string copy = district_->dir() + "/db-copy";
+  std::filesystem::copy(district_->db_path(), copy, std::filesystem::copy_options::recursive);
+  {
+    auto db = storage::Database::Open(copy);
+    ASSERT_TRUE(db.ok());
+    std::string v;
+    const std::string key = storage::CommitPipeline::SequenceKey(4);
+    ASSERT_TRUE((*db)->db()->Get(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kAuditLog), key, &v).ok());
+    v1::AuditEntry e;
+    ASSERT_TRUE(e.ParseFromString(v));
+    e.set_agency_id("market");  // pretend the police never read it
+    ASSERT_TRUE((*db)->db()->Put(storage::Database::DurableWrite(), (*db)->cf(storage::Table::kAuditLog), key,
+                                 e.SerializeAsString()).ok());
+  }
+  out.clear();
+  EXPECT_EQ(RunCli("audit verify --db " + copy, &out), 3) << out;
+  EXPECT_THAT(out, HasSubstr("BROKEN at seq 4: CHANGED"));
+  // The original is untouched and still verifies.
+  out.clear();
+  EXPECT_EQ(RunCli("audit verify --db " + district_->db_path(), &out), 0) << out;
+}
+
+}  // namespace
+}  // namespace caselink::testing

@@ -1,0 +1,20 @@
+# Unit tests of the storage, auth and server internals, each against the real
+# parts (a real RocksDB in a temp dir, the real example policy).
+caselink_add_test(database_test SOURCES database_test.cc LIBS caselink_storage LABELS unit)
+caselink_add_test(case_store_test SOURCES case_store_test.cc LIBS caselink_storage LABELS unit)
+
+caselink_add_test(policy_loader_test SOURCES policy_loader_test.cc LIBS caselink_auth LABELS unit)
+target_compile_definitions(policy_loader_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+caselink_add_test(masking_test SOURCES masking_test.cc LIBS caselink_auth LABELS unit)
+caselink_add_test(field_redactor_test SOURCES field_redactor_test.cc LIBS caselink_auth LABELS unit)
+caselink_add_test(authorizer_test SOURCES authorizer_test.cc LIBS caselink_auth LABELS unit)
+target_compile_definitions(authorizer_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+caselink_add_test(policy_holder_test SOURCES policy_holder_test.cc LIBS caselink_auth LABELS unit)
+
+caselink_add_test(party_ids_test SOURCES party_ids_test.cc LIBS caselink_server LABELS unit)
+caselink_add_test(request_validator_test SOURCES request_validator_test.cc LIBS caselink_server LABELS unit)
+caselink_add_test(page_token_test SOURCES page_token_test.cc LIBS caselink_server LABELS unit)
+# The same source built as a binary that does not link case_service.pb.o: shows
+# that the policy loader's rpc check depends on what else the binary links.
+caselink_add_test(policy_loader_link_test SOURCES policy_loader_test.cc LIBS caselink_auth LABELS unit)
+target_compile_definitions(policy_loader_link_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CASELINK_LINK_PROBE)

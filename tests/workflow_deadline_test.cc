@@ -1,0 +1,123 @@
+// Deadlines from the legal periods, computed in Asia/Shanghai against the
+// server's (here controllable) clock, and the overdue listing.
+#include "gmock/gmock.h"
+#include "google/protobuf/util/time_util.h"
+#include "workflow_fixture.h"
+
+namespace caselink::testing {
+namespace {
+
+using ::google::protobuf::util::TimeUtil;
+using ::testing::HasSubstr;
+
+absl::Time Due(const v1::Deadline& d) {
+  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(d.due_time()));
+}
+
+int OverdueTransfers(Client& c) {
+  auto r = c.ListOverdue();
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? r->transfers_size() : -1;
+}
+
+TEST_F(WorkflowTest, PoliceDecisionDueAtEndOfThirdDayAndListedOverdue) {
+  // Received 2024-03-05 10:00 (Shanghai): 3 days end at 24:00 on 03-08.
+  auto t = Forward(NewCase("market"));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(Due(t->transfer().deadline()), Cst(2024, 3, 9, 0, 0));
+  EXPECT_EQ(t->transfer().deadline().party_agency(), "psb");
+  EXPECT_FALSE(t->transfer().deadline().window());
+
+  SetNow(Cst(2024, 3, 8, 23, 59));
+  EXPECT_EQ(OverdueTransfers(As("psb")), 0);
+  SetNow(Cst(2024, 3, 9, 0, 0));
+  auto over = As("psb").ListOverdue();
+  ASSERT_TRUE(over.ok()) << over.status();
+  ASSERT_EQ(over->transfers_size(), 1);
+  EXPECT_TRUE(over->transfers(0).overdue());
+  EXPECT_THAT(over->transfers(0).deadline().rule(), HasSubstr("第八条"));
+  EXPECT_EQ(OverdueTransfers(As("market")), 1);
+  EXPECT_EQ(OverdueTransfers(As("justice")), 1);
+  EXPECT_EQ(OverdueTransfers(As("emergency")), 0);
+
+  // Deciding clears the deadline; the item leaves the overdue list.
+  ASSERT_TRUE(ActT("psb", t->transfer().id(), v1::ACTION_ACCEPT).ok());
+  EXPECT_EQ(OverdueTransfers(As("psb")), 0);
+}
+
+TEST_F(WorkflowTest, DaysCountInShanghaiNotUtc) {
+  // 2024-03-06 07:30 in Shanghai is still 03-05 in UTC.
+  SetNow(Cst(2024, 3, 6, 7, 30));
+  auto t = Forward(NewCase("market"));
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_EQ(Due(t->transfer().deadline()), Cst(2024, 3, 10, 0, 0));
+  SetNow(Cst(2024, 3, 9, 12, 0));  // overdue if counted in UTC days
+  EXPECT_EQ(OverdueTransfers(As("psb")), 0);
+  SetNow(Cst(2024, 3, 10, 0, 0));
+  EXPECT_EQ(OverdueTransfers(As("psb")), 1);
+}
+
+TEST_F(WorkflowTest, ReconsiderationWindowClosesButIsNeverOverdue) {
+  const std::string id = NewForward();
+  auto refused = ActT("psb", id, v1::ACTION_REFUSE, "不构成犯罪");
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_TRUE(refused->transfer().deadline().window());
+  EXPECT_EQ(Due(refused->transfer().deadline()), Cst(2024, 3, 9, 0, 0));
+  SetNow(Cst(2024, 3, 12, 9, 0));
+  EXPECT_EQ(OverdueTransfers(As("market")), 0);
+  auto late = ActT("market", id, v1::ACTION_REQUEST_RECONSIDERATION, "有异议");
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(late.status().message(), HasSubstr("第九条"));
+  // The procuratorate's supervision is not bound by the agency's window.
+  EXPECT_TRUE(ActT("procuratorate", id, v1::ACTION_OPEN_SUPERVISION, "立案监督").ok());
+}
+
+TEST_F(WorkflowTest, ReconsiderationDecisionDueInThreeDays) {
+  const std::string id = NewForward();
+  ASSERT_TRUE(ActT("psb", id, v1::ACTION_REFUSE, "不构成犯罪").ok());
+  SetNow(Cst(2024, 3, 7, 16, 0));
+  auto req = ActT("market", id, v1::ACTION_REQUEST_RECONSIDERATION, "有异议");
+  ASSERT_TRUE(req.ok()) << req.status();
+  EXPECT_EQ(Due(req->transfer().deadline()), Cst(2024, 3, 11, 0, 0));
+  EXPECT_EQ(req->transfer().deadline().party_agency(), "psb");
+  SetNow(Cst(2024, 3, 11, 0, 1));
+  EXPECT_EQ(OverdueTransfers(As("psb")), 1);
+}
+
+TEST_F(WorkflowTest, SupervisionReplyDueTwoMonthsAfterServiceClampedToMonthEnd) {
+  v1::CreateSupervisionRequest req;
+  req.set_kind(v1::SUPERVISION_RECOMMENDATION);
+  req.set_receiver_agency("market");
+  req.set_subject("建议");
+  *req.mutable_service_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(Cst(2023, 12, 31, 15, 0)));
+  auto s = As("procuratorate").CreateSupervision(req);
+  ASSERT_TRUE(s.ok()) << s.status();
+  // 2023-12-31 + 2 months -> 2024-02-29 (leap year), due at 24:00 that day.
+  EXPECT_EQ(Due(s->record().deadline()), Cst(2024, 3, 1, 0, 0));
+  // The clock is 2024-03-05: already overdue.
+  auto over = As("market").ListOverdue();
+  ASSERT_TRUE(over.ok());
+  ASSERT_EQ(over->records_size(), 1);
+  EXPECT_TRUE(over->records(0).overdue());
+  ASSERT_TRUE(ActS("market", s->record().id(), v1::ACTION_REPLY, "已回复").ok());
+  EXPECT_EQ(As("market").ListOverdue()->records_size(), 0);
+}
+
+TEST_F(WorkflowTest, LateApprovalAndLateSendingAreNoted) {
+  v1::CreateTransferRequest req;
+  req.set_direction(v1::TRANSFER_FORWARD);
+  req.set_receiver_agency("psb");
+  req.set_case_id(NewCase("market"));
+  req.set_subject("涉嫌犯罪");
+  auto ts = [](absl::Time t) { return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t)); };
+  *req.mutable_report_time() = ts(Cst(2024, 2, 26, 9, 0));   // report
+  *req.mutable_approve_time() = ts(Cst(2024, 3, 1, 9, 0));   // > 3 days later
+  auto t = As("market").CreateTransfer(req);                 // now 03-05 10:00: > 24 h later
+  ASSERT_TRUE(t.ok()) << t.status();
+  ASSERT_EQ(t->transfer().late_notes_size(), 2);
+  EXPECT_THAT(t->transfer().late_notes(0), HasSubstr("第五条"));
+  EXPECT_THAT(t->transfer().late_notes(1), HasSubstr("24小时"));
+}
+
+}  // namespace
+}  // namespace caselink::testing
