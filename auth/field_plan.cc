@@ -40,6 +40,21 @@ v1::FieldAction GrantTable::Decide(const std::string& path, v1::Sensitivity cls)
   return by_class_[cls];
 }
 
+bool GrantTable::HasPathBelow(const std::string& path) const {
+  const std::string prefix = path + ".";
+  for (const auto& [p, action] : by_path_) {
+    if (p.compare(0, prefix.size(), prefix) == 0 && (action == v1::ALLOW || action == v1::MASK)) return true;
+  }
+  return false;
+}
+
+bool FieldPlan::HasPathBelow(const std::string& path) const {
+  for (const GrantTable* t : tables_) {
+    if (t->HasPathBelow(path)) return true;
+  }
+  return false;
+}
+
 v1::Sensitivity FieldSensitivity(const google::protobuf::FieldDescriptor* f) {
   v1::Sensitivity s = f->options().GetExtension(v1::sensitivity);
   return s == v1::SENSITIVITY_UNSPECIFIED ? v1::INVESTIGATIVE : s;

@@ -24,6 +24,8 @@ class GrantTable {
   // `cls`: the longest granted path prefix, else the class grant, else DENY.
   v1::FieldAction Decide(const std::string& path, v1::Sensitivity cls) const;
   bool empty() const { return empty_; }
+  // Whether a path grant names a field strictly below `path`.
+  bool HasPathBelow(const std::string& path) const;
 
  private:
   std::array<v1::FieldAction, 6> by_class_;
@@ -39,6 +41,9 @@ class FieldPlan {
  public:
   void Add(const GrantTable* table, const std::string& rule_name);
   v1::FieldAction Decide(const std::string& path, v1::Sensitivity cls) const;
+  // Whether some rule grants a field below `path` by its own path, so a
+  // denied container must still be walked for it.
+  bool HasPathBelow(const std::string& path) const;
   const std::vector<std::string>& rule_names() const { return rule_names_; }
   bool empty() const { return tables_.empty(); }
 

@@ -41,7 +41,12 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, Message* msg, const std:
   r->ListFields(*msg, &fields);
   for (const FieldDescriptor* f : fields) {
     const std::string path = Join(prefix, f);
-    const v1::FieldAction action = plan.Decide(path, FieldSensitivity(f));
+    v1::FieldAction action = plan.Decide(path, FieldSensitivity(f));
+    // A denied container is still walked if a longer path grant reaches
+    // inside it; everything in it without such a grant stays denied.
+    if (action != v1::ALLOW && action != v1::MASK && IsCaselinkMessage(f) && plan.HasPathBelow(path)) {
+      action = v1::MASK;  // walk it; its fields decide for themselves
+    }
     if (action != v1::ALLOW && action != v1::MASK) {
       r->ClearField(msg, f);
       if (report) report->withheld.insert(path);

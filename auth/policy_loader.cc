@@ -9,7 +9,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case.pb.h"
+#include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/workflow.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -63,8 +66,18 @@ bool ValidAgencyId(const std::string& id) {
   return true;
 }
 
+// The service descriptors are registered with the generated pool only if
+// their .pb.o is linked in; referencing a message of each file makes sure a
+// policy is checked against every caselink service in any binary.
+void EnsureServicesLinked() {
+  (void)v1::SubmitCaseRequest::descriptor();
+  (void)v1::WatchRequest::descriptor();
+  (void)v1::WhoReadRequest::descriptor();
+}
+
 // "pkg.Service/Method" or "pkg.Service/*"; methods of caselink.v1 must exist.
 bool ValidRpcName(const std::string& rpc) {
+  EnsureServicesLinked();
   std::vector<std::string> parts = absl::StrSplit(rpc, '/');
   if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) return false;
   if (!absl::StartsWith(parts[0], "caselink.")) return true;  // health, reflection

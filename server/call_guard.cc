@@ -1,6 +1,8 @@
 #include "server/call_guard.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "auth/peer_identity.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
@@ -18,13 +20,31 @@ std::string Property(const grpc::AuthContext& ctx, const char* name) {
   return values.empty() ? std::string() : std::string(values.front().data(), values.front().size());
 }
 
+// Parsing and hashing the peer certificate on every call is measurable; the
+// same few dozen agency certificates come back all day, so their fingerprints
+// are kept (bounded: cleared when full).
+std::string CachedFingerprint(const std::string& pem) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* cache = new absl::flat_hash_map<std::string, std::string>();
+  {
+    absl::MutexLock l(&mu);
+    auto it = cache->find(pem);
+    if (it != cache->end()) return it->second;
+  }
+  auto fp = auth::CertificateFingerprint(pem);
+  if (!fp.ok()) return "";
+  absl::MutexLock l(&mu);
+  if (cache->size() >= 4096) cache->clear();
+  (*cache)[pem] = *fp;
+  return *fp;
+}
+
 auth::PeerIdentity PeerFrom(const grpc::AuthContext& ctx) {
   auth::PeerIdentity peer;
   for (const auto& v : ctx.FindPropertyValues("peer_uri")) peer.uri_sans.emplace_back(v.data(), v.size());
   for (const auto& v : ctx.FindPropertyValues("peer_dns")) peer.dns_sans.emplace_back(v.data(), v.size());
   peer.common_name = Property(ctx, "x509_common_name");
-  auto fp = auth::CertificateFingerprint(Property(ctx, "x509_pem_cert"));
-  if (fp.ok()) peer.fingerprint_sha256 = *fp;
+  peer.fingerprint_sha256 = CachedFingerprint(Property(ctx, "x509_pem_cert"));
   return peer;
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "absl/time/civil_time.h"
+
 namespace caselink::server {
 
 bool IsValidResidentId(absl::string_view id) {
@@ -20,6 +22,9 @@ bool IsValidResidentId(absl::string_view id) {
   };
   const int year = digits(6, 4), month = digits(10, 2), day = digits(12, 2);
   if (year < 1900 || year > 2100 || month < 1 || month > 12 || day < 1 || day > 31) return false;
+  // A real calendar day: 1990-02-30 normalizes to another day and is refused.
+  const absl::CivilDay civil(year, month, day);
+  if (civil.month() != month || civil.day() != day) return false;
   return id[17] == kCheck[sum % 11];
 }
 

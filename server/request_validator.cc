@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "caselink_common/status_macros.h"
 #include "server/party_ids.h"
@@ -47,10 +48,10 @@ absl::Status KnownEnum(absl::string_view field, int value, EnumValid valid, bool
 
 absl::Status ValidateDate(absl::string_view field, absl::string_view date) {
   if (date.empty()) return absl::OkStatus();
-  absl::Time t;
-  std::string err;
-  if (date.size() != 10 || !absl::ParseTime("%Y-%m-%d", date, &t, &err)) {
-    return Invalid(field, "must be a date YYYY-MM-DD");
+  absl::CivilDay day;
+  // ParseCivilTime normalizes 2023-02-29 to March 1st: a round trip refuses it.
+  if (date.size() != 10 || !absl::ParseCivilTime(date, &day) || absl::FormatCivilTime(day) != date) {
+    return Invalid(field, "must be a real date YYYY-MM-DD");
   }
   return absl::OkStatus();
 }

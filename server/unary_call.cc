@@ -28,7 +28,11 @@ absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerCont
     if (!logged.ok()) status = logged;
   }
   if (!status.ok()) response->Clear();
-  spdlog::info("rpc={} agency={} code={} cases={} masked={} withheld={} ms={:.2f}{}", method,
+  // Every call is in the access log; the operator's log shows refusals and
+  // failures at info and everything at debug (--log-level debug).
+  const auto level = status.ok() ? spdlog::level::debug : spdlog::level::info;
+  if (spdlog::should_log(level)) spdlog::log(level,
+               "rpc={} agency={} code={} cases={} masked={} withheld={} ms={:.2f}{}", method,
                record.agency_id.empty() ? "-" : record.agency_id,
                absl::StatusCodeToString(status.code()), absl::StrJoin(record.case_ids, ","),
                record.fields.masked.size(), record.fields.withheld.size(),

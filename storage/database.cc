@@ -1,6 +1,7 @@
 #include "storage/database.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
@@ -72,7 +73,34 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   // Every existing family must be opened, also ones a newer version added.
   std::vector<std::string> existing;
   rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
-  if (!ls.ok()) existing.clear();  // a new database has none yet
+  if (ls.ok()) {
+    // An existing RocksDB must be a caselink one: never adopt another store.
+    if (std::find(existing.begin(), existing.end(), "meta") == existing.end()) {
+      // Corruption shows up here too; report it as such if RocksDB cannot
+      // even read the database.
+      std::vector<rocksdb::ColumnFamilyDescriptor> probe_descs;
+      for (const std::string& name : existing) probe_descs.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      std::vector<rocksdb::ColumnFamilyHandle*> probe_handles;
+      rocksdb::DB* probe = nullptr;
+      rocksdb::Status ps = rocksdb::DB::OpenForReadOnly(dbo, path, probe_descs, &probe_handles, &probe);
+      if (!ps.ok()) return FromRocks(ps, absl::StrCat("opening database at ", path));
+      for (auto* h : probe_handles) probe->DestroyColumnFamilyHandle(h);
+      delete probe;
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " holds a RocksDB database that is not a caselink database; refusing to use it"));
+    }
+  } else {
+    // No database yet: only an absent or empty directory becomes one, so a
+    // mistyped db_path never turns someone's files into a database.
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) &&
+        (!std::filesystem::is_directory(path, ec) || !std::filesystem::is_empty(path, ec))) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " exists but cannot be opened as a caselink database (", ls.ToString(),
+          "); give db_path an empty or new directory"));
+    }
+    existing.clear();
+  }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, TableOptions());
