@@ -15,6 +15,7 @@
 #include "auth/policy_loader.h"
 #include "caselink/v1/annotations.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/workflow.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
@@ -38,6 +39,7 @@ using google::protobuf::Reflection;
 struct Row {
   std::string owner;
   v1::Domain domain;
+  std::set<std::string> linked;  // agencies a transfer links the case to
 };
 
 bool RuleApplies(const v1::Rule& r, const v1::Agency& a) {
@@ -59,8 +61,9 @@ bool RuleSelects(const v1::Rule& r, const v1::Agency& a, const Row& row) {
   const v1::RowSelector& s = r.rows();
   if (s.all()) return true;
   if (s.own() && row.owner == a.id()) return true;
+  if (s.transferred() && row.linked.count(a.id())) return true;
   for (int d : s.domains()) if (d == row.domain) return true;
-  return false;  // no transfers exist in this matrix's data
+  return false;
 }
 
 v1::Sensitivity ClassOf(const FieldDescriptor* f) {
@@ -236,7 +239,7 @@ bool FillReadRequest(Message* req, const std::string& case_id) {
              f->name() == "domain" || f->name() == "owner_agency" || f->name() == "party_name" ||
              f->name() == "status" || f->name() == "decided_from" || f->name() == "decided_to") continue;
     else if (f->name() == "party_id") r->SetString(req, f, "510181198503121235");  // every matrix case has this party
-    else if (f->name() == "major_only") continue;
+    else if (f->name() == "major_only" || f->name() == "from_cursor") continue;
     else known = false;  // a field the matrix does not know how to fill
   }
   return known;
@@ -291,6 +294,26 @@ class LeakMatrixTest : public ::testing::Test {
     return absl::OkStatus();
   }
 
+  // A server-streaming RPC: every message it sends within a short window,
+  // merged into one response of the same type's repeated wrapper.
+  absl::Status CallStream(const std::string& agency, const MethodDescriptor* md, const Message& req,
+                          std::vector<std::shared_ptr<Message>>* out) {
+    if (md->full_name() != "caselink.v1.EventService.Watch") {
+      return absl::UnimplementedError(absl::StrCat("the leak matrix cannot call stream ", md->full_name()));
+    }
+    auto stub = v1::EventService::NewStub(district_->As(agency).channel());
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(700));
+    auto reader = stub->Watch(&ctx, static_cast<const v1::WatchRequest&>(req));
+    v1::Event e;
+    while (reader->Read(&e)) out->push_back(std::make_shared<v1::Event>(e));
+    grpc::Status s = reader->Finish();
+    if (!s.ok() && s.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED) {
+      return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
+    }
+    return absl::OkStatus();
+  }
+
   std::unique_ptr<TestDistrict> district_;
   Oracle oracle_;
 };
@@ -314,8 +337,24 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
     stored[r2->case_().case_id()] = r2->case_();
   }
 
+  // A forward transfer links market's market-order case to the police: the
+  // policy's `transferred` rows then apply, and events carry the case.
+  std::map<std::string, std::set<std::string>> linked;
+  for (const auto& [case_id, c] : stored) {
+    if (c.owner_agency() != "market" || c.domain() != v1::MARKET_ORDER) continue;
+    v1::CreateTransferRequest t;
+    t.set_direction(v1::TRANSFER_FORWARD);
+    t.set_receiver_agency("psb");
+    t.set_case_id(case_id);
+    t.set_subject("涉嫌生产、销售伪劣产品罪");
+    t.add_materials()->set_title("移送书");
+    auto tr = district_->As("market").CreateTransfer(t);
+    ASSERT_TRUE(tr.ok()) << tr.status();
+    linked[case_id] = {"market", "psb"};
+  }
   std::vector<const MethodDescriptor*> methods = CaseReturningMethods();
   ASSERT_FALSE(methods.empty());
+  std::map<std::string, std::pair<absl::Status, std::vector<std::shared_ptr<Message>>>> streams;
   long checked_fields = 0, checked_calls = 0;
   std::set<std::string> method_names;
   for (const v1::Agency& agency : oracle_.policy.agencies()) {
@@ -326,24 +365,37 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
       const Message* proto_req = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->input_type());
       const Message* proto_resp = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->output_type());
       for (const auto& [case_id, original] : stored) {
+        const Row row{original.owner_agency(), original.domain(), linked[case_id]};
         std::unique_ptr<Message> req(proto_req->New());
         ASSERT_TRUE(FillReadRequest(req.get(), case_id))
             << method << " returns a Case but the leak matrix does not know how to call it; "
             << "teach FillReadRequest its request fields";
-        std::unique_ptr<Message> resp(proto_resp->New());
-        absl::Status s = Call(agency.id(), md, *req, resp.get());
+        std::vector<std::shared_ptr<Message>> responses;
+        absl::Status s;
+        if (md->server_streaming()) {
+          // A stream does not depend on the target case: read it once per agency.
+          const std::string key = agency.id() + "|" + method;
+          if (!streams.count(key)) {
+            auto& entry = streams[key];
+            entry.first = CallStream(agency.id(), md, *req, &entry.second);
+          }
+          s = streams[key].first;
+          responses = streams[key].second;
+        } else {
+          responses.emplace_back(proto_resp->New());
+          s = Call(agency.id(), md, *req, responses.back().get());
+        }
         ++checked_calls;
-        const Row row{original.owner_agency(), original.domain()};
         const auto rules = oracle_.Rules(agency, method, row);
         std::vector<const v1::Case*> cases;
-        if (s.ok()) FindCases(*resp, &cases);
+        if (s.ok()) for (const auto& resp : responses) FindCases(*resp, &cases);
         const v1::Case* got = nullptr;
         for (const v1::Case* c : cases) {
           if (c->case_id() == case_id) got = c;
           // No row outside the caller's rows, ever.
-          Row other{c->owner_agency(), c->domain()};
+          Row other{c->owner_agency(), c->domain(), linked[c->case_id()]};
           auto it = stored.find(c->case_id());
-          if (it != stored.end()) other = Row{it->second.owner_agency(), it->second.domain()};
+          if (it != stored.end()) other = Row{it->second.owner_agency(), it->second.domain(), linked[c->case_id()]};
           EXPECT_FALSE(oracle_.Rules(agency, method, other).empty())
               << agency.id() << " " << method << " got invisible row " << c->case_id();
         }
@@ -360,7 +412,7 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
         }
         ASSERT_TRUE(s.ok()) << agency.id() << " " << method << " " << case_id << ": " << s;
         if (got == nullptr) {
-          // Listings of another case id return other rows; by-id reads must return it.
+          // Listings and streams may not carry this case; by-id reads must return it.
           EXPECT_FALSE(md->input_type()->FindFieldByName("case_id") != nullptr)
               << agency.id() << " " << method << " did not return visible case " << case_id;
           continue;
@@ -404,6 +456,10 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
       }
     }
   }
+  // The stream part is not vacuous: the police received the transfer's case.
+  std::vector<const v1::Case*> streamed;
+  for (const auto& m : streams["psb|caselink.v1.EventService/Watch"].second) FindCases(*m, &streamed);
+  EXPECT_FALSE(streamed.empty()) << "psb's Watch carried no case";
   std::printf("leak matrix: %d agencies x %zu RPCs (%s) x %zu cases: %ld calls, %ld field checks\n",
               oracle_.policy.agencies_size(), method_names.size(),
               absl::StrJoin(method_names, ", ").c_str(), stored.size(), checked_calls, checked_fields);

@@ -94,6 +94,15 @@ def main():
         # grows to minutes, longer than a deploy takes.
         ("grpc.initial_reconnect_backoff_ms", 200),
         ("grpc.max_reconnect_backoff_ms", 2000),
+        # Let gRPC retry unary calls that failed with UNAVAILABLE (server
+        # restarting). Safe for every caselink RPC: reads change nothing and
+        # writes carry a request_id, so a retried write is stored only once.
+        ("grpc.service_config", json.dumps({"methodConfig": [{
+            "name": [{"service": "caselink.v1.CaseService"},
+                     {"service": "caselink.v1.WorkflowService"}],
+            "retryPolicy": {"maxAttempts": 4, "initialBackoff": "0.2s", "maxBackoff": "2s",
+                            "backoffMultiplier": 2, "retryableStatusCodes": ["UNAVAILABLE"]},
+        }]})),
     ]
     if args.server_name:
         # The certificate names "localhost"; connecting to an IP or another
@@ -125,6 +134,7 @@ def main():
             ok = False
         except grpc.RpcError as err:
             emit("error", error_dict("GetCase", err))
+            ok = ok and err.code() == grpc.StatusCode.INVALID_ARGUMENT
 
         # (c) Follow the event stream.
         if args.watch:
