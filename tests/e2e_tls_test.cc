@@ -12,6 +12,7 @@
 #include "caselink/v1/case_service.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/create_channel.h"
+#include "grpcpp/completion_queue.h"
 #include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "gtest/gtest.h"
@@ -218,6 +219,48 @@ TEST_F(TlsTest, HealthServiceAnswersOverMutualTls) {
   std::string bytes;
   for (auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status: SERVING
+}
+
+// Server reflection is on, behind the same mutual TLS: a generic tool lists
+// caselink's services. ServerReflectionRequest{list_services: ""} is the
+// bytes 0x3a 0x00; the answer names every service.
+TEST_F(TlsTest, ServerReflectionListsTheServices) {
+  auto kc = district_->AgencyCert("psb");
+  auto client = district_->ClientWith(*kc);
+  ASSERT_TRUE(client.ok());
+  grpc::GenericStub stub((*client)->channel());
+  grpc::CompletionQueue cq;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  auto call = stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag;
+  bool ok;
+  auto step = [&](void* t) {
+    EXPECT_TRUE(cq.Next(&tag, &ok));
+    EXPECT_EQ(tag, t);
+    return ok;
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  ASSERT_TRUE(step(reinterpret_cast<void*>(1)));
+  grpc::Slice req("\x3a\x00", 2);
+  grpc::ByteBuffer request(&req, 1);
+  call->Write(request, reinterpret_cast<void*>(2));
+  ASSERT_TRUE(step(reinterpret_cast<void*>(2)));
+  call->WritesDone(reinterpret_cast<void*>(3));
+  ASSERT_TRUE(step(reinterpret_cast<void*>(3)));
+  grpc::ByteBuffer response;
+  call->Read(&response, reinterpret_cast<void*>(4));
+  ASSERT_TRUE(step(reinterpret_cast<void*>(4)));
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (auto& sl : slices) bytes.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+  EXPECT_NE(bytes.find("caselink.v1.CaseService"), std::string::npos);
+  EXPECT_NE(bytes.find("caselink.v1.WorkflowService"), std::string::npos);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(5));
+  step(reinterpret_cast<void*>(5));
+  EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
 }  // namespace
