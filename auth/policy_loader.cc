@@ -51,6 +51,22 @@ class Checker {
     auto loc = tree_.GetLocation(f, index);
     errors.push_back(absl::StrCat(name_, ":", loc.line + 1, ":", loc.column + 1, ": ", msg));
   }
+  // At the line of element `nested_index` of field `nested` inside element
+  // `index` of `top` (a grant, an rpc or an agency of a rule).
+  void ErrorIn(const std::string& top, int index, const std::string& nested, int nested_index,
+               const std::string& msg) {
+    const FieldDescriptor* tf = v1::Policy::descriptor()->FindFieldByName(top);
+    const FieldDescriptor* nf = tf->message_type()->FindFieldByName(nested);
+    const TextFormat::ParseInfoTree* sub = tree_.GetTreeForNested(tf, index);
+    if (sub != nullptr && nf != nullptr) {
+      auto loc = sub->GetLocation(nf, nf->is_repeated() ? nested_index : -1);
+      if (loc.line >= 0) {
+        errors.push_back(absl::StrCat(name_, ":", loc.line + 1, ":", loc.column + 1, ": ", msg));
+        return;
+      }
+    }
+    Error(top, index, msg);
+  }
   std::vector<std::string> errors;
 
  private:
@@ -100,18 +116,19 @@ bool ValidCasePath(const std::string& path) {
 
 void CheckGrants(Checker& c, int rule_index, const std::string& rule_name,
                  const google::protobuf::RepeatedPtrField<v1::FieldGrant>& grants,
-                 const char* what) {
-  for (const v1::FieldGrant& g : grants) {
+                 const char* what, const char* field) {
+  for (int j = 0; j < grants.size(); ++j) {
+    const v1::FieldGrant& g = grants.Get(j);
     if (g.target_case() == v1::FieldGrant::TARGET_NOT_SET) {
-      c.Error("rules", rule_index, absl::StrCat("rule '", rule_name, "': a ", what,
+      c.ErrorIn("rules", rule_index, field, j, absl::StrCat("rule '", rule_name, "': a ", what,
                                                 " grant needs a sensitivity or a path"));
     }
     if (g.has_path() && !ValidCasePath(g.path())) {
-      c.Error("rules", rule_index, absl::StrCat("rule '", rule_name, "': '", g.path(),
+      c.ErrorIn("rules", rule_index, field, j, absl::StrCat("rule '", rule_name, "': '", g.path(),
                                                 "' is not a field path of caselink.v1.Case"));
     }
     if (g.action() == v1::FIELD_ACTION_UNSPECIFIED) {
-      c.Error("rules", rule_index, absl::StrCat("rule '", rule_name, "': a ", what,
+      c.ErrorIn("rules", rule_index, field, j, absl::StrCat("rule '", rule_name, "': a ", what,
                                                 " grant needs an action (ALLOW, MASK or DENY)"));
     }
   }
@@ -145,18 +162,20 @@ void Validate(const v1::Policy& p, Checker& c) {
     if (r.roles().empty() && r.agencies().empty()) {
       c.Error("rules", i, absl::StrCat("rule '", r.name(), "' applies to no role and no agency"));
     }
-    for (const std::string& a : r.agencies()) {
-      if (!ids.contains(a)) c.Error("rules", i, absl::StrCat("rule '", r.name(), "': unknown agency '", a, "'"));
+    for (int j = 0; j < r.agencies_size(); ++j) {
+      const std::string& a = r.agencies(j);
+      if (!ids.contains(a)) c.ErrorIn("rules", i, "agencies", j, absl::StrCat("rule '", r.name(), "': unknown agency '", a, "'"));
     }
     if (r.rpcs().empty()) c.Error("rules", i, absl::StrCat("rule '", r.name(), "' grants no rpc"));
-    for (const std::string& rpc : r.rpcs()) {
+    for (int j = 0; j < r.rpcs_size(); ++j) {
+      const std::string& rpc = r.rpcs(j);
       if (!ValidRpcName(rpc)) {
-        c.Error("rules", i, absl::StrCat("rule '", r.name(), "': unknown rpc '", rpc,
+        c.ErrorIn("rules", i, "rpcs", j, absl::StrCat("rule '", r.name(), "': unknown rpc '", rpc,
                                          "' (expected package.Service/Method or package.Service/*)"));
       }
     }
-    CheckGrants(c, i, r.name(), r.fields(), "field");
-    CheckGrants(c, i, r.name(), r.writable(), "writable");
+    CheckGrants(c, i, r.name(), r.fields(), "field", "fields");
+    CheckGrants(c, i, r.name(), r.writable(), "writable", "writable");
   }
   for (int i = 0; i < p.masks_size(); ++i) {
     const v1::MaskRule& m = p.masks(i);

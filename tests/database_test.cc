@@ -192,7 +192,7 @@ TEST(DatabaseTest, NonDatabaseFileTreeIsRefused) {
   ASSERT_TRUE(WriteFile(path + "/sub/data.bin", Garbage(1000)).ok());
   auto db = Database::Open(path);
   if (db.ok()) {
-    GTEST_SKIP() << "BUG: storage/database.cc Database::Open (create_if_missing=true) turns a "
+    FAIL() << "regression: storage/database.cc Database::Open (create_if_missing=true) turns a "
                     "non-empty directory that is not a database into a new database instead of "
                     "refusing it as database.h promises";
   }
@@ -213,7 +213,7 @@ TEST(DatabaseTest, ForeignRocksDbIsRefused) {
   }
   auto db = Database::Open(path);
   if (db.ok()) {
-    GTEST_SKIP() << "BUG: storage/database.cc Database::Open adopts an existing non-caselink "
+    FAIL() << "regression: storage/database.cc Database::Open adopts an existing non-caselink "
                     "RocksDB (no meta family / format_version) by creating the families and "
                     "writing format_version, instead of refusing it as database.h promises";
   }
