@@ -71,8 +71,10 @@ absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
     if (stopping_) return absl::UnavailableError("the server is shutting down");
     queue_.push_back(&p);
     work_cv_.notify_one();
-    done_cv_.wait(l, [&] { return p.done; });
   }
+  // Each caller waits on its own notification: a finished group wakes only
+  // its own members, not every writer queued behind it.
+  p.done.WaitForNotification();
   if (!p.status.ok()) return p.status;
   return std::move(p.result);
 }
@@ -90,11 +92,7 @@ void CommitPipeline::Run() {
       }
     }
     CommitGroup(group);
-    {
-      std::lock_guard<std::mutex> l(mu_);
-      for (Pending* p : group) p->done = true;
-    }
-    done_cv_.notify_all();
+    for (Pending* p : group) p->done.Notify();
   }
 }
 

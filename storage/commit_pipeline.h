@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
 #include "storage/database.h"
 
 namespace caselink::storage {
@@ -113,7 +114,7 @@ class CommitPipeline {
     CommitRequest request;
     absl::Status status;
     CommitResult result;
-    bool done = false;
+    absl::Notification done;
   };
 
   void Run();
@@ -122,7 +123,6 @@ class CommitPipeline {
   Database* db_;
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
-  std::condition_variable done_cv_;
   std::deque<Pending*> queue_;
   bool stopping_ = false;
   std::map<Table, uint64_t> next_seq_;  // guarded by mu_ (read), committer (write)
