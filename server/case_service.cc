@@ -1,13 +1,11 @@
 #include "server/case_service.h"
 
-#include <openssl/sha.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "server/page_token.h"
+#include "server/request_digest.h"
 #include "server/request_validator.h"
 #include "server/unary_call.h"
 
@@ -20,23 +18,6 @@ const std::string kGetCase = kService + "/GetCase";
 const std::string kListCases = kService + "/ListCases";
 const std::string kListCaseVersions = kService + "/ListCaseVersions";
 const std::string kSearchCases = kService + "/SearchCases";
-
-// What makes two submissions "the same request" for idempotency: the content
-// and the expected version, serialized deterministically.
-std::string RequestDigest(const v1::SubmitCaseRequest& req) {
-  v1::SubmitCaseRequest copy = req;
-  copy.clear_request_id();
-  std::string bytes;
-  {
-    google::protobuf::io::StringOutputStream out(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    copy.SerializeToCodedStream(&coded);
-  }
-  unsigned char md[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), md);
-  return std::string(reinterpret_cast<char*>(md), sizeof(md));
-}
 
 // Server-assigned fields are never taken from the client.
 v1::Case WritableContent(const v1::Case& in) {
