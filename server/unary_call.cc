@@ -1,5 +1,9 @@
 #include "server/unary_call.h"
 
+#include <openssl/rand.h>
+
+#include "absl/strings/escaping.h"
+
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "server/status_map.h"
@@ -7,9 +11,21 @@
 
 namespace caselink::server {
 
+namespace {
+
+// 16 hex characters: unique enough to find one call in a day of logs.
+std::string NewCallId() {
+  unsigned char b[8];
+  RAND_bytes(b, sizeof(b));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(b), sizeof(b)));
+}
+
+}  // namespace
+
 absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerContext& ctx,
                         const std::string& method, const google::protobuf::Message& request,
-                        google::protobuf::Message* response, const Handler& handler) {
+                        google::protobuf::Message* response, const Handler& handler,
+                        const std::string& request_id) {
   const absl::Time start = absl::Now();
   AccessRecord record;
   NoteRequest(request, &record);
@@ -32,7 +48,8 @@ absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerCont
   // failures at info and everything at debug (--log-level debug).
   const auto level = status.ok() ? spdlog::level::debug : spdlog::level::info;
   if (spdlog::should_log(level)) spdlog::log(level,
-               "rpc={} agency={} code={} cases={} masked={} withheld={} ms={:.2f}{}", method,
+               "request_id={} rpc={} agency={} code={} cases={} masked={} withheld={} ms={:.2f}{}",
+               request_id.empty() ? "-" : request_id, method,
                record.agency_id.empty() ? "-" : record.agency_id,
                absl::StatusCodeToString(status.code()), absl::StrJoin(record.case_ids, ","),
                record.fields.masked.size(), record.fields.withheld.size(),
@@ -47,7 +64,12 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
                                      google::protobuf::Message* response, Handler handler) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
   sc.pool->Schedule([&sc, ctx, method, request, response, reactor, h = std::move(handler)] {
-    reactor->Finish(ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h)));
+    // One id per call, returned to the client in trailing metadata and
+    // written in the server's log line, so an integrator's report of a
+    // failed call can be matched to the operator's log.
+    const std::string request_id = NewCallId();
+    ctx->AddTrailingMetadata("caselink-request-id", request_id);
+    reactor->Finish(ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h, request_id)));
   });
   return reactor;
 }

@@ -26,7 +26,8 @@ using Handler = std::function<absl::Status(const CallScope& scope)>;
 // response is cleared so nothing partial leaves the server.
 absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerContext& ctx,
                         const std::string& method, const google::protobuf::Message& request,
-                        google::protobuf::Message* response, const Handler& handler);
+                        google::protobuf::Message* response, const Handler& handler,
+                        const std::string& request_id = "");
 
 grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
                                      const std::string& method,

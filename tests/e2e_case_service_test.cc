@@ -303,5 +303,29 @@ TEST_F(CaseServiceTest, FieldsARoleMayNotSetAreRefused) {
   EXPECT_TRUE(district_->As("town-a").SubmitCase(c).ok());
 }
 
+// Every answer, success or error, carries a request id in trailing metadata
+// that the server's log line also shows.
+TEST_F(CaseServiceTest, EveryAnswerCarriesARequestId) {
+  auto stub = v1::CaseService::NewStub(district_->As("market").channel());
+  std::set<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::GetCaseRequest req;
+    req.set_case_id("C20240101-NOSUCHCASE00");
+    v1::Case out;
+    grpc::Status s = stub->GetCase(&ctx, req, &out);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+    auto md = ctx.GetServerTrailingMetadata();
+    auto it = md.find("caselink-request-id");
+    ASSERT_NE(it, md.end());
+    std::string id(it->second.data(), it->second.size());
+    EXPECT_EQ(id.size(), 16u);
+    EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+    ids.insert(id);
+  }
+  EXPECT_EQ(ids.size(), 3u);
+}
+
 }  // namespace
 }  // namespace caselink::testing
