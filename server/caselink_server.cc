@@ -17,6 +17,7 @@
 #include "server/access_logger.h"
 #include "server/audit_service.h"
 #include "server/case_service.h"
+#include "server/in_flight_limiter.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
 #include "server/service_context.h"
@@ -67,6 +68,7 @@ struct CaselinkServer::Impl {
   std::unique_ptr<storage::CommitPipeline> pipeline;
   std::unique_ptr<AccessLogger> access_log;
   std::string party_index_key;
+  std::unique_ptr<InFlightLimiter> limiter;
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
   std::unique_ptr<CallGuard> guard;
@@ -130,6 +132,8 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->context.cases = impl->cases.get();
   impl->context.pipeline = impl->pipeline.get();
   impl->context.max_page_size = config.limits().max_page_size();
+  impl->limiter = std::make_unique<InFlightLimiter>(config.limits().max_calls_in_flight_per_agency());
+  impl->context.limiter = impl->limiter.get();
   impl->context.workflow = impl->workflow->context();
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();

@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "server/access_logger.h"
 #include "server/call_guard.h"
+#include "server/in_flight_limiter.h"
 #include "server/worker_pool.h"
 #include "server/workflow_context.h"
 #include "storage/case_store.h"
@@ -25,6 +26,8 @@ struct ServiceContext {
   // Transfers, supervision records and the event stream.
   const WorkflowContext* workflow = nullptr;
   int max_page_size = 500;
+  // Per-agency bound on calls in flight (null: unbounded).
+  InFlightLimiter* limiter = nullptr;
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -18,6 +19,18 @@ std::string NewCallId() {
   unsigned char b[8];
   RAND_bytes(b, sizeof(b));
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(b), sizeof(b)));
+}
+
+// What the per-caller limit counts by: the certificate's first URI SAN, else
+// its common name (the same identities the policy maps to agencies).
+std::string CallerKey(const grpc::ServerContextBase& ctx) {
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr) return "";
+  for (const char* property : {"peer_uri", "x509_common_name"}) {
+    auto values = auth->FindPropertyValues(property);
+    if (!values.empty()) return std::string(values.front().data(), values.front().size());
+  }
+  return "";
 }
 
 }  // namespace
@@ -63,13 +76,29 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
                                      const google::protobuf::Message* request,
                                      google::protobuf::Message* response, Handler handler) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  sc.pool->Schedule([&sc, ctx, method, request, response, reactor, h = std::move(handler)] {
+  // Admission per caller happens here, before the work queue: a flood from
+  // one agency is refused at once (and still logged) instead of waiting in
+  // line ahead of other agencies' calls.
+  const std::string caller = CallerKey(*ctx);
+  const bool admitted = sc.limiter == nullptr || caller.empty() || sc.limiter->TryAcquire(caller);
+  if (!admitted) {
+    const int limit = sc.limiter->limit();
+    handler = [limit](const CallScope& scope) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "agency '", scope.principal.agency_id, "' already has ", limit,
+          " calls in flight (limits.max_calls_in_flight_per_agency); retry with backoff"));
+    };
+  }
+  sc.pool->Schedule([&sc, ctx, method, request, response, reactor, admitted, caller,
+                     h = std::move(handler)] {
     // One id per call, returned to the client in trailing metadata and
     // written in the server's log line, so an integrator's report of a
     // failed call can be matched to the operator's log.
     const std::string request_id = NewCallId();
     ctx->AddTrailingMetadata("caselink-request-id", request_id);
-    reactor->Finish(ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h, request_id)));
+    grpc::Status status = ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h, request_id));
+    if (admitted && sc.limiter != nullptr && !caller.empty()) sc.limiter->Release(caller);
+    reactor->Finish(status);
   });
   return reactor;
 }

@@ -17,3 +17,4 @@ set_tests_properties(durability_loop_20_cycles PROPERTIES
   LABELS "slow" ENVIRONMENT "CASELINK_CRASH_CYCLES=20" TIMEOUT 900)
 caselink_add_test(e2e_search_test SOURCES e2e_search_test.cc LABELS e2e search)
 caselink_add_test(e2e_cert_rotation_test SOURCES e2e_cert_rotation_test.cc LABELS e2e tls)
+caselink_add_test(e2e_limits_test SOURCES e2e_limits_test.cc LABELS e2e)

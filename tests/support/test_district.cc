@@ -57,7 +57,9 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    "tls { cert_file: \"server.pem\" key_file: \"server.key\" client_ca_file: "
                    "\"ca.pem\" crl_dir: \"crl\" refresh_interval_seconds: 1 }\n",
                    "limits { max_receive_message_bytes: ", d->options_.max_receive_message_bytes,
-                   " max_page_size: ", d->options_.max_page_size, " }\n", audit)));
+                   " max_page_size: ", d->options_.max_page_size,
+                   " max_calls_in_flight_per_agency: ", d->options_.max_calls_in_flight_per_agency,
+                   " }\n", audit)));
   CASELINK_RETURN_IF_ERROR(d->StartServer());
   return d;
 }

@@ -1,0 +1,84 @@
+// Runs every seed (fuzz/corpus/<target>/) and every saved crash input
+// (fuzz/regressions/<target>/) through the fuzz targets' entry functions, so
+// the fuzzed code paths run in every CI build (GCC, no libFuzzer) and a fixed
+// crash stays fixed. Adding a regression is copying the input file there.
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "fuzz/fuzz_entry_case_redact.h"
+#include "fuzz/fuzz_entry_ledger_csv.h"
+#include "fuzz/fuzz_entry_policy_parse.h"
+#include "gtest/gtest.h"
+
+namespace caselink::fuzz {
+namespace {
+
+namespace fs = std::filesystem;
+using Entry = std::string (*)(const uint8_t*, size_t);
+
+std::vector<fs::path> Inputs(const std::string& target, const char* kind) {
+  std::vector<fs::path> out;
+  const fs::path dir = fs::path(CASELINK_SOURCE_DIR) / "fuzz" / kind / target;
+  if (!fs::is_directory(dir)) return out;
+  for (const auto& e : fs::directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().filename() != ".gitkeep") out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string ReadAll(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Returns how many inputs ran.
+size_t RunAll(const std::string& target, const char* kind, Entry entry) {
+  size_t n = 0;
+  for (const fs::path& p : Inputs(target, kind)) {
+    SCOPED_TRACE(p.string());
+    const std::string data = ReadAll(p);
+    EXPECT_EQ(entry(reinterpret_cast<const uint8_t*>(data.data()), data.size()), "")
+        << "input " << p;
+    ++n;
+  }
+  return n;
+}
+
+TEST(FuzzRegressions, PolicyParseSeeds) {
+  EXPECT_GE(RunAll("fuzz_policy_parse", "corpus", &PolicyParseEntry), 3u);
+}
+TEST(FuzzRegressions, PolicyParseRegressions) {
+  RunAll("fuzz_policy_parse", "regressions", &PolicyParseEntry);
+}
+TEST(FuzzRegressions, CaseRedactSeeds) {
+  EXPECT_GE(RunAll("fuzz_case_redact", "corpus", &CaseRedactEntry), 3u);
+}
+TEST(FuzzRegressions, CaseRedactRegressions) {
+  RunAll("fuzz_case_redact", "regressions", &CaseRedactEntry);
+}
+TEST(FuzzRegressions, LedgerCsvSeeds) {
+  EXPECT_GE(RunAll("fuzz_ledger_csv", "corpus", &LedgerCsvEntry), 3u);
+}
+TEST(FuzzRegressions, LedgerCsvRegressions) {
+  RunAll("fuzz_ledger_csv", "regressions", &LedgerCsvEntry);
+}
+
+// The entry functions take empty and odd inputs without a seed file.
+TEST(FuzzRegressions, EmptyAndTinyInputs) {
+  for (Entry e : {&PolicyParseEntry, &CaseRedactEntry, &LedgerCsvEntry}) {
+    EXPECT_EQ(e(nullptr, 0), "");
+    const uint8_t hash[] = {'#'};
+    EXPECT_EQ(e(hash, 1), "");
+    const uint8_t junk[] = {0xff, 0x00, '"', '\r'};
+    EXPECT_EQ(e(junk, sizeof junk), "");
+  }
+}
+
+}  // namespace
+}  // namespace caselink::fuzz
