@@ -260,6 +260,15 @@ step "[10] 司法局 justice (justice bureau) lists the district's cases, purpos
 run justice list --all --purpose "行政执法监督"
 count_cases | { read -r n; read -r ids; echo "    -> justice sees $n case(s): $ids"; }
 
+step "[10a] 市场监管局 market imports its spreadsheet ledger (docs/examples/penalty-ledger.csv), twice: the second run creates nothing"
+as market import ledger "$ROOT/docs/examples/penalty-ledger.csv" || die "ledger import failed"
+as market import ledger "$ROOT/docs/examples/penalty-ledger.csv" || die "ledger re-import failed"
+
+step "[10b] 公安分局 psb searches one person (身份证号 510181198503121235) across all agencies, with a purpose"
+as psb --output text search --party-id 510181198503121235 --purpose "核查当事人违法记录" --all \
+  || die "search failed"
+refused psb search --party-id 510181198503121234 --purpose "核查"   # wrong check digit (GB 11643)
+
 step "[11] A certificate from an unrelated CA claiming to be the police (foreign-psb, CN=psb) is rejected"
 refused foreign-psb list --all --purpose "冒用身份"
 
