@@ -1,5 +1,6 @@
 #include "auth/masking.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace caselink::auth {
@@ -32,8 +33,9 @@ std::string MaskValue(absl::string_view value, const v1::MaskRule& rule) {
   if (value.empty()) return "";
   std::vector<absl::string_view> cps = CodePoints(value);
   const int n = static_cast<int>(cps.size());
-  int first = rule.keep_first() > 0 ? rule.keep_first() : 0;
-  int last = rule.keep_last() > 0 ? rule.keep_last() : 0;
+  // Clamped first (no overflow, no long loop, whatever the policy says).
+  int first = std::clamp(rule.keep_first(), 0, n);
+  int last = std::clamp(rule.keep_last(), 0, n);
   // Never reveal the whole value: shrink the kept ends until one is hidden.
   while (first + last >= n && (first > 0 || last > 0)) {
     if (last >= first && last > 0) --last; else --first;

@@ -181,6 +181,8 @@ void Validate(const v1::Policy& p, Checker& c) {
     const v1::MaskRule& m = p.masks(i);
     if (m.keep_first() < 0 || m.keep_last() < 0) {
       c.Error("masks", i, "keep_first and keep_last must not be negative");
+    } else if (m.keep_first() > 64 || m.keep_last() > 64) {
+      c.Error("masks", i, "keep_first and keep_last must be at most 64");
     }
   }
   for (int i = 0; i < p.public_rpcs_size(); ++i) {

@@ -125,3 +125,25 @@ TEST(MaskBookTest, EmptyBookHidesEverything) {
 
 }  // namespace
 }  // namespace caselink::auth
+
+namespace caselink::auth {
+namespace {
+
+// Found by fuzz_policy_parse: huge keep lengths overflowed int (and could
+// reveal the value) or looped for seconds. They are clamped now.
+TEST(MaskValueHugeKeepTest, HugeKeepLengthsNeverRevealAndReturnAtOnce) {
+  v1::MaskRule r;
+  r.set_keep_first(2147483647);
+  r.set_keep_last(1);
+  const std::string id = "510181198503121235";
+  std::string m = MaskValue(id, r);
+  EXPECT_NE(m, id);
+  EXPECT_EQ(m.size(), id.size());
+  EXPECT_NE(m.find('*'), std::string::npos);
+  r.set_keep_first(2000000000);
+  r.set_keep_last(2000000000);
+  EXPECT_NE(MaskValue(id, r), id);
+}
+
+}  // namespace
+}  // namespace caselink::auth
