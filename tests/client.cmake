@@ -26,12 +26,19 @@ if(TARGET caselink_client)
 
   # cmake --install into a scratch prefix, then build and run an outside
   # project that does find_package(caselink) and links caselink::client.
+  set(_consumer_link_flags "")
+  if(CASELINK_SANITIZE)
+    set(_consumer_link_flags "-fsanitize=${CASELINK_SANITIZE}")
+  endif()
   add_test(NAME client_install_consumer
     COMMAND ${CMAKE_COMMAND}
       -DBUILD_DIR=${CMAKE_BINARY_DIR}
       -DCONSUMER_DIR=${CMAKE_CURRENT_SOURCE_DIR}/install_consumer
       -DWORK_DIR=${CMAKE_CURRENT_BINARY_DIR}/install_consumer_work
       -DGENERATOR=${CMAKE_GENERATOR}
+      # A sanitizer build installs instrumented libraries: the consumer must
+      # link the same runtime.
+      "-DLINK_FLAGS=${_consumer_link_flags}"
       -P ${CMAKE_CURRENT_SOURCE_DIR}/install_consumer/run_install_test.cmake)
   set_tests_properties(client_install_consumer PROPERTIES
     LABELS "install;client" TIMEOUT 600)
