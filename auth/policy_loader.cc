@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "caselink/v1/audit.pb.h"
@@ -24,21 +25,6 @@ using google::protobuf::Descriptor;
 using google::protobuf::DescriptorPool;
 using google::protobuf::FieldDescriptor;
 using google::protobuf::TextFormat;
-
-class Collector : public google::protobuf::io::ErrorCollector {
- public:
-  explicit Collector(std::string name) : name_(std::move(name)) {}
-  void AddError(int line, int column, const std::string& message) override {
-    errors.push_back(absl::StrCat(name_, ":", line + 1, ":", column + 1, ": ", message));
-  }
-  void AddWarning(int line, int column, const std::string& message) override {
-    AddError(line, column, message);
-  }
-  std::vector<std::string> errors;
-
- private:
-  std::string name_;
-};
 
 // Reports semantic problems at the line of the element they concern.
 class Checker {
@@ -196,7 +182,7 @@ void Validate(const v1::Policy& p, Checker& c) {
 
 absl::StatusOr<v1::Policy> ParsePolicy(const std::string& text, const std::string& name) {
   v1::Policy policy;
-  Collector collector(name);
+  caselink::TextFormatErrors collector(name);
   TextFormat::ParseInfoTree tree;
   TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
 #include "auth/policy_loader.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -20,18 +21,6 @@ namespace caselink::server {
 namespace {
 
 namespace fs = std::filesystem;
-
-class Collector : public google::protobuf::io::ErrorCollector {
- public:
-  explicit Collector(std::string name) : name_(std::move(name)) {}
-  void AddError(int line, int column, const std::string& message) override {
-    errors.push_back(absl::StrCat(name_, ":", line + 1, ":", column + 1, ": ", message));
-  }
-  std::vector<std::string> errors;
-
- private:
-  std::string name_;
-};
 
 void Resolve(const fs::path& base, std::string* p) {
   if (p->empty()) return;
@@ -122,7 +111,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
     return absl::NotFoundError(absl::StrCat("cannot read configuration file ", path));
   }
   v1::ServerConfig c;
-  Collector collector(path);
+  caselink::TextFormatErrors collector(path);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   if (!parser.ParseFromString(text, &c)) {
