@@ -45,6 +45,7 @@ v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Statu
 absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& outcome) const {
   storage::CommitRequest req;
   req.appends.push_back({storage::Table::kAuditLog, BuildEntry(record, outcome).SerializeAsString()});
+  req.durable = sync_reads_;
   auto r = pipeline_->Commit(std::move(req));
   if (!r.ok()) {
     spdlog::error("access log write failed for {} by {}: {}", record.method,
@@ -56,10 +57,20 @@ absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& o
 
 absl::Status AccessLogger::AttachEntry(const CallScope& scope, const v1::Case& written,
                                        storage::CommitRequest* commit) const {
+  return AttachEntries(scope, {&written}, commit);
+}
+
+absl::Status AccessLogger::AttachEntries(const CallScope& scope,
+                                         const std::vector<const v1::Case*>& written,
+                                         storage::CommitRequest* commit) const {
   if (scope.record == nullptr) return absl::InternalError("the call has no access record");
   AccessRecord r = *scope.record;
-  r.case_ids = {written.case_id()};
-  r.party_ids = PartyIdsOf(written);
+  r.case_ids.clear();
+  r.party_ids.clear();
+  for (const v1::Case* c : written) {
+    r.case_ids.push_back(c->case_id());
+    for (std::string& id : PartyIdsOf(*c)) r.party_ids.push_back(std::move(id));
+  }
   commit->appends.push_back(
       {storage::Table::kAuditLog, BuildEntry(r, absl::OkStatus()).SerializeAsString()});
   scope.record->logged_in_batch = true;

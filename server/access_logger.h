@@ -14,6 +14,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -27,9 +28,12 @@ namespace caselink::server {
 class AccessLogger {
  public:
   // `hmac_key`: 32+ bytes; `now`: the server's clock.
+  // `sync_reads`: the entry of a call that wrote nothing is fsynced before
+  // the answer (else only written to the log; see AuditConfig).
   AccessLogger(storage::CommitPipeline* pipeline, std::string hmac_key,
-               std::function<absl::Time()> now)
-      : pipeline_(pipeline), hmac_key_(std::move(hmac_key)), now_(std::move(now)) {}
+               std::function<absl::Time()> now, bool sync_reads = true)
+      : pipeline_(pipeline), hmac_key_(std::move(hmac_key)), now_(std::move(now)),
+        sync_reads_(sync_reads) {}
 
   // Commits the entry of a finished call (durable, in a group commit).
   // An error means the entry was not stored: the call must not be answered.
@@ -40,6 +44,10 @@ class AccessLogger {
   // (if the batch then fails, RunGuarded logs the failure as its own entry).
   absl::Status AttachEntry(const CallScope& scope, const v1::Case& written,
                            storage::CommitRequest* commit) const;
+  // The same for a call that wrote several cases in one batch: one entry
+  // naming every case written.
+  absl::Status AttachEntries(const CallScope& scope, const std::vector<const v1::Case*>& written,
+                             storage::CommitRequest* commit) const;
 
   // The entry for `record` with `outcome` (no seq or hashes: the chain adds them).
   v1::AuditEntry BuildEntry(const AccessRecord& record, const absl::Status& outcome) const;
@@ -51,6 +59,7 @@ class AccessLogger {
   storage::CommitPipeline* pipeline_;
   std::string hmac_key_;
   std::function<absl::Time()> now_;
+  bool sync_reads_;
 };
 
 // The status a call gets when its access-log entry could not be written.

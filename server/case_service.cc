@@ -7,6 +7,7 @@
 #include "server/page_token.h"
 #include "server/request_digest.h"
 #include "server/request_validator.h"
+#include "server/status_map.h"
 #include "server/unary_call.h"
 
 namespace caselink::server {
@@ -18,6 +19,7 @@ const std::string kGetCase = kService + "/GetCase";
 const std::string kListCases = kService + "/ListCases";
 const std::string kListCaseVersions = kService + "/ListCaseVersions";
 const std::string kSearchCases = kService + "/SearchCases";
+const std::string kSubmitCases = kService + "/SubmitCases";
 
 // Server-assigned fields are never taken from the client.
 v1::Case WritableContent(const v1::Case& in) {
@@ -31,8 +33,8 @@ v1::Case WritableContent(const v1::Case& in) {
 
 }  // namespace
 
-absl::Status CaseServiceImpl::DoSubmit(const CallScope& scope, const v1::SubmitCaseRequest& req,
-                                       v1::SubmitCaseResponse* resp) {
+absl::StatusOr<storage::SubmitCommand> CaseServiceImpl::MakeSubmitCommand(
+    const CallScope& scope, const v1::SubmitCaseRequest& req) const {
   CASELINK_RETURN_IF_ERROR(ValidateSubmitCase(req));
   v1::Case content = WritableContent(req.case_());
   {
@@ -47,28 +49,76 @@ absl::Status CaseServiceImpl::DoSubmit(const CallScope& scope, const v1::SubmitC
   cmd.content = std::move(content);
   cmd.expected_version = req.expected_version();
   cmd.now = sc_.now();
-  cmd.check_current = [&](const v1::Case& current) -> absl::Status {
+  const ServiceContext& sc = sc_;
+  cmd.check_current = [&sc, &scope](const v1::Case& current) -> absl::Status {
     if (current.owner_agency() == scope.principal.agency_id) return absl::OkStatus();
     // Someone else's case: refuse, without confirming it exists unless the
     // caller could read it anyway.
     CallScope as_reader = scope;
     as_reader.method = kGetCase;
-    if (!sc_.guard->Visible(as_reader, current)) return CaseNotFound(current.case_id());
+    if (!sc.guard->Visible(as_reader, current)) return CaseNotFound(current.case_id());
     return absl::PermissionDeniedError(absl::StrCat(
         "case '", current.case_id(), "' is owned by agency '", current.owner_agency(),
         "'; only the owning agency may submit new versions (policy: writes cover own rows only)"));
   };
-  if (sc_.access_log != nullptr) {
-    // The write and its access-log entry go in one batch.
-    cmd.attach = [&](const v1::Case& next, storage::CommitRequest* commit) {
-      return sc_.access_log->AttachEntry(scope, next, commit);
-    };
-  }
-  auto out = sc_.cases->Submit(cmd);
+  return cmd;
+}
+
+storage::CaseStore::BatchAttach CaseServiceImpl::AccessLogAttach(const CallScope& scope) const {
+  if (sc_.access_log == nullptr) return nullptr;
+  // The writes and their access-log entry go in one batch.
+  return [this, &scope](const std::vector<const v1::Case*>& written, storage::CommitRequest* commit) {
+    return sc_.access_log->AttachEntries(scope, written, commit);
+  };
+}
+
+absl::Status CaseServiceImpl::DoSubmit(const CallScope& scope, const v1::SubmitCaseRequest& req,
+                                       v1::SubmitCaseResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(storage::SubmitCommand cmd, MakeSubmitCommand(scope, req));
+  auto out = std::move(sc_.cases->SubmitBatch({std::move(cmd)}, AccessLogAttach(scope)).front());
   if (absl::IsNotFound(out.status())) return CaseNotFound(req.case_().case_id());
   if (!out.ok()) return out.status();
   *resp->mutable_case_() = std::move(out->stored);
   resp->set_replayed(out->replayed);
+  return absl::OkStatus();
+}
+
+absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
+                                           const v1::SubmitCasesRequest& req,
+                                           v1::SubmitCasesResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateSubmitCases(req));
+  // Items refused before storage keep their error; the rest go in one batch.
+  std::vector<absl::Status> refused(req.items_size());
+  std::vector<storage::SubmitCommand> cmds;
+  std::vector<int> item_of;
+  for (int i = 0; i < req.items_size(); ++i) {
+    auto cmd = MakeSubmitCommand(scope, req.items(i));
+    if (!cmd.ok()) {
+      refused[i] = cmd.status();
+      continue;
+    }
+    cmds.push_back(std::move(*cmd));
+    item_of.push_back(i);
+  }
+  auto stored = sc_.cases->SubmitBatch(cmds, AccessLogAttach(scope));
+  for (int i = 0; i < req.items_size(); ++i) resp->add_results();
+  for (size_t k = 0; k < stored.size(); ++k) {
+    v1::SubmitCaseResult* r = resp->mutable_results(item_of[k]);
+    if (stored[k].ok()) {
+      *r->mutable_case_() = std::move(stored[k]->stored);
+      r->set_replayed(stored[k]->replayed);
+    } else {
+      refused[item_of[k]] = absl::IsNotFound(stored[k].status())
+                                ? CaseNotFound(req.items(item_of[k]).case_().case_id())
+                                : stored[k].status();
+    }
+  }
+  for (int i = 0; i < req.items_size(); ++i) {
+    if (refused[i].ok()) continue;
+    const grpc::Status g = ToGrpc(refused[i]);
+    resp->mutable_results(i)->set_code(static_cast<int>(g.error_code()));
+    resp->mutable_results(i)->set_message(g.error_message());
+  }
   return absl::OkStatus();
 }
 
@@ -182,6 +232,13 @@ grpc::ServerUnaryReactor* CaseServiceImpl::SubmitCase(grpc::CallbackServerContex
                                                       v1::SubmitCaseResponse* resp) {
   return ServeUnary(sc_, ctx, kSubmitCase, req, resp,
                     [=](const CallScope& s) { return DoSubmit(s, *req, resp); });
+}
+
+grpc::ServerUnaryReactor* CaseServiceImpl::SubmitCases(grpc::CallbackServerContext* ctx,
+                                                       const v1::SubmitCasesRequest* req,
+                                                       v1::SubmitCasesResponse* resp) {
+  return ServeUnary(sc_, ctx, kSubmitCases, req, resp,
+                    [=](const CallScope& s) { return DoSubmitMany(s, *req, resp); });
 }
 
 grpc::ServerUnaryReactor* CaseServiceImpl::GetCase(grpc::CallbackServerContext* ctx,

@@ -15,6 +15,9 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
   grpc::ServerUnaryReactor* SubmitCase(grpc::CallbackServerContext* ctx,
                                        const v1::SubmitCaseRequest* req,
                                        v1::SubmitCaseResponse* resp) override;
+  grpc::ServerUnaryReactor* SubmitCases(grpc::CallbackServerContext* ctx,
+                                        const v1::SubmitCasesRequest* req,
+                                        v1::SubmitCasesResponse* resp) override;
   grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* ctx, const v1::GetCaseRequest* req,
                                     v1::Case* resp) override;
   grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* ctx,
@@ -28,6 +31,13 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
                                         v1::SearchCasesResponse* resp) override;
 
  private:
+  // Validates and authorizes one submission and turns it into a command.
+  absl::StatusOr<storage::SubmitCommand> MakeSubmitCommand(const CallScope& scope,
+                                                           const v1::SubmitCaseRequest& req) const;
+  // Puts the call's access-log entry into the batch of its writes.
+  storage::CaseStore::BatchAttach AccessLogAttach(const CallScope& scope) const;
+  absl::Status DoSubmitMany(const CallScope& scope, const v1::SubmitCasesRequest& req,
+                            v1::SubmitCasesResponse* resp);
   absl::Status DoSubmit(const CallScope& scope, const v1::SubmitCaseRequest& req,
                         v1::SubmitCaseResponse* resp);
   absl::Status DoGet(const CallScope& scope, const v1::GetCaseRequest& req, v1::Case* resp);

@@ -106,7 +106,8 @@ static absl::Status StartAccessLog(const v1::ServerConfig& config, const ServerH
   // The same secret keys the party-id search index (domain-separated there).
   impl->party_index_key = hmac_key;
   impl->access_log = std::make_unique<AccessLogger>(
-      impl->pipeline.get(), hmac_key, hooks.now ? hooks.now : [] { return absl::Now(); });
+      impl->pipeline.get(), hmac_key, hooks.now ? hooks.now : [] { return absl::Now(); },
+      audit.sync_read_entries());
   if (hooks.on_start) hooks.on_start(impl->pipeline.get());
   return absl::OkStatus();
 }

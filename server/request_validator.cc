@@ -1,6 +1,7 @@
 #include "server/request_validator.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -144,6 +145,24 @@ absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req) {
     CASELINK_RETURN_IF_ERROR(ValidateCaseId("case.case_id", req.case_().case_id()));
   }
   return ValidateCaseContent(req.case_());
+}
+
+absl::Status ValidateSubmitCases(const v1::SubmitCasesRequest& req) {
+  if (req.items().empty()) return Invalid("items", "must hold at least one SubmitCaseRequest");
+  if (req.items_size() > kMaxSubmitBatch) {
+    return Invalid("items", absl::StrCat("holds ", req.items_size(), " requests; at most ",
+                                         kMaxSubmitBatch, " per call"));
+  }
+  absl::flat_hash_set<absl::string_view> ids;
+  for (int i = 0; i < req.items_size(); ++i) {
+    if (!ids.insert(req.items(i).request_id()).second) {
+      return Invalid(absl::StrCat("items[", i, "].request_id"),
+                     absl::StrCat("'", req.items(i).request_id(),
+                                  "' is used by an earlier item of this batch; each item needs "
+                                  "its own request_id"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ValidateGetCase(const v1::GetCaseRequest& req) {

@@ -11,6 +11,10 @@
 namespace caselink::server {
 
 absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req);
+// The batch itself: 1..kMaxSubmitBatch items with distinct request_ids (each
+// item is then validated as a SubmitCase request).
+inline constexpr int kMaxSubmitBatch = 1000;
+absl::Status ValidateSubmitCases(const v1::SubmitCasesRequest& req);
 absl::Status ValidateGetCase(const v1::GetCaseRequest& req);
 absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_size);
 absl::Status ValidateListCaseVersions(const v1::ListCaseVersionsRequest& req);

@@ -76,6 +76,7 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
                                      const google::protobuf::Message* request,
                                      google::protobuf::Message* response, Handler handler) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  const absl::Time arrived = absl::Now();
   // Admission per caller happens here, before the work queue: a flood from
   // one agency is refused at once (and still logged) instead of waiting in
   // line ahead of other agencies' calls.
@@ -89,7 +90,7 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
           " calls in flight (limits.max_calls_in_flight_per_agency); retry with backoff"));
     };
   }
-  sc.pool->Schedule([&sc, ctx, method, request, response, reactor, admitted, caller,
+  sc.pool->Schedule([&sc, ctx, method, request, response, reactor, admitted, caller, arrived,
                      h = std::move(handler)] {
     // One id per call, returned to the client in trailing metadata and
     // written in the server's log line, so an integrator's report of a
@@ -98,6 +99,10 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
     ctx->AddTrailingMetadata("caselink-request-id", request_id);
     grpc::Status status = ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h, request_id));
     if (admitted && sc.limiter != nullptr && !caller.empty()) sc.limiter->Release(caller);
+    // Server time of the call (queueing, checks, storage, access log), like
+    // HTTP's Server-Timing: lets a client tell the network from the server.
+    ctx->AddTrailingMetadata("caselink-server-micros",
+                             absl::StrCat(absl::ToInt64Microseconds(absl::Now() - arrived)));
     reactor->Finish(status);
   });
   return reactor;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "caselink/v1/storage.pb.h"
 #include "caselink_common/status_macros.h"
@@ -47,16 +48,62 @@ absl::StatusOr<SubmitOutcome> Replay(const CaseStore& store, const SubmitCommand
 }  // namespace
 
 absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
-  const std::string req_key = RequestKey(cmd.agency, cmd.request_id);
-  v1::Case next = cmd.content;
-  if (cmd.expected_version == 0) next.set_case_id(NewCaseId(cmd.now));
-  // The idempotency key and the case are locked together, so two retries of
-  // one request cannot both store, and two versions cannot race.
-  KeyLocks::Guard guard = locks_.Lock({req_key, next.case_id()});
+  std::vector<absl::StatusOr<SubmitOutcome>> out = SubmitBatch(
+      {cmd}, [&cmd](const std::vector<const v1::Case*>& written, CommitRequest* commit) {
+        return cmd.attach ? cmd.attach(*written.front(), commit) : absl::OkStatus();
+      });
+  return std::move(out.front());
+}
 
+std::vector<absl::StatusOr<SubmitOutcome>> CaseStore::SubmitBatch(
+    const std::vector<SubmitCommand>& cmds, const BatchAttach& attach) {
+  // New cases get their ids first, so every key of the batch is known and
+  // locked together (in stripe order: batches never deadlock each other).
+  std::vector<v1::Case> next(cmds.size());
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < cmds.size(); ++i) {
+    next[i] = cmds[i].content;
+    if (cmds[i].expected_version == 0) next[i].set_case_id(NewCaseId(cmds[i].now));
+    keys.push_back(RequestKey(cmds[i].agency, cmds[i].request_id));
+    keys.push_back(next[i].case_id());
+  }
+  KeyLocks::Guard guard = locks_.Lock(keys);
+
+  std::vector<absl::StatusOr<SubmitOutcome>> out;
+  CommitRequest commit;
+  std::vector<size_t> stored;  // items whose writes are in `commit`
+  absl::flat_hash_set<std::string> seen;
+  for (size_t i = 0; i < cmds.size(); ++i) {
+    // A second change of one case (or a reused request id) in the same batch
+    // would be checked against the state before the first: refuse it.
+    if (!seen.insert(keys[2 * i]).second || !seen.insert("\x01" + next[i].case_id()).second) {
+      out.push_back(absl::FailedPreconditionError(absl::StrCat(
+          "case '", next[i].case_id(), "' or request_id '", cmds[i].request_id,
+          "' appears twice in this batch; submit the second change in a later call")));
+      continue;
+    }
+    out.push_back(Prepare(cmds[i], std::move(next[i]), keys[2 * i], &commit));
+    if (out.back().ok() && !out.back()->replayed) stored.push_back(i);
+  }
+  if (stored.empty()) return out;
+  std::vector<const v1::Case*> written;
+  for (size_t i : stored) written.push_back(&out[i]->stored);
+  absl::Status s = attach ? attach(written, &commit) : absl::OkStatus();
+  if (s.ok()) s = pipeline_->Commit(std::move(commit)).status();
+  if (!s.ok()) {
+    for (size_t i : stored) out[i] = s;
+  }
+  return out;
+}
+
+absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::Case next,
+                                                 const std::string& req_key,
+                                                 CommitRequest* commit) const {
   std::string record_bytes;
   rocksdb::Status rs = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kRequests), req_key,
                                       &record_bytes);
+  // A stored record is durable: its writer held this key's lock until its
+  // commit was synced.
   if (rs.ok()) return Replay(*this, cmd, record_bytes);
   if (!rs.IsNotFound()) return FromRocks(rs, "reading the request record");
 
@@ -96,21 +143,18 @@ absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
   rec.set_case_id(next.case_id());
   rec.set_version(next.version());
 
-  CommitRequest commit;
-  commit.puts.push_back({Table::kCaseVersions, CaseVersionKey(next.case_id(), next.version()), bytes});
-  commit.puts.push_back({Table::kCaseHeads, next.case_id(), bytes});
-  commit.puts.push_back({Table::kRequests, req_key, rec.SerializeAsString()});
+  commit->puts.push_back({Table::kCaseVersions, CaseVersionKey(next.case_id(), next.version()), bytes});
+  commit->puts.push_back({Table::kCaseHeads, next.case_id(), std::move(bytes)});
+  commit->puts.push_back({Table::kRequests, req_key, rec.SerializeAsString()});
   // The index follows the latest version: keys of the old version that no
   // longer hold go, new ones come, in this same batch.
   const std::vector<std::string> new_keys = index_.KeysFor(next);
   for (const std::string& k : old_keys) {
-    if (!std::binary_search(new_keys.begin(), new_keys.end(), k)) commit.deletes.push_back({Table::kCaseIndex, k});
+    if (!std::binary_search(new_keys.begin(), new_keys.end(), k)) commit->deletes.push_back({Table::kCaseIndex, k});
   }
   for (const std::string& k : new_keys) {
-    if (!std::binary_search(old_keys.begin(), old_keys.end(), k)) commit.puts.push_back({Table::kCaseIndex, k, ""});
+    if (!std::binary_search(old_keys.begin(), old_keys.end(), k)) commit->puts.push_back({Table::kCaseIndex, k, ""});
   }
-  if (cmd.attach) CASELINK_RETURN_IF_ERROR(cmd.attach(next, &commit));
-  CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(commit)).status());
   return SubmitOutcome{std::move(next), false};
 }
 

@@ -87,6 +87,20 @@ class CaseStore {
   // and the pipeline's errors. A failed submission writes nothing.
   absl::StatusOr<SubmitOutcome> Submit(const SubmitCommand& cmd);
 
+  // Called once per batch with the versions about to be stored (not the
+  // refused or replayed items); what it adds is written in the same batch.
+  using BatchAttach = std::function<absl::Status(const std::vector<const v1::Case*>& written,
+                                                 CommitRequest* commit)>;
+
+  // Submits each command as Submit would (cmd.attach is not called; `attach`
+  // is), and writes every accepted one in a single synced batch: one fsync
+  // for a whole ledger page. Results are per command, in order; a refused
+  // command writes nothing, and a failed batch write fails every command that
+  // would have written. A case or request_id twice in one batch: the second
+  // gets FailedPrecondition.
+  std::vector<absl::StatusOr<SubmitOutcome>> SubmitBatch(const std::vector<SubmitCommand>& cmds,
+                                                         const BatchAttach& attach);
+
   // The given version, or the latest for version 0. NotFound if absent.
   absl::StatusOr<v1::Case> Get(const std::string& case_id, int64_t version) const;
 
@@ -103,6 +117,11 @@ class CaseStore {
   const CaseIndex& index() const { return index_; }
 
  private:
+  // Checks one command against the stored state and adds its writes to
+  // `commit` (caller holds the locks of its keys).
+  absl::StatusOr<SubmitOutcome> Prepare(const SubmitCommand& cmd, v1::Case next,
+                                        const std::string& req_key, CommitRequest* commit) const;
+
   Database* db_;
   CommitPipeline* pipeline_;
   CaseIndex index_;

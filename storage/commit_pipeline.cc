@@ -36,6 +36,7 @@ CommitPipeline::CommitPipeline(Database* db) : db_(db) {
     next_seq_[t] = it->Valid() ? DecodeSequenceKey(it->key().ToString()) + 1 : 1;
   }
   committer_ = std::thread([this] { Run(); });
+  syncer_ = std::thread([this] { RunSyncer(); });
 }
 
 CommitPipeline::~CommitPipeline() {
@@ -44,7 +45,13 @@ CommitPipeline::~CommitPipeline() {
     stopping_ = true;
   }
   work_cv_.notify_all();
-  committer_.join();
+  committer_.join();  // drains the queue, then the syncer drains what it wrote
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    committer_done_ = true;
+  }
+  sync_cv_.notify_all();
+  syncer_.join();
 }
 
 void CommitPipeline::SetSealer(Table table, Sealer sealer) {
@@ -69,6 +76,7 @@ absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
   {
     std::unique_lock<std::mutex> l(mu_);
     if (stopping_) return absl::UnavailableError("the server is shutting down");
+    if (!sync_failure_.ok()) return sync_failure_;
     queue_.push_back(&p);
     work_cv_.notify_one();
   }
@@ -91,12 +99,73 @@ void CommitPipeline::Run() {
         queue_.pop_front();
       }
     }
-    CommitGroup(group);
-    for (Pending* p : group) p->done.Notify();
+    Written w;
+    if (!CommitGroup(group, &w.last_in_group)) continue;
+    // Requests that need no fsync are answered now; the rest wait for the
+    // syncer, while this thread goes on to write the next group.
+    for (Pending* p : group) {
+      if (p->request.durable) {
+        w.waiting.push_back(p);
+      } else {
+        p->done.Notify();
+      }
+    }
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      w.group = ++written_groups_;
+      unsynced_.push_back(std::move(w));
+    }
+    sync_cv_.notify_one();
   }
 }
 
-void CommitPipeline::CommitGroup(std::vector<Pending*>& group) {
+void CommitPipeline::RunSyncer() {
+  while (true) {
+    std::deque<Written> batch;
+    {
+      std::unique_lock<std::mutex> l(mu_);
+      sync_cv_.wait(l, [&] { return committer_done_ || !unsynced_.empty(); });
+      if (unsynced_.empty()) return;  // the committer stopped and all is synced
+      batch.swap(unsynced_);
+    }
+    // One fsync covers every group written so far (they are all in the log).
+    absl::Status s = FromRocks(db_->db()->SyncWAL(), "syncing the write-ahead log");
+    std::vector<std::function<void(Table, uint64_t)>> listeners;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      if (!s.ok() && sync_failure_.ok()) {
+        sync_failure_ = absl::UnavailableError(absl::StrCat(
+            "storage failed to sync (", s.message(),
+            "); caselinkd refuses writes until it is restarted"));
+      }
+      synced_groups_ = batch.back().group;
+      listeners = listeners_;
+    }
+    synced_cv_.notify_all();
+    for (Written& w : batch) {
+      for (Pending* p : w.waiting) {
+        // Written but maybe not on disk: the outcome is unknown to the client,
+        // which retries with its request_id.
+        if (!s.ok()) p->status = sync_failure_;
+        p->done.Notify();
+      }
+      if (!s.ok()) continue;
+      for (const auto& [table, last] : w.last_in_group) {
+        for (const auto& listener : listeners) listener(table, last);
+      }
+    }
+  }
+}
+
+absl::Status CommitPipeline::SyncBarrier() {
+  std::unique_lock<std::mutex> l(mu_);
+  const uint64_t target = written_groups_;
+  synced_cv_.wait(l, [&] { return synced_groups_ >= target || !sync_failure_.ok(); });
+  return sync_failure_;
+}
+
+bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
+                                 std::map<Table, uint64_t>* last_in_group_out) {
   std::map<Table, uint64_t> next;
   std::map<Table, Sealer> sealers;
   absl::Status injected;
@@ -160,7 +229,8 @@ void CommitPipeline::CommitGroup(std::vector<Pending*>& group) {
         batch.Put(db_->cf(put.table), put.key, put.value);
       }
     }
-    status = FromRocks(db_->db()->Write(Database::DurableWrite(), &batch), "committing");
+    // Not synced here: the syncer's fsync makes it durable (see the header).
+    status = FromRocks(db_->db()->Write(rocksdb::WriteOptions(), &batch), "committing");
   }
   if (!status.ok()) {
     // Nothing of the group is stored; logs continue where they were.
@@ -171,18 +241,16 @@ void CommitPipeline::CommitGroup(std::vector<Pending*>& group) {
     for (Pending* p : group) {
       p->status = status;
       p->result.sequences.clear();
+      p->done.Notify();
     }
-    return;
+    return false;
   }
-  std::vector<std::function<void(Table, uint64_t)>> listeners;
   {
     std::lock_guard<std::mutex> l(mu_);
     next_seq_ = std::move(next);
-    listeners = listeners_;
   }
-  for (const auto& [table, last] : last_in_group) {
-    for (const auto& listener : listeners) listener(table, last);
-  }
+  *last_in_group_out = std::move(last_in_group);
+  return true;
 }
 
 void CommitPipeline::AddListener(std::function<void(Table, uint64_t)> listener) {

@@ -4,12 +4,22 @@
 // thread takes every request waiting, assigns each appended record the next
 // sequence number of its log in commit order, lets the log's sealer finish
 // the record (e.g. extend a hash chain), and writes the whole group as one
-// synced RocksDB WriteBatch. So a change and its log records are atomic, logs
-// have no gaps or reordering, and concurrent writers share one fsync
-// (group commit) while the chain stays strictly ordered.
+// RocksDB WriteBatch. So a change and its log records are atomic, logs have no
+// gaps or reordering, and concurrent writers share one fsync (group commit)
+// while the chain stays strictly ordered.
+//
+// Writing and syncing are two stages: the committer writes group N to the
+// write-ahead log and memtable while a syncer thread fsyncs the log for the
+// groups before it, so the next group is built while the disk syncs. A
+// durable request (the default) is answered once its group is synced; a
+// request with `durable = false` (the access-log entry of a read) is answered
+// once its group is written: it survives a crash of the process (kill -9),
+// and reaches the disk with the next sync, a few milliseconds later.
 //
 // A failed write fails every request of its group and advances no sequence:
-// nothing of a failed request is stored. Thread-safe.
+// nothing of a failed request is stored. A failed fsync leaves the state on
+// disk unknown, so the pipeline then refuses every later commit (the process
+// must restart and recover from the log), as databases do. Thread-safe.
 //
 // Example:
 //   CommitRequest req;
@@ -57,6 +67,8 @@ struct CommitRequest {
   std::vector<Put> puts;
   std::vector<Append> appends;
   std::vector<Delete> deletes;
+  // Answer only once fsynced; false: once written to the write-ahead log.
+  bool durable = true;
 };
 
 struct CommitResult {
@@ -93,7 +105,11 @@ class CommitPipeline {
   // Blocks until the request is durable (synced) or has failed.
   absl::StatusOr<CommitResult> Commit(CommitRequest request);
 
-  // Calls `listener(table, last_seq)` on the committer thread after each
+  // Blocks until everything written so far is fsynced (e.g. before replaying
+  // the answer of a request whose first attempt may still be syncing).
+  absl::Status SyncBarrier();
+
+  // Calls `listener(table, last_seq)` on the syncer thread after each
   // durable group that appended to `table` (e.g. to wake event streams).
   // Listeners must not block or call Commit.
   void AddListener(std::function<void(Table table, uint64_t last_seq)> listener);
@@ -117,19 +133,37 @@ class CommitPipeline {
     absl::Notification done;
   };
 
+  // A written group whose durable members wait for the fsync.
+  struct Written {
+    uint64_t group = 0;
+    std::vector<Pending*> waiting;
+    std::map<Table, uint64_t> last_in_group;
+  };
+
   void Run();
-  void CommitGroup(std::vector<Pending*>& group);
+  void RunSyncer();
+  // Writes the group; returns false if it failed (members already answered).
+  bool CommitGroup(std::vector<Pending*>& group, std::map<Table, uint64_t>* last_in_group);
 
   Database* db_;
   mutable std::mutex mu_;
   std::condition_variable work_cv_;
   std::deque<Pending*> queue_;
   bool stopping_ = false;
+  bool committer_done_ = false;
   std::map<Table, uint64_t> next_seq_;  // guarded by mu_ (read), committer (write)
   std::map<Table, Sealer> sealers_;
   absl::Status injected_failure_;
   std::vector<std::function<void(Table, uint64_t)>> listeners_;
+  // The sync stage, guarded by mu_: groups written, groups synced, and the
+  // status of the last fsync (not OK: the pipeline is broken).
+  std::condition_variable sync_cv_, synced_cv_;
+  std::deque<Written> unsynced_;
+  uint64_t written_groups_ = 0;
+  uint64_t synced_groups_ = 0;
+  absl::Status sync_failure_;
   std::thread committer_;
+  std::thread syncer_;
 };
 
 }  // namespace caselink::storage

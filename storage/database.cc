@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "absl/strings/str_cat.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/filter_policy.h"
@@ -40,9 +41,21 @@ constexpr TableSpec kTables[] = {
 static_assert(std::size(kTables) == static_cast<size_t>(Table::kCount),
               "every table needs a name");
 
+// Memory is bounded whatever the size of the data, so a district's server
+// keeps a steady footprint as the years of cases grow: one block cache that
+// also holds the index and filter blocks (otherwise they grow with every
+// table file) and one budget for all memtables (DBOptions below).
+constexpr size_t kBlockCacheBytes = 64 << 20;
+constexpr size_t kMemtableBudgetBytes = 64 << 20;
+
 rocksdb::ColumnFamilyOptions TableOptions() {
+  static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
   rocksdb::ColumnFamilyOptions o;
+  o.write_buffer_size = 32 << 20;
   rocksdb::BlockBasedTableOptions t;
+  t.block_cache = cache;
+  t.cache_index_and_filter_blocks = true;
+  t.pin_l0_filter_and_index_blocks_in_cache = true;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
@@ -69,6 +82,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   dbo.paranoid_checks = true;
   dbo.max_background_jobs = 2;
   dbo.keep_log_file_num = 5;
+  dbo.db_write_buffer_size = kMemtableBudgetBytes;
 
   // Every existing family must be opened, also ones a newer version added.
   std::vector<std::string> existing;

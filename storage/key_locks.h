@@ -7,6 +7,7 @@
 
 #include <array>
 #include <mutex>
+#include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -35,8 +36,11 @@ class KeyLocks {
 
   // Locks every key given (duplicates and shared stripes are fine).
   Guard Lock(std::initializer_list<absl::string_view> keys);
+  Guard Lock(const std::vector<std::string>& keys);
 
  private:
+  Guard LockStripes(std::vector<size_t> stripes);
+
   std::array<std::mutex, kStripes> stripes_;
 };
 

@@ -333,6 +333,59 @@ TEST_F(CaseStoreTest, FailedCommitWritesNothing) {
   EXPECT_EQ(again->stored.version(), 2);
 }
 
+TEST_F(CaseStoreTest, BatchStoresEveryAcceptedItemInOneCommitAndRefusesOthersAlone) {
+  v1::Case existing = MustSubmit(Create("market", "r0", "v1"));
+  std::vector<SubmitCommand> cmds = {
+      Create("market", "b1", "new one"),
+      Update("market", "b2", existing.case_id(), 5, "stale", T0()),  // wrong version
+      Create("market", "b3", "new two"),
+      Create("market", "r0", "v1"),  // a replay of the first submission
+  };
+  int attached = -1;
+  auto out = store_->SubmitBatch(cmds, [&](const std::vector<const v1::Case*>& written,
+                                           CommitRequest* commit) {
+    attached = static_cast<int>(written.size());
+    commit->puts.push_back({Table::kMeta, "batch-marker", "x"});
+    return absl::OkStatus();
+  });
+  ASSERT_EQ(out.size(), 4u);
+  ASSERT_TRUE(out[0].ok()) << out[0].status();
+  EXPECT_EQ(out[1].status().code(), absl::StatusCode::kFailedPrecondition) << out[1].status();
+  ASSERT_TRUE(out[2].ok()) << out[2].status();
+  ASSERT_TRUE(out[3].ok()) << out[3].status();
+  EXPECT_TRUE(out[3]->replayed);
+  EXPECT_TRUE(Same(out[3]->stored, existing));
+  EXPECT_EQ(attached, 2);  // only the two new cases, not the refused or replayed item
+  EXPECT_EQ(CountHeads(), 3);
+  EXPECT_TRUE(Same(*store_->Get(out[0]->stored.case_id(), 0), out[0]->stored));
+  EXPECT_EQ(store_->Versions(existing.case_id())->size(), 1u);
+  std::string marker;
+  EXPECT_TRUE(db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kMeta), "batch-marker", &marker).ok());
+}
+
+TEST_F(CaseStoreTest, BatchRefusesASecondChangeOfTheSameCase) {
+  v1::Case c = MustSubmit(Create("market", "r0", "v1"));
+  auto out = store_->SubmitBatch({Update("market", "u1", c.case_id(), 1, "v2", T0()),
+                                  Update("market", "u2", c.case_id(), 1, "v2 again", T0())},
+                                 nullptr);
+  ASSERT_TRUE(out[0].ok()) << out[0].status();
+  EXPECT_EQ(out[1].status().code(), absl::StatusCode::kFailedPrecondition) << out[1].status();
+  EXPECT_THAT(std::string(out[1].status().message()), HasSubstr("twice in this batch"));
+  EXPECT_EQ(store_->Versions(c.case_id())->size(), 2u);
+}
+
+TEST_F(CaseStoreTest, FailedBatchCommitFailsEveryWriterAndStoresNothing) {
+  pipeline_->InjectFailureForTest(absl::UnavailableError("disk gone"));
+  auto out = store_->SubmitBatch({Create("market", "b1", "one"), Create("market", "b2", "two")}, nullptr);
+  pipeline_->InjectFailureForTest(absl::OkStatus());
+  for (const auto& o : out) EXPECT_EQ(o.status().code(), absl::StatusCode::kUnavailable) << o.status();
+  EXPECT_EQ(CountHeads(), 0);
+  // The request ids were not recorded: a retry stores.
+  auto again = store_->SubmitBatch({Create("market", "b1", "one")}, nullptr);
+  ASSERT_TRUE(again[0].ok()) << again[0].status();
+  EXPECT_FALSE(again[0]->replayed);
+}
+
 TEST_F(CaseStoreTest, VersionsAreOldestFirstAndNeverChange) {
   std::vector<v1::Case> stored;
   stored.push_back(MustSubmit(Create("market", "r0", "title-0")));

@@ -327,5 +327,89 @@ TEST_F(CaseServiceTest, EveryAnswerCarriesARequestId) {
   EXPECT_EQ(ids.size(), 3u);
 }
 
+
+// --- SubmitCases: a ledger page in one call.
+
+v1::SubmitCasesRequest Batch(const std::vector<v1::Case>& cases, const std::string& prefix) {
+  v1::SubmitCasesRequest req;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    auto* item = req.add_items();
+    item->set_request_id(absl::StrCat(prefix, "-", i));
+    *item->mutable_case_() = cases[i];
+  }
+  return req;
+}
+
+TEST_F(CaseServiceTest, SubmitCasesStoresGoodItemsAndRefusesABadOneAlone) {
+  v1::Case bad = SampleCase();
+  bad.clear_title();
+  auto r = district_->As("market").SubmitCases(
+      Batch({SampleCase(v1::MARKET_ORDER, "一"), bad, SampleCase(v1::MARKET_ORDER, "三")}, "b"));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->results_size(), 3);
+  EXPECT_EQ(r->results(0).code(), 0) << r->results(0).message();
+  EXPECT_EQ(r->results(1).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_THAT(r->results(1).message(), HasSubstr("title"));
+  EXPECT_FALSE(r->results(1).has_case_());
+  EXPECT_EQ(r->results(2).code(), 0) << r->results(2).message();
+  EXPECT_EQ(r->results(2).case_().owner_agency(), "market");
+  EXPECT_EQ(CountVisible("market"), 2);
+  v1::GetCaseRequest get;
+  get.set_case_id(r->results(0).case_().case_id());
+  auto got = district_->As("market").GetCase(get);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*got, r->results(0).case_()));
+
+  // The same batch again replays every stored item and stores nothing.
+  auto again = district_->As("market").SubmitCases(
+      Batch({SampleCase(v1::MARKET_ORDER, "一"), bad, SampleCase(v1::MARKET_ORDER, "三")}, "b"));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->results(0).replayed());
+  EXPECT_EQ(again->results(0).case_().case_id(), r->results(0).case_().case_id());
+  EXPECT_TRUE(again->results(2).replayed());
+  EXPECT_EQ(CountVisible("market"), 2);
+}
+
+TEST_F(CaseServiceTest, SubmitCasesRefusesMalformedBatchesWhole) {
+  auto empty = district_->As("market").SubmitCases(v1::SubmitCasesRequest());
+  EXPECT_EQ(empty.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(empty.status().message()), HasSubstr("items"));
+
+  v1::SubmitCasesRequest dup = Batch({SampleCase(), SampleCase()}, "d");
+  dup.mutable_items(1)->set_request_id("d-0");
+  auto r = district_->As("market").SubmitCases(dup);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("items[1].request_id"));
+
+  std::vector<v1::Case> many(1001, SampleCase());
+  auto big = district_->As("market").SubmitCases(Batch(many, "m"));
+  EXPECT_EQ(big.status().code(), absl::StatusCode::kInvalidArgument) << big.status();
+  EXPECT_EQ(CountVisible("market"), 0);
+}
+
+TEST_F(CaseServiceTest, SubmitCasesFollowsThePolicyPerItemAndPerCall) {
+  // The procuratorate may not write ledgers at all: the call is refused.
+  auto denied = district_->As("procuratorate").SubmitCases(Batch({SampleCase()}, "p"));
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied) << denied.status();
+  // A town may not set the major flag (town-ledger-write): that item alone is refused.
+  v1::Case major = SampleCase(v1::OTHER_DOMAIN, "重大");
+  major.set_major(true);
+  auto town = district_->As("town-a").SubmitCases(Batch({SampleCase(v1::OTHER_DOMAIN), major}, "t"));
+  ASSERT_TRUE(town.ok()) << town.status();
+  EXPECT_EQ(town->results(0).code(), 0) << town->results(0).message();
+  EXPECT_EQ(town->results(1).code(), static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_THAT(town->results(1).message(), HasSubstr("major"));
+  // Another agency's case cannot be versioned through a batch either.
+  v1::Case psb_case = Submit("psb", SampleCase(v1::PUBLIC_ORDER));
+  v1::SubmitCasesRequest upd = Batch({psb_case}, "u");
+  upd.mutable_items(0)->set_expected_version(1);
+  auto other = district_->As("market").SubmitCases(upd);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_NE(other->results(0).code(), 0);
+  v1::GetCaseRequest get;
+  get.set_case_id(psb_case.case_id());
+  EXPECT_EQ(district_->As("psb").GetCase(get)->version(), 1);
+}
+
 }  // namespace
 }  // namespace caselink::testing

@@ -361,7 +361,11 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
     for (const MethodDescriptor* md : methods) {
       const std::string method = absl::StrCat(md->service()->full_name(), "/", md->name());
       method_names.insert(method);
-      if (md->input_type() == v1::SubmitCaseRequest::descriptor()) continue;  // a write: own rows only (tested below)
+      // Writes: own rows only (tested below).
+      if (md->input_type() == v1::SubmitCaseRequest::descriptor() ||
+          md->input_type() == v1::SubmitCasesRequest::descriptor()) {
+        continue;
+      }
       const Message* proto_req = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->input_type());
       const Message* proto_resp = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->output_type());
       for (const auto& [case_id, original] : stored) {
@@ -482,6 +486,22 @@ TEST_F(LeakMatrixTest, NobodyWritesAnotherAgencysCase) {
                 r.status().code() == absl::StatusCode::kNotFound)
         << agency.id() << ": " << r.status();
     EXPECT_FALSE(absl::StrContains(r.status().message(), original.parties(0).person().id_number()));
+    // The batch RPC: refused for the call, or for the item.
+    v1::SubmitCasesRequest batch;
+    batch.add_items()->set_request_id("batch-attempt");
+    *batch.mutable_items(0)->mutable_case_() = attempt;
+    batch.mutable_items(0)->set_expected_version(1);
+    auto b = district_->As(agency.id()).SubmitCases(batch);
+    if (!b.ok()) {
+      EXPECT_EQ(b.status().code(), absl::StatusCode::kPermissionDenied) << agency.id() << ": " << b.status();
+    } else {
+      ASSERT_EQ(b->results_size(), 1);
+      EXPECT_TRUE(b->results(0).code() == static_cast<int>(absl::StatusCode::kPermissionDenied) ||
+                  b->results(0).code() == static_cast<int>(absl::StatusCode::kNotFound))
+          << agency.id() << ": " << b->results(0).code() << " " << b->results(0).message();
+      EXPECT_FALSE(b->results(0).has_case_());
+      EXPECT_FALSE(absl::StrContains(b->results(0).message(), original.parties(0).person().id_number()));
+    }
   }
   v1::GetCaseRequest get;
   get.set_case_id(original.case_id());

@@ -49,6 +49,13 @@ absl::StatusOr<v1::SubmitCaseResponse> Client::SubmitCase(
                    options_.deadline);
 }
 
+absl::StatusOr<v1::SubmitCasesResponse> Client::SubmitCases(v1::SubmitCasesRequest request) {
+  for (v1::SubmitCaseRequest& item : *request.mutable_items()) {
+    if (item.request_id().empty()) item.set_request_id(client_internal::NewRequestId());
+  }
+  return UnaryCall(*cases_, &v1::CaseService::Stub::SubmitCases, request, options_.deadline);
+}
+
 absl::StatusOr<v1::Case> Client::GetCase(const v1::GetCaseRequest& request) {
   return UnaryCall(*cases_, &v1::CaseService::Stub::GetCase, request,
                    options_.deadline);

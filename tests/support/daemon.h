@@ -25,6 +25,7 @@ class Daemon {
   // SIGTERM, then waits; returns the exit code (or -signal).
   int Terminate();
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string Log() const;
 
   // Runs the binary with `args` to completion; returns exit code and output.

@@ -66,6 +66,13 @@ class Client {
   absl::StatusOr<v1::SubmitCaseResponse> SubmitCase(
       const v1::SubmitCaseRequest& request);
 
+  // Submits up to 1,000 cases in one call and one synced write (loading a
+  // ledger). Items with an empty request_id get a new UUIDv4 first. The call
+  // succeeds when the batch was processed; each item's own outcome is in
+  // results[i].code (0 = stored or replayed) and results[i].message.
+  // Errors: as CaseService.SubmitCases.
+  absl::StatusOr<v1::SubmitCasesResponse> SubmitCases(v1::SubmitCasesRequest request);
+
   // Reads the latest (or the given) version of a case.
   // Errors: as CaseService.GetCase (NOT_FOUND, INVALID_ARGUMENT, ...).
   absl::StatusOr<v1::Case> GetCase(const v1::GetCaseRequest& request);
