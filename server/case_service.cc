@@ -105,7 +105,8 @@ absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
   for (size_t k = 0; k < stored.size(); ++k) {
     v1::SubmitCaseResult* r = resp->mutable_results(item_of[k]);
     if (stored[k].ok()) {
-      *r->mutable_case_() = std::move(stored[k]->stored);
+      r->set_case_id(stored[k]->stored.case_id());
+      r->set_version(stored[k]->stored.version());
       r->set_replayed(stored[k]->replayed);
     } else {
       refused[item_of[k]] = absl::IsNotFound(stored[k].status())

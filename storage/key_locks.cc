@@ -2,35 +2,33 @@
 
 #include <algorithm>
 
-#include "absl/hash/hash.h"
-
 namespace caselink::storage {
-
-KeyLocks::Guard::Guard(KeyLocks* owner, std::vector<size_t> stripes)
-    : owner_(owner), stripes_(std::move(stripes)) {}
 
 KeyLocks::Guard::~Guard() {
   if (owner_ == nullptr) return;
-  for (auto it = stripes_.rbegin(); it != stripes_.rend(); ++it) owner_->stripes_[*it].unlock();
+  {
+    std::lock_guard<std::mutex> l(owner_->mu_);
+    for (const std::string& k : keys_) owner_->held_.erase(k);
+  }
+  owner_->released_.notify_all();
 }
 
 KeyLocks::Guard KeyLocks::Lock(std::initializer_list<absl::string_view> keys) {
-  std::vector<size_t> s;
-  for (absl::string_view k : keys) s.push_back(absl::HashOf(k) % kStripes);
-  return LockStripes(std::move(s));
+  return LockAll(std::vector<std::string>(keys.begin(), keys.end()));
 }
 
-KeyLocks::Guard KeyLocks::Lock(const std::vector<std::string>& keys) {
-  std::vector<size_t> s;
-  for (const std::string& k : keys) s.push_back(absl::HashOf(absl::string_view(k)) % kStripes);
-  return LockStripes(std::move(s));
-}
+KeyLocks::Guard KeyLocks::Lock(const std::vector<std::string>& keys) { return LockAll(keys); }
 
-KeyLocks::Guard KeyLocks::LockStripes(std::vector<size_t> s) {
-  std::sort(s.begin(), s.end());
-  s.erase(std::unique(s.begin(), s.end()), s.end());
-  for (size_t i : s) stripes_[i].lock();
-  return Guard(this, std::move(s));
+KeyLocks::Guard KeyLocks::LockAll(std::vector<std::string> keys) {
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  std::unique_lock<std::mutex> l(mu_);
+  // All or nothing: holding some keys while waiting for others could deadlock.
+  released_.wait(l, [&] {
+    return std::none_of(keys.begin(), keys.end(), [&](const std::string& k) { return held_.contains(k); });
+  });
+  for (const std::string& k : keys) held_.insert(k);
+  return Guard(this, std::move(keys));
 }
 
 }  // namespace caselink::storage

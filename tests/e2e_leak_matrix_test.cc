@@ -499,7 +499,7 @@ TEST_F(LeakMatrixTest, NobodyWritesAnotherAgencysCase) {
       EXPECT_TRUE(b->results(0).code() == static_cast<int>(absl::StatusCode::kPermissionDenied) ||
                   b->results(0).code() == static_cast<int>(absl::StatusCode::kNotFound))
           << agency.id() << ": " << b->results(0).code() << " " << b->results(0).message();
-      EXPECT_FALSE(b->results(0).has_case_());
+      EXPECT_TRUE(b->results(0).case_id().empty());
       EXPECT_FALSE(absl::StrContains(b->results(0).message(), original.parties(0).person().id_number()));
     }
   }
