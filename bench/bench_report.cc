@@ -121,6 +121,24 @@ void Report::Evaluate() {
     }
     goals.push_back(g);
   }
+  // One agency's flood must not push another's p99 over the GetCase goal.
+  {
+    Goal g;
+    g.text = "getcase_owner_flooded @1: market's GetCase p99 < 5 ms while psb floods (64 in flight)";
+    const Row* f = Find(rows, "getcase_owner_flooded", 1);
+    const Row* alone = Find(rows, "getcase_owner", 1);
+    if (f != nullptr) {
+      const double p99 = Ms(f->result.latency.Percentile(99));
+      g.evaluated = true;
+      g.met = p99 < 5.0;
+      g.detail = absl::StrFormat("p99 %.2f ms under flood (%.2f ms alone), %.0f vs %.0f calls/s", p99,
+                                 alone ? Ms(alone->result.latency.Percentile(99)) : -1.0,
+                                 f->result.PerSecond(), alone ? alone->result.PerSecond() : -1.0);
+    } else {
+      g.detail = "needs a getcase_owner_flooded row at concurrency 1";
+    }
+    goals.push_back(g);
+  }
   // Writes at 32 clients >= half of raw RocksDB synced puts at 32 threads and
   // >= 4x the 1-client figure.
   for (const char* w : {"submitcase", "transition"}) {

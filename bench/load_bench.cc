@@ -9,6 +9,7 @@
 //   transition        durable workflow transition: ActOnTransfer RETURN/RESUBMIT
 //                     cycle (a TODO row when the RPC is absent or not granted)
 //   redaction_micro   in-process PlanRead+RedactMessage vs a plain copy
+//   getcase_owner_flooded  GetCase as market while psb floods the server
 // each at every --concurrency, and prints every caselink figure as a ratio to
 // its baseline (table and --json). Talks only to 127.0.0.1; bounded in time.
 //
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "CLI/CLI.hpp"
@@ -79,7 +81,7 @@ int Main(int argc, char** argv) {
   app.add_option("--json", json_path, "also write the results as JSON to this path");
   app.add_option("--only", only,
                  "run only workloads whose name contains this (echo, getcase_redacted, "
-                 "getcase_owner, submitcase, rocksdb_put, transition, redaction_micro)");
+                 "getcase_owner, getcase_owner_flooded, submitcase, rocksdb_put, transition, redaction_micro)");
   CLI11_PARSE(app, argc, argv);
 
   Report report;
@@ -254,6 +256,36 @@ int Main(int argc, char** argv) {
                 },
                 owner_get, std::move(done));
           }));
+    }
+    if (Selected(only, "getcase_owner_flooded")) {
+      // Fairness: market reads at this concurrency while psb floods the
+      // server with 64 calls in flight, twice its per-agency limit, sending a
+      // new call the moment one returns (refused or not), as a misbehaving
+      // integration would.
+      LoadOptions flood_options = o;
+      flood_options.concurrency = 64;
+      flood_options.warmup_seconds = o.warmup_seconds + 0.2;
+      flood_options.duration_seconds = o.duration_seconds + 0.2;
+      std::thread flood([&] {
+        RunAsyncLoad("flood", flood_options, [&](int, Done done) {
+          StartUnary<v1::GetCaseRequest, v1::Case>(
+              [&](auto* ctx, auto* rq, auto* rs, auto cb) {
+                psb_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
+              },
+              psb_get, [done = std::move(done)](const std::string&) { done(""); });
+        });
+      });
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      add("getcase_owner_flooded",
+          "GetCase as market while psb floods with 64 calls in flight (limit 32 per agency)",
+          "getcase_owner", RunAsyncLoad("getcase_owner_flooded", o, [&](int, Done done) {
+            StartUnary<v1::GetCaseRequest, v1::Case>(
+                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
+                  market_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
+                },
+                owner_get, std::move(done));
+          }));
+      flood.join();
     }
     if (Selected(only, "submitcase")) {
       add("submitcase", "SubmitCase as market, a new case per call (durable: synced commit)",

@@ -1,5 +1,9 @@
 #include "server/caselink_server.h"
 
+#include <thread>
+
+#include "storage/blocking_hook.h"
+
 #include <fstream>
 #include <iterator>
 
@@ -69,6 +73,7 @@ struct CaselinkServer::Impl {
   std::unique_ptr<AccessLogger> access_log;
   std::string party_index_key;
   std::unique_ptr<InFlightLimiter> limiter;
+  std::unique_ptr<FairGate> gate;
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
   std::unique_ptr<CallGuard> guard;
@@ -135,6 +140,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->context.max_page_size = config.limits().max_page_size();
   impl->limiter = std::make_unique<InFlightLimiter>(config.limits().max_calls_in_flight_per_agency());
   impl->context.limiter = impl->limiter.get();
+  impl->gate = std::make_unique<FairGate>(static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
+  impl->context.gate = impl->gate.get();
+  storage::SetBeforeBlockingHook(&FairGate::YieldCurrent);
   impl->context.workflow = impl->workflow->context();
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();

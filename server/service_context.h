@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "server/access_logger.h"
 #include "server/call_guard.h"
+#include "server/fair_gate.h"
 #include "server/in_flight_limiter.h"
 #include "server/worker_pool.h"
 #include "server/workflow_context.h"
@@ -28,6 +29,8 @@ struct ServiceContext {
   int max_page_size = 500;
   // Per-agency bound on calls in flight (null: unbounded).
   InFlightLimiter* limiter = nullptr;
+  // Shares the CPU among agencies round-robin (null: no gate).
+  FairGate* gate = nullptr;
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 

@@ -97,7 +97,12 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
     // failed call can be matched to the operator's log.
     const std::string request_id = NewCallId();
     ctx->AddTrailingMetadata("caselink-request-id", request_id);
-    grpc::Status status = ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h, request_id));
+    grpc::Status status;
+    {
+      // The agency's turn at the CPU (given up at the first wait for storage).
+      FairGate::Slot turn(sc.gate, caller);
+      status = ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h, request_id));
+    }
     if (admitted && sc.limiter != nullptr && !caller.empty()) sc.limiter->Release(caller);
     // Server time of the call (queueing, checks, storage, access log), like
     // HTTP's Server-Timing: lets a client tell the network from the server.

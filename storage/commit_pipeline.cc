@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/write_batch.h"
+#include "storage/blocking_hook.h"
 #include "storage/rocks_status.h"
 
 namespace caselink::storage {
@@ -82,6 +83,7 @@ absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
   }
   // Each caller waits on its own notification: a finished group wakes only
   // its own members, not every writer queued behind it.
+  BeforeBlocking();
   p.done.WaitForNotification();
   if (!p.status.ok()) return p.status;
   return std::move(p.result);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "storage/blocking_hook.h"
+
 namespace caselink::storage {
 
 KeyLocks::Guard::~Guard() {
@@ -23,10 +25,14 @@ KeyLocks::Guard KeyLocks::LockAll(std::vector<std::string> keys) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
   std::unique_lock<std::mutex> l(mu_);
-  // All or nothing: holding some keys while waiting for others could deadlock.
-  released_.wait(l, [&] {
+  auto free = [&] {
     return std::none_of(keys.begin(), keys.end(), [&](const std::string& k) { return held_.contains(k); });
-  });
+  };
+  if (!free()) {
+    BeforeBlocking();
+    // All or nothing: holding some keys while waiting for others could deadlock.
+    released_.wait(l, free);
+  }
   for (const std::string& k : keys) held_.insert(k);
   return Guard(this, std::move(keys));
 }

@@ -18,3 +18,4 @@ set_tests_properties(durability_loop_20_cycles PROPERTIES
 caselink_add_test(e2e_search_test SOURCES e2e_search_test.cc LABELS e2e search)
 caselink_add_test(e2e_cert_rotation_test SOURCES e2e_cert_rotation_test.cc LABELS e2e tls)
 caselink_add_test(e2e_limits_test SOURCES e2e_limits_test.cc LABELS e2e)
+caselink_add_test(fair_gate_test SOURCES fair_gate_test.cc LIBS caselink_server LABELS unit)
