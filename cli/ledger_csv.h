@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "caselink/v1/case.pb.h"
+#include "ledger_table.h"
 
 namespace caselink::cli {
 
@@ -18,11 +19,6 @@ struct LedgerCase {
   int line = 0;             // line of the case's first row
   std::string reference;    // 案号: the agency's own case number
   v1::Case content;
-};
-
-struct LedgerProblem {
-  int line = 0;
-  std::string reason;
 };
 
 struct Ledger {

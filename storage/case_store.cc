@@ -170,6 +170,21 @@ absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
   return page;
 }
 
+absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>& fn) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseHeads)));
+  v1::Case c;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice v = it->value();
+    if (!c.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+      return absl::DataLossError(absl::StrCat("stored case ", it->key().ToString(), " is corrupted"));
+    }
+    if (!fn(c)) break;
+  }
+  return FromRocks(it->status(), "scanning cases");
+}
+
 absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const ListQuery& q) const {
   rocksdb::ReadOptions ro;
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseIndex)));

@@ -96,6 +96,13 @@ class CaseStore {
   // Latest versions ordered by case_id.
   absl::StatusOr<ListPage> List(const ListQuery& q) const;
 
+  // Calls `fn` with the latest version of every case, in case_id order, until
+  // it returns false. Streaming: one case in memory at a time (the same
+  // message is reused, so copy what you keep), and the scan does not fill the
+  // block cache, so a report over millions of cases does not evict the
+  // working set. Errors: DataLoss for a corrupted record, RocksDB errors.
+  absl::Status ForEachLatest(const std::function<bool(const v1::Case&)>& fn) const;
+
   // Latest versions of the cases whose index keys start with `prefix` (from
   // index()), ordered by case_id; q.start_after is a case_id.
   absl::StatusOr<ListPage> SearchIndex(const std::string& prefix, const ListQuery& q) const;
