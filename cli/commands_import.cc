@@ -16,11 +16,20 @@
 namespace caselink::cli {
 namespace {
 
-int RunImportLedger(const CommandContext& ctx, const ImportArgs& args) {
+// Reads and parses args.file with `parse`; a file that cannot be read or is
+// not such a ledger at all is a usage error naming the file.
+template <class Parsed>
+absl::StatusOr<Parsed> LoadLedger(const ImportArgs& args, absl::StatusOr<Parsed> (*parse)(absl::string_view)) {
   absl::StatusOr<std::string> bytes = ReadWholeFile(args.file);
-  if (!bytes.ok()) return ReportUsageError(bytes.status().message());
-  absl::StatusOr<Ledger> ledger = ParsePenaltyLedger(*bytes);
-  if (!ledger.ok()) return ReportUsageError(absl::StrCat(args.file, ": ", ledger.status().message()));
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<Parsed> parsed = parse(*bytes);
+  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(args.file, ": ", parsed.status().message()));
+  return parsed;
+}
+
+int RunImportLedger(const CommandContext& ctx, const ImportArgs& args) {
+  absl::StatusOr<Ledger> ledger = LoadLedger(args, &ParsePenaltyLedger);
+  if (!ledger.ok()) return ReportUsageError(ledger.status().message());
   ImportRows rows{"case(s)", {}, ledger->problems};
   for (const LedgerCase& lc : ledger->cases) rows.lines.push_back(lc.line);
   rows.send = [&](Client& client, size_t i) -> absl::StatusOr<bool> {
@@ -40,10 +49,8 @@ int RunImportLedger(const CommandContext& ctx, const ImportArgs& args) {
 }
 
 int RunImportSupervision(const CommandContext& ctx, const ImportArgs& args) {
-  absl::StatusOr<std::string> bytes = ReadWholeFile(args.file);
-  if (!bytes.ok()) return ReportUsageError(bytes.status().message());
-  absl::StatusOr<SupervisionLedger> ledger = ParseSupervisionLedger(*bytes);
-  if (!ledger.ok()) return ReportUsageError(absl::StrCat(args.file, ": ", ledger.status().message()));
+  absl::StatusOr<SupervisionLedger> ledger = LoadLedger(args, &ParseSupervisionLedger);
+  if (!ledger.ok()) return ReportUsageError(ledger.status().message());
   ImportRows rows{"record(s)", {}, ledger->problems};
   for (const SupervisionEntry& e : ledger->records) rows.lines.push_back(e.line);
   rows.send = [&](Client& client, size_t i) -> absl::StatusOr<bool> {

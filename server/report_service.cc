@@ -1,5 +1,6 @@
 #include "server/report_service.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <utility>
@@ -22,47 +23,63 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
 }
 
-// Which rows the caller may count: the policy's row rules for this RPC,
-// asked once per (owner, domain) while no transfer link is needed, so a
-// district-wide caller costs a hash lookup per case, not a policy walk and a
-// link read.
+// Which rows the caller may count: the policy's row rules for this RPC.
+// Only a row's owner, domain and links matter, and links only through the
+// caller's own id (`rows { transferred: true }`), so each (owner, domain)
+// pair is asked once: visible, hidden whatever the links, or visible if
+// linked to the caller. A district-wide caller then costs a hash lookup per
+// case, and links are read only where they can change the answer.
 class RowGate {
  public:
   RowGate(const ServiceContext& sc, const CallScope& scope) : sc_(sc), scope_(scope) {}
 
   bool Case(const v1::Case& c) {
-    if (Plain(c.owner_agency(), c.domain())) return true;
-    // Links only ever add rows (`transferred`), so they are read only for a
-    // row the plain facts do not already grant.
-    auth::RowFacts f{c.owner_agency(), c.domain(), sc_.workflow->links->LinkedAgencies(c.case_id())};
-    return !f.linked_agencies.empty() && Allowed(f);
+    switch (Of(c.owner_agency(), c.domain())) {
+      case Access::kVisible: return true;
+      case Access::kHidden: return false;
+      case Access::kIfLinked: return Linked(sc_.workflow->links->LinkedAgencies(c.case_id()));
+    }
+    return false;
   }
 
   // A workflow item counts in the row of `agency` and `domain`; the agencies
   // involved in it are its links.
   bool Item(const std::string& agency, v1::Domain domain,
             const google::protobuf::RepeatedPtrField<std::string>& participants) {
-    if (Plain(agency, domain)) return true;
-    auth::RowFacts f{agency, domain, {participants.begin(), participants.end()}};
-    return Allowed(f);
+    switch (Of(agency, domain)) {
+      case Access::kVisible: return true;
+      case Access::kHidden: return false;
+      case Access::kIfLinked: return Linked({participants.begin(), participants.end()});
+    }
+    return false;
   }
 
  private:
+  enum class Access { kVisible, kHidden, kIfLinked };
+
   bool Allowed(const auth::RowFacts& f) const {
     return scope_.authz->PlanRead(scope_.principal, scope_.method, f).has_value();
   }
-  bool Plain(const std::string& owner, v1::Domain domain) {
+  bool Linked(const std::vector<std::string>& agencies) const {
+    return std::find(agencies.begin(), agencies.end(), scope_.principal.agency_id) != agencies.end();
+  }
+  Access Of(const std::string& owner, v1::Domain domain) {
     auto key = std::make_pair(owner, static_cast<int>(domain));
-    auto it = plain_.find(key);
-    if (it != plain_.end()) return it->second;
-    const bool ok = Allowed(auth::RowFacts{owner, domain, {}});
-    plain_.emplace(std::move(key), ok);
-    return ok;
+    auto it = access_.find(key);
+    if (it != access_.end()) return it->second;
+    Access a = Access::kHidden;
+    if (Allowed(auth::RowFacts{owner, domain, {}})) {
+      a = Access::kVisible;
+    } else if (Allowed(auth::RowFacts{owner, domain, {scope_.principal.agency_id}})) {
+      a = Access::kIfLinked;
+    }
+    access_.emplace(std::move(key), a);
+    return a;
   }
 
   const ServiceContext& sc_;
   const CallScope& scope_;
-  absl::flat_hash_map<std::pair<std::string, int>, bool> plain_;
+  absl::flat_hash_map<std::pair<std::string, int>, Access> access_;
 };
 
 // The domain of an item: that of its first case (UNSPECIFIED without one).

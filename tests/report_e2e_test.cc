@@ -251,6 +251,27 @@ TEST_F(ReportTest, RowRulesOfAnotherPolicyDecideWhatCounts) {
   EXPECT_TRUE(r->major_cases(0).title().empty());
 }
 
+TEST_F(ReportTest, TransferredRowsCountForTheAgencyTheyAreLinkedTo) {
+  // A district that lets the police report on the cases transferred to them.
+  DistrictOptions o;
+  o.policy_text = TestDistrict::ExamplePolicyText() +
+                  "rules { name: \"report-police-transfers\" roles: [POLICE] "
+                  "rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"] "
+                  "rows { transferred: true } fields { sensitivity: PUBLIC action: ALLOW } }\n";
+  district_.reset();
+  StartDistrict(o);
+  BuildDistrict();
+  auto r = Report("psb");
+  ASSERT_TRUE(r.ok()) << r.status();
+  // The four cases sent to psb and their forward transfers; nothing the
+  // police are not linked to (reverse transfers, supervision records,
+  // town-a's case).
+  EXPECT_EQ(Figures(r->total()),
+            "cases=4 decided=3 fen=650050 major=2 | fwd sent=4 acc=1 ref=1 pend=1 wd=1 od=1 | rev sent=0 ans=0 pend=0 od=0 | sup issued=0 ans=0 rect=0 od=0");
+  ASSERT_EQ(r->overdue_size(), 1);
+  EXPECT_EQ(r->overdue(0).id(), f3_);
+}
+
 TEST_F(ReportTest, OnlyAgenciesThePolicyGrantsMayReadIt) {
   for (const char* a : {"psb", "operator"}) {
     auto r = Report(a);
