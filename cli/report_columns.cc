@@ -43,6 +43,56 @@ std::string FormatFigure(const ReportColumn& col, const v1::ReportFigures& f) {
   return col.money ? FormatYuan(col.get(f)) : absl::StrCat(col.get(f));
 }
 
+ReportGrid FigureGrid(const v1::JointMeetingReport& r, bool with_agency_id) {
+  ReportGrid g;
+  std::vector<std::string> header;
+  if (with_agency_id) header.push_back("单位代码");
+  header.push_back("单位");
+  header.push_back("领域");
+  for (const ReportColumn& c : ReportColumns()) header.push_back(c.label);
+  g.push_back(header);
+  auto add = [&](const std::string& id, const std::string& name, const std::string& domain,
+                 const v1::ReportFigures& f) {
+    std::vector<std::string> row;
+    if (with_agency_id) row.push_back(id);
+    row.push_back(name);
+    row.push_back(domain);
+    for (const ReportColumn& c : ReportColumns()) row.push_back(FormatFigure(c, f));
+    g.push_back(std::move(row));
+  };
+  for (const v1::AgencyTotal& t : r.agency_totals()) {
+    for (const v1::ReportRow& row : r.rows()) {
+      if (row.agency() == t.agency()) add(row.agency(), row.agency_name(), DomainLabel(row.domain()), row.figures());
+    }
+    add(t.agency(), t.agency_name(), "小计", t.figures());
+  }
+  add("", "全区合计", "", r.total());
+  return g;
+}
+
+ReportGrid OverdueGrid(const v1::JointMeetingReport& r) {
+  ReportGrid g{{"类别", "编号", "单位", "发送方", "接收方", "状态", "领域", "案件", "文书号", "期限", "逾期天数", "依据"}};
+  for (const v1::OverdueItem& o : r.overdue()) {
+    g.push_back({OverdueKindLabel(o.kind()), o.id(), o.agency(), o.sender_agency(), o.receiver_agency(),
+                 StateLabel(o.state()), DomainLabel(o.domain()), o.case_id(), o.document_number(),
+                 ShanghaiTime(o.deadline().due_time()), absl::StrCat(o.days_overdue()), o.deadline().rule()});
+  }
+  return g;
+}
+
+ReportGrid MajorGrid(const v1::JointMeetingReport& r) {
+  ReportGrid g{{"案件编号", "单位", "领域", "案件名称", "决定日期", "罚没金额(元)"}};
+  for (const v1::Case& c : r.major_cases()) {
+    g.push_back({c.case_id(), c.owner_agency(), DomainLabel(c.domain()), c.title(),
+                 c.penalty().decision_date(),
+                 // An undecided case has no amount rather than 0.00.
+                 c.has_penalty() && (c.penalty().amount_fen() != 0 || !c.penalty().decision_date().empty())
+                     ? FormatYuan(c.penalty().amount_fen())
+                     : ""});
+  }
+  return g;
+}
+
 std::string DomainLabel(v1::Domain d) {
   switch (d) {
     case v1::PUBLIC_ORDER: return "社会治安";

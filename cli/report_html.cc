@@ -86,13 +86,15 @@ Series Of(const v1::JointMeetingReport& r, const std::string& name, const std::s
   return s;
 }
 
-std::string Table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows,
-                  size_t first_numeric) {
+// `g` as an HTML table (first row: header); cells from column
+// `first_numeric` on are right-aligned figures; subtotal and total rows bold.
+std::string Table(const ReportGrid& g, size_t first_numeric) {
   std::string out = "<table><thead><tr>";
-  for (const std::string& h : header) absl::StrAppend(&out, "<th>", HtmlEscape(h), "</th>");
+  for (const std::string& h : g.front()) absl::StrAppend(&out, "<th>", HtmlEscape(h), "</th>");
   absl::StrAppend(&out, "</tr></thead><tbody>\n");
-  for (const auto& row : rows) {
-    const bool total = !row.empty() && (row.size() > 1 && (row[1] == "小计" || row[0] == "全区合计"));
+  for (size_t r = 1; r < g.size(); ++r) {
+    const auto& row = g[r];
+    const bool total = row.size() > 1 && (row[1] == "小计" || row[0] == "全区合计");
     absl::StrAppend(&out, total ? "<tr class=\"sum\">" : "<tr>");
     for (size_t i = 0; i < row.size(); ++i) {
       absl::StrAppend(&out, i >= first_numeric ? "<td class=\"n\">" : "<td>", HtmlEscape(row[i]), "</td>");
@@ -170,41 +172,14 @@ std::string RenderReportHtml(const v1::JointMeetingReport& r) {
                                   return f.forward_overdue() + f.reverse_overdue() + f.supervision_overdue();
                                 })},
                                false, false));
-  // The figures, as in the terminal table.
-  std::vector<std::string> header{"单位", "领域"};
-  for (const ReportColumn& c : ReportColumns()) header.push_back(c.label);
-  std::vector<std::vector<std::string>> rows;
-  auto add = [&](const std::string& a, const std::string& d, const v1::ReportFigures& f) {
-    std::vector<std::string> row{a, d};
-    for (const ReportColumn& c : ReportColumns()) row.push_back(FormatFigure(c, f));
-    rows.push_back(std::move(row));
-  };
-  for (const v1::AgencyTotal& a : r.agency_totals()) {
-    for (const v1::ReportRow& row : r.rows()) {
-      if (row.agency() == a.agency()) add(row.agency_name(), DomainLabel(row.domain()), row.figures());
-    }
-    add(a.agency_name(), "小计", a.figures());
-  }
-  add("全区合计", "", r.total());
-  absl::StrAppend(&h, "<h2>分单位、分领域统计</h2>\n", Table(header, rows, 2));
-  // The lists.
-  std::vector<std::vector<std::string>> overdue;
-  for (const v1::OverdueItem& o : r.overdue()) {
-    overdue.push_back({OverdueKindLabel(o.kind()), o.id(), o.agency(), StateLabel(o.state()), DomainLabel(o.domain()),
-                       o.case_id(), o.document_number(), ShanghaiTime(o.deadline().due_time()), o.deadline().rule(),
-                       absl::StrCat(o.days_overdue())});
-  }
+  // The figures and lists, as in the terminal table.
+  absl::StrAppend(&h, "<h2>分单位、分领域统计</h2>\n", Table(FigureGrid(r, false), 2));
   absl::StrAppend(&h, "<h2>逾期事项 (", r.overdue_size(), ")</h2>\n");
   if (r.overdue_omitted() > 0) absl::StrAppend(&h, "<p>另有 ", r.overdue_omitted(), " 项未列出。</p>\n");
-  absl::StrAppend(&h, Table({"类别", "编号", "单位", "状态", "领域", "案件", "文书号", "期限", "依据", "逾期天数"}, overdue, 9));
-  std::vector<std::vector<std::string>> major;
-  for (const v1::Case& c : r.major_cases()) {
-    major.push_back({c.case_id(), c.owner_agency(), DomainLabel(c.domain()), c.title(), c.penalty().decision_date(),
-                     FormatYuan(c.penalty().amount_fen())});
-  }
+  absl::StrAppend(&h, Table(OverdueGrid(r), 10));
   absl::StrAppend(&h, "<h2>重大案件 (", r.major_cases_size(), ")</h2>\n");
   if (r.major_cases_omitted() > 0) absl::StrAppend(&h, "<p>另有 ", r.major_cases_omitted(), " 件未列出。</p>\n");
-  absl::StrAppend(&h, Table({"案件编号", "单位", "领域", "案件名称", "决定日期", "罚没金额(元)"}, major, 5));
+  absl::StrAppend(&h, Table(MajorGrid(r), 5));
   absl::StrAppend(&h, "<p><small>caselink · 口径见 docs/reports.md</small></p>\n</body></html>\n");
   return h;
 }
