@@ -31,18 +31,18 @@ int RunImportLedger(const CommandContext& ctx, const ImportArgs& args) {
   absl::StatusOr<Ledger> ledger = LoadLedger(args, &ParsePenaltyLedger);
   if (!ledger.ok()) return ReportUsageError(ledger.status().message());
   ImportRows rows{"case(s)", {}, ledger->problems};
-  for (const LedgerCase& lc : ledger->cases) rows.lines.push_back(lc.line);
+  for (const LedgerCase& lc : ledger->entries) rows.lines.push_back(lc.line);
   rows.send = [&](Client& client, size_t i) -> absl::StatusOr<bool> {
-    const LedgerCase& lc = ledger->cases[i];
+    const LedgerCase& lc = ledger->entries[i];
     v1::SubmitCaseRequest req;
-    req.set_request_id(DeriveRequestId(absl::StrCat("ledger:", lc.reference), 0));
+    req.set_request_id(DeriveRequestId(absl::StrCat("ledger:", lc.key), 0));
     *req.mutable_case_() = lc.content;
     auto r = client.SubmitCase(req);
     if (!r.ok()) return r.status();
     return r->replayed();
   };
   rows.conflict = [&](size_t i) {
-    return absl::StrCat("案号 ", ledger->cases[i].reference,
+    return absl::StrCat("案号 ", ledger->entries[i].key,
                         " was imported before with different content; submit a new version of that case instead");
   };
   return SendLedgerRows(ctx, args, std::move(rows));
@@ -52,19 +52,19 @@ int RunImportSupervision(const CommandContext& ctx, const ImportArgs& args) {
   absl::StatusOr<SupervisionLedger> ledger = LoadLedger(args, &ParseSupervisionLedger);
   if (!ledger.ok()) return ReportUsageError(ledger.status().message());
   ImportRows rows{"record(s)", {}, ledger->problems};
-  for (const SupervisionEntry& e : ledger->records) rows.lines.push_back(e.line);
+  for (const SupervisionEntry& e : ledger->entries) rows.lines.push_back(e.line);
   rows.send = [&](Client& client, size_t i) -> absl::StatusOr<bool> {
-    const SupervisionEntry& e = ledger->records[i];
-    v1::CreateSupervisionRequest req = e.request;
+    const SupervisionEntry& e = ledger->entries[i];
+    v1::CreateSupervisionRequest req = e.content;
     // Keyed by 文书号 alone: a re-run finds the record it created, whatever
     // else changed in the file (a change is then reported, not duplicated).
-    req.set_request_id(DeriveRequestId(absl::StrCat("supervision-ledger:", e.document_number), 0));
+    req.set_request_id(DeriveRequestId(absl::StrCat("supervision-ledger:", e.key), 0));
     auto r = client.CreateSupervision(req);
     if (!r.ok()) return r.status();
     return r->replayed();
   };
   rows.conflict = [&](size_t i) {
-    return absl::StrCat("文书号 ", ledger->records[i].document_number,
+    return absl::StrCat("文书号 ", ledger->entries[i].key,
                         " was imported before with different content; act on that record instead "
                         "(caselink supervision act)");
   };

@@ -173,7 +173,7 @@ absl::StatusOr<Ledger> ParsePenaltyLedger(absl::string_view csv) {
   absl::StatusOr<std::vector<LedgerRow>> rows = ReadLedgerRows(csv, Specs(), kColCount, "行政处罚台账");
   if (!rows.ok()) return rows.status();
   Ledger ledger;
-  std::map<std::string, size_t> by_reference;  // 案号 -> index in ledger.cases
+  std::map<std::string, size_t> by_reference;  // 案号 -> index in ledger.entries
   for (const LedgerRow& rec : *rows) {
     const std::vector<std::string>& f = rec.f;
     if (f[kReference].empty()) {
@@ -183,20 +183,20 @@ absl::StatusOr<Ledger> ParsePenaltyLedger(absl::string_view csv) {
     auto seen = by_reference.find(f[kReference]);
     if (seen != by_reference.end()) {
       // A further party of a case already read.
-      std::string why = AddParty(f, &ledger.cases[seen->second].content);
+      std::string why = AddParty(f, &ledger.entries[seen->second].content);
       if (!why.empty()) ledger.problems.push_back({rec.line, why});
       continue;
     }
     LedgerCase lc;
     lc.line = rec.line;
-    lc.reference = f[kReference];
+    lc.key = f[kReference];
     std::string why = ReadCase(f, &lc.content);
     if (!why.empty()) {
       ledger.problems.push_back({rec.line, why});
       continue;
     }
-    by_reference[lc.reference] = ledger.cases.size();
-    ledger.cases.push_back(std::move(lc));
+    by_reference[lc.key] = ledger.entries.size();
+    ledger.entries.push_back(std::move(lc));
   }
   return ledger;
 }

@@ -34,6 +34,22 @@ struct LedgerProblem {
   std::string reason;
 };
 
+// One entry read from a ledger: the line of its (first) row, its key in the
+// ledger (案号, 文书号: what makes a re-import idempotent) and what it becomes.
+template <class Content>
+struct LedgerEntry {
+  int line = 0;
+  std::string key;
+  Content content;
+};
+
+// What a ledger reader made of a file: the entries, and the rows it refused.
+template <class Content>
+struct ParsedLedger {
+  std::vector<LedgerEntry<Content>> entries;
+  std::vector<LedgerProblem> problems;
+};
+
 // Reads `csv` (see csv_reader.h) and maps its header to `columns` (col values
 // 0..column_count-1). InvalidArgument for broken CSV, an empty file, or a
 // header missing required columns (naming them and `ledger_name`, e.g.

@@ -41,7 +41,7 @@ absl::TimeZone Shanghai() {
 
 // Reads one row into `e`; returns a reason on error.
 std::string ReadEntry(const std::vector<std::string>& f, SupervisionEntry* e) {
-  v1::CreateSupervisionRequest& r = e->request;
+  v1::CreateSupervisionRequest& r = e->content;
   auto kind = Kinds().find(f[kKind]);
   if (kind == Kinds().end()) {
     return absl::StrCat("监督类型 '", f[kKind], "' is not one of 检察建议, 检察意见, 纠正违法");
@@ -51,7 +51,7 @@ std::string ReadEntry(const std::vector<std::string>& f, SupervisionEntry* e) {
   r.set_receiver_agency(f[kReceiver]);
   if (f[kSubject].empty()) return "监督事项 is empty";
   r.set_subject(f[kSubject]);
-  r.set_document_number(e->document_number);
+  r.set_document_number(e->key);
   // Case ids separated by any of ；; 、 , or spaces, as clerks type lists.
   const std::string ids = absl::StrReplaceAll(f[kCases], {{"；", ","}, {"、", ","}, {"，", ","}});
   for (absl::string_view id : absl::StrSplit(ids, absl::ByAnyChar(";, \t"), absl::SkipWhitespace())) {
@@ -68,7 +68,7 @@ std::string ReadEntry(const std::vector<std::string>& f, SupervisionEntry* e) {
   if (!f[kMaterial].empty()) {
     v1::Material* m = r.add_materials();
     m->set_title(f[kMaterial]);
-    m->set_reference(e->document_number);
+    m->set_reference(e->key);
   }
   return "";
 }
@@ -98,13 +98,13 @@ absl::StatusOr<SupervisionLedger> ParseSupervisionLedger(absl::string_view csv) 
     }
     SupervisionEntry e;
     e.line = row.line;
-    e.document_number = f[kDocument];
+    e.key = f[kDocument];
     std::string why = ReadEntry(f, &e);
     if (!why.empty()) {
       ledger.problems.push_back({row.line, why});
       continue;
     }
-    ledger.records.push_back(std::move(e));
+    ledger.entries.push_back(std::move(e));
   }
   return ledger;
 }

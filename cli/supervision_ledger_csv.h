@@ -15,17 +15,10 @@
 
 namespace caselink::cli {
 
-struct SupervisionEntry {
-  int line = 0;
-  std::string document_number;  // 文书号: the import's idempotency key
-  // Everything but request_id, which the importer derives from the key.
-  v1::CreateSupervisionRequest request;
-};
-
-struct SupervisionLedger {
-  std::vector<SupervisionEntry> records;
-  std::vector<LedgerProblem> problems;
-};
+// A record: key = 文书号, content = the request (all but request_id, which
+// the importer derives from the key).
+using SupervisionEntry = LedgerEntry<v1::CreateSupervisionRequest>;
+using SupervisionLedger = ParsedLedger<v1::CreateSupervisionRequest>;
 
 // 送达日期 becomes service_time at 00:00 of that day in Asia/Shanghai (the
 // reply period counts from the day after, so the hour does not matter).

@@ -45,11 +45,11 @@ TEST(PenaltyLedgerTest, MapsEveryColumn) {
                     "R1,,,,个人,张三,510181198503121235,13812345678,幸福路,,,,,,,,,\n";
   auto l = ParsePenaltyLedger(csv);
   ASSERT_TRUE(l.ok()) << l.status();
-  ASSERT_EQ(l->cases.size(), 1u);
+  ASSERT_EQ(l->entries.size(), 1u);
   EXPECT_TRUE(l->problems.empty());
-  const v1::Case& c = l->cases[0].content;
-  EXPECT_EQ(l->cases[0].reference, "R1");
-  EXPECT_EQ(l->cases[0].line, 2);
+  const v1::Case& c = l->entries[0].content;
+  EXPECT_EQ(l->entries[0].key, "R1");
+  EXPECT_EQ(l->entries[0].line, 2);
   EXPECT_EQ(c.agency_reference(), "R1");
   EXPECT_EQ(c.title(), "标题");
   EXPECT_EQ(c.domain(), v1::WORK_SAFETY);
@@ -85,9 +85,9 @@ TEST(PenaltyLedgerTest, BadRowsAreReportedWithLineAndReasonAndGoodRowsKept) {
                     "G2,好,劳动保障,结案,单位,某公司,,,,,,,,,,,否,\n";
   auto l = ParsePenaltyLedger(csv);
   ASSERT_TRUE(l.ok()) << l.status();
-  ASSERT_EQ(l->cases.size(), 2u);
-  EXPECT_EQ(l->cases[0].reference, "G1");
-  EXPECT_EQ(l->cases[1].reference, "G2");
+  ASSERT_EQ(l->entries.size(), 2u);
+  EXPECT_EQ(l->entries[0].key, "G1");
+  EXPECT_EQ(l->entries[1].key, "G2");
   ASSERT_EQ(l->problems.size(), 7u);
   EXPECT_EQ(l->problems[0].line, 3);
   EXPECT_THAT(l->problems[0].reason, HasSubstr("领域 '火星'"));
@@ -116,8 +116,8 @@ TEST(PenaltyLedgerTest, AmountsAreExactInFen) {
     std::string csv = std::string(kHeader) + "A,t,社会治安,立案,个人,甲,,,,,,,罚款,\"" + c.in + "\",,,,\n";
     auto l = ParsePenaltyLedger(csv);
     ASSERT_TRUE(l.ok());
-    ASSERT_EQ(l->cases.size(), 1u) << c.in;
-    EXPECT_EQ(l->cases[0].content.penalty().amount_fen(), c.fen) << c.in;
+    ASSERT_EQ(l->entries.size(), 1u) << c.in;
+    EXPECT_EQ(l->entries[0].content.penalty().amount_fen(), c.fen) << c.in;
   }
 }
 
@@ -132,10 +132,10 @@ TEST(SupervisionLedgerTest, MapsEveryColumnAndReportsBadRowsByLine) {
       ",某检行意〔2024〕5号,检察意见,psb,,,,\n"
       ",某检纠〔2024〕6号,纠正违法通知书,psb,纠正,,,\n");
   ASSERT_TRUE(l.ok()) << l.status();
-  ASSERT_EQ(l->records.size(), 2u);
-  const v1::CreateSupervisionRequest& r = l->records[0].request;
-  EXPECT_EQ(l->records[0].line, 2);
-  EXPECT_EQ(l->records[0].document_number, "某检行建〔2024〕1号");
+  ASSERT_EQ(l->entries.size(), 2u);
+  const v1::CreateSupervisionRequest& r = l->entries[0].content;
+  EXPECT_EQ(l->entries[0].line, 2);
+  EXPECT_EQ(l->entries[0].key, "某检行建〔2024〕1号");
   EXPECT_EQ(r.kind(), v1::SUPERVISION_RECOMMENDATION);
   EXPECT_EQ(r.receiver_agency(), "market");
   EXPECT_EQ(r.subject(), "规范执法");
@@ -146,8 +146,8 @@ TEST(SupervisionLedgerTest, MapsEveryColumnAndReportsBadRowsByLine) {
   ASSERT_EQ(r.materials_size(), 1);
   EXPECT_EQ(r.materials(0).title(), "检察建议书");
   EXPECT_TRUE(r.request_id().empty());  // the importer derives it
-  EXPECT_EQ(l->records[1].request.kind(), v1::SUPERVISION_CORRECTION);
-  EXPECT_FALSE(l->records[1].request.has_service_time());
+  EXPECT_EQ(l->entries[1].content.kind(), v1::SUPERVISION_CORRECTION);
+  EXPECT_FALSE(l->entries[1].content.has_service_time());
   ASSERT_EQ(l->problems.size(), 5u);
   EXPECT_EQ(l->problems[0].line, 3);
   EXPECT_THAT(l->problems[0].reason, HasSubstr("监督类型 '检察通报'"));
