@@ -298,7 +298,13 @@ TEST_F(ReportTest, ReadingOtherAgenciesMajorCasesNeedsAPurpose) {
   req.set_to_date("2024-04-01");
   auto r = As("government").GetJointMeetingReport(req);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("purpose: is required"));
+  req.set_purpose(std::string(1001, 'x'));
+  r = As("government").GetJointMeetingReport(req);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("purpose"));
+  req.set_purpose("联席会议");
+  EXPECT_TRUE(As("government").GetJointMeetingReport(req).ok());
 }
 
 TEST_F(ReportTest, CliWritesTableCsvAndSelfContainedHtml) {
