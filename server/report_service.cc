@@ -84,15 +84,16 @@ class RowGate {
 };
 
 // The domain of an item: that of its first case (UNSPECIFIED without one).
-v1::Domain DomainOf(const ServiceContext& sc, const google::protobuf::RepeatedPtrField<std::string>& case_ids) {
+v1::Domain DomainOf(const ServiceContext& sc, const google::protobuf::RepeatedPtrField<std::string>& case_ids,
+                    const rocksdb::Snapshot* at) {
   if (case_ids.empty()) return v1::DOMAIN_UNSPECIFIED;
-  auto c = sc.cases->Get(case_ids[0], 0);
+  auto c = sc.cases->Get(case_ids[0], 0, at);
   return c.ok() ? c->domain() : v1::DOMAIN_UNSPECIFIED;
 }
 
 // Streams the items of one table, parsed, to `fn`.
 template <class Item>
-absl::Status ForEachItem(const ServiceContext& sc, storage::Table table,
+absl::Status ForEachItem(const ServiceContext& sc, storage::Table table, const rocksdb::Snapshot* at,
                          const std::function<void(const Item&)>& fn) {
   absl::Status parse = absl::OkStatus();
   Item item;
@@ -104,7 +105,7 @@ absl::Status ForEachItem(const ServiceContext& sc, storage::Table table,
         }
         fn(item);
         return true;
-      }));
+      }, at));
   return parse;
 }
 
@@ -120,6 +121,10 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   const absl::Time now = sc.now();
   RowGate gate(sc, scope);
   ReportTally tally(now);
+  // Cases and workflow items as of one instant, so an item written during
+  // the report is counted with its case or not at all.
+  const std::shared_ptr<const rocksdb::Snapshot> snapshot = sc.cases->ReadSnapshot();
+  const rocksdb::Snapshot* at = snapshot.get();
 
   // A case is dated by its penalty decision, else by the day it was stored.
   CASELINK_RETURN_IF_ERROR(sc.cases->ForEachLatest([&](const v1::Case& c) {
@@ -128,17 +133,17 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
                                            : period.ContainsDate(decided);
     if (in_period && gate.Case(c)) tally.AddCase(c, !decided.empty());
     return true;
-  }));
-  CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, [&](const v1::Transfer& t) {
+  }, at));
+  CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
     if (!period.Contains(FromProto(t.create_time()))) return;
-    const v1::Domain domain = DomainOf(sc, t.case_ids());
+    const v1::Domain domain = DomainOf(sc, t.case_ids(), at);
     const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
     if (gate.Item(agency, domain, t.participants())) tally.AddTransfer(t, domain);
   }));
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::SupervisionRecord>(
-      sc, storage::Table::kSupervision, [&](const v1::SupervisionRecord& r) {
+      sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
         if (!period.Contains(FromProto(r.service_time()))) return;
-        const v1::Domain domain = DomainOf(sc, r.case_ids());
+        const v1::Domain domain = DomainOf(sc, r.case_ids(), at);
         if (gate.Item(r.receiver_agency(), domain, r.participants())) tally.AddSupervision(r, domain);
       }));
 

@@ -114,13 +114,15 @@ absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
   return SubmitOutcome{std::move(next), false};
 }
 
-absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t version) const {
+absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t version,
+                                        const rocksdb::Snapshot* at) const {
   std::string bytes;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = at;
   rocksdb::Status s =
       version == 0
-          ? db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseHeads), case_id, &bytes)
-          : db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseVersions),
-                           CaseVersionKey(case_id, version), &bytes);
+          ? db_->db()->Get(ro, db_->cf(Table::kCaseHeads), case_id, &bytes)
+          : db_->db()->Get(ro, db_->cf(Table::kCaseVersions), CaseVersionKey(case_id, version), &bytes);
   if (s.IsNotFound()) {
     return version == 0
                ? absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"))
@@ -170,9 +172,17 @@ absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
   return page;
 }
 
-absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>& fn) const {
+std::shared_ptr<const rocksdb::Snapshot> CaseStore::ReadSnapshot() const {
+  rocksdb::DB* db = db_->db();
+  return std::shared_ptr<const rocksdb::Snapshot>(db->GetSnapshot(),
+                                                  [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
+absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>& fn,
+                                      const rocksdb::Snapshot* at) const {
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
+  ro.snapshot = at;
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseHeads)));
   v1::Case c;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
