@@ -13,6 +13,7 @@
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/report.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -75,6 +76,7 @@ void EnsureServicesLinked() {
   (void)v1::SubmitCaseRequest::descriptor();
   (void)v1::WatchRequest::descriptor();
   (void)v1::WhoReadRequest::descriptor();
+  (void)v1::JointMeetingReportRequest::descriptor();
 }
 
 // "pkg.Service/Method" or "pkg.Service/*"; methods of caselink.v1 must exist.

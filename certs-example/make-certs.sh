@@ -20,9 +20,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 #   justice       司法局       justice bureau
 #   market        市场监管局   market regulation
 #   emergency     应急管理局   emergency management
+#   government    区政府       district government (reads the joint-meeting report)
 #   town-a        某镇         a town
 #   operator      平台运维     platform operator
-AGENCIES=(psb procuratorate justice market emergency town-a operator)
+AGENCIES=(psb procuratorate justice government market emergency town-a operator)
 
 CA_DAYS=3650      # 10 years
 LEAF_DAYS=825

@@ -1,118 +1,98 @@
-// `caselink import ledger FILE`: loads a 行政处罚台账 CSV through SubmitCase.
-// Bad rows are reported with line and reason and do not stop the good ones;
-// each case's request_id is derived from its 案号, so running the same file
-// again creates nothing twice. Several rows are in flight at once, so the
-// server's group commit batches their synced writes.
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdio>
-#include <mutex>
-#include <thread>
-
+// `caselink import ledger FILE` loads a 行政处罚台账 CSV through SubmitCase;
+// `caselink import supervision FILE` loads the procuratorate's 检察监督台账
+// through CreateSupervision (the same path, checks and state machine as the
+// RPC). Bad rows are reported with line and reason and do not stop the good
+// ones; each row's request_id is derived from its key (案号, 文书号), so
+// running the same file again creates nothing twice.
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "command.h"
 #include "input.h"
 #include "ledger_csv.h"
+#include "ledger_import.h"
 #include "output.h"
 #include "request_id.h"
+#include "supervision_ledger_csv.h"
 
 namespace caselink::cli {
 namespace {
 
-struct ImportArgs {
-  std::string file;
-  int concurrency = 16;
-  bool dry_run = false;
-};
-
-// A one-line progress bar on a terminal; silent when stderr is a file.
-class Progress {
- public:
-  explicit Progress(size_t total) : total_(total), tty_(isatty(2)) {}
-  void Update(size_t done) {
-    if (!tty_) return;
-    absl::Time now = absl::Now();
-    if (done != total_ && now - last_ < absl::Milliseconds(100)) return;
-    last_ = now;
-    const int width = 30;
-    int filled = total_ == 0 ? width : static_cast<int>(width * done / total_);
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu", std::string(filled, '#').c_str(),
-                 std::string(width - filled, ' ').c_str(), done, total_);
-    if (done == total_) std::fprintf(stderr, "\n");
-  }
-
- private:
-  size_t total_;
-  bool tty_;
-  absl::Time last_ = absl::InfinitePast();
-};
+// Reads and parses args.file with `parse`; a file that cannot be read or is
+// not such a ledger at all is a usage error naming the file.
+template <class Parsed>
+absl::StatusOr<Parsed> LoadLedger(const ImportArgs& args, absl::StatusOr<Parsed> (*parse)(absl::string_view)) {
+  absl::StatusOr<std::string> bytes = ReadWholeFile(args.file);
+  if (!bytes.ok()) return bytes.status();
+  absl::StatusOr<Parsed> parsed = parse(*bytes);
+  if (!parsed.ok()) return absl::InvalidArgumentError(absl::StrCat(args.file, ": ", parsed.status().message()));
+  return parsed;
+}
 
 int RunImportLedger(const CommandContext& ctx, const ImportArgs& args) {
-  absl::StatusOr<std::string> bytes = ReadWholeFile(args.file);
-  if (!bytes.ok()) return ReportUsageError(bytes.status().message());
-  absl::StatusOr<Ledger> ledger = ParsePenaltyLedger(*bytes);
-  if (!ledger.ok()) return ReportUsageError(absl::StrCat(args.file, ": ", ledger.status().message()));
-  std::vector<LedgerProblem> problems = ledger->problems;
-  size_t created = 0, replayed = 0;
-  if (!args.dry_run) {
-    auto client = ctx.Connect();
-    if (!client.ok()) return ReportUsageError(client.status().message());
-    std::atomic<size_t> next{0}, done{0};
-    std::mutex mu;
-    Progress progress(ledger->cases.size());
-    std::vector<std::thread> workers;
-    const int n = std::max(1, std::min(args.concurrency, 64));
-    for (int w = 0; w < n; ++w) {
-      workers.emplace_back([&] {
-        for (size_t i = next++; i < ledger->cases.size(); i = next++) {
-          const LedgerCase& lc = ledger->cases[i];
-          v1::SubmitCaseRequest req;
-          req.set_request_id(DeriveRequestId(absl::StrCat("ledger:", lc.reference), 0));
-          *req.mutable_case_() = lc.content;
-          auto r = (*client)->SubmitCase(req);
-          std::lock_guard<std::mutex> l(mu);
-          if (!r.ok()) {
-            std::string why(r.status().message());
-            if (r.status().code() == absl::StatusCode::kAlreadyExists) {
-              why = absl::StrCat("案号 ", lc.reference,
-                                 " was imported before with different content; submit a new "
-                                 "version of that case instead");
-            }
-            problems.push_back({lc.line, absl::StrCat(absl::StatusCodeToString(r.status().code()), ": ", why)});
-          } else if (r->replayed()) {
-            ++replayed;
-          } else {
-            ++created;
-          }
-          progress.Update(++done);
-        }
-      });
-    }
-    for (auto& t : workers) t.join();
-  }
-  std::sort(problems.begin(), problems.end(),
-            [](const LedgerProblem& a, const LedgerProblem& b) { return a.line < b.line; });
-  for (const LedgerProblem& p : problems) {
-    std::fprintf(stderr, "%s:%d: %s\n", args.file.c_str(), p.line, p.reason.c_str());
-  }
-  std::printf("%s: %zu case(s) read, %zu created, %zu already imported, %zu row(s) with problems%s\n",
-              args.file.c_str(), ledger->cases.size(), created, replayed, problems.size(),
-              args.dry_run ? " (dry run: nothing sent)" : "");
-  return problems.empty() ? kExitOk : kExitRpcError;
+  absl::StatusOr<Ledger> ledger = LoadLedger(args, &ParsePenaltyLedger);
+  if (!ledger.ok()) return ReportUsageError(ledger.status().message());
+  ImportRows rows{"case(s)", {}, ledger->problems};
+  for (const LedgerCase& lc : ledger->entries) rows.lines.push_back(lc.line);
+  rows.send = [&](Client& client, size_t i) -> absl::StatusOr<bool> {
+    const LedgerCase& lc = ledger->entries[i];
+    v1::SubmitCaseRequest req;
+    req.set_request_id(DeriveRequestId(absl::StrCat("ledger:", lc.key), 0));
+    *req.mutable_case_() = lc.content;
+    auto r = client.SubmitCase(req);
+    if (!r.ok()) return r.status();
+    return r->replayed();
+  };
+  rows.conflict = [&](size_t i) {
+    return absl::StrCat("案号 ", ledger->entries[i].key,
+                        " was imported before with different content; submit a new version of that case instead");
+  };
+  return SendLedgerRows(ctx, args, std::move(rows));
+}
+
+int RunImportSupervision(const CommandContext& ctx, const ImportArgs& args) {
+  absl::StatusOr<SupervisionLedger> ledger = LoadLedger(args, &ParseSupervisionLedger);
+  if (!ledger.ok()) return ReportUsageError(ledger.status().message());
+  ImportRows rows{"record(s)", {}, ledger->problems};
+  for (const SupervisionEntry& e : ledger->entries) rows.lines.push_back(e.line);
+  rows.send = [&](Client& client, size_t i) -> absl::StatusOr<bool> {
+    const SupervisionEntry& e = ledger->entries[i];
+    v1::CreateSupervisionRequest req = e.content;
+    // Keyed by 文书号 alone: a re-run finds the record it created, whatever
+    // else changed in the file (a change is then reported, not duplicated).
+    req.set_request_id(DeriveRequestId(absl::StrCat("supervision-ledger:", e.key), 0));
+    auto r = client.CreateSupervision(req);
+    if (!r.ok()) return r.status();
+    return r->replayed();
+  };
+  rows.conflict = [&](size_t i) {
+    return absl::StrCat("文书号 ", ledger->entries[i].key,
+                        " was imported before with different content; act on that record instead "
+                        "(caselink supervision act)");
+  };
+  return SendLedgerRows(ctx, args, std::move(rows));
+}
+
+void AddImportOptions(CLI::App* sub, ImportArgs* args) {
+  sub->add_option("FILE", args->file, "CSV file, UTF-8")->required();
+  sub->add_option("--concurrency", args->concurrency, "Rows in flight at once (1-64)");
+  sub->add_flag("--dry-run", args->dry_run, "Check the file only; send nothing");
 }
 
 void AddImportCommands(CLI::App& app, CommandContext& ctx) {
   CLI::App* imp = app.add_subcommand("import", "Import ledgers kept in spreadsheets (CSV)");
   imp->require_subcommand(1);
-  auto args = std::make_shared<ImportArgs>();
+  auto penalty = std::make_shared<ImportArgs>();
   CLI::App* ledger = imp->add_subcommand(
       "ledger", "Import a 行政处罚台账 CSV (columns: docs/ledger-format.md); re-running is safe");
-  ledger->add_option("FILE", args->file, "CSV file, UTF-8")->required();
-  ledger->add_option("--concurrency", args->concurrency, "Rows in flight at once (1-64)");
-  ledger->add_flag("--dry-run", args->dry_run, "Check the file only; send nothing");
-  ledger->callback([&ctx, args] { ctx.SetAction([&ctx, args] { return RunImportLedger(ctx, *args); }); });
+  AddImportOptions(ledger, penalty.get());
+  ledger->callback([&ctx, penalty] { ctx.SetAction([&ctx, penalty] { return RunImportLedger(ctx, *penalty); }); });
+  auto supervision = std::make_shared<ImportArgs>();
+  CLI::App* sup = imp->add_subcommand(
+      "supervision",
+      "Import the procuratorate's 检察监督台账 CSV (columns: docs/ledger-format.md); re-running is safe");
+  AddImportOptions(sup, supervision.get());
+  sup->callback([&ctx, supervision] {
+    ctx.SetAction([&ctx, supervision] { return RunImportSupervision(ctx, *supervision); });
+  });
 }
 
 CASELINK_REGISTER_COMMANDS(AddImportCommands);

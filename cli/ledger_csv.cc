@@ -10,7 +10,6 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "csv_reader.h"
 
 namespace caselink::cli {
 namespace {
@@ -21,14 +20,8 @@ enum Col {
   kMajor, kFacts, kColCount
 };
 
-struct ColSpec {
-  Col col;
-  bool required;
-  std::vector<const char*> names;  // first is the documented header
-};
-
-const std::vector<ColSpec>& Specs() {
-  static const auto* specs = new std::vector<ColSpec>{
+const std::vector<LedgerColumn>& Specs() {
+  static const auto* specs = new std::vector<LedgerColumn>{
       {kReference, true, {"案号", "案件编号", "立案编号"}},
       {kTitle, true, {"案件名称", "案由"}},
       {kDomain, true, {"领域", "执法领域"}},
@@ -105,19 +98,6 @@ bool ParseYuan(std::string s, int64_t* fen) {
   return true;
 }
 
-// "2024-04-01", "2024/4/1" or "2024年4月1日" -> "2024-04-01".
-bool ParseDate(const std::string& s, std::string* out) {
-  std::string t = absl::StrReplaceAll(s, {{"年", "-"}, {"月", "-"}, {"日", ""}, {"/", "-"}, {".", "-"}});
-  std::vector<std::string> p = absl::StrSplit(absl::StripAsciiWhitespace(t), '-');
-  int y, m, d;
-  if (p.size() != 3 || !absl::SimpleAtoi(p[0], &y) || !absl::SimpleAtoi(p[1], &m) ||
-      !absl::SimpleAtoi(p[2], &d) || y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 || d > 31) {
-    return false;
-  }
-  *out = absl::StrFormat("%04d-%02d-%02d", y, m, d);
-  return true;
-}
-
 // Reads the party columns of a row into a new party of `c`.
 std::string AddParty(const std::vector<std::string>& f, v1::Case* c) {
   const std::string& kind = f[kPartyKind];
@@ -178,7 +158,7 @@ std::string ReadCase(const std::vector<std::string>& f, v1::Case* c) {
     p->set_decision_number(f[kDecisionNumber]);
     if (!f[kDecisionDate].empty()) {
       std::string date;
-      if (!ParseDate(f[kDecisionDate], &date)) return absl::StrCat("处罚决定日期 '", f[kDecisionDate], "' is not a date (2024-04-01)");
+      if (!ParseLedgerDate(f[kDecisionDate], &date)) return absl::StrCat("处罚决定日期 '", f[kDecisionDate], "' is not a date (2024-04-01)");
       p->set_decision_date(date);
     }
   }
@@ -187,46 +167,15 @@ std::string ReadCase(const std::vector<std::string>& f, v1::Case* c) {
 
 }  // namespace
 
-std::vector<std::string> PenaltyLedgerHeaders() {
-  std::vector<std::string> out;
-  for (const ColSpec& s : Specs()) out.push_back(s.names[0]);
-  return out;
-}
+std::vector<std::string> PenaltyLedgerHeaders() { return LedgerHeaders(Specs()); }
 
 absl::StatusOr<Ledger> ParsePenaltyLedger(absl::string_view csv) {
-  absl::StatusOr<std::vector<CsvRecord>> records = ParseCsv(csv);
-  if (!records.ok()) return records.status();
-  if (records->empty()) return absl::InvalidArgumentError("the file is empty; expected a header row");
-  // Map header names to columns.
-  std::vector<int> index(kColCount, -1);
-  const CsvRecord& header = records->front();
-  for (size_t i = 0; i < header.fields.size(); ++i) {
-    std::string h(absl::StripAsciiWhitespace(header.fields[i]));
-    for (const ColSpec& s : Specs()) {
-      for (const char* n : s.names) {
-        if (h == n && index[s.col] < 0) index[s.col] = static_cast<int>(i);
-      }
-    }
-  }
-  std::vector<std::string> missing;
-  for (const ColSpec& s : Specs()) {
-    if (s.required && index[s.col] < 0) missing.push_back(s.names[0]);
-  }
-  if (!missing.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "line ", header.line, ": not a 行政处罚台账: missing column(s) ", absl::StrJoin(missing, ", "),
-        " (see docs/ledger-format.md)"));
-  }
+  absl::StatusOr<std::vector<LedgerRow>> rows = ReadLedgerRows(csv, Specs(), kColCount, "行政处罚台账");
+  if (!rows.ok()) return rows.status();
   Ledger ledger;
-  std::map<std::string, size_t> by_reference;  // 案号 -> index in ledger.cases
-  for (size_t r = 1; r < records->size(); ++r) {
-    const CsvRecord& rec = (*records)[r];
-    std::vector<std::string> f(kColCount);
-    for (int c = 0; c < kColCount; ++c) {
-      if (index[c] >= 0 && index[c] < static_cast<int>(rec.fields.size())) {
-        f[c] = std::string(absl::StripAsciiWhitespace(rec.fields[index[c]]));
-      }
-    }
+  std::map<std::string, size_t> by_reference;  // 案号 -> index in ledger.entries
+  for (const LedgerRow& rec : *rows) {
+    const std::vector<std::string>& f = rec.f;
     if (f[kReference].empty()) {
       ledger.problems.push_back({rec.line, "案号 is empty"});
       continue;
@@ -234,20 +183,20 @@ absl::StatusOr<Ledger> ParsePenaltyLedger(absl::string_view csv) {
     auto seen = by_reference.find(f[kReference]);
     if (seen != by_reference.end()) {
       // A further party of a case already read.
-      std::string why = AddParty(f, &ledger.cases[seen->second].content);
+      std::string why = AddParty(f, &ledger.entries[seen->second].content);
       if (!why.empty()) ledger.problems.push_back({rec.line, why});
       continue;
     }
     LedgerCase lc;
     lc.line = rec.line;
-    lc.reference = f[kReference];
+    lc.key = f[kReference];
     std::string why = ReadCase(f, &lc.content);
     if (!why.empty()) {
       ledger.problems.push_back({rec.line, why});
       continue;
     }
-    by_reference[lc.reference] = ledger.cases.size();
-    ledger.cases.push_back(std::move(lc));
+    by_reference[lc.key] = ledger.entries.size();
+    ledger.entries.push_back(std::move(lc));
   }
   return ledger;
 }

@@ -11,24 +11,13 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "caselink/v1/case.pb.h"
+#include "ledger_table.h"
 
 namespace caselink::cli {
 
-struct LedgerCase {
-  int line = 0;             // line of the case's first row
-  std::string reference;    // 案号: the agency's own case number
-  v1::Case content;
-};
-
-struct LedgerProblem {
-  int line = 0;
-  std::string reason;
-};
-
-struct Ledger {
-  std::vector<LedgerCase> cases;
-  std::vector<LedgerProblem> problems;
-};
+// A case: key = 案号 (the agency's own case number), content = the Case.
+using LedgerCase = LedgerEntry<v1::Case>;
+using Ledger = ParsedLedger<v1::Case>;
 
 // Rows with the same 案号 describe one case with several parties: the first
 // row gives the case, the following ones add their party.

@@ -46,7 +46,7 @@ std::string LedgerCsvEntry(const uint8_t* data, size_t size) {
 
   auto ledger = cli::ParsePenaltyLedger(text);
   if (ledger.ok()) {
-    for (const cli::LedgerCase& c : ledger->cases) {
+    for (const cli::LedgerCase& c : ledger->entries) {
       std::string v = CheckLine("case", c.line, max_line);
       if (!v.empty()) return v;
     }

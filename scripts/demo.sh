@@ -348,6 +348,30 @@ echo "  procuratorate:"; events procuratorate
 step "[W11] Overdue items of 公安分局 psb (none: the clock has not passed any deadline)"
 run psb overdue
 
+step "[W12] 检察院 procuratorate imports its 检察监督台账 (docs/examples/supervision-ledger.csv), twice: the second run creates nothing"
+as procuratorate import supervision "$ROOT/docs/examples/supervision-ledger.csv" || die "supervision ledger import failed"
+as procuratorate import supervision "$ROOT/docs/examples/supervision-ledger.csv" || die "supervision ledger re-import failed"
+
+# ---------------------------------------------------------------------------
+# The joint-meeting report (docs/reports.md).
+step "[R1] 区政府 government reads the joint-meeting report (联席会议) for 2024-01-01 .. 2030-01-01"
+as government report --from 2024-01-01 --to 2030-01-01 || die "caselink report failed"
+
+step "[R2] ... and writes it as one offline HTML page with charts, and as CSV for a spreadsheet"
+as government report --from 2024-01-01 --to 2030-01-01 --format html --out "$WORK/report.html" \
+  || die "caselink report --format html failed"
+as government report --from 2024-01-01 --to 2030-01-01 --format csv --out "$WORK/report.csv" \
+  || die "caselink report --format csv failed"
+grep -q "<svg" "$WORK/report.html" || die "the HTML report has no chart"
+if grep -Eq "https?://|<script|<link" "$WORK/report.html"; then die "the HTML report references something outside it"; fi
+echo "    -> $WORK/report.html ($(wc -c <"$WORK/report.html") bytes, self-contained), $WORK/report.csv"
+
+step "[R3] 市场监管局 market reads the same report: only its own rows are counted"
+as market report --from 2024-01-01 --to 2030-01-01 || die "caselink report as market failed"
+
+step "[R4] 公安分局 psb is not granted the report (must be refused)"
+refused psb report --from 2024-01-01 --to 2030-01-01
+
 # ---------------------------------------------------------------------------
 step "Summary: what each agency saw of the market case $MARKET_CASE"
 "$PY" -c '

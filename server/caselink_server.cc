@@ -22,6 +22,7 @@
 #include "server/audit_service.h"
 #include "server/case_service.h"
 #include "server/in_flight_limiter.h"
+#include "server/report_service.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
 #include "server/service_context.h"
@@ -81,6 +82,7 @@ struct CaselinkServer::Impl {
   ServiceContext context;
   std::unique_ptr<CaseServiceImpl> case_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
+  std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 
@@ -148,6 +150,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->context, impl->db.get());
+  impl->report_service = std::make_unique<ReportServiceImpl>(impl->context);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -157,6 +160,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   builder.RegisterService(impl->case_service.get());
   impl->workflow->Register(impl->context, &builder);
   builder.RegisterService(impl->audit_service.get());
+  builder.RegisterService(impl->report_service.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
     return absl::UnavailableError(

@@ -114,8 +114,7 @@ void SetDeadline(const WorkflowContext& wf, absl::Time start, Item* item) {
 
 template <class Item>
 void Decorate(const ServiceContext& sc, Item* item) {
-  item->set_overdue(item->has_deadline() && !item->deadline().window() &&
-                    sc.now() >= FromProto(item->deadline().due_time()));
+  item->set_overdue(item->has_deadline() && IsOverdue(item->deadline(), sc.now()));
 }
 
 std::vector<std::string> ProcuratorateAgencies(const CallScope& scope) {
@@ -198,6 +197,10 @@ absl::Status CheckOwnCase(const ServiceContext& sc, const CallScope& scope, cons
 }
 
 }  // namespace
+
+bool IsOverdue(const v1::Deadline& deadline, absl::Time now) {
+  return !deadline.window() && now >= FromProto(deadline.due_time());
+}
 
 bool HasRole(const CallScope& scope, v1::Role role) {
   const auto& roles = scope.principal.roles;

@@ -53,6 +53,11 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
                                             const v1::ListItemsRequest& req, bool overdue_only,
                                             std::string* next_page_token);
 
+// Whether an item with this deadline is overdue at `now`: the deadline is
+// not a window (an optional action's period) and has passed. The one rule
+// behind Item.overdue, ListOverdue and the joint-meeting report.
+bool IsOverdue(const v1::Deadline& deadline, absl::Time now);
+
 // Roles of the caller, for creation checks.
 bool HasRole(const CallScope& scope, v1::Role role);
 // The roles of `agency` in the call's policy; empty if the agency is unknown.

@@ -158,13 +158,15 @@ absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::C
   return SubmitOutcome{std::move(next), false};
 }
 
-absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t version) const {
+absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t version,
+                                        const rocksdb::Snapshot* at) const {
   std::string bytes;
+  rocksdb::ReadOptions ro;
+  ro.snapshot = at;
   rocksdb::Status s =
       version == 0
-          ? db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseHeads), case_id, &bytes)
-          : db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseVersions),
-                           CaseVersionKey(case_id, version), &bytes);
+          ? db_->db()->Get(ro, db_->cf(Table::kCaseHeads), case_id, &bytes)
+          : db_->db()->Get(ro, db_->cf(Table::kCaseVersions), CaseVersionKey(case_id, version), &bytes);
   if (s.IsNotFound()) {
     return version == 0
                ? absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"))
@@ -212,6 +214,29 @@ absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing cases"));
   return page;
+}
+
+std::shared_ptr<const rocksdb::Snapshot> CaseStore::ReadSnapshot() const {
+  rocksdb::DB* db = db_->db();
+  return std::shared_ptr<const rocksdb::Snapshot>(db->GetSnapshot(),
+                                                  [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
+absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>& fn,
+                                      const rocksdb::Snapshot* at) const {
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  ro.snapshot = at;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseHeads)));
+  v1::Case c;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const rocksdb::Slice v = it->value();
+    if (!c.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
+      return absl::DataLossError(absl::StrCat("stored case ", it->key().ToString(), " is corrupted"));
+    }
+    if (!fn(c)) break;
+  }
+  return FromRocks(it->status(), "scanning cases");
 }
 
 absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const ListQuery& q) const {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -102,13 +103,28 @@ class CaseStore {
                                                          const BatchAttach& attach);
 
   // The given version, or the latest for version 0. NotFound if absent.
-  absl::StatusOr<v1::Case> Get(const std::string& case_id, int64_t version) const;
+  // `at`: read as of this snapshot (see ReadSnapshot); null reads the latest.
+  absl::StatusOr<v1::Case> Get(const std::string& case_id, int64_t version,
+                               const rocksdb::Snapshot* at = nullptr) const;
 
   // Every version of a case, oldest first. NotFound if the case is absent.
   absl::StatusOr<std::vector<v1::Case>> Versions(const std::string& case_id) const;
 
   // Latest versions ordered by case_id.
   absl::StatusOr<ListPage> List(const ListQuery& q) const;
+
+  // Calls `fn` with the latest version of every case, in case_id order, until
+  // it returns false. Streaming: one case in memory at a time (the same
+  // message is reused, so copy what you keep), and the scan does not fill the
+  // block cache, so a report over millions of cases does not evict the
+  // working set. Errors: DataLoss for a corrupted record, RocksDB errors.
+  absl::Status ForEachLatest(const std::function<bool(const v1::Case&)>& fn,
+                             const rocksdb::Snapshot* at = nullptr) const;
+
+  // A consistent view of the whole database (every table) as of now, for a
+  // reader that must see cases and workflow items at one instant (the
+  // joint-meeting report). Released when the last copy goes.
+  std::shared_ptr<const rocksdb::Snapshot> ReadSnapshot() const;
 
   // Latest versions of the cases whose index keys start with `prefix` (from
   // index()), ordered by case_id; q.start_after is a case_id.

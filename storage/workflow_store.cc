@@ -105,8 +105,11 @@ absl::StatusOr<std::vector<std::string>> WorkflowStore::History(Table history,
 
 absl::Status WorkflowStore::ScanHeads(
     Table head, const std::string& start_after,
-    const std::function<bool(const std::string&, const std::string&)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(head)));
+    const std::function<bool(const std::string&, const std::string&)>& fn,
+    const rocksdb::Snapshot* at) const {
+  rocksdb::ReadOptions ro;
+  ro.snapshot = at;
+  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(head)));
   if (start_after.empty()) {
     it->SeekToFirst();
   } else {

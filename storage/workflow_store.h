@@ -66,9 +66,10 @@ class WorkflowStore {
   // The serialized StoredStep records of an item, oldest first.
   absl::StatusOr<std::vector<std::string>> History(Table history, const std::string& id) const;
   // Calls `fn` with (id, head bytes) for items after `start_after`, in id
-  // order, until it returns false.
+  // order, until it returns false; as of snapshot `at` if given.
   absl::Status ScanHeads(Table head, const std::string& start_after,
-                         const std::function<bool(const std::string&, const std::string&)>& fn) const;
+                         const std::function<bool(const std::string&, const std::string&)>& fn,
+                         const rocksdb::Snapshot* at = nullptr) const;
 
   static std::string HistoryKey(const std::string& id, int64_t step);
   static std::string RequestKeyOf(const std::string& agency, const std::string& request_id);

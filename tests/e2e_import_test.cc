@@ -18,19 +18,29 @@ class ImportTest : public ::testing::Test {
     auto d = TestDistrict::Start();
     ASSERT_TRUE(d.ok()) << d.status();
     district_ = std::move(*d);
-    auto kc = district_->AgencyCert("market");
-    ASSERT_TRUE(kc.ok());
-    ASSERT_TRUE(WriteFile(district_->dir() + "/market.pem", kc->cert_pem).ok());
-    ASSERT_TRUE(WriteFile(district_->dir() + "/market.key", kc->key_pem).ok());
+    for (const char* agency : {"market", "procuratorate"}) {
+      auto kc = district_->AgencyCert(agency);
+      ASSERT_TRUE(kc.ok());
+      ASSERT_TRUE(WriteFile(absl::StrCat(district_->dir(), "/", agency, ".pem"), kc->cert_pem).ok());
+      ASSERT_TRUE(WriteFile(absl::StrCat(district_->dir(), "/", agency, ".key"), kc->key_pem).ok());
+    }
   }
 
-  int Import(const std::string& file, std::string* out) {
+  // `caselink import KIND FILE` with the certificate of `agency`.
+  int Import(const std::string& file, std::string* out, const std::string& kind = "ledger",
+             const std::string& agency = "market") {
+    const std::string base = absl::StrCat(district_->dir(), "/", agency);
     return Daemon::RunToCompletion(
         CASELINK_CLI_PATH,
         {"--target", district_->target(), "--server-name", "localhost", "--ca",
-         district_->dir() + "/ca.pem", "--cert", district_->dir() + "/market.pem", "--key",
-         district_->dir() + "/market.key", "import", "ledger", file},
+         district_->dir() + "/ca.pem", "--cert", base + ".pem", "--key", base + ".key", "import", kind, file},
         out);
+  }
+
+  int CountSupervision() {
+    v1::ListItemsRequest req;
+    auto r = district_->As("procuratorate").ListSupervision(req);
+    return r.ok() ? r->records_size() : -1;
   }
 
   int CountCases() {
@@ -75,6 +85,73 @@ TEST_F(ImportTest, BadRowsAreReportedAndGoodRowsStored) {
   EXPECT_THAT(out, HasSubstr("bad.csv:4: INVALID_ARGUMENT: case.parties[0].person.id_number"));
   EXPECT_THAT(out, HasSubstr("2 created"));
   EXPECT_EQ(CountCases(), 2);
+}
+
+TEST_F(ImportTest, ExampleSupervisionLedgerImportsOnceAndRerunCreatesNothing) {
+  const std::string file = std::string(CASELINK_SOURCE_DIR) + "/docs/examples/supervision-ledger.csv";
+  std::string out;
+  ASSERT_EQ(Import(file, &out, "supervision", "procuratorate"), 0) << out;
+  EXPECT_THAT(out, HasSubstr("3 record(s) read, 3 created, 0 already imported, 0 row(s) with problems"));
+  EXPECT_EQ(CountSupervision(), 3);
+  out.clear();
+  ASSERT_EQ(Import(file, &out, "supervision", "procuratorate"), 0) << out;
+  EXPECT_THAT(out, HasSubstr("0 created, 3 already imported"));
+  EXPECT_EQ(CountSupervision(), 3);
+}
+
+TEST_F(ImportTest, SupervisionLedgerBadRowsAreReportedAndGoodRowsCreatedOnce) {
+  auto c = district_->As("market").SubmitCase(SampleCase(v1::MARKET_ORDER));
+  ASSERT_TRUE(c.ok()) << c.status();
+  const std::string case_id = c->case_().case_id();
+  const std::string file = district_->dir() + "/supervision.csv";
+  ASSERT_TRUE(WriteFile(file, absl::StrCat(
+                                  "文书号,监督类型,被监督单位,监督事项,关联案件,送达日期\n",
+                                  "某检行建〔2024〕1号,检察建议,market,规范涉案财物管理,", case_id, ",2024年3月1日\n",
+                                  "某检行建〔2024〕2号,检察通报,market,类型不对,,2024-03-02\n",
+                                  "某检行建〔2024〕3号,检察意见,mars,没有这个单位,,2024-03-03\n",
+                                  "某检行建〔2024〕1号,检察建议,market,同一文书号又一行,,2024-03-04\n",
+                                  "某检行建〔2024〕5号,纠正违法,market,案件不存在,C000000000000000000000000,2024-03-05\n",
+                                  ",检察建议,market,没有文书号,,\n",
+                                  "某检行建〔2024〕7号,检察意见,emergency,好的一行,,2024/3/7\n"))
+                  .ok());
+  std::string out;
+  EXPECT_EQ(Import(file, &out, "supervision", "procuratorate"), 1) << out;
+  EXPECT_THAT(out, HasSubstr("supervision.csv:3: 监督类型 '检察通报'"));
+  EXPECT_THAT(out, HasSubstr("supervision.csv:4: INVALID_ARGUMENT: receiver_agency: 'mars'"));
+  EXPECT_THAT(out, HasSubstr("supervision.csv:5: 文书号 某检行建〔2024〕1号 already appears at line 2"));
+  EXPECT_THAT(out, HasSubstr("supervision.csv:6: NOT_FOUND: case 'C000000000000000000000000' not found"));
+  EXPECT_THAT(out, HasSubstr("supervision.csv:7: 文书号 is empty"));
+  EXPECT_THAT(out, HasSubstr("4 record(s) read, 2 created, 0 already imported, 5 row(s) with problems"));
+  ASSERT_EQ(CountSupervision(), 2);
+  // The rows became real supervision records: served on the ledger's date,
+  // linked to the case, in the ISSUED state with the reply deadline.
+  v1::ListItemsRequest req;
+  auto list = district_->As("procuratorate").ListSupervision(req);
+  ASSERT_TRUE(list.ok());
+  int linked = 0;
+  for (const auto& r : list->records()) {
+    EXPECT_EQ(r.state(), v1::STATE_ISSUED);
+    EXPECT_TRUE(r.has_deadline());
+    if (r.document_number() == "某检行建〔2024〕1号") {
+      ++linked;
+      EXPECT_EQ(r.receiver_agency(), "market");
+      EXPECT_EQ(r.kind(), v1::SUPERVISION_RECOMMENDATION);
+      ASSERT_EQ(r.case_ids_size(), 1);
+      EXPECT_EQ(r.case_ids(0), case_id);
+      EXPECT_EQ(r.service_time().seconds(), 1709222400);  // 2024-03-01 00:00 +08:00
+    }
+  }
+  EXPECT_EQ(linked, 1);
+  // Running it again creates nothing; the bad rows are reported again.
+  out.clear();
+  EXPECT_EQ(Import(file, &out, "supervision", "procuratorate"), 1) << out;
+  EXPECT_THAT(out, HasSubstr("0 created, 2 already imported, 5 row(s) with problems"));
+  EXPECT_EQ(CountSupervision(), 2);
+  // Only the procuratorate issues supervision records, also by import.
+  out.clear();
+  EXPECT_EQ(Import(file, &out, "supervision", "market"), 1) << out;
+  EXPECT_THAT(out, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_EQ(CountSupervision(), 2);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // column's conversion, and bad rows reported without stopping good ones.
 #include "csv_reader.h"
 #include "ledger_csv.h"
+#include "supervision_ledger_csv.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -44,11 +45,11 @@ TEST(PenaltyLedgerTest, MapsEveryColumn) {
                     "R1,,,,个人,张三,510181198503121235,13812345678,幸福路,,,,,,,,,\n";
   auto l = ParsePenaltyLedger(csv);
   ASSERT_TRUE(l.ok()) << l.status();
-  ASSERT_EQ(l->cases.size(), 1u);
+  ASSERT_EQ(l->entries.size(), 1u);
   EXPECT_TRUE(l->problems.empty());
-  const v1::Case& c = l->cases[0].content;
-  EXPECT_EQ(l->cases[0].reference, "R1");
-  EXPECT_EQ(l->cases[0].line, 2);
+  const v1::Case& c = l->entries[0].content;
+  EXPECT_EQ(l->entries[0].key, "R1");
+  EXPECT_EQ(l->entries[0].line, 2);
   EXPECT_EQ(c.agency_reference(), "R1");
   EXPECT_EQ(c.title(), "标题");
   EXPECT_EQ(c.domain(), v1::WORK_SAFETY);
@@ -84,9 +85,9 @@ TEST(PenaltyLedgerTest, BadRowsAreReportedWithLineAndReasonAndGoodRowsKept) {
                     "G2,好,劳动保障,结案,单位,某公司,,,,,,,,,,,否,\n";
   auto l = ParsePenaltyLedger(csv);
   ASSERT_TRUE(l.ok()) << l.status();
-  ASSERT_EQ(l->cases.size(), 2u);
-  EXPECT_EQ(l->cases[0].reference, "G1");
-  EXPECT_EQ(l->cases[1].reference, "G2");
+  ASSERT_EQ(l->entries.size(), 2u);
+  EXPECT_EQ(l->entries[0].key, "G1");
+  EXPECT_EQ(l->entries[1].key, "G2");
   ASSERT_EQ(l->problems.size(), 7u);
   EXPECT_EQ(l->problems[0].line, 3);
   EXPECT_THAT(l->problems[0].reason, HasSubstr("领域 '火星'"));
@@ -115,9 +116,55 @@ TEST(PenaltyLedgerTest, AmountsAreExactInFen) {
     std::string csv = std::string(kHeader) + "A,t,社会治安,立案,个人,甲,,,,,,,罚款,\"" + c.in + "\",,,,\n";
     auto l = ParsePenaltyLedger(csv);
     ASSERT_TRUE(l.ok());
-    ASSERT_EQ(l->cases.size(), 1u) << c.in;
-    EXPECT_EQ(l->cases[0].content.penalty().amount_fen(), c.fen) << c.in;
+    ASSERT_EQ(l->entries.size(), 1u) << c.in;
+    EXPECT_EQ(l->entries[0].content.penalty().amount_fen(), c.fen) << c.in;
   }
+}
+
+TEST(SupervisionLedgerTest, MapsEveryColumnAndReportsBadRowsByLine) {
+  auto l = ParseSupervisionLedger(
+      "送达日期,文书号,监督类型,被监督单位,监督事项,关联案件,文书名称,备注\n"
+      "2024年3月1日,某检行建〔2024〕1号,检察建议,market,规范执法,C1；C2、C3 C4,检察建议书,忽略\n"
+      "2024-03-02,某检行建〔2024〕2号,检察通报,market,x,,,\n"
+      "2024-13-02,某检行建〔2024〕3号,纠正违法,market,x,,,\n"
+      ",某检行建〔2024〕1号,检察意见,market,x,,,\n"
+      ",某检行意〔2024〕4号,检察意见,,x,,,\n"
+      ",某检行意〔2024〕5号,检察意见,psb,,,,\n"
+      ",某检纠〔2024〕6号,纠正违法通知书,psb,纠正,,,\n");
+  ASSERT_TRUE(l.ok()) << l.status();
+  ASSERT_EQ(l->entries.size(), 2u);
+  const v1::CreateSupervisionRequest& r = l->entries[0].content;
+  EXPECT_EQ(l->entries[0].line, 2);
+  EXPECT_EQ(l->entries[0].key, "某检行建〔2024〕1号");
+  EXPECT_EQ(r.kind(), v1::SUPERVISION_RECOMMENDATION);
+  EXPECT_EQ(r.receiver_agency(), "market");
+  EXPECT_EQ(r.subject(), "规范执法");
+  EXPECT_EQ(r.document_number(), "某检行建〔2024〕1号");
+  EXPECT_EQ(std::vector<std::string>(r.case_ids().begin(), r.case_ids().end()),
+            (std::vector<std::string>{"C1", "C2", "C3", "C4"}));
+  EXPECT_EQ(r.service_time().seconds(), 1709222400);  // 2024-03-01 00:00 +08:00
+  ASSERT_EQ(r.materials_size(), 1);
+  EXPECT_EQ(r.materials(0).title(), "检察建议书");
+  EXPECT_TRUE(r.request_id().empty());  // the importer derives it
+  EXPECT_EQ(l->entries[1].content.kind(), v1::SUPERVISION_CORRECTION);
+  EXPECT_FALSE(l->entries[1].content.has_service_time());
+  ASSERT_EQ(l->problems.size(), 5u);
+  EXPECT_EQ(l->problems[0].line, 3);
+  EXPECT_THAT(l->problems[0].reason, HasSubstr("监督类型 '检察通报'"));
+  EXPECT_EQ(l->problems[1].line, 4);
+  EXPECT_THAT(l->problems[1].reason, HasSubstr("送达日期 '2024-13-02'"));
+  EXPECT_EQ(l->problems[2].line, 5);
+  EXPECT_THAT(l->problems[2].reason, HasSubstr("already appears at line 2"));
+  EXPECT_EQ(l->problems[3].line, 6);
+  EXPECT_THAT(l->problems[3].reason, HasSubstr("被监督单位 is empty"));
+  EXPECT_EQ(l->problems[4].line, 7);
+  EXPECT_THAT(l->problems[4].reason, HasSubstr("监督事项 is empty"));
+}
+
+TEST(SupervisionLedgerTest, AFileWithoutTheRequiredColumnsIsNotASupervisionLedger) {
+  auto l = ParseSupervisionLedger("文书号,监督类型\nA,检察建议\n");
+  EXPECT_EQ(l.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(l.status().message()), HasSubstr("not a 检察监督台账: missing column(s) 被监督单位, 监督事项"));
 }
 
 }  // namespace

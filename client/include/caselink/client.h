@@ -34,6 +34,7 @@
 #include "caselink/v1/audit.grpc.pb.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/report.grpc.pb.h"
 #include "caselink/v1/workflow.grpc.pb.h"
 #include "caselink/watch.h"
 
@@ -116,6 +117,13 @@ class Client {
   absl::StatusOr<v1::ListSupervisionResponse> ListSupervision(const v1::ListItemsRequest& request);
   absl::StatusOr<v1::ListOverdueResponse> ListOverdue();
 
+  // ReportService: the joint-meeting report (联席会议) for [from_date,
+  // to_date), over the rows the policy lets the caller see (see
+  // proto/caselink/v1/report.proto and docs/reports.md).
+  // Errors: as ReportService.GetJointMeetingReport.
+  absl::StatusOr<v1::JointMeetingReport> GetJointMeetingReport(
+      const v1::JointMeetingReportRequest& request);
+
   // Watches the events addressed to this agency (EventService.Watch) and
   // calls `on_event` for each, in cursor order, on the calling thread. Blocks
   // until `on_event` returns false (-> OK), `cancel->Cancel()` is called
@@ -148,6 +156,7 @@ class Client {
       v1::WorkflowService::NewStub(channel_);
   const std::unique_ptr<v1::EventService::Stub> events_ = v1::EventService::NewStub(channel_);
   const std::unique_ptr<v1::AuditService::Stub> audit_;
+  const std::unique_ptr<v1::ReportService::Stub> reports_ = v1::ReportService::NewStub(channel_);
 };
 
 }  // namespace caselink

@@ -1,0 +1,45 @@
+// The columns and sections of the joint-meeting report as every output format
+// shows them (terminal table, CSV, HTML): label, figure, whether it is an
+// amount in fen, and the grids of cells. One place, so the formats cannot
+// disagree. Also the Chinese labels of
+// domains, workflow states and item kinds. Stateless; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "caselink/v1/report.pb.h"
+
+namespace caselink::cli {
+
+struct ReportColumn {
+  const char* label;  // Chinese header, e.g. "罚没金额(元)"
+  int64_t (*get)(const v1::ReportFigures&);
+  bool money = false;  // fen, shown as 元 with two decimals
+};
+
+// In report order: cases, forward transfers, reverse transfers, supervision.
+const std::vector<ReportColumn>& ReportColumns();
+
+// The figure as shown: "1,234.56" for money (fen -> 元), else the count.
+std::string FormatFigure(const ReportColumn& col, const v1::ReportFigures& f);
+// fen -> "1,234.56"
+std::string FormatYuan(int64_t fen);
+
+// A section of the report as rows of cells, the header row first; every
+// format renders these, so they show the same columns.
+using ReportGrid = std::vector<std::vector<std::string>>;
+// Agency x domain rows, each agency's subtotal (领域 "小计") and the district
+// total (单位 "全区合计"); `with_agency_id` adds a first column 单位代码.
+ReportGrid FigureGrid(const v1::JointMeetingReport& r, bool with_agency_id);
+ReportGrid OverdueGrid(const v1::JointMeetingReport& r);
+ReportGrid MajorGrid(const v1::JointMeetingReport& r);
+
+std::string DomainLabel(v1::Domain d);        // 市场秩序, … ; "(无案件)" for unspecified
+std::string StateLabel(v1::WorkflowState s);  // 已移送, …
+std::string OverdueKindLabel(v1::OverdueItem::Kind k);
+// "2024-03-09 00:00" in Asia/Shanghai.
+std::string ShanghaiTime(const google::protobuf::Timestamp& t);
+
+}  // namespace caselink::cli

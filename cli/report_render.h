@@ -1,0 +1,25 @@
+// The joint-meeting report as text: an aligned table for the terminal (CJK
+// characters count two columns) and CSV (RFC 4180, UTF-8 with a BOM so Excel
+// reads the Chinese headers) for spreadsheets. HTML is in report_html.h.
+// Pure functions; thread-safe.
+#pragma once
+
+#include <string>
+
+#include "caselink/v1/report.pb.h"
+
+namespace caselink::cli {
+
+// Figures per agency and domain, agency subtotals, the district total, then
+// the overdue items and the major cases.
+std::string RenderReportTable(const v1::JointMeetingReport& r);
+
+// Same content as the table, as CSV sections separated by a blank line:
+// figures (单位代码, 单位, 领域, then every column; subtotal rows have 领域
+// "小计", the district row 单位 "全区合计"), overdue items, major cases.
+std::string RenderReportCsv(const v1::JointMeetingReport& r);
+
+// Terminal columns a UTF-8 string takes (East Asian wide characters: 2).
+int DisplayWidth(const std::string& s);
+
+}  // namespace caselink::cli

@@ -1,0 +1,55 @@
+// ReportTally adds up the joint-meeting figures (docs/reports.md) from the
+// items the report service feeds it — already chosen by period and by the
+// caller's rows — and writes the report's rows, totals and lists. It alone
+// decides which state counts as accepted, refused, pending, answered,
+// rectified or overdue; it knows nothing of storage or policy. Not
+// thread-safe (one per report).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "caselink/v1/report.pb.h"
+
+namespace caselink::server {
+
+class ReportTally {
+ public:
+  // The lists hold at most this many entries; the rest is counted as omitted.
+  static constexpr int kMaxListed = 2000;
+
+  // `now`: the server time states and overdue flags are taken at.
+  explicit ReportTally(absl::Time now) : now_(now) {}
+
+  // A case dated in the period; `decided` if its penalty decision is.
+  void AddCase(const v1::Case& c, bool decided);
+  // A transfer sent in the period; `domain`: of its first case.
+  void AddTransfer(const v1::Transfer& t, v1::Domain domain);
+  // A supervision record served in the period; `domain`: of its first case.
+  void AddSupervision(const v1::SupervisionRecord& r, v1::Domain domain);
+
+  // Writes rows, agency totals, the district total and the lists. `names`:
+  // agency id -> display name.
+  void Finish(const std::map<std::string, std::string>& names, v1::JointMeetingReport* out);
+
+ private:
+  v1::ReportFigures& Row(const std::string& agency, v1::Domain domain);
+  template <class Item>
+  void NoteOverdue(const Item& item, v1::OverdueItem::Kind kind, const std::string& agency,
+                   v1::Domain domain, const google::protobuf::Timestamp& start);
+
+  absl::Time now_;
+  std::map<std::pair<std::string, int>, v1::ReportFigures> rows_;
+  std::vector<v1::OverdueItem> overdue_;
+  std::vector<v1::Case> major_;
+  int64_t major_omitted_ = 0;
+};
+
+// a += b, field by field (every figure is an int64 count or sum).
+void AddFigures(const v1::ReportFigures& b, v1::ReportFigures* a);
+
+}  // namespace caselink::server
