@@ -9,6 +9,7 @@
 #include "server/access_logger.h"
 #include "server/call_guard.h"
 #include "server/in_flight_limiter.h"
+#include "server/server_metrics.h"
 #include "server/worker_pool.h"
 #include "server/workflow_context.h"
 #include "storage/case_store.h"
@@ -28,6 +29,8 @@ struct ServiceContext {
   int max_page_size = 500;
   // Per-agency bound on calls in flight (null: unbounded).
   InFlightLimiter* limiter = nullptr;
+  // Per-call figures (null: not recorded, e.g. in unit tests).
+  ServerMetrics* metrics = nullptr;
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
