@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 
@@ -13,8 +14,13 @@ std::string FormatValue(double v) {
   if (v == std::floor(v) && std::fabs(v) < 9007199254740992.0) {
     return absl::StrCat(static_cast<int64_t>(v));
   }
+  // The shortest form that reads back as the same double ("0.1", not
+  // "0.10000000000000001").
   char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.17g", v);
+  for (int precision = 15; precision <= 17; ++precision) {
+    std::snprintf(buf, sizeof(buf), "%.*g", precision, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 

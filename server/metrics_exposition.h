@@ -14,7 +14,7 @@ namespace caselink::server::metrics {
 inline constexpr char kPrometheusContentType[] = "text/plain; version=0.0.4; charset=utf-8";
 
 // Integers up to 2^53 without exponent or fraction ("1234567"), others with
-// 17 significant digits, and "+Inf", "-Inf", "NaN".
+// the fewest significant digits (15 to 17) that read back exactly, and "+Inf", "-Inf", "NaN".
 std::string FormatValue(double v);
 
 // A label value with \, " and newline escaped as the format requires.
