@@ -126,11 +126,13 @@ absl::StatusOr<CrlInstallResult> InstallCrl(const CrlInstallRequest& req) {
   int max_suffix = -1;
   CrlPtr newest(nullptr, X509_CRL_free);
   CASELINK_RETURN_IF_ERROR(ScanInstalled(req.crl_dir, hash, &max_suffix, &newest));
+  // OpenSSL uses the CRL with the latest lastUpdate (one-second resolution):
+  // one not strictly newer than an installed CRL would be silently ignored.
   if (newest && ASN1_TIME_compare(X509_CRL_get0_lastUpdate(crl.get()),
-                                  X509_CRL_get0_lastUpdate(newest.get())) < 0) {
+                                  X509_CRL_get0_lastUpdate(newest.get())) <= 0) {
     return absl::FailedPreconditionError(
-        "the CRL is older (lastUpdate) than one already installed for this CA; installing it would "
-        "not revoke anything new");
+        "the CRL is not newer (lastUpdate) than one already installed for this CA, so the server "
+        "would keep using the installed one; generate a new CRL");
   }
   CrlInstallResult result;
   result.issuer = Name(X509_CRL_get_issuer(crl.get()));

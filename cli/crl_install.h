@@ -3,8 +3,8 @@
 // NEXT free suffix (<hash>.r0, .r1, ...), written whole then renamed. A CRL
 // replaced in place under an existing name is NOT noticed by a running
 // server (docs/operations.md). Checks before installing: the CRL parses, is
-// signed by a CA of the client CA bundle (if given), is not older than the
-// newest CRL already installed for that CA, and revokes the given
+// signed by a CA of the client CA bundle (if given), is strictly newer
+// (lastUpdate) than every CRL already installed for that CA, and revokes the given
 // certificates (if given). Single-threaded, like the CLI.
 #pragma once
 
