@@ -9,3 +9,8 @@ foreach(t e2e_backup_test e2e_revoke_test)
                                           CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
   add_dependencies(${t} caselinkd caselink)
 endforeach()
+# The Debian package installs and starts (scripts/package-test.sh). It
+# installs a package system-wide, so it runs only with the slow label, on
+# throwaway CI machines.
+add_test(NAME package_deb_installs_and_starts COMMAND bash ${PROJECT_SOURCE_DIR}/scripts/package-test.sh)
+set_tests_properties(package_deb_installs_and_starts PROPERTIES LABELS "slow;package" TIMEOUT 3600)
