@@ -38,10 +38,10 @@ say "built $DEB"
 contents="$(dpkg-deb --contents "$DEB")"
 for f in ./usr/sbin/caselinkd ./usr/bin/caselink ./usr/lib/systemd/system/caselinkd.service \
          ./usr/include/caselink/client.h ./usr/include/caselink/v1/admin.grpc.pb.h \
-         ./usr/lib/cmake/caselink/caselinkConfig.cmake ./usr/share/caselink/examples/server.textproto \
+         "./usr/lib/.*cmake/caselink/caselinkConfig.cmake" ./usr/share/caselink/examples/server.textproto \
          ./usr/share/caselink/examples/policy.textproto ./usr/share/caselink/make-certs.sh \
          ./usr/share/doc/caselink/operations.md; do
-  grep -q " $f\$" <<<"$contents" || fail "$f is not in the package"
+  grep -Eq " $f\$" <<<"$contents" || fail "$f is not in the package"
 done
 depends="$(dpkg-deb --field "$DEB" Depends)"
 for d in librocksdb7.8 libgrpc++1.51 adduser openssl; do
@@ -85,19 +85,24 @@ if [[ -d /run/systemd/system ]]; then
 else
   # No systemd (a container): what the unit runs, as the unit's user.
   runuser -u caselink -- /usr/sbin/caselinkd --check-config /etc/caselink/server.textproto
-  runuser -u caselink -- /usr/sbin/caselinkd --config /etc/caselink/server.textproto \
-    >"$BUILD/caselinkd.log" 2>&1 &
+  # setpriv execs caselinkd itself (runuser would stay as a parent), so the
+  # SIGTERM below reaches it and its exit code is what `wait` sees.
+  setpriv --reuid=caselink --regid=caselink --init-groups \
+    /usr/sbin/caselinkd --config /etc/caselink/server.textproto >"$BUILD/caselinkd.log" 2>&1 &
   PID=$!
 fi
 for _ in $(seq 1 100); do
   curl -fsS http://127.0.0.1:9464/healthz >/dev/null 2>&1 && break
   sleep 0.1
 done
-metrics="$(curl -fsS http://127.0.0.1:9464/metrics)" || fail "no /metrics"
+metrics="$(curl -fsS http://127.0.0.1:9464/metrics)" || fail "no /metrics (see $BUILD/caselinkd.log)"
 grep -q '^caselink_audit_head_sequence ' <<<"$metrics" || fail "/metrics lacks caselink_audit_head_sequence"
 cli market submit "$ROOT/scripts/demo-data/market-case-v1.json" >/dev/null || fail "market cannot submit"
-cli market --output text list | grep -q . || fail "market lists nothing"
-cli operator admin stats | grep -q 'caselink_agency_requests_total{agency="market"}' || fail "admin stats"
+# Outputs are captured first: `grep -q` closing a pipe early would fail it.
+listed="$(cli market --output text list)" || fail "market cannot list"
+[[ -n "$listed" ]] || fail "market lists nothing"
+stats="$(cli operator admin stats)" || fail "admin stats"
+grep -q '^caselink_agency_requests_total{agency="market"} ' <<<"$stats" || fail "admin stats lacks market's calls"
 cli operator admin backup /var/backups/caselink >/dev/null || fail "admin backup as user caselink"
 say "serving: metrics, a case submitted and listed, admin stats and backup OK"
 if [[ ! -d /run/systemd/system ]]; then

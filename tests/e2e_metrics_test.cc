@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/cert_expiry.h"
 #include "support/test_district.h"
 
 namespace caselink::testing {
@@ -105,6 +106,22 @@ TEST_F(MetricsTest, CertificateExpiryIsExported) {
   EXPECT_TRUE(found_server) << text;
   EXPECT_THAT(text, ::testing::HasSubstr(
                         "caselink_certificate_expiry_timestamp_seconds{kind=\"client_ca\",subject=\"CN=caselink test district CA\""));
+}
+
+TEST_F(MetricsTest, CertificatesCloseToExpiryAreWarnedAbout) {
+  v1::TlsConfig tls;
+  tls.set_cert_file(district_->dir() + "/server.pem");
+  tls.set_client_ca_file(district_->dir() + "/ca.pem");
+  const std::vector<server::CertExpiry> certs = server::ReadCertExpiries(tls);
+  ASSERT_EQ(certs.size(), 2u);
+  // The server certificate lives 24 h, the CA longer (support/test_pki.h).
+  EXPECT_EQ(server::WarnAboutExpiringCerts(certs, absl::Now(), absl::Hours(1)), 0);
+  EXPECT_EQ(server::WarnAboutExpiringCerts(certs, absl::Now(), absl::Hours(48)), 1);
+  const absl::Time ca_expiry = certs[1].not_after;
+  EXPECT_EQ(certs[1].kind, "client_ca");
+  EXPECT_EQ(server::WarnAboutExpiringCerts(certs, absl::Now(), ca_expiry - absl::Now() + absl::Hours(1)), 2);
+  // Both expired: logged as errors, still counted.
+  EXPECT_EQ(server::WarnAboutExpiringCerts(certs, ca_expiry + absl::Hours(1), absl::Hours(1)), 2);
 }
 
 TEST_F(MetricsTest, OpenEventStreamsAreCounted) {
