@@ -166,6 +166,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(
       impl->context, impl->db.get(), impl->audit_chain.get(), &impl->metrics.registry());
+  // Before the gRPC listener: a bad admin address fails the start with
+  // nothing serving yet.
+  CASELINK_RETURN_IF_ERROR(StartAdmin(config, impl.get()));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -186,7 +189,6 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
     health->SetServingStatus(true);
   }
   WritePortFile(config.port_file(), impl->port);
-  CASELINK_RETURN_IF_ERROR(StartAdmin(config, impl.get()));
   spdlog::info("caselinkd listening on port {} (db {}, policy {})", impl->port, config.db_path(),
                config.policy_file());
   return std::unique_ptr<CaselinkServer>(new CaselinkServer(std::move(impl)));

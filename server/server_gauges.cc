@@ -2,6 +2,7 @@
 
 #include <cstdint>
 
+#include "absl/strings/str_cat.h"
 #include "server/cert_expiry.h"
 #include "storage/audit_store.h"
 
@@ -25,6 +26,16 @@ metrics::Registry::GaugeFn PerTable(const storage::Database* db, const char* pro
   };
 }
 
+// One unlabelled sample from the newest checkpoint; none before the first.
+template <typename Field>
+metrics::Registry::GaugeFn OfLastCheckpoint(const storage::Database* db, Field field) {
+  return [db, field] {
+    auto cp = storage::LastAuditCheckpoint(*db);
+    if (!cp.ok() || !cp->has_value()) return Values{};
+    return Values{{{}, static_cast<double>(field(**cp))}};
+  };
+}
+
 }  // namespace
 
 void AddServerGauges(const storage::Database* db, const storage::AuditChain* chain,
@@ -34,35 +45,34 @@ void AddServerGauges(const storage::Database* db, const storage::AuditChain* cha
     for (const auto& [agency, n] : hub->OpenStreams()) out.push_back({{{"agency", agency}}, n});
     return out;
   });
-  r->AddGauge("caselink_rocksdb_estimated_keys",
-              "Estimated number of keys per table (RocksDB rocksdb.estimate-num-keys).",
-              PerTable(db, "rocksdb.estimate-num-keys"));
-  r->AddGauge("caselink_rocksdb_live_data_bytes",
-              "Estimated live data per table in bytes (rocksdb.estimate-live-data-size).",
-              PerTable(db, "rocksdb.estimate-live-data-size"));
-  r->AddGauge("caselink_rocksdb_pending_compaction_bytes",
-              "Bytes compaction still has to rewrite per table (rocksdb.estimate-pending-compaction-bytes).",
-              PerTable(db, "rocksdb.estimate-pending-compaction-bytes"));
-  r->AddGauge("caselink_rocksdb_memtable_bytes",
-              "Bytes in the memtables per table (rocksdb.cur-size-all-mem-tables).",
-              PerTable(db, "rocksdb.cur-size-all-mem-tables"));
+  struct RocksGauge {
+    const char* name;
+    const char* help;
+    const char* property;
+  };
+  for (const RocksGauge& g : {
+           RocksGauge{"caselink_rocksdb_estimated_keys", "Estimated number of keys per table.",
+                      "rocksdb.estimate-num-keys"},
+           RocksGauge{"caselink_rocksdb_live_data_bytes", "Estimated live data per table in bytes.",
+                      "rocksdb.estimate-live-data-size"},
+           RocksGauge{"caselink_rocksdb_pending_compaction_bytes",
+                      "Bytes compaction still has to rewrite per table.",
+                      "rocksdb.estimate-pending-compaction-bytes"},
+           RocksGauge{"caselink_rocksdb_memtable_bytes", "Bytes in the memtables per table.",
+                      "rocksdb.cur-size-all-mem-tables"},
+       }) {
+    r->AddGauge(g.name, absl::StrCat(g.help, " (RocksDB ", g.property, ")"), PerTable(db, g.property));
+  }
   r->AddGauge("caselink_audit_head_sequence",
               "Sequence number of the last durable access-log entry.", [chain] {
                 return Values{{{}, static_cast<double>(chain->head_seq())}};
               });
   r->AddGauge("caselink_audit_last_checkpoint_timestamp_seconds",
               "Unix time of the newest signed access-log checkpoint (absent before the first).",
-              [db] {
-                auto cp = storage::LastAuditCheckpoint(*db);
-                if (!cp.ok() || !cp->has_value()) return Values{};
-                return Values{{{}, static_cast<double>((*cp)->time().seconds())}};
-              });
+              OfLastCheckpoint(db, [](const v1::AuditCheckpoint& cp) { return cp.time().seconds(); }));
   r->AddGauge("caselink_audit_last_checkpoint_sequence",
-              "Sequence number the newest signed access-log checkpoint covers.", [db] {
-                auto cp = storage::LastAuditCheckpoint(*db);
-                if (!cp.ok() || !cp->has_value()) return Values{};
-                return Values{{{}, static_cast<double>((*cp)->seq())}};
-              });
+              "Sequence number the newest signed access-log checkpoint covers.",
+              OfLastCheckpoint(db, [](const v1::AuditCheckpoint& cp) { return cp.seq(); }));
   r->AddGauge("caselink_certificate_expiry_timestamp_seconds",
               "notAfter of the server certificate and of each client CA, as Unix time.", [tls] {
                 Values out;

@@ -141,8 +141,10 @@ TEST_F(RevokeTest, RevokeRefusesACrlThatDoesNotRevokeTheCertificateOrIsForeign) 
   ASSERT_TRUE(empty.ok());
   ASSERT_TRUE(WriteFile(dir + "/empty-crl.pem", *empty).ok());
   int rc = 0;
-  // Not later than the CRL installed at start: refused as not newer.
-  std::string out = Cli({"admin", "revoke", "--crl", dir + "/empty-crl.pem", "--crl-dir", district_->crl_dir()}, &rc);
+  // The CRL installed at start, again: not newer, so refused (the server
+  // would keep using the installed one).
+  const std::string installed = absl::StrCat(district_->crl_dir(), "/", district_->ca().SubjectHashName(), ".r0");
+  std::string out = Cli({"admin", "revoke", "--crl", installed, "--crl-dir", district_->crl_dir()}, &rc);
   EXPECT_EQ(rc, 2) << out;
   EXPECT_THAT(out, ::testing::HasSubstr("not newer"));
   out = Cli({"admin", "revoke", "--crl", dir + "/empty-crl.pem", "--crl-dir", district_->crl_dir(),
