@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -18,9 +17,9 @@
 #include "server/access_logger.h"
 #include "server/admin_http.h"
 #include "server/admin_service.h"
-#include "server/cert_expiry.h"
 #include "server/audit_service.h"
 #include "server/case_service.h"
+#include "server/cert_expiry.h"
 #include "server/in_flight_limiter.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
@@ -159,9 +158,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->context.workflow = impl->workflow->context();
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
+  impl->context.metrics = &impl->metrics;
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->context, impl->db.get());
-  impl->context.metrics = &impl->metrics;
   AddServerGauges(impl->db.get(), impl->audit_chain.get(), impl->workflow->context()->hub,
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(
