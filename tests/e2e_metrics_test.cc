@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/cert_expiry.h"
+#include "support/daemon.h"
 #include "support/test_district.h"
 
 namespace caselink::testing {
@@ -165,6 +166,26 @@ TEST_F(MetricsTest, OperatorGetsTheSameFiguresThroughGetStats) {
   EXPECT_TRUE(has_audit_head);
   EXPECT_EQ(Value(Scrape(), absl::StrCat("caselink_rpc_requests_total{rpc=\"", kSubmit, "\",code=\"OK\"}")),
             ok_submits);
+}
+
+TEST_F(MetricsTest, CliAdminStatsPrintsTheFiguresAsPrometheusText) {
+  ASSERT_TRUE(district_->As("market").SubmitCase(SampleCase()).ok());
+  auto op = district_->AgencyCert("operator");
+  ASSERT_TRUE(op.ok());
+  const std::string dir = district_->dir();
+  ASSERT_TRUE(WriteFile(dir + "/operator.pem", op->cert_pem).ok());
+  ASSERT_TRUE(WriteFile(dir + "/operator.key", op->key_pem).ok());
+  std::string out;
+  const int rc = Daemon::RunToCompletion(
+      CASELINK_CLI_PATH, {"--target", district_->target(), "--ca", dir + "/ca.pem", "--cert", dir + "/operator.pem",
+                          "--key", dir + "/operator.key", "--server-name", "localhost", "admin", "stats"},
+      &out);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("# TYPE caselink_rpc_duration_seconds histogram\n"));
+  EXPECT_THAT(out, ::testing::HasSubstr("caselink_agency_requests_total{agency=\"market\"} 1\n"));
+  // Labels come back sorted, le last, as Prometheus prints them.
+  EXPECT_THAT(out, ::testing::HasSubstr(absl::StrCat("caselink_rpc_duration_seconds_bucket{code=\"OK\",rpc=\"",
+                                                     kSubmit, "\",le=\"+Inf\"} 1\n")));
 }
 
 TEST_F(MetricsTest, AdminRpcsAreDeniedToEveryOtherAgency) {
