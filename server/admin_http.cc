@@ -41,6 +41,13 @@ absl::StatusOr<std::unique_ptr<AdminHttp>> AdminHttp::Start(const std::string& a
   http.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");
   });
+  // cpp-httplib's default sets SO_REUSEPORT, which would let a second
+  // caselinkd bind the same port and share the scrapes silently; only
+  // SO_REUSEADDR (a quick restart) is wanted.
+  http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   // Scrapes are small and rare; a few threads are plenty.
   http.new_task_queue = [] { return new httplib::ThreadPool(2); };
   admin->port_ = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);

@@ -14,6 +14,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/cert_expiry.h"
+#include "server/server_config.h"
 #include "support/daemon.h"
 #include "support/test_district.h"
 
@@ -186,6 +187,23 @@ TEST_F(MetricsTest, CliAdminStatsPrintsTheFiguresAsPrometheusText) {
   // Labels come back sorted, le last, as Prometheus prints them.
   EXPECT_THAT(out, ::testing::HasSubstr(absl::StrCat("caselink_rpc_duration_seconds_bucket{code=\"OK\",rpc=\"",
                                                      kSubmit, "\",le=\"+Inf\"} 1\n")));
+}
+
+TEST_F(MetricsTest, AdminListenerCanBeOffAndABusyAddressFailsTheStart) {
+  auto cfg = server::LoadServerConfig(district_->config_path());
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  cfg->set_db_path(district_->dir() + "/db-off");
+  cfg->mutable_admin()->set_listen_address("off");
+  auto off = server::CaselinkServer::Start(*cfg);
+  ASSERT_TRUE(off.ok()) << off.status();
+  EXPECT_EQ((*off)->admin_port(), 0);
+  off->reset();
+
+  cfg->set_db_path(district_->dir() + "/db-busy");
+  cfg->mutable_admin()->set_listen_address(absl::StrCat("127.0.0.1:", district_->server().admin_port()));
+  auto busy = server::CaselinkServer::Start(*cfg);
+  ASSERT_FALSE(busy.ok());
+  EXPECT_THAT(std::string(busy.status().message()), ::testing::HasSubstr("admin.listen_address"));
 }
 
 TEST_F(MetricsTest, AdminRpcsAreDeniedToEveryOtherAgency) {
