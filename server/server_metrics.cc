@@ -1,5 +1,8 @@
 #include "server/server_metrics.h"
 
+#include <string>
+#include <vector>
+
 namespace caselink::server {
 
 ServerMetrics::ServerMetrics() {
@@ -21,10 +24,26 @@ ServerMetrics::ServerMetrics() {
       "Calls refused by the enforcement path, by the rule that refused them.", {"rule"});
 }
 
+namespace {
+
+// The code names, made once (absl::StatusCodeToString allocates per call).
+const std::string& CodeName(absl::StatusCode code) {
+  static const auto* names = [] {
+    auto* v = new std::vector<std::string>();
+    for (int c = 0; c <= 16; ++c) v->push_back(absl::StatusCodeToString(static_cast<absl::StatusCode>(c)));
+    return v;
+  }();
+  const int c = static_cast<int>(code);
+  static const std::string unknown = "UNKNOWN";
+  return c >= 0 && c < static_cast<int>(names->size()) ? (*names)[c] : unknown;
+}
+
+}  // namespace
+
 void ServerMetrics::RecordCall(const std::string& method, absl::StatusCode code,
                                const std::string& agency, const std::string& denied_by,
                                absl::Duration elapsed) {
-  const std::string code_name = absl::StatusCodeToString(code);
+  const std::string& code_name = CodeName(code);
   requests_->Get({method, code_name}).Inc();
   latency_->Get({method, code_name}).Observe(absl::ToDoubleSeconds(elapsed));
   by_agency_->Get({agency.empty() ? "-" : agency}).Inc();
