@@ -11,7 +11,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-grpcio python3-protobuf procps
   libcpp-httplib-dev
-  dpkg-dev fakeroot adduser curl systemd
+  dpkg-dev adduser curl systemd
 )
 
 missing=()
