@@ -10,6 +10,7 @@
 #include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "caselink/v1/admin.pb.h"
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink/v1/case_service.pb.h"
@@ -77,6 +78,7 @@ void EnsureServicesLinked() {
   (void)v1::WatchRequest::descriptor();
   (void)v1::WhoReadRequest::descriptor();
   (void)v1::JointMeetingReportRequest::descriptor();
+  (void)v1::GetStatsRequest::descriptor();
 }
 
 // "pkg.Service/Method" or "pkg.Service/*"; methods of caselink.v1 must exist.

@@ -10,6 +10,8 @@ PACKAGES=(
   librocksdb-dev libcli11-dev libspdlog-dev libabsl-dev libssl-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-grpcio python3-protobuf procps
+  libcpp-httplib-dev
+  dpkg-dev adduser curl systemd
 )
 
 missing=()

@@ -7,6 +7,7 @@
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
 #include "server/party_ids.h"
+#include "server/server_metrics.h"
 
 namespace caselink::server {
 namespace {
@@ -167,6 +168,7 @@ absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
   if (record != nullptr) record->method = method;
   std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
   if (auth == nullptr || !auth->IsPeerAuthenticated()) {
+    if (record != nullptr) record->denied_by = deny_rule::kNoClientCertificate;
     return absl::UnauthenticatedError(
         "no verified client certificate; connect with your agency's certificate over mutual TLS");
   }
@@ -175,9 +177,18 @@ absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
   scope.authz = policy_->Current();
   auth::PeerIdentity peer = PeerFrom(*auth);
   if (record != nullptr) record->cert_fingerprint = peer.fingerprint_sha256;
-  CASELINK_ASSIGN_OR_RETURN(scope.principal, scope.authz->Authenticate(peer));
+  auto principal = scope.authz->Authenticate(peer);
+  if (!principal.ok()) {
+    if (record != nullptr) record->denied_by = deny_rule::kUnknownIdentity;
+    return principal.status();
+  }
+  scope.principal = *std::move(principal);
   if (record != nullptr) record->agency_id = scope.principal.agency_id;
-  CASELINK_RETURN_IF_ERROR(scope.authz->AuthorizeRpc(scope.principal, method));
+  absl::Status granted = scope.authz->AuthorizeRpc(scope.principal, method);
+  if (!granted.ok()) {
+    if (record != nullptr) record->denied_by = deny_rule::kRpcNotGranted;
+    return granted;
+  }
   return scope;
 }
 
@@ -195,6 +206,7 @@ absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& re
   ResponseFilter filter(scope, *facts_, record);
   CASELINK_RETURN_IF_ERROR(filter.ApplyTop(response));
   if (filter.saw_foreign_case() && purpose.empty()) {
+    if (record != nullptr) record->denied_by = deny_rule::kPurposeRequired;
     return absl::InvalidArgumentError(
         "purpose: is required (查询事由) to read cases of other agencies; say why you read them");
   }
@@ -202,7 +214,9 @@ absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& re
 }
 
 absl::Status CallGuard::CheckWritable(const CallScope& scope, const v1::Case& submitted) const {
-  return auth::CheckWritable(scope.authz->PlanWrite(scope.principal, scope.method), submitted);
+  absl::Status s = auth::CheckWritable(scope.authz->PlanWrite(scope.principal, scope.method), submitted);
+  if (!s.ok() && scope.record != nullptr) scope.record->denied_by = deny_rule::kFieldNotWritable;
+  return s;
 }
 
 }  // namespace caselink::server

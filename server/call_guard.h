@@ -50,6 +50,9 @@ struct AccessRecord {
   // Set when the handler put the call's entry into its own write batch
   // (AccessLogger::AttachEntry), so RunGuarded does not log it again.
   bool logged_in_batch = false;
+  // The rule of the enforcement path that refused the call (deny_rule:: in
+  // server_metrics.h); empty if it was not refused by one.
+  std::string denied_by;
 };
 
 // Records what the request names (case_id, purpose, purpose_case_ref,

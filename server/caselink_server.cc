@@ -4,8 +4,8 @@
 
 #include "storage/blocking_hook.h"
 
+#include <algorithm>
 #include <fstream>
-#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -19,12 +19,17 @@
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
 #include "server/access_logger.h"
+#include "server/admin_http.h"
+#include "server/admin_service.h"
 #include "server/audit_service.h"
 #include "server/case_service.h"
+#include "server/cert_expiry.h"
 #include "server/in_flight_limiter.h"
 #include "server/report_service.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
+#include "server/server_gauges.h"
+#include "server/server_metrics.h"
 #include "server/service_context.h"
 #include "server/worker_pool.h"
 #include "server/workflow_wiring.h"
@@ -41,13 +46,6 @@ namespace {
 // commit batches them) while reads keep flowing.
 constexpr int kWorkerThreads = 64;
 
-bool ReadWhole(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out->assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
-}
-
 std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls) {
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       tls.key_file(), tls.cert_file(), tls.client_ca_file(), tls.refresh_interval_seconds());
@@ -57,6 +55,14 @@ std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls
   options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   if (!tls.crl_dir().empty()) options.set_crl_directory(tls.crl_dir());
   return grpc::experimental::TlsServerCredentials(options);
+}
+
+// Written whole then renamed, so a reader never sees a partial number.
+void WritePortFile(const std::string& path, int port) {
+  if (path.empty()) return;
+  const std::string tmp = path + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), path.c_str());
 }
 
 }  // namespace
@@ -83,8 +89,13 @@ struct CaselinkServer::Impl {
   std::unique_ptr<CaseServiceImpl> case_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<ReportServiceImpl> report_service;
+  ServerMetrics metrics;
+  std::unique_ptr<AdminServiceImpl> admin_service;
   std::unique_ptr<grpc::Server> server;
   int port = 0;
+  // After the server: scrapes read the objects above.
+  std::unique_ptr<AdminHttp> admin_http;
+  std::unique_ptr<CertExpiryWatch> expiry_watch;
 
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
@@ -95,14 +106,9 @@ struct CaselinkServer::Impl {
 static absl::Status StartAccessLog(const v1::ServerConfig& config, const ServerHooks& hooks,
                             CaselinkServer::Impl* impl) {
   const v1::AuditConfig& audit = config.audit();
-  std::string key_pem, hmac_key;
-  const std::string key_file = audit.signing_key_file().empty() ? config.tls().key_file()
-                                                                : audit.signing_key_file();
-  if (!ReadWhole(key_file, &key_pem)) return absl::NotFoundError(absl::StrCat(key_file, ": cannot read the audit signing key"));
-  if (!ReadWhole(audit.hmac_key_file(), &hmac_key) || hmac_key.size() < 32) {
-    return absl::InvalidArgumentError(absl::StrCat(audit.hmac_key_file(), ": the audit HMAC key must be 32+ bytes"));
-  }
-  CASELINK_ASSIGN_OR_RETURN(impl->audit_signer, storage::audit::CheckpointSigner::FromPem(key_pem));
+  CASELINK_ASSIGN_OR_RETURN(AuditKeys keys, LoadAuditKeys(config));
+  const std::string& hmac_key = keys.hmac_key;
+  CASELINK_ASSIGN_OR_RETURN(impl->audit_signer, storage::audit::CheckpointSigner::FromPem(keys.signing_key_pem));
   storage::AuditChainOptions o;
   o.checkpoint_every_entries = audit.checkpoint_every_entries() > 0 ? audit.checkpoint_every_entries() : 1000;
   o.checkpoint_every = absl::Seconds(audit.checkpoint_every_seconds() > 0 ? audit.checkpoint_every_seconds() : 60);
@@ -116,6 +122,21 @@ static absl::Status StartAccessLog(const v1::ServerConfig& config, const ServerH
       impl->pipeline.get(), hmac_key, hooks.now ? hooks.now : [] { return absl::Now(); },
       audit.sync_read_entries());
   if (hooks.on_start) hooks.on_start(impl->pipeline.get());
+  return absl::OkStatus();
+}
+
+// The operator's side: the /metrics listener and the certificate-expiry
+// warnings (docs/operations.md).
+static absl::Status StartAdmin(const v1::ServerConfig& config, CaselinkServer::Impl* impl) {
+  const v1::AdminConfig& admin = config.admin();
+  impl->expiry_watch = std::make_unique<CertExpiryWatch>(
+      config.tls(), absl::Hours(24) * std::max(admin.cert_expiry_warning_days(), 1));
+  if (admin.listen_address() == "off") return absl::OkStatus();
+  CASELINK_ASSIGN_OR_RETURN(impl->admin_http,
+                            AdminHttp::Start(admin.listen_address(), &impl->metrics.registry()));
+  WritePortFile(admin.port_file(), impl->admin_http->port());
+  spdlog::info("caselinkd metrics on http://{}/metrics (port {})", admin.listen_address(),
+               impl->admin_http->port());
   return absl::OkStatus();
 }
 
@@ -148,9 +169,17 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->context.workflow = impl->workflow->context();
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
+  impl->context.metrics = &impl->metrics;
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->context, impl->db.get());
   impl->report_service = std::make_unique<ReportServiceImpl>(impl->context);
+  AddServerGauges(impl->db.get(), impl->audit_chain.get(), impl->workflow->context()->hub,
+                  config.tls(), &impl->metrics.registry());
+  impl->admin_service = std::make_unique<AdminServiceImpl>(
+      impl->context, impl->db.get(), impl->audit_chain.get(), &impl->metrics.registry());
+  // Before the gRPC listener: a bad admin address fails the start with
+  // nothing serving yet.
+  CASELINK_RETURN_IF_ERROR(StartAdmin(config, impl.get()));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -161,6 +190,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->workflow->Register(impl->context, &builder);
   builder.RegisterService(impl->audit_service.get());
   builder.RegisterService(impl->report_service.get());
+  builder.RegisterService(impl->admin_service.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
     return absl::UnavailableError(
@@ -170,17 +200,15 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   if (auto* health = impl->server->GetHealthCheckService()) {
     health->SetServingStatus(true);
   }
-  if (!config.port_file().empty()) {
-    std::string tmp = config.port_file() + ".tmp";
-    std::ofstream(tmp) << impl->port << "\n";
-    std::rename(tmp.c_str(), config.port_file().c_str());
-  }
+  WritePortFile(config.port_file(), impl->port);
   spdlog::info("caselinkd listening on port {} (db {}, policy {})", impl->port, config.db_path(),
                config.policy_file());
   return std::unique_ptr<CaselinkServer>(new CaselinkServer(std::move(impl)));
 }
 
 int CaselinkServer::port() const { return impl_->port; }
+
+int CaselinkServer::admin_port() const { return impl_->admin_http ? impl_->admin_http->port() : 0; }
 
 absl::Status CaselinkServer::ReloadPolicy() {
   absl::Status s = impl_->policy->Reload();

@@ -40,6 +40,8 @@ class CaselinkServer {
 
   // The port actually bound (useful with port 0).
   int port() const;
+  // The port of the admin HTTP listener (/metrics); 0 if it is off.
+  int admin_port() const;
 
   // Re-reads the policy file; on error the old policy stays in force.
   absl::Status ReloadPolicy();

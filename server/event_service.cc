@@ -25,8 +25,11 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
   }
   CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
   const WorkflowContext& wf = *sc_.workflow;
-  CASELINK_ASSIGN_OR_RETURN(
-      auto slot, wf.hub->Acquire(scope.principal.agency_id, wf.config.max_watch_streams_per_agency()));
+  auto slot = wf.hub->Acquire(scope.principal.agency_id, wf.config.max_watch_streams_per_agency());
+  if (!slot.ok()) {
+    record->denied_by = deny_rule::kEventStreams;
+    return slot.status();
+  }
   uint64_t cursor = req.from_cursor();
   while (true) {
     if (ctx->IsCancelled()) return absl::CancelledError("the client cancelled the stream");
@@ -57,6 +60,9 @@ grpc::Status EventServiceImpl::Watch(grpc::ServerContext* ctx, const v1::WatchRe
     scope.record = &record;
     return Stream(ctx, scope, *req, writer, &record);
   }();
+  if (sc_.metrics != nullptr) {
+    sc_.metrics->RecordCall(kWatch, status.code(), record.agency_id, record.denied_by, absl::Now() - start);
+  }
   // One access-log entry per stream, with every case it delivered.
   if (sc_.access_log != nullptr) {
     absl::Status logged = sc_.access_log->Log(record, status);

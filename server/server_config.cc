@@ -138,6 +138,9 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   Resolve(base, c.mutable_tls()->mutable_crl_dir());
   Resolve(base, c.mutable_audit()->mutable_signing_key_file());
   Resolve(base, c.mutable_audit()->mutable_hmac_key_file());
+  Resolve(base, c.mutable_admin()->mutable_port_file());
+  if (c.admin().listen_address().empty()) c.mutable_admin()->set_listen_address("127.0.0.1:0");
+  if (c.admin().cert_expiry_warning_days() <= 0) c.mutable_admin()->set_cert_expiry_warning_days(30);
   if (c.audit().signing_key_file().empty()) c.mutable_audit()->set_signing_key_file(c.tls().key_file());
   if (c.audit().checkpoint_every_entries() <= 0) c.mutable_audit()->set_checkpoint_every_entries(1000);
   if (c.audit().checkpoint_every_seconds() <= 0) c.mutable_audit()->set_checkpoint_every_seconds(60);
@@ -148,6 +151,20 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
     c.mutable_limits()->set_max_calls_in_flight_per_agency(32);
   }
   return c;
+}
+
+absl::StatusOr<AuditKeys> LoadAuditKeys(const v1::ServerConfig& config) {
+  AuditKeys keys;
+  const std::string& key_file = config.audit().signing_key_file().empty() ? config.tls().key_file()
+                                                                          : config.audit().signing_key_file();
+  if (!ReadFile(key_file, &keys.signing_key_pem)) {
+    return absl::NotFoundError(absl::StrCat(key_file, ": cannot read the audit signing key"));
+  }
+  if (!ReadFile(config.audit().hmac_key_file(), &keys.hmac_key) || keys.hmac_key.size() < 32) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(config.audit().hmac_key_file(), ": the audit HMAC key must be 32+ bytes"));
+  }
+  return keys;
 }
 
 absl::Status CheckServerConfig(const v1::ServerConfig& config) {

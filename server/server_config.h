@@ -15,6 +15,13 @@ namespace caselink::server {
 // "FILE:LINE:COL: reason" lines on a syntax error or a missing setting.
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
 
+// The access log's keys, read from the files the configuration names.
+struct AuditKeys {
+  std::string hmac_key;         // audit.hmac_key_file (32+ bytes)
+  std::string signing_key_pem;  // audit.signing_key_file (default: tls.key_file)
+};
+absl::StatusOr<AuditKeys> LoadAuditKeys(const v1::ServerConfig& config);
+
 // Checks that what the configuration names is usable: certificate and key
 // files parse and match, the CA bundle parses, the CRL directory exists, the
 // policy loads, the audit HMAC key (32+ bytes) and signing key are usable.

@@ -10,6 +10,7 @@
 #include "server/call_guard.h"
 #include "server/fair_gate.h"
 #include "server/in_flight_limiter.h"
+#include "server/server_metrics.h"
 #include "server/worker_pool.h"
 #include "server/workflow_context.h"
 #include "storage/case_store.h"
@@ -31,6 +32,8 @@ struct ServiceContext {
   InFlightLimiter* limiter = nullptr;
   // Shares the CPU among agencies round-robin (null: no gate).
   FairGate* gate = nullptr;
+  // Per-call figures (null: not recorded, e.g. in unit tests).
+  ServerMetrics* metrics = nullptr;
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 

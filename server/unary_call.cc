@@ -57,6 +57,9 @@ absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerCont
     if (!logged.ok()) status = logged;
   }
   if (!status.ok()) response->Clear();
+  if (sc.metrics != nullptr) {
+    sc.metrics->RecordCall(method, status.code(), record.agency_id, record.denied_by, absl::Now() - start);
+  }
   // Every call is in the access log; the operator's log shows refusals and
   // failures at info and everything at debug (--log-level debug).
   const auto level = status.ok() ? spdlog::level::debug : spdlog::level::info;
@@ -85,6 +88,7 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
   if (!admitted) {
     const int limit = sc.limiter->limit();
     handler = [limit](const CallScope& scope) {
+      if (scope.record != nullptr) scope.record->denied_by = deny_rule::kCallsInFlight;
       return absl::ResourceExhaustedError(absl::StrCat(
           "agency '", scope.principal.agency_id, "' already has ", limit,
           " calls in flight (limits.max_calls_in_flight_per_agency); retry with backoff"));

@@ -19,6 +19,11 @@ absl::StatusOr<std::unique_ptr<WatchHub::Slot>> WatchHub::Acquire(const std::str
   return std::make_unique<Slot>(this, agency);
 }
 
+std::map<std::string, int> WatchHub::OpenStreams() const {
+  absl::MutexLock l(&mu_);
+  return open_;
+}
+
 void WatchHub::Release(const std::string& agency) {
   absl::MutexLock lock(&mu_);
   if (--open_[agency] <= 0) open_.erase(agency);

@@ -35,6 +35,9 @@ class WatchHub {
   // Takes a slot for `agency`; RESOURCE_EXHAUSTED if it holds `max` already.
   absl::StatusOr<std::unique_ptr<Slot>> Acquire(const std::string& agency, int max);
 
+  // Open streams per agency (agencies with none are absent).
+  std::map<std::string, int> OpenStreams() const;
+
   // Called after each durable group of events.
   void Notify();
   // A counter that changes on every Notify.

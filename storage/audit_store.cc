@@ -82,6 +82,19 @@ absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::strin
   return Scan(db, p, PrefixEnd(p), limit);
 }
 
+absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Database& db) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(Table::kAuditCheckpoints)));
+  it->SeekToLast();
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the last audit checkpoint"));
+  if (!it->Valid()) return std::optional<v1::AuditCheckpoint>();
+  v1::AuditCheckpoint cp;
+  if (!cp.ParseFromString(it->value().ToString())) {
+    return absl::DataLossError("the last audit checkpoint does not parse");
+  }
+  return std::optional<v1::AuditCheckpoint>(std::move(cp));
+}
+
 absl::StatusOr<AuditVerifyReport> VerifyAuditLog(const Database& db,
                                                  const std::string& expected_public_key_pem) {
   AuditVerifier v(expected_public_key_pem);

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -30,6 +31,9 @@ absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string
 absl::StatusOr<AuditPage> QueryAuditByAgency(const Database& db, const std::string& agency_id,
                                              absl::Time from, absl::Time to, int limit);
 absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::string& party_hmac, int limit);
+
+// The newest signed checkpoint, or nullopt if none was written yet.
+absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Database& db);
 
 // Verifies every entry and checkpoint of the database.
 absl::StatusOr<AuditVerifyReport> VerifyAuditLog(const Database& db,

@@ -63,6 +63,8 @@ rocksdb::ColumnFamilyOptions TableOptions() {
 
 }  // namespace
 
+const char* TableName(Table t) { return kTables[static_cast<size_t>(t)].name; }
+
 std::vector<Table> LogTables() { return {Table::kAuditLog, Table::kEvents}; }
 
 rocksdb::WriteOptions Database::DurableWrite() {

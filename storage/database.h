@@ -34,6 +34,9 @@ enum class Table {
   kCount,              // not a table
 };
 
+// The table's column-family name (its on-disk name), e.g. "case_heads".
+const char* TableName(Table t);
+
 // The tables that are sequenced logs.
 std::vector<Table> LogTables();
 

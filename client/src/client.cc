@@ -96,4 +96,14 @@ absl::StatusOr<v1::AuditQueryResponse> Client::PartyAccess(
                    options_.deadline);
 }
 
+absl::StatusOr<v1::GetStatsResponse> Client::GetStats() {
+  return UnaryCall(*admin_, &v1::AdminService::Stub::GetStats, v1::GetStatsRequest(),
+                   options_.deadline);
+}
+
+absl::StatusOr<v1::BackupResponse> Client::Backup(const v1::BackupRequest& request,
+                                                  absl::Duration deadline) {
+  return UnaryCall(*admin_, &v1::AdminService::Stub::Backup, request, deadline);
+}
+
 }  // namespace caselink

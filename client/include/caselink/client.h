@@ -31,6 +31,7 @@
 
 #include "absl/status/statusor.h"
 #include "caselink/client_options.h"
+#include "caselink/v1/admin.grpc.pb.h"
 #include "caselink/v1/audit.grpc.pb.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 #include "caselink/v1/case_service.pb.h"
@@ -102,6 +103,15 @@ class Client {
   absl::StatusOr<v1::AuditQueryResponse> AgencyAccess(const v1::AgencyAccessRequest& request);
   absl::StatusOr<v1::AuditQueryResponse> PartyAccess(const v1::PartyAccessRequest& request);
 
+  // AdminService (the platform's operator only, by the policy): the
+  // server's figures, the same as its /metrics endpoint; and an online
+  // backup into a directory on the server host, which may take longer than
+  // the usual deadline, hence its own. Errors: as the RPCs
+  // (proto/caselink/v1/admin.proto).
+  absl::StatusOr<v1::GetStatsResponse> GetStats();
+  absl::StatusOr<v1::BackupResponse> Backup(const v1::BackupRequest& request,
+                                            absl::Duration deadline);
+
   // WorkflowService (两法衔接: transfers and supervision records; see
   // proto/caselink/v1/workflow.proto and docs/workflow.md). Every mutating
   // call takes an idempotency key: an empty request_id is replaced by a new
@@ -157,6 +167,7 @@ class Client {
   const std::unique_ptr<v1::EventService::Stub> events_ = v1::EventService::NewStub(channel_);
   const std::unique_ptr<v1::AuditService::Stub> audit_;
   const std::unique_ptr<v1::ReportService::Stub> reports_ = v1::ReportService::NewStub(channel_);
+  const std::unique_ptr<v1::AdminService::Stub> admin_ = v1::AdminService::NewStub(channel_);
 };
 
 }  // namespace caselink

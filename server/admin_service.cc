@@ -1,0 +1,77 @@
+#include "server/admin_service.h"
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/status_macros.h"
+#include "server/unary_call.h"
+#include "spdlog/spdlog.h"
+#include "storage/backup.h"
+
+namespace caselink::server {
+namespace {
+
+const std::string kService = v1::AdminService::service_full_name();
+
+void ToProto(const std::vector<metrics::FamilySnapshot>& families, v1::GetStatsResponse* resp) {
+  for (const metrics::FamilySnapshot& f : families) {
+    v1::MetricFamily* out = resp->add_families();
+    out->set_name(f.name);
+    out->set_help(f.help);
+    out->set_type(f.type);
+    for (const metrics::Sample& s : f.samples) {
+      v1::MetricSample* sample = out->add_samples();
+      sample->set_name(s.name);
+      for (const auto& [k, v] : s.labels) (*sample->mutable_labels())[k] = v;
+      sample->set_value(s.value);
+    }
+  }
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* AdminServiceImpl::GetStats(grpc::CallbackServerContext* ctx,
+                                                     const v1::GetStatsRequest* req,
+                                                     v1::GetStatsResponse* resp) {
+  return ServeUnary(sc_, ctx, kService + "/GetStats", req, resp, [=](const CallScope&) {
+    ToProto(registry_->Snapshot(), resp);
+    return absl::OkStatus();
+  });
+}
+
+grpc::ServerUnaryReactor* AdminServiceImpl::Backup(grpc::CallbackServerContext* ctx,
+                                                   const v1::BackupRequest* req,
+                                                   v1::BackupResponse* resp) {
+  return ServeUnary(sc_, ctx, kService + "/Backup", req, resp,
+                    [=](const CallScope&) { return DoBackup(*req, resp); });
+}
+
+absl::Status AdminServiceImpl::DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp) {
+  if (req.directory().empty() || !std::filesystem::path(req.directory()).is_absolute()) {
+    return absl::InvalidArgumentError(
+        "directory: must be an absolute path on the server host (where the backup is written)");
+  }
+  if (!backup_mu_.TryLock()) {
+    return absl::FailedPreconditionError("another backup is running; try again when it has finished");
+  }
+  // Every entry up to this head was durable before the backup began, so it
+  // is in the backup.
+  const uint64_t head = chain_ != nullptr ? chain_->head_seq() : 0;
+  const absl::Time start = absl::Now();
+  absl::StatusOr<storage::BackupResult> result = storage::CreateBackup(db_, req.directory());
+  backup_mu_.Unlock();
+  if (!result.ok()) {
+    spdlog::error("backup into {} failed: {}", req.directory(), result.status().ToString());
+    return result.status();
+  }
+  resp->set_backup_id(result->backup_id);
+  resp->set_audit_head_seq(head);
+  resp->set_size_bytes(result->size_bytes);
+  resp->set_file_count(result->file_count);
+  spdlog::info("backup {} written into {}: {} files, {} bytes, audit head >= {}, {:.0f} ms",
+               result->backup_id, req.directory(), result->file_count, result->size_bytes, head,
+               absl::ToDoubleMilliseconds(absl::Now() - start));
+  return absl::OkStatus();
+}
+
+}  // namespace caselink::server

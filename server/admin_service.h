@@ -1,0 +1,38 @@
+// AdminService: the operator's RPCs (proto/caselink/v1/admin.proto) —
+// GetStats answers the same figures as /metrics; Backup makes an online
+// BackupEngine backup into a directory on the server host. Admitted,
+// authorized (OPERATOR only, by the policy) and logged by ServeUnary like
+// every RPC. Thread-safe; one backup at a time.
+#pragma once
+
+#include "absl/synchronization/mutex.h"
+#include "caselink/v1/admin.grpc.pb.h"
+#include "server/metrics_registry.h"
+#include "server/service_context.h"
+#include "storage/audit_sealer.h"
+#include "storage/database.h"
+
+namespace caselink::server {
+
+class AdminServiceImpl final : public v1::AdminService::CallbackService {
+ public:
+  AdminServiceImpl(const ServiceContext& sc, storage::Database* db, const storage::AuditChain* chain,
+                   metrics::Registry* registry)
+      : sc_(sc), db_(db), chain_(chain), registry_(registry) {}
+
+  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx, const v1::GetStatsRequest* req,
+                                     v1::GetStatsResponse* resp) override;
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* ctx, const v1::BackupRequest* req,
+                                   v1::BackupResponse* resp) override;
+
+ private:
+  absl::Status DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp);
+
+  const ServiceContext& sc_;
+  storage::Database* db_;
+  const storage::AuditChain* chain_;
+  metrics::Registry* registry_;
+  absl::Mutex backup_mu_;
+};
+
+}  // namespace caselink::server

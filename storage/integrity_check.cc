@@ -1,0 +1,95 @@
+#include "storage/integrity_check.h"
+
+#include <memory>
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "caselink/v1/case.pb.h"
+#include "caselink_common/status_macros.h"
+#include "storage/audit_store.h"
+#include "storage/case_index.h"
+#include "storage/case_keys.h"
+#include "storage/rocks_status.h"
+
+namespace caselink::storage {
+namespace {
+
+constexpr size_t kMaxListed = 20;
+
+void Problem(IntegrityReport* r, std::string what) {
+  if (r->problems.size() < kMaxListed) r->problems.push_back(std::move(what));
+  ++r->problem_count;
+}
+
+std::unique_ptr<rocksdb::Iterator> Scan(const Database& db, Table t) {
+  return std::unique_ptr<rocksdb::Iterator>(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(t)));
+}
+
+// Heads against versions; returns every index key the heads call for.
+absl::StatusOr<std::set<std::string>> CheckHeads(const Database& db, const CaseIndex& index,
+                                                 IntegrityReport* r) {
+  std::set<std::string> expected;
+  auto heads = Scan(db, Table::kCaseHeads);
+  auto versions = Scan(db, Table::kCaseVersions);
+  for (heads->SeekToFirst(); heads->Valid(); heads->Next()) {
+    ++r->cases;
+    const std::string id = heads->key().ToString();
+    v1::Case head;
+    if (!head.ParseFromString(heads->value().ToString())) {
+      Problem(r, absl::StrCat("case ", id, ": the head does not parse"));
+      continue;
+    }
+    // The newest version is the last key under the case's prefix.
+    const std::string prefix = CaseVersionPrefix(id);
+    versions->Seek(CaseVersionKey(id, head.version()));
+    if (!versions->Valid() || versions->key().ToString() != CaseVersionKey(id, head.version()) ||
+        versions->value() != heads->value()) {
+      Problem(r, absl::StrCat("case ", id, ": version ", head.version(), " of the head is not stored as such"));
+    } else {
+      versions->Next();
+      if (versions->Valid() && versions->key().starts_with(prefix)) {
+        Problem(r, absl::StrCat("case ", id, ": a version newer than the head (", head.version(), ") exists"));
+      }
+    }
+    for (std::string& k : index.KeysFor(head)) expected.insert(std::move(k));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(heads->status(), "reading case heads"));
+  CASELINK_RETURN_IF_ERROR(FromRocks(versions->status(), "reading case versions"));
+  for (versions->SeekToFirst(); versions->Valid(); versions->Next()) ++r->versions;
+  CASELINK_RETURN_IF_ERROR(FromRocks(versions->status(), "counting case versions"));
+  return expected;
+}
+
+}  // namespace
+
+absl::StatusOr<IntegrityReport> CheckIntegrity(const Database& db, const std::string& party_index_key,
+                                               const std::string& audit_public_key_pem) {
+  IntegrityReport r;
+  CaseIndex index(party_index_key);
+  CASELINK_ASSIGN_OR_RETURN(std::set<std::string> expected, CheckHeads(db, index, &r));
+  auto it = Scan(db, Table::kCaseIndex);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++r.index_keys;
+    const std::string key = it->key().ToString();
+    if (expected.erase(key) == 0) {
+      Problem(&r, absl::StrCat("search index: key '", absl::CHexEscape(key), "' matches no case's head"));
+    }
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the search index"));
+  for (const std::string& key : expected) {
+    Problem(&r, absl::StrCat("search index: key '", absl::CHexEscape(key), "' of a case's head is missing"));
+  }
+  CASELINK_ASSIGN_OR_RETURN(r.audit, VerifyAuditLog(db, audit_public_key_pem));
+  return r;
+}
+
+std::string IntegrityReport::Summary() const {
+  std::string out = absl::StrCat(ok() ? "OK" : "BROKEN", ": cases=", cases, " versions=", versions,
+                                 " index_keys=", index_keys, " problems=", problem_count, "\n");
+  for (const std::string& p : problems) absl::StrAppend(&out, "  ", p, "\n");
+  absl::StrAppend(&out, "access log: ", audit.Summary(), "\n");
+  return out;
+}
+
+}  // namespace caselink::storage
