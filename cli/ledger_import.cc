@@ -51,21 +51,29 @@ int SendLedgerRows(const CommandContext& ctx, const ImportArgs& args, ImportRows
     Progress progress(total);
     std::vector<std::thread> workers;
     const int n = std::max(1, std::min(args.concurrency, 64));
+    const size_t batch = std::max<size_t>(1, rows.batch);
     for (int w = 0; w < n; ++w) {
       workers.emplace_back([&] {
-        for (size_t i = next++; i < total; i = next++) {
-          absl::StatusOr<bool> r = rows.send(**client, i);
+        for (size_t first = next.fetch_add(batch); first < total; first = next.fetch_add(batch)) {
+          const size_t count = std::min(batch, total - first);
+          std::vector<absl::StatusOr<bool>> out = rows.send(**client, first, count);
           std::lock_guard<std::mutex> l(mu);
-          if (!r.ok()) {
-            std::string why(r.status().message());
-            if (r.status().code() == absl::StatusCode::kAlreadyExists) why = rows.conflict(i);
-            problems.push_back({rows.lines[i], absl::StrCat(absl::StatusCodeToString(r.status().code()), ": ", why)});
-          } else if (*r) {
-            ++replayed;
-          } else {
-            ++created;
+          for (size_t k = 0; k < count; ++k) {
+            const size_t i = first + k;
+            const absl::StatusOr<bool>& r =
+                k < out.size() ? out[k] : absl::StatusOr<bool>(absl::InternalError("no answer for this row"));
+            if (!r.ok()) {
+              std::string why(r.status().message());
+              if (r.status().code() == absl::StatusCode::kAlreadyExists) why = rows.conflict(i);
+              problems.push_back({rows.lines[i], absl::StrCat(absl::StatusCodeToString(r.status().code()), ": ", why)});
+            } else if (*r) {
+              ++replayed;
+            } else {
+              ++created;
+            }
           }
-          progress.Update(++done);
+          done += count;
+          progress.Update(done);
         }
       });
     }

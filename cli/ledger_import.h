@@ -25,8 +25,13 @@ struct ImportRows {
   const char* noun;                // "case(s)", "record(s)" in the summary
   std::vector<int> lines;          // line of each row to send
   std::vector<LedgerProblem> problems;  // found while reading the file
-  // Sends row i; true if the server replayed an earlier identical request.
-  std::function<absl::StatusOr<bool>(Client&, size_t)> send;
+  // Rows sent per call: a batch RPC takes a page of rows in one call (and one
+  // synced write on the server); 1 for RPCs that take one item.
+  size_t batch = 1;
+  // Sends rows [first, first + count) and returns one outcome per row: true
+  // if the server replayed an earlier identical request. An error of the
+  // whole call is every row's outcome.
+  std::function<std::vector<absl::StatusOr<bool>>(Client&, size_t first, size_t count)> send;
   // The message for row i when its key was imported before with other
   // content (ALREADY_EXISTS).
   std::function<std::string(size_t)> conflict;
