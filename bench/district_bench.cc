@@ -7,6 +7,8 @@
 //   party search     SearchCases by party id as the procuratorate, one call
 //                    at a time: p50/p99 server-side (the server's own
 //                    caselink-server-micros trailer) and over mTLS
+//   report           GetJointMeetingReport as the government over all cases
+//                    (a full scan: time grows linearly with the cases)
 //   db size, RSS     bytes of the database directory; caselinkd's VmRSS/VmHWM
 // and prints how each figure grew between checkpoints next to log(n), the
 // growth an index lookup should show.
@@ -52,6 +54,8 @@ struct Checkpoint {
   LatencyHistogram search_server, search_client;
   double search_hits_avg = 0;
   uint64_t search_errors = 0;
+  double report_ms = 0;          // GetJointMeetingReport as the government
+  int64_t report_cases = -1;     // the cases it counted (all: the check)
   uint64_t db_bytes = 0;
   uint64_t rss_kib = 0, hwm_kib = 0;
 };
@@ -200,17 +204,37 @@ void Search(Setup& s, uint64_t cases, int n, Checkpoint* cp) {
   cp->search_hits_avg = n > 0 ? static_cast<double>(hits) / n : 0;
 }
 
+// The joint-meeting report over every generated date, as the government.
+void Report(Setup& s, Checkpoint* cp) {
+  auto client = ClientFor(s, "government");
+  if (!client.ok()) return;
+  v1::JointMeetingReportRequest req;
+  req.set_from_date("2024-01-01");
+  req.set_to_date("2027-01-01");
+  req.set_purpose("联席会议 benchmark");
+  const absl::Time t0 = absl::Now();
+  auto r = (*client)->GetJointMeetingReport(req);
+  cp->report_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
+  if (!r.ok()) {
+    std::fprintf(stderr, "GetJointMeetingReport: %s\n", r.status().ToString().c_str());
+    cp->report_ms = -1;
+    return;
+  }
+  cp->report_cases = r->total().cases();
+}
+
 double Ms(double ns) { return ns / 1e6; }
 
 void PrintTable(const std::vector<Checkpoint>& cps) {
-  std::printf("\n%10s %12s %8s %10s %10s %10s %10s %6s %9s %9s %9s\n", "cases", "import/s", "failed",
-              "srv p50", "srv p99", "mTLS p50", "mTLS p99", "hits", "db MiB", "RSS MiB", "HWM MiB");
+  std::printf("\n%10s %12s %8s %10s %10s %10s %10s %6s %10s %9s %9s %9s\n", "cases", "import/s",
+              "failed", "srv p50", "srv p99", "mTLS p50", "mTLS p99", "hits", "report", "db MiB",
+              "RSS MiB", "HWM MiB");
   for (const Checkpoint& c : cps) {
-    std::printf("%10llu %12.0f %8llu %8.3fms %8.3fms %8.3fms %8.3fms %6.1f %9.1f %9.1f %9.1f\n",
+    std::printf("%10llu %12.0f %8llu %8.3fms %8.3fms %8.3fms %8.3fms %6.1f %9.0fms %9.1f %9.1f %9.1f\n",
                 static_cast<unsigned long long>(c.cases), c.import_rows_per_s,
                 static_cast<unsigned long long>(c.import_failures), Ms(c.search_server.Percentile(50)),
                 Ms(c.search_server.Percentile(99)), Ms(c.search_client.Percentile(50)),
-                Ms(c.search_client.Percentile(99)), c.search_hits_avg, c.db_bytes / 1048576.0,
+                Ms(c.search_client.Percentile(99)), c.search_hits_avg, c.report_ms, c.db_bytes / 1048576.0,
                 c.rss_kib / 1024.0, c.hwm_kib / 1024.0);
   }
   if (cps.size() >= 2) {
@@ -218,13 +242,13 @@ void PrintTable(const std::vector<Checkpoint>& cps) {
     const Checkpoint& b = cps.back();
     const double log_growth = std::log(static_cast<double>(b.cases)) / std::log(static_cast<double>(a.cases));
     std::printf("\ngrowth %llu -> %llu cases (x%.0f): server p99 x%.2f, mTLS p99 x%.2f, import rate x%.2f, "
-                "db x%.2f, RSS x%.2f; log(n) grows x%.2f\n",
+                "report x%.2f, db x%.2f, RSS x%.2f; log(n) grows x%.2f\n",
                 static_cast<unsigned long long>(a.cases), static_cast<unsigned long long>(b.cases),
                 static_cast<double>(b.cases) / a.cases,
                 b.search_server.Percentile(99) / std::max(1.0, a.search_server.Percentile(99)),
                 b.search_client.Percentile(99) / std::max(1.0, a.search_client.Percentile(99)),
                 b.import_rows_per_s / std::max(1.0, a.import_rows_per_s),
-                static_cast<double>(b.db_bytes) / std::max<uint64_t>(1, a.db_bytes),
+                b.report_ms / std::max(0.001, a.report_ms), static_cast<double>(b.db_bytes) / std::max<uint64_t>(1, a.db_bytes),
                 static_cast<double>(b.rss_kib) / std::max<uint64_t>(1, a.rss_kib), log_growth);
   }
 }
@@ -241,6 +265,7 @@ void WriteJson(const std::string& path, const std::vector<Checkpoint>& cps, int 
         << ", \"search_mtls_p50_ms\": " << Ms(c.search_client.Percentile(50))
         << ", \"search_mtls_p99_ms\": " << Ms(c.search_client.Percentile(99))
         << ", \"search_hits_avg\": " << c.search_hits_avg << ", \"search_errors\": " << c.search_errors
+        << ", \"report_ms\": " << c.report_ms << ", \"report_cases\": " << c.report_cases
         << ", \"db_bytes\": " << c.db_bytes << ", \"rss_kib\": " << c.rss_kib
         << ", \"hwm_kib\": " << c.hwm_kib << "}" << (i + 1 < cps.size() ? "," : "") << "\n";
   }
@@ -295,6 +320,12 @@ int Main(int argc, char** argv) {
                 cp.import_rows_per_s, static_cast<unsigned long long>(cp.import_failures));
     std::fflush(stdout);
     Search(s, mark, searches, &cp);
+    Report(s, &cp);
+    if (cp.report_cases != static_cast<int64_t>(mark)) {
+      std::fprintf(stderr, "the report counted %lld cases, not %llu\n",
+                   static_cast<long long>(cp.report_cases), static_cast<unsigned long long>(mark));
+      failed = true;
+    }
     cp.db_bytes = DirectoryBytes(s.dir.Join("db"));
     std::tie(cp.rss_kib, cp.hwm_kib) = Memory(s.daemon->pid());
     failed |= cp.import_failures > 0 || cp.search_errors > 0;
