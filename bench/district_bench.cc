@@ -15,6 +15,7 @@
 //
 //   caselink_district_bench --cases 1000000 --checkpoints 100000,1000000 --json d.json
 #include <sys/types.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cmath>
@@ -51,7 +52,11 @@ struct Checkpoint {
   uint64_t cases = 0;
   double import_rows_per_s = 0;
   uint64_t import_failures = 0;
+  // Searches right after the import, while RocksDB still compacts what it
+  // wrote (busy), and again once the server is idle (settled).
   LatencyHistogram search_server, search_client;
+  LatencyHistogram busy_server, busy_client;
+  double settle_seconds = 0;
   double search_hits_avg = 0;
   uint64_t search_errors = 0;
   double report_ms = 0;          // GetJointMeetingReport as the government
@@ -82,6 +87,33 @@ std::pair<uint64_t, uint64_t> Memory(pid_t pid) {
     if (f[0] == "VmHWM:") (void)absl::SimpleAtoi(f[1], &hwm);
   }
   return {rss, hwm};
+}
+
+// CPU seconds caselinkd has used so far (user + system).
+double CpuSeconds(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::vector<std::string> f = absl::StrSplit(stat.substr(close + 2), ' ');
+  double utime = 0, stime = 0;  // fields 14 and 15 of proc(5), 12 and 13 here
+  if (f.size() > 13) {
+    (void)absl::SimpleAtod(f[11], &utime);
+    (void)absl::SimpleAtod(f[12], &stime);
+  }
+  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Waits until caselinkd used under 5% of a core for a whole second (its
+// background compactions are done), at most `limit` seconds; returns the wait.
+double Settle(pid_t pid, double limit) {
+  const absl::Time start = absl::Now();
+  while (absl::ToDoubleSeconds(absl::Now() - start) < limit) {
+    const double before = CpuSeconds(pid);
+    absl::SleepFor(absl::Seconds(1));
+    if (CpuSeconds(pid) - before < 0.05) break;
+  }
+  return absl::ToDoubleSeconds(absl::Now() - start);
 }
 
 struct Setup {
@@ -168,7 +200,8 @@ void Import(Setup& s, uint64_t from, uint64_t to, int threads, int batch, Checkp
 }
 
 // `n` party-id searches as the procuratorate, one in flight.
-void Search(Setup& s, uint64_t cases, int n, Checkpoint* cp) {
+void Search(Setup& s, uint64_t cases, int n, LatencyHistogram* server, LatencyHistogram* client,
+            Checkpoint* cp) {
   auto& kc = s.certs["procuratorate"];
   if (kc.cert_pem.empty()) kc = *s.ca.IssueAgency("procuratorate");
   auto channel = MakeMtlsChannel(absl::StrCat("127.0.0.1:", s.daemon->port()), s.ca.cert_pem(),
@@ -197,8 +230,8 @@ void Search(Setup& s, uint64_t cases, int n, Checkpoint* cp) {
     if (trailer != ctx.GetServerTrailingMetadata().end()) {
       (void)absl::SimpleAtoi(absl::string_view(trailer->second.data(), trailer->second.size()), &server_us);
     }
-    cp->search_server.Record(static_cast<uint64_t>(server_us) * 1000);
-    cp->search_client.Record(static_cast<uint64_t>(client_ns));
+    server->Record(static_cast<uint64_t>(server_us) * 1000);
+    client->Record(static_cast<uint64_t>(client_ns));
     hits += resp.cases_size();
   }
   cp->search_hits_avg = n > 0 ? static_cast<double>(hits) / n : 0;
@@ -230,6 +263,10 @@ void PrintTable(const std::vector<Checkpoint>& cps) {
               "failed", "srv p50", "srv p99", "mTLS p50", "mTLS p99", "hits", "report", "db MiB",
               "RSS MiB", "HWM MiB");
   for (const Checkpoint& c : cps) {
+    std::printf("%10llu %-8s", static_cast<unsigned long long>(c.cases), "busy");
+    std::printf("%20s %8.3fms %8.3fms %8.3fms %8.3fms   (while compacting)\n", "",
+                Ms(c.busy_server.Percentile(50)), Ms(c.busy_server.Percentile(99)),
+                Ms(c.busy_client.Percentile(50)), Ms(c.busy_client.Percentile(99)));
     std::printf("%10llu %12.0f %8llu %8.3fms %8.3fms %8.3fms %8.3fms %6.1f %9.0fms %9.1f %9.1f %9.1f\n",
                 static_cast<unsigned long long>(c.cases), c.import_rows_per_s,
                 static_cast<unsigned long long>(c.import_failures), Ms(c.search_server.Percentile(50)),
@@ -265,6 +302,9 @@ void WriteJson(const std::string& path, const std::vector<Checkpoint>& cps, int 
         << ", \"search_mtls_p50_ms\": " << Ms(c.search_client.Percentile(50))
         << ", \"search_mtls_p99_ms\": " << Ms(c.search_client.Percentile(99))
         << ", \"search_hits_avg\": " << c.search_hits_avg << ", \"search_errors\": " << c.search_errors
+        << ", \"busy_search_server_p99_ms\": " << Ms(c.busy_server.Percentile(99))
+        << ", \"busy_search_mtls_p99_ms\": " << Ms(c.busy_client.Percentile(99))
+        << ", \"settle_seconds\": " << c.settle_seconds
         << ", \"report_ms\": " << c.report_ms << ", \"report_cases\": " << c.report_cases
         << ", \"db_bytes\": " << c.db_bytes << ", \"rss_kib\": " << c.rss_kib
         << ", \"hwm_kib\": " << c.hwm_kib << "}" << (i + 1 < cps.size() ? "," : "") << "\n";
@@ -319,7 +359,9 @@ int Main(int argc, char** argv) {
     std::printf("%llu cases loaded: %.0f rows/s (%llu failed)\n", static_cast<unsigned long long>(mark),
                 cp.import_rows_per_s, static_cast<unsigned long long>(cp.import_failures));
     std::fflush(stdout);
-    Search(s, mark, searches, &cp);
+    Search(s, mark, searches / 4, &cp.busy_server, &cp.busy_client, &cp);
+    cp.settle_seconds = Settle(s.daemon->pid(), 300);
+    Search(s, mark, searches, &cp.search_server, &cp.search_client, &cp);
     Report(s, &cp);
     if (cp.report_cases != static_cast<int64_t>(mark)) {
       std::fprintf(stderr, "the report counted %lld cases, not %llu\n",
