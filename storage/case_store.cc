@@ -10,6 +10,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "storage/case_id.h"
 #include "storage/case_keys.h"
+#include "rocksdb/snapshot.h"
 #include "storage/rocks_status.h"
 
 namespace caselink::storage {
@@ -240,28 +241,47 @@ absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>
 }
 
 absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const ListQuery& q) const {
+  // One snapshot for the index and the cases it names.
+  rocksdb::ManagedSnapshot snapshot(db_->db());
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot.snapshot();
   std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseIndex)));
   ListPage page;
   const std::string start = prefix + q.start_after;
   it->Seek(start);
   if (!q.start_after.empty() && it->Valid() && it->key() == start) it->Next();
+  auto more_keys = [&] { return it->Valid() && it->key().starts_with(prefix); };
   int scanned = 0;
-  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+  for (;;) {
+    // The ids the page still needs, read together: one batched MultiGet
+    // instead of a lookup per case.
+    std::vector<std::string> ids;
+    const size_t want = static_cast<size_t>(q.limit) - page.cases.size();
+    for (; ids.size() < want && more_keys() && scanned < q.scan_budget; it->Next(), ++scanned) {
+      ids.push_back(it->key().ToString().substr(prefix.size()));
+    }
+    if (!ids.empty()) {
+      std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
+      std::vector<rocksdb::PinnableSlice> values(ids.size());
+      std::vector<rocksdb::Status> statuses(ids.size());
+      db_->db()->MultiGet(ro, db_->cf(Table::kCaseHeads), ids.size(), keys.data(), values.data(),
+                          statuses.data(), /*sorted_input=*/true);
+      for (size_t i = 0; i < ids.size(); ++i) {
+        if (statuses[i].IsNotFound()) {
+          return absl::DataLossError(absl::StrCat("index names case '", ids[i], "' which is missing"));
+        }
+        CASELINK_RETURN_IF_ERROR(FromRocks(statuses[i], "reading a case"));
+        page.resume_after = ids[i];
+        CASELINK_ASSIGN_OR_RETURN(v1::Case c, ParseCase(values[i].ToString(), ids[i]));
+        if (q.filter && !q.filter(c)) continue;
+        page.cases.push_back(std::move(c));
+      }
+    }
+    if (!more_keys()) break;
     if (static_cast<int>(page.cases.size()) >= q.limit || scanned >= q.scan_budget) {
       page.more = true;
       break;
     }
-    ++scanned;
-    std::string case_id = it->key().ToString().substr(prefix.size());
-    page.resume_after = case_id;
-    auto c = Get(case_id, 0);
-    if (absl::IsNotFound(c.status())) {
-      return absl::DataLossError(absl::StrCat("index names case '", case_id, "' which is missing"));
-    }
-    if (!c.ok()) return c.status();
-    if (q.filter && !q.filter(*c)) continue;
-    page.cases.push_back(std::move(*c));
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "searching the index"));
   return page;

@@ -57,7 +57,16 @@ rocksdb::ColumnFamilyOptions TableOptions() {
   o.level_compaction_dynamic_level_bytes = true;
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
+  // Index and filter are partitioned into 4 KiB blocks cached like data,
+  // with only their small top level pinned: a point lookup in a database of
+  // millions of cases loads a few KiB, not a whole table's index and filter
+  // (hundreds of KiB, evicted again by the next scan).
+  t.index_type = rocksdb::BlockBasedTableOptions::kTwoLevelIndexSearch;
+  t.partition_filters = true;
+  t.metadata_block_size = 4096;
   t.cache_index_and_filter_blocks = true;
+  t.cache_index_and_filter_blocks_with_high_priority = true;
+  t.pin_top_level_index_and_filter = true;
   t.pin_l0_filter_and_index_blocks_in_cache = true;
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
