@@ -160,17 +160,24 @@ absl::StatusOr<std::unique_ptr<Client>> ClientFor(Setup& s, const std::string& a
 // Loads cases [from, to) with `threads` importers, each an agency of its own.
 void Import(Setup& s, uint64_t from, uint64_t to, int threads, int batch, Checkpoint* cp) {
   std::atomic<uint64_t> next{from}, failures{0};
+  // Clients (and certificates) first, one at a time: Setup is not thread-safe.
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int t = 0; t < threads; ++t) {
+    const std::string& agency = SyntheticDistrict::Agencies()[t % SyntheticDistrict::Agencies().size()].first;
+    auto client = ClientFor(s, agency);
+    if (!client.ok()) {
+      std::fprintf(stderr, "client %s: %s\n", agency.c_str(), client.status().ToString().c_str());
+      cp->import_failures = to - from;
+      return;
+    }
+    clients.push_back(std::move(*client));
+  }
   std::vector<std::thread> workers;
   const absl::Time start = absl::Now();
   for (int t = 0; t < threads; ++t) {
     workers.emplace_back([&, t] {
-      const auto& [agency, domain] = SyntheticDistrict::Agencies()[t % SyntheticDistrict::Agencies().size()];
-      auto client = ClientFor(s, agency);
-      if (!client.ok()) {
-        std::fprintf(stderr, "client %s: %s\n", agency.c_str(), client.status().ToString().c_str());
-        failures += to;
-        return;
-      }
+      const v1::Domain domain = SyntheticDistrict::Agencies()[t % SyntheticDistrict::Agencies().size()].second;
+      Client* client = clients[t].get();
       SyntheticDistrict gen(PartyPopulation::ForCases(to), 1000003ULL * (from + 1) + t);
       for (;;) {
         const uint64_t first = next.fetch_add(batch);
@@ -182,7 +189,7 @@ void Import(Setup& s, uint64_t from, uint64_t to, int threads, int batch, Checkp
           item->set_request_id(absl::StrCat("bench-", i));
           *item->mutable_case_() = gen.NextCase(domain, i);
         }
-        auto resp = (*client)->SubmitCases(std::move(req));
+        auto resp = client->SubmitCases(std::move(req));
         if (!resp.ok()) {
           if (failures == 0) std::fprintf(stderr, "SubmitCases: %s\n", resp.status().ToString().c_str());
           failures += last - first;

@@ -46,7 +46,7 @@ static_assert(std::size(kTables) == static_cast<size_t>(Table::kCount),
 // also holds the index and filter blocks (otherwise they grow with every
 // table file) and one budget for all memtables (DBOptions below).
 constexpr size_t kBlockCacheBytes = 64 << 20;
-constexpr size_t kMemtableBudgetBytes = 64 << 20;
+constexpr size_t kMemtableBudgetBytes = 96 << 20;
 
 rocksdb::ColumnFamilyOptions TableOptions() {
   static const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(kBlockCacheBytes);
@@ -55,6 +55,12 @@ rocksdb::ColumnFamilyOptions TableOptions() {
   // Sizes the levels from the bottom up: less space and write amplification
   // as the district's years of cases grow (RocksDB's recommended setting).
   o.level_compaction_dynamic_level_bytes = true;
+  // Fresh flushes (L0) stay uncompressed, so flushing during a ledger import
+  // costs less CPU; LZ4 (fast to compress and to read) for every level below.
+  o.compression_per_level = {rocksdb::kNoCompression, rocksdb::kLZ4Compression,
+                             rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                             rocksdb::kLZ4Compression, rocksdb::kLZ4Compression,
+                             rocksdb::kLZ4Compression};
   rocksdb::BlockBasedTableOptions t;
   t.block_cache = cache;
   // Index and filter are partitioned into 4 KiB blocks cached like data,
