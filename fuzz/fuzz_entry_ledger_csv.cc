@@ -6,6 +6,7 @@
 #include "absl/strings/string_view.h"
 #include "cli/csv_reader.h"
 #include "cli/ledger_csv.h"
+#include "cli/supervision_ledger_csv.h"
 
 namespace caselink::fuzz {
 namespace {
@@ -44,18 +45,23 @@ std::string LedgerCsvEntry(const uint8_t* data, size_t size) {
     }
   }
 
-  auto ledger = cli::ParsePenaltyLedger(text);
-  if (ledger.ok()) {
-    for (const cli::LedgerCase& c : ledger->entries) {
-      std::string v = CheckLine("case", c.line, max_line);
+  // Both ledgers (行政处罚台账, 检察监督台账): every row and problem they report
+  // names a line of the file.
+  auto check = [&](const auto& ledger) -> std::string {
+    if (!ledger.ok()) return "";
+    for (const auto& e : ledger->entries) {
+      std::string v = CheckLine("entry", e.line, max_line);
       if (!v.empty()) return v;
     }
     for (const cli::LedgerProblem& p : ledger->problems) {
       std::string v = CheckLine("problem", p.line, max_line);
       if (!v.empty()) return absl::StrCat(v, " (", p.reason, ")");
     }
-  }
-  return "";
+    return "";
+  };
+  std::string v = check(cli::ParsePenaltyLedger(text));
+  if (!v.empty()) return v;
+  return check(cli::ParseSupervisionLedger(text));
 }
 
 }  // namespace caselink::fuzz
