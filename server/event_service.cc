@@ -38,15 +38,23 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
           "the server is stopping; reconnect with from_cursor=", cursor));
     }
     const uint64_t seen = wf.hub->generation();
+    const uint64_t durable = wf.hub->durable_seq();
     CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Event> batch,
                               wf.events->Read(scope.principal.agency_id, cursor, kBatch));
+    bool ahead = false;
     for (v1::Event& e : batch) {
       const uint64_t c = e.cursor();
+      // Written but not yet fsynced: wait for the sync rather than deliver
+      // an event a power failure could still take back.
+      if (c > durable) {
+        ahead = true;
+        break;
+      }
       CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(scope, req, &e, record));
       if (!writer->Write(e)) return absl::CancelledError("the stream was closed by the client");
       cursor = c;
     }
-    if (static_cast<int>(batch.size()) == kBatch) continue;
+    if (!ahead && static_cast<int>(batch.size()) == kBatch) continue;
     wf.hub->WaitChange(seen, kPoll);
   }
 }

@@ -1,5 +1,7 @@
 #include "server/watch_hub.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace caselink::server {
@@ -29,9 +31,15 @@ void WatchHub::Release(const std::string& agency) {
   if (--open_[agency] <= 0) open_.erase(agency);
 }
 
-void WatchHub::Notify() {
+void WatchHub::Notify(uint64_t durable_seq) {
   absl::MutexLock lock(&mu_);
+  durable_seq_ = std::max(durable_seq_, durable_seq);
   ++generation_;
+}
+
+uint64_t WatchHub::durable_seq() const {
+  absl::MutexLock lock(&mu_);
+  return durable_seq_;
 }
 
 uint64_t WatchHub::generation() const {

@@ -38,8 +38,12 @@ class WatchHub {
   // Open streams per agency (agencies with none are absent).
   std::map<std::string, int> OpenStreams() const;
 
-  // Called after each durable group of events.
-  void Notify();
+  // Called after each durable group of events, with the last event's
+  // sequence: streams deliver no event past it (an event written but not yet
+  // fsynced could still be lost to a power failure).
+  void Notify(uint64_t durable_seq);
+  // The highest event sequence known to be durable.
+  uint64_t durable_seq() const;
   // A counter that changes on every Notify.
   uint64_t generation() const;
   // Waits until generation() != `seen`, Close(), or `timeout`.
@@ -52,6 +56,7 @@ class WatchHub {
 
   mutable absl::Mutex mu_;
   uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t durable_seq_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
   std::map<std::string, int> open_ ABSL_GUARDED_BY(mu_);
 };

@@ -8,8 +8,11 @@ WorkflowParts::WorkflowParts(storage::Database* db, storage::CommitPipeline* pip
                              const v1::WorkflowConfig& config)
     : links_(db), row_facts_(&links_), store_(db, pipeline), events_(db) {
   events_.Install(pipeline);
-  pipeline->AddListener([this](storage::Table table, uint64_t) {
-    if (table == storage::Table::kEvents) hub_.Notify();
+  // What the database held when it opened is durable; later events once the
+  // pipeline reports their group fsynced.
+  hub_.Notify(pipeline->NextSequence(storage::Table::kEvents) - 1);
+  pipeline->AddListener([this](storage::Table table, uint64_t last_seq) {
+    if (table == storage::Table::kEvents) hub_.Notify(last_seq);
   });
   context_.store = &store_;
   context_.events = &events_;
