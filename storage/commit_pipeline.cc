@@ -114,7 +114,6 @@ void CommitPipeline::Run() {
     }
     {
       std::lock_guard<std::mutex> l(mu_);
-      w.group = ++written_groups_;
       unsynced_.push_back(std::move(w));
     }
     sync_cv_.notify_one();
@@ -140,10 +139,8 @@ void CommitPipeline::RunSyncer() {
             "storage failed to sync (", s.message(),
             "); caselinkd refuses writes until it is restarted"));
       }
-      synced_groups_ = batch.back().group;
       listeners = listeners_;
     }
-    synced_cv_.notify_all();
     for (Written& w : batch) {
       for (Pending* p : w.waiting) {
         // Written but maybe not on disk: the outcome is unknown to the client,
@@ -157,13 +154,6 @@ void CommitPipeline::RunSyncer() {
       }
     }
   }
-}
-
-absl::Status CommitPipeline::SyncBarrier() {
-  std::unique_lock<std::mutex> l(mu_);
-  const uint64_t target = written_groups_;
-  synced_cv_.wait(l, [&] { return synced_groups_ >= target || !sync_failure_.ok(); });
-  return sync_failure_;
 }
 
 bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,

@@ -105,10 +105,6 @@ class CommitPipeline {
   // Blocks until the request is durable (synced) or has failed.
   absl::StatusOr<CommitResult> Commit(CommitRequest request);
 
-  // Blocks until everything written so far is fsynced (e.g. before replaying
-  // the answer of a request whose first attempt may still be syncing).
-  absl::Status SyncBarrier();
-
   // Calls `listener(table, last_seq)` on the syncer thread after each
   // durable group that appended to `table` (e.g. to wake event streams).
   // Listeners must not block or call Commit.
@@ -135,7 +131,6 @@ class CommitPipeline {
 
   // A written group whose durable members wait for the fsync.
   struct Written {
-    uint64_t group = 0;
     std::vector<Pending*> waiting;
     std::map<Table, uint64_t> last_in_group;
   };
@@ -157,10 +152,8 @@ class CommitPipeline {
   std::vector<std::function<void(Table, uint64_t)>> listeners_;
   // The sync stage, guarded by mu_: groups written, groups synced, and the
   // status of the last fsync (not OK: the pipeline is broken).
-  std::condition_variable sync_cv_, synced_cv_;
+  std::condition_variable sync_cv_;
   std::deque<Written> unsynced_;
-  uint64_t written_groups_ = 0;
-  uint64_t synced_groups_ = 0;
   absl::Status sync_failure_;
   std::thread committer_;
   std::thread syncer_;

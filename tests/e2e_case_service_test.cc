@@ -2,6 +2,7 @@
 // real server on a RocksDB in a temp dir.
 #include <set>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -325,6 +326,27 @@ TEST_F(CaseServiceTest, EveryAnswerCarriesARequestId) {
     ids.insert(id);
   }
   EXPECT_EQ(ids.size(), 3u);
+}
+
+// ... and the server's own time for the call, so a client can tell the
+// network from the server.
+TEST_F(CaseServiceTest, EveryAnswerCarriesTheServerTime) {
+  auto stub = v1::CaseService::NewStub(district_->As("market").channel());
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::ListCasesRequest req;
+  v1::ListCasesResponse out;
+  const auto t0 = std::chrono::steady_clock::now();
+  ASSERT_TRUE(stub->ListCases(&ctx, req, &out).ok());
+  const auto client_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - t0).count();
+  auto md = ctx.GetServerTrailingMetadata();
+  auto it = md.find("caselink-server-micros");
+  ASSERT_NE(it, md.end());
+  int64_t server_us = -1;
+  ASSERT_TRUE(absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &server_us));
+  EXPECT_GE(server_us, 0);
+  EXPECT_LE(server_us, client_us);  // within the call as the client saw it
 }
 
 
