@@ -227,6 +227,14 @@ if [[ ! -s "$OUT/audit-hmac.key" ]]; then
   made+=("audit-hmac.key")
 fi
 
+# --- the page-token key (docs/authorization.md, "Sealed page tokens") ---------
+# 32 random bytes from which the key sealing page tokens is derived. Kept with
+# --force too; replacing it only makes outstanding page tokens invalid.
+if [[ ! -s "$OUT/page-token.key" ]]; then
+  ( umask 077; openssl rand -out "$OUT/page-token.key" 32 )
+  made+=("page-token.key")
+fi
+
 chmod 0600 "$OUT"/*.key "$OUT"/agencies/*.key
 
 if [[ ${#made[@]} -eq 0 ]]; then

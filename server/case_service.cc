@@ -133,36 +133,39 @@ absl::Status CaseServiceImpl::DoGet(const CallScope&, const v1::GetCaseRequest& 
   return absl::OkStatus();
 }
 
-// One page of a listing or search: the token is bound to the caller and the
-// query; `run` scans from the decoded position with the filter applied.
+// One page of a listing or search: the sealed token is bound to the caller,
+// the RPC and the query; `run` scans from the position it holds with the
+// filter applied. The next token holds the last row examined, visible or not:
+// sealed, it tells the caller nothing about that row.
 absl::Status CaseServiceImpl::ServePage(
-    const std::string& query, int32_t page_size, const std::string& page_token,
+    const PageScope& where, int32_t page_size, const std::string& page_token,
     std::function<bool(const v1::Case&)> filter,
     const std::function<absl::StatusOr<storage::ListPage>(const storage::ListQuery&)>& run,
     google::protobuf::RepeatedPtrField<v1::Case>* out, std::string* next_page_token) {
-  CASELINK_ASSIGN_OR_RETURN(std::string after, DecodePageToken(page_token, query));
+  if (sc_.page_tokens == nullptr) return absl::FailedPreconditionError("page tokens are not configured");
+  CASELINK_ASSIGN_OR_RETURN(std::string after, sc_.page_tokens->Open(page_token, where));
   storage::ListQuery q;
   q.start_after = after;
   q.limit = page_size == 0 ? 50 : page_size;
   q.filter = std::move(filter);
   CASELINK_ASSIGN_OR_RETURN(storage::ListPage page, run(q));
   for (v1::Case& c : page.cases) *out->Add() = std::move(c);
-  if (page.more) *next_page_token = EncodePageToken(page.resume_after, query);
+  if (page.more) {
+    CASELINK_ASSIGN_OR_RETURN(*next_page_token, sc_.page_tokens->Seal(where, page.resume_after));
+  }
   return absl::OkStatus();
 }
 
 absl::Status CaseServiceImpl::DoList(const CallScope& scope, const v1::ListCasesRequest& req,
                                      v1::ListCasesResponse* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateListCases(req, sc_.max_page_size));
-  const std::string query = absl::StrCat(scope.principal.agency_id, "|", req.domain(), "|",
-                                         req.owner_agency());
   auto filter = [&](const v1::Case& c) {
     if (req.domain() != v1::DOMAIN_UNSPECIFIED && c.domain() != req.domain()) return false;
     if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;
     return sc_.guard->Visible(scope, c);
   };
   return ServePage(
-      query, req.page_size(), req.page_token(), filter,
+      PageScope::For(scope, req), req.page_size(), req.page_token(), filter,
       [&](const storage::ListQuery& q) { return sc_.cases->List(q); }, resp->mutable_cases(),
       resp->mutable_next_page_token());
 }
@@ -176,12 +179,7 @@ absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchC
         "search by party_id is not configured on this server (no party index key)");
   }
   v1::SearchCasesRequest key = req;  // the query a page token is bound to
-  key.clear_page_size();
-  key.clear_page_token();
-  key.clear_purpose();
-  key.clear_purpose_case_ref();
   key.set_party_id(absl::AsciiStrToUpper(req.party_id()));
-  const std::string query = absl::StrCat(scope.principal.agency_id, "|", key.ShortDebugString());
   auto filter = [&](const v1::Case& c) {
     if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;
     if (req.domain() != v1::DOMAIN_UNSPECIFIED && c.domain() != req.domain()) return false;
@@ -210,7 +208,7 @@ absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchC
     }
     return filter(c);
   };
-  return ServePage(query, req.page_size(), req.page_token(), full_filter, run,
+  return ServePage(PageScope::For(scope, key), req.page_size(), req.page_token(), full_filter, run,
                    resp->mutable_cases(), resp->mutable_next_page_token());
 }
 

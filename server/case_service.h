@@ -48,7 +48,7 @@ class CaseServiceImpl final : public v1::CaseService::CallbackService {
   absl::Status DoSearch(const CallScope& scope, const v1::SearchCasesRequest& req,
                         v1::SearchCasesResponse* resp);
   absl::Status ServePage(
-      const std::string& query, int32_t page_size, const std::string& page_token,
+      const PageScope& where, int32_t page_size, const std::string& page_token,
       std::function<bool(const v1::Case&)> filter,
       const std::function<absl::StatusOr<storage::ListPage>(const storage::ListQuery&)>& run,
       google::protobuf::RepeatedPtrField<v1::Case>* out, std::string* next_page_token);

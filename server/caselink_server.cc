@@ -79,6 +79,8 @@ struct CaselinkServer::Impl {
   std::unique_ptr<storage::CommitPipeline> pipeline;
   std::unique_ptr<AccessLogger> access_log;
   std::string party_index_key;
+  // Seals every listing's page tokens (page_token.h).
+  std::unique_ptr<PageTokenKey> page_tokens;
   std::unique_ptr<InFlightLimiter> limiter;
   std::unique_ptr<FairGate> gate;
   std::unique_ptr<storage::CaseStore> cases;
@@ -118,6 +120,8 @@ static absl::Status StartAccessLog(const v1::ServerConfig& config, const ServerH
                             storage::AuditChain::Attach(impl->db.get(), impl->pipeline.get(), o));
   // The same secret keys the party-id search index (domain-separated there).
   impl->party_index_key = hmac_key;
+  CASELINK_ASSIGN_OR_RETURN(PageTokenKey page_tokens, PageTokenKey::Derive(keys.page_token_secret));
+  impl->page_tokens = std::make_unique<PageTokenKey>(std::move(page_tokens));
   impl->access_log = std::make_unique<AccessLogger>(
       impl->pipeline.get(), hmac_key, hooks.now ? hooks.now : [] { return absl::Now(); },
       audit.sync_read_entries());
@@ -165,6 +169,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->context.cases = impl->cases.get();
   impl->context.pipeline = impl->pipeline.get();
   impl->context.max_page_size = config.limits().max_page_size();
+  impl->context.page_tokens = impl->page_tokens.get();
   impl->limiter = std::make_unique<InFlightLimiter>(config.limits().max_calls_in_flight_per_agency());
   impl->context.limiter = impl->limiter.get();
   impl->gate = std::make_unique<FairGate>(static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));

@@ -90,6 +90,15 @@ void CheckAudit(const v1::AuditConfig& audit, std::vector<std::string>* errors) 
     errors->push_back(absl::StrCat(audit.hmac_key_file(), ": the audit HMAC key has ", hmac_key.size(),
                                    " bytes; at least 32 random bytes are required"));
   }
+  std::string page_token_secret;
+  if (audit.page_token_key_file().empty()) {
+    // Derived from the HMAC key (checked above).
+  } else if (!ReadFile(audit.page_token_key_file(), &page_token_secret)) {
+    errors->push_back(absl::StrCat(audit.page_token_key_file(), ": cannot read the page-token key"));
+  } else if (page_token_secret.size() < 32) {
+    errors->push_back(absl::StrCat(audit.page_token_key_file(), ": the page-token key has ",
+                                   page_token_secret.size(), " bytes; at least 32 random bytes are required"));
+  }
   std::string key_pem;
   if (!audit.signing_key_file().empty()) {
     if (!ReadFile(audit.signing_key_file(), &key_pem)) {
@@ -138,6 +147,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   Resolve(base, c.mutable_tls()->mutable_crl_dir());
   Resolve(base, c.mutable_audit()->mutable_signing_key_file());
   Resolve(base, c.mutable_audit()->mutable_hmac_key_file());
+  Resolve(base, c.mutable_audit()->mutable_page_token_key_file());
   Resolve(base, c.mutable_admin()->mutable_port_file());
   if (c.admin().listen_address().empty()) c.mutable_admin()->set_listen_address("127.0.0.1:0");
   if (c.admin().cert_expiry_warning_days() <= 0) c.mutable_admin()->set_cert_expiry_warning_days(30);
@@ -163,6 +173,12 @@ absl::StatusOr<AuditKeys> LoadAuditKeys(const v1::ServerConfig& config) {
   if (!ReadFile(config.audit().hmac_key_file(), &keys.hmac_key) || keys.hmac_key.size() < 32) {
     return absl::InvalidArgumentError(
         absl::StrCat(config.audit().hmac_key_file(), ": the audit HMAC key must be 32+ bytes"));
+  }
+  const std::string& token_file = config.audit().page_token_key_file();
+  if (token_file.empty()) {
+    keys.page_token_secret = keys.hmac_key;
+  } else if (!ReadFile(token_file, &keys.page_token_secret) || keys.page_token_secret.size() < 32) {
+    return absl::InvalidArgumentError(absl::StrCat(token_file, ": the page-token key must be 32+ bytes"));
   }
   return keys;
 }

@@ -19,12 +19,16 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
 struct AuditKeys {
   std::string hmac_key;         // audit.hmac_key_file (32+ bytes)
   std::string signing_key_pem;  // audit.signing_key_file (default: tls.key_file)
+  // The secret page tokens are sealed under (page_token.h): the content of
+  // audit.page_token_key_file (32+ bytes), or else the HMAC key.
+  std::string page_token_secret;
 };
 absl::StatusOr<AuditKeys> LoadAuditKeys(const v1::ServerConfig& config);
 
 // Checks that what the configuration names is usable: certificate and key
 // files parse and match, the CA bundle parses, the CRL directory exists, the
-// policy loads, the audit HMAC key (32+ bytes) and signing key are usable.
+// policy loads, the audit HMAC key (32+ bytes), page-token key (32+ bytes,
+// if named) and signing key are usable.
 // Lists every problem found, one per line.
 absl::Status CheckServerConfig(const v1::ServerConfig& config);
 

@@ -10,6 +10,7 @@
 #include "server/call_guard.h"
 #include "server/fair_gate.h"
 #include "server/in_flight_limiter.h"
+#include "server/page_token.h"
 #include "server/server_metrics.h"
 #include "server/worker_pool.h"
 #include "server/workflow_context.h"
@@ -28,6 +29,9 @@ struct ServiceContext {
   // Transfers, supervision records and the event stream.
   const WorkflowContext* workflow = nullptr;
   int max_page_size = 500;
+  // Seals and opens every listing's page tokens (page_token.h); a listing
+  // without it answers FAILED_PRECONDITION.
+  const PageTokenKey* page_tokens = nullptr;
   // Per-agency bound on calls in flight (null: unbounded).
   InFlightLimiter* limiter = nullptr;
   // Shares the CPU among agencies round-robin (null: no gate).

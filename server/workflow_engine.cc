@@ -7,6 +7,7 @@
 #include "caselink/v1/workflow_storage.pb.h"
 #include "caselink_common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/page_token.h"
 #include "server/request_digest.h"
 #include "server/request_validator.h"
 #include "server/workflow_config.h"
@@ -355,14 +356,17 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
     return absl::InvalidArgumentError(
         absl::StrCat("page_size: must be between 0 and ", sc.max_page_size));
   }
-  if (!req.page_token().empty()) CASELINK_RETURN_IF_ERROR(ValidateCaseId("page_token", req.page_token()));
+  if (sc.page_tokens == nullptr) return absl::FailedPreconditionError("page tokens are not configured");
+  // Bound to the caller, the RPC (transfers or supervision) and the state filter.
+  const PageScope where = PageScope::For(scope, req);
+  CASELINK_ASSIGN_OR_RETURN(const std::string after, sc.page_tokens->Open(req.page_token(), where));
   const size_t limit = req.page_size() == 0 ? 50 : req.page_size();
   std::vector<Item> out;
   absl::Status parse_status;
   std::string last;
   bool more = false;
   CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
-      Traits<Item>::kTables.head, req.page_token(),
+      Traits<Item>::kTables.head, after,
       [&](const std::string& id, const std::string& bytes) {
         if (!overdue_only && out.size() >= limit) {
           more = true;
@@ -382,7 +386,9 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
         return true;
       }));
   CASELINK_RETURN_IF_ERROR(parse_status);
-  if (next_page_token != nullptr) *next_page_token = more ? last : "";
+  if (next_page_token != nullptr && more) {
+    CASELINK_ASSIGN_OR_RETURN(*next_page_token, sc.page_tokens->Seal(where, last));
+  }
   return out;
 }
 

@@ -104,6 +104,7 @@ tls {
 policy_file: "policy.textproto"
 audit {
   hmac_key_file: "certs/audit-hmac.key"
+  page_token_key_file: "certs/page-token.key"
   checkpoint_every_entries: 10
 }
 limits {
