@@ -84,11 +84,12 @@ bool Authorizer::GrantsRpc(const CompiledRule& r, absl::string_view method) {
 bool Authorizer::SelectsRow(const CompiledRule& r, const Principal& p, const RowFacts& row) {
   if (r.rows.all()) return true;
   if (r.rows.own() && row.owner_agency == p.agency_id) return true;
-  if (r.rows.transferred() &&
-      std::find(row.linked_agencies.begin(), row.linked_agencies.end(), p.agency_id) !=
-          row.linked_agencies.end()) {
-    return true;
-  }
+  auto has = [&](const std::vector<std::string>& agencies) {
+    return std::find(agencies.begin(), agencies.end(), p.agency_id) != agencies.end();
+  };
+  // A link grants a row only through the selector naming its kind.
+  if ((r.rows.transferred() || r.rows.linked()) && has(row.linked_agencies)) return true;
+  if (r.rows.linked() && has(row.supervision_agencies)) return true;
   return r.domains.contains(row.domain);
 }
 

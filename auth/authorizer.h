@@ -36,8 +36,12 @@ struct Principal {
 struct RowFacts {
   std::string owner_agency;
   v1::Domain domain = v1::DOMAIN_UNSPECIFIED;
-  // Agencies a transfer links the case to (either direction).
+  // Agencies a transfer links the case to (either direction): what
+  // `rows { transferred: true }` follows.
   std::vector<std::string> linked_agencies;
+  // Agencies a supervision record links the case to: with the above, what
+  // `rows { linked: true }` follows. No other selector looks at links.
+  std::vector<std::string> supervision_agencies;
 };
 
 class Authorizer {

@@ -7,6 +7,7 @@
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
 #include "server/party_ids.h"
+#include "server/revoked_certs.h"
 #include "server/server_metrics.h"
 
 namespace caselink::server {
@@ -184,6 +185,14 @@ absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
   }
   scope.principal = *std::move(principal);
   if (record != nullptr) record->agency_id = scope.principal.agency_id;
+  // The handshake checked the CRLs when the connection opened; this catches
+  // a revocation installed since (see revoked_certs.h).
+  if (revoked_ != nullptr && revoked_->IsRevoked(Property(*auth, "x509_pem_cert"))) {
+    if (record != nullptr) record->denied_by = deny_rule::kCertificateRevoked;
+    return absl::UnauthenticatedError(
+        "the client certificate has been revoked (a CRL in the server's crl_dir lists it); "
+        "ask the district CA for a new certificate");
+  }
   absl::Status granted = scope.authz->AuthorizeRpc(scope.principal, method);
   if (!granted.ok()) {
     if (record != nullptr) record->denied_by = deny_rule::kRpcNotGranted;

@@ -21,6 +21,7 @@
 namespace caselink::server {
 
 struct AccessRecord;
+class RevokedCerts;
 
 // One admitted call: who, through which RPC, under which policy snapshot
 // (kept for the whole call, so a reload never splits a call).
@@ -62,12 +63,15 @@ void NoteRequest(const google::protobuf::Message& request, AccessRecord* record)
 
 class CallGuard {
  public:
-  CallGuard(auth::PolicyHolder* policy, const RowFactsSource* facts)
-      : policy_(policy), facts_(facts) {}
+  // `revoked` (may be null): certificates revoked since their connection
+  // was opened are refused on every call (see revoked_certs.h).
+  CallGuard(auth::PolicyHolder* policy, const RowFactsSource* facts, RevokedCerts* revoked = nullptr)
+      : policy_(policy), facts_(facts), revoked_(revoked) {}
 
   // Authenticates the caller from its verified certificate and authorizes
-  // `method`. UNAUTHENTICATED without a verified certificate,
-  // PERMISSION_DENIED for an unknown agency or an RPC no rule grants.
+  // `method`. UNAUTHENTICATED without a verified certificate or with one an
+  // installed CRL revokes, PERMISSION_DENIED for an unknown agency or an RPC
+  // no rule grants.
   absl::StatusOr<CallScope> Admit(const grpc::ServerContextBase& ctx, const std::string& method,
                                   AccessRecord* record) const;
 
@@ -85,6 +89,7 @@ class CallGuard {
  private:
   auth::PolicyHolder* policy_;
   const RowFactsSource* facts_;
+  RevokedCerts* revoked_;
 };
 
 // The NOT_FOUND every path answers for a missing or invisible case.

@@ -26,6 +26,7 @@
 #include "server/cert_expiry.h"
 #include "server/in_flight_limiter.h"
 #include "server/report_service.h"
+#include "server/revoked_certs.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
 #include "server/server_gauges.h"
@@ -85,6 +86,7 @@ struct CaselinkServer::Impl {
   std::unique_ptr<FairGate> gate;
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
+  std::unique_ptr<RevokedCerts> revoked;
   std::unique_ptr<CallGuard> guard;
   std::unique_ptr<WorkerPool> pool;
   ServiceContext context;
@@ -162,7 +164,8 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get(),
                                                      impl->party_index_key);
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
-  impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
+  impl->revoked = std::make_unique<RevokedCerts>(config.tls().crl_dir(), config.tls().client_ca_file());
+  impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts(), impl->revoked.get());
   impl->pool = std::make_unique<WorkerPool>(kWorkerThreads);
   impl->context.guard = impl->guard.get();
   impl->context.pool = impl->pool.get();

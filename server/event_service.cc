@@ -2,8 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
+#include "server/delivery_log.h"
 #include "server/request_validator.h"
 #include "server/status_map.h"
+#include "server/stream_scope.h"
 #include "spdlog/spdlog.h"
 
 namespace caselink::server {
@@ -11,7 +13,8 @@ namespace {
 
 const std::string kWatch = std::string(v1::EventService::service_full_name()) + "/Watch";
 constexpr int kBatch = 256;
-// How often a waiting stream checks for cancellation.
+// How often a waiting stream checks for cancellation and re-checks the
+// caller under the current policy (a revoked grant ends it within this).
 constexpr absl::Duration kPoll = absl::Milliseconds(250);
 
 }  // namespace
@@ -30,30 +33,53 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
     record->denied_by = deny_rule::kEventStreams;
     return slot.status();
   }
+  record->purpose = req.purpose();
+  // Each group of events is filtered under the policy in force when it is
+  // sent (not the one the stream was opened under), logged, then sent.
+  StreamScope live(sc_.guard, ctx, scope);
+  DeliveryLog deliveries(sc_.access_log, *record);
+  std::vector<v1::Event> pending;
   uint64_t cursor = req.from_cursor();
+  // Logs the pending events (one bounded entry), then sends them.
+  auto flush = [&]() -> absl::Status {
+    CASELINK_RETURN_IF_ERROR(deliveries.Commit());
+    for (const v1::Event& e : pending) {
+      if (!writer->Write(e)) return absl::CancelledError("the stream was closed by the client");
+      cursor = e.cursor();
+    }
+    pending.clear();
+    return absl::OkStatus();
+  };
   while (true) {
     if (ctx->IsCancelled()) return absl::CancelledError("the client cancelled the stream");
     if (wf.hub->closed()) {
       return absl::UnavailableError(absl::StrCat(
           "the server is stopping; reconnect with from_cursor=", cursor));
     }
+    // Also while idle: a reload that ends the grant ends the stream within
+    // one poll interval, not at the next event.
+    CASELINK_RETURN_IF_ERROR(live.Recheck(record));
     const uint64_t seen = wf.hub->generation();
     const uint64_t durable = wf.hub->durable_seq();
     CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Event> batch,
-                              wf.events->Read(scope.principal.agency_id, cursor, kBatch));
+                              wf.events->Read(live.scope().principal.agency_id, cursor, kBatch));
     bool ahead = false;
     for (v1::Event& e : batch) {
-      const uint64_t c = e.cursor();
       // Written but not yet fsynced: wait for the sync rather than deliver
       // an event a power failure could still take back.
-      if (c > durable) {
+      if (e.cursor() > durable) {
         ahead = true;
         break;
       }
-      CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(scope, req, &e, record));
-      if (!writer->Write(e)) return absl::CancelledError("the stream was closed by the client");
-      cursor = c;
+      CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(live.scope(), req, &e, deliveries.Chunk()));
+      deliveries.AddEvent();
+      pending.push_back(std::move(e));
+      if (deliveries.Full()) {
+        CASELINK_RETURN_IF_ERROR(flush());
+        CASELINK_RETURN_IF_ERROR(live.Recheck(record));
+      }
     }
+    CASELINK_RETURN_IF_ERROR(flush());
     if (!ahead && static_cast<int>(batch.size()) == kBatch) continue;
     wf.hub->WaitChange(seen, kPoll);
   }
@@ -71,14 +97,15 @@ grpc::Status EventServiceImpl::Watch(grpc::ServerContext* ctx, const v1::WatchRe
   if (sc_.metrics != nullptr) {
     sc_.metrics->RecordCall(kWatch, status.code(), record.agency_id, record.denied_by, absl::Now() - start);
   }
-  // One access-log entry per stream, with every case it delivered.
+  // The stream's own entry, with its final status; what it delivered was
+  // logged as it went (DeliveryLog), so this entry names no cases.
   if (sc_.access_log != nullptr) {
     absl::Status logged = sc_.access_log->Log(record, status);
     if (!logged.ok()) spdlog::error("access log of a Watch stream failed: {}", logged.ToString());
   }
-  spdlog::info("rpc={} agency={} code={} cases={} ms={:.2f}", kWatch,
+  spdlog::info("rpc={} agency={} code={} ms={:.2f}", kWatch,
                record.agency_id.empty() ? "-" : record.agency_id,
-               absl::StatusCodeToString(status.code()), record.case_ids.size(),
+               absl::StatusCodeToString(status.code()),
                absl::ToDoubleMilliseconds(absl::Now() - start));
   return ToGrpc(status);
 }

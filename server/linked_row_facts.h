@@ -1,7 +1,9 @@
 // LinkedRowFacts: the row facts of a case including the agencies workflow
-// items link it to (storage/case_links.h), so that the policy's
-// `rows { transferred: true }` lets the police read a case transferred to
-// them and an agency read the case of a reverse transfer addressed to it.
+// items link it to (storage/case_links.h), by kind: transfer links feed
+// `rows { transferred: true }` (the police read a case transferred to them,
+// an agency the case of a reverse transfer addressed to it), supervision
+// links only `rows { linked: true }`. A link is never a grant by itself: a
+// row is visible only if a rule granting the RPC selects it.
 // Thread-safe.
 #pragma once
 

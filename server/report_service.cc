@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "caselink_common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
+#include "server/linked_row_facts.h"
 #include "server/report_period.h"
 #include "server/report_tally.h"
 #include "server/request_validator.h"
@@ -26,7 +27,7 @@ absl::Time FromProto(const google::protobuf::Timestamp& ts) {
 
 // Which rows the caller may count: the policy's row rules for this RPC.
 // Only a row's owner, domain and links matter, and links only through the
-// caller's own id (`rows { transferred: true }`), so each (owner, domain)
+// caller's own id (`rows { transferred / linked: true }`), so each (owner, domain)
 // pair is asked once: visible, hidden whatever the links, or visible if
 // linked to the caller. A district-wide caller then costs a hash lookup per
 // case, and links are read only where they can change the answer.
@@ -38,19 +39,24 @@ class RowGate {
     switch (Of(c.owner_agency(), c.domain())) {
       case Access::kVisible: return true;
       case Access::kHidden: return false;
-      case Access::kIfLinked: return Linked(sc_.workflow->links->LinkedAgencies(c.case_id()));
+      case Access::kIfLinked: return Allowed(LinkedRowFacts(sc_.workflow->links).Facts(c));
     }
     return false;
   }
 
   // A workflow item counts in the row of `agency` and `domain`; the agencies
-  // involved in it are its links.
+  // involved in it are its links, of the item's kind.
   bool Item(const std::string& agency, v1::Domain domain,
-            const google::protobuf::RepeatedPtrField<std::string>& participants) {
+            const google::protobuf::RepeatedPtrField<std::string>& participants, bool supervision) {
     switch (Of(agency, domain)) {
       case Access::kVisible: return true;
       case Access::kHidden: return false;
-      case Access::kIfLinked: return Linked({participants.begin(), participants.end()});
+      case Access::kIfLinked: {
+        if (!Linked({participants.begin(), participants.end()})) return false;
+        auth::RowFacts f{agency, domain, {}, {}};
+        (supervision ? f.supervision_agencies : f.linked_agencies).push_back(scope_.principal.agency_id);
+        return Allowed(f);
+      }
     }
     return false;
   }
@@ -71,7 +77,8 @@ class RowGate {
     Access a = Access::kHidden;
     if (Allowed(auth::RowFacts{owner, domain, {}})) {
       a = Access::kVisible;
-    } else if (Allowed(auth::RowFacts{owner, domain, {scope_.principal.agency_id}})) {
+    } else if (Allowed(auth::RowFacts{owner, domain, {scope_.principal.agency_id},
+                                      {scope_.principal.agency_id}})) {
       a = Access::kIfLinked;
     }
     access_.emplace(std::move(key), a);
@@ -138,13 +145,13 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
     if (!period.Contains(FromProto(t.create_time()))) return;
     const v1::Domain domain = DomainOf(sc, t.case_ids(), at);
     const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
-    if (gate.Item(agency, domain, t.participants())) tally.AddTransfer(t, domain);
+    if (gate.Item(agency, domain, t.participants(), false)) tally.AddTransfer(t, domain);
   }));
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::SupervisionRecord>(
       sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
         if (!period.Contains(FromProto(r.service_time()))) return;
         const v1::Domain domain = DomainOf(sc, r.case_ids(), at);
-        if (gate.Item(r.receiver_agency(), domain, r.participants())) tally.AddSupervision(r, domain);
+        if (gate.Item(r.receiver_agency(), domain, r.participants(), true)) tally.AddSupervision(r, domain);
       }));
 
   std::map<std::string, std::string> names;

@@ -37,6 +37,7 @@ struct Traits<v1::Transfer> {
                                                storage::Table::kTransferHistory};
   static constexpr char kIdPrefix = 'T';
   static constexpr const char* kNoun = "transfer";
+  static constexpr const char* kLink = storage::kTransferLink;
   static const Flow& FlowOf(const v1::Transfer& t) {
     return t.direction() == v1::TRANSFER_REVERSE ? ReverseTransferFlow() : ForwardTransferFlow();
   }
@@ -52,6 +53,7 @@ struct Traits<v1::SupervisionRecord> {
                                                storage::Table::kSupervisionHistory};
   static constexpr char kIdPrefix = 'S';
   static constexpr const char* kNoun = "supervision record";
+  static constexpr const char* kLink = storage::kSupervisionLink;
   static const Flow& FlowOf(const v1::SupervisionRecord&) { return SupervisionFlow(); }
   static v1::EventKind Kind(bool created) {
     return created ? v1::EVENT_SUPERVISION_CREATED : v1::EVENT_SUPERVISION_CHANGED;
@@ -139,7 +141,7 @@ storage::TransitionWrite BuildWrite(const ServiceContext& sc, const CallScope& s
   w.item_after = after.SerializeAsString();
   for (const std::string& case_id : after.case_ids()) {
     for (const std::string& agency : after.participants()) {
-      w.puts.push_back(storage::CaseLinks::LinkPut(case_id, agency, Traits<Item>::kNoun));
+      w.puts.push_back(storage::CaseLinks::LinkPut(case_id, agency, Traits<Item>::kLink));
     }
   }
   v1::StoredEvent ev;

@@ -1,5 +1,6 @@
 #include "storage/case_links.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -8,20 +9,35 @@
 namespace caselink::storage {
 
 Put CaseLinks::LinkPut(const std::string& case_id, const std::string& agency, const std::string& kind) {
-  return Put{Table::kCaseLinks, absl::StrCat(case_id, absl::string_view("\0", 1), agency), kind};
+  return Put{Table::kCaseLinks,
+             absl::StrCat(case_id, absl::string_view("\0", 1), agency, absl::string_view("\0", 1), kind),
+             kind};
 }
 
-std::vector<std::string> CaseLinks::LinkedAgencies(const std::string& case_id) const {
+std::vector<CaseLink> CaseLinks::Links(const std::string& case_id) const {
   const std::string prefix = absl::StrCat(case_id, absl::string_view("\0", 1));
   std::unique_ptr<rocksdb::Iterator> it(
       db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kCaseLinks)));
-  std::vector<std::string> out;
+  std::vector<CaseLink> out;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    out.push_back(it->key().ToString().substr(prefix.size()));
+    const std::string rest = it->key().ToString().substr(prefix.size());
+    const size_t sep = rest.find('\0');
+    CaseLink link;
+    link.agency = rest.substr(0, sep);
+    link.kind = sep == std::string::npos ? it->value().ToString() : rest.substr(sep + 1);
+    out.push_back(std::move(link));
   }
   if (!it->status().ok()) {
     // Deny rather than fail the call: a link not read only hides a row.
     spdlog::error("reading case links of {}: {}", case_id, it->status().ToString());
+  }
+  return out;
+}
+
+std::vector<std::string> CaseLinks::LinkedAgencies(const std::string& case_id) const {
+  std::vector<std::string> out;
+  for (CaseLink& l : Links(case_id)) {
+    if (std::find(out.begin(), out.end(), l.agency) == out.end()) out.push_back(std::move(l.agency));
   }
   return out;
 }

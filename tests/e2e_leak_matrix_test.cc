@@ -61,7 +61,8 @@ bool RuleSelects(const v1::Rule& r, const v1::Agency& a, const Row& row) {
   const v1::RowSelector& s = r.rows();
   if (s.all()) return true;
   if (s.own() && row.owner == a.id()) return true;
-  if (s.transferred() && row.linked.count(a.id())) return true;
+  // The matrix links cases by transfers only, which both selectors follow.
+  if ((s.transferred() || s.linked()) && row.linked.count(a.id())) return true;
   for (int d : s.domains()) if (d == row.domain) return true;
   return false;
 }
