@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -512,6 +513,150 @@ TEST_F(LeakMatrixTest, NobodyWritesAnotherAgencysCase) {
   ASSERT_TRUE(now.ok());
   EXPECT_EQ(now->version(), 1);
   EXPECT_EQ(now->title(), original.title());
+}
+
+// Page tokens (issue 13, item 2): every RPC that pages (found from the
+// descriptors: a page_token in the request, a next_page_token in the
+// response), for every agency, page by page: no token shows a case or item
+// id (sealed), and a token is refused, naming page_token, when another
+// agency replays it or when it is modified.
+namespace page_tokens {
+
+std::vector<const MethodDescriptor*> PagedMethods() {
+  std::vector<const MethodDescriptor*> out;
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  for (const char* name : {"caselink/v1/case_service.proto", "caselink/v1/workflow.proto",
+                           "caselink/v1/audit.proto", "caselink/v1/report.proto", "caselink/v1/admin.proto"}) {
+    const auto* f = pool->FindFileByName(name);
+    if (f == nullptr) continue;
+    for (int s = 0; s < f->service_count(); ++s) {
+      for (int m = 0; m < f->service(s)->method_count(); ++m) {
+        const MethodDescriptor* md = f->service(s)->method(m);
+        if (md->input_type()->FindFieldByName("page_token") != nullptr &&
+            md->output_type()->FindFieldByName("next_page_token") != nullptr) {
+          out.push_back(md);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// The first page's request: one item a page, a reason, and for a search the
+// party every matrix case has.
+void FillFirstPage(Message* req) {
+  const Descriptor* d = req->GetDescriptor();
+  const Reflection* r = req->GetReflection();
+  if (const auto* f = d->FindFieldByName("page_size")) r->SetInt32(req, f, 1);
+  if (const auto* f = d->FindFieldByName("purpose")) r->SetString(req, f, "leak matrix");
+  if (const auto* f = d->FindFieldByName("party_id")) r->SetString(req, f, "510181198503121235");
+}
+
+void SetToken(Message* req, const std::string& token) {
+  req->GetReflection()->SetString(req, req->GetDescriptor()->FindFieldByName("page_token"), token);
+}
+
+std::string NextToken(const Message& resp) {
+  return resp.GetReflection()->GetString(resp, resp.GetDescriptor()->FindFieldByName("next_page_token"));
+}
+
+bool Reveals(const std::string& token, const std::set<std::string>& ids) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) raw.clear();
+  for (const std::string& id : ids) {
+    if (absl::StrContains(token, id) || absl::StrContains(raw, id)) return true;
+  }
+  return false;
+}
+
+}  // namespace page_tokens
+
+TEST_F(LeakMatrixTest, PageTokensAreSealedAndBoundToTheirAgency) {
+  using namespace page_tokens;
+  std::set<std::string> ids;  // every case and item id: no token may show one
+  struct Seed { const char* owner; v1::Domain domain; };
+  std::string market_case;
+  for (Seed s : {Seed{"market", v1::MARKET_ORDER}, Seed{"market", v1::MARKET_ORDER},
+                 Seed{"market", v1::PUBLIC_ORDER}, Seed{"emergency", v1::WORK_SAFETY},
+                 Seed{"town-a", v1::PUBLIC_ORDER}, Seed{"psb", v1::PUBLIC_ORDER}}) {
+    v1::Case c = FullCase(s.domain, absl::StrCat(s.owner, "-", s.domain));
+    if (std::string(s.owner) == "town-a") c.set_major(false);  // towns may not set it
+    auto r = district_->As(s.owner).SubmitCase(c);
+    ASSERT_TRUE(r.ok()) << s.owner << ": " << r.status();
+    ids.insert(r->case_().case_id());
+    if (std::string(s.owner) == "market" && s.domain == v1::MARKET_ORDER) market_case = r->case_().case_id();
+  }
+  for (int i = 0; i < 2; ++i) {
+    v1::CreateTransferRequest t;
+    t.set_direction(v1::TRANSFER_FORWARD);
+    t.set_receiver_agency("psb");
+    t.set_case_id(market_case);
+    t.set_subject("涉嫌生产、销售伪劣产品罪 " + std::to_string(i));
+    t.add_materials()->set_title("移送书");
+    auto tr = district_->As("market").CreateTransfer(t);
+    ASSERT_TRUE(tr.ok()) << tr.status();
+    ids.insert(tr->transfer().id());
+  }
+
+  const std::vector<const MethodDescriptor*> methods = PagedMethods();
+  std::set<std::string> names;
+  for (const auto* md : methods) names.insert(md->name());
+  for (const char* must : {"ListCases", "SearchCases", "ListTransfers", "ListSupervision"}) {
+    EXPECT_TRUE(names.count(must)) << must << " no longer pages; update this test";
+  }
+  long tokens = 0, replays = 0;
+  for (const MethodDescriptor* md : methods) {
+    const Message* proto_req = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->input_type());
+    const Message* proto_resp = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->output_type());
+    // Which agencies the policy lets call this RPC at all.
+    std::set<std::string> callers;
+    for (const v1::Agency& agency : oracle_.policy.agencies()) {
+      std::unique_ptr<Message> req(proto_req->New());
+      FillFirstPage(req.get());
+      std::unique_ptr<Message> resp(proto_resp->New());
+      const absl::Status s = Call(agency.id(), md, *req, resp.get());
+      if (s.code() == absl::StatusCode::kPermissionDenied) continue;
+      ASSERT_TRUE(s.ok()) << agency.id() << " " << md->name() << ": " << s;
+      callers.insert(agency.id());
+    }
+    for (const std::string& agency : callers) {
+      std::unique_ptr<Message> req(proto_req->New());
+      FillFirstPage(req.get());
+      for (int page = 0; page < 20; ++page) {
+        std::unique_ptr<Message> resp(proto_resp->New());
+        const absl::Status s = Call(agency, md, *req, resp.get());
+        ASSERT_TRUE(s.ok()) << agency << " " << md->name() << " page " << page << ": " << s;
+        const std::string token = NextToken(*resp);
+        if (token.empty()) break;
+        ++tokens;
+        EXPECT_FALSE(Reveals(token, ids)) << agency << " " << md->name() << ": " << token;
+        for (const std::string& other : callers) {
+          if (other == agency) continue;
+          std::unique_ptr<Message> replay(req->New());
+          replay->CopyFrom(*req);
+          SetToken(replay.get(), token);
+          std::unique_ptr<Message> out(proto_resp->New());
+          const absl::Status r = Call(other, md, *replay, out.get());
+          EXPECT_EQ(r.code(), absl::StatusCode::kInvalidArgument)
+              << other << " replays " << agency << "'s " << md->name() << " token: " << r;
+          EXPECT_TRUE(absl::StartsWith(r.message(), "page_token")) << r;
+          ++replays;
+        }
+        std::string modified = token;
+        modified[modified.size() / 2] = modified[modified.size() / 2] == 'A' ? 'B' : 'A';
+        std::unique_ptr<Message> tampered(req->New());
+        tampered->CopyFrom(*req);
+        SetToken(tampered.get(), modified);
+        std::unique_ptr<Message> out(proto_resp->New());
+        const absl::Status t = Call(agency, md, *tampered, out.get());
+        EXPECT_EQ(t.code(), absl::StatusCode::kInvalidArgument) << agency << " " << md->name() << " modified: " << t;
+        SetToken(req.get(), token);
+      }
+    }
+  }
+  std::printf("page tokens: %zu paged RPCs, %ld tokens checked, %ld cross-agency replays refused\n",
+              methods.size(), tokens, replays);
+  EXPECT_GT(tokens, 20);
 }
 
 }  // namespace

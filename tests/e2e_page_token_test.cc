@@ -1,0 +1,256 @@
+// Sealed page tokens end to end (issue 13, item 2), through the real mTLS
+// server and client library:
+//   - town-a, which may see none of 10,500 other cases, gets empty pages
+//     whose tokens hold no case id (sealed), and a hand-made token in the
+//     old unkeyed format is refused;
+//   - a token another agency received is refused, with the same request;
+//   - a transfer-list token is bound to its query and its RPC;
+//   - a new page-token key (audit.page_token_key_file) refuses old tokens,
+//     and a short key file stops the server from starting.
+#include <openssl/sha.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/server_config.h"
+#include "support/test_district.h"
+
+namespace caselink::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+void ExpectPageTokenRefused(const absl::Status& s, const std::string& what) {
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << what << ": " << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("page_token")) << what;
+}
+
+// True if `token` shows any of `ids`, as text or inside its base64.
+bool Reveals(const std::string& token, const std::set<std::string>& ids) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) raw.clear();
+  for (const std::string& id : ids) {
+    if (absl::StrContains(token, id) || absl::StrContains(raw, id)) return true;
+  }
+  return false;
+}
+
+class PageTokenE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = TestDistrict::Start();
+    ASSERT_TRUE(d.ok()) << d.status();
+    district_ = std::move(*d);
+  }
+
+  // `n` cases of `agency`, submitted in batches; their ids.
+  std::set<std::string> SubmitMany(const std::string& agency, int n) {
+    std::set<std::string> ids;
+    for (int done = 0; done < n;) {
+      v1::SubmitCasesRequest batch;
+      for (int i = 0; i < 500 && done < n; ++i, ++done) {
+        v1::SubmitCaseRequest* item = batch.add_items();
+        item->set_request_id(absl::StrCat(agency, "-bulk-", done));
+        *item->mutable_case_() = SampleCase(v1::MARKET_ORDER, absl::StrCat("案", done));
+      }
+      auto r = district_->As(agency).SubmitCases(batch);
+      EXPECT_TRUE(r.ok()) << r.status();
+      if (!r.ok()) return ids;
+      for (const auto& res : r->results()) {
+        EXPECT_EQ(res.code(), 0) << res.message();
+        ids.insert(res.case_id());
+      }
+    }
+    return ids;
+  }
+
+  std::unique_ptr<TestDistrict> district_;
+};
+
+// The issue's reproduction: town-a lists a district of 10,500 cases it may
+// not see. Each scan stops after 10,000 rows with an empty page; the token
+// it carries must not be another agency's case id (it was, in base64).
+TEST_F(PageTokenE2eTest, EmptyPagesOfAnInvisibleDistrictRevealNoCaseId) {
+  const std::set<std::string> ids = SubmitMany("market", 10500);
+  ASSERT_EQ(ids.size(), 10500u);
+  v1::ListCasesRequest req;
+  std::vector<std::string> tokens;
+  int pages = 0;
+  do {
+    auto page = district_->As("town-a").ListCases(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    EXPECT_EQ(page->cases_size(), 0);
+    if (!page->next_page_token().empty()) tokens.push_back(page->next_page_token());
+    req.set_page_token(page->next_page_token());
+  } while (!req.page_token().empty() && ++pages < 10);
+  ASSERT_FALSE(tokens.empty()) << "the scan budget no longer ends a page early; this test needs a token";
+  for (const std::string& t : tokens) EXPECT_FALSE(Reveals(t, ids)) << t;
+
+  // The same first page asked twice: two unrelated tokens (random nonce), so
+  // a caller cannot even tell whether two scans stopped at the same row.
+  v1::ListCasesRequest first;
+  auto a = district_->As("town-a").ListCases(first);
+  auto b = district_->As("town-a").ListCases(first);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(a->next_page_token(), b->next_page_token());
+  // ...and both continue to the same place.
+  for (const auto* p : {&*a, &*b}) {
+    v1::ListCasesRequest next;
+    next.set_page_token(p->next_page_token());
+    auto r = district_->As("town-a").ListCases(next);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->cases_size(), 0);
+  }
+
+  // Walking ids by hand: a token re-made in the old format (base64 of
+  // {after: id, digest: SHA-256 of the caller's query}) is refused.
+  const std::string query = "town-a|0|";
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(query.data()), query.size(), md);
+  const std::string id = *ids.begin();
+  const std::string forged = absl::WebSafeBase64Escape(
+      absl::StrCat(std::string{'\x0a', static_cast<char>(id.size())}, id, std::string{'\x12', '\x10'},
+                   std::string(reinterpret_cast<char*>(md), 16)));
+  v1::ListCasesRequest walk;
+  walk.set_page_token(forged);
+  ExpectPageTokenRefused(district_->As("town-a").ListCases(walk).status(), "forged token");
+}
+
+TEST_F(PageTokenE2eTest, AnotherAgencysTokenIsRefused) {
+  SubmitMany("market", 3);
+  v1::ListCasesRequest req;
+  req.set_page_size(1);
+  req.set_purpose("执法协作核查");
+  auto page = district_->As("market").ListCases(req);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_FALSE(page->next_page_token().empty());
+  req.set_page_token(page->next_page_token());
+  // psb may read market's cases, but not continue market's listing.
+  ExpectPageTokenRefused(district_->As("psb").ListCases(req).status(), "market's token used by psb");
+  // The same holds for a search token.
+  v1::SearchCasesRequest search;
+  search.set_owner_agency("market");
+  search.set_page_size(1);
+  search.set_purpose("执法协作核查");
+  auto found = district_->As("market").SearchCases(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_FALSE(found->next_page_token().empty());
+  search.set_page_token(found->next_page_token());
+  ExpectPageTokenRefused(district_->As("psb").SearchCases(search).status(), "market's search token used by psb");
+  // A ListCases token is no SearchCases token, and the reverse.
+  v1::ListCasesRequest as_list;
+  as_list.set_page_token(found->next_page_token());
+  as_list.set_owner_agency("market");
+  ExpectPageTokenRefused(district_->As("market").ListCases(as_list).status(), "search token on ListCases");
+  // The owner of the token continues.
+  auto next = district_->As("market").ListCases(req);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(next->cases_size(), 1);
+}
+
+TEST_F(PageTokenE2eTest, TransferListTokenIsBoundToItsQueryAndRpc) {
+  std::set<std::string> transfer_ids;
+  for (const std::string& case_id : SubmitMany("market", 3)) {
+    v1::CreateTransferRequest t;
+    t.set_direction(v1::TRANSFER_FORWARD);
+    t.set_receiver_agency("psb");
+    t.set_case_id(case_id);
+    t.set_subject("涉嫌生产、销售伪劣产品罪");
+    t.add_materials()->set_title("移送书");
+    auto tr = district_->As("market").CreateTransfer(t);
+    ASSERT_TRUE(tr.ok()) << tr.status();
+    transfer_ids.insert(tr->transfer().id());
+  }
+  v1::ListItemsRequest req;
+  req.set_page_size(1);
+  auto page = district_->As("market").ListTransfers(req);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->transfers_size(), 1);
+  const std::string token = page->next_page_token();
+  ASSERT_FALSE(token.empty());
+  EXPECT_FALSE(Reveals(token, transfer_ids)) << token;
+
+  v1::ListItemsRequest other = req;
+  other.set_page_token(token);
+  other.set_state(v1::STATE_SENT);
+  ExpectPageTokenRefused(district_->As("market").ListTransfers(other).status(), "other state filter");
+  v1::ListItemsRequest same = req;
+  same.set_page_token(token);
+  ExpectPageTokenRefused(district_->As("market").ListSupervision(same).status(), "on ListSupervision");
+  ExpectPageTokenRefused(district_->As("psb").ListTransfers(same).status(), "psb replays market's token");
+  v1::ListItemsRequest raw_id = req;
+  raw_id.set_page_token(page->transfers(0).id());
+  ExpectPageTokenRefused(district_->As("market").ListTransfers(raw_id).status(), "a bare transfer id");
+
+  // With its own query it walks every transfer once.
+  std::set<std::string> seen = {page->transfers(0).id()};
+  for (int i = 0; i < 5 && !same.page_token().empty(); ++i) {
+    auto next = district_->As("market").ListTransfers(same);
+    ASSERT_TRUE(next.ok()) << next.status();
+    for (const auto& t : next->transfers()) EXPECT_TRUE(seen.insert(t.id()).second) << t.id();
+    same.set_page_token(next->next_page_token());
+  }
+  EXPECT_EQ(seen, transfer_ids);
+}
+
+// audit.page_token_key_file: tokens are sealed under it, a new key refuses
+// outstanding tokens (callers start over), and a short key stops the start.
+TEST_F(PageTokenE2eTest, ANewPageTokenKeyRefusesOldTokens) {
+  SubmitMany("market", 3);
+  v1::ListCasesRequest req;
+  req.set_page_size(1);
+  auto page = district_->As("market").ListCases(req);
+  ASSERT_TRUE(page.ok()) << page.status();
+  req.set_page_token(page->next_page_token());
+  ASSERT_FALSE(req.page_token().empty());
+
+  std::string config;
+  {
+    std::ifstream in(district_->config_path());
+    std::stringstream ss;
+    ss << in.rdbuf();
+    config = ss.str();
+  }
+  ASSERT_THAT(config, HasSubstr("audit { "));
+  {
+    std::ofstream out(district_->dir() + "/page-token.key", std::ios::binary);
+    out << std::string("0123456789abcdef0123456789abcdef-page-token-secret");
+  }
+  std::filesystem::permissions(district_->dir() + "/page-token.key", std::filesystem::perms::owner_read |
+                                                                          std::filesystem::perms::owner_write);
+  {
+    std::ofstream out(district_->config_path(), std::ios::trunc);
+    out << absl::StrReplaceAll(config, {{"audit { ", "audit { page_token_key_file: \"page-token.key\" "}});
+  }
+  ASSERT_TRUE(district_->Restart().ok());
+  ExpectPageTokenRefused(district_->As("market").ListCases(req).status(), "token of the old key");
+  req.clear_page_token();
+  auto fresh = district_->As("market").ListCases(req);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  req.set_page_token(fresh->next_page_token());
+  ASSERT_TRUE(district_->As("market").ListCases(req).ok());
+
+  // Too short a key file: the configuration check names it.
+  {
+    std::ofstream out(district_->dir() + "/page-token.key", std::ios::binary | std::ios::trunc);
+    out << "short";
+  }
+  auto cfg = server::LoadServerConfig(district_->config_path());
+  ASSERT_TRUE(cfg.ok()) << cfg.status();
+  const absl::Status check = server::CheckServerConfig(*cfg);
+  EXPECT_EQ(check.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(check.message()), HasSubstr("page-token.key"));
+}
+
+}  // namespace
+}  // namespace caselink::testing
