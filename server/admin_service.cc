@@ -30,20 +30,19 @@ void ToProto(const std::vector<metrics::FamilySnapshot>& families, v1::GetStatsR
 
 }  // namespace
 
-grpc::ServerUnaryReactor* AdminServiceImpl::GetStats(grpc::CallbackServerContext* ctx,
-                                                     const v1::GetStatsRequest* req,
-                                                     v1::GetStatsResponse* resp) {
-  return ServeUnary(sc_, ctx, kService + "/GetStats", req, resp, [=](const CallScope&) {
-    ToProto(registry_->Snapshot(), resp);
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* AdminServiceImpl::Backup(grpc::CallbackServerContext* ctx,
-                                                   const v1::BackupRequest* req,
-                                                   v1::BackupResponse* resp) {
-  return ServeUnary(sc_, ctx, kService + "/Backup", req, resp,
-                    [=](const CallScope&) { return DoBackup(*req, resp); });
+AdminServiceImpl::AdminServiceImpl(const ServiceContext& sc, storage::Database* db,
+                                   const storage::AuditChain* chain, metrics::Registry* registry)
+    : RawService(sc), sc_(sc), db_(db), chain_(chain), registry_(registry) {
+  Install(kService,
+          {Unary<v1::GetStatsRequest, v1::GetStatsResponse>(
+               "GetStats",
+               [this](const CallScope&, const v1::GetStatsRequest&, v1::GetStatsResponse* resp) {
+                 ToProto(registry_->Snapshot(), resp);
+                 return absl::OkStatus();
+               }),
+           Unary<v1::BackupRequest, v1::BackupResponse>(
+               "Backup", [this](const CallScope&, const v1::BackupRequest& req,
+                                v1::BackupResponse* resp) { return DoBackup(req, resp); })});
 }
 
 absl::Status AdminServiceImpl::DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp) {

@@ -8,22 +8,18 @@
 #include "absl/synchronization/mutex.h"
 #include "caselink/v1/admin.grpc.pb.h"
 #include "server/metrics_registry.h"
+#include "server/raw_service.h"
 #include "server/service_context.h"
 #include "storage/audit_sealer.h"
 #include "storage/database.h"
 
 namespace caselink::server {
 
-class AdminServiceImpl final : public v1::AdminService::CallbackService {
+class AdminServiceImpl final : public RawService {
  public:
+  // Registers caselink.v1.AdminService's methods (raw_service.h).
   AdminServiceImpl(const ServiceContext& sc, storage::Database* db, const storage::AuditChain* chain,
-                   metrics::Registry* registry)
-      : sc_(sc), db_(db), chain_(chain), registry_(registry) {}
-
-  grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx, const v1::GetStatsRequest* req,
-                                     v1::GetStatsResponse* resp) override;
-  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* ctx, const v1::BackupRequest* req,
-                                   v1::BackupResponse* resp) override;
+                   metrics::Registry* registry);
 
  private:
   absl::Status DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp);

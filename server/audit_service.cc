@@ -38,50 +38,42 @@ absl::Time FromProto(const google::protobuf::Timestamp& t) {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* AuditServiceImpl::WhoRead(grpc::CallbackServerContext* ctx,
-                                                    const v1::WhoReadRequest* req,
-                                                    v1::AuditQueryResponse* resp) {
-  return ServeUnary(sc_, ctx, kService + "/WhoRead", req, resp, [=](const CallScope&) -> absl::Status {
-    CASELINK_RETURN_IF_ERROR(Required("case_id", req->case_id()));
-    CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req->limit()));
-    return Answer(storage::QueryAuditByCase(*db_, req->case_id(), limit), resp);
-  });
+AuditServiceImpl::AuditServiceImpl(const ServiceContext& sc, const storage::Database* db)
+    : RawService(sc), sc_(sc), db_(db) {
+  Install(kService, {Unary("WhoRead", this, &AuditServiceImpl::DoWhoRead),
+                     Unary("AgencyAccess", this, &AuditServiceImpl::DoAgencyAccess),
+                     Unary("PartyAccess", this, &AuditServiceImpl::DoPartyAccess)});
 }
 
-grpc::ServerUnaryReactor* AuditServiceImpl::AgencyAccess(grpc::CallbackServerContext* ctx,
-                                                         const v1::AgencyAccessRequest* req,
-                                                         v1::AuditQueryResponse* resp) {
-  return ServeUnary(sc_, ctx, kService + "/AgencyAccess", req, resp,
-                    [=](const CallScope&) -> absl::Status {
-                      CASELINK_RETURN_IF_ERROR(Required("agency_id", req->agency_id()));
-                      CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req->limit()));
-                      const absl::Time from = req->has_from() ? FromProto(req->from()) : absl::UnixEpoch();
-                      const absl::Time to = req->has_to() ? FromProto(req->to()) : absl::InfiniteFuture();
-                      if (to <= from) return absl::InvalidArgumentError("to: must be after from");
-                      return Answer(storage::QueryAuditByAgency(*db_, req->agency_id(), from,
-                                                                to == absl::InfiniteFuture()
-                                                                    ? absl::FromUnixSeconds(int64_t{1} << 40)
-                                                                    : to,
-                                                                limit),
-                                    resp);
-                    });
+absl::Status AuditServiceImpl::DoWhoRead(const CallScope&, const v1::WhoReadRequest& req,
+                                         v1::AuditQueryResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(Required("case_id", req.case_id()));
+  CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req.limit()));
+  return Answer(storage::QueryAuditByCase(*db_, req.case_id(), limit), resp);
 }
 
-grpc::ServerUnaryReactor* AuditServiceImpl::PartyAccess(grpc::CallbackServerContext* ctx,
-                                                        const v1::PartyAccessRequest* req,
-                                                        v1::AuditQueryResponse* resp) {
-  return ServeUnary(sc_, ctx, kService + "/PartyAccess", req, resp,
-                    [=](const CallScope&) -> absl::Status {
-                      if (!IsValidResidentId(req->party_id()) && !IsValidCreditCode(req->party_id())) {
-                        return absl::InvalidArgumentError(
-                            "party_id: must be an 18-character 身份证号 or 统一社会信用代码 with a valid check character");
-                      }
-                      CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req->limit()));
-                      if (sc_.access_log == nullptr) return absl::FailedPreconditionError("no access log");
-                      return Answer(storage::QueryAuditByParty(
-                                        *db_, sc_.access_log->PartyHmac(req->party_id()), limit),
-                                    resp);
-                    });
+absl::Status AuditServiceImpl::DoAgencyAccess(const CallScope&, const v1::AgencyAccessRequest& req,
+                                              v1::AuditQueryResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(Required("agency_id", req.agency_id()));
+  CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req.limit()));
+  const absl::Time from = req.has_from() ? FromProto(req.from()) : absl::UnixEpoch();
+  const absl::Time to = req.has_to() ? FromProto(req.to()) : absl::InfiniteFuture();
+  if (to <= from) return absl::InvalidArgumentError("to: must be after from");
+  return Answer(storage::QueryAuditByAgency(
+                    *db_, req.agency_id(), from,
+                    to == absl::InfiniteFuture() ? absl::FromUnixSeconds(int64_t{1} << 40) : to, limit),
+                resp);
+}
+
+absl::Status AuditServiceImpl::DoPartyAccess(const CallScope&, const v1::PartyAccessRequest& req,
+                                             v1::AuditQueryResponse* resp) {
+  if (!IsValidResidentId(req.party_id()) && !IsValidCreditCode(req.party_id())) {
+    return absl::InvalidArgumentError(
+        "party_id: must be an 18-character 身份证号 or 统一社会信用代码 with a valid check character");
+  }
+  CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req.limit()));
+  if (sc_.access_log == nullptr) return absl::FailedPreconditionError("no access log");
+  return Answer(storage::QueryAuditByParty(*db_, sc_.access_log->PartyHmac(req.party_id()), limit), resp);
 }
 
 }  // namespace caselink::server

@@ -5,25 +5,25 @@
 #pragma once
 
 #include "caselink/v1/audit.grpc.pb.h"
+#include "server/raw_service.h"
 #include "server/service_context.h"
 #include "storage/database.h"
 
 namespace caselink::server {
 
-class AuditServiceImpl final : public v1::AuditService::CallbackService {
+class AuditServiceImpl final : public RawService {
  public:
-  AuditServiceImpl(const ServiceContext& sc, const storage::Database* db) : sc_(sc), db_(db) {}
-
-  grpc::ServerUnaryReactor* WhoRead(grpc::CallbackServerContext* ctx, const v1::WhoReadRequest* req,
-                                    v1::AuditQueryResponse* resp) override;
-  grpc::ServerUnaryReactor* AgencyAccess(grpc::CallbackServerContext* ctx,
-                                         const v1::AgencyAccessRequest* req,
-                                         v1::AuditQueryResponse* resp) override;
-  grpc::ServerUnaryReactor* PartyAccess(grpc::CallbackServerContext* ctx,
-                                        const v1::PartyAccessRequest* req,
-                                        v1::AuditQueryResponse* resp) override;
+  // Registers caselink.v1.AuditService's methods (raw_service.h).
+  AuditServiceImpl(const ServiceContext& sc, const storage::Database* db);
 
  private:
+  absl::Status DoWhoRead(const CallScope& scope, const v1::WhoReadRequest& req,
+                         v1::AuditQueryResponse* resp);
+  absl::Status DoAgencyAccess(const CallScope& scope, const v1::AgencyAccessRequest& req,
+                              v1::AuditQueryResponse* resp);
+  absl::Status DoPartyAccess(const CallScope& scope, const v1::PartyAccessRequest& req,
+                             v1::AuditQueryResponse* resp);
+
   const ServiceContext& sc_;
   const storage::Database* db_;
 };

@@ -212,6 +212,9 @@ absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& re
     record->purpose = purpose;
     record->purpose_case_ref = StringField(request, "purpose_case_ref");
   }
+  // Closed world on the way out too: fields this server does not know (in
+  // data stored before requests were closed) are never returned.
+  response->DiscardUnknownFields();
   ResponseFilter filter(scope, *facts_, record);
   CASELINK_RETURN_IF_ERROR(filter.ApplyTop(response));
   if (filter.saw_foreign_case() && purpose.empty()) {

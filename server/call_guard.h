@@ -29,7 +29,7 @@ struct CallScope {
   std::string method;  // "caselink.v1.CaseService/GetCase"
   auth::Principal principal;
   std::shared_ptr<const auth::Authorizer> authz;
-  // The call's access record (set by RunGuarded), for handlers that write
+  // The call's access record (set by ServeUnary), for handlers that write
   // their log entry in the batch of their write (see access_logger.h).
   AccessRecord* record = nullptr;
 };
@@ -49,7 +49,7 @@ struct AccessRecord {
   std::vector<std::string> party_ids;
   std::string searched_party_id;
   // Set when the handler put the call's entry into its own write batch
-  // (AccessLogger::AttachEntry), so RunGuarded does not log it again.
+  // (AccessLogger::AttachEntry), so ServeUnary does not log it again.
   bool logged_in_batch = false;
   // The rule of the enforcement path that refused the call (deny_rule:: in
   // server_metrics.h); empty if it was not refused by one.
@@ -80,6 +80,7 @@ class CallGuard {
 
   // Applies the policy to every caselink.v1.Case inside `response`; see the
   // class comment. `request` supplies the purpose (its `purpose` field).
+  // Drops unknown fields from the whole response first (closed world).
   absl::Status FilterResponse(const CallScope& scope, const google::protobuf::Message& request,
                               google::protobuf::Message* response, AccessRecord* record) const;
 

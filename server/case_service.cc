@@ -3,6 +3,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "caselink/v1/case_service.grpc.pb.h"
 #include "caselink_common/status_macros.h"
 #include "server/page_token.h"
 #include "server/request_digest.h"
@@ -226,45 +227,13 @@ absl::Status CaseServiceImpl::DoVersions(const CallScope& scope,
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* CaseServiceImpl::SubmitCase(grpc::CallbackServerContext* ctx,
-                                                      const v1::SubmitCaseRequest* req,
-                                                      v1::SubmitCaseResponse* resp) {
-  return ServeUnary(sc_, ctx, kSubmitCase, req, resp,
-                    [=](const CallScope& s) { return DoSubmit(s, *req, resp); });
-}
-
-grpc::ServerUnaryReactor* CaseServiceImpl::SubmitCases(grpc::CallbackServerContext* ctx,
-                                                       const v1::SubmitCasesRequest* req,
-                                                       v1::SubmitCasesResponse* resp) {
-  return ServeUnary(sc_, ctx, kSubmitCases, req, resp,
-                    [=](const CallScope& s) { return DoSubmitMany(s, *req, resp); });
-}
-
-grpc::ServerUnaryReactor* CaseServiceImpl::GetCase(grpc::CallbackServerContext* ctx,
-                                                   const v1::GetCaseRequest* req, v1::Case* resp) {
-  return ServeUnary(sc_, ctx, kGetCase, req, resp,
-                    [=](const CallScope& s) { return DoGet(s, *req, resp); });
-}
-
-grpc::ServerUnaryReactor* CaseServiceImpl::ListCases(grpc::CallbackServerContext* ctx,
-                                                     const v1::ListCasesRequest* req,
-                                                     v1::ListCasesResponse* resp) {
-  return ServeUnary(sc_, ctx, kListCases, req, resp,
-                    [=](const CallScope& s) { return DoList(s, *req, resp); });
-}
-
-grpc::ServerUnaryReactor* CaseServiceImpl::ListCaseVersions(
-    grpc::CallbackServerContext* ctx, const v1::ListCaseVersionsRequest* req,
-    v1::ListCaseVersionsResponse* resp) {
-  return ServeUnary(sc_, ctx, kListCaseVersions, req, resp,
-                    [=](const CallScope& s) { return DoVersions(s, *req, resp); });
-}
-
-grpc::ServerUnaryReactor* CaseServiceImpl::SearchCases(grpc::CallbackServerContext* ctx,
-                                                       const v1::SearchCasesRequest* req,
-                                                       v1::SearchCasesResponse* resp) {
-  return ServeUnary(sc_, ctx, kSearchCases, req, resp,
-                    [=](const CallScope& s) { return DoSearch(s, *req, resp); });
+CaseServiceImpl::CaseServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {
+  Install(kService, {Unary("SubmitCase", this, &CaseServiceImpl::DoSubmit),
+                     Unary("SubmitCases", this, &CaseServiceImpl::DoSubmitMany),
+                     Unary("GetCase", this, &CaseServiceImpl::DoGet),
+                     Unary("ListCases", this, &CaseServiceImpl::DoList),
+                     Unary("ListCaseVersions", this, &CaseServiceImpl::DoVersions),
+                     Unary("SearchCases", this, &CaseServiceImpl::DoSearch)});
 }
 
 }  // namespace caselink::server

@@ -3,32 +3,16 @@
 // the purpose rule happen in the shared enforcement path (unary_call.h).
 #pragma once
 
-#include "caselink/v1/case_service.grpc.pb.h"
+#include "caselink/v1/case_service.pb.h"
+#include "server/raw_service.h"
 #include "server/service_context.h"
 
 namespace caselink::server {
 
-class CaseServiceImpl final : public v1::CaseService::CallbackService {
+class CaseServiceImpl final : public RawService {
  public:
-  explicit CaseServiceImpl(const ServiceContext& sc) : sc_(sc) {}
-
-  grpc::ServerUnaryReactor* SubmitCase(grpc::CallbackServerContext* ctx,
-                                       const v1::SubmitCaseRequest* req,
-                                       v1::SubmitCaseResponse* resp) override;
-  grpc::ServerUnaryReactor* SubmitCases(grpc::CallbackServerContext* ctx,
-                                        const v1::SubmitCasesRequest* req,
-                                        v1::SubmitCasesResponse* resp) override;
-  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* ctx, const v1::GetCaseRequest* req,
-                                    v1::Case* resp) override;
-  grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* ctx,
-                                      const v1::ListCasesRequest* req,
-                                      v1::ListCasesResponse* resp) override;
-  grpc::ServerUnaryReactor* ListCaseVersions(grpc::CallbackServerContext* ctx,
-                                             const v1::ListCaseVersionsRequest* req,
-                                             v1::ListCaseVersionsResponse* resp) override;
-  grpc::ServerUnaryReactor* SearchCases(grpc::CallbackServerContext* ctx,
-                                        const v1::SearchCasesRequest* req,
-                                        v1::SearchCasesResponse* resp) override;
+  // Registers caselink.v1.CaseService's methods (raw_service.h).
+  explicit CaseServiceImpl(const ServiceContext& sc);
 
  private:
   // Validates and authorizes one submission and turns it into a command.

@@ -197,6 +197,10 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(config.listen_address(), TlsCredentials(config.tls()), &impl->port);
+  // One server per port: without this gRPC sets SO_REUSEPORT, and a second
+  // caselinkd on the same port (another database) would silently get half
+  // of the clients. Now a busy port fails the start.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
   builder.RegisterService(impl->case_service.get());
   impl->workflow->Register(impl->context, &builder);
@@ -207,7 +211,8 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   if (impl->server == nullptr || impl->port == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", config.listen_address(),
-                     " (address in use, or not a host:port this machine has?)"));
+                     " (is the port in use by another process, e.g. another caselinkd? or not a "
+                     "host:port this machine has?)"));
   }
   if (auto* health = impl->server->GetHealthCheckService()) {
     health->SetServingStatus(true);

@@ -1,5 +1,6 @@
-// InFlightLimiter bounds the calls one caller (keyed by its certificate
-// identity) may have in flight, so a flood from one agency is refused at the
+// InFlightLimiter bounds the calls one caller (keyed by the agency its
+// certificate matched, so all of an agency's certificates share one bound) may
+// have in flight, so a flood from one agency is refused at the
 // door with RESOURCE_EXHAUSTED instead of queuing ahead of everybody else's
 // calls. Thread-safe.
 #pragma once

@@ -19,7 +19,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-const std::string kGetReport = v1::ReportService::service_full_name() + std::string("/GetJointMeetingReport");
 
 absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
@@ -164,11 +163,12 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* ReportServiceImpl::GetJointMeetingReport(grpc::CallbackServerContext* ctx,
-                                                                   const v1::JointMeetingReportRequest* req,
-                                                                   v1::JointMeetingReport* resp) {
-  return ServeUnary(sc_, ctx, kGetReport, req, resp,
-                    [=](const CallScope& s) { return BuildJointMeetingReport(sc_, s, *req, resp); });
+ReportServiceImpl::ReportServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {
+  Install(v1::ReportService::service_full_name(),
+          {Unary<v1::JointMeetingReportRequest, v1::JointMeetingReport>(
+              "GetJointMeetingReport",
+              [this](const CallScope& s, const v1::JointMeetingReportRequest& req,
+                     v1::JointMeetingReport* resp) { return BuildJointMeetingReport(sc_, s, req, resp); })});
 }
 
 }  // namespace caselink::server

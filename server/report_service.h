@@ -7,17 +7,15 @@
 #pragma once
 
 #include "caselink/v1/report.grpc.pb.h"
+#include "server/raw_service.h"
 #include "server/service_context.h"
 
 namespace caselink::server {
 
-class ReportServiceImpl final : public v1::ReportService::CallbackService {
+class ReportServiceImpl final : public RawService {
  public:
-  explicit ReportServiceImpl(const ServiceContext& sc) : sc_(sc) {}
-
-  grpc::ServerUnaryReactor* GetJointMeetingReport(grpc::CallbackServerContext* ctx,
-                                                  const v1::JointMeetingReportRequest* req,
-                                                  v1::JointMeetingReport* resp) override;
+  // Registers caselink.v1.ReportService's method (raw_service.h).
+  explicit ReportServiceImpl(const ServiceContext& sc);
 
  private:
   const ServiceContext& sc_;

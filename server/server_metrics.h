@@ -24,6 +24,8 @@ inline constexpr char kPurposeRequired[] = "purpose_required";
 inline constexpr char kFieldNotWritable[] = "field_not_writable";
 inline constexpr char kCallsInFlight[] = "calls_in_flight_limit";
 inline constexpr char kEventStreams[] = "event_streams_limit";
+// The request bytes do not parse as the method's request message.
+inline constexpr char kUndecodableRequest[] = "undecodable_request";
 }  // namespace deny_rule
 
 class ServerMetrics {

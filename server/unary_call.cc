@@ -1,18 +1,23 @@
 #include "server/unary_call.h"
 
+#include <memory>
+
 #include <openssl/rand.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/support/proto_buffer_writer.h"
 #include "server/status_map.h"
 #include "spdlog/spdlog.h"
 
 namespace caselink::server {
 
 namespace {
+
+using google::protobuf::Message;
 
 // 16 hex characters: unique enough to find one call in a day of logs.
 std::string NewCallId() {
@@ -21,42 +26,41 @@ std::string NewCallId() {
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(b), sizeof(b)));
 }
 
-// What the per-caller limit counts by: the certificate's first URI SAN, else
-// its common name (the same identities the policy maps to agencies).
-std::string CallerKey(const grpc::ServerContextBase& ctx) {
-  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
-  if (auth == nullptr) return "";
-  for (const char* property : {"peer_uri", "x509_common_name"}) {
-    auto values = auth->FindPropertyValues(property);
-    if (!values.empty()) return std::string(values.front().data(), values.front().size());
-  }
-  return "";
+// One call, from the door to the answer (shared by the door and the worker).
+struct UnaryCall {
+  std::unique_ptr<Message> request;
+  std::unique_ptr<Message> response;
+  AccessRecord record;
+  std::string request_id;
+  absl::Time arrived;
+};
+
+// Server time of the call (queueing, checks, storage, access log), like
+// HTTP's Server-Timing: lets a client tell the network from the server.
+void AddServerTime(grpc::CallbackServerContext* ctx, absl::Time arrived) {
+  ctx->AddTrailingMetadata("caselink-server-micros",
+                           absl::StrCat(absl::ToInt64Microseconds(absl::Now() - arrived)));
+}
+
+// The handler and the response filter of an admitted call.
+absl::Status RunAdmitted(const ServiceContext& sc, const UnaryMethod& m, const CallScope& scope,
+                         UnaryCall* call) {
+  absl::Status s = m.handler(scope, *call->request, call->response.get());
+  if (!s.ok()) return s;
+  return sc.guard->FilterResponse(scope, *call->request, call->response.get(), &call->record);
 }
 
 }  // namespace
 
-absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerContext& ctx,
-                        const std::string& method, const google::protobuf::Message& request,
-                        google::protobuf::Message* response, const Handler& handler,
-                        const std::string& request_id) {
-  const absl::Time start = absl::Now();
-  AccessRecord record;
-  NoteRequest(request, &record);
-  absl::Status status = [&]() -> absl::Status {
-    auto scope = sc.guard->Admit(ctx, method, &record);
-    if (!scope.ok()) return scope.status();
-    scope->record = &record;
-    absl::Status s = handler(*scope);
-    if (!s.ok()) return s;
-    return sc.guard->FilterResponse(*scope, request, response, &record);
-  }();
+absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
+                          const AccessRecord& record, absl::Status status, absl::Time start,
+                          const std::string& request_id) {
   // Every call is logged before its answer leaves; a write that succeeded
   // logged itself in its own batch. No log entry, no answer (fail closed).
   if (sc.access_log != nullptr && !(record.logged_in_batch && status.ok())) {
     absl::Status logged = sc.access_log->Log(record, status);
     if (!logged.ok()) status = logged;
   }
-  if (!status.ok()) response->Clear();
   if (sc.metrics != nullptr) {
     sc.metrics->RecordCall(method, status.code(), record.agency_id, record.denied_by, absl::Now() - start);
   }
@@ -75,43 +79,63 @@ absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerCont
 }
 
 grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
-                                     const std::string& method,
-                                     const google::protobuf::Message* request,
-                                     google::protobuf::Message* response, Handler handler) {
+                                     const std::string& method, const UnaryMethod& m,
+                                     const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  const absl::Time arrived = absl::Now();
-  // Admission per caller happens here, before the work queue: a flood from
-  // one agency is refused at once (and still logged) instead of waiting in
-  // line ahead of other agencies' calls.
-  const std::string caller = CallerKey(*ctx);
-  const bool admitted = sc.limiter == nullptr || caller.empty() || sc.limiter->TryAcquire(caller);
-  if (!admitted) {
-    const int limit = sc.limiter->limit();
-    handler = [limit](const CallScope& scope) {
-      if (scope.record != nullptr) scope.record->denied_by = deny_rule::kCallsInFlight;
-      return absl::ResourceExhaustedError(absl::StrCat(
-          "agency '", scope.principal.agency_id, "' already has ", limit,
-          " calls in flight (limits.max_calls_in_flight_per_agency); retry with backoff"));
-    };
+  auto call = std::make_shared<UnaryCall>();
+  call->arrived = absl::Now();
+  // One id per call, returned to the client in trailing metadata and
+  // written in the server's log line, so an integrator's report of a
+  // failed call can be matched to the operator's log.
+  call->request_id = NewCallId();
+  ctx->AddTrailingMetadata("caselink-request-id", call->request_id);
+
+  // The door: parse, identify, authorize, take a slot.
+  call->request.reset(m.request_prototype->New());
+  call->response.reset(m.response_prototype->New());
+  grpc::ByteBuffer bytes(*request);
+  const absl::Status parsed = ParseClosed(&bytes, call->request.get());
+  if (parsed.ok()) NoteRequest(*call->request, &call->record);
+  absl::StatusOr<CallScope> scope = sc.guard->Admit(*ctx, method, &call->record);
+  absl::Status refused = scope.ok() ? parsed : scope.status();
+  if (scope.ok() && !parsed.ok()) call->record.denied_by = deny_rule::kUndecodableRequest;
+  // The per-agency limit counts the agency the certificate matched (all of
+  // one agency's certificates share it). A call over it is refused here,
+  // before the work queue, so a flood from one agency never waits in line
+  // ahead of other agencies' calls.
+  if (refused.ok() && sc.limiter != nullptr && !sc.limiter->TryAcquire(scope->principal.agency_id)) {
+    call->record.denied_by = deny_rule::kCallsInFlight;
+    refused = absl::ResourceExhaustedError(absl::StrCat(
+        "agency '", scope->principal.agency_id, "' already has ", sc.limiter->limit(),
+        " calls in flight (limits.max_calls_in_flight_per_agency); retry with backoff"));
   }
-  sc.pool->Schedule([&sc, ctx, method, request, response, reactor, admitted, caller, arrived,
-                     h = std::move(handler)] {
-    // One id per call, returned to the client in trailing metadata and
-    // written in the server's log line, so an integrator's report of a
-    // failed call can be matched to the operator's log.
-    const std::string request_id = NewCallId();
-    ctx->AddTrailingMetadata("caselink-request-id", request_id);
+  if (!refused.ok()) {
+    const absl::Status status =
+        ConcludeCall(sc, method, call->record, refused, call->arrived, call->request_id);
+    AddServerTime(ctx, call->arrived);
+    reactor->Finish(ToGrpc(status));
+    return reactor;
+  }
+  scope->record = &call->record;
+  sc.pool->Schedule([&sc, ctx, method, &m, response, reactor, call, scope = *std::move(scope)] {
     grpc::Status status;
     {
       // The agency's turn at the CPU (given up at the first wait for storage).
-      FairGate::Slot turn(sc.gate, caller);
-      status = ToGrpc(RunGuarded(sc, *ctx, method, *request, response, h, request_id));
+      FairGate::Slot turn(sc.gate, scope.principal.agency_id);
+      absl::Status s = RunAdmitted(sc, m, scope, call.get());
+      s = ConcludeCall(sc, method, call->record, s, call->arrived, call->request_id);
+      if (s.ok()) {
+        bool own = false;
+        grpc::Status ser =
+            grpc::GenericSerialize<grpc::ProtoBufferWriter, Message>(*call->response, response, &own);
+        if (!ser.ok()) s = absl::InternalError("the response could not be serialized");
+      }
+      // On error nothing partial leaves the server.
+      if (!s.ok()) response->Clear();
+      status = ToGrpc(s);
     }
-    if (admitted && sc.limiter != nullptr && !caller.empty()) sc.limiter->Release(caller);
-    // Server time of the call (queueing, checks, storage, access log), like
-    // HTTP's Server-Timing: lets a client tell the network from the server.
-    ctx->AddTrailingMetadata("caselink-server-micros",
-                             absl::StrCat(absl::ToInt64Microseconds(absl::Now() - arrived)));
+    if (sc.limiter != nullptr) sc.limiter->Release(scope.principal.agency_id);
+    AddServerTime(ctx, call->arrived);
     reactor->Finish(status);
   });
   return reactor;

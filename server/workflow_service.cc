@@ -16,15 +16,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 const std::string kService = v1::WorkflowService::service_full_name();
-const std::string kCreateTransfer = kService + "/CreateTransfer";
-const std::string kActOnTransfer = kService + "/ActOnTransfer";
-const std::string kGetTransfer = kService + "/GetTransfer";
-const std::string kListTransfers = kService + "/ListTransfers";
-const std::string kCreateSupervision = kService + "/CreateSupervision";
-const std::string kActOnSupervision = kService + "/ActOnSupervision";
-const std::string kGetSupervision = kService + "/GetSupervision";
-const std::string kListSupervision = kService + "/ListSupervision";
-const std::string kListOverdue = kService + "/ListOverdue";
 
 absl::Time FromProto(const google::protobuf::Timestamp& ts) {
   return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(ts));
@@ -196,92 +187,70 @@ absl::Status WorkflowServiceImpl::DoListOverdue(const CallScope& scope, v1::List
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* WorkflowServiceImpl::CreateTransfer(grpc::CallbackServerContext* ctx,
-                                                              const v1::CreateTransferRequest* req,
-                                                              v1::TransferResponse* resp) {
-  return ServeUnary(sc_, ctx, kCreateTransfer, req, resp,
-                    [=](const CallScope& s) { return DoCreateTransfer(s, *req, resp); });
+WorkflowServiceImpl::WorkflowServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {
+  using W = WorkflowServiceImpl;
+  Install(kService,
+          {Unary("CreateTransfer", this, &W::DoCreateTransfer),
+           Unary("ActOnTransfer", this, &W::DoActOnTransfer),
+           Unary("GetTransfer", this, &W::DoGetTransfer),
+           Unary("ListTransfers", this, &W::DoListTransfers),
+           Unary("CreateSupervision", this, &W::DoCreateSupervision),
+           Unary("ActOnSupervision", this, &W::DoActOnSupervision),
+           Unary("GetSupervision", this, &W::DoGetSupervision),
+           Unary("ListSupervision", this, &W::DoListSupervision),
+           Unary<v1::ListOverdueRequest, v1::ListOverdueResponse>(
+               "ListOverdue", [this](const CallScope& s, const v1::ListOverdueRequest&,
+                                     v1::ListOverdueResponse* resp) { return DoListOverdue(s, resp); })});
 }
 
-grpc::ServerUnaryReactor* WorkflowServiceImpl::ActOnTransfer(grpc::CallbackServerContext* ctx,
-                                                             const v1::WorkflowActionRequest* req,
-                                                             v1::TransferResponse* resp) {
-  return ServeUnary(sc_, ctx, kActOnTransfer, req, resp, [=](const CallScope& s) -> absl::Status {
-    CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::Transfer>(sc_, s, *req));
-    *resp->mutable_transfer() = std::move(out.item);
-    resp->set_replayed(out.replayed);
-    return absl::OkStatus();
-  });
+absl::Status WorkflowServiceImpl::DoActOnTransfer(const CallScope& s, const v1::WorkflowActionRequest& req,
+                                                  v1::TransferResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::Transfer>(sc_, s, req));
+  *resp->mutable_transfer() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* WorkflowServiceImpl::GetTransfer(grpc::CallbackServerContext* ctx,
-                                                           const v1::GetItemRequest* req,
-                                                           v1::GetTransferResponse* resp) {
-  return ServeUnary(sc_, ctx, kGetTransfer, req, resp, [=](const CallScope& s) -> absl::Status {
-    std::vector<v1::Transition> history;
-    CASELINK_ASSIGN_OR_RETURN(*resp->mutable_transfer(), GetItem<v1::Transfer>(sc_, s, req->id(), &history));
-    for (auto& t : history) *resp->add_history() = std::move(t);
-    return absl::OkStatus();
-  });
+absl::Status WorkflowServiceImpl::DoGetTransfer(const CallScope& s, const v1::GetItemRequest& req,
+                                                v1::GetTransferResponse* resp) {
+  std::vector<v1::Transition> history;
+  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_transfer(), GetItem<v1::Transfer>(sc_, s, req.id(), &history));
+  for (auto& t : history) *resp->add_history() = std::move(t);
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* WorkflowServiceImpl::ListTransfers(grpc::CallbackServerContext* ctx,
-                                                             const v1::ListItemsRequest* req,
-                                                             v1::ListTransfersResponse* resp) {
-  return ServeUnary(sc_, ctx, kListTransfers, req, resp, [=](const CallScope& s) -> absl::Status {
-    CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::Transfer>(sc_, s, *req, false,
-                                                                  resp->mutable_next_page_token()));
-    for (auto& t : items) *resp->add_transfers() = std::move(t);
-    return absl::OkStatus();
-  });
+absl::Status WorkflowServiceImpl::DoListTransfers(const CallScope& s, const v1::ListItemsRequest& req,
+                                                  v1::ListTransfersResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::Transfer>(sc_, s, req, false,
+                                                                resp->mutable_next_page_token()));
+  for (auto& t : items) *resp->add_transfers() = std::move(t);
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* WorkflowServiceImpl::CreateSupervision(
-    grpc::CallbackServerContext* ctx, const v1::CreateSupervisionRequest* req,
-    v1::SupervisionResponse* resp) {
-  return ServeUnary(sc_, ctx, kCreateSupervision, req, resp,
-                    [=](const CallScope& s) { return DoCreateSupervision(s, *req, resp); });
+absl::Status WorkflowServiceImpl::DoActOnSupervision(const CallScope& s,
+                                                     const v1::WorkflowActionRequest& req,
+                                                     v1::SupervisionResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::SupervisionRecord>(sc_, s, req));
+  *resp->mutable_record() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* WorkflowServiceImpl::ActOnSupervision(grpc::CallbackServerContext* ctx,
-                                                                const v1::WorkflowActionRequest* req,
-                                                                v1::SupervisionResponse* resp) {
-  return ServeUnary(sc_, ctx, kActOnSupervision, req, resp, [=](const CallScope& s) -> absl::Status {
-    CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::SupervisionRecord>(sc_, s, *req));
-    *resp->mutable_record() = std::move(out.item);
-    resp->set_replayed(out.replayed);
-    return absl::OkStatus();
-  });
+absl::Status WorkflowServiceImpl::DoGetSupervision(const CallScope& s, const v1::GetItemRequest& req,
+                                                   v1::GetSupervisionResponse* resp) {
+  std::vector<v1::Transition> history;
+  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_record(),
+                            GetItem<v1::SupervisionRecord>(sc_, s, req.id(), &history));
+  for (auto& t : history) *resp->add_history() = std::move(t);
+  return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* WorkflowServiceImpl::GetSupervision(grpc::CallbackServerContext* ctx,
-                                                              const v1::GetItemRequest* req,
-                                                              v1::GetSupervisionResponse* resp) {
-  return ServeUnary(sc_, ctx, kGetSupervision, req, resp, [=](const CallScope& s) -> absl::Status {
-    std::vector<v1::Transition> history;
-    CASELINK_ASSIGN_OR_RETURN(*resp->mutable_record(),
-                              GetItem<v1::SupervisionRecord>(sc_, s, req->id(), &history));
-    for (auto& t : history) *resp->add_history() = std::move(t);
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* WorkflowServiceImpl::ListSupervision(grpc::CallbackServerContext* ctx,
-                                                               const v1::ListItemsRequest* req,
-                                                               v1::ListSupervisionResponse* resp) {
-  return ServeUnary(sc_, ctx, kListSupervision, req, resp, [=](const CallScope& s) -> absl::Status {
-    CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::SupervisionRecord>(
-                                              sc_, s, *req, false, resp->mutable_next_page_token()));
-    for (auto& r : items) *resp->add_records() = std::move(r);
-    return absl::OkStatus();
-  });
-}
-
-grpc::ServerUnaryReactor* WorkflowServiceImpl::ListOverdue(grpc::CallbackServerContext* ctx,
-                                                           const v1::ListOverdueRequest* req,
-                                                           v1::ListOverdueResponse* resp) {
-  return ServeUnary(sc_, ctx, kListOverdue, req, resp,
-                    [=](const CallScope& s) { return DoListOverdue(s, resp); });
+absl::Status WorkflowServiceImpl::DoListSupervision(const CallScope& s, const v1::ListItemsRequest& req,
+                                                    v1::ListSupervisionResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::SupervisionRecord>(
+                                            sc_, s, req, false, resp->mutable_next_page_token()));
+  for (auto& r : items) *resp->add_records() = std::move(r);
+  return absl::OkStatus();
 }
 
 }  // namespace caselink::server

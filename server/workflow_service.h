@@ -5,41 +5,15 @@
 #pragma once
 
 #include "caselink/v1/workflow.grpc.pb.h"
+#include "server/raw_service.h"
 #include "server/service_context.h"
 
 namespace caselink::server {
 
-class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
+class WorkflowServiceImpl final : public RawService {
  public:
-  explicit WorkflowServiceImpl(const ServiceContext& sc) : sc_(sc) {}
-
-  grpc::ServerUnaryReactor* CreateTransfer(grpc::CallbackServerContext* ctx,
-                                           const v1::CreateTransferRequest* req,
-                                           v1::TransferResponse* resp) override;
-  grpc::ServerUnaryReactor* ActOnTransfer(grpc::CallbackServerContext* ctx,
-                                          const v1::WorkflowActionRequest* req,
-                                          v1::TransferResponse* resp) override;
-  grpc::ServerUnaryReactor* GetTransfer(grpc::CallbackServerContext* ctx,
-                                        const v1::GetItemRequest* req,
-                                        v1::GetTransferResponse* resp) override;
-  grpc::ServerUnaryReactor* ListTransfers(grpc::CallbackServerContext* ctx,
-                                          const v1::ListItemsRequest* req,
-                                          v1::ListTransfersResponse* resp) override;
-  grpc::ServerUnaryReactor* CreateSupervision(grpc::CallbackServerContext* ctx,
-                                              const v1::CreateSupervisionRequest* req,
-                                              v1::SupervisionResponse* resp) override;
-  grpc::ServerUnaryReactor* ActOnSupervision(grpc::CallbackServerContext* ctx,
-                                             const v1::WorkflowActionRequest* req,
-                                             v1::SupervisionResponse* resp) override;
-  grpc::ServerUnaryReactor* GetSupervision(grpc::CallbackServerContext* ctx,
-                                           const v1::GetItemRequest* req,
-                                           v1::GetSupervisionResponse* resp) override;
-  grpc::ServerUnaryReactor* ListSupervision(grpc::CallbackServerContext* ctx,
-                                            const v1::ListItemsRequest* req,
-                                            v1::ListSupervisionResponse* resp) override;
-  grpc::ServerUnaryReactor* ListOverdue(grpc::CallbackServerContext* ctx,
-                                        const v1::ListOverdueRequest* req,
-                                        v1::ListOverdueResponse* resp) override;
+  // Registers caselink.v1.WorkflowService's methods (raw_service.h).
+  explicit WorkflowServiceImpl(const ServiceContext& sc);
 
  private:
   absl::Status DoCreateTransfer(const CallScope& scope, const v1::CreateTransferRequest& req,
@@ -47,6 +21,18 @@ class WorkflowServiceImpl final : public v1::WorkflowService::CallbackService {
   absl::Status DoCreateSupervision(const CallScope& scope, const v1::CreateSupervisionRequest& req,
                                    v1::SupervisionResponse* resp);
   absl::Status DoListOverdue(const CallScope& scope, v1::ListOverdueResponse* resp);
+  absl::Status DoActOnTransfer(const CallScope& scope, const v1::WorkflowActionRequest& req,
+                               v1::TransferResponse* resp);
+  absl::Status DoGetTransfer(const CallScope& scope, const v1::GetItemRequest& req,
+                             v1::GetTransferResponse* resp);
+  absl::Status DoListTransfers(const CallScope& scope, const v1::ListItemsRequest& req,
+                               v1::ListTransfersResponse* resp);
+  absl::Status DoActOnSupervision(const CallScope& scope, const v1::WorkflowActionRequest& req,
+                                  v1::SupervisionResponse* resp);
+  absl::Status DoGetSupervision(const CallScope& scope, const v1::GetItemRequest& req,
+                                v1::GetSupervisionResponse* resp);
+  absl::Status DoListSupervision(const CallScope& scope, const v1::ListItemsRequest& req,
+                                 v1::ListSupervisionResponse* resp);
 
   const ServiceContext& sc_;
 };

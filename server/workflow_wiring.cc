@@ -26,7 +26,14 @@ void WorkflowParts::Register(const ServiceContext& sc, grpc::ServerBuilder* buil
   workflow_service_ = std::make_unique<WorkflowServiceImpl>(sc);
   event_service_ = std::make_unique<EventServiceImpl>(sc);
   builder->RegisterService(workflow_service_.get());
-  builder->RegisterService(event_service_.get());
+  EventServiceImpl* events = event_service_.get();
+  event_raw_ = std::make_unique<TableService>(
+      sc, v1::EventService::service_full_name(),
+      std::vector<UnaryMethod>{Stream<v1::WatchRequest, v1::Event>(
+          "Watch", &sc,
+          [events](grpc::ServerContext* ctx, const v1::WatchRequest* req,
+                   grpc::ServerWriter<v1::Event>* writer) { return events->Watch(ctx, req, writer); })});
+  builder->RegisterService(event_raw_.get());
 }
 
 }  // namespace caselink::server

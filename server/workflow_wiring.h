@@ -12,6 +12,7 @@
 #include "grpcpp/server_builder.h"
 #include "server/event_service.h"
 #include "server/linked_row_facts.h"
+#include "server/raw_service.h"
 #include "server/service_context.h"
 #include "server/workflow_context.h"
 #include "server/workflow_service.h"
@@ -44,6 +45,9 @@ class WorkflowParts {
   WorkflowContext context_;
   std::unique_ptr<WorkflowServiceImpl> workflow_service_;
   std::unique_ptr<EventServiceImpl> event_service_;
+  // What gRPC serves for EventService: caselink parses Watch's request
+  // (raw_service.h) and hands it to event_service_.
+  std::unique_ptr<TableService> event_raw_;
 };
 
 }  // namespace caselink::server

@@ -657,6 +657,64 @@ TEST_F(LeakMatrixTest, PageTokensAreSealedAndBoundToTheirAgency) {
   std::printf("page tokens: %zu paged RPCs, %ld tokens checked, %ld cross-agency replays refused\n",
               methods.size(), tokens, replays);
   EXPECT_GT(tokens, 20);
+// Unknown fields (a field number the server does not define, as a client
+// built from a newer .proto or a smuggling submitter sends) are dropped on the
+// way in: for every agency and every RPC that returns a Case, the answer holds
+// no unknown field and not the smuggled value.
+TEST_F(LeakMatrixTest, UnknownFieldsNeverComeBack) {
+  const std::string smuggled = "SMUGGLED-走私-leak-matrix";
+  v1::SubmitCaseRequest submit;
+  *submit.mutable_case_() = FullCase(v1::MARKET_ORDER, "unknown");
+  submit.set_request_id("leak-matrix-unknown");
+  for (Message* m : std::vector<Message*>{&submit, submit.mutable_case_(),
+                                          submit.mutable_case_()->mutable_parties(0)}) {
+    m->GetReflection()->MutableUnknownFields(m)->AddLengthDelimited(5151, smuggled);
+  }
+  const auto* submit_md = google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(
+      "caselink.v1.CaseService.SubmitCase");
+  ASSERT_NE(submit_md, nullptr);
+  v1::SubmitCaseResponse created;
+  ASSERT_TRUE(Call("market", submit_md, submit, &created).ok());
+  const std::string case_id = created.case_().case_id();
+  // The police receive it by a transfer, so their event stream carries it.
+  v1::CreateTransferRequest t;
+  t.set_direction(v1::TRANSFER_FORWARD);
+  t.set_receiver_agency("psb");
+  t.set_case_id(case_id);
+  t.set_subject("涉嫌生产、销售伪劣产品罪");
+  t.add_materials()->set_title("移送书");
+  ASSERT_TRUE(district_->As("market").CreateTransfer(t).ok());
+
+  long seen = 0;
+  for (const v1::Agency& agency : oracle_.policy.agencies()) {
+    for (const MethodDescriptor* md : CaseReturningMethods()) {
+      if (md->input_type() == v1::SubmitCaseRequest::descriptor() ||
+          md->input_type() == v1::SubmitCasesRequest::descriptor()) {
+        continue;
+      }
+      auto* factory = google::protobuf::MessageFactory::generated_factory();
+      std::unique_ptr<Message> req(factory->GetPrototype(md->input_type())->New());
+      ASSERT_TRUE(FillReadRequest(req.get(), case_id)) << md->full_name();
+      std::vector<std::shared_ptr<Message>> responses;
+      absl::Status s;
+      if (md->server_streaming()) {
+        s = CallStream(agency.id(), md, *req, &responses);
+      } else {
+        responses.emplace_back(factory->GetPrototype(md->output_type())->New());
+        s = Call(agency.id(), md, *req, responses.back().get());
+      }
+      EXPECT_FALSE(absl::StrContains(s.message(), smuggled)) << agency.id() << " " << md->full_name();
+      if (!s.ok()) continue;
+      for (const auto& resp : responses) {
+        std::vector<const v1::Case*> cases;
+        FindCases(*resp, &cases);
+        for (const v1::Case* c : cases) seen += c->case_id() == case_id ? 1 : 0;
+        EXPECT_FALSE(absl::StrContains(resp->SerializeAsString(), smuggled))
+            << agency.id() << " " << md->full_name() << " returned the unknown field";
+      }
+    }
+  }
+  EXPECT_GT(seen, 10) << "the case with unknown fields was hardly read";
 }
 
 }  // namespace
