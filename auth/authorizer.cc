@@ -49,7 +49,7 @@ absl::StatusOr<std::shared_ptr<const Authorizer>> Authorizer::Create(v1::Policy 
     a->rules_.push_back(std::move(c));
   }
   for (const std::string& rpc : a->policy_.public_rpcs()) a->public_rpcs_.emplace_back(Normalize(rpc));
-  a->masks_ = MaskBook(a->policy_.masks());
+  a->masks_ = MaskBook(a->policy_);
   return std::shared_ptr<const Authorizer>(std::move(a));
 }
 

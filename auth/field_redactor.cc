@@ -34,6 +34,33 @@ void MaskField(const MaskBook& masks, Message* msg, const FieldDescriptor* f) {
   }
 }
 
+// Content-aware masking (auth/free_text_masker.h): identifiers inside the
+// string field `f` get the caller's decision for their class at `path`.
+// Returns whether any value changed. Server-assigned fields hold none.
+bool MaskFreeText(const FieldPlan& plan, const MaskBook& masks, Message* msg,
+                  const FieldDescriptor* f, const std::string& path) {
+  if (f->type() != FieldDescriptor::TYPE_STRING || !masks.free_text().enabled() ||
+      f->options().GetExtension(v1::output_only)) {
+    return false;
+  }
+  const Reflection* r = msg->GetReflection();
+  auto decide = [&](v1::Sensitivity cls) { return plan.Decide(path, cls); };
+  bool changed = false;
+  std::string scratch, out;
+  if (f->is_repeated()) {
+    for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
+      if (masks.free_text().Apply(r->GetRepeatedStringReference(*msg, f, i, &scratch), decide, &out)) {
+        r->SetRepeatedString(msg, f, i, std::move(out));
+        changed = true;
+      }
+    }
+  } else if (masks.free_text().Apply(r->GetStringReference(*msg, f, &scratch), decide, &out)) {
+    r->SetString(msg, f, std::move(out));
+    changed = true;
+  }
+  return changed;
+}
+
 void Walk(const FieldPlan& plan, const MaskBook& masks, Message* msg, const std::string& prefix,
           RedactionReport* report) {
   const Reflection* r = msg->GetReflection();
@@ -63,10 +90,15 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, Message* msg, const std:
       continue;
     }
     if (action == v1::ALLOW) {
-      if (report) report->full.insert(path);
+      // Returned in full unless identifiers inside it were masked.
+      const bool masked = MaskFreeText(plan, masks, msg, f, path);
+      if (report) (masked ? report->masked : report->full).insert(path);
       continue;
     }
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+      // Identifiers first: the field mask keeps the value's ends, which
+      // could otherwise hold one.
+      MaskFreeText(plan, masks, msg, f, path);
       MaskField(masks, msg, f);
       if (report) report->masked.insert(path);
     } else {

@@ -25,7 +25,9 @@ struct RedactionReport {
 // Applies `plan` to every set field of `msg`, recursing into caselink
 // messages. Messages of other packages (Timestamp) are single values. A MASK
 // decision on a value that is not a string clears it (a number cannot be half
-// shown). `report` may be null.
+// shown). Inside every string returned (ALLOW or MASK), identifiers found by
+// `masks.free_text()` get the caller's decision for their class at that
+// field; a field so changed is reported as masked. `report` may be null.
 void RedactMessage(const FieldPlan& plan, const MaskBook& masks, google::protobuf::Message* msg,
                    RedactionReport* report);
 

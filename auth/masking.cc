@@ -57,6 +57,11 @@ MaskBook::MaskBook(const google::protobuf::RepeatedPtrField<v1::MaskRule>& rules
   for (const v1::MaskRule& r : rules) rules_[r.shape()] = r;
 }
 
+MaskBook::MaskBook(const v1::Policy& policy)
+    : MaskBook(policy.masks()) {
+  free_text_ = FreeTextMasker::ForPolicy(policy);
+}
+
 std::string MaskBook::Mask(absl::string_view value, v1::MaskShape shape) const {
   auto it = rules_.find(shape);
   if (it != rules_.end()) return MaskValue(value, it->second);

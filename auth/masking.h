@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/container/flat_hash_map.h"
+#include "auth/free_text_masker.h"
 #include "absl/strings/string_view.h"
 #include "caselink/v1/annotations.pb.h"
 #include "caselink/v1/policy.pb.h"
@@ -23,15 +24,20 @@ std::string MaskValue(absl::string_view value, const v1::MaskRule& rule);
 namespace caselink::auth {
 
 // The policy's mask rule for each value shape. A shape with no rule is
-// masked entirely.
+// masked entirely. It also carries the policy's free-text detectors
+// (the defaults unless built from a policy that sets free_text).
 class MaskBook {
  public:
   MaskBook() = default;
   explicit MaskBook(const google::protobuf::RepeatedPtrField<v1::MaskRule>& rules);
+  // The policy's masks and its free_text.
+  explicit MaskBook(const v1::Policy& policy);
   std::string Mask(absl::string_view value, v1::MaskShape shape) const;
+  const FreeTextMasker& free_text() const { return free_text_; }
 
  private:
   absl::flat_hash_map<int, v1::MaskRule> rules_;
+  FreeTextMasker free_text_;
 };
 
 }  // namespace caselink::auth

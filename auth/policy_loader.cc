@@ -10,6 +10,7 @@
 #include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "auth/free_text_masker.h"
 #include "caselink/v1/admin.pb.h"
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case.pb.h"
@@ -173,6 +174,12 @@ void Validate(const v1::Policy& p, Checker& c) {
       c.Error("masks", i, "keep_first and keep_last must not be negative");
     } else if (m.keep_first() > 64 || m.keep_last() > 64) {
       c.Error("masks", i, "keep_first and keep_last must be at most 64");
+    }
+  }
+  if (p.has_free_text()) {
+    for (const auto& [rule, problem] : FreeTextConfigProblems(p.free_text())) {
+      if (rule >= 0) c.ErrorIn("free_text", -1, "rules", rule, problem);
+      else c.Error("free_text", -1, problem);
     }
   }
   for (int i = 0; i < p.public_rpcs_size(); ++i) {

@@ -1,0 +1,5 @@
+# Issue 13, item 3: content-aware masking of identifiers in free text
+# (auth/free_text_scanner.h, auth/free_text_masker.h). The leak matrix's free-
+# text case is in e2e_leak_matrix_test.cc; the fuzz target's seeds run in
+# fuzz_regressions_test.
+caselink_add_test(free_text_masker_test SOURCES free_text_masker_test.cc LIBS caselink_auth LABELS unit authz)
