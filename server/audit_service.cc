@@ -72,7 +72,9 @@ grpc::ServerUnaryReactor* AuditServiceImpl::PartyAccess(grpc::CallbackServerCont
                                                         v1::AuditQueryResponse* resp) {
   return ServeUnary(sc_, ctx, kService + "/PartyAccess", req, resp,
                     [=](const CallScope&) -> absl::Status {
-                      if (!IsValidResidentId(req->party_id()) && !IsValidCreditCode(req->party_id())) {
+                      // As searched and logged: "…x" is "…X" (party_ids.h).
+                      const std::string id = NormalizePartyId(req->party_id());
+                      if (!IsValidResidentId(id) && !IsValidCreditCode(id)) {
                         return absl::InvalidArgumentError(
                             "party_id: must be an 18-character 身份证号 or 统一社会信用代码 with a valid check character");
                       }

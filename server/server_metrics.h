@@ -24,6 +24,7 @@ inline constexpr char kPurposeRequired[] = "purpose_required";
 inline constexpr char kFieldNotWritable[] = "field_not_writable";
 inline constexpr char kCallsInFlight[] = "calls_in_flight_limit";
 inline constexpr char kEventStreams[] = "event_streams_limit";
+inline constexpr char kMaskedSearchLimit[] = "masked_search_limit";
 }  // namespace deny_rule
 
 class ServerMetrics {

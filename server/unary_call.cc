@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "caselink_common/status_macros.h"
+#include "server/field_validator.h"
 #include "server/status_map.h"
 #include "spdlog/spdlog.h"
 
@@ -46,6 +48,7 @@ absl::Status RunGuarded(const ServiceContext& sc, const grpc::CallbackServerCont
     auto scope = sc.guard->Admit(ctx, method, &record);
     if (!scope.ok()) return scope.status();
     scope->record = &record;
+    CASELINK_RETURN_IF_ERROR(ValidateRequestFields(request));  // annotations.proto rules
     absl::Status s = handler(*scope);
     if (!s.ok()) return s;
     return sc.guard->FilterResponse(*scope, request, response, &record);
