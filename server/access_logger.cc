@@ -14,7 +14,9 @@ absl::Status AccessLogUnavailable() {
 }
 
 std::string AccessLogger::PartyHmac(const std::string& party_id) const {
-  return storage::audit::HmacSha256(hmac_key_, party_id);
+  // Normalized first (party_ids.h), so a search logged with "…x" is found
+  // by PartyAccess for "…X" and the other way round.
+  return storage::audit::HmacSha256(hmac_key_, NormalizePartyId(party_id));
 }
 
 v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Status& outcome) const {

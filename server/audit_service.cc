@@ -67,7 +67,9 @@ absl::Status AuditServiceImpl::DoAgencyAccess(const CallScope&, const v1::Agency
 
 absl::Status AuditServiceImpl::DoPartyAccess(const CallScope&, const v1::PartyAccessRequest& req,
                                              v1::AuditQueryResponse* resp) {
-  if (!IsValidResidentId(req.party_id()) && !IsValidCreditCode(req.party_id())) {
+  // As searched and logged: "…x" is "…X" (party_ids.h).
+  const std::string id = NormalizePartyId(req.party_id());
+  if (!IsValidResidentId(id) && !IsValidCreditCode(id)) {
     return absl::InvalidArgumentError(
         "party_id: must be an 18-character 身份证号 or 统一社会信用代码 with a valid check character");
   }

@@ -174,6 +174,7 @@ absl::Status CaseServiceImpl::DoList(const CallScope& scope, const v1::ListCases
 absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchCasesRequest& req,
                                        v1::SearchCasesResponse* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateSearchCases(req, sc_.max_page_size));
+  CASELINK_RETURN_IF_ERROR(ChargeMaskedSearch(sc_.masked_search_quota, scope, req, sc_.now()));
   const storage::CaseIndex& index = sc_.cases->index();
   if (!req.party_id().empty() && !index.party_ids_enabled()) {
     return absl::FailedPreconditionError(

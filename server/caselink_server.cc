@@ -83,6 +83,7 @@ struct CaselinkServer::Impl {
   // Seals every listing's page tokens (page_token.h).
   std::unique_ptr<PageTokenKey> page_tokens;
   std::unique_ptr<InFlightLimiter> limiter;
+  std::unique_ptr<MaskedSearchQuota> masked_search_quota;
   std::unique_ptr<FairGate> gate;
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
@@ -175,6 +176,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->context.page_tokens = impl->page_tokens.get();
   impl->limiter = std::make_unique<InFlightLimiter>(config.limits().max_calls_in_flight_per_agency());
   impl->context.limiter = impl->limiter.get();
+  const int masked_searches = config.limits().masked_searches_per_agency_per_hour();
+  impl->masked_search_quota = std::make_unique<MaskedSearchQuota>(masked_searches > 0 ? masked_searches : 300);
+  impl->context.masked_search_quota = impl->masked_search_quota.get();
   impl->gate = std::make_unique<FairGate>(static_cast<int>(std::max(2u, std::thread::hardware_concurrency())));
   impl->context.gate = impl->gate.get();
   storage::SetBeforeBlockingHook(&FairGate::YieldCurrent);

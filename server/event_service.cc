@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
 #include "server/delivery_log.h"
+#include "server/field_validator.h"
 #include "server/request_validator.h"
 #include "server/status_map.h"
 #include "server/stream_scope.h"
@@ -26,7 +27,7 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
     return absl::InvalidArgumentError(
         "purpose: is required (查询事由): events embed cases, recorded like reads");
   }
-  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
+  CASELINK_RETURN_IF_ERROR(ValidateRequestFields(req));
   const WorkflowContext& wf = *sc_.workflow;
   auto slot = wf.hub->Acquire(scope.principal.agency_id, wf.config.max_watch_streams_per_agency());
   if (!slot.ok()) {

@@ -2,9 +2,14 @@
 
 #include <cstring>
 
+#include "absl/strings/ascii.h"
 #include "absl/time/civil_time.h"
 
 namespace caselink::server {
+
+std::string NormalizePartyId(absl::string_view id) {
+  return absl::AsciiStrToUpper(absl::StripAsciiWhitespace(id));
+}
 
 bool IsValidResidentId(absl::string_view id) {
   static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};

@@ -20,6 +20,12 @@ bool IsValidResidentId(absl::string_view id);
 // character.
 bool IsValidCreditCode(absl::string_view code);
 
+// The form under which a party id is indexed, searched and hashed for the
+// access log: surrounding whitespace removed, letters upper-cased (the check
+// character X of a 身份证号, the letters of a 统一社会信用代码), so
+// "510…123x " and "510…123X" are one party everywhere.
+std::string NormalizePartyId(absl::string_view id);
+
 // The identity numbers (身份证号, 统一社会信用代码) of a case's parties, as
 // stored (for the access log's party HMACs); empty ones are skipped.
 std::vector<std::string> PartyIdsOf(const v1::Case& c);

@@ -122,8 +122,6 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
                                      v1::JointMeetingReport* out) {
   const absl::TimeZone tz = sc.workflow->tz;
   CASELINK_ASSIGN_OR_RETURN(ReportPeriod period, ParseReportPeriod(req.from_date(), req.to_date(), tz));
-  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
-  CASELINK_RETURN_IF_ERROR(ValidateText("purpose_case_ref", req.purpose_case_ref(), 200));
   const absl::Time now = sc.now();
   RowGate gate(sc, scope);
   ReportTally tally(now);

@@ -57,34 +57,34 @@ absl::Status ValidateDate(absl::string_view field, absl::string_view date) {
   return absl::OkStatus();
 }
 
+// Lengths, UTF-8, control characters, enum values and numeric bounds are
+// field options checked by ValidateRequestFields (field_validator.h) before
+// the handler runs; what remains here needs more than one field, a format
+// (ids, dates) or a required value.
 absl::Status ValidateParty(const v1::Party& p, const std::string& at) {
-  CASELINK_RETURN_IF_ERROR(MaxLen(at + ".role", p.role(), 200));
   switch (p.kind_case()) {
     case v1::Party::kPerson: {
       const v1::Person& x = p.person();
       CASELINK_RETURN_IF_ERROR(Required(at + ".person.name", x.name()));
-      CASELINK_RETURN_IF_ERROR(MaxLen(at + ".person.name", x.name(), 200));
       if (!x.id_number().empty() && !IsValidResidentId(x.id_number())) {
         return Invalid(at + ".person.id_number",
                        "is not a valid 身份证号 (18 characters, GB 11643 check digit)");
       }
-      CASELINK_RETURN_IF_ERROR(MaxLen(at + ".person.phone", x.phone(), 40));
       for (char c : x.phone()) {
         if (!((c >= '0' && c <= '9') || c == '-' || c == '+' || c == ' ')) {
           return Invalid(at + ".person.phone", "may contain only digits, spaces, + and -");
         }
       }
-      return MaxLen(at + ".person.address", x.address(), 500);
+      return absl::OkStatus();
     }
     case v1::Party::kOrganization: {
       const v1::Organization& o = p.organization();
       CASELINK_RETURN_IF_ERROR(Required(at + ".organization.name", o.name()));
-      CASELINK_RETURN_IF_ERROR(MaxLen(at + ".organization.name", o.name(), 300));
       if (!o.credit_code().empty() && !IsValidCreditCode(o.credit_code())) {
         return Invalid(at + ".organization.credit_code",
                        "is not a valid 统一社会信用代码 (18 characters, GB 32100 check character)");
       }
-      return MaxLen(at + ".organization.legal_representative", o.legal_representative(), 200);
+      return absl::OkStatus();
     }
     default:
       return Invalid(at, "needs a person or an organization");
@@ -94,11 +94,6 @@ absl::Status ValidateParty(const v1::Party& p, const std::string& at) {
 absl::Status ValidateCaseContent(const v1::Case& c) {
   CASELINK_RETURN_IF_ERROR(KnownEnum("case.domain", c.domain(), v1::Domain_IsValid, true));
   CASELINK_RETURN_IF_ERROR(Required("case.title", c.title()));
-  CASELINK_RETURN_IF_ERROR(MaxLen("case.title", c.title(), 1000));
-  CASELINK_RETURN_IF_ERROR(MaxLen("case.facts", c.facts(), 64 * 1024));
-  CASELINK_RETURN_IF_ERROR(MaxLen("case.violation", c.violation(), 4000));
-  CASELINK_RETURN_IF_ERROR(MaxLen("case.legal_basis", c.legal_basis(), 4000));
-  CASELINK_RETURN_IF_ERROR(MaxLen("case.agency_reference", c.agency_reference(), 200));
   CASELINK_RETURN_IF_ERROR(KnownEnum("case.status", c.status(), v1::CaseStatus_IsValid, true));
   if (c.parties_size() > 100) return Invalid("case.parties", "has more than 100 parties");
   for (int i = 0; i < c.parties_size(); ++i) {
@@ -106,9 +101,6 @@ absl::Status ValidateCaseContent(const v1::Case& c) {
   }
   if (c.has_penalty()) {
     const v1::PenaltyDecision& p = c.penalty();
-    CASELINK_RETURN_IF_ERROR(KnownEnum("case.penalty.kind", p.kind(), v1::PenaltyKind_IsValid, false));
-    if (p.amount_fen() < 0) return Invalid("case.penalty.amount_fen", "must not be negative");
-    CASELINK_RETURN_IF_ERROR(MaxLen("case.penalty.decision_number", p.decision_number(), 200));
     CASELINK_RETURN_IF_ERROR(ValidateDate("case.penalty.decision_date", p.decision_date()));
   }
   return absl::OkStatus();
@@ -135,7 +127,6 @@ absl::Status ValidateText(absl::string_view field, absl::string_view value, size
 absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req) {
   CASELINK_RETURN_IF_ERROR(Token("request_id", req.request_id(), 128));
   if (!req.has_case_()) return Invalid("case", "is required");
-  if (req.expected_version() < 0) return Invalid("expected_version", "must not be negative");
   if (req.expected_version() == 0 && !req.case_().case_id().empty()) {
     return Invalid("case.case_id",
                    "must be empty when creating a case (expected_version 0); the server "
@@ -167,9 +158,7 @@ absl::Status ValidateSubmitCases(const v1::SubmitCasesRequest& req) {
 
 absl::Status ValidateGetCase(const v1::GetCaseRequest& req) {
   CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
-  if (req.version() < 0) return Invalid("version", "must not be negative (0 means latest)");
-  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
-  return MaxLen("purpose_case_ref", req.purpose_case_ref(), 200);
+  return absl::OkStatus();
 }
 
 absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_size) {
@@ -177,16 +166,11 @@ absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_siz
     return Invalid("page_size", absl::StrCat("must be between 1 and ", max_page_size,
                                              " (0 means the default, 50)"));
   }
-  CASELINK_RETURN_IF_ERROR(KnownEnum("domain", req.domain(), v1::Domain_IsValid, false));
-  CASELINK_RETURN_IF_ERROR(MaxLen("page_token", req.page_token(), 1024));
-  CASELINK_RETURN_IF_ERROR(MaxLen("owner_agency", req.owner_agency(), 64));
-  return ValidatePurpose("purpose", req.purpose());
+  return absl::OkStatus();
 }
 
 absl::Status ValidateListCaseVersions(const v1::ListCaseVersionsRequest& req) {
-  CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
-  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
-  return MaxLen("purpose_case_ref", req.purpose_case_ref(), 200);
+  return ValidateCaseId("case_id", req.case_id());
 }
 
 absl::Status ValidateSearchCases(const v1::SearchCasesRequest& req, int max_page_size) {
@@ -208,10 +192,6 @@ absl::Status ValidateSearchCases(const v1::SearchCasesRequest& req, int max_page
       return Invalid("purpose", "is required (查询事由) to search by party_id; say why you search");
     }
   }
-  CASELINK_RETURN_IF_ERROR(MaxLen("party_name", req.party_name(), 300));
-  CASELINK_RETURN_IF_ERROR(MaxLen("owner_agency", req.owner_agency(), 64));
-  CASELINK_RETURN_IF_ERROR(KnownEnum("domain", req.domain(), v1::Domain_IsValid, false));
-  CASELINK_RETURN_IF_ERROR(KnownEnum("status", req.status(), v1::CaseStatus_IsValid, false));
   CASELINK_RETURN_IF_ERROR(ValidateDate("decided_from", req.decided_from()));
   CASELINK_RETURN_IF_ERROR(ValidateDate("decided_to", req.decided_to()));
   if (!req.decided_from().empty() && !req.decided_to().empty() && req.decided_from() > req.decided_to()) {
@@ -221,9 +201,7 @@ absl::Status ValidateSearchCases(const v1::SearchCasesRequest& req, int max_page
     return Invalid("page_size", absl::StrCat("must be between 1 and ", max_page_size,
                                              " (0 means the default, 50)"));
   }
-  CASELINK_RETURN_IF_ERROR(MaxLen("page_token", req.page_token(), 1024));
-  CASELINK_RETURN_IF_ERROR(ValidatePurpose("purpose", req.purpose()));
-  return MaxLen("purpose_case_ref", req.purpose_case_ref(), 200);
+  return absl::OkStatus();
 }
 
 }  // namespace caselink::server

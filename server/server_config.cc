@@ -157,6 +157,9 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   if (c.tls().refresh_interval_seconds() <= 0) c.mutable_tls()->set_refresh_interval_seconds(60);
   if (c.limits().max_receive_message_bytes() <= 0) c.mutable_limits()->set_max_receive_message_bytes(4 << 20);
   if (c.limits().max_page_size() <= 0) c.mutable_limits()->set_max_page_size(500);
+  if (c.limits().masked_searches_per_agency_per_hour() <= 0) {
+    c.mutable_limits()->set_masked_searches_per_agency_per_hour(300);
+  }
   if (c.limits().max_calls_in_flight_per_agency() <= 0) {
     c.mutable_limits()->set_max_calls_in_flight_per_agency(32);
   }

@@ -26,6 +26,7 @@ inline constexpr char kCallsInFlight[] = "calls_in_flight_limit";
 inline constexpr char kEventStreams[] = "event_streams_limit";
 // The request bytes do not parse as the method's request message.
 inline constexpr char kUndecodableRequest[] = "undecodable_request";
+inline constexpr char kMaskedSearchLimit[] = "masked_search_limit";
 }  // namespace deny_rule
 
 class ServerMetrics {

@@ -11,6 +11,7 @@
 #include "server/fair_gate.h"
 #include "server/in_flight_limiter.h"
 #include "server/page_token.h"
+#include "server/masked_search_quota.h"
 #include "server/server_metrics.h"
 #include "server/worker_pool.h"
 #include "server/workflow_context.h"
@@ -34,6 +35,8 @@ struct ServiceContext {
   const PageTokenKey* page_tokens = nullptr;
   // Per-agency bound on calls in flight (null: unbounded).
   InFlightLimiter* limiter = nullptr;
+  // Per-agency bound on searches by values shown masked (null: unbounded).
+  MaskedSearchQuota* masked_search_quota = nullptr;
   // Shares the CPU among agencies round-robin (null: no gate).
   FairGate* gate = nullptr;
   // Per-call figures (null: not recorded, e.g. in unit tests).

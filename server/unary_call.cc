@@ -10,6 +10,8 @@
 #include "absl/time/clock.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/proto_buffer_writer.h"
+#include "caselink_common/status_macros.h"
+#include "server/field_validator.h"
 #include "server/status_map.h"
 #include "spdlog/spdlog.h"
 
@@ -45,6 +47,7 @@ void AddServerTime(grpc::CallbackServerContext* ctx, absl::Time arrived) {
 // The handler and the response filter of an admitted call.
 absl::Status RunAdmitted(const ServiceContext& sc, const UnaryMethod& m, const CallScope& scope,
                          UnaryCall* call) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestFields(*call->request));  // annotations.proto rules
   absl::Status s = m.handler(scope, *call->request, call->response.get());
   if (!s.ok()) return s;
   return sc.guard->FilterResponse(scope, *call->request, call->response.get(), &call->record);

@@ -192,6 +192,11 @@ absl::Status CheckOwnCase(const ServiceContext& sc, const CallScope& scope, cons
   if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
   if (!c.ok()) return c.status();
   if (c->owner_agency() != scope.principal.agency_id) {
+    // A case the caller may not read answers exactly like a missing one, so
+    // the refusal cannot tell whether another agency's case id exists.
+    CallScope as_reader = scope;
+    as_reader.method = "caselink.v1.CaseService/GetCase";
+    if (!sc.guard->Visible(as_reader, *c)) return CaseNotFound(case_id);
     return absl::PermissionDeniedError(absl::StrCat(
         "linked_case_id: case '", case_id, "' is not a case of agency '", scope.principal.agency_id,
         "'; link your own penalty case"));
@@ -272,8 +277,6 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
       req.action() == v1::ACTION_CREATE) {
     return absl::InvalidArgumentError("action: is required (one of the ACTION_* values but ACTION_CREATE)");
   }
-  CASELINK_RETURN_IF_ERROR(ValidateText("reason", req.reason(), 20000));
-  CASELINK_RETURN_IF_ERROR(ValidateText("reference", req.reference(), 200));
   const WorkflowContext& wf = *sc.workflow;
   storage::TransitionCommand cmd;
   cmd.tables = Traits<Item>::kTables;

@@ -34,8 +34,6 @@ absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Materia
     if (materials[i].title().empty() && materials[i].reference().empty()) {
       return absl::InvalidArgumentError(absl::StrCat(at, ": needs a title or a reference"));
     }
-    CASELINK_RETURN_IF_ERROR(ValidateText(at + ".title", materials[i].title(), 500));
-    CASELINK_RETURN_IF_ERROR(ValidateText(at + ".reference", materials[i].reference(), 500));
   }
   return absl::OkStatus();
 }
@@ -84,7 +82,6 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
                                                    const v1::CreateTransferRequest& req,
                                                    v1::TransferResponse* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
-  CASELINK_RETURN_IF_ERROR(ValidateText("subject", req.subject(), 20000));
   CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
   if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
   v1::Transfer draft;
@@ -154,8 +151,6 @@ absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
     return absl::InvalidArgumentError("kind: is required (SUPERVISION_RECOMMENDATION, _OPINION or _CORRECTION)");
   }
   if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
-  CASELINK_RETURN_IF_ERROR(ValidateText("subject", req.subject(), 20000));
-  CASELINK_RETURN_IF_ERROR(ValidateText("document_number", req.document_number(), 200));
   CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
   CASELINK_RETURN_IF_ERROR(CheckReceiver(
       scope, req.receiver_agency(),

@@ -258,7 +258,13 @@ absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const
     std::vector<std::string> ids;
     const size_t want = static_cast<size_t>(q.limit) - page.cases.size();
     for (; ids.size() < want && more_keys() && scanned < q.scan_budget; it->Next(), ++scanned) {
-      ids.push_back(it->key().ToString().substr(prefix.size()));
+      std::string id = it->key().ToString().substr(prefix.size());
+      // Case ids never hold a NUL, so a NUL after the prefix means the key is
+      // of a longer name that begins with this one and a NUL ("张三\0…",
+      // stored before names were checked): it is no match, and taking the
+      // rest for a case id would fail the whole search as DATA_LOSS.
+      if (id.find('\0') != std::string::npos) continue;
+      ids.push_back(std::move(id));
     }
     if (!ids.empty()) {
       std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());

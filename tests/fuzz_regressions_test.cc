@@ -13,6 +13,7 @@
 #include "fuzz/fuzz_entry_case_redact.h"
 #include "fuzz/fuzz_entry_ledger_csv.h"
 #include "fuzz/fuzz_entry_policy_parse.h"
+#include "fuzz/fuzz_entry_request_validate.h"
 #include "gtest/gtest.h"
 
 namespace caselink::fuzz {
@@ -68,10 +69,16 @@ TEST(FuzzRegressions, LedgerCsvSeeds) {
 TEST(FuzzRegressions, LedgerCsvRegressions) {
   RunAll("fuzz_ledger_csv", "regressions", &LedgerCsvEntry);
 }
+TEST(FuzzRegressions, RequestValidateSeeds) {
+  EXPECT_GE(RunAll("fuzz_request_validate", "corpus", &RequestValidateEntry), 10u);
+}
+TEST(FuzzRegressions, RequestValidateRegressions) {
+  RunAll("fuzz_request_validate", "regressions", &RequestValidateEntry);
+}
 
 // The entry functions take empty and odd inputs without a seed file.
 TEST(FuzzRegressions, EmptyAndTinyInputs) {
-  for (Entry e : {&PolicyParseEntry, &CaseRedactEntry, &LedgerCsvEntry}) {
+  for (Entry e : {&PolicyParseEntry, &CaseRedactEntry, &LedgerCsvEntry, &RequestValidateEntry}) {
     EXPECT_EQ(e(nullptr, 0), "");
     const uint8_t hash[] = {'#'};
     EXPECT_EQ(e(hash, 1), "");

@@ -1,6 +1,10 @@
 // server::Validate*: every malformed request is INVALID_ARGUMENT whose
-// message starts with the path of the offending field in the request.
+// message starts with the path of the offending field in the request. Each
+// request is checked as the server checks it: first the generic rules of the
+// field annotations (ValidateRequestFields), then the RPC's own rules.
 #include "server/request_validator.h"
+
+#include "server/field_validator.h"
 
 #include <functional>
 #include <string>
@@ -14,6 +18,21 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
+
+// The two steps of the server's check (RunGuarded, then the handler).
+template <class Req, class... Args>
+absl::Status Both(const Req& r, absl::Status (*specific)(const Req&, Args...), Args... args) {
+  absl::Status s = ValidateRequestFields(r);
+  return s.ok() ? specific(r, args...) : s;
+}
+absl::Status ServedSubmitCase(const v1::SubmitCaseRequest& r) { return Both(r, &ValidateSubmitCase); }
+absl::Status ServedGetCase(const v1::GetCaseRequest& r) { return Both(r, &ValidateGetCase); }
+absl::Status ServedListCases(const v1::ListCasesRequest& r, int max) {
+  return Both<v1::ListCasesRequest, int>(r, &ValidateListCases, max);
+}
+absl::Status ServedListCaseVersions(const v1::ListCaseVersionsRequest& r) {
+  return Both(r, &ValidateListCaseVersions);
+}
 
 void ExpectInvalid(const absl::Status& s, const std::string& field) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << s;
@@ -53,18 +72,18 @@ void ExpectSubmitInvalid(const std::function<void(v1::SubmitCaseRequest&)>& edit
                          const std::string& field, bool update = false) {
   v1::SubmitCaseRequest r = update ? ValidUpdate() : ValidCreate();
   edit(r);
-  ExpectInvalid(ValidateSubmitCase(r), field);
+  ExpectInvalid(ServedSubmitCase(r), field);
 }
 
 TEST(ValidateSubmitCaseTest, ValidRequestsPass) {
-  EXPECT_TRUE(ValidateSubmitCase(ValidCreate()).ok()) << ValidateSubmitCase(ValidCreate());
-  EXPECT_TRUE(ValidateSubmitCase(ValidUpdate()).ok()) << ValidateSubmitCase(ValidUpdate());
+  EXPECT_TRUE(ServedSubmitCase(ValidCreate()).ok()) << ServedSubmitCase(ValidCreate());
+  EXPECT_TRUE(ServedSubmitCase(ValidUpdate()).ok()) << ServedSubmitCase(ValidUpdate());
   v1::SubmitCaseRequest minimal;
   minimal.set_request_id("r1");
   minimal.mutable_case_()->set_domain(v1::OTHER_DOMAIN);
   minimal.mutable_case_()->set_title("t");
   minimal.mutable_case_()->set_status(v1::CLOSED);
-  EXPECT_TRUE(ValidateSubmitCase(minimal).ok()) << ValidateSubmitCase(minimal);
+  EXPECT_TRUE(ServedSubmitCase(minimal).ok()) << ServedSubmitCase(minimal);
 }
 
 TEST(ValidateSubmitCaseTest, RequestId) {
@@ -75,9 +94,9 @@ TEST(ValidateSubmitCaseTest, RequestId) {
   ExpectSubmitInvalid([](auto& r) { r.set_request_id(std::string(129, 'a')); }, "request_id");
   v1::SubmitCaseRequest r = ValidCreate();
   r.set_request_id(std::string(128, 'a'));
-  EXPECT_TRUE(ValidateSubmitCase(r).ok());
+  EXPECT_TRUE(ServedSubmitCase(r).ok());
   r.set_request_id("A-z_0.9:x");
-  EXPECT_TRUE(ValidateSubmitCase(r).ok());
+  EXPECT_TRUE(ServedSubmitCase(r).ok());
 }
 
 TEST(ValidateSubmitCaseTest, CaseAndVersion) {
@@ -152,8 +171,8 @@ TEST(ValidateSubmitCaseTest, Parties) {
   v1::SubmitCaseRequest r = ValidCreate();
   r.mutable_case_()->add_parties()->mutable_person()->set_name("王五");
   r.mutable_case_()->mutable_parties(2)->mutable_person()->set_id_number("123");
-  ExpectInvalid(ValidateSubmitCase(r), "case.parties[2].person.id_number");
-  EXPECT_THAT(std::string(ValidateSubmitCase(r).message()), HasSubstr("身份证号"));
+  ExpectInvalid(ServedSubmitCase(r), "case.parties[2].person.id_number");
+  EXPECT_THAT(std::string(ServedSubmitCase(r).message()), HasSubstr("身份证号"));
 }
 
 TEST(ValidateSubmitCaseTest, Penalty) {
@@ -174,13 +193,13 @@ TEST(ValidateSubmitCaseTest, Penalty) {
   // No penalty kind yet is fine (the decision may come later).
   v1::SubmitCaseRequest r = ValidCreate();
   r.mutable_case_()->mutable_penalty()->clear_kind();
-  EXPECT_TRUE(ValidateSubmitCase(r).ok());
+  EXPECT_TRUE(ServedSubmitCase(r).ok());
 }
 
 TEST(ValidateSubmitCaseTest, NonexistentDecisionDate) {
   v1::SubmitCaseRequest r = ValidCreate();
   r.mutable_case_()->mutable_penalty()->set_decision_date("2023-02-29");
-  absl::Status s = ValidateSubmitCase(r);
+  absl::Status s = ServedSubmitCase(r);
   if (s.ok()) {
     FAIL() << "regression: server/request_validator.cc ValidateDate accepts 2023-02-29";
   }
@@ -191,63 +210,63 @@ TEST(ValidateGetCaseTest, Fields) {
   v1::GetCaseRequest r;
   r.set_case_id("C20240301-ABCDEFGHJKMN");
   r.set_purpose("核查");
-  EXPECT_TRUE(ValidateGetCase(r).ok());
+  EXPECT_TRUE(ServedGetCase(r).ok());
   v1::GetCaseRequest bad = r;
   bad.clear_case_id();
-  ExpectInvalid(ValidateGetCase(bad), "case_id");
+  ExpectInvalid(ServedGetCase(bad), "case_id");
   bad = r;
   bad.set_case_id("C2024 0301");
-  ExpectInvalid(ValidateGetCase(bad), "case_id");
+  ExpectInvalid(ServedGetCase(bad), "case_id");
   bad = r;
   bad.set_version(-1);
-  ExpectInvalid(ValidateGetCase(bad), "version");
+  ExpectInvalid(ServedGetCase(bad), "version");
   bad = r;
   bad.set_purpose(std::string(1001, 'x'));
-  ExpectInvalid(ValidateGetCase(bad), "purpose");
+  ExpectInvalid(ServedGetCase(bad), "purpose");
   bad = r;
   bad.set_purpose_case_ref(std::string(201, 'x'));
-  ExpectInvalid(ValidateGetCase(bad), "purpose_case_ref");
+  ExpectInvalid(ServedGetCase(bad), "purpose_case_ref");
 }
 
 TEST(ValidateListCasesTest, Fields) {
   v1::ListCasesRequest r;
-  EXPECT_TRUE(ValidateListCases(r, 500).ok());
+  EXPECT_TRUE(ServedListCases(r, 500).ok());
   r.set_page_size(500);
-  EXPECT_TRUE(ValidateListCases(r, 500).ok());
+  EXPECT_TRUE(ServedListCases(r, 500).ok());
   r.set_page_size(501);
-  ExpectInvalid(ValidateListCases(r, 500), "page_size");
-  EXPECT_THAT(std::string(ValidateListCases(r, 500).message()), HasSubstr("500"));
+  ExpectInvalid(ServedListCases(r, 500), "page_size");
+  EXPECT_THAT(std::string(ServedListCases(r, 500).message()), HasSubstr("500"));
   r.set_page_size(20);
-  ExpectInvalid(ValidateListCases(r, 10), "page_size");
+  ExpectInvalid(ServedListCases(r, 10), "page_size");
   r.set_page_size(-1);
-  ExpectInvalid(ValidateListCases(r, 500), "page_size");
+  ExpectInvalid(ServedListCases(r, 500), "page_size");
   r.set_page_size(10);
   r.set_domain(static_cast<v1::Domain>(99));
-  ExpectInvalid(ValidateListCases(r, 500), "domain");
+  ExpectInvalid(ServedListCases(r, 500), "domain");
   r.set_domain(v1::WORK_SAFETY);
-  r.set_page_token(std::string(1025, 'a'));
-  ExpectInvalid(ValidateListCases(r, 500), "page_token");
+  r.set_page_token(std::string(2049, 'a'));
+  ExpectInvalid(ServedListCases(r, 500), "page_token");
   r.clear_page_token();
   r.set_owner_agency(std::string(65, 'a'));
-  ExpectInvalid(ValidateListCases(r, 500), "owner_agency");
+  ExpectInvalid(ServedListCases(r, 500), "owner_agency");
   r.clear_owner_agency();
   r.set_purpose(std::string(1001, 'x'));
-  ExpectInvalid(ValidateListCases(r, 500), "purpose");
+  ExpectInvalid(ServedListCases(r, 500), "purpose");
 }
 
 TEST(ValidateListCaseVersionsTest, Fields) {
   v1::ListCaseVersionsRequest r;
   r.set_case_id("C20240301-ABCDEFGHJKMN");
-  EXPECT_TRUE(ValidateListCaseVersions(r).ok());
+  EXPECT_TRUE(ServedListCaseVersions(r).ok());
   v1::ListCaseVersionsRequest bad = r;
   bad.clear_case_id();
-  ExpectInvalid(ValidateListCaseVersions(bad), "case_id");
+  ExpectInvalid(ServedListCaseVersions(bad), "case_id");
   bad = r;
   bad.set_purpose(std::string(1001, 'x'));
-  ExpectInvalid(ValidateListCaseVersions(bad), "purpose");
+  ExpectInvalid(ServedListCaseVersions(bad), "purpose");
   bad = r;
   bad.set_purpose_case_ref(std::string(201, 'x'));
-  ExpectInvalid(ValidateListCaseVersions(bad), "purpose_case_ref");
+  ExpectInvalid(ServedListCaseVersions(bad), "purpose_case_ref");
 }
 
 TEST(SharedValidatorsTest, NameTheGivenField) {

@@ -59,7 +59,8 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    "limits { max_receive_message_bytes: ", d->options_.max_receive_message_bytes,
                    " max_page_size: ", d->options_.max_page_size,
                    " max_calls_in_flight_per_agency: ", d->options_.max_calls_in_flight_per_agency,
-                   " }\n", audit)));
+                   " masked_searches_per_agency_per_hour: ",
+                   d->options_.masked_searches_per_agency_per_hour, " }\n", audit)));
   CASELINK_RETURN_IF_ERROR(d->StartServer());
   return d;
 }

@@ -24,6 +24,7 @@ struct DistrictOptions {
   int max_receive_message_bytes = 1 << 20;
   int max_page_size = 500;
   int max_calls_in_flight_per_agency = 0;  // 0: the server's default
+  int masked_searches_per_agency_per_hour = 0;  // 0: the server's default (300)
   // Clock of the server (timestamps, deadlines); null means the real clock.
   std::function<absl::Time()> now;
   // Restart() listens on the same port again, so clients made before the
