@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
+#include "server/access_logger.h"
 #include "server/unary_call.h"
 #include "spdlog/spdlog.h"
 #include "storage/backup.h"
@@ -42,8 +43,15 @@ grpc::ServerUnaryReactor* AdminServiceImpl::GetStats(grpc::CallbackServerContext
 grpc::ServerUnaryReactor* AdminServiceImpl::Backup(grpc::CallbackServerContext* ctx,
                                                    const v1::BackupRequest* req,
                                                    v1::BackupResponse* resp) {
-  return ServeUnary(sc_, ctx, kService + "/Backup", req, resp,
-                    [=](const CallScope&) { return DoBackup(*req, resp); });
+  return ServeUnary(sc_, ctx, kService + "/Backup", req, resp, [=](const CallScope& scope) {
+    // A backup copies every record out of the database: its entry is on
+    // disk before the first byte is copied (a failure is logged after it).
+    if (sc_.access_log != nullptr) {
+      CASELINK_RETURN_IF_ERROR(
+          sc_.access_log->LogBeforeAction(scope, absl::StrCat("backup into ", req->directory())));
+    }
+    return DoBackup(*req, resp);
+  });
 }
 
 absl::Status AdminServiceImpl::DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp) {
