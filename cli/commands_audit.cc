@@ -94,13 +94,17 @@ std::string EntryLine(const v1::AuditEntry& e) {
   return absl::StrJoin(
       std::vector<std::string>{
           absl::StrCat("#", e.seq()), TimeUtil::ToString(e.time()),
-          e.agency_id().empty() ? "-" : e.agency_id(), e.method(),
+          e.agency_id().empty() ? "-" : e.agency_id(), e.method().empty() ? "-" : e.method(),
           absl::StatusCodeToString(static_cast<absl::StatusCode>(e.status_code())),
           absl::StrCat("cases=", e.case_ids().empty() ? "-" : absl::StrJoin(e.case_ids(), ",")),
           e.requested_case_id().empty() ? "" : absl::StrCat("asked=", e.requested_case_id()),
           e.fields_masked().empty() ? "" : absl::StrCat("masked=", absl::StrJoin(e.fields_masked(), ",")),
           e.fields_withheld().empty() ? "" : absl::StrCat("withheld=", absl::StrJoin(e.fields_withheld(), ",")),
-          e.purpose().empty() ? "" : absl::StrCat("purpose=", e.purpose())},
+          e.purpose().empty() ? "" : absl::StrCat("purpose=", e.purpose()),
+          e.item_id().empty() ? "" : absl::StrCat("item=", e.item_id()),
+          // Summary entries of counted refusals, and operator actions.
+          e.suppressed_calls() == 0 ? "" : absl::StrCat("suppressed=", e.suppressed_calls()),
+          e.detail().empty() ? "" : absl::StrCat("detail=", e.detail())},
       "\t");
 }
 

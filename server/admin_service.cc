@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
+#include "server/access_logger.h"
 #include "server/unary_call.h"
 #include "spdlog/spdlog.h"
 #include "storage/backup.h"
@@ -41,8 +42,16 @@ AdminServiceImpl::AdminServiceImpl(const ServiceContext& sc, storage::Database* 
                  return absl::OkStatus();
                }),
            Unary<v1::BackupRequest, v1::BackupResponse>(
-               "Backup", [this](const CallScope&, const v1::BackupRequest& req,
-                                v1::BackupResponse* resp) { return DoBackup(req, resp); })});
+               "Backup", [this](const CallScope& scope, const v1::BackupRequest& req,
+                                v1::BackupResponse* resp) {
+                 // A backup copies every record out of the database: its entry is on
+                 // disk before the first byte is copied (a failure is logged after it).
+                 if (sc_.access_log != nullptr) {
+                   CASELINK_RETURN_IF_ERROR(sc_.access_log->LogBeforeAction(
+                       scope, absl::StrCat("backup into ", req.directory())));
+                 }
+                 return DoBackup(req, resp);
+               })});
 }
 
 absl::Status AdminServiceImpl::DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp) {

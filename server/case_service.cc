@@ -101,7 +101,29 @@ absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
     cmds.push_back(std::move(*cmd));
     item_of.push_back(i);
   }
-  auto stored = sc_.cases->SubmitBatch(cmds, AccessLogAttach(scope));
+  // Whether the batch (the writes and the call's access-log entry) reached
+  // the pipeline, and whether it was stored: a batch that failed fails the
+  // whole call (its items were neither stored nor logged), and RunGuarded
+  // then logs the failure as the call's entry.
+  bool attached = false;
+  const auto log_attach = AccessLogAttach(scope);
+  auto stored = sc_.cases->SubmitBatch(
+      cmds, [&](const std::vector<const v1::Case*>& written, storage::CommitRequest* commit) {
+        attached = true;
+        return log_attach ? log_attach(written, commit) : absl::OkStatus();
+      });
+  if (attached) {
+    absl::Status batch_failure;
+    bool committed = false;
+    for (const auto& r : stored) {
+      if (r.ok() && !r->replayed) committed = true;
+      if (!r.ok() && batch_failure.ok()) batch_failure = r.status();
+    }
+    if (!committed) {
+      if (scope.record != nullptr) scope.record->logged_in_batch = false;
+      return batch_failure;
+    }
+  }
   for (int i = 0; i < req.items_size(); ++i) resp->add_results();
   for (size_t k = 0; k < stored.size(); ++k) {
     v1::SubmitCaseResult* r = resp->mutable_results(item_of[k]);

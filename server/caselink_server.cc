@@ -35,6 +35,7 @@
 #include "server/worker_pool.h"
 #include "server/workflow_wiring.h"
 #include "spdlog/spdlog.h"
+#include "storage/audit_chain.h"
 #include "storage/audit_sealer.h"
 #include "storage/case_store.h"
 #include "storage/commit_pipeline.h"
@@ -64,6 +65,17 @@ void WritePortFile(const std::string& path, int port) {
   const std::string tmp = path + ".tmp";
   std::ofstream(tmp) << port << "\n";
   std::rename(tmp.c_str(), path.c_str());
+}
+
+// The access log's name for the operator's policy reload (SIGHUP).
+const std::string kReloadPolicy = "caselinkd/ReloadPolicy";
+
+// "policy <path> sha256 <hex>": which policy the reload put in force.
+std::string PolicyFileDetail(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return absl::StrCat("policy ", path, " sha256 ",
+                      storage::audit::Hex(storage::audit::ChainHash("", bytes)));
 }
 
 }  // namespace
@@ -127,7 +139,10 @@ static absl::Status StartAccessLog(const v1::ServerConfig& config, const ServerH
   impl->page_tokens = std::make_unique<PageTokenKey>(std::move(page_tokens));
   impl->access_log = std::make_unique<AccessLogger>(
       impl->pipeline.get(), hmac_key, hooks.now ? hooks.now : [] { return absl::Now(); },
-      audit.sync_read_entries());
+      audit.sync_read_entries(), audit.refused_entries_per_minute());
+  // Summaries of refusals counted, not logged one by one, once their minute ends.
+  impl->access_log->StartFlusher();
+  impl->access_log->AttachMetrics(&impl->metrics.registry());
   if (hooks.on_start) hooks.on_start(impl->pipeline.get());
   return absl::OkStatus();
 }
@@ -158,7 +173,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   auto impl = std::make_unique<Impl>();
   impl->config = config;
-  CASELINK_ASSIGN_OR_RETURN(impl->db, storage::Database::Open(config.db_path()));
+  CASELINK_ASSIGN_OR_RETURN(impl->db, storage::Database::Open(config.db_path(), hooks.storage_env_for_test));
   impl->pipeline = std::make_unique<storage::CommitPipeline>(impl->db.get());
   impl->workflow = std::make_unique<WorkflowParts>(impl->db.get(), impl->pipeline.get(), config.workflow());
   CASELINK_RETURN_IF_ERROR(StartAccessLog(config, hooks, impl.get()));
@@ -232,7 +247,17 @@ int CaselinkServer::port() const { return impl_->port; }
 int CaselinkServer::admin_port() const { return impl_->admin_http ? impl_->admin_http->port() : 0; }
 
 absl::Status CaselinkServer::ReloadPolicy() {
+  // The reload changes who may read what: it is on the record (synced)
+  // before it takes effect, or it does not happen.
+  const std::string detail = PolicyFileDetail(impl_->policy->path());
+  absl::Status logged = impl_->access_log->LogOperatorAction(kReloadPolicy, detail, absl::OkStatus());
+  if (!logged.ok()) {
+    spdlog::error("policy not reloaded: the access log cannot record the reload: {}",
+                  std::string(logged.message()));
+    return logged;
+  }
   absl::Status s = impl_->policy->Reload();
+  if (!s.ok()) (void)impl_->access_log->LogOperatorAction(kReloadPolicy, detail, s);
   if (s.ok()) {
     spdlog::info("policy reloaded from {}", impl_->policy->path());
   } else {
@@ -260,6 +285,11 @@ CaselinkServer::~CaselinkServer() {
   Shutdown();
   impl_->server->Wait();
   impl_->pool.reset();  // drains queued work before the store closes
+  if (impl_->access_log) {
+    // Counted refusals are on the record before the final checkpoint.
+    absl::Status s = impl_->access_log->FlushSuppressed(true);
+    if (!s.ok()) spdlog::error("summary of suppressed refusals not written: {}", std::string(s.message()));
+  }
   if (impl_->audit_chain) {
     // A final checkpoint makes a truncated tail detectable offline.
     absl::Status s = impl_->audit_chain->CheckpointNow();

@@ -27,6 +27,9 @@ struct ServerHooks {
   // Benchmark only (bench/audit_cost): serve without the access log, to
   // measure what logging costs. Never set in a deployment.
   bool access_log_off_for_benchmark = false;
+  // Tests only: the RocksDB Env the database is opened with (a
+  // fault-injecting file system); null is the real one. Outlives the server.
+  rocksdb::Env* storage_env_for_test = nullptr;
 };
 
 class CaselinkServer {

@@ -8,6 +8,7 @@
 #include "caselink_common/status_macros.h"
 #include "google/protobuf/util/time_util.h"
 #include "server/page_token.h"
+#include "server/access_logger.h"
 #include "server/request_digest.h"
 #include "server/request_validator.h"
 #include "server/workflow_config.h"
@@ -204,6 +205,19 @@ absl::Status CheckOwnCase(const ServiceContext& sc, const CallScope& scope, cons
   return absl::OkStatus();
 }
 
+// The call's access-log entry joins the step's batch (access_logger.h):
+// a committed step always has its entry, a failed batch has neither.
+template <class Item>
+std::function<absl::Status(storage::CommitRequest*)> AccessLogAttach(const ServiceContext& sc,
+                                                                     const CallScope& scope,
+                                                                     const Item* after) {
+  if (sc.access_log == nullptr) return nullptr;
+  return [&sc, &scope, after](storage::CommitRequest* commit) {
+    const std::vector<std::string> cases(after->case_ids().begin(), after->case_ids().end());
+    return sc.access_log->AttachItemEntry(scope, after->id(), cases, commit);
+  };
+}
+
 }  // namespace
 
 bool IsOverdue(const v1::Deadline& deadline, absl::Time now) {
@@ -265,6 +279,7 @@ absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const Cal
   cmd.decide = [&](const std::optional<std::string>&) -> absl::StatusOr<storage::TransitionWrite> {
     return BuildWrite(sc, scope, draft, t, notify);
   };
+  cmd.attach = AccessLogAttach(sc, scope, &draft);
   return Finish<Item>(sc, wf.store->Apply(cmd), id);
 }
 
@@ -284,6 +299,8 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
   cmd.request_id = req.request_id();
   cmd.request_digest = RequestDigest(req);
   cmd.item_id = req.id();
+  Item after;  // set by decide, named by the access-log entry
+  cmd.attach = AccessLogAttach(sc, scope, &after);
   cmd.decide = [&](const std::optional<std::string>& head) -> absl::StatusOr<storage::TransitionWrite> {
     CASELINK_ASSIGN_OR_RETURN(Item cur, Parse<Item>(*head));
     if (!CanSee(scope, cur)) return ItemNotFound<Item>(req.id());
@@ -325,6 +342,7 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
     *next.mutable_last_transition() = t;
     next.clear_overdue();
     SetDeadline(wf, now, &next);
+    after = next;
     return BuildWrite(sc, scope, next, t, rule->notify_procuratorate);
   };
   return Finish<Item>(sc, wf.store->Apply(cmd), req.id());

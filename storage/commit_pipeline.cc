@@ -66,9 +66,10 @@ uint64_t CommitPipeline::NextSequence(Table table) const {
   return it == next_seq_.end() ? 1 : it->second;
 }
 
-void CommitPipeline::InjectFailureForTest(absl::Status status) {
+void CommitPipeline::InjectFailureForTest(absl::Status status, int groups) {
   std::lock_guard<std::mutex> l(mu_);
   injected_failure_ = std::move(status);
+  injected_groups_left_ = groups;
 }
 
 absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
@@ -123,14 +124,21 @@ void CommitPipeline::Run() {
 void CommitPipeline::RunSyncer() {
   while (true) {
     std::deque<Written> batch;
+    absl::Status write_failure;
     {
       std::unique_lock<std::mutex> l(mu_);
       sync_cv_.wait(l, [&] { return committer_done_ || !unsynced_.empty(); });
       if (unsynced_.empty()) return;  // the committer stopped and all is synced
       batch.swap(unsynced_);
+      write_failure = write_failure_;
     }
     // One fsync covers every group written so far (they are all in the log).
-    absl::Status s = FromRocks(db_->db()->SyncWAL(), "syncing the write-ahead log");
+    // Not after a failed write to the log: RocksDB refuses (and its assertion
+    // builds abort) a sync of a log file whose write failed; the groups
+    // waiting then fail like a failed sync, their state on disk unknown.
+    absl::Status s = write_failure.ok()
+                         ? FromRocks(db_->db()->SyncWAL(), "syncing the write-ahead log")
+                         : write_failure;
     std::vector<std::function<void(Table, uint64_t)>> listeners;
     {
       std::lock_guard<std::mutex> l(mu_);
@@ -138,6 +146,10 @@ void CommitPipeline::RunSyncer() {
         sync_failure_ = absl::UnavailableError(absl::StrCat(
             "storage failed to sync (", s.message(),
             "); caselinkd refuses writes until it is restarted"));
+        // Keeps the cause's marks (IsStorageFull).
+        s.ForEachPayload([this](absl::string_view url, const absl::Cord& payload) {
+          sync_failure_.SetPayload(url, payload);
+        });
       }
       listeners = listeners_;
     }
@@ -166,6 +178,9 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     next = next_seq_;
     sealers = sealers_;
     injected = injected_failure_;
+    if (!injected.ok() && injected_groups_left_ > 0 && --injected_groups_left_ == 0) {
+      injected_failure_ = absl::OkStatus();
+    }
   }
   const std::map<Table, uint64_t> first = next;
   rocksdb::WriteBatch batch;
@@ -222,7 +237,12 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
       }
     }
     // Not synced here: the syncer's fsync makes it durable (see the header).
-    status = FromRocks(db_->db()->Write(rocksdb::WriteOptions(), &batch), "committing");
+    rocksdb::Status written = db_->db()->Write(rocksdb::WriteOptions(), &batch);
+    status = FromRocks(written, "committing");
+    if (written.IsIOError()) {
+      std::lock_guard<std::mutex> l(mu_);
+      if (write_failure_.ok()) write_failure_ = status;
+    }
   }
   if (!status.ok()) {
     // Nothing of the group is stored; logs continue where they were.

@@ -19,7 +19,9 @@
 // A failed write fails every request of its group and advances no sequence:
 // nothing of a failed request is stored. A failed fsync leaves the state on
 // disk unknown, so the pipeline then refuses every later commit (the process
-// must restart and recover from the log), as databases do. Thread-safe.
+// must restart and recover from the log), as databases do. After a write
+// that failed with an I/O error (a full disk) the log is never synced again:
+// durable requests still waiting fail as after a failed fsync. Thread-safe.
 //
 // Example:
 //   CommitRequest req;
@@ -114,8 +116,9 @@ class CommitPipeline {
   uint64_t NextSequence(Table table) const;
 
   // For tests: makes every following group write fail with `status` until
-  // cleared with OkStatus() (a real part that cannot fail on demand).
-  void InjectFailureForTest(absl::Status status);
+  // cleared with OkStatus() (a real part that cannot fail on demand), or
+  // only the next `groups` groups if `groups` > 0.
+  void InjectFailureForTest(absl::Status status, int groups = 0);
 
   // Big-endian encoding of a sequence number, the key of a log record.
   static std::string SequenceKey(uint64_t seq);
@@ -149,12 +152,16 @@ class CommitPipeline {
   std::map<Table, uint64_t> next_seq_;  // guarded by mu_ (read), committer (write)
   std::map<Table, Sealer> sealers_;
   absl::Status injected_failure_;
+  int injected_groups_left_ = 0;  // > 0: the injected failure is cleared after so many
   std::vector<std::function<void(Table, uint64_t)>> listeners_;
   // The sync stage, guarded by mu_: groups written, groups synced, and the
   // status of the last fsync (not OK: the pipeline is broken).
   std::condition_variable sync_cv_;
   std::deque<Written> unsynced_;
   absl::Status sync_failure_;
+  // The first write that failed with an I/O error: the log file may not be
+  // synced after it (see RunSyncer).
+  absl::Status write_failure_;
   std::thread committer_;
   std::thread syncer_;
 };

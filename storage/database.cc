@@ -95,8 +95,9 @@ rocksdb::ColumnFamilyHandle* Database::cf(Table t) const {
   return handles_[static_cast<size_t>(t)];
 }
 
-absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, rocksdb::Env* env) {
   rocksdb::DBOptions dbo;
+  if (env != nullptr) dbo.env = env;
   dbo.create_if_missing = true;
   dbo.create_missing_column_families = true;
   dbo.paranoid_checks = true;

@@ -44,8 +44,11 @@ class Database {
  public:
   // Opens (creating if missing) the database at `path`, with every table.
   // A directory that is not a caselink database, or a corrupted one, is an
-  // error naming the path; it never crashes.
-  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path);
+  // error naming the path; it never crashes. `env`: tests only (a
+  // fault-injecting file system, tests/support/fault_injection_fs.h); null
+  // is the real one. It must outlive the Database.
+  static absl::StatusOr<std::unique_ptr<Database>> Open(const std::string& path,
+                                                        rocksdb::Env* env = nullptr);
   // Opens an existing database read-only (offline tools such as `caselink
   // audit verify`); never writes, works on a copy or beside no server.
   static absl::StatusOr<std::unique_ptr<Database>> OpenReadOnly(const std::string& path);

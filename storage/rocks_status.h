@@ -10,6 +10,11 @@
 namespace caselink::storage {
 
 // `what` names the operation for the message, e.g. "reading case C1".
+// A full disk (NoSpace, ENOSPC) is UNAVAILABLE saying so, marked for
+// IsStorageFull.
 absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
+
+// Whether `s` came from a write that failed because the disk is full.
+bool IsStorageFull(const absl::Status& s);
 
 }  // namespace caselink::storage

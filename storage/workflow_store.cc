@@ -78,6 +78,7 @@ absl::StatusOr<TransitionOutcome> WorkflowStore::Apply(const TransitionCommand& 
   commit.puts.push_back({Table::kRequests, req_key, rec.SerializeAsString()});
   for (Put& p : w.puts) commit.puts.push_back(std::move(p));
   commit.appends = std::move(w.appends);
+  if (cmd.attach) CASELINK_RETURN_IF_ERROR(cmd.attach(&commit));
   CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(commit)).status());
   return TransitionOutcome{std::move(w.item_after), false};
 }

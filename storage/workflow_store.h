@@ -2,7 +2,8 @@
 // supervision records). Apply() serializes on the item and the idempotency
 // key, reads the current head, lets the caller decide the transition, and
 // commits head + history step + request record + whatever the caller adds
-// (case links, events) as ONE batch through the CommitPipeline. A retry with
+// (case links, events, the access-log entry) as ONE synced batch through the
+// CommitPipeline: a failed batch stores none of it. A retry with
 // the same request_id is answered from the stored step; nothing is rewritten.
 // Item-agnostic: items are opaque bytes here. Thread-safe.
 #pragma once
@@ -45,6 +46,10 @@ struct TransitionCommand {
   // Called under the item's lock with the current head (nullopt when
   // creating). An error aborts the transition; nothing is written.
   std::function<absl::StatusOr<TransitionWrite>(const std::optional<std::string>& head)> decide;
+  // Called after `decide`, just before the commit: what it adds (the call's
+  // access-log entry) is written in the transition's own batch. An error
+  // aborts the transition; nothing is written.
+  std::function<absl::Status(CommitRequest* commit)> attach;
 };
 
 struct TransitionOutcome {

@@ -34,6 +34,9 @@ struct DistrictOptions {
   // serves without the log (only to measure its cost).
   int audit_checkpoint_every_entries = 1000;
   bool access_log = true;
+  // The RocksDB Env of the server's database (a FaultInjectionEnv's env);
+  // null is the real file system. Must outlive the district.
+  rocksdb::Env* storage_env = nullptr;
 };
 
 // Writes <dir>/audit-hmac.key (32 random bytes) and returns the

@@ -1,0 +1,267 @@
+// Admission control of the access log, on the AccessLogger over a real
+// RocksDB: what an entry copies from a request is cleaned and cut with a
+// visible marker; a refused call is logged compactly; per certificate only a
+// budget of refusals is logged one by one and the rest become one summary
+// entry with their count and period (nothing vanishes); a full disk gives
+// UNAVAILABLE saying so, the storage-full metric, and keeps what was
+// acknowledged before.
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "server/access_logger.h"
+#include "server/log_field.h"
+#include "server/refusal_limiter.h"
+#include "storage/commit_pipeline.h"
+#include "storage/database.h"
+#include "support/fault_injection_fs.h"
+#include "support/temp_dir.h"
+
+namespace caselink::server {
+namespace {
+
+using ::caselink::testing::Fault;
+using ::caselink::testing::FaultInjectionEnv;
+using ::caselink::testing::TempDir;
+using ::testing::HasSubstr;
+
+std::string Repeat(const std::string& s, int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += s;
+  return out;
+}
+
+size_t Utf8Chars(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+TEST(LogFieldTest, CutsLongValuesAtACharacterWithAVisibleMarker) {
+  const std::string purpose = Repeat("核查", 3000);  // 6000 characters, 18000 bytes
+  const std::string logged = LogField(purpose, 100);
+  EXPECT_EQ(logged.substr(0, 300), purpose.substr(0, 300));
+  EXPECT_THAT(logged, HasSubstr("…[truncated: 18000 bytes in all]"));
+  EXPECT_LT(logged.size(), 400u);
+  EXPECT_EQ(LogField("核查线索", 100), "核查线索");  // short values are kept as they are
+  EXPECT_EQ(LogField("", 100), "");
+}
+
+TEST(LogFieldTest, ReplacesInvalidUtf8AndControlCharacters) {
+  const std::string bad = std::string("a\xff") + "b\x01\n" + "\xe6\xa0" + "c";
+  const std::string logged = LogField(bad, 100);
+  EXPECT_EQ(logged, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "c");
+  // Each replaced byte counts as one character of the budget.
+  EXPECT_THAT(LogField(std::string(500, '\x07'), 10), HasSubstr("[truncated: 500 bytes in all]"));
+}
+
+TEST(RefusalLimiterTest, LogsTheBudgetThenCountsAndSummarizesWhenTheWindowEnds) {
+  RefusalLimiter limiter(3, absl::Minutes(1));
+  const absl::Time t0 = absl::FromUnixSeconds(1700000000);
+  std::vector<RefusalLimiter::Summary> due;
+  int logged = 0;
+  for (int i = 0; i < 10; ++i) logged += limiter.Admit("certA", "town-a", t0 + absl::Seconds(i), &due);
+  EXPECT_EQ(logged, 3);
+  EXPECT_TRUE(due.empty());
+  EXPECT_TRUE(limiter.Admit("certB", "", t0, &due));  // budgets are per certificate
+  EXPECT_TRUE(limiter.TakeDue(t0 + absl::Seconds(30), false).empty());  // window still open
+  // The next refusal after the window: the old window's count is due, and a
+  // new budget starts.
+  EXPECT_TRUE(limiter.Admit("certA", "town-a", t0 + absl::Seconds(61), &due));
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].cert, "certA");
+  EXPECT_EQ(due[0].agency, "town-a");
+  EXPECT_EQ(due[0].count, 7u);
+  EXPECT_EQ(due[0].first, t0 + absl::Seconds(3));
+  EXPECT_EQ(due[0].last, t0 + absl::Seconds(9));
+  // At shutdown everything pending is handed out.
+  for (int i = 0; i < 5; ++i) limiter.Admit("certA", "town-a", t0 + absl::Seconds(62), &due);
+  auto all = limiter.TakeDue(t0 + absl::Seconds(63), true);
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].count, 3u);
+}
+
+TEST(RefusalLimiterTest, AFullTableHandsOutEveryCountInsteadOfGrowing) {
+  RefusalLimiter limiter(1, absl::Minutes(1), /*max_certs=*/2);
+  const absl::Time t0 = absl::FromUnixSeconds(1700000000);
+  std::vector<RefusalLimiter::Summary> due;
+  for (const char* cert : {"a", "a", "b", "b", "b"}) limiter.Admit(cert, "", t0, &due);
+  EXPECT_TRUE(due.empty());
+  EXPECT_TRUE(limiter.Admit("c", "", t0, &due));
+  ASSERT_EQ(due.size(), 2u);
+  EXPECT_EQ(due[0].count + due[1].count, 3u);
+}
+
+// An AccessLogger over a pipeline on a fresh database, with a clock the
+// test moves, and a reader of what it wrote.
+class AccessLoggerTest : public ::testing::Test {
+ protected:
+  void Open(rocksdb::Env* env = nullptr, int refused_per_minute = 5) {
+    auto db = storage::Database::Open(dir_.Join("db"), env);
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    pipeline_ = std::make_unique<storage::CommitPipeline>(db_.get());
+    logger_ = std::make_unique<AccessLogger>(
+        pipeline_.get(), std::string(32, 'k'), [this] { return absl::FromUnixMicros(now_micros_); },
+        /*sync_reads=*/false, refused_per_minute);
+    // Once: the registry keeps what the first logger registered.
+    if (!metrics_attached_) logger_->AttachMetrics(&registry_);
+    metrics_attached_ = true;
+  }
+  void Close() {
+    logger_.reset();
+    pipeline_.reset();
+    db_.reset();
+  }
+
+  std::vector<v1::AuditEntry> Entries() {
+    std::vector<v1::AuditEntry> out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(storage::Table::kAuditLog)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      v1::AuditEntry e;
+      EXPECT_TRUE(e.ParseFromString(it->value().ToString()));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
+
+  double Metric(const std::string& name, const std::string& label_value = "") {
+    for (const auto& f : registry_.Snapshot()) {
+      if (f.name != name) continue;
+      for (const auto& s : f.samples) {
+        if (label_value.empty() || (!s.labels.empty() && s.labels.begin()->second == label_value)) {
+          return s.value;
+        }
+      }
+    }
+    return -1;
+  }
+
+  static AccessRecord Record(const std::string& cert, const std::string& agency) {
+    AccessRecord r;
+    r.method = "caselink.v1.CaseService/GetCase";
+    r.cert_fingerprint = cert;
+    r.agency_id = agency;
+    r.requested_case_id = "C01HXXXXXXXXXXXXXXXXXXXXXX";
+    r.purpose = "核查线索";
+    return r;
+  }
+
+  TempDir dir_;
+  FaultInjectionEnv fault_;  // outlives the database opened with it
+  std::atomic<int64_t> now_micros_{1700000000LL * 1000000};
+  metrics::Registry registry_;
+  bool metrics_attached_ = false;
+  std::unique_ptr<storage::Database> db_;
+  std::unique_ptr<storage::CommitPipeline> pipeline_;
+  std::unique_ptr<AccessLogger> logger_;
+};
+
+TEST_F(AccessLoggerTest, RequestTextIsCutWithAMarkerBeforeItIsLogged) {
+  Open();
+  AccessRecord r = Record("certA", "psb");
+  r.purpose = Repeat("为核查", 20000);              // 180000 bytes
+  r.purpose_case_ref = std::string(100000, 'R');
+  r.requested_case_id = std::string(100000, 'C');
+  r.case_ids = {"C1"};
+  ASSERT_TRUE(logger_->Log(r, absl::OkStatus()).ok());
+  auto es = Entries();
+  ASSERT_EQ(es.size(), 1u);
+  EXPECT_THAT(es[0].purpose(), HasSubstr("[truncated: 180000 bytes in all]"));
+  EXPECT_EQ(Utf8Chars(es[0].purpose().substr(0, es[0].purpose().find("…[truncated"))),
+            kLoggedPurposeChars);
+  EXPECT_THAT(es[0].purpose_case_ref(), HasSubstr("[truncated: 100000 bytes in all]"));
+  EXPECT_THAT(es[0].requested_case_id(), HasSubstr("[truncated: 100000 bytes in all]"));
+  EXPECT_LT(es[0].ByteSizeLong(), 4000u);
+  EXPECT_THAT(es[0].case_ids(), ::testing::ElementsAre("C1"));
+}
+
+TEST_F(AccessLoggerTest, ARefusedCallIsLoggedCompactly) {
+  Open();
+  AccessRecord r = Record("certA", "town-a");
+  r.purpose = std::string(5000, 'p');
+  r.case_ids = {"C1", "C2"};  // would-be rows of a refused read: nothing was returned
+  r.fields.full.insert("title");
+  r.party_ids = {"510181198503121235"};
+  r.searched_party_id = "510181198503121235";
+  ASSERT_TRUE(logger_->Log(r, absl::PermissionDeniedError("no")).ok());
+  auto es = Entries();
+  ASSERT_EQ(es.size(), 1u);
+  EXPECT_EQ(es[0].status_code(), 7);
+  EXPECT_EQ(es[0].agency_id(), "town-a");
+  EXPECT_TRUE(es[0].case_ids().empty());
+  EXPECT_TRUE(es[0].fields_full().empty());
+  EXPECT_TRUE(es[0].party_hmacs().empty());
+  EXPECT_FALSE(es[0].searched_party_hmac().empty());  // who looked for whom stays
+  EXPECT_THAT(es[0].purpose(), HasSubstr("[truncated: 5000 bytes in all]"));
+  EXPECT_LT(es[0].ByteSizeLong(), 400u);
+}
+
+TEST_F(AccessLoggerTest, RefusalsOverTheBudgetAreCountedIntoOneSummaryEntry) {
+  Open(nullptr, /*refused_per_minute=*/5);
+  const int64_t t0 = now_micros_;
+  for (int i = 0; i < 100; ++i) {
+    now_micros_ = t0 + i * 100000;  // 100 refusals in 10 s
+    ASSERT_TRUE(logger_->Log(Record("certA", "town-a"), absl::NotFoundError("x")).ok());
+  }
+  // Answered calls and the server's own failures are never counted away.
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(logger_->Log(Record("certA", "town-a"), absl::OkStatus()).ok());
+  ASSERT_TRUE(logger_->Log(Record("certA", "town-a"), absl::InternalError("x")).ok());
+  EXPECT_EQ(Entries().size(), 5u + 10u + 1u);
+  EXPECT_EQ(Metric("caselink_access_log_refusals_suppressed_total"), 95);
+  // Within the minute nothing is due; after it, the flusher writes the count.
+  ASSERT_TRUE(logger_->FlushSuppressed(false).ok());
+  EXPECT_EQ(Entries().size(), 16u);
+  now_micros_ = t0 + 61 * 1000000LL;
+  ASSERT_TRUE(logger_->FlushSuppressed(false).ok());
+  auto es = Entries();
+  ASSERT_EQ(es.size(), 17u);
+  const v1::AuditEntry& s = es.back();
+  EXPECT_EQ(s.suppressed_calls(), 95u);
+  EXPECT_EQ(s.cert_fingerprint(), "certA");
+  EXPECT_EQ(s.agency_id(), "town-a");
+  EXPECT_EQ(s.suppressed_from().seconds(), 1700000000 + 0);  // the 6th refusal, at 0.5 s
+  EXPECT_EQ(s.suppressed_from().nanos(), 500000000);
+  EXPECT_EQ(s.suppressed_to().seconds(), 1700000000 + 9);
+  EXPECT_THAT(s.detail(), HasSubstr("95 further refused calls from certificate certA suppressed between"));
+}
+
+TEST_F(AccessLoggerTest, PendingCountsAreWrittenWhenTheLoggerStops) {
+  Open(nullptr, 1);
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(logger_->Log(Record("", ""), absl::UnauthenticatedError("x")).ok());
+  logger_.reset();  // the server stopping
+  auto es = Entries();
+  ASSERT_EQ(es.size(), 2u);
+  EXPECT_EQ(es[1].suppressed_calls(), 3u);
+}
+
+TEST_F(AccessLoggerTest, AFullDiskGivesUnavailableSayingWhyAndKeepsWhatWasAcknowledged) {
+  Open(fault_.env.get());
+  ASSERT_TRUE(logger_->Log(Record("certA", "psb"), absl::OkStatus()).ok());
+  ASSERT_TRUE(logger_->Log(Record("certA", "psb"), absl::OkStatus()).ok());
+  EXPECT_EQ(Metric("caselink_storage_full"), 0);
+  fault_.fs->FailWrites(Fault::kNoSpace);
+  absl::Status s = logger_->Log(Record("certA", "psb"), absl::OkStatus());
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(s.message(), HasSubstr("disk is full"));
+  EXPECT_TRUE(logger_->storage_full());
+  EXPECT_EQ(Metric("caselink_storage_full"), 1);
+  EXPECT_EQ(Metric("caselink_access_log_write_failures_total", "no_space"), 1);
+  EXPECT_GT(fault_.fs->failed_writes(), 0);
+  // Every later call fails the same way while the disk is full.
+  EXPECT_THAT(logger_->Log(Record("certB", "justice"), absl::OkStatus()).message(),
+              HasSubstr("disk is full"));
+  Close();  // while the disk is still full
+  fault_.fs->FailWrites(Fault::kNone);
+  Open();  // the real file system: what was acknowledged is there
+  auto es = Entries();
+  EXPECT_EQ(es.size(), 2u);
+  EXPECT_EQ(pipeline_->NextSequence(storage::Table::kAuditLog), 3u);
+}
+
+}  // namespace
+}  // namespace caselink::server
