@@ -1,6 +1,7 @@
 // AdminService: the operator's RPCs (proto/caselink/v1/admin.proto) —
 // GetStats answers the same figures as /metrics; Backup makes an online
-// BackupEngine backup into a directory on the server host. Admitted,
+// BackupEngine backup into a directory below admin.backup_dir only
+// (backup_path.h). Admitted,
 // authorized (OPERATOR only, by the policy) and logged by ServeUnary like
 // every RPC. Thread-safe; one backup at a time.
 #pragma once
@@ -20,6 +21,9 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
                    metrics::Registry* registry)
       : sc_(sc), db_(db), chain_(chain), registry_(registry) {}
 
+  // admin.backup_dir (resolved); empty: Backup is refused.
+  void set_backup_dir(std::string dir) { backup_dir_ = std::move(dir); }
+
   grpc::ServerUnaryReactor* GetStats(grpc::CallbackServerContext* ctx, const v1::GetStatsRequest* req,
                                      v1::GetStatsResponse* resp) override;
   grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* ctx, const v1::BackupRequest* req,
@@ -33,6 +37,7 @@ class AdminServiceImpl final : public v1::AdminService::CallbackService {
   const storage::AuditChain* chain_;
   metrics::Registry* registry_;
   absl::Mutex backup_mu_;
+  std::string backup_dir_;
 };
 
 }  // namespace caselink::server

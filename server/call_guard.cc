@@ -7,6 +7,7 @@
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
 #include "server/party_ids.h"
+#include "server/revocation_watch.h"
 #include "server/server_metrics.h"
 
 namespace caselink::server {
@@ -184,12 +185,30 @@ absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
   }
   scope.principal = *std::move(principal);
   if (record != nullptr) record->agency_id = scope.principal.agency_id;
+  // After the identity, so the log names the agency a revoked certificate
+  // claims.
+  if (revocation_ != nullptr) {
+    absl::Status live = revocation_->Check(Property(*auth, "x509_pem_cert"));
+    if (!live.ok()) {
+      if (record != nullptr) record->denied_by = deny_rule::kRevocation;
+      return live;
+    }
+  }
   absl::Status granted = scope.authz->AuthorizeRpc(scope.principal, method);
   if (!granted.ok()) {
     if (record != nullptr) record->denied_by = deny_rule::kRpcNotGranted;
     return granted;
   }
   return scope;
+}
+
+absl::Status CallGuard::CheckRevocation(const grpc::ServerContextBase& ctx) const {
+  if (revocation_ == nullptr) return absl::OkStatus();
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) {
+    return absl::UnauthenticatedError("no verified client certificate");
+  }
+  return revocation_->Check(Property(*auth, "x509_pem_cert"));
 }
 
 bool CallGuard::Visible(const CallScope& scope, const v1::Case& c) const {

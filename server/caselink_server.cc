@@ -26,6 +26,7 @@
 #include "server/cert_expiry.h"
 #include "server/in_flight_limiter.h"
 #include "server/report_service.h"
+#include "server/revocation_watch.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
 #include "server/server_gauges.h"
@@ -46,14 +47,17 @@ namespace {
 // commit batches them) while reads keep flowing.
 constexpr int kWorkerThreads = 64;
 
-std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls) {
+// No crl_directory: gRPC would accept every certificate of a CA without a
+// CRL and refuse all of a CA's clients the moment its CRL passes nextUpdate.
+// Revocation is checked by `revocation` instead (revocation_watch.h).
+std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls, RevocationWatch* revocation) {
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       tls.key_file(), tls.cert_file(), tls.client_ca_file(), tls.refresh_interval_seconds());
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
   options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  if (!tls.crl_dir().empty()) options.set_crl_directory(tls.crl_dir());
+  options.set_certificate_verifier(revocation->HandshakeVerifier());
   return grpc::experimental::TlsServerCredentials(options);
 }
 
@@ -84,6 +88,8 @@ struct CaselinkServer::Impl {
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
   std::unique_ptr<CallGuard> guard;
+  // Before the server: the guard and the handshake verifier use it.
+  std::shared_ptr<RevocationWatch> revocation;
   std::unique_ptr<WorkerPool> pool;
   ServiceContext context;
   std::unique_ptr<CaseServiceImpl> case_service;
@@ -159,6 +165,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
                                                      impl->party_index_key);
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
   impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
+  CASELINK_ASSIGN_OR_RETURN(impl->revocation, RevocationWatch::Start(config.tls()));
+  impl->guard->set_revocation(impl->revocation.get());
+  impl->revocation->AddGauges(&impl->metrics.registry());
   impl->pool = std::make_unique<WorkerPool>(kWorkerThreads);
   impl->context.guard = impl->guard.get();
   impl->context.pool = impl->pool.get();
@@ -181,6 +190,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(
       impl->context, impl->db.get(), impl->audit_chain.get(), &impl->metrics.registry());
+  impl->admin_service->set_backup_dir(config.admin().backup_dir());
   // Before the gRPC listener: a bad admin address fails the start with
   // nothing serving yet.
   CASELINK_RETURN_IF_ERROR(StartAdmin(config, impl.get()));
@@ -188,7 +198,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen_address(), TlsCredentials(config.tls()), &impl->port);
+  builder.AddListeningPort(config.listen_address(), TlsCredentials(config.tls(), impl->revocation.get()), &impl->port);
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
   builder.RegisterService(impl->case_service.get());
   impl->workflow->Register(impl->context, &builder);
