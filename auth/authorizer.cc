@@ -54,10 +54,24 @@ absl::StatusOr<std::shared_ptr<const Authorizer>> Authorizer::Create(v1::Policy 
 }
 
 absl::StatusOr<Principal> Authorizer::Authenticate(const PeerIdentity& peer) const {
+  // Every identity of the certificate is looked at, not just the first that
+  // matches: a certificate naming two agencies (two URI SANs, or a URI SAN
+  // and a CN) is ambiguous, and which agency it acts as must not depend on
+  // the order of its SANs.
+  int match = -1;
   for (const std::string& candidate : peer.Candidates()) {
     auto it = identity_to_agency_.find(candidate);
-    if (it == identity_to_agency_.end()) continue;
-    const v1::Agency& ag = policy_.agencies(it->second);
+    if (it == identity_to_agency_.end() || it->second == match) continue;
+    if (match >= 0) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          peer.Describe(), " matches two agencies of the policy ('", policy_.agencies(match).id(), "' and '",
+          policy_.agencies(it->second).id(), "'); a certificate must name exactly one agency: ask the CA "
+          "for a certificate with only your agency's identity"));
+    }
+    match = it->second;
+  }
+  if (match >= 0) {
+    const v1::Agency& ag = policy_.agencies(match);
     Principal p;
     p.agency_id = ag.id();
     p.display_name = ag.display_name();

@@ -49,7 +49,8 @@ class Authorizer {
   static absl::StatusOr<std::shared_ptr<const Authorizer>> Create(v1::Policy policy);
 
   // Maps a verified certificate to its agency. PermissionDenied if no agency
-  // of the policy claims any of the certificate's identities.
+  // of the policy claims any of the certificate's identities, or if its
+  // identities match two different agencies.
   absl::StatusOr<Principal> Authenticate(const PeerIdentity& peer) const;
 
   // OK if some rule (or public_rpcs) grants `method` ("pkg.Service/Method",

@@ -128,6 +128,8 @@ absl::Status StartServer(Setup& s) {
   CASELINK_RETURN_IF_ERROR(testing::WriteFile(s.dir.Join("server.pem"), server.cert_pem));
   CASELINK_RETURN_IF_ERROR(testing::WriteFile(s.dir.Join("server.key"), server.key_pem));
   CASELINK_RETURN_IF_ERROR(testing::WriteFile(s.dir.Join("ca.pem"), s.ca.cert_pem()));
+  std::filesystem::create_directories(s.dir.Join("crl"));
+  CASELINK_RETURN_IF_ERROR(s.ca.WriteCrlToDir(s.dir.Join("crl"), {}));
   CASELINK_RETURN_IF_ERROR(testing::WriteFile(s.dir.Join("policy.textproto"),
                                               testing::TestDistrict::ExamplePolicyText()));
   CASELINK_ASSIGN_OR_RETURN(std::string audit, testing::WriteAuditConfig(s.dir.path()));
@@ -136,7 +138,7 @@ absl::Status StartServer(Setup& s) {
       absl::StrCat("listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
                    "policy_file: \"policy.textproto\" "
                    "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
-                   "client_ca_file: \"ca.pem\" } ",
+                   "client_ca_file: \"ca.pem\" crl_dir: \"crl\" } ",
                    audit)));
   s.daemon = std::make_unique<testing::Daemon>(CASELINKD_PATH, s.dir.Join("server.textproto"),
                                                s.dir.Join("server.log"));

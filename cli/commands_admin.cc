@@ -1,6 +1,7 @@
 // The operator's subcommands (docs/operations.md). Online, over AdminService
 // with the operator's certificate: `admin stats` (the server's figures, as
-// on /metrics) and `admin backup DIR` (DIR is on the server host). On the
+// on /metrics) and `admin backup DIR` (DIR is on the server host, below its
+// admin.backup_dir). On the
 // server host, without a connection: `admin revoke`, which installs a new
 // CRL into the server's CRL directory the way a running server notices it.
 #include <algorithm>
@@ -96,8 +97,12 @@ void AddAdminCommands(CLI::App& app, CommandContext& ctx) {
 
   auto backup_args = std::make_shared<BackupArgs>();
   CLI::App* backup = admin->add_subcommand(
-      "backup", "Online consistent backup into DIR ON THE SERVER HOST (restore: caselinkd --restore-from DIR)");
-  backup->add_option("DIR", backup_args->directory, "Absolute directory on the server host")->required();
+      "backup", "Online consistent backup into DIR ON THE SERVER HOST, below the server's admin.backup_dir "
+                "(restore: caselinkd --restore-from DIR; the answer's `directory` is the full path)");
+  backup->add_option("DIR", backup_args->directory,
+                     "Directory below the server's admin.backup_dir: relative to it (e.g. nightly), or absolute "
+                     "inside it; '..' and paths leading out of it are refused")
+      ->required();
   backup->add_option("--backup-timeout", backup_args->timeout_seconds, "Deadline of the backup, seconds");
   backup->callback([&ctx, backup_args] { ctx.SetAction([&ctx, backup_args] { return RunBackup(ctx, *backup_args); }); });
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
 #include "server/access_logger.h"
+#include "server/backup_path.h"
 #include "server/unary_call.h"
 #include "spdlog/spdlog.h"
 #include "storage/backup.h"
@@ -55,10 +56,11 @@ AdminServiceImpl::AdminServiceImpl(const ServiceContext& sc, storage::Database* 
 }
 
 absl::Status AdminServiceImpl::DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp) {
-  if (req.directory().empty() || !std::filesystem::path(req.directory()).is_absolute()) {
-    return absl::InvalidArgumentError(
-        "directory: must be an absolute path on the server host (where the backup is written)");
-  }
+  CASELINK_ASSIGN_OR_RETURN(const std::string directory, ResolveBackupDirectory(backup_dir_, req.directory()));
+  // The BackupEngine makes only the last component; nested names
+  // ("weekly/2026") need their parents, all below backup_dir (just checked).
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(directory).parent_path(), ec);
   if (!backup_mu_.TryLock()) {
     return absl::FailedPreconditionError("another backup is running; try again when it has finished");
   }
@@ -66,18 +68,19 @@ absl::Status AdminServiceImpl::DoBackup(const v1::BackupRequest& req, v1::Backup
   // is in the backup.
   const uint64_t head = chain_ != nullptr ? chain_->head_seq() : 0;
   const absl::Time start = absl::Now();
-  absl::StatusOr<storage::BackupResult> result = storage::CreateBackup(db_, req.directory());
+  absl::StatusOr<storage::BackupResult> result = storage::CreateBackup(db_, directory);
   backup_mu_.Unlock();
   if (!result.ok()) {
-    spdlog::error("backup into {} failed: {}", req.directory(), result.status().ToString());
+    spdlog::error("backup into {} failed: {}", directory, result.status().ToString());
     return result.status();
   }
   resp->set_backup_id(result->backup_id);
   resp->set_audit_head_seq(head);
   resp->set_size_bytes(result->size_bytes);
   resp->set_file_count(result->file_count);
+  resp->set_directory(directory);
   spdlog::info("backup {} written into {}: {} files, {} bytes, audit head >= {}, {:.0f} ms",
-               result->backup_id, req.directory(), result->file_count, result->size_bytes, head,
+               result->backup_id, directory, result->file_count, result->size_bytes, head,
                absl::ToDoubleMilliseconds(absl::Now() - start));
   return absl::OkStatus();
 }

@@ -1,6 +1,7 @@
 // AdminService: the operator's RPCs (proto/caselink/v1/admin.proto) —
 // GetStats answers the same figures as /metrics; Backup makes an online
-// BackupEngine backup into a directory on the server host. Admitted,
+// BackupEngine backup into a directory below admin.backup_dir only
+// (backup_path.h). Admitted,
 // authorized (OPERATOR only, by the policy) and logged by ServeUnary like
 // every RPC. Thread-safe; one backup at a time.
 #pragma once
@@ -21,6 +22,9 @@ class AdminServiceImpl final : public RawService {
   AdminServiceImpl(const ServiceContext& sc, storage::Database* db, const storage::AuditChain* chain,
                    metrics::Registry* registry);
 
+  // admin.backup_dir (resolved); empty: Backup is refused.
+  void set_backup_dir(std::string dir) { backup_dir_ = std::move(dir); }
+
  private:
   absl::Status DoBackup(const v1::BackupRequest& req, v1::BackupResponse* resp);
 
@@ -29,6 +33,7 @@ class AdminServiceImpl final : public RawService {
   const storage::AuditChain* chain_;
   metrics::Registry* registry_;
   absl::Mutex backup_mu_;
+  std::string backup_dir_;
 };
 
 }  // namespace caselink::server

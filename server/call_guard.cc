@@ -7,7 +7,7 @@
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
 #include "server/party_ids.h"
-#include "server/revoked_certs.h"
+#include "server/revocation_watch.h"
 #include "server/server_metrics.h"
 
 namespace caselink::server {
@@ -185,13 +185,14 @@ absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
   }
   scope.principal = *std::move(principal);
   if (record != nullptr) record->agency_id = scope.principal.agency_id;
-  // The handshake checked the CRLs when the connection opened; this catches
-  // a revocation installed since (see revoked_certs.h).
-  if (revoked_ != nullptr && revoked_->IsRevoked(Property(*auth, "x509_pem_cert"))) {
-    if (record != nullptr) record->denied_by = deny_rule::kCertificateRevoked;
-    return absl::UnauthenticatedError(
-        "the client certificate has been revoked (a CRL in the server's crl_dir lists it); "
-        "ask the district CA for a new certificate");
+  // After the identity, so the log names the agency a revoked certificate
+  // claims.
+  if (revocation_ != nullptr) {
+    absl::Status live = revocation_->Check(Property(*auth, "x509_pem_cert"));
+    if (!live.ok()) {
+      if (record != nullptr) record->denied_by = deny_rule::kRevocation;
+      return live;
+    }
   }
   absl::Status granted = scope.authz->AuthorizeRpc(scope.principal, method);
   if (!granted.ok()) {
@@ -199,6 +200,15 @@ absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
     return granted;
   }
   return scope;
+}
+
+absl::Status CallGuard::CheckRevocation(const grpc::ServerContextBase& ctx) const {
+  if (revocation_ == nullptr) return absl::OkStatus();
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) {
+    return absl::UnauthenticatedError("no verified client certificate");
+  }
+  return revocation_->Check(Property(*auth, "x509_pem_cert"));
 }
 
 bool CallGuard::Visible(const CallScope& scope, const v1::Case& c) const {

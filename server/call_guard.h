@@ -21,7 +21,7 @@
 namespace caselink::server {
 
 struct AccessRecord;
-class RevokedCerts;
+class RevocationWatch;
 
 // One admitted call: who, through which RPC, under which policy snapshot
 // (kept for the whole call, so a reload never splits a call).
@@ -69,11 +69,19 @@ class CallGuard {
       : policy_(policy), facts_(facts), revoked_(revoked) {}
 
   // Authenticates the caller from its verified certificate and authorizes
-  // `method`. UNAUTHENTICATED without a verified certificate or with one an
-  // installed CRL revokes, PERMISSION_DENIED for an unknown agency or an RPC
-  // no rule grants.
+  // `method`. UNAUTHENTICATED without a verified certificate, or when the
+  // certificate is revoked or its CA's CRL is missing or stale beyond the
+  // grace (revocation_watch.h); PERMISSION_DENIED for an unknown agency, a
+  // certificate naming two agencies, or an RPC no rule grants.
   absl::StatusOr<CallScope> Admit(const grpc::ServerContextBase& ctx, const std::string& method,
                                   AccessRecord* record) const;
+
+  // Revocation is checked on every call (also on connections opened before a
+  // CRL changed); without a watch (unit tests) it is not checked.
+  void set_revocation(const RevocationWatch* watch) { revocation_ = watch; }
+  // The revocation verdict for the caller's certificate, for long calls
+  // (event streams) to re-check: OK or UNAUTHENTICATED.
+  absl::Status CheckRevocation(const grpc::ServerContextBase& ctx) const;
 
   // Whether the caller may see this row through the call's RPC.
   bool Visible(const CallScope& scope, const v1::Case& c) const;
@@ -90,7 +98,7 @@ class CallGuard {
  private:
   auth::PolicyHolder* policy_;
   const RowFactsSource* facts_;
-  RevokedCerts* revoked_;
+  const RevocationWatch* revocation_ = nullptr;
 };
 
 // The NOT_FOUND every path answers for a missing or invisible case.

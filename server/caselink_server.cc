@@ -26,7 +26,7 @@
 #include "server/cert_expiry.h"
 #include "server/in_flight_limiter.h"
 #include "server/report_service.h"
-#include "server/revoked_certs.h"
+#include "server/revocation_watch.h"
 #include "server/row_facts.h"
 #include "server/server_config.h"
 #include "server/server_gauges.h"
@@ -48,14 +48,17 @@ namespace {
 // commit batches them) while reads keep flowing.
 constexpr int kWorkerThreads = 64;
 
-std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls) {
+// No crl_directory: gRPC would accept every certificate of a CA without a
+// CRL and refuse all of a CA's clients the moment its CRL passes nextUpdate.
+// Revocation is checked by `revocation` instead (revocation_watch.h).
+std::shared_ptr<grpc::ServerCredentials> TlsCredentials(const v1::TlsConfig& tls, RevocationWatch* revocation) {
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       tls.key_file(), tls.cert_file(), tls.client_ca_file(), tls.refresh_interval_seconds());
   grpc::experimental::TlsServerCredentialsOptions options(provider);
   options.watch_root_certs();
   options.watch_identity_key_cert_pairs();
   options.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
-  if (!tls.crl_dir().empty()) options.set_crl_directory(tls.crl_dir());
+  options.set_certificate_verifier(revocation->HandshakeVerifier());
   return grpc::experimental::TlsServerCredentials(options);
 }
 
@@ -99,8 +102,9 @@ struct CaselinkServer::Impl {
   std::unique_ptr<FairGate> gate;
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
-  std::unique_ptr<RevokedCerts> revoked;
   std::unique_ptr<CallGuard> guard;
+  // Before the server: the guard and the handshake verifier use it.
+  std::shared_ptr<RevocationWatch> revocation;
   std::unique_ptr<WorkerPool> pool;
   ServiceContext context;
   std::unique_ptr<CaseServiceImpl> case_service;
@@ -180,8 +184,10 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get(),
                                                      impl->party_index_key);
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
-  impl->revoked = std::make_unique<RevokedCerts>(config.tls().crl_dir(), config.tls().client_ca_file());
-  impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts(), impl->revoked.get());
+  impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
+  CASELINK_ASSIGN_OR_RETURN(impl->revocation, RevocationWatch::Start(config.tls()));
+  impl->guard->set_revocation(impl->revocation.get());
+  impl->revocation->AddGauges(&impl->metrics.registry());
   impl->pool = std::make_unique<WorkerPool>(kWorkerThreads);
   impl->context.guard = impl->guard.get();
   impl->context.pool = impl->pool.get();
@@ -208,6 +214,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(
       impl->context, impl->db.get(), impl->audit_chain.get(), &impl->metrics.registry());
+  impl->admin_service->set_backup_dir(config.admin().backup_dir());
   // Before the gRPC listener: a bad admin address fails the start with
   // nothing serving yet.
   CASELINK_RETURN_IF_ERROR(StartAdmin(config, impl.get()));
@@ -215,7 +222,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(config.listen_address(), TlsCredentials(config.tls()), &impl->port);
+  builder.AddListeningPort(config.listen_address(), TlsCredentials(config.tls(), impl->revocation.get()), &impl->port);
   // One server per port: without this gRPC sets SO_REUSEPORT, and a second
   // caselinkd on the same port (another database) would silently get half
   // of the clients. Now a busy port fails the start.

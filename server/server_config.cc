@@ -3,9 +3,11 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <memory>
 #include <sstream>
 #include <vector>
@@ -14,6 +16,7 @@
 #include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
 #include "auth/policy_loader.h"
+#include "auth/revocation.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 
@@ -72,10 +75,30 @@ void CheckTls(const v1::TlsConfig& tls, std::vector<std::string>* errors) {
         PEM_read_bio_X509(MemBio(ca_pem).get(), nullptr, nullptr, nullptr), X509_free);
     if (!ca) errors->push_back(absl::StrCat(tls.client_ca_file(), ": no PEM certificate in the client CA bundle"));
   }
-  if (!tls.crl_dir().empty() && !fs::is_directory(tls.crl_dir())) {
+  if (tls.crl_dir().empty()) {
+    errors->push_back(
+        "tls.crl_dir: is required (a directory holding a current CRL of every CA of tls.client_ca_file; "
+        "without one, revoked certificates would be accepted)");
+  } else if (!fs::is_directory(tls.crl_dir())) {
     errors->push_back(absl::StrCat(tls.crl_dir(), ": the CRL directory does not exist"));
   }
   ERR_clear_error();
+  // Every client CA needs its CRL: names each CA (by subject) whose clients
+  // would be refused, so a start is refused before serving anyone.
+  auto revocation = auth::RevocationSnapshot::Load(tls.client_ca_file(), tls.crl_dir());
+  if (revocation.ok() && !tls.crl_dir().empty()) {
+    for (std::string& p : (*revocation)->Problems(absl::Now(), CrlGrace(tls))) errors->push_back(std::move(p));
+  }
+}
+
+void CheckAdmin(const v1::AdminConfig& admin, std::vector<std::string>* errors) {
+  if (admin.backup_dir().empty()) return;
+  std::error_code ec;
+  if (!fs::is_directory(admin.backup_dir(), ec)) {
+    errors->push_back(absl::StrCat(admin.backup_dir(), ": admin.backup_dir does not exist or is not a directory"));
+  } else if (access(admin.backup_dir().c_str(), W_OK | X_OK) != 0) {
+    errors->push_back(absl::StrCat(admin.backup_dir(), ": admin.backup_dir is not writable by the server's user"));
+  }
 }
 
 void CheckAudit(const v1::AuditConfig& audit, std::vector<std::string>* errors) {
@@ -149,12 +172,14 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   Resolve(base, c.mutable_audit()->mutable_hmac_key_file());
   Resolve(base, c.mutable_audit()->mutable_page_token_key_file());
   Resolve(base, c.mutable_admin()->mutable_port_file());
+  Resolve(base, c.mutable_admin()->mutable_backup_dir());
   if (c.admin().listen_address().empty()) c.mutable_admin()->set_listen_address("127.0.0.1:0");
   if (c.admin().cert_expiry_warning_days() <= 0) c.mutable_admin()->set_cert_expiry_warning_days(30);
   if (c.audit().signing_key_file().empty()) c.mutable_audit()->set_signing_key_file(c.tls().key_file());
   if (c.audit().checkpoint_every_entries() <= 0) c.mutable_audit()->set_checkpoint_every_entries(1000);
   if (c.audit().checkpoint_every_seconds() <= 0) c.mutable_audit()->set_checkpoint_every_seconds(60);
   if (c.tls().refresh_interval_seconds() <= 0) c.mutable_tls()->set_refresh_interval_seconds(60);
+  if (c.tls().crl_grace_hours() == 0) c.mutable_tls()->set_crl_grace_hours(168);
   if (c.limits().max_receive_message_bytes() <= 0) c.mutable_limits()->set_max_receive_message_bytes(4 << 20);
   if (c.limits().max_page_size() <= 0) c.mutable_limits()->set_max_page_size(500);
   if (c.limits().masked_searches_per_agency_per_hour() <= 0) {
@@ -186,10 +211,16 @@ absl::StatusOr<AuditKeys> LoadAuditKeys(const v1::ServerConfig& config) {
   return keys;
 }
 
+absl::Duration CrlGrace(const v1::TlsConfig& tls) {
+  if (tls.crl_grace_hours() == 0) return absl::Hours(168);
+  return absl::Hours(std::max(tls.crl_grace_hours(), 0));
+}
+
 absl::Status CheckServerConfig(const v1::ServerConfig& config) {
   std::vector<std::string> errors;
   CheckTls(config.tls(), &errors);
   CheckAudit(config.audit(), &errors);
+  CheckAdmin(config.admin(), &errors);
   auto policy = auth::LoadPolicyFile(config.policy_file());
   if (!policy.ok()) errors.emplace_back(policy.status().message());
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));

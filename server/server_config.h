@@ -7,6 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "caselink/v1/config.pb.h"
 
 namespace caselink::server {
@@ -26,10 +27,16 @@ struct AuditKeys {
 absl::StatusOr<AuditKeys> LoadAuditKeys(const v1::ServerConfig& config);
 
 // Checks that what the configuration names is usable: certificate and key
-// files parse and match, the CA bundle parses, the CRL directory exists, the
-// policy loads, the audit HMAC key (32+ bytes), page-token key (32+ bytes,
-// if named) and signing key are usable.
+// files parse and match, the CA bundle parses, the CRL directory exists and
+// holds a CRL of every client CA that is not stale beyond the grace (each
+// problem names the CA by subject), the policy loads, the audit HMAC key
+// (32+ bytes), page-token key (32+ bytes,
+// if named) and signing key are usable, admin.backup_dir (if set) is a
+// writable directory.
 // Lists every problem found, one per line.
 absl::Status CheckServerConfig(const v1::ServerConfig& config);
+
+// tls.crl_grace_hours as a duration (negative: none).
+absl::Duration CrlGrace(const v1::TlsConfig& tls);
 
 }  // namespace caselink::server

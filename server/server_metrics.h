@@ -19,6 +19,7 @@ namespace caselink::server {
 namespace deny_rule {
 inline constexpr char kNoClientCertificate[] = "no_client_certificate";
 inline constexpr char kUnknownIdentity[] = "unknown_identity";
+inline constexpr char kRevocation[] = "certificate_revocation";
 inline constexpr char kRpcNotGranted[] = "rpc_not_granted";
 inline constexpr char kPurposeRequired[] = "purpose_required";
 inline constexpr char kFieldNotWritable[] = "field_not_writable";

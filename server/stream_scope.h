@@ -5,7 +5,8 @@
 // that snapshot. A stream calls it before each group of events it sends and
 // at least every poll interval while it waits, so a reload that takes the
 // grant away (or removes the agency, or maps its certificate to another
-// agency), or a CRL revoking its certificate (CallGuard checks RevokedCerts),
+// agency), or a CRL revoking its certificate (CallGuard asks RevocationWatch,
+// which re-reads crl_dir at least every 500 ms),
 // ends the stream within that interval. Not thread-safe: one per stream.
 #pragma once
 

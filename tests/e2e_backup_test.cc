@@ -5,6 +5,7 @@
 // acknowledged before the backup began. A restore never overwrites a
 // database without --force, and the integrity check catches a broken index.
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -140,11 +141,15 @@ TEST_F(BackupTest, RestoreRefusesToOverwriteWithoutForceAndKeepsTheOldDatabase) 
   EXPECT_THAT(out, ::testing::HasSubstr("the previous database is kept in"));
 }
 
-TEST_F(BackupTest, RelativeDirectoryIsRefused) {
+// A relative name is taken below admin.backup_dir (refusals of paths
+// outside it: e2e_backup_dir_test.cc).
+TEST_F(BackupTest, RelativeDirectoryIsTakenBelowTheBackupDir) {
   v1::BackupRequest req;
-  req.set_directory("backups");
-  EXPECT_EQ(district_->As("operator").Backup(req, absl::Seconds(10)).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  req.set_directory("nightly");
+  auto resp = district_->As("operator").Backup(req, absl::Seconds(30));
+  ASSERT_TRUE(resp.ok()) << resp.status();
+  EXPECT_EQ(resp->directory(), std::filesystem::canonical(district_->backup_dir()).string() + "/nightly");
+  EXPECT_TRUE(std::filesystem::is_directory(district_->backup_dir() + "/nightly/meta"));
 }
 
 TEST_F(BackupTest, IntegrityCheckCatchesAMissingIndexKey) {

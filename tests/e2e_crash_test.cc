@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <atomic>
 #include <cstdlib>
 #include <fstream>
@@ -40,12 +41,14 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
   ASSERT_TRUE(WriteFile(dir.Join("server.pem"), server->cert_pem).ok());
   ASSERT_TRUE(WriteFile(dir.Join("server.key"), server->key_pem).ok());
   ASSERT_TRUE(WriteFile(dir.Join("ca.pem"), ca->cert_pem()).ok());
+  std::filesystem::create_directories(dir.Join("crl"));
+  ASSERT_TRUE(ca->WriteCrlToDir(dir.Join("crl"), {}).ok());
   ASSERT_TRUE(WriteFile(dir.Join("policy.textproto"), TestDistrict::ExamplePolicyText()).ok());
   ASSERT_TRUE(WriteFile(dir.Join("server.textproto"),
                         "listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
                         "policy_file: \"policy.textproto\" "
                         "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
-                        "client_ca_file: \"ca.pem\" }" + *WriteAuditConfig(dir.path()))
+                        "client_ca_file: \"ca.pem\" crl_dir: \"crl\" }" + *WriteAuditConfig(dir.path()))
                   .ok());
   Daemon daemon(CASELINKD_PATH, dir.Join("server.textproto"), dir.Join("server.log"));
 

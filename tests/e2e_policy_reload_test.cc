@@ -4,6 +4,7 @@
 // refused with its file, line and reason.
 #include <signal.h>
 
+#include <filesystem>
 #include <atomic>
 #include <thread>
 
@@ -113,12 +114,14 @@ class DaemonPolicyTest : public ::testing::Test {
     ASSERT_TRUE(WriteFile(dir_.Join("server.pem"), server->cert_pem).ok());
     ASSERT_TRUE(WriteFile(dir_.Join("server.key"), server->key_pem).ok());
     ASSERT_TRUE(WriteFile(dir_.Join("ca.pem"), ca_->cert_pem()).ok());
+    std::filesystem::create_directories(dir_.Join("crl"));
+    ASSERT_TRUE(ca_->WriteCrlToDir(dir_.Join("crl"), {}).ok());
     ASSERT_TRUE(WriteFile(dir_.Join("policy.textproto"), TestDistrict::ExamplePolicyText()).ok());
     ASSERT_TRUE(WriteFile(dir_.Join("server.textproto"),
                           "listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
                           "policy_file: \"policy.textproto\" "
                           "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
-                          "client_ca_file: \"ca.pem\" }" + *WriteAuditConfig(dir_.path()))
+                          "client_ca_file: \"ca.pem\" crl_dir: \"crl\" }" + *WriteAuditConfig(dir_.path()))
                     .ok());
   }
 

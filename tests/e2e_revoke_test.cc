@@ -2,7 +2,7 @@
 // (docs/operations.md): while the server certificate is renewed, the CA's new
 // CRL is installed with the real `caselink admin revoke` (next free suffix,
 // so the running server reads it), and the agency's identity is removed from
-// the policy and reloaded (which also stops connections opened before). The
+// the policy and reloaded. The
 // revoked agency is refused; another agency's calls never fail meanwhile.
 #include <atomic>
 #include <filesystem>
@@ -106,8 +106,9 @@ TEST_F(RevokeTest, RevokedAgencyIsRefusedWhileOthersKeepWorkingThroughCertRotati
   EXPECT_TRUE(std::filesystem::exists(installed));
   EXPECT_EQ(WaitFor("market", absl::StatusCode::kUnavailable), absl::StatusCode::kUnavailable);
 
-  // 3. The connection market opened before still works until its identity
-  // leaves the policy; a reload ends that too.
+  // 3. The connection market opened before is refused by the CRL as well
+  // (e2e_revocation_test.cc); a reload removing its identity refuses it
+  // whatever the CRL says.
   std::string policy;
   {
     std::ifstream in(district_->policy_path());

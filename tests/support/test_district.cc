@@ -47,6 +47,7 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
   CASELINK_RETURN_IF_ERROR(WriteFile(d->policy_path(), d->options_.policy_text));
   std::filesystem::create_directories(d->crl_dir());
   CASELINK_RETURN_IF_ERROR(d->ca_.WriteCrlToDir(d->crl_dir(), {}, 0));
+  std::filesystem::create_directories(d->backup_dir());
   CASELINK_ASSIGN_OR_RETURN(
       std::string audit,
       WriteAuditConfig(d->dir_.path(), d->options_.audit_checkpoint_every_entries));
@@ -60,7 +61,7 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    " max_page_size: ", d->options_.max_page_size,
                    " max_calls_in_flight_per_agency: ", d->options_.max_calls_in_flight_per_agency,
                    " masked_searches_per_agency_per_hour: ",
-                   d->options_.masked_searches_per_agency_per_hour, " }\n", audit)));
+                   d->options_.masked_searches_per_agency_per_hour, " }\n", "admin { backup_dir: \"backups\" }\n", audit)));
   CASELINK_RETURN_IF_ERROR(d->StartServer());
   return d;
 }

@@ -62,6 +62,8 @@ class TestDistrict {
   std::string policy_path() const { return dir_.Join("policy.textproto"); }
   std::string config_path() const { return dir_.Join("server.textproto"); }
   std::string crl_dir() const { return dir_.Join("crl"); }
+  // admin.backup_dir: AdminService.Backup writes only below it.
+  std::string backup_dir() const { return dir_.Join("backups"); }
   server::CaselinkServer& server() { return *server_; }
   // The running server's commit pipeline (e.g. InjectFailureForTest).
   storage::CommitPipeline* pipeline() { return pipeline_; }

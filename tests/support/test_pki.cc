@@ -323,6 +323,12 @@ absl::StatusOr<KeyCert> TestCa::IssueAgency(const std::string& agency_id) {
 
 absl::StatusOr<std::string> TestCa::CrlPem(
     const std::vector<std::string>& revoked_serials_hex) const {
+  return CrlPemAt(revoked_serials_hex, -absl::Hours(1), absl::Hours(24));
+}
+
+absl::StatusOr<std::string> TestCa::CrlPemAt(const std::vector<std::string>& revoked_serials_hex,
+                                             absl::Duration last_update_offset,
+                                             absl::Duration next_update_offset) const {
   ERR_clear_error();
   CrlPtr crl(X509_CRL_new());
   if (!crl) return SslError("X509_CRL_new");
@@ -333,8 +339,8 @@ absl::StatusOr<std::string> TestCa::CrlPem(
     return SslError("X509_CRL_set_issuer_name");
   }
   const time_t now = time(nullptr);
-  Asn1TimePtr last(ASN1_TIME_adj(nullptr, now, 0, -3600));
-  Asn1TimePtr next(ASN1_TIME_adj(nullptr, now, 1, 0));
+  Asn1TimePtr last(ASN1_TIME_adj(nullptr, now, 0, static_cast<long>(absl::ToInt64Seconds(last_update_offset))));
+  Asn1TimePtr next(ASN1_TIME_adj(nullptr, now, 0, static_cast<long>(absl::ToInt64Seconds(next_update_offset))));
   if (!last || !next || X509_CRL_set1_lastUpdate(crl.get(), last.get()) != 1 ||
       X509_CRL_set1_nextUpdate(crl.get(), next.get()) != 1) {
     return SslError("X509_CRL_set1_{last,next}Update");

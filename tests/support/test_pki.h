@@ -54,6 +54,12 @@ class TestCa {
   absl::StatusOr<std::string> CrlPem(
       const std::vector<std::string>& revoked_serials_hex) const;
 
+  // The same with lastUpdate and nextUpdate at these offsets from now (a
+  // negative next_update_offset makes a stale CRL).
+  absl::StatusOr<std::string> CrlPemAt(const std::vector<std::string>& revoked_serials_hex,
+                                       absl::Duration last_update_offset,
+                                       absl::Duration next_update_offset) const;
+
   // X509_NAME_hash_ex of the CA subject as 8 lowercase hex digits: the name
   // OpenSSL's hashed-directory lookup (and `openssl rehash`) expects.
   std::string SubjectHashName() const;
