@@ -63,10 +63,8 @@ void NoteRequest(const google::protobuf::Message& request, AccessRecord* record)
 
 class CallGuard {
  public:
-  // `revoked` (may be null): certificates revoked since their connection
-  // was opened are refused on every call (see revoked_certs.h).
-  CallGuard(auth::PolicyHolder* policy, const RowFactsSource* facts, RevokedCerts* revoked = nullptr)
-      : policy_(policy), facts_(facts), revoked_(revoked) {}
+  CallGuard(auth::PolicyHolder* policy, const RowFactsSource* facts)
+      : policy_(policy), facts_(facts) {}
 
   // Authenticates the caller from its verified certificate and authorizes
   // `method`. UNAUTHENTICATED without a verified certificate, or when the
