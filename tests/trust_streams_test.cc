@@ -16,6 +16,7 @@
 //    link does not count as a transfer for enforcement agencies either; an
 //    explicit `rows { linked: true }` grants exactly those linked cases.
 #include <chrono>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <set>
@@ -175,6 +176,7 @@ TEST_F(StreamTrustTest, ReloadRemovingTheWatchGrantEndsAnIdleStreamWithinOneSeco
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED) << s.error_message();
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("no policy rule grants caselink.v1.EventService/Watch"));
   EXPECT_LT(took, absl::Seconds(1)) << "the stream outlived the grant by " << took;
+  std::cerr << "stream ended " << absl::FormatDuration(took) << " after the reload\n";
 
   // A new stream is refused too, and market's stream is unaffected.
   OpenStream again(As("psb"));
@@ -217,6 +219,7 @@ TEST_F(StreamTrustTest, RevokingTheCertificateEndsAnOpenStreamWithinOneSecond) {
   EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
   EXPECT_THAT(s.error_message(), ::testing::HasSubstr("revoked"));
   EXPECT_LT(took, absl::Seconds(1)) << "the stream outlived the revocation by " << took;
+  std::cerr << "stream ended " << absl::FormatDuration(took) << " after the CRL was installed\n";
   // The connection opened before the revocation serves no other call either;
   // other agencies are unaffected.
   v1::ListCasesRequest list;
