@@ -1,6 +1,7 @@
 #include "server/revocation_watch.h"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "server/server_config.h"
@@ -15,7 +16,7 @@ std::string When(absl::Time t) { return absl::FormatTime("%Y-%m-%d %H:%M:%S UTC"
 // else passes to the call guard (see the header).
 class RevokedAtHandshake : public grpc::experimental::ExternalCertificateVerifier {
  public:
-  explicit RevokedAtHandshake(std::shared_ptr<const RevocationWatch> watch) : watch_(std::move(watch)) {}
+  explicit RevokedAtHandshake(std::shared_ptr<RevocationWatch> watch) : watch_(std::move(watch)) {}
 
   bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
               std::function<void(grpc::Status)> /*callback*/, grpc::Status* sync_status) override {
@@ -28,7 +29,7 @@ class RevokedAtHandshake : public grpc::experimental::ExternalCertificateVerifie
   void Cancel(grpc::experimental::TlsCustomVerificationCheckRequest*) override {}
 
  private:
-  std::shared_ptr<const RevocationWatch> watch_;
+  std::shared_ptr<RevocationWatch> watch_;
 };
 
 }  // namespace
@@ -150,7 +151,20 @@ absl::Status RevocationWatch::Check(const std::string& cert_pem) const {
   return absl::UnauthenticatedError(v.message);
 }
 
-absl::Status RevocationWatch::CheckRevokedOnly(const std::string& cert_pem) const {
+absl::Status RevocationWatch::CheckRevokedOnly(const std::string& cert_pem) {
+  // A CRL installed under a new name (caselink admin revoke) changes the
+  // directory: re-read at once, so the very next handshake sees it, as with
+  // gRPC's own lookup. Handshakes are rare next to calls; calls rely on the
+  // periodic re-read.
+  std::error_code ec;
+  const auto mtime = std::filesystem::last_write_time(tls_.crl_dir(), ec);
+  bool changed = false;
+  if (!ec) {
+    absl::MutexLock l(&mu_);
+    changed = mtime != crl_dir_mtime_;
+    crl_dir_mtime_ = mtime;
+  }
+  if (changed) Refresh();
   auth::RevocationVerdict v = Verdict(cert_pem);
   if (v.kind != auth::RevocationVerdict::kRevoked) return absl::OkStatus();
   return absl::UnauthenticatedError(v.message);
@@ -158,7 +172,7 @@ absl::Status RevocationWatch::CheckRevokedOnly(const std::string& cert_pem) cons
 
 std::shared_ptr<grpc::experimental::CertificateVerifier> RevocationWatch::HandshakeVerifier() {
   return grpc::experimental::ExternalCertificateVerifier::Create<RevokedAtHandshake>(
-      std::shared_ptr<const RevocationWatch>(shared_from_this()));
+      shared_from_this());
 }
 
 void RevocationWatch::AddGauges(metrics::Registry* r) const {

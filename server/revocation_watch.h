@@ -5,8 +5,9 @@
 // of a CA's CRL state (stale: warning; refused: error), and answers
 //   - Check(): for every call, in the call guard's identity step: OK, or
 //     UNAUTHENTICATED naming the revoked serial, the missing or the stale CRL;
-//   - HandshakeVerifier(): refuses certificates a current CRL revokes at the
-//     TLS handshake already (the connection never opens); missing or stale
+//   - HandshakeVerifier(): refuses certificates a CRL revokes at the TLS
+//     handshake already (the connection never opens; a CRL directory that
+//     changed is re-read first, so the next handshake sees a new CRL); missing or stale
 //     CRLs are left to Check(), whose refusal carries a message and is logged;
 //   - gauges caselink_crl_next_update_timestamp_seconds, caselink_crl_stale
 //     (1 past nextUpdate or missing) and caselink_crl_refusing (1 when that
@@ -15,6 +16,7 @@
 // Thread-safe.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,7 +47,8 @@ class RevocationWatch : public std::enable_shared_from_this<RevocationWatch> {
   // "x509_pem_cert" property gives it): OK or UNAUTHENTICATED.
   absl::Status Check(const std::string& cert_pem) const;
   // Like Check, but refuses only a certificate a CRL lists (the handshake).
-  absl::Status CheckRevokedOnly(const std::string& cert_pem) const;
+  // Re-reads the files first if the CRL directory changed since last seen.
+  absl::Status CheckRevokedOnly(const std::string& cert_pem);
 
   // Re-reads the files now (tests; the thread does the same periodically).
   void Refresh();
@@ -71,6 +74,7 @@ class RevocationWatch : public std::enable_shared_from_this<RevocationWatch> {
   // dozen agency certificates come back all day (bounded: cleared when full).
   mutable absl::flat_hash_map<std::string, auth::CertRef> refs_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, auth::CrlState> logged_ ABSL_GUARDED_BY(mu_);  // by CA subject
+  std::filesystem::file_time_type crl_dir_mtime_ ABSL_GUARDED_BY(mu_);
 
   absl::Notification stop_;
   std::thread thread_;
