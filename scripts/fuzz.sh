@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(fuzz_policy_parse fuzz_case_redact fuzz_ledger_csv)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(fuzz_policy_parse fuzz_case_redact fuzz_ledger_csv fuzz_free_text)
 
 # -max_len per target: policies are a few KB of text, a SubmitCaseRequest a
 # few hundred bytes, ledgers a few KB of CSV.
@@ -35,6 +35,7 @@ max_len() {
     fuzz_policy_parse) echo 16384 ;;
     fuzz_case_redact) echo 4096 ;;
     fuzz_ledger_csv) echo 8192 ;;
+    fuzz_free_text) echo 8192 ;;
     *) echo 4096 ;;
   esac
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_entry_case_redact.h"
+#include "fuzz/fuzz_entry_free_text.h"
 #include "fuzz/fuzz_entry_ledger_csv.h"
 #include "fuzz/fuzz_entry_policy_parse.h"
 #include "gtest/gtest.h"
@@ -67,6 +68,13 @@ TEST(FuzzRegressions, LedgerCsvSeeds) {
 }
 TEST(FuzzRegressions, LedgerCsvRegressions) {
   RunAll("fuzz_ledger_csv", "regressions", &LedgerCsvEntry);
+}
+
+TEST(FuzzRegressions, FreeTextSeeds) {
+  EXPECT_GE(RunAll("fuzz_free_text", "corpus", &FreeTextEntry), 3u);
+}
+TEST(FuzzRegressions, FreeTextRegressions) {
+  RunAll("fuzz_free_text", "regressions", &FreeTextEntry);
 }
 
 // The entry functions take empty and odd inputs without a seed file.
