@@ -39,22 +39,24 @@ void MaskField(const MaskBook& masks, Message* msg, const FieldDescriptor* f) {
 // Returns whether any value changed. Server-assigned fields hold none.
 bool MaskFreeText(const FieldPlan& plan, const MaskBook& masks, Message* msg,
                   const FieldDescriptor* f, const std::string& path) {
-  if (f->type() != FieldDescriptor::TYPE_STRING || !masks.free_text().enabled() ||
-      f->options().GetExtension(v1::output_only)) {
-    return false;
-  }
+  if (f->type() != FieldDescriptor::TYPE_STRING || !masks.free_text().enabled()) return false;
   const Reflection* r = msg->GetReflection();
   auto decide = [&](v1::Sensitivity cls) { return plan.Decide(path, cls); };
   bool changed = false;
   std::string scratch, out;
+  // Checked only once something is found: the option lookup costs more than
+  // the scan of a short value.
+  auto assigned = [&] { return f->options().GetExtension(v1::output_only); };
   if (f->is_repeated()) {
     for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
       if (masks.free_text().Apply(r->GetRepeatedStringReference(*msg, f, i, &scratch), decide, &out)) {
+        if (assigned()) return changed;
         r->SetRepeatedString(msg, f, i, std::move(out));
         changed = true;
       }
     }
   } else if (masks.free_text().Apply(r->GetStringReference(*msg, f, &scratch), decide, &out)) {
+    if (assigned()) return false;
     r->SetString(msg, f, std::move(out));
     changed = true;
   }

@@ -75,6 +75,20 @@ char Classify(absl::string_view s, size_t i, size_t* len) {
   return 0;
 }
 
+// Bytes that may begin an alphanumeric code point: ASCII letters and digits,
+// and 0xEF (the lead byte of the full-width forms).
+struct MayStartTable {
+  bool t[256] = {};
+  MayStartTable() {
+    for (int c = '0'; c <= '9'; ++c) t[c] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+    t[0xEF] = true;
+  }
+  bool operator[](unsigned char c) const { return t[c]; }
+};
+const MayStartTable kMayStart;
+
 // The scan's state: the current run of digits and the current run of
 // letters and digits. Only their first characters are kept (no candidate is
 // longer than 19), so memory is constant and nothing is re-read.
@@ -86,6 +100,14 @@ class Scanner {
   void Run() {
     size_t i = 0;
     while (i < text_.size()) {
+      if (alen_ == 0) {
+        // Between runs (most of a Chinese text): skip, in a tight loop, the
+        // bytes that cannot start a letter or digit. Nothing is pending.
+        const size_t from = i;
+        while (i < text_.size() && !kMayStart[static_cast<unsigned char>(text_[i])]) ++i;
+        Step(i - from);
+        if (i == text_.size()) break;
+      }
       size_t len;
       const char c = Classify(text_, i, &len);
       Step(1);

@@ -26,7 +26,7 @@ while [[ $# -gt 0 ]]; do
     *) TARGETS+=("$1"); shift ;;
   esac
 done
-[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(fuzz_policy_parse fuzz_case_redact fuzz_ledger_csv fuzz_request_validate)
+[[ ${#TARGETS[@]} -gt 0 ]] || TARGETS=(fuzz_policy_parse fuzz_case_redact fuzz_ledger_csv fuzz_request_validate fuzz_free_text)
 
 # -max_len per target: policies are a few KB of text, a SubmitCaseRequest a
 # few hundred bytes, ledgers a few KB of CSV.
@@ -36,6 +36,7 @@ max_len() {
     fuzz_case_redact) echo 4096 ;;
     fuzz_ledger_csv) echo 8192 ;;
     fuzz_request_validate) echo 4096 ;;
+    fuzz_free_text) echo 8192 ;;
     *) echo 4096 ;;
   esac
 }

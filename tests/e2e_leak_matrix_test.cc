@@ -4,6 +4,7 @@
 // the real server returns through the real client must be exactly what an
 // independent reading of the policy says: the exact value (ALLOW), the masked
 // form (MASK), or nothing (DENY / row not visible). One wrong field fails.
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -715,6 +716,97 @@ TEST_F(LeakMatrixTest, UnknownFieldsNeverComeBack) {
     }
   }
   EXPECT_GT(seen, 10) << "the case with unknown fields was hardly read";
+// Free text (issue 13, item 3): identifiers written inside `facts` reach each
+// agency as its policy decides for their class (PERSONAL_ID for identity
+// numbers and credit codes, PERSONAL for phones and bank cards), read here
+// independently from the policy: ALLOW the number, MASK its masked form, DENY
+// the marker; an agency that cannot see the row or the field gets none of it.
+TEST_F(LeakMatrixTest, IdentifiersInFreeTextFollowTheirClass) {
+  struct Ident {
+    const char* value;
+    const char* masked;
+    v1::Sensitivity cls;
+  };
+  const Ident idents[] = {
+      {"510105199003071233", "510***********1233", v1::PERSONAL_ID},  // 身份证号
+      {"91350100M000100Y43", "91************0Y43", v1::PERSONAL_ID},  // 统一社会信用代码
+      {"13912345678", "139****5678", v1::PERSONAL},                   // 手机
+      {"6222021234567894", "6222********7894", v1::PERSONAL},         // 银行卡
+  };
+  v1::Case c = FullCase(v1::MARKET_ORDER, "free-text");
+  c.set_facts(absl::StrCat("经查，当事人赵六（身份证号", idents[0].value, "）系某公司（统一社会信用代码",
+                           idents[1].value, "）负责人，联系电话", idents[2].value, "，通过银行卡",
+                           idents[3].value, "收取货款。"));
+  auto r = district_->As("market").SubmitCase(c);
+  ASSERT_TRUE(r.ok()) << r.status();
+  const v1::Case stored = r->case_();
+  const Row row{stored.owner_agency(), stored.domain(), {}};
+  const std::string method = "caselink.v1.CaseService/GetCase";
+  const FieldDescriptor* facts = v1::Case::descriptor()->FindFieldByName("facts");
+  std::map<v1::FieldAction, int> seen;  // how often each outcome was checked
+  for (const v1::Agency& agency : oracle_.policy.agencies()) {
+    v1::GetCaseRequest get;
+    get.set_case_id(stored.case_id());
+    get.set_purpose("leak matrix: free text");
+    auto got = district_->As(agency.id()).GetCase(get);
+    const auto rules = oracle_.Rules(agency, method, row);
+    const v1::FieldAction field = rules.empty() ? v1::DENY : oracle_.Decide(rules, {facts});
+    const std::string text = got.ok() ? got->facts() : std::string(got.status().message());
+    if (rules.empty()) EXPECT_FALSE(got.ok()) << agency.id();
+    for (const Ident& id : idents) {
+      if (field != v1::ALLOW) {
+        // No row, no field, or the whole field masked: none of it shows.
+        EXPECT_FALSE(absl::StrContains(text, id.value)) << agency.id() << " got " << id.value;
+        continue;
+      }
+      // The agency's decision for the identifier's class at this field.
+      v1::FieldAction want = v1::DENY;
+      for (const v1::Rule* rule : rules) {
+        v1::FieldAction a = RuleDecides(*rule, "facts", id.cls);
+        if (Rank(a) > Rank(want)) want = a;
+      }
+      ++seen[want];
+      switch (want) {
+        case v1::ALLOW:
+          EXPECT_TRUE(absl::StrContains(text, id.value)) << agency.id() << ": " << text;
+          break;
+        case v1::MASK:
+          EXPECT_TRUE(absl::StrContains(text, id.masked)) << agency.id() << ": " << text;
+          EXPECT_FALSE(absl::StrContains(text, id.value)) << agency.id() << ": " << text;
+          break;
+        default:
+          EXPECT_TRUE(absl::StrContains(text, "[已屏蔽]")) << agency.id() << ": " << text;
+          EXPECT_FALSE(absl::StrContains(text, id.value)) << agency.id() << ": " << text;
+      }
+    }
+  }
+  // Not vacuous: the example policy shows some agencies the numbers (the
+  // owner, the procuratorate) and masks them for others (psb, justice).
+  EXPECT_GT(seen[v1::ALLOW], 0);
+  EXPECT_GT(seen[v1::MASK], 0);
+  // psb, exactly: identity numbers masked, its PERSONAL grant shows phones.
+  v1::GetCaseRequest get;
+  get.set_case_id(stored.case_id());
+  get.set_purpose("leak matrix: free text");
+  auto psb = district_->As("psb").GetCase(get);
+  ASSERT_TRUE(psb.ok()) << psb.status();
+  EXPECT_EQ(psb->facts(), "经查，当事人赵六（身份证号510***********1233）系某公司（统一社会信用代码"
+                          "91************0Y43）负责人，联系电话13912345678，通过银行卡"
+                          "6222021234567894收取货款。");
+  // The access log names the field whose content was masked.
+  v1::WhoReadRequest who;
+  who.set_case_id(stored.case_id());
+  auto log = district_->As("procuratorate").WhoRead(who);
+  ASSERT_TRUE(log.ok()) << log.status();
+  bool logged = false;
+  for (const v1::AuditEntry& e : log->entries()) {
+    if (e.agency_id() != "psb" || e.method() != method) continue;
+    logged = true;
+    EXPECT_TRUE(std::count(e.fields_masked().begin(), e.fields_masked().end(), "facts") > 0)
+        << e.ShortDebugString();
+    EXPECT_FALSE(std::count(e.fields_full().begin(), e.fields_full().end(), "facts") > 0);
+  }
+  EXPECT_TRUE(logged) << "psb's GetCase is not in the access log";
 }
 
 }  // namespace

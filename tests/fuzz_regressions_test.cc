@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_entry_case_redact.h"
+#include "fuzz/fuzz_entry_free_text.h"
 #include "fuzz/fuzz_entry_ledger_csv.h"
 #include "fuzz/fuzz_entry_policy_parse.h"
 #include "fuzz/fuzz_entry_request_validate.h"
@@ -74,6 +75,13 @@ TEST(FuzzRegressions, RequestValidateSeeds) {
 }
 TEST(FuzzRegressions, RequestValidateRegressions) {
   RunAll("fuzz_request_validate", "regressions", &RequestValidateEntry);
+}
+
+TEST(FuzzRegressions, FreeTextSeeds) {
+  EXPECT_GE(RunAll("fuzz_free_text", "corpus", &FreeTextEntry), 3u);
+}
+TEST(FuzzRegressions, FreeTextRegressions) {
+  RunAll("fuzz_free_text", "regressions", &FreeTextEntry);
 }
 
 // The entry functions take empty and odd inputs without a seed file.
