@@ -143,8 +143,8 @@ class Scanner {
     if (stats_ != nullptr) stats_->steps += n;
   }
 
-  void Add(size_t begin, size_t end, FreeTextClass cls) {
-    out_->push_back(FreeTextMatch{begin, end, cls});
+  void Add(size_t begin, size_t end, FreeTextClass cls, int also = 0) {
+    out_->push_back(FreeTextMatch{begin, end, cls, also});
   }
 
   // The digit run ends before a character normalised to `next` (0 for a
@@ -164,7 +164,10 @@ class Scanner {
         return;
       }
     }
-    if ((n == 18 && ValidIdNumber18(d)) || (n == 15 && ValidIdNumber15(d))) {
+    if (n == 18 && ValidIdNumber18(d)) {
+      Add(doff_[0], dend_, FreeTextClass::kIdNumber,
+          LuhnValid(d) ? static_cast<int>(FreeTextClass::kBankCard) : 0);
+    } else if (n == 15 && ValidIdNumber15(d)) {
       Add(doff_[0], dend_, FreeTextClass::kIdNumber);
     } else if (n == 11 && IsMobile(dbuf_)) {
       Add(doff_[0], dend_, FreeTextClass::kMobile);
@@ -184,12 +187,18 @@ class Scanner {
     if (n != 18) return;
     Step(n);
     if (!ValidCreditCode(absl::string_view(abuf_, 18))) return;
+    int also = 0;
     if (out_->size() > afirst_match_) {
-      const FreeTextMatch& m = (*out_)[afirst_match_];
-      if (m.cls == FreeTextClass::kIdNumber && m.begin == astart_ && m.end == end) return;
+      FreeTextMatch& m = (*out_)[afirst_match_];
+      if (m.cls == FreeTextClass::kIdNumber && m.begin == astart_ && m.end == end) {
+        m.also = static_cast<int>(FreeTextClass::kCreditCode);
+        return;
+      }
+      // At most one match of 11+ digits fits in 18 characters.
+      also = static_cast<int>(m.cls);
       out_->resize(afirst_match_);
     }
-    Add(astart_, end, FreeTextClass::kCreditCode);
+    Add(astart_, end, FreeTextClass::kCreditCode, also);
   }
 
   absl::string_view text_;
