@@ -131,9 +131,10 @@ bool FreeTextMasker::Apply(absl::string_view value,
     v1::FieldAction action = action_for(d.sensitivity);
     // The same characters also pass another detector's check: the stricter
     // decision wins, so a number is never shown because of how it was read.
-    if (m.also > 0 && m.also < static_cast<int>(detectors_.size()) && detectors_[m.also].on) {
-      const v1::FieldAction other = action_for(detectors_[m.also].sensitivity);
-      auto rank = [](v1::FieldAction a) { return a == v1::ALLOW ? 2 : a == v1::MASK ? 1 : 0; };
+    auto rank = [](v1::FieldAction a) { return a == v1::ALLOW ? 2 : a == v1::MASK ? 1 : 0; };
+    for (int c = 1; c < static_cast<int>(detectors_.size()); ++c) {
+      if ((m.also & (1 << c)) == 0 || !detectors_[c].on) continue;
+      const v1::FieldAction other = action_for(detectors_[c].sensitivity);
       if (rank(other) < rank(action)) action = other;
     }
     if (action == v1::ALLOW) continue;

@@ -143,6 +143,8 @@ class Scanner {
     if (stats_ != nullptr) stats_->steps += n;
   }
 
+  static int Bit(FreeTextClass c) { return 1 << static_cast<int>(c); }
+
   void Add(size_t begin, size_t end, FreeTextClass cls, int also = 0) {
     out_->push_back(FreeTextMatch{begin, end, cls, also});
   }
@@ -164,9 +166,15 @@ class Scanner {
         return;
       }
     }
-    if (n == 18 && ValidIdNumber18(d)) {
-      Add(doff_[0], dend_, FreeTextClass::kIdNumber,
-          LuhnValid(d) ? static_cast<int>(FreeTextClass::kBankCard) : 0);
+    if (n == 18 && (ValidIdNumber18(d) || LuhnValid(d))) {
+      // Every class these 18 digits pass, whatever their context.
+      const int cc = ValidCreditCode(d) ? Bit(FreeTextClass::kCreditCode) : 0;
+      if (ValidIdNumber18(d)) {
+        Add(doff_[0], dend_, FreeTextClass::kIdNumber,
+            cc | (LuhnValid(d) ? Bit(FreeTextClass::kBankCard) : 0));
+      } else {
+        Add(doff_[0], dend_, FreeTextClass::kBankCard, cc);
+      }
     } else if (n == 15 && ValidIdNumber15(d)) {
       Add(doff_[0], dend_, FreeTextClass::kIdNumber);
     } else if (n == 11 && IsMobile(dbuf_)) {
@@ -190,12 +198,12 @@ class Scanner {
     int also = 0;
     if (out_->size() > afirst_match_) {
       FreeTextMatch& m = (*out_)[afirst_match_];
-      if (m.cls == FreeTextClass::kIdNumber && m.begin == astart_ && m.end == end) {
-        m.also = static_cast<int>(FreeTextClass::kCreditCode);
+      if (m.begin == astart_ && m.end == end) {  // the whole run: keep it, add the class
+        m.also |= Bit(FreeTextClass::kCreditCode);
         return;
       }
       // At most one match of 11+ digits fits in 18 characters.
-      also = static_cast<int>(m.cls);
+      also = Bit(m.cls) | m.also;
       out_->resize(afirst_match_);
     }
     Add(astart_, end, FreeTextClass::kCreditCode, also);

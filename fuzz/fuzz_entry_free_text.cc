@@ -165,7 +165,11 @@ std::string FreeTextEntry(const uint8_t* data, size_t size) {
     auto of = [&](int cls) {
       return decide((cls == 1 || cls == 2) ? v1::PERSONAL_ID : v1::PERSONAL);
     };
-    return of(static_cast<int>(m.cls)) == v1::ALLOW && (m.also == 0 || of(m.also) == v1::ALLOW);
+    if (of(static_cast<int>(m.cls)) != v1::ALLOW) return false;
+    for (int c = 1; c <= 4; ++c) {
+      if ((m.also & (1 << c)) != 0 && of(c) != v1::ALLOW) return false;
+    }
+    return true;
   };
   std::string out;
   const bool changed = masker->Apply(text, decide, &out);

@@ -235,10 +235,17 @@ TEST(FreeTextMaskerTest, ANumberPassingTwoChecksGetsTheStricterDecision) {
   std::vector<FreeTextMatch> m;
   ScanFreeText(both, &m);
   ASSERT_EQ(m.size(), 1u);
-  EXPECT_EQ(m[0].cls, FreeTextClass::kCreditCode);
-  EXPECT_EQ(m[0].also, static_cast<int>(FreeTextClass::kBankCard));
+  EXPECT_EQ(m[0].cls, FreeTextClass::kBankCard);
+  EXPECT_EQ(m[0].also, 1 << static_cast<int>(FreeTextClass::kCreditCode));
+  // The same digits inside a longer alphanumeric run (no credit code there)
+  // still carry both classes: one decision for equal digits everywhere.
+  m.clear();
+  ScanFreeText("iv" + both + "x", &m);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].also, 1 << static_cast<int>(FreeTextClass::kCreditCode));
   FreeTextMasker masker;
-  EXPECT_EQ(MaskWith(masker, "号" + both, v1::MASK, v1::ALLOW), "号51************2467");
+  EXPECT_EQ(MaskWith(masker, "号" + both, v1::ALLOW, v1::MASK), "号5101**********2467");
+  EXPECT_EQ(MaskWith(masker, "号" + both, v1::MASK, v1::ALLOW), "号5101**********2467");
   EXPECT_EQ(MaskWith(masker, "号" + both, v1::DENY, v1::ALLOW), "号[已屏蔽]");
   EXPECT_EQ(MaskWith(masker, "号" + both, v1::ALLOW, v1::ALLOW), "号" + both);
 }
