@@ -122,11 +122,20 @@ bool FreeTextMasker::Apply(absl::string_view value,
   for (const FreeTextMatch& m : matches) {
     const Detector& d = detectors_[static_cast<int>(m.cls)];
     if (!d.on) continue;
-    const int cls = static_cast<int>(d.sensitivity);
-    v1::FieldAction action = v1::DENY;
-    if (cls >= 0 && cls < static_cast<int>(decided.size())) {
-      if (decided[cls] < 0) decided[cls] = decide(d.sensitivity);
-      action = static_cast<v1::FieldAction>(decided[cls]);
+    auto action_for = [&](v1::Sensitivity s) {
+      const int cls = static_cast<int>(s);
+      if (cls < 0 || cls >= static_cast<int>(decided.size())) return v1::DENY;
+      if (decided[cls] < 0) decided[cls] = decide(s);
+      return static_cast<v1::FieldAction>(decided[cls]);
+    };
+    v1::FieldAction action = action_for(d.sensitivity);
+    // The same characters also pass another detector's check: the stricter
+    // decision wins, so a number is never shown because of how it was read.
+    auto rank = [](v1::FieldAction a) { return a == v1::ALLOW ? 2 : a == v1::MASK ? 1 : 0; };
+    for (int c = 1; c < static_cast<int>(detectors_.size()); ++c) {
+      if ((m.also & (1 << c)) == 0 || !detectors_[c].on) continue;
+      const v1::FieldAction other = action_for(detectors_[c].sensitivity);
+      if (rank(other) < rank(action)) action = other;
     }
     if (action == v1::ALLOW) continue;
     if (!changed) {

@@ -143,8 +143,10 @@ class Scanner {
     if (stats_ != nullptr) stats_->steps += n;
   }
 
-  void Add(size_t begin, size_t end, FreeTextClass cls) {
-    out_->push_back(FreeTextMatch{begin, end, cls});
+  static int Bit(FreeTextClass c) { return 1 << static_cast<int>(c); }
+
+  void Add(size_t begin, size_t end, FreeTextClass cls, int also = 0) {
+    out_->push_back(FreeTextMatch{begin, end, cls, also});
   }
 
   // The digit run ends before a character normalised to `next` (0 for a
@@ -164,7 +166,16 @@ class Scanner {
         return;
       }
     }
-    if ((n == 18 && ValidIdNumber18(d)) || (n == 15 && ValidIdNumber15(d))) {
+    if (n == 18 && (ValidIdNumber18(d) || LuhnValid(d))) {
+      // Every class these 18 digits pass, whatever their context.
+      const int cc = ValidCreditCode(d) ? Bit(FreeTextClass::kCreditCode) : 0;
+      if (ValidIdNumber18(d)) {
+        Add(doff_[0], dend_, FreeTextClass::kIdNumber,
+            cc | (LuhnValid(d) ? Bit(FreeTextClass::kBankCard) : 0));
+      } else {
+        Add(doff_[0], dend_, FreeTextClass::kBankCard, cc);
+      }
+    } else if (n == 15 && ValidIdNumber15(d)) {
       Add(doff_[0], dend_, FreeTextClass::kIdNumber);
     } else if (n == 11 && IsMobile(dbuf_)) {
       Add(doff_[0], dend_, FreeTextClass::kMobile);
@@ -184,12 +195,18 @@ class Scanner {
     if (n != 18) return;
     Step(n);
     if (!ValidCreditCode(absl::string_view(abuf_, 18))) return;
+    int also = 0;
     if (out_->size() > afirst_match_) {
-      const FreeTextMatch& m = (*out_)[afirst_match_];
-      if (m.cls == FreeTextClass::kIdNumber && m.begin == astart_ && m.end == end) return;
+      FreeTextMatch& m = (*out_)[afirst_match_];
+      if (m.begin == astart_ && m.end == end) {  // the whole run: keep it, add the class
+        m.also |= Bit(FreeTextClass::kCreditCode);
+        return;
+      }
+      // At most one match of 11+ digits fits in 18 characters.
+      also = Bit(m.cls) | m.also;
       out_->resize(afirst_match_);
     }
-    Add(astart_, end, FreeTextClass::kCreditCode);
+    Add(astart_, end, FreeTextClass::kCreditCode, also);
   }
 
   absl::string_view text_;

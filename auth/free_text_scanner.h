@@ -49,11 +49,16 @@ enum class FreeTextClass : int {
   kBankCard = 4,
 };
 
-// One identifier found: bytes [begin, end) of the scanned text.
+// One identifier found: bytes [begin, end) of the scanned text. `also` holds
+// the other classes the same characters pass, as bits 1 << class (an 18-digit
+// run can be an ID number, a credit code and a Luhn-valid card at once): the
+// masker applies the strictest of their decisions, so the class a run was
+// read as never decides alone, and equal digits get one decision everywhere.
 struct FreeTextMatch {
   size_t begin = 0;
   size_t end = 0;
   FreeTextClass cls = FreeTextClass::kIdNumber;
+  int also = 0;
 };
 
 // How much work a scan did: one step per code point read and per character

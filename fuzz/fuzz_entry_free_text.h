@@ -6,8 +6,8 @@
 // text, whole runs (no digit or, for credit codes, letter touching them) and
 // pass their class's check; the scan's work is linear (at most 2 steps per
 // byte + 40 per match-sized run); masking keeps valid UTF-8 valid, returns the
-// text unchanged when everything is ALLOWed, and its output holds no
-// identifier of a class the caller may not see in full.
+// text unchanged when everything is ALLOWed, and no identifier the caller
+// may not see in full is found again in its output.
 #pragma once
 
 #include <cstddef>

@@ -227,6 +227,29 @@ TEST(FreeTextMaskerTest, MaskUsesTheClassShapeAndDenyTheMarker) {
             "证[已屏蔽]");
 }
 
+TEST(FreeTextMaskerTest, ANumberPassingTwoChecksGetsTheStricterDecision) {
+  // 18 digits that pass GB 32100 (PERSONAL_ID) and Luhn (PERSONAL): found by
+  // the fuzzer shown in full as a credit code to a caller who may not see
+  // bank cards.
+  const std::string both = "510105398006142467";
+  std::vector<FreeTextMatch> m;
+  ScanFreeText(both, &m);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].cls, FreeTextClass::kBankCard);
+  EXPECT_EQ(m[0].also, 1 << static_cast<int>(FreeTextClass::kCreditCode));
+  // The same digits inside a longer alphanumeric run (no credit code there)
+  // still carry both classes: one decision for equal digits everywhere.
+  m.clear();
+  ScanFreeText("iv" + both + "x", &m);
+  ASSERT_EQ(m.size(), 1u);
+  EXPECT_EQ(m[0].also, 1 << static_cast<int>(FreeTextClass::kCreditCode));
+  FreeTextMasker masker;
+  EXPECT_EQ(MaskWith(masker, "号" + both, v1::ALLOW, v1::MASK), "号5101**********2467");
+  EXPECT_EQ(MaskWith(masker, "号" + both, v1::MASK, v1::ALLOW), "号5101**********2467");
+  EXPECT_EQ(MaskWith(masker, "号" + both, v1::DENY, v1::ALLOW), "号[已屏蔽]");
+  EXPECT_EQ(MaskWith(masker, "号" + both, v1::ALLOW, v1::ALLOW), "号" + both);
+}
+
 TEST(FreeTextMaskerTest, FullWidthValuesAreMaskedByCodePoint) {
   FreeTextMasker m;
   EXPECT_EQ(MaskWith(m, "电话１３８１２３４５６７８", v1::MASK, v1::MASK), "电话１３８****５６７８");
