@@ -658,6 +658,8 @@ TEST_F(LeakMatrixTest, PageTokensAreSealedAndBoundToTheirAgency) {
   std::printf("page tokens: %zu paged RPCs, %ld tokens checked, %ld cross-agency replays refused\n",
               methods.size(), tokens, replays);
   EXPECT_GT(tokens, 20);
+}
+
 // Unknown fields (a field number the server does not define, as a client
 // built from a newer .proto or a smuggling submitter sends) are dropped on the
 // way in: for every agency and every RPC that returns a Case, the answer holds
@@ -716,6 +718,8 @@ TEST_F(LeakMatrixTest, UnknownFieldsNeverComeBack) {
     }
   }
   EXPECT_GT(seen, 10) << "the case with unknown fields was hardly read";
+}
+
 // Free text (issue 13, item 3): identifiers written inside `facts` reach each
 // agency as its policy decides for their class (PERSONAL_ID for identity
 // numbers and credit codes, PERSONAL for phones and bank cards), read here
