@@ -1,9 +1,13 @@
 #include "server/call_guard.h"
 
+#include <optional>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "auth/free_text_masker.h"
 #include "auth/peer_identity.h"
+#include "caselink/v1/annotations.pb.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
 #include "server/party_ids.h"
@@ -103,6 +107,8 @@ class ResponseFilter {
         } else {
           CASELINK_RETURN_IF_ERROR(Apply(r->MutableMessage(msg, f)));
         }
+      } else if (IsFreeText(f)) {
+        MaskFreeText(msg, f);
       }
     }
     return absl::OkStatus();
@@ -119,6 +125,53 @@ class ResponseFilter {
       ++kept;
     }
     for (int i = n; i > kept; --i) r->RemoveLast(msg, f);
+  }
+
+  // Text outside a Case (a transfer's reason, a supervision record's subject,
+  // a material's title): the fields annotated with a sensitivity other than
+  // PUBLIC that the server does not assign. (Unannotated messages, such as
+  // access-log entries read by auditors and the operator's metrics, are
+  // records, not case text, and are returned as stored.) Such text belongs to no single row, so identifiers
+  // written in it get the caller's decision for a case of another agency
+  // that nothing links to it, as GetCase would answer: what the caller could
+  // learn by reading any foreign case, and nothing if it may read none (the
+  // DENY marker).
+  static bool IsFreeText(const FieldDescriptor* f) {
+    return f->type() == FieldDescriptor::TYPE_STRING && f->options().HasExtension(v1::sensitivity) &&
+           f->options().GetExtension(v1::sensitivity) != v1::PUBLIC &&
+           !f->options().GetExtension(v1::output_only);
+  }
+
+  void MaskFreeText(Message* msg, const FieldDescriptor* f) {
+    const auth::FreeTextMasker& masker = scope_.authz->masks().free_text();
+    if (!masker.enabled()) return;
+    if (!foreign_plan_computed_) {
+      auth::RowFacts nobody;
+      nobody.owner_agency = "\x01no-agency";  // matches no agency of any policy
+      // Under GetCase, the RPC through which the policy says what an agency
+      // may read of other agencies' cases.
+      foreign_plan_ = scope_.authz->PlanRead(scope_.principal, "caselink.v1.CaseService/GetCase", nobody);
+      foreign_plan_computed_ = true;
+    }
+    const std::string path = absl::StrCat(msg->GetDescriptor()->name(), ".", f->name());
+    auto decide = [&](v1::Sensitivity cls) {
+      return foreign_plan_.has_value() ? foreign_plan_->Decide(path, cls) : v1::DENY;
+    };
+    const Reflection* r = msg->GetReflection();
+    std::string out;
+    bool masked = false;
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
+        if (masker.Apply(r->GetRepeatedString(*msg, f, i), decide, &out)) {
+          r->SetRepeatedString(msg, f, i, std::move(out));
+          masked = true;
+        }
+      }
+    } else if (masker.Apply(r->GetString(*msg, f), decide, &out)) {
+      r->SetString(msg, f, std::move(out));
+      masked = true;
+    }
+    if (masked && record_ != nullptr) record_->fields.masked.insert(path);
   }
 
   // Redacts `c` in place; false if the row is invisible.
@@ -145,6 +198,8 @@ class ResponseFilter {
   const RowFactsSource& facts_;
   AccessRecord* record_;
   bool foreign_ = false;
+  bool foreign_plan_computed_ = false;
+  std::optional<auth::FieldPlan> foreign_plan_;
 
  public:
   bool saw_foreign_case() const { return foreign_; }

@@ -3,3 +3,5 @@
 # text case is in e2e_leak_matrix_test.cc; the fuzz target's seeds run in
 # fuzz_regressions_test.
 caselink_add_test(free_text_masker_test SOURCES free_text_masker_test.cc LIBS caselink_auth LABELS unit authz)
+# Identifiers in workflow text (transfer subjects, transition reasons).
+caselink_add_test(workflow_text_masking_test SOURCES workflow_text_masking_test.cc LABELS unit authz)
