@@ -2,7 +2,7 @@
 // AccessRecord and the call's final status) into one AuditEntry and commits
 // it through the CommitPipeline, where the AuditChain seals it into the hash
 // chain. Party ids are recorded only as HMAC-SHA256 under the audit key.
-// Every RPC is logged once: RunGuarded calls Log() before the answer leaves
+// Every RPC is logged once: ConcludeCall calls Log() before the answer leaves
 // (and fails the call if that fails); a write puts its entry into its own
 // batch with AttachEntry()/AttachItemEntry(); an action that writes outside
 // the database (a backup) logs a synced entry before it runs (LogBeforeAction).
@@ -68,8 +68,8 @@ class AccessLogger {
   absl::Status Log(const AccessRecord& record, const absl::Status& outcome) const;
 
   // Adds the entry of a successful write of `written` to `commit` (the write's
-  // own batch) and marks scope.record so RunGuarded does not log it again
-  // (if the batch then fails, the handler fails the call and RunGuarded logs
+  // own batch) and marks scope.record so ConcludeCall does not log it again
+  // (if the batch then fails, the handler fails the call and ConcludeCall logs
   // the failure as its own entry).
   absl::Status AttachEntry(const CallScope& scope, const v1::Case& written,
                            storage::CommitRequest* commit) const;
@@ -85,7 +85,7 @@ class AccessLogger {
   // For an action with effects outside the database (a backup): commits and
   // fsyncs the call's entry (OK, `detail` saying what is about to be done)
   // before the action runs, and marks scope.record as logged. If the action
-  // then fails, RunGuarded logs the failure as a second entry.
+  // then fails, ConcludeCall logs the failure as a second entry.
   absl::Status LogBeforeAction(const CallScope& scope, const std::string& detail) const;
   // An operator's action on the running server that no RPC carries (the
   // policy reload on SIGHUP): a synced entry with `method`, `detail` and

@@ -103,7 +103,7 @@ absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
   }
   // Whether the batch (the writes and the call's access-log entry) reached
   // the pipeline, and whether it was stored: a batch that failed fails the
-  // whole call (its items were neither stored nor logged), and RunGuarded
+  // whole call (its items were neither stored nor logged), and ConcludeCall
   // then logs the failure as the call's entry.
   bool attached = false;
   const auto log_attach = AccessLogAttach(scope);

@@ -9,7 +9,7 @@
 // the policy changed): the log errs on the side of too much, never too
 // little. Bounded: a stream commits a chunk once it holds kMaxEvents events
 // or kMaxCaseIds case ids, so no entry names more than kMaxCaseIds case ids
-// plus those of one event. The entry written when the stream ends (RunGuarded
+// plus those of one event. The entry written when the stream ends (ConcludeCall
 // style, with its final status) names no cases. Not thread-safe: one per
 // stream.
 #pragma once

@@ -1,7 +1,7 @@
 // The generic input check of every request: one walk of the request message
 // by protobuf reflection that applies the input rules declared as field
 // options in proto/caselink/v1/annotations.proto, so a rule is data on the
-// field and no RPC can forget it. RunGuarded (unary calls) and the Watch
+// field and no RPC can forget it. ServeUnary (unary calls, before the handler) and the Watch
 // stream call it before their handler.
 //
 // What it promises, for every field of every caselink.v1 message reachable

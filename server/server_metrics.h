@@ -1,5 +1,5 @@
 // ServerMetrics: caselinkd's figures. Per call (recorded by the enforcement
-// path, RunGuarded and the Watch stream): requests and latency per RPC and
+// path, ConcludeCall and the Watch stream): requests and latency per RPC and
 // status code, requests per agency, refusals per rule. Computed when scraped
 // (server_gauges.h): open event streams, RocksDB sizes, the access log's
 // head and last checkpoint, certificate expiry. Every metric is documented

@@ -19,7 +19,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-// The two steps of the server's check (RunGuarded, then the handler).
+// The two steps of the server's check (ServeUnary, then the handler).
 template <class Req, class... Args>
 absl::Status Both(const Req& r, absl::Status (*specific)(const Req&, Args...), Args... args) {
   absl::Status s = ValidateRequestFields(r);
