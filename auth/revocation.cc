@@ -1,5 +1,7 @@
 #include "auth/revocation.h"
 
+#include "caselink_common/read_file.h"
+
 #include <openssl/asn1.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -63,14 +65,7 @@ CertRef RefOf(X509* cert) {
           SerialHex(X509_get0_serialNumber(cert))};
 }
 
-bool ReadFile(const fs::path& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
+bool ReadFile(const fs::path& path, std::string* out) { return ReadWholeFile(path.string(), out); }
 
 CrlPtr ParseCrl(const std::string& bytes) {
   X509_CRL* crl = PEM_read_bio_X509_CRL(MemBio(bytes).get(), nullptr, nullptr, nullptr);

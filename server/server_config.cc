@@ -1,5 +1,7 @@
 #include "server/server_config.h"
 
+#include "caselink_common/read_file.h"
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -31,14 +33,7 @@ void Resolve(const fs::path& base, std::string* p) {
   if (path.is_relative()) *p = (base / path).lexically_normal().string();
 }
 
-bool ReadFile(const std::string& path, std::string* out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *out = ss.str();
-  return true;
-}
+bool ReadFile(const std::string& path, std::string* out) { return ReadWholeFile(path, out); }
 
 using BioPtr = std::unique_ptr<BIO, decltype(&BIO_free)>;
 
