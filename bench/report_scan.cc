@@ -15,8 +15,8 @@
 #include "auth/authorizer.h"
 #include "auth/policy_loader.h"
 #include "rocksdb/write_batch.h"
-#include "server/report_service.h"
-#include "server/workflow_wiring.h"
+#include "server/report/report_service.h"
+#include "server/workflow/workflow_wiring.h"
 #include "storage/case_store.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
@@ -38,12 +38,13 @@ int Run(int64_t n) {
   auto db = storage::Database::Open(dir.Join("db"));
   if (!db.ok()) return std::fprintf(stderr, "%s\n", db.status().ToString().c_str()), 1;
   storage::CommitPipeline pipeline(db->get());
-  server::WorkflowParts workflow(db->get(), &pipeline, v1::WorkflowConfig());
+  server::WorkflowParts workflow(db->get(), &pipeline, *workflow::Settings::From(v1::WorkflowConfig()));
   storage::CaseStore cases(db->get(), &pipeline);
 
   const char* agencies[] = {"market", "emergency", "hrss", "town-a", "psb"};
   const absl::Time t0 = absl::Now();
-  rocksdb::WriteBatch batch;
+  storage::CommitRequest batch;
+  batch.durable = false;
   v1::Case c = testing::SampleCase();
   for (int64_t i = 0; i < n; ++i) {
     c.set_case_id(absl::StrFormat("C20240101-%012d", i));
@@ -52,14 +53,15 @@ int Run(int64_t n) {
     c.set_major(i % 100 == 0);
     c.mutable_penalty()->set_decision_date(absl::StrFormat("2024-%02d-%02d", 1 + i % 12, 1 + i % 28));
     c.mutable_create_time()->set_seconds(1704067200 + i % 31536000);
-    batch.Put((*db)->cf(storage::Table::kCaseHeads), c.case_id(), c.SerializeAsString());
-    if (batch.Count() >= 10000) {
-      (*db)->db()->Write(rocksdb::WriteOptions(), &batch);
-      batch.Clear();
+    batch.puts.push_back({storage::Table::kCaseHeads, c.case_id(), c.SerializeAsString()});
+    if (batch.puts.size() >= 10000) {
+      if (!pipeline.Commit(std::move(batch)).ok()) return std::fprintf(stderr, "write failed\n"), 1;
+      batch = storage::CommitRequest();
+      batch.durable = false;
     }
   }
-  (*db)->db()->Write(rocksdb::WriteOptions(), &batch);
-  (*db)->db()->Flush(rocksdb::FlushOptions(), (*db)->cf(storage::Table::kCaseHeads));
+  if (!pipeline.Commit(std::move(batch)).ok()) return std::fprintf(stderr, "write failed\n"), 1;
+  if (!(*db)->Flush().ok()) return std::fprintf(stderr, "flush failed\n"), 1;
   std::printf("wrote %lld cases in %.1f s\n", static_cast<long long>(n), absl::ToDoubleSeconds(absl::Now() - t0));
 
   // Baseline: the scan and parse alone.

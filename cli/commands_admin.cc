@@ -15,7 +15,7 @@
 #include "command.h"
 #include "crl_install.h"
 #include "output.h"
-#include "server/metrics_exposition.h"
+#include "server/core/metrics_exposition.h"
 
 namespace caselink::cli {
 namespace {

@@ -11,7 +11,7 @@
 #include "caselink/v1/case_service.pb.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
-#include "server/request_validator.h"
+#include "server/core/request_validator.h"
 
 #ifndef CASELINK_EXAMPLE_POLICY
 #error "CASELINK_EXAMPLE_POLICY (path of certs-example/policy.textproto) must be defined"

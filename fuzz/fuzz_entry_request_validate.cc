@@ -15,7 +15,7 @@
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
-#include "server/field_validator.h"
+#include "server/core/field_validator.h"
 
 namespace caselink::fuzz {
 namespace {

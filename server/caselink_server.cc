@@ -1,4 +1,5 @@
 #include "server/caselink_server.h"
+#include "server/server_hooks.h"
 
 #include <thread>
 
@@ -18,22 +19,22 @@
 #include "grpcpp/security/tls_credentials_options.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "server/access_logger.h"
-#include "server/admin_http.h"
-#include "server/admin_service.h"
-#include "server/audit_service.h"
-#include "server/case_service.h"
-#include "server/cert_expiry.h"
-#include "server/in_flight_limiter.h"
-#include "server/report_service.h"
-#include "server/revocation_watch.h"
-#include "server/row_facts.h"
+#include "server/core/access_logger.h"
+#include "server/admin/admin_http.h"
+#include "server/admin/admin_service.h"
+#include "server/audit/audit_service.h"
+#include "server/cases/case_service.h"
+#include "server/admin/cert_expiry.h"
+#include "server/core/in_flight_limiter.h"
+#include "server/report/report_service.h"
+#include "server/admin/revocation_watch.h"
+#include "server/core/row_facts.h"
 #include "server/server_config.h"
-#include "server/server_gauges.h"
-#include "server/server_metrics.h"
-#include "server/service_context.h"
-#include "server/worker_pool.h"
-#include "server/workflow_wiring.h"
+#include "server/core/server_gauges.h"
+#include "server/core/server_metrics.h"
+#include "server/core/service_context.h"
+#include "server/core/worker_pool.h"
+#include "server/workflow/workflow_wiring.h"
 #include "spdlog/spdlog.h"
 #include "storage/audit_chain.h"
 #include "storage/audit_sealer.h"
@@ -168,21 +169,27 @@ static absl::Status StartAdmin(const v1::ServerConfig& config, CaselinkServer::I
 
 CaselinkServer::CaselinkServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
-absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::ServerConfig& config,
-                                                                      ServerHooks hooks) {
+absl::StatusOr<std::unique_ptr<CaselinkServer>> CaselinkServer::Start(const v1::ServerConfig& config) {
+  return StartWithHooks(config, ServerHooks());
+}
+
+absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerConfig& config,
+                                                               ServerHooks hooks) {
   CASELINK_RETURN_IF_ERROR(CheckServerConfig(config));
   // Debian's Abseil leaves absl::Mutex's deadlock detection on, which keeps
   // a lock graph on every Mutex and Notification: measurable per call
   // (perf: GraphCycles in the GetCase profile) and of no use in production.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  auto impl = std::make_unique<Impl>();
+  auto impl = std::make_unique<CaselinkServer::Impl>();
   impl->config = config;
   CASELINK_ASSIGN_OR_RETURN(impl->db, storage::Database::Open(config.db_path(), hooks.storage_env_for_test));
   impl->pipeline = std::make_unique<storage::CommitPipeline>(impl->db.get());
-  impl->workflow = std::make_unique<WorkflowParts>(impl->db.get(), impl->pipeline.get(), config.workflow());
+  CASELINK_ASSIGN_OR_RETURN(workflow::Settings settings, workflow::Settings::From(config.workflow()));
+  const absl::TimeZone district_tz = settings.tz;
+  impl->workflow = std::make_unique<WorkflowParts>(impl->db.get(), impl->pipeline.get(), std::move(settings));
   CASELINK_RETURN_IF_ERROR(StartAccessLog(config, hooks, impl.get()));
   impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get(),
-                                                     impl->party_index_key);
+                                                     impl->party_index_key, district_tz);
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
   impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
   CASELINK_ASSIGN_OR_RETURN(impl->revocation, RevocationWatch::Start(config.tls()));

@@ -15,29 +15,16 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caselink/v1/config.pb.h"
-#include "storage/commit_pipeline.h"
 
 namespace caselink::server {
 
-struct ServerHooks {
-  // The clock used for timestamps and deadlines; tests substitute their own.
-  std::function<absl::Time()> now;
-  // Tests: called once the commit pipeline exists (e.g. to inject failures).
-  std::function<void(storage::CommitPipeline*)> on_start;
-  // Benchmark only (bench/audit_cost): serve without the access log, to
-  // measure what logging costs. Never set in a deployment.
-  bool access_log_off_for_benchmark = false;
-  // Tests only: the RocksDB Env the database is opened with (a
-  // fault-injecting file system); null is the real one. Outlives the server.
-  rocksdb::Env* storage_env_for_test = nullptr;
-};
+struct ServerHooks;  // server_hooks.h: tests and benchmarks only
 
 class CaselinkServer {
  public:
   // Opens the database, loads the policy, starts listening. Errors name the
   // file or address at fault; nothing is left running on error.
-  static absl::StatusOr<std::unique_ptr<CaselinkServer>> Start(const v1::ServerConfig& config,
-                                                               ServerHooks hooks = {});
+  static absl::StatusOr<std::unique_ptr<CaselinkServer>> Start(const v1::ServerConfig& config);
   // Shuts down (if not yet) and closes the database.
   ~CaselinkServer();
 
@@ -59,6 +46,8 @@ class CaselinkServer {
   struct Impl;
 
  private:
+  friend absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerConfig& config,
+                                                                         ServerHooks hooks);
   explicit CaselinkServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

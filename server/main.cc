@@ -12,7 +12,7 @@
 
 #include "CLI/CLI.hpp"
 #include "server/caselink_server.h"
-#include "server/restore.h"
+#include "server/admin/restore.h"
 #include "server/server_config.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"

@@ -18,6 +18,7 @@
 #include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
 #include "auth/policy_loader.h"
+#include "workflow/item_machine.h"
 #include "auth/revocation.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -218,6 +219,8 @@ absl::Status CheckServerConfig(const v1::ServerConfig& config) {
   CheckAdmin(config.admin(), &errors);
   auto policy = auth::LoadPolicyFile(config.policy_file());
   if (!policy.ok()) errors.emplace_back(policy.status().message());
+  auto settings = workflow::Settings::From(config.workflow());
+  if (!settings.ok()) errors.emplace_back(settings.status().message());
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return absl::OkStatus();
 }

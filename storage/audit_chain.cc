@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
-#include "google/protobuf/util/time_util.h"
+#include "caselink_common/proto_time.h"
 #include "storage/commit_pipeline.h"
 
 namespace caselink::storage::audit {
@@ -125,7 +125,7 @@ absl::StatusOr<v1::AuditCheckpoint> CheckpointSigner::Sign(uint64_t seq, const s
   cp.set_seq(seq);
   cp.set_head_hash(head_hash);
   *cp.mutable_time() =
-      google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+      ToProtoTime(absl::FromUnixMicros(absl::ToUnixMicros(time)));
   cp.set_public_key_pem(public_key_pem_);
   const std::string bytes = SignedBytes(cp);
   MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);

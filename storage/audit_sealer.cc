@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
-#include "google/protobuf/util/time_util.h"
+#include "caselink_common/proto_time.h"
 #include "rocksdb/db.h"
 #include "spdlog/spdlog.h"
 #include "storage/rocks_status.h"
@@ -12,11 +12,7 @@
 namespace caselink::storage {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 
-absl::Time FromProto(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(t));
-}
 
 }  // namespace
 
@@ -41,8 +37,7 @@ absl::StatusOr<std::unique_ptr<AuditChain>> AuditChain::Attach(Database* db,
 }
 
 absl::Status AuditChain::Load() {
-  rocksdb::DB* rdb = db_->db();
-  std::unique_ptr<rocksdb::Iterator> it(rdb->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kAuditLog)));
+  std::unique_ptr<rocksdb::Iterator> it = db_->NewIterator(rocksdb::ReadOptions(), Table::kAuditLog);
   it->SeekToLast();
   State s;
   if (it->Valid()) {
@@ -58,13 +53,12 @@ absl::Status AuditChain::Load() {
     s.hash = head.hash();
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the access-log head"));
-  std::unique_ptr<rocksdb::Iterator> cp(
-      rdb->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kAuditCheckpoints)));
+  std::unique_ptr<rocksdb::Iterator> cp = db_->NewIterator(rocksdb::ReadOptions(), Table::kAuditCheckpoints);
   cp->SeekToLast();
   if (cp->Valid()) {
     v1::AuditCheckpoint last;
     if (last.ParseFromString(cp->value().ToString())) {
-      s.last_checkpoint = FromProto(last.time());
+      s.last_checkpoint = FromProtoTime(last.time());
       s.since_checkpoint = s.seq > last.seq() ? s.seq - last.seq() : 0;
     }
   } else {
@@ -117,7 +111,7 @@ std::vector<Put> AuditChain::Index(uint64_t seq, const std::string& payload) {
     for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
     if (!listed) add(audit::CaseIndexKey(e.requested_case_id(), seq));
   }
-  add(audit::AgencyIndexKey(e.agency_id(), FromProto(e.time()), seq));
+  add(audit::AgencyIndexKey(e.agency_id(), FromProtoTime(e.time()), seq));
   for (const std::string& h : e.party_hmacs()) add(audit::PartyIndexKey(h, seq));
   if (!e.searched_party_hmac().empty()) add(audit::PartyIndexKey(e.searched_party_hmac(), seq));
   return puts;

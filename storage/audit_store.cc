@@ -18,12 +18,12 @@ namespace {
 using Iter = std::unique_ptr<rocksdb::Iterator>;
 
 Iter NewIter(const Database& db, Table t) {
-  return Iter(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(t)));
+  return Iter(db.NewIterator(rocksdb::ReadOptions(), t));
 }
 
 absl::StatusOr<v1::AuditEntry> ReadEntry(const Database& db, uint64_t seq) {
   std::string bytes;
-  rocksdb::Status s = db.db()->Get(rocksdb::ReadOptions(), db.cf(Table::kAuditLog),
+  rocksdb::Status s = db.Get(rocksdb::ReadOptions(), Table::kAuditLog,
                                    CommitPipeline::SequenceKey(seq), &bytes);
   if (!s.ok()) return FromRocks(s, absl::StrCat("reading access-log entry ", seq));
   v1::AuditEntry e;
@@ -84,7 +84,7 @@ absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::strin
 
 absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Database& db) {
   std::unique_ptr<rocksdb::Iterator> it(
-      db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(Table::kAuditCheckpoints)));
+      db.NewIterator(rocksdb::ReadOptions(), Table::kAuditCheckpoints));
   it->SeekToLast();
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the last audit checkpoint"));
   if (!it->Valid()) return std::optional<v1::AuditCheckpoint>();

@@ -34,7 +34,7 @@ absl::StatusOr<BackupResult> CreateBackup(Database* db, const std::string& backu
   // includes every write acknowledged before the call.
   options.flush_before_backup = true;
   rocksdb::BackupID id = 0;
-  CASELINK_RETURN_IF_ERROR(FromRocks(engine->CreateNewBackup(options, db->db(), &id),
+  CASELINK_RETURN_IF_ERROR(FromRocks(engine->CreateNewBackup(options, db->raw(), &id),
                                      absl::StrCat("backing up into ", backup_dir)));
   rocksdb::BackupInfo info;
   CASELINK_RETURN_IF_ERROR(FromRocks(engine->GetBackupInfo(id, &info),

@@ -6,13 +6,7 @@
 
 namespace caselink::storage {
 
-std::string NewCaseId(absl::Time now) {
-  static const absl::TimeZone tz = [] {
-    absl::TimeZone z;
-    // Fixed +08:00 if tzdata is missing: China has no daylight saving time.
-    if (!absl::LoadTimeZone("Asia/Shanghai", &z)) z = absl::FixedTimeZone(8 * 3600);
-    return z;
-  }();
+std::string NewCaseId(absl::Time now, absl::TimeZone tz) {
   constexpr char kAlphabet[] = "ABCDEFGHJKMNPQRSTVWXYZ0123456789";  // 32, no I/L/O/U
   unsigned char rnd[12];
   RAND_bytes(rnd, sizeof(rnd));

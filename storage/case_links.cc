@@ -17,7 +17,7 @@ Put CaseLinks::LinkPut(const std::string& case_id, const std::string& agency, co
 std::vector<CaseLink> CaseLinks::Links(const std::string& case_id) const {
   const std::string prefix = absl::StrCat(case_id, absl::string_view("\0", 1));
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kCaseLinks)));
+      db_->NewIterator(rocksdb::ReadOptions(), Table::kCaseLinks));
   std::vector<CaseLink> out;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     const std::string rest = it->key().ToString().substr(prefix.size());

@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "caselink/v1/storage.pb.h"
 #include "caselink_common/status_macros.h"
-#include "google/protobuf/util/time_util.h"
+#include "caselink_common/proto_time.h"
 #include "storage/case_id.h"
 #include "storage/case_keys.h"
 #include "rocksdb/snapshot.h"
@@ -16,11 +16,7 @@
 namespace caselink::storage {
 namespace {
 
-using google::protobuf::util::TimeUtil;
 
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  return TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(t));
-}
 
 absl::StatusOr<v1::Case> ParseCase(const std::string& bytes, absl::string_view key) {
   v1::Case c;
@@ -64,7 +60,7 @@ std::vector<absl::StatusOr<SubmitOutcome>> CaseStore::SubmitBatch(
   std::vector<std::string> keys;
   for (size_t i = 0; i < cmds.size(); ++i) {
     next[i] = cmds[i].content;
-    if (cmds[i].expected_version == 0) next[i].set_case_id(NewCaseId(cmds[i].now));
+    if (cmds[i].expected_version == 0) next[i].set_case_id(NewCaseId(cmds[i].now, tz_));
     keys.push_back(RequestKey(cmds[i].agency, cmds[i].request_id));
     keys.push_back(next[i].case_id());
   }
@@ -101,7 +97,7 @@ absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::C
                                                  const std::string& req_key,
                                                  CommitRequest* commit) const {
   std::string record_bytes;
-  rocksdb::Status rs = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kRequests), req_key,
+  rocksdb::Status rs = db_->Get(rocksdb::ReadOptions(), Table::kRequests, req_key,
                                       &record_bytes);
   // A stored record is durable: its writer held this key's lock until its
   // commit was synced.
@@ -109,11 +105,11 @@ absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::C
   if (!rs.IsNotFound()) return FromRocks(rs, "reading the request record");
 
   next.set_owner_agency(cmd.agency);
-  *next.mutable_update_time() = ToProto(cmd.now);
+  *next.mutable_update_time() = ToProtoTime(cmd.now);
   std::vector<std::string> old_keys;
   std::string head_bytes;
   rocksdb::Status hs =
-      db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseHeads), next.case_id(), &head_bytes);
+      db_->Get(rocksdb::ReadOptions(), Table::kCaseHeads, next.case_id(), &head_bytes);
   if (cmd.expected_version == 0) {
     if (hs.ok()) return absl::AbortedError("case id collision; retry the request");
     if (!hs.IsNotFound()) return FromRocks(hs, "reserving a case id");
@@ -166,8 +162,8 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t vers
   ro.snapshot = at;
   rocksdb::Status s =
       version == 0
-          ? db_->db()->Get(ro, db_->cf(Table::kCaseHeads), case_id, &bytes)
-          : db_->db()->Get(ro, db_->cf(Table::kCaseVersions), CaseVersionKey(case_id, version), &bytes);
+          ? db_->Get(ro, Table::kCaseHeads, case_id, &bytes)
+          : db_->Get(ro, Table::kCaseVersions, CaseVersionKey(case_id, version), &bytes);
   if (s.IsNotFound()) {
     return version == 0
                ? absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"))
@@ -180,7 +176,7 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t vers
 absl::StatusOr<std::vector<v1::Case>> CaseStore::Versions(const std::string& case_id) const {
   const std::string prefix = CaseVersionPrefix(case_id);
   rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseVersions)));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Table::kCaseVersions));
   std::vector<v1::Case> out;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     CASELINK_ASSIGN_OR_RETURN(v1::Case c, ParseCase(it->value().ToString(), case_id));
@@ -193,7 +189,7 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::Versions(const std::string& cas
 
 absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
   rocksdb::ReadOptions ro;
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseHeads)));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Table::kCaseHeads));
   ListPage page;
   if (q.start_after.empty()) {
     it->SeekToFirst();
@@ -218,9 +214,7 @@ absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
 }
 
 std::shared_ptr<const rocksdb::Snapshot> CaseStore::ReadSnapshot() const {
-  rocksdb::DB* db = db_->db();
-  return std::shared_ptr<const rocksdb::Snapshot>(db->GetSnapshot(),
-                                                  [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+  return db_->Snapshot();
 }
 
 absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>& fn,
@@ -228,7 +222,7 @@ absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>
   rocksdb::ReadOptions ro;
   ro.fill_cache = false;
   ro.snapshot = at;
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseHeads)));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Table::kCaseHeads));
   v1::Case c;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     const rocksdb::Slice v = it->value();
@@ -242,10 +236,10 @@ absl::Status CaseStore::ForEachLatest(const std::function<bool(const v1::Case&)>
 
 absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const ListQuery& q) const {
   // One snapshot for the index and the cases it names.
-  rocksdb::ManagedSnapshot snapshot(db_->db());
+  const std::shared_ptr<const rocksdb::Snapshot> snapshot = db_->Snapshot();
   rocksdb::ReadOptions ro;
-  ro.snapshot = snapshot.snapshot();
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kCaseIndex)));
+  ro.snapshot = snapshot.get();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Table::kCaseIndex));
   ListPage page;
   const std::string start = prefix + q.start_after;
   it->Seek(start);
@@ -270,7 +264,7 @@ absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const
       std::vector<rocksdb::Slice> keys(ids.begin(), ids.end());
       std::vector<rocksdb::PinnableSlice> values(ids.size());
       std::vector<rocksdb::Status> statuses(ids.size());
-      db_->db()->MultiGet(ro, db_->cf(Table::kCaseHeads), ids.size(), keys.data(), values.data(),
+      db_->MultiGet(ro, Table::kCaseHeads, ids.size(), keys.data(), values.data(),
                           statuses.data(), /*sorted_input=*/true);
       for (size_t i = 0; i < ids.size(); ++i) {
         if (statuses[i].IsNotFound()) {

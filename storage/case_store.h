@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caselink/v1/case.pb.h"
+#include "caselink_common/district_time_zone.h"
 #include "storage/case_index.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
@@ -78,9 +79,11 @@ struct ListPage {
 class CaseStore {
  public:
   // `party_index_key` is the HMAC key of the party-id index (see
-  // case_index.h); empty disables party-id search.
-  CaseStore(Database* db, CommitPipeline* pipeline, std::string party_index_key = "")
-      : db_(db), pipeline_(pipeline), index_(std::move(party_index_key)) {}
+  // case_index.h); empty disables party-id search. New case ids carry their
+  // creation day in `tz`, the district's time zone.
+  CaseStore(Database* db, CommitPipeline* pipeline, std::string party_index_key = "",
+            absl::TimeZone tz = DefaultDistrictTimeZone())
+      : db_(db), pipeline_(pipeline), index_(std::move(party_index_key)), tz_(tz) {}
 
   // Creates a case or appends a version. Errors: NotFound (no such case),
   // FailedPrecondition (stale expected_version), AlreadyExists (request_id
@@ -142,6 +145,7 @@ class CaseStore {
   CommitPipeline* pipeline_;
   CaseIndex index_;
   KeyLocks locks_;
+  absl::TimeZone tz_;
 };
 
 }  // namespace caselink::storage

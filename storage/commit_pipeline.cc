@@ -32,7 +32,7 @@ uint64_t CommitPipeline::DecodeSequenceKey(const std::string& key) {
 
 CommitPipeline::CommitPipeline(Database* db) : db_(db) {
   for (Table t : LogTables()) {
-    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(t)));
+    std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), db_->cf(t)));
     it->SeekToLast();
     next_seq_[t] = it->Valid() ? DecodeSequenceKey(it->key().ToString()) + 1 : 1;
   }
@@ -137,7 +137,7 @@ void CommitPipeline::RunSyncer() {
     // builds abort) a sync of a log file whose write failed; the groups
     // waiting then fail like a failed sync, their state on disk unknown.
     absl::Status s = write_failure.ok()
-                         ? FromRocks(db_->db()->SyncWAL(), "syncing the write-ahead log")
+                         ? FromRocks(db_->raw()->SyncWAL(), "syncing the write-ahead log")
                          : write_failure;
     std::vector<std::function<void(Table, uint64_t)>> listeners;
     {
@@ -237,7 +237,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
       }
     }
     // Not synced here: the syncer's fsync makes it durable (see the header).
-    rocksdb::Status written = db_->db()->Write(rocksdb::WriteOptions(), &batch);
+    rocksdb::Status written = db_->raw()->Write(rocksdb::WriteOptions(), &batch);
     status = FromRocks(written, "committing");
     if (written.IsIOError()) {
       std::lock_guard<std::mutex> l(mu_);

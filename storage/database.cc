@@ -95,6 +95,37 @@ rocksdb::ColumnFamilyHandle* Database::cf(Table t) const {
   return handles_[static_cast<size_t>(t)];
 }
 
+rocksdb::Status Database::Get(const rocksdb::ReadOptions& ro, Table t, const rocksdb::Slice& key,
+                              std::string* value) const {
+  return db_->Get(ro, cf(t), key, value);
+}
+
+std::unique_ptr<rocksdb::Iterator> Database::NewIterator(const rocksdb::ReadOptions& ro, Table t) const {
+  return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, cf(t)));
+}
+
+void Database::MultiGet(const rocksdb::ReadOptions& ro, Table t, size_t n, const rocksdb::Slice* keys,
+                        rocksdb::PinnableSlice* values, rocksdb::Status* statuses,
+                        bool sorted_input) const {
+  db_->MultiGet(ro, cf(t), n, keys, values, statuses, sorted_input);
+}
+
+std::shared_ptr<const rocksdb::Snapshot> Database::Snapshot() const {
+  rocksdb::DB* db = db_.get();
+  return std::shared_ptr<const rocksdb::Snapshot>(db->GetSnapshot(),
+                                                  [db](const rocksdb::Snapshot* s) { db->ReleaseSnapshot(s); });
+}
+
+bool Database::GetIntProperty(Table t, const rocksdb::Slice& property, uint64_t* value) const {
+  return db_->GetIntProperty(cf(t), property, value);
+}
+
+absl::Status Database::Flush() {
+  rocksdb::FlushOptions fo;
+  std::vector<rocksdb::ColumnFamilyHandle*> all(handles_.begin(), handles_.end());
+  return FromRocks(db_->Flush(fo, all), "flushing the memtables");
+}
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, rocksdb::Env* env) {
   rocksdb::DBOptions dbo;
   if (env != nullptr) dbo.env = env;

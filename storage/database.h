@@ -40,6 +40,8 @@ const char* TableName(Table t);
 // The tables that are sequenced logs.
 std::vector<Table> LogTables();
 
+struct BackupResult;  // backup.h
+
 class Database {
  public:
   // Opens (creating if missing) the database at `path`, with every table.
@@ -57,7 +59,22 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  rocksdb::DB* db() const { return db_.get(); }
+  // Reads, of any table. There is no write here on purpose: every write
+  // goes through CommitPipeline (one synced batch, sealed logs, listeners),
+  // the only class given the raw DB besides the backup engine.
+  rocksdb::Status Get(const rocksdb::ReadOptions& ro, Table t, const rocksdb::Slice& key,
+                      std::string* value) const;
+  std::unique_ptr<rocksdb::Iterator> NewIterator(const rocksdb::ReadOptions& ro, Table t) const;
+  void MultiGet(const rocksdb::ReadOptions& ro, Table t, size_t n, const rocksdb::Slice* keys,
+                rocksdb::PinnableSlice* values, rocksdb::Status* statuses, bool sorted_input) const;
+  // A consistent view for several reads; released when the last copy goes.
+  std::shared_ptr<const rocksdb::Snapshot> Snapshot() const;
+  // A RocksDB integer property of a table ("rocksdb.estimate-num-keys"...).
+  bool GetIntProperty(Table t, const rocksdb::Slice& property, uint64_t* value) const;
+  // Flushes every table's memtable to files (benchmarks; backups flush
+  // themselves).
+  absl::Status Flush();
+
   rocksdb::ColumnFamilyHandle* cf(Table t) const;
   const std::string& path() const { return path_; }
 
@@ -65,6 +82,12 @@ class Database {
   static rocksdb::WriteOptions DurableWrite();
 
  private:
+  friend class CommitPipeline;
+  // tests/support/raw_db.h: tests that tamper with stored bytes on purpose.
+  friend struct RawDbForTest;
+  friend absl::StatusOr<BackupResult> CreateBackup(Database* db, const std::string& backup_dir);
+  rocksdb::DB* raw() const { return db_.get(); }
+
   Database() = default;
   std::string path_;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;  // index = Table

@@ -38,19 +38,19 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Read(const std::string& agency,
                                                       int limit) const {
   const std::string prefix = absl::StrCat(agency, absl::string_view("\0", 1));
   // One snapshot for index and log, so an index key always finds its record.
-  const rocksdb::Snapshot* snap = db_->db()->GetSnapshot();
+  const std::shared_ptr<const rocksdb::Snapshot> snap = db_->Snapshot();
   rocksdb::ReadOptions ro;
-  ro.snapshot = snap;
+  ro.snapshot = snap.get();
   std::vector<v1::Event> out;
   absl::Status status;
   {
-    std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(Table::kEventIndex)));
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Table::kEventIndex));
     for (it->Seek(IndexKey(agency, after + 1));
          it->Valid() && it->key().starts_with(prefix) && static_cast<int>(out.size()) < limit;
          it->Next()) {
       const std::string seq_key = it->key().ToString().substr(prefix.size());
       std::string bytes;
-      rocksdb::Status s = db_->db()->Get(ro, db_->cf(Table::kEvents), seq_key, &bytes);
+      rocksdb::Status s = db_->Get(ro, Table::kEvents, seq_key, &bytes);
       if (!s.ok()) {
         status = FromRocks(s, "reading an indexed event");
         break;
@@ -66,7 +66,6 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Read(const std::string& agency,
     }
     if (status.ok()) status = FromRocks(it->status(), "reading the event index");
   }
-  db_->db()->ReleaseSnapshot(snap);
   CASELINK_RETURN_IF_ERROR(status);
   return out;
 }

@@ -23,7 +23,7 @@ void Problem(IntegrityReport* r, std::string what) {
 }
 
 std::unique_ptr<rocksdb::Iterator> Scan(const Database& db, Table t) {
-  return std::unique_ptr<rocksdb::Iterator>(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(t)));
+  return std::unique_ptr<rocksdb::Iterator>(db.NewIterator(rocksdb::ReadOptions(), t));
 }
 
 // Heads against versions; returns every index key the heads call for.

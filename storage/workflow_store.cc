@@ -30,7 +30,7 @@ absl::StatusOr<TransitionOutcome> WorkflowStore::Replay(const TransitionCommand&
         "' was already used for a different request; use a new request_id"));
   }
   std::string bytes;
-  rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(cmd.tables.history),
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cmd.tables.history,
                                      HistoryKey(rec.item_id(), rec.step()), &bytes);
   if (!s.ok()) return FromRocks(s, "reading the step a request_id answered");
   v1::StoredStep step;
@@ -44,13 +44,13 @@ absl::StatusOr<TransitionOutcome> WorkflowStore::Apply(const TransitionCommand& 
 
   std::string record;
   rocksdb::Status rs =
-      db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kRequests), req_key, &record);
+      db_->Get(rocksdb::ReadOptions(), Table::kRequests, req_key, &record);
   if (rs.ok()) return Replay(cmd, record);
   if (!rs.IsNotFound()) return FromRocks(rs, "reading the request record");
 
   std::string head_bytes;
   rocksdb::Status hs =
-      db_->db()->Get(rocksdb::ReadOptions(), db_->cf(cmd.tables.head), cmd.item_id, &head_bytes);
+      db_->Get(rocksdb::ReadOptions(), cmd.tables.head, cmd.item_id, &head_bytes);
   std::optional<std::string> head;
   if (cmd.create) {
     if (hs.ok()) return absl::AbortedError("item id collision; retry the request");
@@ -85,7 +85,7 @@ absl::StatusOr<TransitionOutcome> WorkflowStore::Apply(const TransitionCommand& 
 
 absl::StatusOr<std::string> WorkflowStore::Head(Table head, const std::string& id) const {
   std::string bytes;
-  rocksdb::Status s = db_->db()->Get(rocksdb::ReadOptions(), db_->cf(head), id, &bytes);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), head, id, &bytes);
   if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("'", id, "' not found"));
   if (!s.ok()) return FromRocks(s, "reading an item");
   return bytes;
@@ -95,7 +95,7 @@ absl::StatusOr<std::vector<std::string>> WorkflowStore::History(Table history,
                                                                 const std::string& id) const {
   const std::string prefix = CaseVersionPrefix(id);
   std::unique_ptr<rocksdb::Iterator> it(
-      db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(history)));
+      db_->NewIterator(rocksdb::ReadOptions(), history));
   std::vector<std::string> out;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     out.push_back(it->value().ToString());
@@ -110,7 +110,7 @@ absl::Status WorkflowStore::ScanHeads(
     const rocksdb::Snapshot* at) const {
   rocksdb::ReadOptions ro;
   ro.snapshot = at;
-  std::unique_ptr<rocksdb::Iterator> it(db_->db()->NewIterator(ro, db_->cf(head)));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, head));
   if (start_after.empty()) {
     it->SeekToFirst();
   } else {

@@ -5,6 +5,7 @@
 // entry with their count and period (nothing vanishes); a full disk gives
 // UNAVAILABLE saying so, the storage-full metric, and keeps what was
 // acknowledged before.
+#include "support/raw_db.h"
 #include <atomic>
 #include <string>
 #include <vector>
@@ -12,9 +13,9 @@
 #include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/access_logger.h"
-#include "server/log_field.h"
-#include "server/refusal_limiter.h"
+#include "server/core/access_logger.h"
+#include "server/core/log_field.h"
+#include "server/core/refusal_limiter.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
 #include "support/fault_injection_fs.h"
@@ -120,7 +121,7 @@ class AccessLoggerTest : public ::testing::Test {
   std::vector<v1::AuditEntry> Entries() {
     std::vector<v1::AuditEntry> out;
     std::unique_ptr<rocksdb::Iterator> it(
-        db_->db()->NewIterator(rocksdb::ReadOptions(), db_->cf(storage::Table::kAuditLog)));
+        storage::RawDb(db_)->NewIterator(rocksdb::ReadOptions(), db_->cf(storage::Table::kAuditLog)));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       v1::AuditEntry e;
       EXPECT_TRUE(e.ParseFromString(it->value().ToString()));

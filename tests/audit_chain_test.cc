@@ -2,6 +2,7 @@
 // pipeline: entries are sealed in commit order, checkpoints are signed, and
 // the offline verifier points at the exact entry and kind of every tampering
 // (changed, deleted, moved, rewritten, truncated, forged signature).
+#include "support/raw_db.h"
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -88,14 +89,14 @@ class AuditChainTest : public ::testing::Test {
   // Tampering happens with the server stopped, directly in RocksDB.
   std::string Get(Table t, uint64_t seq) {
     std::string v;
-    EXPECT_TRUE(db_->db()->Get(rocksdb::ReadOptions(), db_->cf(t), CommitPipeline::SequenceKey(seq), &v).ok());
+    EXPECT_TRUE(storage::RawDb(db_)->Get(rocksdb::ReadOptions(), db_->cf(t), CommitPipeline::SequenceKey(seq), &v).ok());
     return v;
   }
   void Set(Table t, uint64_t seq, const std::string& v) {
-    ASSERT_TRUE(db_->db()->Put(Database::DurableWrite(), db_->cf(t), CommitPipeline::SequenceKey(seq), v).ok());
+    ASSERT_TRUE(storage::RawDb(db_)->Put(Database::DurableWrite(), db_->cf(t), CommitPipeline::SequenceKey(seq), v).ok());
   }
   void Delete(Table t, uint64_t seq) {
-    ASSERT_TRUE(db_->db()->Delete(Database::DurableWrite(), db_->cf(t), CommitPipeline::SequenceKey(seq)).ok());
+    ASSERT_TRUE(storage::RawDb(db_)->Delete(Database::DurableWrite(), db_->cf(t), CommitPipeline::SequenceKey(seq)).ok());
   }
   // Closes the log and reopens only the database, for tampering.
   void StopServer() {

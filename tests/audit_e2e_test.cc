@@ -3,6 +3,7 @@
 // the log cannot be written, keep one valid chain across restarts and
 // concurrent writers, answer AuditService questions for the supervisors only,
 // and `caselink audit verify` names the entry of a tampered copy.
+#include "support/raw_db.h"
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -259,11 +260,11 @@ TEST_F(AuditE2eTest, CliVerifyNamesTheTamperedEntryOfACopy) {
     ASSERT_TRUE(db.ok());
     std::string v;
     const std::string key = storage::CommitPipeline::SequenceKey(4);
-    ASSERT_TRUE((*db)->db()->Get(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kAuditLog), key, &v).ok());
+    ASSERT_TRUE(storage::RawDb((*db))->Get(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kAuditLog), key, &v).ok());
     v1::AuditEntry e;
     ASSERT_TRUE(e.ParseFromString(v));
     e.set_agency_id("market");  // pretend the police never read it
-    ASSERT_TRUE((*db)->db()->Put(storage::Database::DurableWrite(), (*db)->cf(storage::Table::kAuditLog), key,
+    ASSERT_TRUE(storage::RawDb((*db))->Put(storage::Database::DurableWrite(), (*db)->cf(storage::Table::kAuditLog), key,
                                  e.SerializeAsString()).ok());
   }
   out.clear();

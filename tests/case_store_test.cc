@@ -1,6 +1,7 @@
 // storage::CaseStore against a real RocksDB in a temp dir: creation,
 // versioning with optimistic concurrency, idempotent replays, immutable
 // history, paginated listing, concurrent writers, and durability across reopen.
+#include "support/raw_db.h"
 #include "storage/case_store.h"
 
 #include <algorithm>
@@ -309,7 +310,7 @@ TEST_F(CaseStoreTest, AttachedPutsAreWrittenWithTheCase) {
   };
   v1::Case c = MustSubmit(cmd);
   std::string v;
-  ASSERT_TRUE(db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseLinks),
+  ASSERT_TRUE(storage::RawDb(db_)->Get(rocksdb::ReadOptions(), db_->cf(Table::kCaseLinks),
                              c.case_id() + std::string("\0psb", 4), &v).ok());
   EXPECT_EQ(v, "x");
 }
@@ -360,7 +361,7 @@ TEST_F(CaseStoreTest, BatchStoresEveryAcceptedItemInOneCommitAndRefusesOthersAlo
   EXPECT_TRUE(Same(*store_->Get(out[0]->stored.case_id(), 0), out[0]->stored));
   EXPECT_EQ(store_->Versions(existing.case_id())->size(), 1u);
   std::string marker;
-  EXPECT_TRUE(db_->db()->Get(rocksdb::ReadOptions(), db_->cf(Table::kMeta), "batch-marker", &marker).ok());
+  EXPECT_TRUE(storage::RawDb(db_)->Get(rocksdb::ReadOptions(), db_->cf(Table::kMeta), "batch-marker", &marker).ok());
 }
 
 TEST_F(CaseStoreTest, BatchRefusesASecondChangeOfTheSameCase) {

@@ -5,6 +5,7 @@
 // as such (IsStorageFull); a failed fsync fails the waiting requests and
 // every later commit, as the pipeline's header promises, and what was
 // acknowledged before the failure survives.
+#include "support/raw_db.h"
 #include <memory>
 #include <string>
 
@@ -35,14 +36,14 @@ absl::StatusOr<CommitResult> Append(CommitPipeline& p, const std::string& payloa
 
 std::vector<std::string> Log(Database& db) {
   std::vector<std::string> out;
-  std::unique_ptr<rocksdb::Iterator> it(db.db()->NewIterator(rocksdb::ReadOptions(), db.cf(Table::kAuditLog)));
+  std::unique_ptr<rocksdb::Iterator> it(storage::RawDb(db)->NewIterator(rocksdb::ReadOptions(), db.cf(Table::kAuditLog)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) out.push_back(it->value().ToString());
   return out;
 }
 
 bool Has(Database& db, const std::string& key) {
   std::string v;
-  return db.db()->Get(rocksdb::ReadOptions(), db.cf(Table::kMeta), key, &v).ok();
+  return storage::RawDb(db)->Get(rocksdb::ReadOptions(), db.cf(Table::kMeta), key, &v).ok();
 }
 
 class CommitPipelineFaultTest : public ::testing::Test {

@@ -1,6 +1,7 @@
 // storage::Database against a real RocksDB in a temp dir: the column families
 // it creates, persistence across reopen, and refusing (never crashing on)
 // directories that are not, or no longer, a caselink database.
+#include "support/raw_db.h"
 #include "storage/database.h"
 
 #include <algorithm>
@@ -63,7 +64,7 @@ TEST(DatabaseTest, OpenCreatesEveryColumnFamily) {
     EXPECT_EQ(names, kFamilyNames);
     // The format version is recorded on creation.
     std::string format;
-    ASSERT_TRUE((*db)->db()->Get(rocksdb::ReadOptions(), (*db)->cf(Table::kMeta),
+    ASSERT_TRUE(storage::RawDb((*db))->Get(rocksdb::ReadOptions(), (*db)->cf(Table::kMeta),
                                  "format_version", &format).ok());
     EXPECT_EQ(format, "1");
   }
@@ -84,7 +85,7 @@ TEST(DatabaseTest, ReopenKeepsDataInEveryTable) {
     auto db = Database::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
     for (Table t : AllTables()) {
-      ASSERT_TRUE((*db)->db()->Put(Database::DurableWrite(), (*db)->cf(t), "k",
+      ASSERT_TRUE(storage::RawDb((*db))->Put(Database::DurableWrite(), (*db)->cf(t), "k",
                                    (*db)->cf(t)->GetName()).ok());
     }
   }
@@ -93,7 +94,7 @@ TEST(DatabaseTest, ReopenKeepsDataInEveryTable) {
     ASSERT_TRUE(db.ok()) << "round " << round << ": " << db.status();
     for (Table t : AllTables()) {
       std::string v;
-      ASSERT_TRUE((*db)->db()->Get(rocksdb::ReadOptions(), (*db)->cf(t), "k", &v).ok());
+      ASSERT_TRUE(storage::RawDb((*db))->Get(rocksdb::ReadOptions(), (*db)->cf(t), "k", &v).ok());
       EXPECT_EQ(v, (*db)->cf(t)->GetName());
     }
   }
@@ -106,15 +107,15 @@ TEST(DatabaseTest, ReopenWithFamilyAddedByNewerVersionWorks) {
     auto db = Database::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
     rocksdb::ColumnFamilyHandle* h = nullptr;
-    ASSERT_TRUE((*db)->db()->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future_table", &h).ok());
-    ASSERT_TRUE((*db)->db()->Put(Database::DurableWrite(), h, "x", "y").ok());
-    ASSERT_TRUE((*db)->db()->DestroyColumnFamilyHandle(h).ok());
-    ASSERT_TRUE((*db)->db()->Put(Database::DurableWrite(), (*db)->cf(Table::kCaseHeads), "c", "v").ok());
+    ASSERT_TRUE(storage::RawDb((*db))->CreateColumnFamily(rocksdb::ColumnFamilyOptions(), "future_table", &h).ok());
+    ASSERT_TRUE(storage::RawDb((*db))->Put(Database::DurableWrite(), h, "x", "y").ok());
+    ASSERT_TRUE(storage::RawDb((*db))->DestroyColumnFamilyHandle(h).ok());
+    ASSERT_TRUE(storage::RawDb((*db))->Put(Database::DurableWrite(), (*db)->cf(Table::kCaseHeads), "c", "v").ok());
   }
   auto db = Database::Open(path);
   ASSERT_TRUE(db.ok()) << db.status();
   std::string v;
-  ASSERT_TRUE((*db)->db()->Get(rocksdb::ReadOptions(), (*db)->cf(Table::kCaseHeads), "c", &v).ok());
+  ASSERT_TRUE(storage::RawDb((*db))->Get(rocksdb::ReadOptions(), (*db)->cf(Table::kCaseHeads), "c", &v).ok());
   EXPECT_EQ(v, "v");
   EXPECT_EQ((*db)->cf(Table::kMeta)->GetName(), "meta");
 }
@@ -125,7 +126,7 @@ TEST(DatabaseTest, WrongFormatVersionIsFailedPrecondition) {
   {
     auto db = Database::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->db()->Put(Database::DurableWrite(), (*db)->cf(Table::kMeta),
+    ASSERT_TRUE(storage::RawDb((*db))->Put(Database::DurableWrite(), (*db)->cf(Table::kMeta),
                                  "format_version", "7").ok());
   }
   auto db = Database::Open(path);
@@ -226,14 +227,14 @@ TEST(DatabaseTest, OpenReadOnlyReadsAndNeverWrites) {
   {
     auto db = Database::Open(path);
     ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->db()->Put(Database::DurableWrite(), (*db)->cf(Table::kCaseHeads), "c", "v").ok());
+    ASSERT_TRUE(storage::RawDb((*db))->Put(Database::DurableWrite(), (*db)->cf(Table::kCaseHeads), "c", "v").ok());
   }
   auto ro = Database::OpenReadOnly(path);
   ASSERT_TRUE(ro.ok()) << ro.status();
   std::string v;
-  ASSERT_TRUE((*ro)->db()->Get(rocksdb::ReadOptions(), (*ro)->cf(Table::kCaseHeads), "c", &v).ok());
+  ASSERT_TRUE(storage::RawDb((*ro))->Get(rocksdb::ReadOptions(), (*ro)->cf(Table::kCaseHeads), "c", &v).ok());
   EXPECT_EQ(v, "v");
-  EXPECT_FALSE((*ro)->db()->Put(rocksdb::WriteOptions(), (*ro)->cf(Table::kCaseHeads), "d", "w").ok());
+  EXPECT_FALSE(storage::RawDb((*ro))->Put(rocksdb::WriteOptions(), (*ro)->cf(Table::kCaseHeads), "d", "w").ok());
 }
 
 TEST(DatabaseTest, OpenReadOnlyRefusesMissingAndForeignDatabases) {

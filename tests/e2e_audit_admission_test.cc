@@ -10,6 +10,7 @@
 // - SubmitCases whose batch fails fails the call, which is logged;
 // - a backup is logged (synced) before it runs, a policy reload too;
 // - `caselink audit verify` (VerifyAuditLog) accepts the new entry kinds.
+#include "support/raw_db.h"
 #include <atomic>
 #include <filesystem>
 #include <map>
@@ -43,7 +44,7 @@ std::vector<v1::AuditEntry> ReadLog(const std::string& db_path) {
   auto db = storage::Database::OpenReadOnly(db_path);
   EXPECT_TRUE(db.ok()) << db.status();
   if (!db.ok()) return out;
-  std::unique_ptr<rocksdb::Iterator> it((*db)->db()->NewIterator(
+  std::unique_ptr<rocksdb::Iterator> it(storage::RawDb((*db))->NewIterator(
       rocksdb::ReadOptions(), (*db)->cf(storage::Table::kAuditLog)));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     v1::AuditEntry e;

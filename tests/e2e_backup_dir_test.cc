@@ -1,4 +1,4 @@
-// AdminService.Backup writes only below admin.backup_dir (server/backup_path.h),
+// AdminService.Backup writes only below admin.backup_dir (server/admin/backup_path.h),
 // through the real server and client library as the operator: a path outside
 // it, '..', a symbolic link leading out of it (also one that leads nowhere)
 // are refused with the rule named and nothing written; inside it (relative or

@@ -4,6 +4,7 @@
 // directory, whose integrity checks pass, and which holds every write
 // acknowledged before the backup began. A restore never overwrites a
 // database without --force, and the integrity check catches a broken index.
+#include "support/raw_db.h"
 #include <atomic>
 #include <filesystem>
 #include <fstream>
@@ -168,10 +169,10 @@ TEST_F(BackupTest, IntegrityCheckCatchesAMissingIndexKey) {
   EXPECT_GT(intact->index_keys, 0u);
 
   std::unique_ptr<rocksdb::Iterator> it(
-      (*db)->db()->NewIterator(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kCaseIndex)));
+      storage::RawDb((*db))->NewIterator(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kCaseIndex)));
   it->SeekToFirst();
   ASSERT_TRUE(it->Valid());
-  ASSERT_TRUE((*db)->db()->Delete(rocksdb::WriteOptions(), (*db)->cf(storage::Table::kCaseIndex), it->key()).ok());
+  ASSERT_TRUE(storage::RawDb((*db))->Delete(rocksdb::WriteOptions(), (*db)->cf(storage::Table::kCaseIndex), it->key()).ok());
   it.reset();
   auto broken = storage::CheckIntegrity(**db, hmac_key, "");
   ASSERT_TRUE(broken.ok());

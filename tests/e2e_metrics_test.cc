@@ -13,7 +13,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/cert_expiry.h"
+#include "server/admin/cert_expiry.h"
 #include "server/server_config.h"
 #include "support/daemon.h"
 #include "support/test_district.h"

@@ -1,6 +1,7 @@
 // SearchCases end to end: every filter and combinations, paging while cases
 // arrive, policy filtering of rows, party-id validation and purpose, the
 // index following new versions, and party ids never stored in plain text.
+#include "support/raw_db.h"
 #include <set>
 #include <thread>
 
@@ -185,7 +186,7 @@ TEST_F(SearchTest, PartyIdsAreNeverInIndexKeysInPlainText) {
   auto db = storage::Database::Open(district_->db_path());
   ASSERT_TRUE(db.ok()) << db.status();
   std::unique_ptr<rocksdb::Iterator> it(
-      (*db)->db()->NewIterator(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kCaseIndex)));
+      storage::RawDb((*db))->NewIterator(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kCaseIndex)));
   int keys = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next(), ++keys) {
     const std::string k = it->key().ToString();

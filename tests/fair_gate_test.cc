@@ -1,7 +1,7 @@
 // server::FairGate: at most `permits` holders, free permits go round-robin by
 // agency (a flooding agency cannot take every turn), and a holder that yields
 // (as storage does before it blocks) frees its permit for good.
-#include "server/fair_gate.h"
+#include "server/core/fair_gate.h"
 
 #include <atomic>
 #include <chrono>

@@ -3,7 +3,7 @@
 // rule is tried on a real request field, and the whole API is swept: a NUL in
 // any string field of any request message of any RPC is refused, naming the
 // field's path.
-#include "server/field_validator.h"
+#include "server/core/field_validator.h"
 
 #include <cstdint>
 #include <memory>

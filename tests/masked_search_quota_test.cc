@@ -2,7 +2,7 @@
 // (by a value the caller's policy masks or withholds in some row of another
 // agency it may read) and the per-agency token bucket (per_hour an hour,
 // refilled continuously, agencies independent).
-#include "server/masked_search_quota.h"
+#include "server/core/masked_search_quota.h"
 
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"

@@ -8,9 +8,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/metrics_exposition.h"
-#include "server/metrics_registry.h"
-#include "server/server_metrics.h"
+#include "server/core/metrics_exposition.h"
+#include "server/core/metrics_registry.h"
+#include "server/core/server_metrics.h"
 
 namespace caselink::server::metrics {
 namespace {

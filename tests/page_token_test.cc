@@ -3,7 +3,7 @@
 // anything else (tampered, other agency, other query, other RPC, wrong key,
 // garbage, the old unsealed format) is refused naming page_token, and a token
 // shows nothing of the position it holds.
-#include "server/page_token.h"
+#include "server/core/page_token.h"
 
 #include <cctype>
 #include <set>

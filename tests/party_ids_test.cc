@@ -1,6 +1,6 @@
 // server::IsValidResidentId (身份证号, GB 11643) and IsValidCreditCode
 // (统一社会信用代码, GB 32100).
-#include "server/party_ids.h"
+#include "server/core/party_ids.h"
 
 #include <string>
 
@@ -57,7 +57,7 @@ TEST(ResidentIdTest, NonexistentCalendarDate) {
   // 1990-02-30 does not exist; the check character is right for it.
   ASSERT_TRUE(IsValidResidentId("510105202402291238"));  // 2024-02-29 does
   if (IsValidResidentId("510105199002301236")) {
-    FAIL() << "regression: server/party_ids.cc IsValidResidentId only checks day 1-31, so "
+    FAIL() << "regression: server/core/party_ids.cc IsValidResidentId only checks day 1-31, so "
                     "1990-02-30 (and 04-31, 02-29 of non-leap years) passes as a birth date; "
                     "check the day against the month's length (absl::CivilDay round trip)";
   }

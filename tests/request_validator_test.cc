@@ -2,9 +2,9 @@
 // message starts with the path of the offending field in the request. Each
 // request is checked as the server checks it: first the generic rules of the
 // field annotations (ValidateRequestFields), then the RPC's own rules.
-#include "server/request_validator.h"
+#include "server/core/request_validator.h"
 
-#include "server/field_validator.h"
+#include "server/core/field_validator.h"
 
 #include <functional>
 #include <string>
@@ -201,7 +201,7 @@ TEST(ValidateSubmitCaseTest, NonexistentDecisionDate) {
   r.mutable_case_()->mutable_penalty()->set_decision_date("2023-02-29");
   absl::Status s = ServedSubmitCase(r);
   if (s.ok()) {
-    FAIL() << "regression: server/request_validator.cc ValidateDate accepts 2023-02-29";
+    FAIL() << "regression: server/core/request_validator.cc ValidateDate accepts 2023-02-29";
   }
   ExpectInvalid(s, "case.penalty.decision_date");
 }

@@ -9,7 +9,7 @@
 #include "auth/revocation.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/backup_path.h"
+#include "server/admin/backup_path.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
 #include "support/test_pki.h"

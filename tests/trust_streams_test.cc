@@ -34,7 +34,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
-#include "server/delivery_log.h"
+#include "server/events/delivery_log.h"
 #include "workflow_fixture.h"
 
 namespace caselink::testing {

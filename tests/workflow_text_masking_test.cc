@@ -10,8 +10,8 @@
 #include "auth/policy_holder.h"
 #include "caselink/v1/workflow.pb.h"
 #include "gtest/gtest.h"
-#include "server/call_guard.h"
-#include "server/row_facts.h"
+#include "server/core/call_guard.h"
+#include "server/core/row_facts.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
 

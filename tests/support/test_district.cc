@@ -76,7 +76,7 @@ absl::Status TestDistrict::StartServer() {
   hooks.on_start = [this](storage::CommitPipeline* p) { pipeline_ = p; };
   hooks.access_log_off_for_benchmark = !options_.access_log;
   hooks.storage_env_for_test = options_.storage_env;
-  CASELINK_ASSIGN_OR_RETURN(server_, server::CaselinkServer::Start(cfg, hooks));
+  CASELINK_ASSIGN_OR_RETURN(server_, server::StartWithHooks(cfg, hooks));
   clients_.clear();
   last_port_ = server_->port();
   return absl::OkStatus();

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "caselink/client.h"
 #include "server/caselink_server.h"
+#include "server/server_hooks.h"
 #include "support/temp_dir.h"
 #include "support/test_pki.h"
 

@@ -1,0 +1,271 @@
+#include "server/core/access_logger.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/proto_time.h"
+#include "server/core/log_field.h"
+#include "server/core/party_ids.h"
+#include "spdlog/spdlog.h"
+#include "storage/audit_chain.h"
+#include "storage/rocks_status.h"
+
+namespace caselink::server {
+namespace {
+
+// The access log keeps microseconds: its index keys (audit_chain.h) are in
+// microseconds, and an entry's time must sort with its key.
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  return ToProtoTime(absl::FromUnixMicros(absl::ToUnixMicros(t)));
+}
+
+// A refusal is an answer the caller's request caused (bad argument, no
+// grant, nothing there …); the server's own failures are not counted, they
+// are always logged one by one.
+bool IsRefusal(const absl::Status& s) {
+  switch (s.code()) {
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kNotFound:
+    case absl::StatusCode::kAlreadyExists:
+    case absl::StatusCode::kPermissionDenied:
+    case absl::StatusCode::kResourceExhausted:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange:
+    case absl::StatusCode::kUnimplemented:
+    case absl::StatusCode::kUnauthenticated:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// How often the operator's log repeats that the disk is full.
+constexpr absl::Duration kFullWarningEvery = absl::Seconds(10);
+
+}  // namespace
+
+absl::Status AccessLogUnavailable(const absl::Status& cause) {
+  if (storage::IsStorageFull(cause)) {
+    return absl::UnavailableError(
+        "the server's disk is full: the access log cannot record this call, so it was not served; "
+        "retry later (the operator must free space on the database volume)");
+  }
+  return absl::UnavailableError("access log unavailable; the request was not served");
+}
+
+AccessLogger::AccessLogger(storage::CommitPipeline* pipeline, std::string hmac_key,
+                           std::function<absl::Time()> now, bool sync_reads, int refused_per_minute)
+    : pipeline_(pipeline),
+      hmac_key_(std::move(hmac_key)),
+      now_(std::move(now)),
+      sync_reads_(sync_reads),
+      limiter_(refused_per_minute > 0 ? refused_per_minute : 60) {}
+
+AccessLogger::~AccessLogger() {
+  {
+    std::lock_guard<std::mutex> l(flusher_mu_);
+    stopping_ = true;
+  }
+  flusher_cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  absl::Status s = FlushSuppressed(true);
+  if (!s.ok()) spdlog::error("summary of suppressed refusals not written: {}", std::string(s.message()));
+}
+
+void AccessLogger::StartFlusher(absl::Duration every) {
+  flusher_ = std::thread([this, every] {
+    std::unique_lock<std::mutex> l(flusher_mu_);
+    while (!flusher_cv_.wait_for(l, absl::ToChronoMilliseconds(every), [this] { return stopping_; })) {
+      l.unlock();
+      absl::Status s = FlushSuppressed(false);
+      if (!s.ok()) spdlog::warn("summary of suppressed refusals not written: {}", std::string(s.message()));
+      l.lock();
+    }
+  });
+}
+
+void AccessLogger::AttachMetrics(metrics::Registry* registry) {
+  write_failures_ = registry->AddCounter(
+      "caselink_access_log_write_failures_total",
+      "Access-log entries that could not be written, so their calls were not served, by cause "
+      "(no_space: the disk is full).",
+      {"cause"});
+  suppressed_ = registry->AddCounter(
+      "caselink_access_log_refusals_suppressed_total",
+      "Refused calls counted into a summary entry instead of logged one by one "
+      "(audit.refused_entries_per_minute).",
+      {});
+  registry->AddGauge("caselink_storage_full",
+                     "1 while the last access-log write failed because the disk is full; every "
+                     "call is then refused with UNAVAILABLE.",
+                     [this] {
+                       return std::vector<std::pair<metrics::Labels, double>>{
+                           {{}, storage_full_ ? 1.0 : 0.0}};
+                     });
+}
+
+std::string AccessLogger::PartyHmac(const std::string& party_id) const {
+  // Normalized first (party_ids.h), so a search logged with "…x" is found
+  // by PartyAccess for "…X" and the other way round.
+  return storage::audit::HmacSha256(hmac_key_, NormalizePartyId(party_id));
+}
+
+v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Status& outcome) const {
+  // A refused call returned nothing: its entry says who asked what, compactly.
+  const bool refused = !outcome.ok();
+  v1::AuditEntry e;
+  *e.mutable_time() = ToProto(now_());
+  e.set_agency_id(r.agency_id);
+  e.set_cert_fingerprint(r.cert_fingerprint);
+  e.set_method(r.method);
+  e.set_status_code(static_cast<int>(outcome.code()));
+  e.set_requested_case_id(LogField(r.requested_case_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
+  e.set_purpose(LogField(r.purpose, refused ? kRefusedTextChars : kLoggedPurposeChars));
+  e.set_purpose_case_ref(LogField(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars));
+  if (!r.searched_party_id.empty()) e.set_searched_party_hmac(PartyHmac(r.searched_party_id));
+  if (refused) return e;
+  std::set<std::string> cases;  // a listing of versions names a case once
+  for (const std::string& id : r.case_ids) {
+    if (cases.insert(id).second) e.add_case_ids(id);
+  }
+  for (const std::string& p : r.fields.full) e.add_fields_full(p);
+  for (const std::string& p : r.fields.masked) e.add_fields_masked(p);
+  for (const std::string& p : r.fields.withheld) e.add_fields_withheld(p);
+  std::set<std::string> hmacs;
+  for (const std::string& id : r.party_ids) hmacs.insert(PartyHmac(id));
+  for (const std::string& h : hmacs) e.add_party_hmacs(h);
+  return e;
+}
+
+v1::AuditEntry AccessLogger::SummaryEntry(const RefusalLimiter::Summary& s) const {
+  v1::AuditEntry e;
+  *e.mutable_time() = ToProto(now_());
+  e.set_agency_id(s.agency);
+  e.set_cert_fingerprint(s.cert);
+  e.set_suppressed_calls(s.count);
+  *e.mutable_suppressed_from() = ToProto(s.first);
+  *e.mutable_suppressed_to() = ToProto(s.last);
+  e.set_detail(absl::StrCat(s.count, " further refused calls from certificate ",
+                            s.cert.empty() ? "(none)" : s.cert, " suppressed between ",
+                            absl::FormatTime(absl::RFC3339_full, s.first, absl::UTCTimeZone()), " and ",
+                            absl::FormatTime(absl::RFC3339_full, s.last, absl::UTCTimeZone())));
+  return e;
+}
+
+void AccessLogger::NoteFailure(const absl::Status& s) const {
+  const bool full = storage::IsStorageFull(s);
+  if (write_failures_ != nullptr) write_failures_->Get({full ? "no_space" : "other"}).Inc();
+  storage_full_ = full;
+  if (!full) return;
+  // Every call fails now: say why once in a while, not once per call.
+  const int64_t now = absl::ToUnixMicros(absl::Now());
+  int64_t last = last_full_warning_micros_;
+  if (now - last < absl::ToInt64Microseconds(kFullWarningEvery)) return;
+  if (!last_full_warning_micros_.compare_exchange_strong(last, now)) return;
+  spdlog::error(
+      "the disk of the database is full ({}): caselinkd cannot write access-log entries and "
+      "refuses every call with UNAVAILABLE until space is freed; nothing acknowledged is lost",
+      std::string(s.message()));
+}
+
+absl::Status AccessLogger::Commit(std::vector<v1::AuditEntry> entries, bool durable,
+                                  const std::string& method, const std::string& agency) const {
+  storage::CommitRequest req;
+  for (const v1::AuditEntry& e : entries) {
+    req.appends.push_back({storage::Table::kAuditLog, e.SerializeAsString()});
+  }
+  req.durable = durable;
+  auto r = pipeline_->Commit(std::move(req));
+  if (!r.ok()) {
+    NoteFailure(r.status());
+    spdlog::error("access log write failed for {} by {}: {}", method.empty() ? "-" : method,
+                  agency.empty() ? "-" : agency, std::string(r.status().message()));
+    return AccessLogUnavailable(r.status());
+  }
+  if (storage_full_.exchange(false)) spdlog::info("the access log is writable again");
+  return absl::OkStatus();
+}
+
+absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& outcome) const {
+  std::vector<v1::AuditEntry> entries;
+  std::vector<RefusalLimiter::Summary> due;
+  bool one_by_one = true;
+  if (IsRefusal(outcome)) {
+    one_by_one = limiter_.Admit(record.cert_fingerprint, record.agency_id, now_(), &due);
+  }
+  for (const RefusalLimiter::Summary& s : due) entries.push_back(SummaryEntry(s));
+  if (one_by_one) {
+    entries.push_back(BuildEntry(record, outcome));
+  } else if (suppressed_ != nullptr) {
+    suppressed_->Get({}).Inc();
+  }
+  if (entries.empty()) return absl::OkStatus();  // counted; its summary comes later
+  return Commit(std::move(entries), sync_reads_ || !due.empty(), record.method, record.agency_id);
+}
+
+absl::Status AccessLogger::FlushSuppressed(bool all) const {
+  std::vector<v1::AuditEntry> entries;
+  for (const RefusalLimiter::Summary& s : limiter_.TakeDue(now_(), all)) {
+    entries.push_back(SummaryEntry(s));
+  }
+  if (entries.empty()) return absl::OkStatus();
+  return Commit(std::move(entries), true, "suppressed-refusals summary", "");
+}
+
+absl::Status AccessLogger::AttachEntry(const CallScope& scope, const v1::Case& written,
+                                       storage::CommitRequest* commit) const {
+  return AttachEntries(scope, {&written}, commit);
+}
+
+absl::Status AccessLogger::AttachEntries(const CallScope& scope,
+                                         const std::vector<const v1::Case*>& written,
+                                         storage::CommitRequest* commit) const {
+  if (scope.record == nullptr) return absl::InternalError("the call has no access record");
+  AccessRecord r = *scope.record;
+  r.case_ids.clear();
+  r.party_ids.clear();
+  for (const v1::Case* c : written) {
+    r.case_ids.push_back(c->case_id());
+    for (std::string& id : PartyIdsOf(*c)) r.party_ids.push_back(std::move(id));
+  }
+  commit->appends.push_back(
+      {storage::Table::kAuditLog, BuildEntry(r, absl::OkStatus()).SerializeAsString()});
+  scope.record->logged_in_batch = true;
+  return absl::OkStatus();
+}
+
+absl::Status AccessLogger::AttachItemEntry(const CallScope& scope, const std::string& item_id,
+                                           const std::vector<std::string>& case_ids,
+                                           storage::CommitRequest* commit) const {
+  if (scope.record == nullptr) return absl::InternalError("the call has no access record");
+  AccessRecord r = *scope.record;
+  r.case_ids = case_ids;
+  r.party_ids.clear();
+  v1::AuditEntry e = BuildEntry(r, absl::OkStatus());
+  e.set_item_id(item_id);
+  commit->appends.push_back({storage::Table::kAuditLog, e.SerializeAsString()});
+  scope.record->logged_in_batch = true;
+  return absl::OkStatus();
+}
+
+absl::Status AccessLogger::LogBeforeAction(const CallScope& scope, const std::string& detail) const {
+  if (scope.record == nullptr) return absl::InternalError("the call has no access record");
+  v1::AuditEntry e = BuildEntry(*scope.record, absl::OkStatus());
+  e.set_detail(LogField(detail, kLoggedPurposeChars));
+  absl::Status s = Commit({std::move(e)}, true, scope.record->method, scope.record->agency_id);
+  if (s.ok()) scope.record->logged_in_batch = true;
+  return s;
+}
+
+absl::Status AccessLogger::LogOperatorAction(const std::string& method, const std::string& detail,
+                                             const absl::Status& outcome) const {
+  v1::AuditEntry e;
+  *e.mutable_time() = ToProto(now_());
+  e.set_method(method);
+  e.set_status_code(static_cast<int>(outcome.code()));
+  e.set_detail(LogField(outcome.ok() ? detail : absl::StrCat(detail, ": ", outcome.message()),
+                        kLoggedPurposeChars));
+  return Commit({std::move(e)}, true, method, "");
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,299 @@
+#include "server/core/call_guard.h"
+
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "auth/free_text_masker.h"
+#include "auth/peer_identity.h"
+#include "caselink/v1/annotations.pb.h"
+#include "caselink/v1/case.pb.h"
+#include "caselink_common/status_macros.h"
+#include "server/core/party_ids.h"
+#include "server/admin/revocation_watch.h"
+#include "server/core/server_metrics.h"
+
+namespace caselink::server {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+
+std::string Property(const grpc::AuthContext& ctx, const char* name) {
+  auto values = ctx.FindPropertyValues(name);
+  return values.empty() ? std::string() : std::string(values.front().data(), values.front().size());
+}
+
+// Parsing and hashing the peer certificate on every call is measurable; the
+// same few dozen agency certificates come back all day, so their fingerprints
+// are kept (bounded: cleared when full).
+std::string CachedFingerprint(const std::string& pem) {
+  static absl::Mutex mu(absl::kConstInit);
+  static auto* cache = new absl::flat_hash_map<std::string, std::string>();
+  {
+    absl::MutexLock l(&mu);
+    auto it = cache->find(pem);
+    if (it != cache->end()) return it->second;
+  }
+  auto fp = auth::CertificateFingerprint(pem);
+  if (!fp.ok()) return "";
+  absl::MutexLock l(&mu);
+  if (cache->size() >= 4096) cache->clear();
+  (*cache)[pem] = *fp;
+  return *fp;
+}
+
+auth::PeerIdentity PeerFrom(const grpc::AuthContext& ctx) {
+  auth::PeerIdentity peer;
+  for (const auto& v : ctx.FindPropertyValues("peer_uri")) peer.uri_sans.emplace_back(v.data(), v.size());
+  for (const auto& v : ctx.FindPropertyValues("peer_dns")) peer.dns_sans.emplace_back(v.data(), v.size());
+  peer.common_name = Property(ctx, "x509_common_name");
+  peer.fingerprint_sha256 = CachedFingerprint(Property(ctx, "x509_pem_cert"));
+  return peer;
+}
+
+std::string StringField(const Message& m, const char* name) {
+  const FieldDescriptor* f = m.GetDescriptor()->FindFieldByName(name);
+  if (f == nullptr || f->cpp_type() != FieldDescriptor::CPPTYPE_STRING || f->is_repeated()) return "";
+  return m.GetReflection()->GetString(m, f);
+}
+
+bool IsCase(const FieldDescriptor* f) {
+  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+         f->message_type() == v1::Case::descriptor();
+}
+
+bool IsCaselinkMessage(const FieldDescriptor* f) {
+  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
+         f->message_type()->file()->package() == "caselink.v1";
+}
+
+// Walks a response and applies the row and field decisions to each Case.
+class ResponseFilter {
+ public:
+  ResponseFilter(const CallScope& scope, const RowFactsSource& facts, AccessRecord* record)
+      : scope_(scope), facts_(facts), record_(record) {}
+
+  // NOT_FOUND if a singular Case (or the response itself) is invisible.
+  absl::Status ApplyTop(Message* msg) {
+    if (msg->GetDescriptor() == v1::Case::descriptor()) {
+      auto* c = static_cast<v1::Case*>(msg);
+      if (!Admit(c)) return CaseNotFound(c->case_id());
+      return absl::OkStatus();
+    }
+    return Apply(msg);
+  }
+
+ private:
+  absl::Status Apply(Message* msg) {
+    const Reflection* r = msg->GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    r->ListFields(*msg, &fields);
+    for (const FieldDescriptor* f : fields) {
+      if (IsCase(f)) {
+        if (f->is_repeated()) {
+          FilterRepeated(msg, f);
+        } else {
+          auto* c = static_cast<v1::Case*>(r->MutableMessage(msg, f));
+          if (!Admit(c)) return CaseNotFound(c->case_id());
+        }
+      } else if (IsCaselinkMessage(f)) {
+        if (f->is_repeated()) {
+          for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
+            CASELINK_RETURN_IF_ERROR(Apply(r->MutableRepeatedMessage(msg, f, i)));
+          }
+        } else {
+          CASELINK_RETURN_IF_ERROR(Apply(r->MutableMessage(msg, f)));
+        }
+      } else if (IsFreeText(f)) {
+        MaskFreeText(msg, f);
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void FilterRepeated(Message* msg, const FieldDescriptor* f) {
+    const Reflection* r = msg->GetReflection();
+    int kept = 0;
+    const int n = r->FieldSize(*msg, f);
+    for (int i = 0; i < n; ++i) {
+      auto* c = static_cast<v1::Case*>(r->MutableRepeatedMessage(msg, f, i));
+      if (!Admit(c)) continue;
+      if (kept != i) r->SwapElements(msg, f, kept, i);
+      ++kept;
+    }
+    for (int i = n; i > kept; --i) r->RemoveLast(msg, f);
+  }
+
+  // Text outside a Case (a transfer's reason, a supervision record's subject,
+  // a material's title): the fields annotated with a sensitivity other than
+  // PUBLIC that the server does not assign. (Unannotated messages, such as
+  // access-log entries read by auditors and the operator's metrics, are
+  // records, not case text, and are returned as stored.) Such text belongs to no single row, so identifiers
+  // written in it get the caller's decision for a case of another agency
+  // that nothing links to it, as GetCase would answer: what the caller could
+  // learn by reading any foreign case, and nothing if it may read none (the
+  // DENY marker).
+  static bool IsFreeText(const FieldDescriptor* f) {
+    return f->type() == FieldDescriptor::TYPE_STRING && f->options().HasExtension(v1::sensitivity) &&
+           f->options().GetExtension(v1::sensitivity) != v1::PUBLIC &&
+           !f->options().GetExtension(v1::output_only);
+  }
+
+  void MaskFreeText(Message* msg, const FieldDescriptor* f) {
+    const auth::FreeTextMasker& masker = scope_.authz->masks().free_text();
+    if (!masker.enabled()) return;
+    if (!foreign_plan_computed_) {
+      auth::RowFacts nobody;
+      nobody.owner_agency = "\x01no-agency";  // matches no agency of any policy
+      // Under GetCase, the RPC through which the policy says what an agency
+      // may read of other agencies' cases.
+      foreign_plan_ = scope_.authz->PlanRead(scope_.principal, "caselink.v1.CaseService/GetCase", nobody);
+      foreign_plan_computed_ = true;
+    }
+    const std::string path = absl::StrCat(msg->GetDescriptor()->name(), ".", f->name());
+    auto decide = [&](v1::Sensitivity cls) {
+      return foreign_plan_.has_value() ? foreign_plan_->Decide(path, cls) : v1::DENY;
+    };
+    const Reflection* r = msg->GetReflection();
+    std::string out;
+    bool masked = false;
+    if (f->is_repeated()) {
+      for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
+        if (masker.Apply(r->GetRepeatedString(*msg, f, i), decide, &out)) {
+          r->SetRepeatedString(msg, f, i, std::move(out));
+          masked = true;
+        }
+      }
+    } else if (masker.Apply(r->GetString(*msg, f), decide, &out)) {
+      r->SetString(msg, f, std::move(out));
+      masked = true;
+    }
+    if (masked && record_ != nullptr) record_->fields.masked.insert(path);
+  }
+
+  // Redacts `c` in place; false if the row is invisible.
+  bool Admit(v1::Case* c) {
+    auto plan = scope_.authz->PlanRead(scope_.principal, scope_.method, facts_.Facts(*c));
+    if (!plan.has_value()) return false;
+    if (c->owner_agency() != scope_.principal.agency_id) foreign_ = true;
+    const std::string id = c->case_id();
+    if (record_ != nullptr) {
+      for (std::string& pid : PartyIdsOf(*c)) record_->party_ids.push_back(std::move(pid));
+    }
+    auth::RedactionReport report;
+    auth::RedactMessage(*plan, scope_.authz->masks(), c, &report);
+    if (record_ != nullptr) {
+      record_->case_ids.push_back(id);
+      record_->fields.full.insert(report.full.begin(), report.full.end());
+      record_->fields.masked.insert(report.masked.begin(), report.masked.end());
+      record_->fields.withheld.insert(report.withheld.begin(), report.withheld.end());
+    }
+    return true;
+  }
+
+  const CallScope& scope_;
+  const RowFactsSource& facts_;
+  AccessRecord* record_;
+  bool foreign_ = false;
+  bool foreign_plan_computed_ = false;
+  std::optional<auth::FieldPlan> foreign_plan_;
+
+ public:
+  bool saw_foreign_case() const { return foreign_; }
+};
+
+}  // namespace
+
+void NoteRequest(const Message& request, AccessRecord* record) {
+  record->requested_case_id = StringField(request, "case_id");
+  record->purpose = StringField(request, "purpose");
+  record->purpose_case_ref = StringField(request, "purpose_case_ref");
+  record->searched_party_id = StringField(request, "party_id");
+}
+
+absl::Status CaseNotFound(absl::string_view case_id) {
+  return absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"));
+}
+
+absl::StatusOr<CallScope> CallGuard::Admit(const grpc::ServerContextBase& ctx,
+                                           const std::string& method,
+                                           AccessRecord* record) const {
+  if (record != nullptr) record->method = method;
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) {
+    if (record != nullptr) record->denied_by = deny_rule::kNoClientCertificate;
+    return absl::UnauthenticatedError(
+        "no verified client certificate; connect with your agency's certificate over mutual TLS");
+  }
+  CallScope scope;
+  scope.method = method;
+  scope.authz = policy_->Current();
+  auth::PeerIdentity peer = PeerFrom(*auth);
+  if (record != nullptr) record->cert_fingerprint = peer.fingerprint_sha256;
+  auto principal = scope.authz->Authenticate(peer);
+  if (!principal.ok()) {
+    if (record != nullptr) record->denied_by = deny_rule::kUnknownIdentity;
+    return principal.status();
+  }
+  scope.principal = *std::move(principal);
+  if (record != nullptr) record->agency_id = scope.principal.agency_id;
+  // After the identity, so the log names the agency a revoked certificate
+  // claims.
+  if (revocation_ != nullptr) {
+    absl::Status live = revocation_->Check(Property(*auth, "x509_pem_cert"));
+    if (!live.ok()) {
+      if (record != nullptr) record->denied_by = deny_rule::kRevocation;
+      return live;
+    }
+  }
+  absl::Status granted = scope.authz->AuthorizeRpc(scope.principal, method);
+  if (!granted.ok()) {
+    if (record != nullptr) record->denied_by = deny_rule::kRpcNotGranted;
+    return granted;
+  }
+  return scope;
+}
+
+absl::Status CallGuard::CheckRevocation(const grpc::ServerContextBase& ctx) const {
+  if (revocation_ == nullptr) return absl::OkStatus();
+  std::shared_ptr<const grpc::AuthContext> auth = ctx.auth_context();
+  if (auth == nullptr || !auth->IsPeerAuthenticated()) {
+    return absl::UnauthenticatedError("no verified client certificate");
+  }
+  return revocation_->Check(Property(*auth, "x509_pem_cert"));
+}
+
+bool CallGuard::Visible(const CallScope& scope, const v1::Case& c) const {
+  return scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c)).has_value();
+}
+
+absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& request,
+                                       Message* response, AccessRecord* record) const {
+  const std::string purpose = StringField(request, "purpose");
+  if (record != nullptr) {
+    record->purpose = purpose;
+    record->purpose_case_ref = StringField(request, "purpose_case_ref");
+  }
+  // Closed world on the way out too: fields this server does not know (in
+  // data stored before requests were closed) are never returned.
+  response->DiscardUnknownFields();
+  ResponseFilter filter(scope, *facts_, record);
+  CASELINK_RETURN_IF_ERROR(filter.ApplyTop(response));
+  if (filter.saw_foreign_case() && purpose.empty()) {
+    if (record != nullptr) record->denied_by = deny_rule::kPurposeRequired;
+    return absl::InvalidArgumentError(
+        "purpose: is required (查询事由) to read cases of other agencies; say why you read them");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CallGuard::CheckWritable(const CallScope& scope, const v1::Case& submitted) const {
+  absl::Status s = auth::CheckWritable(scope.authz->PlanWrite(scope.principal, scope.method), submitted);
+  if (!s.ok() && scope.record != nullptr) scope.record->denied_by = deny_rule::kFieldNotWritable;
+  return s;
+}
+
+}  // namespace caselink::server

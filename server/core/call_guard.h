@@ -1,0 +1,105 @@
+// CallGuard is the one enforcement path every RPC goes through: it admits a
+// call (certificate -> agency -> RPC granted?), decides row visibility, and
+// filters every Case anywhere in a response (rows the caller may not see are
+// removed or answered NOT_FOUND exactly like a missing case; fields are
+// redacted by reflection), and requires a purpose for reads of other agencies'
+// cases. Handlers never decide about fields. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "auth/authorizer.h"
+#include "auth/field_redactor.h"
+#include "auth/policy_holder.h"
+#include "google/protobuf/message.h"
+#include "grpcpp/server_context.h"
+#include "server/core/row_facts.h"
+
+namespace caselink::server {
+
+struct AccessRecord;
+class RevocationWatch;
+
+// One admitted call: who, through which RPC, under which policy snapshot
+// (kept for the whole call, so a reload never splits a call).
+struct CallScope {
+  std::string method;  // "caselink.v1.CaseService/GetCase"
+  auth::Principal principal;
+  std::shared_ptr<const auth::Authorizer> authz;
+  // The call's access record (set by ServeUnary), for handlers that write
+  // their log entry in the batch of their write (see access_logger.h).
+  AccessRecord* record = nullptr;
+};
+
+// What the enforcement path learned about a call; what the access log keeps.
+struct AccessRecord {
+  std::string method;
+  std::string agency_id;         // empty if the caller was not admitted
+  std::string cert_fingerprint;
+  std::vector<std::string> case_ids;  // cases returned
+  auth::RedactionReport fields;       // paths masked / withheld
+  std::string purpose;
+  std::string purpose_case_ref;
+  std::string requested_case_id;        // request.case_id, also when refused
+  // Identity numbers of the parties of the returned cases, and a party id
+  // the request searched for: in memory only; the log keeps their HMAC.
+  std::vector<std::string> party_ids;
+  std::string searched_party_id;
+  // Set when the handler put the call's entry into its own write batch
+  // (AccessLogger::AttachEntry), so ServeUnary does not log it again.
+  bool logged_in_batch = false;
+  // The rule of the enforcement path that refused the call (deny_rule:: in
+  // server_metrics.h); empty if it was not refused by one.
+  std::string denied_by;
+};
+
+// Records what the request names (case_id, purpose, purpose_case_ref,
+// party_id fields, by reflection) before the call is admitted, so refused
+// calls are logged with what they asked for.
+void NoteRequest(const google::protobuf::Message& request, AccessRecord* record);
+
+class CallGuard {
+ public:
+  CallGuard(auth::PolicyHolder* policy, const RowFactsSource* facts)
+      : policy_(policy), facts_(facts) {}
+
+  // Authenticates the caller from its verified certificate and authorizes
+  // `method`. UNAUTHENTICATED without a verified certificate, or when the
+  // certificate is revoked or its CA's CRL is missing or stale beyond the
+  // grace (revocation_watch.h); PERMISSION_DENIED for an unknown agency, a
+  // certificate naming two agencies, or an RPC no rule grants.
+  absl::StatusOr<CallScope> Admit(const grpc::ServerContextBase& ctx, const std::string& method,
+                                  AccessRecord* record) const;
+
+  // Revocation is checked on every call (also on connections opened before a
+  // CRL changed); without a watch (unit tests) it is not checked.
+  void set_revocation(const RevocationWatch* watch) { revocation_ = watch; }
+  // The revocation verdict for the caller's certificate, for long calls
+  // (event streams) to re-check: OK or UNAUTHENTICATED.
+  absl::Status CheckRevocation(const grpc::ServerContextBase& ctx) const;
+
+  // Whether the caller may see this row through the call's RPC.
+  bool Visible(const CallScope& scope, const v1::Case& c) const;
+
+  // Applies the policy to every caselink.v1.Case inside `response`; see the
+  // class comment. `request` supplies the purpose (its `purpose` field).
+  // Drops unknown fields from the whole response first (closed world).
+  absl::Status FilterResponse(const CallScope& scope, const google::protobuf::Message& request,
+                              google::protobuf::Message* response, AccessRecord* record) const;
+
+  // The fields the caller may set in a Case it submits through the call's RPC.
+  absl::Status CheckWritable(const CallScope& scope, const v1::Case& submitted) const;
+
+ private:
+  auth::PolicyHolder* policy_;
+  const RowFactsSource* facts_;
+  const RevocationWatch* revocation_ = nullptr;
+};
+
+// The NOT_FOUND every path answers for a missing or invisible case.
+absl::Status CaseNotFound(absl::string_view case_id);
+
+}  // namespace caselink::server

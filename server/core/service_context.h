@@ -1,0 +1,47 @@
+// What every service handler shares: the enforcement path, the worker pool
+// for blocking work, the stores, limits and the clock (injectable for tests).
+#pragma once
+
+#include <functional>
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "server/core/access_logger.h"
+#include "server/core/call_guard.h"
+#include "server/core/fair_gate.h"
+#include "server/core/in_flight_limiter.h"
+#include "server/core/page_token.h"
+#include "server/core/masked_search_quota.h"
+#include "server/core/server_metrics.h"
+#include "server/core/worker_pool.h"
+#include "server/workflow/workflow_context.h"
+#include "storage/case_store.h"
+
+namespace caselink::server {
+
+struct ServiceContext {
+  CallGuard* guard = nullptr;
+  WorkerPool* pool = nullptr;
+  storage::CaseStore* cases = nullptr;
+  storage::CommitPipeline* pipeline = nullptr;
+  // The access log; every call is logged through it (null only in the
+  // benchmark that measures the log's cost).
+  AccessLogger* access_log = nullptr;
+  // Transfers, supervision records and the event stream.
+  const WorkflowContext* workflow = nullptr;
+  int max_page_size = 500;
+  // Seals and opens every listing's page tokens (page_token.h); a listing
+  // without it answers FAILED_PRECONDITION.
+  const PageTokenKey* page_tokens = nullptr;
+  // Per-agency bound on calls in flight (null: unbounded).
+  InFlightLimiter* limiter = nullptr;
+  // Per-agency bound on searches by values shown masked (null: unbounded).
+  MaskedSearchQuota* masked_search_quota = nullptr;
+  // Shares the CPU among agencies round-robin (null: no gate).
+  FairGate* gate = nullptr;
+  // Per-call figures (null: not recorded, e.g. in unit tests).
+  ServerMetrics* metrics = nullptr;
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+}  // namespace caselink::server

@@ -1,0 +1,147 @@
+#include "server/core/unary_call.h"
+
+#include <memory>
+
+#include <openssl/rand.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "grpcpp/impl/codegen/proto_utils.h"
+#include "grpcpp/support/proto_buffer_writer.h"
+#include "caselink_common/status_macros.h"
+#include "server/core/field_validator.h"
+#include "server/core/status_map.h"
+#include "spdlog/spdlog.h"
+
+namespace caselink::server {
+
+namespace {
+
+using google::protobuf::Message;
+
+// 16 hex characters: unique enough to find one call in a day of logs.
+std::string NewCallId() {
+  unsigned char b[8];
+  RAND_bytes(b, sizeof(b));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(b), sizeof(b)));
+}
+
+// One call, from the door to the answer (shared by the door and the worker).
+struct UnaryCall {
+  std::unique_ptr<Message> request;
+  std::unique_ptr<Message> response;
+  AccessRecord record;
+  std::string request_id;
+  absl::Time arrived;
+};
+
+// Server time of the call (queueing, checks, storage, access log), like
+// HTTP's Server-Timing: lets a client tell the network from the server.
+void AddServerTime(grpc::CallbackServerContext* ctx, absl::Time arrived) {
+  ctx->AddTrailingMetadata("caselink-server-micros",
+                           absl::StrCat(absl::ToInt64Microseconds(absl::Now() - arrived)));
+}
+
+// The handler and the response filter of an admitted call.
+absl::Status RunAdmitted(const ServiceContext& sc, const UnaryMethod& m, const CallScope& scope,
+                         UnaryCall* call) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestFields(*call->request));  // annotations.proto rules
+  absl::Status s = m.handler(scope, *call->request, call->response.get());
+  if (!s.ok()) return s;
+  return sc.guard->FilterResponse(scope, *call->request, call->response.get(), &call->record);
+}
+
+}  // namespace
+
+absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
+                          const AccessRecord& record, absl::Status status, absl::Time start,
+                          const std::string& request_id) {
+  // Every call is logged before its answer leaves; a write that succeeded
+  // logged itself in its own batch. No log entry, no answer (fail closed).
+  if (sc.access_log != nullptr && !(record.logged_in_batch && status.ok())) {
+    absl::Status logged = sc.access_log->Log(record, status);
+    if (!logged.ok()) status = logged;
+  }
+  if (sc.metrics != nullptr) {
+    sc.metrics->RecordCall(method, status.code(), record.agency_id, record.denied_by, absl::Now() - start);
+  }
+  // Every call is in the access log; the operator's log shows refusals and
+  // failures at info and everything at debug (--log-level debug).
+  const auto level = status.ok() ? spdlog::level::debug : spdlog::level::info;
+  if (spdlog::should_log(level)) spdlog::log(level,
+               "request_id={} rpc={} agency={} code={} cases={} masked={} withheld={} ms={:.2f}{}",
+               request_id.empty() ? "-" : request_id, method,
+               record.agency_id.empty() ? "-" : record.agency_id,
+               absl::StatusCodeToString(status.code()), absl::StrJoin(record.case_ids, ","),
+               record.fields.masked.size(), record.fields.withheld.size(),
+               absl::ToDoubleMilliseconds(absl::Now() - start),
+               status.ok() ? "" : " msg=\"" + std::string(status.message()) + "\"");
+  return status;
+}
+
+grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
+                                     const std::string& method, const UnaryMethod& m,
+                                     const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  auto call = std::make_shared<UnaryCall>();
+  call->arrived = absl::Now();
+  // One id per call, returned to the client in trailing metadata and
+  // written in the server's log line, so an integrator's report of a
+  // failed call can be matched to the operator's log.
+  call->request_id = NewCallId();
+  ctx->AddTrailingMetadata("caselink-request-id", call->request_id);
+
+  // The door: parse, identify, authorize, take a slot.
+  call->request.reset(m.request_prototype->New());
+  call->response.reset(m.response_prototype->New());
+  grpc::ByteBuffer bytes(*request);
+  const absl::Status parsed = ParseClosed(&bytes, call->request.get());
+  if (parsed.ok()) NoteRequest(*call->request, &call->record);
+  absl::StatusOr<CallScope> scope = sc.guard->Admit(*ctx, method, &call->record);
+  absl::Status refused = scope.ok() ? parsed : scope.status();
+  if (scope.ok() && !parsed.ok()) call->record.denied_by = deny_rule::kUndecodableRequest;
+  // The per-agency limit counts the agency the certificate matched (all of
+  // one agency's certificates share it). A call over it is refused here,
+  // before the work queue, so a flood from one agency never waits in line
+  // ahead of other agencies' calls.
+  if (refused.ok() && sc.limiter != nullptr && !sc.limiter->TryAcquire(scope->principal.agency_id)) {
+    call->record.denied_by = deny_rule::kCallsInFlight;
+    refused = absl::ResourceExhaustedError(absl::StrCat(
+        "agency '", scope->principal.agency_id, "' already has ", sc.limiter->limit(),
+        " calls in flight (limits.max_calls_in_flight_per_agency); retry with backoff"));
+  }
+  if (!refused.ok()) {
+    const absl::Status status =
+        ConcludeCall(sc, method, call->record, refused, call->arrived, call->request_id);
+    AddServerTime(ctx, call->arrived);
+    reactor->Finish(ToGrpc(status));
+    return reactor;
+  }
+  scope->record = &call->record;
+  sc.pool->Schedule([&sc, ctx, method, &m, response, reactor, call, scope = *std::move(scope)] {
+    grpc::Status status;
+    {
+      // The agency's turn at the CPU (given up at the first wait for storage).
+      FairGate::Slot turn(sc.gate, scope.principal.agency_id);
+      absl::Status s = RunAdmitted(sc, m, scope, call.get());
+      s = ConcludeCall(sc, method, call->record, s, call->arrived, call->request_id);
+      if (s.ok()) {
+        bool own = false;
+        grpc::Status ser =
+            grpc::GenericSerialize<grpc::ProtoBufferWriter, Message>(*call->response, response, &own);
+        if (!ser.ok()) s = absl::InternalError("the response could not be serialized");
+      }
+      // On error nothing partial leaves the server.
+      if (!s.ok()) response->Clear();
+      status = ToGrpc(s);
+    }
+    if (sc.limiter != nullptr) sc.limiter->Release(scope.principal.agency_id);
+    AddServerTime(ctx, call->arrived);
+    reactor->Finish(status);
+  });
+  return reactor;
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,39 @@
+// ServeUnary runs one unary RPC through the enforcement path. At the door,
+// on gRPC's thread: parse the request bytes (closed world: unknown fields
+// dropped; bytes that do not parse are refused naming the message type),
+// identify the caller and authorize the RPC (CallGuard::Admit), and take one
+// of the matched agency's in-flight slots. A call refused at the door is
+// logged and answered at once, never queued. Then, on the worker pool: the
+// handler, the response filter (rows, fields, purpose), the access log, the
+// answer. Every unary method of every service goes through it (RawService
+// registers them), so no handler can skip a step.
+#pragma once
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "grpcpp/server_context.h"
+#include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/server_callback.h"
+#include "server/core/call_guard.h"
+#include "server/core/raw_service.h"
+#include "server/core/service_context.h"
+
+namespace caselink::server {
+
+// `method`: "caselink.v1.CaseService/GetCase"; `m` supplies the message
+// types and the handler.
+grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
+                                     const std::string& method, const UnaryMethod& m,
+                                     const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
+
+// The last steps of every call, answered or refused: the access-log entry
+// (unless the call's write batch carried it), metrics and the operator's log
+// line. Returns the status to answer: `status`, or the log's failure (no log
+// entry, no answer).
+absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
+                          const AccessRecord& record, absl::Status status, absl::Time start,
+                          const std::string& request_id);
+
+}  // namespace caselink::server

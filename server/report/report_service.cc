@@ -1,0 +1,168 @@
+#include "server/report/report_service.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "caselink_common/status_macros.h"
+#include "caselink_common/proto_time.h"
+#include "server/core/linked_row_facts.h"
+#include "server/report/report_period.h"
+#include "server/report/report_tally.h"
+#include "server/core/request_validator.h"
+#include "server/core/unary_call.h"
+
+namespace caselink::server {
+namespace {
+
+
+
+
+// Which rows the caller may count: the policy's row rules for this RPC.
+// Only a row's owner, domain and links matter, and links only through the
+// caller's own id (`rows { transferred / linked: true }`), so each (owner, domain)
+// pair is asked once: visible, hidden whatever the links, or visible if
+// linked to the caller. A district-wide caller then costs a hash lookup per
+// case, and links are read only where they can change the answer.
+class RowGate {
+ public:
+  RowGate(const ServiceContext& sc, const CallScope& scope) : sc_(sc), scope_(scope) {}
+
+  bool Case(const v1::Case& c) {
+    switch (Of(c.owner_agency(), c.domain())) {
+      case Access::kVisible: return true;
+      case Access::kHidden: return false;
+      case Access::kIfLinked: return Allowed(LinkedRowFacts(sc_.workflow->links).Facts(c));
+    }
+    return false;
+  }
+
+  // A workflow item counts in the row of `agency` and `domain`; the agencies
+  // involved in it are its links, of the item's kind.
+  bool Item(const std::string& agency, v1::Domain domain,
+            const google::protobuf::RepeatedPtrField<std::string>& participants, bool supervision) {
+    switch (Of(agency, domain)) {
+      case Access::kVisible: return true;
+      case Access::kHidden: return false;
+      case Access::kIfLinked: {
+        if (!Linked({participants.begin(), participants.end()})) return false;
+        auth::RowFacts f{agency, domain, {}, {}};
+        (supervision ? f.supervision_agencies : f.linked_agencies).push_back(scope_.principal.agency_id);
+        return Allowed(f);
+      }
+    }
+    return false;
+  }
+
+ private:
+  enum class Access { kVisible, kHidden, kIfLinked };
+
+  bool Allowed(const auth::RowFacts& f) const {
+    return scope_.authz->PlanRead(scope_.principal, scope_.method, f).has_value();
+  }
+  bool Linked(const std::vector<std::string>& agencies) const {
+    return std::find(agencies.begin(), agencies.end(), scope_.principal.agency_id) != agencies.end();
+  }
+  Access Of(const std::string& owner, v1::Domain domain) {
+    auto key = std::make_pair(owner, static_cast<int>(domain));
+    auto it = access_.find(key);
+    if (it != access_.end()) return it->second;
+    Access a = Access::kHidden;
+    if (Allowed(auth::RowFacts{owner, domain, {}})) {
+      a = Access::kVisible;
+    } else if (Allowed(auth::RowFacts{owner, domain, {scope_.principal.agency_id},
+                                      {scope_.principal.agency_id}})) {
+      a = Access::kIfLinked;
+    }
+    access_.emplace(std::move(key), a);
+    return a;
+  }
+
+  const ServiceContext& sc_;
+  const CallScope& scope_;
+  absl::flat_hash_map<std::pair<std::string, int>, Access> access_;
+};
+
+// The domain of an item: that of its first case (UNSPECIFIED without one).
+v1::Domain DomainOf(const ServiceContext& sc, const google::protobuf::RepeatedPtrField<std::string>& case_ids,
+                    const rocksdb::Snapshot* at) {
+  if (case_ids.empty()) return v1::DOMAIN_UNSPECIFIED;
+  auto c = sc.cases->Get(case_ids[0], 0, at);
+  return c.ok() ? c->domain() : v1::DOMAIN_UNSPECIFIED;
+}
+
+// Streams the items of one table, parsed, to `fn`.
+template <class Item>
+absl::Status ForEachItem(const ServiceContext& sc, storage::Table table, const rocksdb::Snapshot* at,
+                         const std::function<void(const Item&)>& fn) {
+  absl::Status parse = absl::OkStatus();
+  Item item;
+  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
+      table, "", [&](const std::string&, const std::string& bytes) {
+        if (!item.ParseFromString(bytes)) {
+          parse = absl::DataLossError("stored workflow item is corrupted");
+          return false;
+        }
+        fn(item);
+        return true;
+      }, at));
+  return parse;
+}
+
+}  // namespace
+
+absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& scope,
+                                     const v1::JointMeetingReportRequest& req,
+                                     v1::JointMeetingReport* out) {
+  const absl::TimeZone tz = sc.workflow->settings.tz;
+  CASELINK_ASSIGN_OR_RETURN(ReportPeriod period, ParseReportPeriod(req.from_date(), req.to_date(), tz));
+  const absl::Time now = sc.now();
+  RowGate gate(sc, scope);
+  ReportTally tally(now);
+  // Cases and workflow items as of one instant, so an item written during
+  // the report is counted with its case or not at all.
+  const std::shared_ptr<const rocksdb::Snapshot> snapshot = sc.cases->ReadSnapshot();
+  const rocksdb::Snapshot* at = snapshot.get();
+
+  // A case is dated by its penalty decision, else by the day it was stored.
+  CASELINK_RETURN_IF_ERROR(sc.cases->ForEachLatest([&](const v1::Case& c) {
+    const std::string& decided = c.penalty().decision_date();
+    const bool in_period = decided.empty() ? period.Contains(FromProtoTime(c.create_time()))
+                                           : period.ContainsDate(decided);
+    if (in_period && gate.Case(c)) tally.AddCase(c, !decided.empty());
+    return true;
+  }, at));
+  CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
+    if (!period.Contains(FromProtoTime(t.create_time()))) return;
+    const v1::Domain domain = DomainOf(sc, t.case_ids(), at);
+    const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
+    if (gate.Item(agency, domain, t.participants(), false)) tally.AddTransfer(t, domain);
+  }));
+  CASELINK_RETURN_IF_ERROR(ForEachItem<v1::SupervisionRecord>(
+      sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
+        if (!period.Contains(FromProtoTime(r.service_time()))) return;
+        const v1::Domain domain = DomainOf(sc, r.case_ids(), at);
+        if (gate.Item(r.receiver_agency(), domain, r.participants(), true)) tally.AddSupervision(r, domain);
+      }));
+
+  std::map<std::string, std::string> names;
+  for (const v1::Agency& a : scope.authz->policy().agencies()) names[a.id()] = a.display_name();
+  out->set_from_date(period.from_date);
+  out->set_to_date(period.to_date);
+  *out->mutable_as_of() = ToProtoTime(now);
+  out->set_time_zone(sc.workflow->settings.config.time_zone());
+  tally.Finish(names, out);
+  return absl::OkStatus();
+}
+
+ReportServiceImpl::ReportServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {
+  Install(v1::ReportService::service_full_name(),
+          {Unary<v1::JointMeetingReportRequest, v1::JointMeetingReport>(
+              "GetJointMeetingReport",
+              [this](const CallScope& s, const v1::JointMeetingReportRequest& req,
+                     v1::JointMeetingReport* resp) { return BuildJointMeetingReport(sc_, s, req, resp); })});
+}
+
+}  // namespace caselink::server

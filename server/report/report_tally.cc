@@ -1,0 +1,177 @@
+#include "server/report/report_tally.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "caselink_common/proto_time.h"
+#include "workflow/item_machine.h"
+
+namespace caselink::server {
+namespace {
+
+
+
+enum class Standing { kAccepted, kRefused, kPending, kWithdrawn, kAnswered };
+
+// Where a transfer stands now, for the report's columns.
+Standing TransferStanding(v1::WorkflowState s) {
+  switch (s) {
+    case v1::STATE_ACCEPTED:
+      return Standing::kAccepted;
+    case v1::STATE_REFUSED:
+    case v1::STATE_REFUSAL_UPHELD:
+    case v1::STATE_SUPERVISION_CLOSED:
+      return Standing::kRefused;  // the police's answer is (still) a refusal
+    case v1::STATE_WITHDRAWN:
+      return Standing::kWithdrawn;
+    case v1::STATE_PENALTY_DECIDED:
+    case v1::STATE_NO_PENALTY:
+      return Standing::kAnswered;
+    default:
+      // SENT, RETURNED, RECONSIDERATION_REQUESTED, UNDER_SUPERVISION (a
+      // decision is still to come), DELIVERED, ACKNOWLEDGED (no reply yet).
+      return Standing::kPending;
+  }
+}
+
+template <class Item>
+bool Overdue(const Item& item, absl::Time now) {
+  return item.has_deadline() && workflow::IsOverdue(item.deadline(), now);
+}
+
+}  // namespace
+
+void AddFigures(const v1::ReportFigures& b, v1::ReportFigures* a) {
+  const auto* d = v1::ReportFigures::descriptor();
+  const auto* r = a->GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    r->SetInt64(a, f, r->GetInt64(*a, f) + r->GetInt64(b, f));
+  }
+}
+
+v1::ReportFigures& ReportTally::Row(const std::string& agency, v1::Domain domain) {
+  return rows_[{agency, static_cast<int>(domain)}];
+}
+
+void ReportTally::AddCase(const v1::Case& c, bool decided) {
+  v1::ReportFigures& f = Row(c.owner_agency(), c.domain());
+  f.set_cases(f.cases() + 1);
+  if (decided) {
+    f.set_cases_decided(f.cases_decided() + 1);
+    f.set_penalty_amount_fen(f.penalty_amount_fen() + c.penalty().amount_fen());
+  }
+  if (c.major()) {
+    f.set_major_cases(f.major_cases() + 1);
+    if (static_cast<int>(major_.size()) < kMaxListed) {
+      major_.push_back(c);
+    } else {
+      ++major_omitted_;
+    }
+  }
+}
+
+template <class Item>
+void ReportTally::NoteOverdue(const Item& item, v1::OverdueItem::Kind kind, const std::string& agency,
+                              v1::Domain domain, const google::protobuf::Timestamp& start) {
+  v1::OverdueItem o;
+  o.set_id(item.id());
+  o.set_kind(kind);
+  o.set_agency(agency);
+  o.set_sender_agency(item.sender_agency());
+  o.set_receiver_agency(item.receiver_agency());
+  o.set_state(item.state());
+  o.set_domain(domain);
+  if (item.case_ids_size() > 0) o.set_case_id(item.case_ids(0));
+  *o.mutable_start_time() = start;
+  *o.mutable_deadline() = item.deadline();
+  const absl::Duration late = now_ - FromProtoTime(item.deadline().due_time());
+  o.set_days_overdue(static_cast<int64_t>(std::ceil(absl::FDivDuration(late, absl::Hours(24)))));
+  if (o.days_overdue() < 1) o.set_days_overdue(1);
+  overdue_.push_back(std::move(o));
+}
+
+void ReportTally::AddTransfer(const v1::Transfer& t, v1::Domain domain) {
+  const bool forward = t.direction() != v1::TRANSFER_REVERSE;
+  // The row of the administrative agency concerned: the sender of a forward
+  // transfer, the receiver (who must answer) of a reverse one.
+  const std::string& agency = forward ? t.sender_agency() : t.receiver_agency();
+  v1::ReportFigures& f = Row(agency, domain);
+  const Standing s = TransferStanding(t.state());
+  const bool overdue = Overdue(t, now_);
+  if (forward) {
+    f.set_forward_sent(f.forward_sent() + 1);
+    if (s == Standing::kAccepted) f.set_forward_accepted(f.forward_accepted() + 1);
+    if (s == Standing::kRefused) f.set_forward_refused(f.forward_refused() + 1);
+    if (s == Standing::kWithdrawn) f.set_forward_withdrawn(f.forward_withdrawn() + 1);
+    if (s == Standing::kPending) f.set_forward_pending(f.forward_pending() + 1);
+    if (overdue) f.set_forward_overdue(f.forward_overdue() + 1);
+  } else {
+    f.set_reverse_sent(f.reverse_sent() + 1);
+    if (s == Standing::kAnswered) f.set_reverse_answered(f.reverse_answered() + 1);
+    if (s == Standing::kPending) f.set_reverse_pending(f.reverse_pending() + 1);
+    if (overdue) f.set_reverse_overdue(f.reverse_overdue() + 1);
+  }
+  if (overdue) {
+    NoteOverdue(t, forward ? v1::OverdueItem::FORWARD_TRANSFER : v1::OverdueItem::REVERSE_TRANSFER,
+                agency, domain, t.create_time());
+  }
+}
+
+void ReportTally::AddSupervision(const v1::SupervisionRecord& r, v1::Domain domain) {
+  v1::ReportFigures& f = Row(r.receiver_agency(), domain);
+  f.set_supervision_issued(f.supervision_issued() + 1);
+  const v1::WorkflowState s = r.state();
+  if (s == v1::STATE_REPLIED || s == v1::STATE_RECTIFIED || s == v1::STATE_CLOSED) {
+    f.set_supervision_answered(f.supervision_answered() + 1);
+  }
+  // Rectification reported (awaiting confirmation) or confirmed; a record
+  // closed without rectification (nothing to rectify) is not counted.
+  if (s == v1::STATE_RECTIFIED ||
+      (s == v1::STATE_CLOSED && r.last_transition().action() == v1::ACTION_CONFIRM_RECTIFICATION)) {
+    f.set_supervision_rectified(f.supervision_rectified() + 1);
+  }
+  if (Overdue(r, now_)) {
+    f.set_supervision_overdue(f.supervision_overdue() + 1);
+    NoteOverdue(r, v1::OverdueItem::SUPERVISION_RECORD, r.receiver_agency(), domain, r.service_time());
+    overdue_.back().set_document_number(r.document_number());
+  }
+}
+
+void ReportTally::Finish(const std::map<std::string, std::string>& names, v1::JointMeetingReport* out) {
+  auto name_of = [&](const std::string& id) {
+    auto it = names.find(id);
+    return it == names.end() ? id : it->second;
+  };
+  v1::AgencyTotal* agency_total = nullptr;
+  for (const auto& [key, figures] : rows_) {
+    v1::ReportRow* row = out->add_rows();
+    row->set_agency(key.first);
+    row->set_agency_name(name_of(key.first));
+    row->set_domain(static_cast<v1::Domain>(key.second));
+    *row->mutable_figures() = figures;
+    if (agency_total == nullptr || agency_total->agency() != key.first) {
+      agency_total = out->add_agency_totals();
+      agency_total->set_agency(key.first);
+      agency_total->set_agency_name(name_of(key.first));
+    }
+    AddFigures(figures, agency_total->mutable_figures());
+    AddFigures(figures, out->mutable_total());
+  }
+  if (!out->has_total()) out->mutable_total();
+  std::stable_sort(overdue_.begin(), overdue_.end(), [](const v1::OverdueItem& a, const v1::OverdueItem& b) {
+    if (a.days_overdue() != b.days_overdue()) return a.days_overdue() > b.days_overdue();
+    return a.id() < b.id();
+  });
+  for (size_t i = 0; i < overdue_.size(); ++i) {
+    if (static_cast<int>(i) < kMaxListed) {
+      *out->add_overdue() = std::move(overdue_[i]);
+    } else {
+      out->set_overdue_omitted(out->overdue_omitted() + 1);
+    }
+  }
+  for (v1::Case& c : major_) *out->add_major_cases() = std::move(c);
+  out->set_major_cases_omitted(major_omitted_);
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,281 @@
+#include "server/workflow/workflow_engine.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "caselink/v1/workflow_storage.pb.h"
+#include "caselink_common/request_digest.h"
+#include "caselink_common/status_macros.h"
+#include "server/core/access_logger.h"
+#include "server/core/page_token.h"
+#include "server/core/request_validator.h"
+#include "server/workflow/workflow_actor.h"
+#include "storage/case_id.h"
+#include "workflow/item_machine.h"
+
+namespace caselink::server {
+namespace {
+
+using workflow::ItemKind;
+using workflow::ItemNotFound;
+
+bool Contains(const google::protobuf::RepeatedPtrField<std::string>& list, const std::string& v) {
+  return std::find(list.begin(), list.end(), v) != list.end();
+}
+
+// Where each kind of item is stored and how its events look.
+template <class Item>
+struct Traits;
+
+template <>
+struct Traits<v1::Transfer> {
+  static constexpr storage::ItemTables kTables{storage::Table::kTransfers,
+                                               storage::Table::kTransferHistory};
+  static constexpr const char* kLink = storage::kTransferLink;
+  static v1::EventKind Kind(bool created) {
+    return created ? v1::EVENT_TRANSFER_CREATED : v1::EVENT_TRANSFER_CHANGED;
+  }
+  static void Embed(const v1::Transfer& t, v1::Event* e) { *e->mutable_transfer() = t; }
+};
+
+template <>
+struct Traits<v1::SupervisionRecord> {
+  static constexpr storage::ItemTables kTables{storage::Table::kSupervision,
+                                               storage::Table::kSupervisionHistory};
+  static constexpr const char* kLink = storage::kSupervisionLink;
+  static v1::EventKind Kind(bool created) {
+    return created ? v1::EVENT_SUPERVISION_CREATED : v1::EVENT_SUPERVISION_CHANGED;
+  }
+  static void Embed(const v1::SupervisionRecord& r, v1::Event* e) { *e->mutable_record() = r; }
+};
+
+// Everything one transition writes besides head, step and request record.
+template <class Item>
+storage::TransitionWrite BuildWrite(const ServiceContext& sc, const CallScope& scope,
+                                    const Item& after, const v1::Transition& t,
+                                    bool notify_procuratorate) {
+  storage::TransitionWrite w;
+  w.step = t.step();
+  w.transition = t.SerializeAsString();
+  w.item_after = after.SerializeAsString();
+  for (const std::string& case_id : after.case_ids()) {
+    for (const std::string& agency : after.participants()) {
+      w.puts.push_back(storage::CaseLinks::LinkPut(case_id, agency, Traits<Item>::kLink));
+    }
+  }
+  v1::StoredEvent ev;
+  v1::Event* e = ev.mutable_event();
+  *e->mutable_time() = t.time();
+  const bool reply = t.action() == v1::ACTION_REPLY || t.action() == v1::ACTION_REPLY_PENALTY ||
+                     t.action() == v1::ACTION_REPLY_NO_PENALTY;
+  e->set_kind(reply ? v1::EVENT_REPLY : Traits<Item>::Kind(t.action() == v1::ACTION_CREATE));
+  e->set_item_id(after.id());
+  *e->mutable_transition() = t;
+  Traits<Item>::Embed(after, e);
+  for (const std::string& case_id : after.case_ids()) {
+    auto c = sc.cases->Get(case_id, 0);
+    if (c.ok()) *e->add_cases() = std::move(*c);
+  }
+  for (const std::string& agency : after.participants()) ev.add_addressees(agency);
+  if (notify_procuratorate) {
+    for (const std::string& p : PolicyDirectory(scope).AgenciesWith(v1::PROCURATORATE)) {
+      if (!Contains(ev.addressees(), p)) ev.add_addressees(p);
+    }
+  }
+  w.appends.push_back(storage::EventLog::MakeAppend(ev));
+  return w;
+}
+
+template <class Item>
+absl::StatusOr<Item> Parse(const std::string& bytes) {
+  Item item;
+  if (!item.ParseFromString(bytes)) return absl::DataLossError("stored workflow item is corrupted");
+  return item;
+}
+
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> Finish(const ServiceContext& sc,
+                                         absl::StatusOr<storage::TransitionOutcome> out,
+                                         const std::string& id) {
+  if (absl::IsNotFound(out.status())) return ItemNotFound<Item>(id);
+  if (!out.ok()) return out.status();
+  CASELINK_ASSIGN_OR_RETURN(Item item, Parse<Item>(out->item_after));
+  workflow::MarkOverdue(sc.now(), &item);
+  return ItemOutcome<Item>{std::move(item), out->replayed};
+}
+
+// The linked case of an action must be a case of the actor.
+absl::Status CheckOwnCase(const ServiceContext& sc, const CallScope& scope, const std::string& case_id) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("linked_case_id", case_id));
+  auto c = sc.cases->Get(case_id, 0);
+  if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
+  if (!c.ok()) return c.status();
+  if (c->owner_agency() != scope.principal.agency_id) {
+    // A case the caller may not read answers exactly like a missing one, so
+    // the refusal cannot tell whether another agency's case id exists.
+    CallScope as_reader = scope;
+    as_reader.method = "caselink.v1.CaseService/GetCase";
+    if (!sc.guard->Visible(as_reader, *c)) return CaseNotFound(case_id);
+    return absl::PermissionDeniedError(absl::StrCat(
+        "linked_case_id: case '", case_id, "' is not a case of agency '", scope.principal.agency_id,
+        "'; link your own penalty case"));
+  }
+  return absl::OkStatus();
+}
+
+// The call's access-log entry joins the step's batch (access_logger.h):
+// a committed step always has its entry, a failed batch has neither.
+template <class Item>
+std::function<absl::Status(storage::CommitRequest*)> AccessLogAttach(const ServiceContext& sc,
+                                                                     const CallScope& scope,
+                                                                     const Item* after) {
+  if (sc.access_log == nullptr) return nullptr;
+  return [&sc, &scope, after](storage::CommitRequest* commit) {
+    const std::vector<std::string> cases(after->case_ids().begin(), after->case_ids().end());
+    return sc.access_log->AttachItemEntry(scope, after->id(), cases, commit);
+  };
+}
+
+}  // namespace
+
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const CallScope& scope,
+                                             const google::protobuf::Message& request,
+                                             const std::string& request_id, Item draft,
+                                             absl::Time deadline_start) {
+  const WorkflowContext& wf = *sc.workflow;
+  const absl::Time now = sc.now();
+  std::string id = storage::NewCaseId(now, wf.settings.tz);
+  id[0] = ItemKind<Item>::kIdPrefix;
+  const std::string& agency = scope.principal.agency_id;
+  const workflow::Step<Item> step =
+      workflow::Create(wf.settings, ActorOf(scope), id, std::move(draft), now, deadline_start);
+
+  storage::TransitionCommand cmd;
+  cmd.tables = Traits<Item>::kTables;
+  cmd.agency = agency;
+  cmd.request_id = request_id;
+  cmd.request_digest = RequestDigest(request);
+  cmd.item_id = id;
+  cmd.create = true;
+  cmd.decide = [&](const std::optional<std::string>&) -> absl::StatusOr<storage::TransitionWrite> {
+    return BuildWrite(sc, scope, step.item, step.transition, step.notify_procuratorate);
+  };
+  cmd.attach = AccessLogAttach(sc, scope, &step.item);
+  return Finish<Item>(sc, wf.store->Apply(cmd), id);
+}
+
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const CallScope& scope,
+                                            const v1::WorkflowActionRequest& req) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("id", req.id()));
+  if (!v1::WorkflowAction_IsValid(req.action()) || req.action() == v1::ACTION_UNSPECIFIED ||
+      req.action() == v1::ACTION_CREATE) {
+    return absl::InvalidArgumentError("action: is required (one of the ACTION_* values but ACTION_CREATE)");
+  }
+  const WorkflowContext& wf = *sc.workflow;
+  storage::TransitionCommand cmd;
+  cmd.tables = Traits<Item>::kTables;
+  cmd.agency = scope.principal.agency_id;
+  cmd.request_id = req.request_id();
+  cmd.request_digest = RequestDigest(req);
+  cmd.item_id = req.id();
+  Item after;  // set by decide, named by the access-log entry
+  cmd.attach = AccessLogAttach(sc, scope, &after);
+  cmd.decide = [&](const std::optional<std::string>& head) -> absl::StatusOr<storage::TransitionWrite> {
+    CASELINK_ASSIGN_OR_RETURN(Item cur, Parse<Item>(*head));
+    CASELINK_ASSIGN_OR_RETURN(workflow::Step<Item> step,
+                              workflow::Act(wf.settings, ActorOf(scope), cur, req, sc.now()));
+    if (!req.linked_case_id().empty()) CASELINK_RETURN_IF_ERROR(CheckOwnCase(sc, scope, req.linked_case_id()));
+    after = step.item;
+    return BuildWrite(sc, scope, step.item, step.transition, step.notify_procuratorate);
+  };
+  return Finish<Item>(sc, wf.store->Apply(cmd), req.id());
+}
+
+template <class Item>
+absl::StatusOr<Item> GetItem(const ServiceContext& sc, const CallScope& scope, const std::string& id,
+                             std::vector<v1::Transition>* history) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("id", id));
+  const WorkflowContext& wf = *sc.workflow;
+  auto bytes = wf.store->Head(Traits<Item>::kTables.head, id);
+  if (absl::IsNotFound(bytes.status())) return ItemNotFound<Item>(id);
+  if (!bytes.ok()) return bytes.status();
+  CASELINK_ASSIGN_OR_RETURN(Item item, Parse<Item>(*bytes));
+  if (!workflow::CanSee(ActorOf(scope), item)) return ItemNotFound<Item>(id);
+  workflow::MarkOverdue(sc.now(), &item);
+  if (history != nullptr) {
+    CASELINK_ASSIGN_OR_RETURN(std::vector<std::string> steps,
+                              wf.store->History(Traits<Item>::kTables.history, id));
+    for (const std::string& s : steps) {
+      v1::StoredStep step;
+      if (!step.ParseFromString(s)) return absl::DataLossError("stored workflow step is corrupted");
+      history->push_back(step.transition());
+    }
+  }
+  return item;
+}
+
+template <class Item>
+absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const CallScope& scope,
+                                            const v1::ListItemsRequest& req, bool overdue_only,
+                                            std::string* next_page_token) {
+  if (req.page_size() < 0 || req.page_size() > sc.max_page_size) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must be between 0 and ", sc.max_page_size));
+  }
+  if (sc.page_tokens == nullptr) return absl::FailedPreconditionError("page tokens are not configured");
+  // Bound to the caller, the RPC (transfers or supervision) and the state filter.
+  const PageScope where = PageScope::For(scope, req);
+  CASELINK_ASSIGN_OR_RETURN(const std::string after, sc.page_tokens->Open(req.page_token(), where));
+  const size_t limit = req.page_size() == 0 ? 50 : req.page_size();
+  const workflow::Actor actor = ActorOf(scope);
+  const absl::Time now = sc.now();
+  std::vector<Item> out;
+  absl::Status parse_status;
+  std::string last;
+  bool more = false;
+  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
+      Traits<Item>::kTables.head, after,
+      [&](const std::string& id, const std::string& bytes) {
+        if (!overdue_only && out.size() >= limit) {
+          more = true;
+          return false;
+        }
+        auto item = Parse<Item>(bytes);
+        if (!item.ok()) {
+          parse_status = item.status();
+          return false;
+        }
+        last = id;
+        if (!workflow::CanSee(actor, *item)) return true;
+        if (req.state() != v1::STATE_UNSPECIFIED && item->state() != req.state()) return true;
+        workflow::MarkOverdue(now, &*item);
+        if (overdue_only && !item->overdue()) return true;
+        out.push_back(std::move(*item));
+        return true;
+      }));
+  CASELINK_RETURN_IF_ERROR(parse_status);
+  if (next_page_token != nullptr && more) {
+    CASELINK_ASSIGN_OR_RETURN(*next_page_token, sc.page_tokens->Seal(where, last));
+  }
+  return out;
+}
+
+#define CASELINK_INSTANTIATE(Item)                                                              \
+  template absl::StatusOr<ItemOutcome<Item>> CreateItem<Item>(                                  \
+      const ServiceContext&, const CallScope&, const google::protobuf::Message&,                \
+      const std::string&, Item, absl::Time);                                                    \
+  template absl::StatusOr<ItemOutcome<Item>> ActOnItem<Item>(const ServiceContext&,             \
+                                                            const CallScope&,                   \
+                                                            const v1::WorkflowActionRequest&);  \
+  template absl::StatusOr<Item> GetItem<Item>(const ServiceContext&, const CallScope&,          \
+                                              const std::string&, std::vector<v1::Transition>*); \
+  template absl::StatusOr<std::vector<Item>> ListItems<Item>(                                   \
+      const ServiceContext&, const CallScope&, const v1::ListItemsRequest&, bool, std::string*);
+CASELINK_INSTANTIATE(v1::Transfer)
+CASELINK_INSTANTIATE(v1::SupervisionRecord)
+#undef CASELINK_INSTANTIATE
+
+}  // namespace caselink::server

@@ -1,0 +1,53 @@
+// The storage side of every workflow handler, for both kinds of item
+// (v1::Transfer, v1::SupervisionRecord): what an item becomes is decided by
+// the workflow library (workflow/item_machine.h); this persists it. Each
+// write is one batch through WorkflowStore: item head + history step +
+// idempotency record + case links + the event for the agencies involved +
+// the call's access-log entry. Reads and listings show only what the caller
+// may see (workflow::CanSee); anything else answers NOT_FOUND like a missing
+// item. Thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caselink/v1/workflow.pb.h"
+#include "server/core/call_guard.h"
+#include "server/core/service_context.h"
+
+namespace caselink::server {
+
+template <class Item>
+struct ItemOutcome {
+  Item item;
+  bool replayed = false;
+};
+
+// Creates `draft` (its content fields set by the caller, already validated)
+// with the caller as sender. `deadline_start`: when the first period starts
+// (InfinitePast = now).
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const CallScope& scope,
+                                             const google::protobuf::Message& request,
+                                             const std::string& request_id, Item draft,
+                                             absl::Time deadline_start);
+
+// Applies one action. Errors: see WorkflowService in workflow.proto.
+template <class Item>
+absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const CallScope& scope,
+                                            const v1::WorkflowActionRequest& req);
+
+// An item the caller may see, and its history (oldest first).
+template <class Item>
+absl::StatusOr<Item> GetItem(const ServiceContext& sc, const CallScope& scope, const std::string& id,
+                             std::vector<v1::Transition>* history);
+
+// One page of the items the caller may see, ordered by id.
+template <class Item>
+absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const CallScope& scope,
+                                            const v1::ListItemsRequest& req, bool overdue_only,
+                                            std::string* next_page_token);
+
+}  // namespace caselink::server

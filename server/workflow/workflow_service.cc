@@ -1,0 +1,206 @@
+#include "server/workflow/workflow_service.h"
+
+#include <optional>
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/proto_time.h"
+#include "caselink_common/status_macros.h"
+#include "server/core/request_validator.h"
+#include "server/core/unary_call.h"
+#include "server/workflow/workflow_actor.h"
+#include "server/workflow/workflow_engine.h"
+#include "workflow/creation_rules.h"
+
+namespace caselink::server {
+namespace {
+
+const std::string kService = v1::WorkflowService::service_full_name();
+
+absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Material>& materials) {
+  for (int i = 0; i < materials.size(); ++i) {
+    const std::string at = absl::StrCat("materials[", i, "]");
+    if (materials[i].title().empty() && materials[i].reference().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(at, ": needs a title or a reference"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// A case the request names must exist; `must_own` also requires the caller
+// to own it. Invisible and absent cases answer the same NOT_FOUND.
+absl::Status CheckCase(const ServiceContext& sc, const CallScope& scope, const std::string& field,
+                       const std::string& case_id, bool must_own) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId(field, case_id));
+  auto c = sc.cases->Get(case_id, 0);
+  if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
+  if (!c.ok()) return c.status();
+  if (must_own && c->owner_agency() != scope.principal.agency_id) {
+    CallScope as_reader = scope;
+    as_reader.method = "caselink.v1.CaseService/GetCase";
+    if (!sc.guard->Visible(as_reader, *c)) return CaseNotFound(case_id);
+    return absl::PermissionDeniedError(absl::StrCat(
+        field, ": case '", case_id, "' belongs to agency '", c->owner_agency(),
+        "'; an agency transfers only its own cases"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
+                                                   const v1::CreateTransferRequest& req,
+                                                   v1::TransferResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
+  if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
+  v1::Transfer draft;
+  draft.set_direction(req.direction());
+  draft.set_receiver_agency(req.receiver_agency());
+  draft.set_subject(req.subject());
+  *draft.mutable_materials() = req.materials();
+  const absl::Time now = sc_.now();
+  const workflow::Actor actor = ActorOf(scope);
+  const PolicyDirectory agencies(scope);
+  if (req.direction() == v1::TRANSFER_FORWARD) {
+    const workflow::CreationRule& rule = workflow::ForwardTransferCreation();
+    CASELINK_RETURN_IF_ERROR(workflow::CheckSender(rule, actor));
+    CASELINK_RETURN_IF_ERROR(workflow::CheckReceiver(rule, actor, req.receiver_agency(), agencies));
+    if (req.case_id().empty()) return absl::InvalidArgumentError("case_id: is required for a forward transfer");
+    CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, "case_id", req.case_id(), true));
+    auto time_of = [](bool has, const google::protobuf::Timestamp& ts) {
+      return has ? std::optional<absl::Time>(FromProtoTime(ts)) : std::nullopt;
+    };
+    for (std::string& note : workflow::ForwardTransferLateNotes(
+             sc_.workflow->settings, time_of(req.has_report_time(), req.report_time()),
+             time_of(req.has_approve_time(), req.approve_time()), now)) {
+      draft.add_late_notes(std::move(note));
+    }
+    if (req.has_report_time()) *draft.mutable_report_time() = req.report_time();
+    if (req.has_approve_time()) *draft.mutable_approve_time() = req.approve_time();
+  } else if (req.direction() == v1::TRANSFER_REVERSE) {
+    const workflow::CreationRule& rule = workflow::ReverseTransferCreation();
+    CASELINK_RETURN_IF_ERROR(workflow::CheckSender(rule, actor));
+    CASELINK_RETURN_IF_ERROR(workflow::CheckReceiver(rule, actor, req.receiver_agency(), agencies));
+    if (!req.case_id().empty()) CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, "case_id", req.case_id(), false));
+    if (req.has_report_time() || req.has_approve_time()) {
+      return absl::InvalidArgumentError("report_time, approve_time: apply to forward transfers only");
+    }
+  } else {
+    return absl::InvalidArgumentError("direction: is required (TRANSFER_FORWARD or TRANSFER_REVERSE)");
+  }
+  if (!req.case_id().empty()) draft.add_case_ids(req.case_id());
+  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft),
+                                                 absl::InfinitePast()));
+  *resp->mutable_transfer() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
+                                                      const v1::CreateSupervisionRequest& req,
+                                                      v1::SupervisionResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  const workflow::Actor actor = ActorOf(scope);
+  const workflow::CreationRule& rule = workflow::SupervisionCreation();
+  CASELINK_RETURN_IF_ERROR(workflow::CheckSender(rule, actor));
+  if (req.kind() == v1::SUPERVISION_KIND_UNSPECIFIED || !v1::SupervisionKind_IsValid(req.kind())) {
+    return absl::InvalidArgumentError("kind: is required (SUPERVISION_RECOMMENDATION, _OPINION or _CORRECTION)");
+  }
+  if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
+  CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
+  CASELINK_RETURN_IF_ERROR(
+      workflow::CheckReceiver(rule, actor, req.receiver_agency(), PolicyDirectory(scope)));
+  v1::SupervisionRecord draft;
+  for (int i = 0; i < req.case_ids_size(); ++i) {
+    CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, absl::StrCat("case_ids[", i, "]"), req.case_ids(i), false));
+    draft.add_case_ids(req.case_ids(i));
+  }
+  draft.set_kind(req.kind());
+  draft.set_receiver_agency(req.receiver_agency());
+  draft.set_subject(req.subject());
+  *draft.mutable_materials() = req.materials();
+  draft.set_document_number(req.document_number());
+  const absl::Time served = req.has_service_time() ? FromProtoTime(req.service_time()) : sc_.now();
+  *draft.mutable_service_time() = ToProtoTime(served);
+  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft), served));
+  *resp->mutable_record() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoListOverdue(const CallScope& scope, v1::ListOverdueResponse* resp) {
+  v1::ListItemsRequest all;
+  CASELINK_ASSIGN_OR_RETURN(auto transfers, ListItems<v1::Transfer>(sc_, scope, all, true, nullptr));
+  CASELINK_ASSIGN_OR_RETURN(auto records, ListItems<v1::SupervisionRecord>(sc_, scope, all, true, nullptr));
+  for (auto& t : transfers) *resp->add_transfers() = std::move(t);
+  for (auto& r : records) *resp->add_records() = std::move(r);
+  return absl::OkStatus();
+}
+
+WorkflowServiceImpl::WorkflowServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {
+  using W = WorkflowServiceImpl;
+  Install(kService,
+          {Unary("CreateTransfer", this, &W::DoCreateTransfer),
+           Unary("ActOnTransfer", this, &W::DoActOnTransfer),
+           Unary("GetTransfer", this, &W::DoGetTransfer),
+           Unary("ListTransfers", this, &W::DoListTransfers),
+           Unary("CreateSupervision", this, &W::DoCreateSupervision),
+           Unary("ActOnSupervision", this, &W::DoActOnSupervision),
+           Unary("GetSupervision", this, &W::DoGetSupervision),
+           Unary("ListSupervision", this, &W::DoListSupervision),
+           Unary<v1::ListOverdueRequest, v1::ListOverdueResponse>(
+               "ListOverdue", [this](const CallScope& s, const v1::ListOverdueRequest&,
+                                     v1::ListOverdueResponse* resp) { return DoListOverdue(s, resp); })});
+}
+
+absl::Status WorkflowServiceImpl::DoActOnTransfer(const CallScope& s, const v1::WorkflowActionRequest& req,
+                                                  v1::TransferResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::Transfer>(sc_, s, req));
+  *resp->mutable_transfer() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoGetTransfer(const CallScope& s, const v1::GetItemRequest& req,
+                                                v1::GetTransferResponse* resp) {
+  std::vector<v1::Transition> history;
+  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_transfer(), GetItem<v1::Transfer>(sc_, s, req.id(), &history));
+  for (auto& t : history) *resp->add_history() = std::move(t);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoListTransfers(const CallScope& s, const v1::ListItemsRequest& req,
+                                                  v1::ListTransfersResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::Transfer>(sc_, s, req, false,
+                                                                resp->mutable_next_page_token()));
+  for (auto& t : items) *resp->add_transfers() = std::move(t);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoActOnSupervision(const CallScope& s,
+                                                     const v1::WorkflowActionRequest& req,
+                                                     v1::SupervisionResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::SupervisionRecord>(sc_, s, req));
+  *resp->mutable_record() = std::move(out.item);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoGetSupervision(const CallScope& s, const v1::GetItemRequest& req,
+                                                   v1::GetSupervisionResponse* resp) {
+  std::vector<v1::Transition> history;
+  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_record(),
+                            GetItem<v1::SupervisionRecord>(sc_, s, req.id(), &history));
+  for (auto& t : history) *resp->add_history() = std::move(t);
+  return absl::OkStatus();
+}
+
+absl::Status WorkflowServiceImpl::DoListSupervision(const CallScope& s, const v1::ListItemsRequest& req,
+                                                    v1::ListSupervisionResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::SupervisionRecord>(
+                                            sc_, s, req, false, resp->mutable_next_page_token()));
+  for (auto& r : items) *resp->add_records() = std::move(r);
+  return absl::OkStatus();
+}
+
+}  // namespace caselink::server

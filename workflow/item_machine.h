@@ -1,0 +1,104 @@
+// The workflow of one item (v1::Transfer or v1::SupervisionRecord) as pure
+// functions: who may see it, what a creation or an action turns it into, and
+// its deadline and overdue flag, all from the tables of workflow_rules.h and
+// the periods of workflow_config.h. No storage, no clock, no transport: the
+// caller passes `now` and persists the Step it gets back (server/workflow/).
+// Thread-safe.
+//
+//   Settings s = Settings::From(config);
+//   absl::StatusOr<Step<v1::Transfer>> step = Act(s, actor, current, request, now);
+//   if (step.ok()) store(step->item, step->transition);
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "caselink/v1/config.pb.h"
+#include "caselink/v1/workflow.pb.h"
+#include "workflow/actor.h"
+#include "workflow/workflow_rules.h"
+
+namespace caselink::workflow {
+
+// The district's workflow settings: every period (defaults filled in) and
+// the zone periods are counted in.
+struct Settings {
+  v1::WorkflowConfig config;  // EffectiveWorkflowConfig applied
+  absl::TimeZone tz;
+  // INVALID_ARGUMENT if the configured time zone is unknown.
+  static absl::StatusOr<Settings> From(const v1::WorkflowConfig& config);
+};
+
+// What differs between the kinds of item.
+template <class Item>
+struct ItemKind;
+template <>
+struct ItemKind<v1::Transfer> {
+  static constexpr char kIdPrefix = 'T';
+  static constexpr const char* kNoun = "transfer";
+  static const Flow& FlowOf(const v1::Transfer& t) {
+    return t.direction() == v1::TRANSFER_REVERSE ? ReverseTransferFlow() : ForwardTransferFlow();
+  }
+};
+template <>
+struct ItemKind<v1::SupervisionRecord> {
+  static constexpr char kIdPrefix = 'S';
+  static constexpr const char* kNoun = "supervision record";
+  static const Flow& FlowOf(const v1::SupervisionRecord&) { return SupervisionFlow(); }
+};
+
+// "transfer 'T20240305-…'", for messages.
+template <class Item>
+std::string What(const std::string& id);
+// NOT_FOUND naming the item: also the answer for an item the actor may not
+// see, so a refusal never tells that it exists.
+template <class Item>
+absl::Status ItemNotFound(const std::string& id);
+
+// An item is visible to its participants (sender, receiver, agencies that
+// acted on it) and to agencies with the PROCURATORATE or JUSTICE role.
+template <class Item>
+bool CanSee(const Actor& actor, const Item& item);
+
+// The Party bits (workflow_rules.h) the actor holds on the item.
+template <class Item>
+uint8_t ActorParties(const Actor& actor, const Item& item);
+
+// Whether an item with this deadline is overdue at `now`: the deadline is not
+// a window (an optional action's period) and has passed. The one rule behind
+// Item.overdue, ListOverdue and the joint-meeting report.
+bool IsOverdue(const v1::Deadline& deadline, absl::Time now);
+// Sets item.overdue from its deadline.
+template <class Item>
+void MarkOverdue(absl::Time now, Item* item);
+
+// One step of an item: the item after it and the transition that led there.
+template <class Item>
+struct Step {
+  Item item;
+  v1::Transition transition;
+  // The step's event also goes to every procuratorate (the rule says so).
+  bool notify_procuratorate = false;
+};
+
+// The item `draft` (its content fields set and validated by the caller)
+// becomes when `actor` creates it as `id` at `now`: initial state, the actor
+// as sender and first participant, step 1, and the deadline of the initial
+// state counted from `deadline_start` (InfinitePast = now).
+template <class Item>
+Step<Item> Create(const Settings& settings, const Actor& actor, const std::string& id, Item draft,
+                  absl::Time now, absl::Time deadline_start);
+
+// The step `req.action` by `actor` takes `current` to at `now`. Errors, in
+// this order: NOT_FOUND (the actor may not see the item); FAILED_PRECONDITION
+// naming the state and the actions it allows; PERMISSION_DENIED naming who may
+// act; INVALID_ARGUMENT naming a required field that is missing;
+// FAILED_PRECONDITION if the state's period ended and the rule must act within
+// it. Whether `req.linked_case_id` is a case of the actor is the caller's check.
+template <class Item>
+absl::StatusOr<Step<Item>> Act(const Settings& settings, const Actor& actor, const Item& current,
+                               const v1::WorkflowActionRequest& req, absl::Time now);
+
+}  // namespace caselink::workflow

@@ -1,0 +1,90 @@
+// The state machines of the 两法衔接 workflow, as data: one table per flow of
+// {from state, action, to state, who may act, what is required}, plus the
+// period each open state runs against. One generic function (FindRule)
+// applies any table, so the rules live only here and in docs/workflow.md.
+// Immutable; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "caselink/v1/workflow.pb.h"
+
+namespace caselink::workflow {
+
+// Who may take an action, relative to the item.
+enum Party : uint8_t {
+  kSender = 1,         // the agency that created the item
+  kReceiver = 2,       // the agency it is addressed to
+  kProcuratorate = 4,  // any agency with the PROCURATORATE role
+};
+
+// What an action must carry.
+enum Requirement : uint8_t {
+  kNeedsNothing = 0,
+  kNeedsReason = 1,
+  kNeedsMaterials = 2,
+  kNeedsLinkedCase = 4,  // a case of the actor (e.g. the penalty case)
+};
+
+// Which configured period a state runs against.
+enum class PeriodId {
+  kNone,
+  kPoliceDecision,
+  kReconsiderationRequest,
+  kReconsiderationDecision,
+  kSupervisionReply,
+  kReverseReply,
+  kSupplement,
+};
+
+struct TransitionRule {
+  v1::WorkflowState from;
+  v1::WorkflowAction action;
+  v1::WorkflowState to;
+  uint8_t party;              // Party bits
+  uint8_t requires;           // Requirement bits
+  bool within_period;         // refused once the current state's period ended
+  bool notify_procuratorate;  // the event also goes to every procuratorate
+};
+
+struct StateRule {
+  v1::WorkflowState state;
+  PeriodId period;
+  uint8_t party;  // who must (or may) act within the period
+  bool window;    // an optional action's window, not an obligation
+};
+
+struct Flow {
+  const char* name;  // "forward transfer", used in messages
+  v1::WorkflowState initial;
+  absl::Span<const TransitionRule> rules;
+  absl::Span<const StateRule> states;  // open states; others are terminal
+};
+
+const Flow& ForwardTransferFlow();
+const Flow& ReverseTransferFlow();
+const Flow& SupervisionFlow();
+
+// The rule letting an actor holding `actor_parties` take `action` in
+// `state`. FAILED_PRECONDITION naming the state and the actions it allows if
+// no rule has (state, action); PERMISSION_DENIED naming who may act if rules
+// exist but none for the actor's parties. `what` names the item in messages;
+// `party_names` renders a Party bit set as agencies ("receiver (psb)").
+absl::StatusOr<const TransitionRule*> FindRule(
+    const Flow& flow, v1::WorkflowState state, v1::WorkflowAction action, uint8_t actor_parties,
+    const std::string& what, const std::function<std::string(uint8_t)>& party_names);
+
+// INVALID_ARGUMENT naming the first field the rule requires that is missing.
+absl::Status CheckRequired(const TransitionRule& rule, const v1::WorkflowActionRequest& req);
+
+// The period of an open state, or nullptr for a terminal state.
+const StateRule* FindStateRule(const Flow& flow, v1::WorkflowState state);
+
+// "sender", "receiver|procuratorate", ...
+std::string PartyLabel(uint8_t parties);
+
+}  // namespace caselink::workflow
