@@ -9,6 +9,7 @@
 #include "server/core/access_logger.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
+#include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "storage/case_id.h"
 #include "workflow/item_machine.h"
@@ -104,25 +105,6 @@ absl::StatusOr<ItemOutcome<Item>> Finish(const ServiceContext& sc,
   return ItemOutcome<Item>{std::move(item), out->replayed};
 }
 
-// The linked case of an action must be a case of the actor.
-absl::Status CheckOwnCase(const ServiceContext& sc, const CallScope& scope, const std::string& case_id) {
-  CASELINK_RETURN_IF_ERROR(ValidateCaseId("linked_case_id", case_id));
-  auto c = sc.cases->Get(case_id, 0);
-  if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
-  if (!c.ok()) return c.status();
-  if (c->owner_agency() != scope.principal.agency_id) {
-    // A case the caller may not read answers exactly like a missing one, so
-    // the refusal cannot tell whether another agency's case id exists.
-    CallScope as_reader = scope;
-    as_reader.method = "caselink.v1.CaseService/GetCase";
-    if (!sc.guard->Visible(as_reader, *c)) return CaseNotFound(case_id);
-    return absl::PermissionDeniedError(absl::StrCat(
-        "linked_case_id: case '", case_id, "' is not a case of agency '", scope.principal.agency_id,
-        "'; link your own penalty case"));
-  }
-  return absl::OkStatus();
-}
-
 // The call's access-log entry joins the step's batch (access_logger.h):
 // a committed step always has its entry, a failed batch has neither.
 template <class Item>
@@ -187,7 +169,10 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
     CASELINK_ASSIGN_OR_RETURN(Item cur, Parse<Item>(*head));
     CASELINK_ASSIGN_OR_RETURN(workflow::Step<Item> step,
                               workflow::Act(wf.settings, ActorOf(scope), cur, req, sc.now()));
-    if (!req.linked_case_id().empty()) CASELINK_RETURN_IF_ERROR(CheckOwnCase(sc, scope, req.linked_case_id()));
+    if (!req.linked_case_id().empty()) {
+      CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, "linked_case_id", req.linked_case_id(),
+                                              /*must_own=*/true, "link your own penalty case"));
+    }
     after = step.item;
     return BuildWrite(sc, scope, step.item, step.transition, step.notify_procuratorate);
   };

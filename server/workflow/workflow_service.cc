@@ -7,6 +7,7 @@
 #include "caselink_common/status_macros.h"
 #include "server/core/request_validator.h"
 #include "server/core/unary_call.h"
+#include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "server/workflow/workflow_engine.h"
 #include "workflow/creation_rules.h"
@@ -26,23 +27,10 @@ absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Materia
   return absl::OkStatus();
 }
 
-// A case the request names must exist; `must_own` also requires the caller
-// to own it. Invisible and absent cases answer the same NOT_FOUND.
+// A case the request names; a transfer is about a case of the sender.
 absl::Status CheckCase(const ServiceContext& sc, const CallScope& scope, const std::string& field,
                        const std::string& case_id, bool must_own) {
-  CASELINK_RETURN_IF_ERROR(ValidateCaseId(field, case_id));
-  auto c = sc.cases->Get(case_id, 0);
-  if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
-  if (!c.ok()) return c.status();
-  if (must_own && c->owner_agency() != scope.principal.agency_id) {
-    CallScope as_reader = scope;
-    as_reader.method = "caselink.v1.CaseService/GetCase";
-    if (!sc.guard->Visible(as_reader, *c)) return CaseNotFound(case_id);
-    return absl::PermissionDeniedError(absl::StrCat(
-        field, ": case '", case_id, "' belongs to agency '", c->owner_agency(),
-        "'; an agency transfers only its own cases"));
-  }
-  return absl::OkStatus();
+  return CheckNamedCase(sc, scope, field, case_id, must_own, "an agency transfers only its own cases");
 }
 
 }  // namespace
