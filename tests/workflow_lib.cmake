@@ -5,7 +5,7 @@ function(caselink_add_plain_test name)
   cmake_parse_arguments(T "" "" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${T_LABELS}" TIMEOUT 120)
+  caselink_discover(${name} 120 ${T_LABELS})
 endfunction()
 
 caselink_add_plain_test(workflow_machine_test SOURCES workflow_machine_test.cc
