@@ -1,5 +1,7 @@
 #include "report_columns.h"
 
+#include "caselink_common/district_time_zone.h"
+#include "caselink_common/proto_time.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
@@ -75,7 +77,7 @@ ReportGrid OverdueGrid(const v1::JointMeetingReport& r) {
   for (const v1::OverdueItem& o : r.overdue()) {
     g.push_back({OverdueKindLabel(o.kind()), o.id(), o.agency(), o.sender_agency(), o.receiver_agency(),
                  StateLabel(o.state()), DomainLabel(o.domain()), o.case_id(), o.document_number(),
-                 ShanghaiTime(o.deadline().due_time()), absl::StrCat(o.days_overdue()), o.deadline().rule()});
+                 ReportTime(o.deadline().due_time(), r.time_zone()), absl::StrCat(o.days_overdue()), o.deadline().rule()});
   }
   return g;
 }
@@ -131,12 +133,11 @@ std::string OverdueKindLabel(v1::OverdueItem::Kind k) {
   }
 }
 
-std::string ShanghaiTime(const google::protobuf::Timestamp& t) {
-  static const absl::TimeZone tz = [] {
-    absl::TimeZone z;
-    return absl::LoadTimeZone("Asia/Shanghai", &z) ? z : absl::FixedTimeZone(8 * 3600);
-  }();
-  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()), tz);
+std::string ReportTime(const google::protobuf::Timestamp& t, const std::string& zone) {
+  // Display only: a zone this machine does not know shows in the default one.
+  absl::StatusOr<absl::TimeZone> tz = LoadDistrictTimeZone(zone);
+  return absl::FormatTime("%Y-%m-%d %H:%M", FromProtoTime(t),
+                          tz.ok() ? *tz : DefaultDistrictTimeZone());
 }
 
 }  // namespace caselink::cli

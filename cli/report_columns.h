@@ -39,7 +39,8 @@ ReportGrid MajorGrid(const v1::JointMeetingReport& r);
 std::string DomainLabel(v1::Domain d);        // 市场秩序, … ; "(无案件)" for unspecified
 std::string StateLabel(v1::WorkflowState s);  // 已移送, …
 std::string OverdueKindLabel(v1::OverdueItem::Kind k);
-// "2024-03-09 00:00" in Asia/Shanghai.
-std::string ShanghaiTime(const google::protobuf::Timestamp& t);
+// "2024-03-09 00:00" in the report's time zone (JointMeetingReport.time_zone,
+// the district's zone; "" is Asia/Shanghai).
+std::string ReportTime(const google::protobuf::Timestamp& t, const std::string& zone);
 
 }  // namespace caselink::cli

@@ -136,7 +136,7 @@ std::string RenderReportHtml(const v1::JointMeetingReport& r) {
       "figure{margin:1em 0}.cards span{display:inline-block;border:1px solid #bbb;padding:.5em 1em;margin:0 .5em .5em 0}"
       "</style></head><body>\n<h1>", HtmlEscape(title), "</h1>\n<p>统计期间 ", HtmlEscape(r.from_date()),
       " 至 ", HtmlEscape(r.to_date()), " (不含)，", HtmlEscape(r.time_zone()), "；统计时点 ",
-      HtmlEscape(ShanghaiTime(r.as_of())), "。</p>\n");
+      HtmlEscape(ReportTime(r.as_of(), r.time_zone())), "。</p>\n");
   // The district's headline figures.
   const v1::ReportFigures& t = r.total();
   absl::StrAppend(&h, "<p class=\"cards\">");

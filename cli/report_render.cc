@@ -73,7 +73,7 @@ int DisplayWidth(const std::string& s) {
 
 std::string RenderReportTable(const v1::JointMeetingReport& r) {
   std::string out = absl::StrCat("联席会议报告 ", r.from_date(), " 至 ", r.to_date(), " (不含) · 统计时点 ",
-                                 ShanghaiTime(r.as_of()), " ", r.time_zone(), "\n\n");
+                                 ReportTime(r.as_of(), r.time_zone()), " ", r.time_zone(), "\n\n");
   absl::StrAppend(&out, Aligned(FigureGrid(r, false)));
   absl::StrAppend(&out, "\n逾期事项 (", r.overdue_size(), r.overdue_omitted() > 0 ? absl::StrCat(", 另有 ", r.overdue_omitted(), " 项未列出") : "", ")\n");
   if (r.overdue_size() > 0) absl::StrAppend(&out, Aligned(OverdueGrid(r)));

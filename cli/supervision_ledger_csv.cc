@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "caselink_common/district_time_zone.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
@@ -34,11 +35,6 @@ const std::map<std::string, v1::SupervisionKind>& Kinds() {
   return *m;
 }
 
-absl::TimeZone Shanghai() {
-  absl::TimeZone tz;
-  return absl::LoadTimeZone("Asia/Shanghai", &tz) ? tz : absl::FixedTimeZone(8 * 3600);
-}
-
 // Reads one row into `e`; returns a reason on error.
 std::string ReadEntry(const std::vector<std::string>& f, SupervisionEntry* e) {
   v1::CreateSupervisionRequest& r = e->content;
@@ -63,7 +59,7 @@ std::string ReadEntry(const std::vector<std::string>& f, SupervisionEntry* e) {
     if (!ParseLedgerDate(f[kServed], &date) || !absl::ParseCivilTime(date, &day)) {
       return absl::StrCat("送达日期 '", f[kServed], "' is not a date (2024-04-01)");
     }
-    r.mutable_service_time()->set_seconds(absl::ToUnixSeconds(absl::FromCivil(day, Shanghai())));
+    r.mutable_service_time()->set_seconds(absl::ToUnixSeconds(absl::FromCivil(day, DefaultDistrictTimeZone())));
   }
   if (!f[kMaterial].empty()) {
     v1::Material* m = r.add_materials();
