@@ -14,13 +14,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-absl::StatusOr<std::unique_ptr<rocksdb::BackupEngine>> OpenEngine(const std::string& dir) {
+// `env`: the database's (a backup reads and writes through the Env the
+// database was opened with; tests inject file-system faults through it).
+absl::StatusOr<std::unique_ptr<rocksdb::BackupEngine>> OpenEngine(const std::string& dir,
+                                                                  rocksdb::Env* env) {
   rocksdb::BackupEngineOptions options(dir);
   // The database's own WAL is synced on every write; the backup's files are
   // synced once at the end of each backup (the default) — enough.
   options.max_background_operations = 2;
   rocksdb::BackupEngine* engine = nullptr;
-  CASELINK_RETURN_IF_ERROR(FromRocks(rocksdb::BackupEngine::Open(options, rocksdb::Env::Default(), &engine),
+  CASELINK_RETURN_IF_ERROR(FromRocks(rocksdb::BackupEngine::Open(options, env, &engine),
                                      absl::StrCat("opening the backup directory ", dir)));
   return std::unique_ptr<rocksdb::BackupEngine>(engine);
 }
@@ -28,7 +31,7 @@ absl::StatusOr<std::unique_ptr<rocksdb::BackupEngine>> OpenEngine(const std::str
 }  // namespace
 
 absl::StatusOr<BackupResult> CreateBackup(Database* db, const std::string& backup_dir) {
-  CASELINK_ASSIGN_OR_RETURN(auto engine, OpenEngine(backup_dir));
+  CASELINK_ASSIGN_OR_RETURN(auto engine, OpenEngine(backup_dir, db->raw()->GetEnv()));
   rocksdb::CreateBackupOptions options;
   // Flushing first makes the backup independent of the WAL's tail and
   // includes every write acknowledged before the call.
@@ -51,7 +54,7 @@ absl::Status RestoreLatestBackup(const std::string& backup_dir, const std::strin
   if (!fs::is_directory(backup_dir, ec)) {
     return absl::NotFoundError(absl::StrCat(backup_dir, ": no such backup directory"));
   }
-  CASELINK_ASSIGN_OR_RETURN(auto engine, OpenEngine(backup_dir));
+  CASELINK_ASSIGN_OR_RETURN(auto engine, OpenEngine(backup_dir, rocksdb::Env::Default()));
   std::vector<rocksdb::BackupInfo> backups;
   engine->GetBackupInfo(&backups);
   if (backups.empty()) {

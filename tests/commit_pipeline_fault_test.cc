@@ -6,8 +6,12 @@
 // every later commit, as the pipeline's header promises, and what was
 // acknowledged before the failure survives.
 #include "support/raw_db.h"
+#include <atomic>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -129,6 +133,90 @@ TEST_F(CommitPipelineFaultTest, AFailedFsyncFailsTheWaitersAndEveryLaterCommit) 
   auto next = Append(*pipeline_, "after-restart");
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->sequences.at(0), log.size() + 1);
+}
+
+// Many durable writers at once, while the fsync fails: whether they share a
+// group or not, none is told its write is durable, and the listeners (which
+// wake event streams) never hear of a sequence that was not synced.
+TEST_F(CommitPipelineFaultTest, AFailedFsyncAcknowledgesNoWriteOfItsGroupAndNotifiesNoListener) {
+  Open(fault_.env.get());
+  std::mutex mu;
+  uint64_t last_notified = 0;
+  pipeline_->AddListener([&](Table table, uint64_t last_seq) {
+    if (table != Table::kAuditLog) return;
+    std::lock_guard<std::mutex> l(mu);
+    last_notified = std::max(last_notified, last_seq);
+  });
+  auto first = Append(*pipeline_, "a");
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The listener runs on the syncer thread after the waiter is answered.
+  for (int i = 0; i < 200; ++i) {
+    {
+      std::lock_guard<std::mutex> l(mu);
+      if (last_notified == 1) break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  {
+    std::lock_guard<std::mutex> l(mu);
+    ASSERT_EQ(last_notified, 1u);
+  }
+
+  fault_.fs->FailSyncs(Fault::kIoError, FaultScope::kWalOnly);
+  constexpr int kWriters = 8;
+  std::atomic<int> acknowledged{0};
+  std::vector<absl::Status> statuses(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      auto r = Append(*pipeline_, "w" + std::to_string(i));
+      if (r.ok()) ++acknowledged;
+      statuses[i] = r.status();
+    });
+  }
+  for (auto& t : writers) t.join();
+  EXPECT_EQ(acknowledged.load(), 0);
+  for (const absl::Status& s : statuses) {
+    EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable) << s;
+  }
+  EXPECT_GT(fault_.fs->failed_syncs(), 0);
+  {
+    std::lock_guard<std::mutex> l(mu);
+    EXPECT_EQ(last_notified, 1u) << "a listener was told of a sequence that never synced";
+  }
+}
+
+// A request that asked for no fsync (a read's access-log entry) is answered
+// once written; the fsync after it fails, and from then on every commit,
+// durable or not, is refused without being written.
+TEST_F(CommitPipelineFaultTest, AfterAFailedFsyncNothingMoreIsWrittenOrAcknowledged) {
+  Open(fault_.env.get());
+  ASSERT_TRUE(Append(*pipeline_, "a").ok());
+  fault_.fs->FailSyncs(Fault::kIoError, FaultScope::kWalOnly);
+  auto durable = Append(*pipeline_, "unknown");
+  ASSERT_FALSE(durable.ok());
+  const uint64_t next = pipeline_->NextSequence(Table::kAuditLog);
+  for (int i = 0; i < 3; ++i) {
+    auto r = Append(*pipeline_, "refused" + std::to_string(i), /*durable=*/i % 2 == 0);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable) << r.status();
+    EXPECT_FALSE(Has(*db_, "k-refused" + std::to_string(i)));
+  }
+  // Refused before the committer: no sequence number was taken.
+  EXPECT_EQ(pipeline_->NextSequence(Table::kAuditLog), next);
+}
+
+// A full disk at fsync time is reported as a full disk (IsStorageFull), so
+// the operator is told what to fix, and the pipeline stays closed.
+TEST_F(CommitPipelineFaultTest, AFsyncFailingForAFullDiskIsReportedAsSuch) {
+  Open(fault_.env.get());
+  ASSERT_TRUE(Append(*pipeline_, "a").ok());
+  fault_.fs->FailSyncs(Fault::kNoSpace, FaultScope::kWalOnly);
+  auto r = Append(*pipeline_, "unknown");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(IsStorageFull(r.status())) << r.status();
+  fault_.fs->FailSyncs(Fault::kNone);
+  auto later = Append(*pipeline_, "later");
+  EXPECT_TRUE(IsStorageFull(later.status())) << later.status();
 }
 
 }  // namespace

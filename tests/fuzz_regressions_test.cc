@@ -15,18 +15,23 @@
 #include "fuzz/fuzz_entry_ledger_csv.h"
 #include "fuzz/fuzz_entry_policy_parse.h"
 #include "fuzz/fuzz_entry_request_validate.h"
+#include "gtest/gtest-spi.h"
 #include "gtest/gtest.h"
+#include "support/temp_dir.h"
 
 namespace caselink::fuzz {
 namespace {
 
 namespace fs = std::filesystem;
+namespace testing_support = ::caselink::testing;
 using Entry = std::string (*)(const uint8_t*, size_t);
 
-std::vector<fs::path> Inputs(const std::string& target, const char* kind) {
+fs::path InputDir(const std::string& target, const char* kind) {
+  return fs::path(CASELINK_SOURCE_DIR) / "fuzz" / kind / target;
+}
+
+std::vector<fs::path> Inputs(const fs::path& dir) {
   std::vector<fs::path> out;
-  const fs::path dir = fs::path(CASELINK_SOURCE_DIR) / "fuzz" / kind / target;
-  if (!fs::is_directory(dir)) return out;
   for (const auto& e : fs::directory_iterator(dir)) {
     if (e.is_regular_file() && e.path().filename() != ".gitkeep") out.push_back(e.path());
   }
@@ -39,10 +44,23 @@ std::string ReadAll(const fs::path& p) {
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
-// Returns how many inputs ran.
-size_t RunAll(const std::string& target, const char* kind, Entry entry) {
+// Returns how many inputs ran. A missing directory, or one with no inputs,
+// is a failure naming it: otherwise a moved source tree or a lost corpus
+// would pass with nothing run. A regressions directory may be empty of
+// inputs only if it holds the .gitkeep that says "no crash saved yet".
+size_t RunDir(const fs::path& dir, const char* kind, Entry entry) {
+  if (!fs::is_directory(dir)) {
+    ADD_FAILURE() << "fuzz input directory " << dir.string() << " is missing";
+    return 0;
+  }
+  const std::vector<fs::path> inputs = Inputs(dir);
+  const bool marked_empty = std::string(kind) == "regressions" && fs::exists(dir / ".gitkeep");
+  if (inputs.empty() && !marked_empty) {
+    ADD_FAILURE() << "fuzz input directory " << dir.string() << " holds no inputs";
+    return 0;
+  }
   size_t n = 0;
-  for (const fs::path& p : Inputs(target, kind)) {
+  for (const fs::path& p : inputs) {
     SCOPED_TRACE(p.string());
     const std::string data = ReadAll(p);
     EXPECT_EQ(entry(reinterpret_cast<const uint8_t*>(data.data()), data.size()), "")
@@ -50,6 +68,31 @@ size_t RunAll(const std::string& target, const char* kind, Entry entry) {
     ++n;
   }
   return n;
+}
+
+size_t RunAll(const std::string& target, const char* kind, Entry entry) {
+  return RunDir(InputDir(target, kind), kind, entry);
+}
+
+// The guard above: a directory that is not there fails the test, and says
+// which directory.
+TEST(FuzzRegressions, AMissingInputDirectoryFailsNamingIt) {
+  EXPECT_NONFATAL_FAILURE(RunAll("fuzz_no_such_target", "regressions", &PolicyParseEntry),
+                          "fuzz/regressions/fuzz_no_such_target is missing");
+  EXPECT_NONFATAL_FAILURE(RunAll("fuzz_no_such_target", "corpus", &PolicyParseEntry),
+                          "fuzz/corpus/fuzz_no_such_target is missing");
+}
+
+TEST(FuzzRegressions, AnEmptyInputDirectoryFailsUnlessMarkedAsHavingNoRegressionsYet) {
+  testing_support::TempDir temp;
+  // EXPECT_NONFATAL_FAILURE's statement may use only static variables.
+  static std::string dir;
+  dir = temp.path();
+  EXPECT_NONFATAL_FAILURE(RunDir(dir, "corpus", &PolicyParseEntry), "holds no inputs");
+  EXPECT_NONFATAL_FAILURE(RunDir(dir, "regressions", &PolicyParseEntry), "holds no inputs");
+  std::ofstream(fs::path(dir) / ".gitkeep").put('\n');
+  EXPECT_EQ(RunDir(dir, "regressions", &PolicyParseEntry), 0u);
+  EXPECT_NONFATAL_FAILURE(RunDir(dir, "corpus", &PolicyParseEntry), "holds no inputs");
 }
 
 TEST(FuzzRegressions, PolicyParseSeeds) {

@@ -2,8 +2,8 @@
 # revocation with no downtime, certificate expiry.
 caselink_add_test(metrics_exposition_test SOURCES metrics_exposition_test.cc LABELS unit ops)
 caselink_add_test(e2e_metrics_test SOURCES e2e_metrics_test.cc LABELS e2e ops LIBS PkgConfig::HTTPLIB)
-caselink_add_test(e2e_backup_test SOURCES e2e_backup_test.cc LABELS e2e ops)
-caselink_add_test(e2e_revoke_test SOURCES e2e_revoke_test.cc LABELS e2e ops tls)
+caselink_add_test(e2e_backup_test SOURCES e2e_backup_test.cc LABELS e2e ops threads)
+caselink_add_test(e2e_revoke_test SOURCES e2e_revoke_test.cc LABELS e2e ops tls threads)
 foreach(t e2e_backup_test e2e_revoke_test e2e_metrics_test)
   target_compile_definitions(${t} PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>"
                                           CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")

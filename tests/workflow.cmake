@@ -1,9 +1,9 @@
 # The 两法衔接 workflow end to end (transfers, supervision records, deadlines,
 # the event stream) through TestDistrict and the real client library, and the
 # throughput runner (not a test; run it by hand, see docs/workflow.md).
-caselink_add_test(workflow_flow_test SOURCES workflow_flow_test.cc LABELS e2e workflow)
+caselink_add_test(workflow_flow_test SOURCES workflow_flow_test.cc LABELS e2e workflow threads)
 caselink_add_test(workflow_rules_test SOURCES workflow_rules_test.cc LABELS e2e workflow)
 caselink_add_test(workflow_deadline_test SOURCES workflow_deadline_test.cc LABELS e2e workflow)
-caselink_add_test(workflow_watch_test SOURCES workflow_watch_test.cc LABELS e2e workflow)
+caselink_add_test(workflow_watch_test SOURCES workflow_watch_test.cc LABELS e2e workflow threads)
 add_executable(workflow_throughput workflow_throughput.cc)
 target_link_libraries(workflow_throughput PRIVATE caselink_test_support)

@@ -11,13 +11,16 @@ WatchHub::Slot::~Slot() { hub_->Release(agency_); }
 absl::StatusOr<std::unique_ptr<WatchHub::Slot>> WatchHub::Acquire(const std::string& agency,
                                                                   int max) {
   absl::MutexLock lock(&mu_);
-  int& n = open_[agency];
+  // Looked up, not inserted: a refused agency must not appear in
+  // OpenStreams() with 0 streams.
+  auto it = open_.find(agency);
+  const int n = it == open_.end() ? 0 : it->second;
   if (n >= max) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "agency '", agency, "' already has ", n, " event streams open (limit ", max,
         "); close one, or share one stream inside your system"));
   }
-  ++n;
+  ++open_[agency];
   return std::make_unique<Slot>(this, agency);
 }
 

@@ -159,8 +159,12 @@ void ReportTally::Finish(const std::map<std::string, std::string>& names, v1::Jo
     AddFigures(figures, out->mutable_total());
   }
   if (!out->has_total()) out->mutable_total();
+  // Most overdue first by the exact deadline, not the rounded day count, so
+  // the list cut at kMaxListed keeps exactly the longest overdue.
   std::stable_sort(overdue_.begin(), overdue_.end(), [](const v1::OverdueItem& a, const v1::OverdueItem& b) {
-    if (a.days_overdue() != b.days_overdue()) return a.days_overdue() > b.days_overdue();
+    const absl::Time da = FromProtoTime(a.deadline().due_time());
+    const absl::Time db = FromProtoTime(b.deadline().due_time());
+    if (da != db) return da < db;
     return a.id() < b.id();
   });
   for (size_t i = 0; i < overdue_.size(); ++i) {

@@ -64,7 +64,17 @@ class FaultWritableFile : public rocksdb::FSWritableFileOwnerWrapper {
 }  // namespace
 
 bool FaultInjectionFs::InScope(FaultScope scope, const std::string& fname) {
-  return scope == FaultScope::kAllFiles || absl::EndsWith(fname, ".log");
+  switch (scope) {
+    case FaultScope::kAllFiles:
+      return true;
+    case FaultScope::kWalOnly:
+      return absl::EndsWith(fname, ".log");
+    case FaultScope::kUnderDirectory: {
+      absl::MutexLock l(&mu_);
+      return !fault_directory_.empty() && absl::StartsWith(fname, fault_directory_ + "/");
+    }
+  }
+  return false;
 }
 
 IOStatus FaultInjectionFs::Make(Fault fault, const std::string& fname, const char* op) {
@@ -84,6 +94,7 @@ IOStatus FaultInjectionFs::Make(Fault fault, const std::string& fname, const cha
 IOStatus FaultInjectionFs::WriteStatus(const std::string& fname) {
   const Fault f = write_fault_;
   if (f == Fault::kNone || !InScope(write_scope_, fname)) return IOStatus::OK();
+  if (write_allowance_.fetch_sub(1) > 0) return IOStatus::OK();
   ++failed_writes_;
   return Make(f, fname, "write");
 }
@@ -91,6 +102,7 @@ IOStatus FaultInjectionFs::WriteStatus(const std::string& fname) {
 IOStatus FaultInjectionFs::SyncStatus(const std::string& fname) {
   const Fault f = sync_fault_;
   if (f == Fault::kNone || !InScope(sync_scope_, fname)) return IOStatus::OK();
+  if (sync_allowance_.fetch_sub(1) > 0) return IOStatus::OK();
   ++failed_syncs_;
   return Make(f, fname, "sync");
 }

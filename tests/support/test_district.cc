@@ -77,7 +77,10 @@ absl::Status TestDistrict::StartServer() {
   hooks.access_log_off_for_benchmark = !options_.access_log;
   hooks.storage_env_for_test = options_.storage_env;
   CASELINK_ASSIGN_OR_RETURN(server_, server::StartWithHooks(cfg, hooks));
-  clients_.clear();
+  {
+    absl::MutexLock lock(&mu_);
+    clients_.clear();
+  }
   last_port_ = server_->port();
   return absl::OkStatus();
 }
@@ -85,7 +88,10 @@ absl::Status TestDistrict::StartServer() {
 TestDistrict::~TestDistrict() { Stop(); }
 
 void TestDistrict::Stop() {
-  clients_.clear();
+  {
+    absl::MutexLock lock(&mu_);
+    clients_.clear();
+  }
   server_.reset();
   pipeline_ = nullptr;
 }
@@ -98,6 +104,11 @@ absl::Status TestDistrict::Restart() {
 std::string TestDistrict::target() const { return absl::StrCat("127.0.0.1:", server_->port()); }
 
 absl::StatusOr<KeyCert> TestDistrict::AgencyCert(const std::string& agency_id) {
+  absl::MutexLock lock(&mu_);
+  return AgencyCertLocked(agency_id);
+}
+
+absl::StatusOr<KeyCert> TestDistrict::AgencyCertLocked(const std::string& agency_id) {
   auto it = certs_.find(agency_id);
   if (it != certs_.end()) return it->second;
   CASELINK_ASSIGN_OR_RETURN(KeyCert kc, ca_.IssueAgency(agency_id));
@@ -120,9 +131,12 @@ absl::StatusOr<std::unique_ptr<Client>> TestDistrict::ClientWith(const KeyCert& 
 }
 
 Client& TestDistrict::As(const std::string& agency_id) {
+  // Held while the client is made, so two first callers cannot both make one
+  // and the second replace (destroy) the client the first is already using.
+  absl::MutexLock lock(&mu_);
   auto it = clients_.find(agency_id);
   if (it != clients_.end()) return *it->second;
-  auto kc = AgencyCert(agency_id);
+  auto kc = AgencyCertLocked(agency_id);
   if (!kc.ok()) std::abort();
   auto c = ClientWith(*kc);
   if (!c.ok()) std::abort();

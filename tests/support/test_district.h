@@ -8,7 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "caselink/client.h"
 #include "server/caselink_server.h"
@@ -50,11 +52,14 @@ class TestDistrict {
   ~TestDistrict();
 
   // A client with the certificate of `agency_id` (issued on first use).
-  Client& As(const std::string& agency_id);
+  // Safe to call from many threads at once: the first caller creates the
+  // client, and a client once handed out is never replaced until Restart()
+  // or Stop(), which callers must not overlap with calls in flight.
+  Client& As(const std::string& agency_id) ABSL_LOCKS_EXCLUDED(mu_);
   // A new client with the given key and certificate, trusting the district CA.
   absl::StatusOr<std::unique_ptr<Client>> ClientWith(const KeyCert& kc,
                                                      absl::Duration deadline = absl::Seconds(5));
-  absl::StatusOr<KeyCert> AgencyCert(const std::string& agency_id);
+  absl::StatusOr<KeyCert> AgencyCert(const std::string& agency_id) ABSL_LOCKS_EXCLUDED(mu_);
 
   std::string target() const;
   TestCa& ca() { return ca_; }
@@ -81,6 +86,8 @@ class TestDistrict {
  private:
   TestDistrict(TestCa ca) : ca_(std::move(ca)) {}
   absl::Status StartServer();
+  absl::StatusOr<KeyCert> AgencyCertLocked(const std::string& agency_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   TempDir dir_;
   TestCa ca_;
@@ -89,8 +96,10 @@ class TestDistrict {
   std::unique_ptr<server::CaselinkServer> server_;
   int last_port_ = 0;
   storage::CommitPipeline* pipeline_ = nullptr;
-  std::map<std::string, KeyCert> certs_;
-  std::map<std::string, std::unique_ptr<Client>> clients_;
+  // Tests call As() from many threads (e.g. the per-agency limit test).
+  absl::Mutex mu_;
+  std::map<std::string, KeyCert> certs_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::unique_ptr<Client>> clients_ ABSL_GUARDED_BY(mu_);
 };
 
 // A valid case for `domain`, with a person and an organisation party.
