@@ -3,7 +3,7 @@
 if(TARGET caselink_client)
   add_library(caselink_client_test_util STATIC client_test_util.cc)
   target_link_libraries(caselink_client_test_util PUBLIC
-    caselink_client OpenSSL::SSL OpenSSL::Crypto gRPC::grpc++)
+    caselink_client caselink_test_support OpenSSL::SSL OpenSSL::Crypto gRPC::grpc++)
 
   caselink_add_test(client_options_test
     SOURCES client_options_test.cc

@@ -2,10 +2,6 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -18,88 +14,17 @@
 #include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server_builder.h>
 
+#include "support/test_pki.h"
+
 namespace caselink::client_testing {
 namespace {
 
-void Check(bool ok, const char* what) {
-  if (!ok) throw std::runtime_error(std::string("OpenSSL failed: ") + what);
-}
-
-using KeyPtr = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
-using CertPtr = std::unique_ptr<X509, decltype(&X509_free)>;
-
-KeyPtr NewKey() {
-  KeyPtr key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
-  Check(key != nullptr, "EVP_EC_gen");
-  return key;
-}
-
-void AddExtension(X509* cert, X509* issuer, int nid, const char* value) {
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
-  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-  Check(ext != nullptr, "X509V3_EXT_conf_nid");
-  Check(X509_add_ext(cert, ext, -1) == 1, "X509_add_ext");
-  X509_EXTENSION_free(ext);
-}
-
-// Issues a certificate for `key` named CN=`cn`, signed by issuer/issuer_key
-// (self-signed when issuer is null).
-CertPtr Issue(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key,
-              bool is_ca, const std::string& san) {
-  static long serial = 1;
-  CertPtr cert(X509_new(), &X509_free);
-  Check(cert != nullptr, "X509_new");
-  X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), serial++);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24 * 3600);
-  X509_set_pubkey(cert.get(), key);
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
-                             reinterpret_cast<const unsigned char*>(cn), -1,
-                             -1, 0);
-  X509* signer = issuer ? issuer : cert.get();
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(signer));
-  if (is_ca) {
-    AddExtension(cert.get(), signer, NID_basic_constraints,
-                 "critical,CA:TRUE");
-    AddExtension(cert.get(), signer, NID_key_usage,
-                 "critical,keyCertSign,cRLSign");
-  } else {
-    AddExtension(cert.get(), signer, NID_basic_constraints, "CA:FALSE");
-    AddExtension(cert.get(), signer, NID_ext_key_usage,
-                 "serverAuth,clientAuth");
-  }
-  if (!san.empty()) {
-    AddExtension(cert.get(), signer, NID_subject_alt_name, san.c_str());
-  }
-  Check(X509_sign(cert.get(), issuer_key ? issuer_key : key, EVP_sha256()) > 0,
-        "X509_sign");
-  return cert;
-}
-
-std::string CertPem(X509* cert) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  Check(PEM_write_bio_X509(bio, cert) == 1, "PEM_write_bio_X509");
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, n);
-  BIO_free(bio);
-  return pem;
-}
-
-std::string KeyPem(EVP_PKEY* key) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  Check(PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr,
-                                 nullptr) == 1,
-        "PEM_write_bio_PrivateKey");
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, n);
-  BIO_free(bio);
-  return pem;
+// The one test PKI (tests/support/test_pki.h); a test cannot go on without
+// its certificates, and these helpers return values, so failure throws.
+template <class T>
+T Must(absl::StatusOr<T> v, const char* what) {
+  if (!v.ok()) throw std::runtime_error(std::string(what) + ": " + v.status().ToString());
+  return *std::move(v);
 }
 
 v1::Case MakeCase(const std::string& id, int64_t version) {
@@ -114,22 +39,26 @@ v1::Case MakeCase(const std::string& id, int64_t version) {
 }  // namespace
 
 TestPki MakeTestPki(const std::string& server_only_name) {
-  KeyPtr ca_key = NewKey(), server_key = NewKey(), client_key = NewKey();
-  CertPtr ca = Issue(ca_key.get(), "caselink test CA", nullptr, nullptr,
-                     /*is_ca=*/true, "");
-  std::string san = server_only_name.empty()
-                        ? "DNS:localhost,IP:127.0.0.1"
-                        : "DNS:" + server_only_name;
-  CertPtr server = Issue(server_key.get(), "caselink test server", ca.get(),
-                         ca_key.get(), false, san);
-  CertPtr client = Issue(client_key.get(), "agency-test", ca.get(),
-                         ca_key.get(), false, "");
+  testing::TestCa ca = Must(testing::TestCa::Create("caselink test CA"), "test CA");
+  testing::CertSpec server;
+  server.common_name = "caselink test server";
+  server.server = true;
+  if (server_only_name.empty()) {
+    server.dns_sans = {"localhost"};
+    server.ip_sans = {"127.0.0.1"};
+  } else {
+    server.dns_sans = {server_only_name};
+  }
+  testing::KeyCert server_kc = Must(ca.Issue(server), "server certificate");
+  testing::CertSpec client;
+  client.common_name = "agency-test";
+  testing::KeyCert client_kc = Must(ca.Issue(client), "client certificate");
   TestPki pki;
-  pki.ca_pem = CertPem(ca.get());
-  pki.server_cert_pem = CertPem(server.get());
-  pki.server_key_pem = KeyPem(server_key.get());
-  pki.client_cert_pem = CertPem(client.get());
-  pki.client_key_pem = KeyPem(client_key.get());
+  pki.ca_pem = ca.cert_pem();
+  pki.server_cert_pem = server_kc.cert_pem;
+  pki.server_key_pem = server_kc.key_pem;
+  pki.client_cert_pem = client_kc.cert_pem;
+  pki.client_key_pem = client_kc.key_pem;
   return pki;
 }
 
@@ -284,24 +213,9 @@ FakeServer::~FakeServer() {
 
 // --- ScratchDir -------------------------------------------------------------
 
-ScratchDir::ScratchDir() {
-  std::string pattern =
-      (std::filesystem::temp_directory_path() / "caselink-client-XXXXXX")
-          .string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed");
-  }
-  path_ = pattern;
-}
-
-ScratchDir::~ScratchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 std::string ScratchDir::Write(const std::string& name,
                               const std::string& content) const {
-  std::string full = path_ + "/" + name;
+  std::string full = dir_.Join(name);
   std::ofstream out(full, std::ios::binary);
   out << content;
   if (!out) throw std::runtime_error("cannot write " + full);

@@ -1,5 +1,5 @@
-// Test helpers of the client and CLI tests: an in-memory PKI made with
-// OpenSSL, and a scriptable fake CaseService served over mutual TLS on
+// Test helpers of the client and CLI tests: an in-memory PKI (from the one
+// test CA, tests/support/test_pki.h), and a scriptable fake CaseService served over mutual TLS on
 // 127.0.0.1:<free port>. FakeCaseService is thread-safe (calls arrive on
 // gRPC threads); the rest is for one test thread.
 //
@@ -21,6 +21,7 @@
 
 #include "absl/time/time.h"
 #include "caselink/client_options.h"
+#include "support/temp_dir.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 
 namespace caselink::client_testing {
@@ -109,14 +110,12 @@ class FakeServer {
 // A fresh temporary directory, removed with its files by the destructor.
 class ScratchDir {
  public:
-  ScratchDir();
-  ~ScratchDir();
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return dir_.path(); }
   // Writes `content` to path()/name and returns the full path.
   std::string Write(const std::string& name, const std::string& content) const;
 
  private:
-  std::string path_;
+  testing::TempDir dir_;  // the one temp-dir helper (tests/support/temp_dir.h)
 };
 
 }  // namespace caselink::client_testing
