@@ -10,7 +10,7 @@
 #include "input.h"
 #include "output.h"
 #include "paging.h"
-#include "request_id.h"
+#include "caselink/request_id.h"
 
 namespace caselink::cli {
 namespace {

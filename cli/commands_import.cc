@@ -11,7 +11,7 @@
 #include "ledger_csv.h"
 #include "ledger_import.h"
 #include "output.h"
-#include "request_id.h"
+#include "caselink/request_id.h"
 #include "supervision_ledger_csv.h"
 
 namespace caselink::cli {

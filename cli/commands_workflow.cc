@@ -15,7 +15,7 @@
 #include "absl/strings/str_split.h"
 #include "command.h"
 #include "output.h"
-#include "request_id.h"
+#include "caselink/request_id.h"
 
 namespace caselink::cli {
 namespace {

@@ -1,6 +1,7 @@
 #include "output.h"
 
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "caselink/status_details.h"
 #include "caselink/v1/case.pb.h"
 
 namespace caselink::cli {
@@ -86,7 +88,13 @@ void PrintMessage(const Message& message, OutputFormat format) {
 
 int ReportRpcError(const absl::Status& status) {
   std::cerr << "caselink: error: " << absl::StatusCodeToString(status.code())
-            << ": " << OneLine(status.message()) << std::endl;
+            << ": " << OneLine(status.message());
+  // The id the server logged the call under: what the operator needs to
+  // find it (absent when the server was not reached).
+  if (std::optional<std::string> id = RequestIdOf(status)) {
+    std::cerr << " (request id " << OneLine(*id) << ")";
+  }
+  std::cerr << std::endl;
   return kExitRpcError;
 }
 

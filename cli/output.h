@@ -29,7 +29,9 @@ enum class OutputFormat {
 void PrintMessage(const google::protobuf::Message& message,
                   OutputFormat format);
 
-// Writes "caselink: error: CODE: message" to stderr; returns kExitRpcError.
+// Writes "caselink: error: CODE: message (request id ID)" to stderr, the
+// part in parentheses when the status carries the server's request id
+// (caselink::RequestIdOf); returns kExitRpcError.
 int ReportRpcError(const absl::Status& status);
 
 // Writes "caselink: error: message" to stderr; returns kExitUsage.

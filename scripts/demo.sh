@@ -64,8 +64,10 @@ bash scripts/build.sh
 
 SERVER_BIN="$BUILD_DIR/server/caselinkd"
 CLI_BIN="$BUILD_DIR/cli/caselink"
+ADMIN_BIN="$BUILD_DIR/server/tools/caselink-admin"
 [[ -x "$SERVER_BIN" ]] || die "$SERVER_BIN was not built"
 [[ -x "$CLI_BIN" ]] || die "$CLI_BIN was not built"
+[[ -x "$ADMIN_BIN" ]] || die "$ADMIN_BIN was not built"
 [[ -f certs-example/policy.textproto ]] || die "certs-example/policy.textproto is missing"
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/caselink-demo.XXXXXX")"
@@ -418,6 +420,6 @@ stop_server
 
 step "Verifying the access log offline: hash chain + checkpoint signatures against the server's public key"
 openssl pkey -in "$CERTS/server.key" -pubout -out "$WORK/server-pub.pem"
-"$CLI_BIN" audit verify --db "$WORK/data" --public-key "$WORK/server-pub.pem" \
+"$ADMIN_BIN" audit verify --db "$WORK/data" --public-key "$WORK/server-pub.pem" \
   || die "the access log does not verify"
 echo "demo: OK"

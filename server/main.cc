@@ -3,7 +3,9 @@
 //
 //   caselinkd --config /etc/caselink/server.textproto
 //   caselinkd --check-config /etc/caselink/server.textproto
-//   caselinkd --config /etc/caselink/server.textproto --restore-from /srv/backup/caselink [--force]
+//
+// Restoring a backup is an offline operation of caselink-admin
+// (server/tools/): `caselink-admin restore --config FILE --from DIR`.
 #include <malloc.h>
 
 #include <csignal>
@@ -12,7 +14,6 @@
 
 #include "CLI/CLI.hpp"
 #include "server/caselink_server.h"
-#include "server/admin/restore.h"
 #include "server/server_config.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -36,12 +37,6 @@ int main(int argc, char** argv) {
   app.add_option("--config", config_path, "Server configuration (text-format caselink.v1.ServerConfig)");
   app.add_option("--check-config", check_path,
                  "Check a configuration, its policy and certificates, print every problem and exit");
-  std::string restore_from;
-  bool force = false;
-  app.add_option("--restore-from", restore_from,
-                 "Restore the newest backup of this directory (caselink admin backup) into the configured "
-                 "db_path, check it, and exit (the server must be stopped)");
-  app.add_flag("--force", force, "With --restore-from: restore even if db_path holds a database (kept, renamed)");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   CLI11_PARSE(app, argc, argv);
@@ -60,15 +55,6 @@ int main(int argc, char** argv) {
   if (config_path.empty()) {
     std::fprintf(stderr, "caselinkd: --config FILE is required (see --help)\n");
     return 2;
-  }
-
-  if (!restore_from.empty()) {
-    auto cfg = caselink::server::LoadServerConfig(config_path);
-    if (!cfg.ok()) return Fail("cannot load configuration " + config_path, cfg.status());
-    auto summary = caselink::server::RestoreFromBackup(*cfg, restore_from, force);
-    if (!summary.ok()) return Fail("restore from " + restore_from + " failed", summary.status());
-    std::printf("%s", summary->c_str());
-    return 0;
   }
 
   // Signals are taken by one thread with sigwait, never by async handlers.

@@ -1,6 +1,6 @@
 # The tamper-evident access log: the chain and its verifier against a real
-# RocksDB (unit), and end to end through the real server, client and CLI.
+# RocksDB (unit), and end to end through the real server, client and caselink-admin.
 caselink_add_test(audit_chain_test SOURCES audit_chain_test.cc LIBS caselink_storage LABELS unit audit)
 caselink_add_test(audit_e2e_test SOURCES audit_e2e_test.cc LIBS caselink_storage LABELS e2e audit threads)
-target_compile_definitions(audit_e2e_test PRIVATE CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
-add_dependencies(audit_e2e_test caselink)
+target_compile_definitions(audit_e2e_test PRIVATE CASELINK_ADMIN_PATH="$<TARGET_FILE:caselink-admin>")
+add_dependencies(audit_e2e_test caselink-admin)

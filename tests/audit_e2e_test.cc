@@ -2,7 +2,7 @@
 // TLS log every call (allowed or refused) before answering, fail closed when
 // the log cannot be written, keep one valid chain across restarts and
 // concurrent writers, answer AuditService questions for the supervisors only,
-// and `caselink audit verify` names the entry of a tampered copy.
+// and `caselink-admin audit verify` names the entry of a tampered copy.
 #include "support/raw_db.h"
 #include <sys/wait.h>
 
@@ -237,20 +237,20 @@ TEST_F(AuditE2eTest, AuditServiceIsDeniedToOtherAgencies) {
   EXPECT_EQ(r->entries(0).status_code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
 }
 
-int RunCli(const std::string& args, std::string* out) {
-  FILE* p = popen((std::string(CASELINK_CLI_PATH) + " " + args + " 2>&1").c_str(), "r");
+int RunAdmin(const std::string& args, std::string* out) {
+  FILE* p = popen((std::string(CASELINK_ADMIN_PATH) + " " + args + " 2>&1").c_str(), "r");
   char buf[512];
   while (p != nullptr && fgets(buf, sizeof(buf), p) != nullptr) *out += buf;
   int st = p == nullptr ? -1 : pclose(p);
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-TEST_F(AuditE2eTest, CliVerifyNamesTheTamperedEntryOfACopy) {
+TEST_F(AuditE2eTest, AdminVerifyNamesTheTamperedEntryOfACopy) {
   const std::string id = SubmitMarketCase();
   for (int i = 0; i < 6; ++i) ASSERT_TRUE(Get("psb", id).ok());
   district_->Stop();
   std::string out;
-  EXPECT_EQ(RunCli("audit verify --db " + district_->db_path(), &out), 0) << out;
+  EXPECT_EQ(RunAdmin("audit verify --db " + district_->db_path(), &out), 0) << out;
   EXPECT_THAT(out, HasSubstr("OK: 7 entries"));
 
   const std::string copy = district_->dir() + "/db-copy";
@@ -268,11 +268,11 @@ TEST_F(AuditE2eTest, CliVerifyNamesTheTamperedEntryOfACopy) {
                                  e.SerializeAsString()).ok());
   }
   out.clear();
-  EXPECT_EQ(RunCli("audit verify --db " + copy, &out), 3) << out;
+  EXPECT_EQ(RunAdmin("audit verify --db " + copy, &out), 3) << out;
   EXPECT_THAT(out, HasSubstr("BROKEN at seq 4: CHANGED"));
   // The original is untouched and still verifies.
   out.clear();
-  EXPECT_EQ(RunCli("audit verify --db " + district_->db_path(), &out), 0) << out;
+  EXPECT_EQ(RunAdmin("audit verify --db " + district_->db_path(), &out), 0) << out;
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include "caselink/client.h"
 #include "client_test_util.h"
+#include <grpcpp/channel.h>
+#include "caselink/v1/case_service.grpc.pb.h"
 
 namespace caselink {
 namespace {
@@ -87,7 +89,7 @@ TEST(ClientCall, GetCaseOverMutualTls) {
   EXPECT_EQ(server.service().gets()[0].purpose(), "inspection");
 }
 
-TEST(ClientCall, ServerErrorKeepsCodeAndMessage) {
+TEST(ClientCall, ServerErrorKeepsCodeAndMessageAndCarriesTheRequestId) {
   FakeServer server(Pki());
   auto client = MustConnect(ClientOptionsFor(Pki(), server.target()));
   v1::GetCaseRequest req;
@@ -95,7 +97,16 @@ TEST(ClientCall, ServerErrorKeepsCodeAndMessage) {
   auto c = client->GetCase(req);
   EXPECT_EQ(c.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(c.status().message(), "no such case: missing");
+  EXPECT_EQ(RequestIdOf(c.status()), std::optional<std::string>(client_testing::kFakeRequestId));
   EXPECT_EQ(server.service().calls(), 1);  // NOT_FOUND is not retried
+}
+
+TEST(ClientCall, StatusWithoutAServerHasNoRequestId) {
+  EXPECT_EQ(RequestIdOf(absl::OkStatus()), std::nullopt);
+  EXPECT_EQ(RequestIdOf(absl::UnavailableError("connection refused")), std::nullopt);
+  // OK stays OK: a payload on it would be dropped by absl anyway.
+  EXPECT_TRUE(WithRequestId(absl::OkStatus(), "abc").ok());
+  EXPECT_EQ(RequestIdOf(WithRequestId(absl::NotFoundError("x"), "abc")), std::optional<std::string>("abc"));
 }
 
 TEST(ClientCall, RetriesUnavailableReusingTheGeneratedRequestId) {

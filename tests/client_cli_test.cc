@@ -177,11 +177,13 @@ TEST_F(CliTest, UnreachableServerExits1WithCodeName) {
   EXPECT_THAT(r.err, StartsWith("caselink: error: UNAVAILABLE: "));
 }
 
-TEST_F(CliTest, ServerErrorExits1WithCodeAndMessage) {
+TEST_F(CliTest, ServerErrorExits1WithCodeMessageAndTheServersRequestId) {
   FakeServer server(Pki());
   RunResult r = Exec(With(Globals(server.target()), {"get", "missing"}));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "caselink: error: NOT_FOUND: no such case: missing\n");
+  // The request id is what the operator finds the call by in the server log.
+  EXPECT_EQ(r.err, absl::StrCat("caselink: error: NOT_FOUND: no such case: missing (request id ",
+                                client_testing::kFakeRequestId, ")\n"));
   EXPECT_EQ(r.out, "");
 }
 

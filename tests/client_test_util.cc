@@ -146,7 +146,7 @@ grpc::Status FakeCaseService::SubmitCase(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status FakeCaseService::GetCase(grpc::ServerContext*,
+grpc::Status FakeCaseService::GetCase(grpc::ServerContext* ctx,
                                       const v1::GetCaseRequest* request,
                                       v1::Case* response) {
   {
@@ -155,6 +155,7 @@ grpc::Status FakeCaseService::GetCase(grpc::ServerContext*,
   }
   if (grpc::Status s = Begin(); !s.ok()) return s;
   if (request->case_id() == "missing") {
+    ctx->AddTrailingMetadata("caselink-request-id", kFakeRequestId);
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
                         "no such case: " + request->case_id());
   }

@@ -49,6 +49,9 @@ ClientOptions ClientOptionsFor(const TestPki& pki, const std::string& target);
 // A 127.0.0.1 port on which nothing listens (bound, then closed).
 int ClosedPort();
 
+// The server request id FakeCaseService returns with its NOT_FOUND.
+inline constexpr char kFakeRequestId[] = "0123456789abcdef";
+
 class FakeCaseService final : public v1::CaseService::Service {
  public:
   // The next this-many calls (of any RPC) fail with UNAVAILABLE.
@@ -70,8 +73,10 @@ class FakeCaseService final : public v1::CaseService::Service {
   // expected_version + 1; replayed = request_id seen before.
   grpc::Status SubmitCase(grpc::ServerContext*, const v1::SubmitCaseRequest*,
                           v1::SubmitCaseResponse*) override;
-  // GetCase: NOT_FOUND "no such case: <id>" for case_id "missing"; else a
-  // case with that id, version, and a title of get_title_bytes bytes.
+  // GetCase: NOT_FOUND "no such case: <id>" for case_id "missing", with
+  // kFakeRequestId as its caselink-request-id trailer (as the real server
+  // sends); else a case with that id, version, and a title of
+  // get_title_bytes bytes.
   grpc::Status GetCase(grpc::ServerContext*, const v1::GetCaseRequest*,
                        v1::Case*) override;
   grpc::Status ListCases(grpc::ServerContext*, const v1::ListCasesRequest*,

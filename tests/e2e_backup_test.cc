@@ -1,6 +1,6 @@
 // Online backup and restore: `AdminService.Backup` (the operator, through
 // the real client library) while four agencies keep submitting and
-// updating cases; then the real `caselinkd --restore-from` into a new
+// updating cases; then the real `caselink-admin restore` into a new
 // directory, whose integrity checks pass, and which holds every write
 // acknowledged before the backup began. A restore never overwrites a
 // database without --force, and the integrity check catches a broken index.
@@ -102,7 +102,7 @@ TEST_F(BackupTest, BackupUnderConcurrentWritesRestoresEveryAcknowledgedWrite) {
 
   std::string out;
   const int rc = Daemon::RunToCompletion(
-      CASELINKD_PATH, {"--config", ConfigWithDb("restored"), "--restore-from", backup_dir}, &out);
+      CASELINK_ADMIN_PATH, {"restore", "--config", ConfigWithDb("restored"), "--from", backup_dir}, &out);
   ASSERT_EQ(rc, 0) << out;
   EXPECT_THAT(out, ::testing::HasSubstr("OK: cases="));
   EXPECT_THAT(out, ::testing::HasSubstr("access log: OK"));
@@ -129,13 +129,13 @@ TEST_F(BackupTest, RestoreRefusesToOverwriteWithoutForceAndKeepsTheOldDatabase) 
   ASSERT_TRUE(district_->As("operator").Backup(req, absl::Seconds(60)).ok());
   std::string out;
   const std::string cfg = ConfigWithDb("restored");
-  ASSERT_EQ(Daemon::RunToCompletion(CASELINKD_PATH, {"--config", cfg, "--restore-from", backup_dir}, &out), 0)
+  ASSERT_EQ(Daemon::RunToCompletion(CASELINK_ADMIN_PATH, {"restore", "--config", cfg, "--from", backup_dir}, &out), 0)
       << out;
   out.clear();
-  EXPECT_EQ(Daemon::RunToCompletion(CASELINKD_PATH, {"--config", cfg, "--restore-from", backup_dir}, &out), 1);
+  EXPECT_EQ(Daemon::RunToCompletion(CASELINK_ADMIN_PATH, {"restore", "--config", cfg, "--from", backup_dir}, &out), 1);
   EXPECT_THAT(out, ::testing::HasSubstr("already holds a database"));
   out.clear();
-  EXPECT_EQ(Daemon::RunToCompletion(CASELINKD_PATH, {"--config", cfg, "--restore-from", backup_dir, "--force"},
+  EXPECT_EQ(Daemon::RunToCompletion(CASELINK_ADMIN_PATH, {"restore", "--config", cfg, "--from", backup_dir, "--force"},
                                     &out),
             0)
       << out;

@@ -8,6 +8,8 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "support/test_district.h"
+#include <grpcpp/channel.h>
+#include "caselink/v1/case_service.grpc.pb.h"
 
 namespace caselink::testing {
 namespace {

@@ -38,6 +38,7 @@
 #include "server/server_config.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
+#include <grpcpp/channel.h>
 
 namespace caselink::testing {
 namespace {

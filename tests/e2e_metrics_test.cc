@@ -17,6 +17,8 @@
 #include "server/server_config.h"
 #include "support/daemon.h"
 #include "support/test_district.h"
+#include <grpcpp/channel.h>
+#include "caselink/v1/workflow.grpc.pb.h"
 
 namespace caselink::testing {
 namespace {

@@ -1,6 +1,6 @@
 // Revoking an agency with no downtime, the documented way
 // (docs/operations.md): while the server certificate is renewed, the CA's new
-// CRL is installed with the real `caselink admin revoke` (next free suffix,
+// CRL is installed with the real `caselink-admin revoke` (next free suffix,
 // so the running server reads it), and the agency's identity is removed from
 // the policy and reloaded. The
 // revoked agency is refused; another agency's calls never fail meanwhile.
@@ -52,9 +52,9 @@ class RevokeTest : public ::testing::Test {
     return got;
   }
 
-  std::string Cli(const std::vector<std::string>& args, int* rc) {
+  std::string Admin(const std::vector<std::string>& args, int* rc) {
     std::string out;
-    *rc = Daemon::RunToCompletion(CASELINK_CLI_PATH, args, &out);
+    *rc = Daemon::RunToCompletion(CASELINK_ADMIN_PATH, args, &out);
     return out;
   }
 
@@ -97,7 +97,7 @@ TEST_F(RevokeTest, RevokedAgencyIsRefusedWhileOthersKeepWorkingThroughCertRotati
   ASSERT_TRUE(WriteFile(dir + "/new-crl.pem", *crl).ok());
   ASSERT_TRUE(WriteFile(dir + "/market.pem", market->cert_pem).ok());
   int rc = 0;
-  std::string out = Cli({"admin", "revoke", "--crl", dir + "/new-crl.pem", "--crl-dir", district_->crl_dir(),
+  std::string out = Admin({"revoke", "--crl", dir + "/new-crl.pem", "--crl-dir", district_->crl_dir(),
                          "--client-ca", dir + "/ca.pem", "--cert", dir + "/market.pem"},
                         &rc);
   ASSERT_EQ(rc, 0) << out;
@@ -145,10 +145,10 @@ TEST_F(RevokeTest, RevokeRefusesACrlThatDoesNotRevokeTheCertificateOrIsForeign) 
   // The CRL installed at start, again: not newer, so refused (the server
   // would keep using the installed one).
   const std::string installed = absl::StrCat(district_->crl_dir(), "/", district_->ca().SubjectHashName(), ".r0");
-  std::string out = Cli({"admin", "revoke", "--crl", installed, "--crl-dir", district_->crl_dir()}, &rc);
+  std::string out = Admin({"revoke", "--crl", installed, "--crl-dir", district_->crl_dir()}, &rc);
   EXPECT_EQ(rc, 2) << out;
   EXPECT_THAT(out, ::testing::HasSubstr("not newer"));
-  out = Cli({"admin", "revoke", "--crl", dir + "/empty-crl.pem", "--crl-dir", district_->crl_dir(),
+  out = Admin({"revoke", "--crl", dir + "/empty-crl.pem", "--crl-dir", district_->crl_dir(),
                          "--cert", dir + "/market.pem"},
                         &rc);
   EXPECT_EQ(rc, 2) << out;
@@ -158,7 +158,7 @@ TEST_F(RevokeTest, RevokeRefusesACrlThatDoesNotRevokeTheCertificateOrIsForeign) 
   ASSERT_TRUE(foreign.ok());
   auto foreign_crl = foreign->CrlPem({});
   ASSERT_TRUE(WriteFile(dir + "/foreign-crl.pem", *foreign_crl).ok());
-  out = Cli({"admin", "revoke", "--crl", dir + "/foreign-crl.pem", "--crl-dir", district_->crl_dir(),
+  out = Admin({"revoke", "--crl", dir + "/foreign-crl.pem", "--crl-dir", district_->crl_dir(),
              "--client-ca", dir + "/ca.pem"},
             &rc);
   EXPECT_EQ(rc, 2) << out;

@@ -6,8 +6,9 @@ caselink_add_test(e2e_backup_test SOURCES e2e_backup_test.cc LABELS e2e ops thre
 caselink_add_test(e2e_revoke_test SOURCES e2e_revoke_test.cc LABELS e2e ops tls threads)
 foreach(t e2e_backup_test e2e_revoke_test e2e_metrics_test)
   target_compile_definitions(${t} PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>"
-                                          CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
-  add_dependencies(${t} caselinkd caselink)
+                                          CASELINK_CLI_PATH="$<TARGET_FILE:caselink>"
+                                          CASELINK_ADMIN_PATH="$<TARGET_FILE:caselink-admin>")
+  add_dependencies(${t} caselinkd caselink caselink-admin)
 endforeach()
 # The Debian package installs and starts (scripts/package-test.sh). It
 # installs a package system-wide, so it runs only with the slow label, on

@@ -36,6 +36,7 @@
 #include "gtest/gtest.h"
 #include "server/events/delivery_log.h"
 #include "workflow_fixture.h"
+#include <grpcpp/channel.h>
 
 namespace caselink::testing {
 namespace {

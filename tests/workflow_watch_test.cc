@@ -8,6 +8,8 @@
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "workflow_fixture.h"
+#include <grpcpp/channel.h>
+#include "caselink/v1/workflow.grpc.pb.h"
 
 namespace caselink::testing {
 namespace {

@@ -1,7 +1,8 @@
 // Client methods of WorkflowService: each one line through the generic
 // UnaryCall; mutating calls get a request_id fixed before the first attempt.
 #include "caselink/client.h"
-#include "request_id.h"
+#include "caselink/request_id.h"
+#include "client_impl.h"
 #include "unary_call.h"
 
 namespace caselink {
@@ -9,7 +10,7 @@ namespace {
 
 template <typename Request>
 void EnsureRequestId(Request* request) {
-  if (request->request_id().empty()) request->set_request_id(client_internal::NewRequestId());
+  if (request->request_id().empty()) request->set_request_id(NewRequestId());
 }
 
 }  // namespace
@@ -19,44 +20,44 @@ using Stub = v1::WorkflowService::Stub;
 
 absl::StatusOr<v1::TransferResponse> Client::CreateTransfer(v1::CreateTransferRequest request) {
   EnsureRequestId(&request);
-  return UnaryCall(*workflow_, &Stub::CreateTransfer, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::CreateTransfer, request, options_.deadline);
 }
 
 absl::StatusOr<v1::TransferResponse> Client::ActOnTransfer(v1::WorkflowActionRequest request) {
   EnsureRequestId(&request);
-  return UnaryCall(*workflow_, &Stub::ActOnTransfer, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::ActOnTransfer, request, options_.deadline);
 }
 
 absl::StatusOr<v1::GetTransferResponse> Client::GetTransfer(const v1::GetItemRequest& request) {
-  return UnaryCall(*workflow_, &Stub::GetTransfer, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::GetTransfer, request, options_.deadline);
 }
 
 absl::StatusOr<v1::ListTransfersResponse> Client::ListTransfers(const v1::ListItemsRequest& request) {
-  return UnaryCall(*workflow_, &Stub::ListTransfers, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::ListTransfers, request, options_.deadline);
 }
 
 absl::StatusOr<v1::SupervisionResponse> Client::CreateSupervision(
     v1::CreateSupervisionRequest request) {
   EnsureRequestId(&request);
-  return UnaryCall(*workflow_, &Stub::CreateSupervision, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::CreateSupervision, request, options_.deadline);
 }
 
 absl::StatusOr<v1::SupervisionResponse> Client::ActOnSupervision(v1::WorkflowActionRequest request) {
   EnsureRequestId(&request);
-  return UnaryCall(*workflow_, &Stub::ActOnSupervision, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::ActOnSupervision, request, options_.deadline);
 }
 
 absl::StatusOr<v1::GetSupervisionResponse> Client::GetSupervision(const v1::GetItemRequest& request) {
-  return UnaryCall(*workflow_, &Stub::GetSupervision, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::GetSupervision, request, options_.deadline);
 }
 
 absl::StatusOr<v1::ListSupervisionResponse> Client::ListSupervision(
     const v1::ListItemsRequest& request) {
-  return UnaryCall(*workflow_, &Stub::ListSupervision, request, options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::ListSupervision, request, options_.deadline);
 }
 
 absl::StatusOr<v1::ListOverdueResponse> Client::ListOverdue() {
-  return UnaryCall(*workflow_, &Stub::ListOverdue, v1::ListOverdueRequest(), options_.deadline);
+  return UnaryCall(*impl_->workflow, &Stub::ListOverdue, v1::ListOverdueRequest(), options_.deadline);
 }
 
 }  // namespace caselink

@@ -1,11 +1,15 @@
-#include "request_id.h"
+#include "caselink/request_id.h"
+
+#include <openssl/evp.h>
 
 #include <cstdint>
 
 #include "absl/random/random.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
-namespace caselink::client_internal {
+namespace caselink {
 
 std::string NewRequestId() {
   // absl::BitGen is seeded from the OS entropy source and is not
@@ -20,4 +24,15 @@ std::string NewRequestId() {
                          lo & 0xFFFFFFFFFFFFULL);
 }
 
-}  // namespace caselink::client_internal
+std::string DeriveRequestId(absl::string_view content, int64_t expected_version) {
+  std::string input = absl::StrCat(content, absl::string_view("\0", 1), expected_version);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  // SHA-256 of an in-memory buffer only fails on allocation failure.
+  if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    return "";
+  }
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+}  // namespace caselink

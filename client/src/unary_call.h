@@ -1,5 +1,5 @@
 // UnaryCall: the one generic way the client makes a unary RPC (deadline,
-// status conversion). Every wrapped method of every service goes through it.
+// status conversion with the server's request id). Every wrapped method of every service goes through it.
 // Thread-safe as far as the stub is (generated stubs are).
 //
 // Example:
@@ -20,7 +20,7 @@ namespace caselink::client_internal {
 
 // Calls `method` on `stub` with a fresh ClientContext whose deadline is now
 // + `deadline`. Returns the response, or the call's status converted by
-// FromGrpcStatus. Retries are done by the channel (see channel_factory.h),
+// FromGrpcCall (so it carries the server's request id, if any). Retries are done by the channel (see channel_factory.h),
 // inside the same deadline.
 template <typename Stub, typename Request, typename Response>
 absl::StatusOr<Response> UnaryCall(
@@ -33,7 +33,7 @@ absl::StatusOr<Response> UnaryCall(
                        absl::ToChronoNanoseconds(deadline));
   Response response;
   grpc::Status status = (stub.*method)(&context, request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
+  if (!status.ok()) return FromGrpcCall(status, context);
   return response;
 }
 

@@ -7,25 +7,30 @@
 #include <thread>
 
 #include "caselink/client.h"
+#include "client_impl.h"
 #include "status_conversion.h"
 
 namespace caselink {
 
 void WatchCanceller::Cancel() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   cancelled_ = true;
-  if (current_ != nullptr) current_->TryCancel();
+  if (cancel_stream_) cancel_stream_();
 }
 
 bool WatchCanceller::cancelled() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return cancelled_;
 }
 
-bool WatchCanceller::Attach(grpc::ClientContext* ctx) {
-  std::lock_guard<std::mutex> lock(mu_);
-  current_ = ctx;
-  return !cancelled_;
+bool WatchCanceller::Attach(std::function<void()> cancel_stream) {
+  absl::MutexLock lock(&mu_);
+  if (cancelled_) {
+    cancel_stream_ = nullptr;
+    return false;
+  }
+  cancel_stream_ = std::move(cancel_stream);
+  return true;
 }
 
 absl::Status Client::Watch(const WatchOptions& options,
@@ -41,11 +46,11 @@ absl::Status Client::Watch(const WatchOptions& options,
     request.set_from_cursor(cursor);
     request.set_purpose(options.purpose);
     grpc::ClientContext context;
-    if (!cancel->Attach(&context)) return absl::CancelledError("watch cancelled");
+    if (!cancel->Attach([&context] { context.TryCancel(); })) return absl::CancelledError("watch cancelled");
     bool got_any = false;
     bool stop = false;
     {
-      std::unique_ptr<grpc::ClientReader<v1::Event>> reader = events_->Watch(&context, request);
+      std::unique_ptr<grpc::ClientReader<v1::Event>> reader = impl_->events->Watch(&context, request);
       v1::Event event;
       while (reader->Read(&event)) {
         got_any = true;
@@ -60,7 +65,7 @@ absl::Status Client::Watch(const WatchOptions& options,
       cancel->Attach(nullptr);
       if (stop) return absl::OkStatus();
       if (cancel->cancelled()) return absl::CancelledError("watch cancelled");
-      absl::Status s = client_internal::FromGrpcStatus(status);
+      absl::Status s = client_internal::FromGrpcCall(status, context);
       const bool retry = s.ok() || absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
       if (!retry) return s;
       if (got_any) {

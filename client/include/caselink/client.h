@@ -19,7 +19,12 @@
 // made so by their request_id). Errors are the server's status codes and
 // messages, unchanged (see proto/caselink/v1/case_service.proto); a server
 // that cannot be reached gives UNAVAILABLE or, once the deadline passes,
-// DEADLINE_EXCEEDED.
+// DEADLINE_EXCEEDED. Every error the server returned carries the server's
+// request id of the call as a payload: quote caselink::RequestIdOf(status)
+// (caselink/status_details.h) when you report a problem to the operator.
+//
+// The header includes only the generated messages (*.pb.h) and Abseil: the
+// gRPC channel and stubs live behind a private implementation.
 #pragma once
 
 #include <cstdint>
@@ -27,17 +32,22 @@
 #include <functional>
 #include <string>
 
-#include <grpcpp/channel.h>
-
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "caselink/client_options.h"
-#include "caselink/v1/admin.grpc.pb.h"
-#include "caselink/v1/audit.grpc.pb.h"
-#include "caselink/v1/case_service.grpc.pb.h"
+#include "caselink/status_details.h"
+#include "caselink/v1/admin.pb.h"
+#include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case_service.pb.h"
-#include "caselink/v1/report.grpc.pb.h"
-#include "caselink/v1/workflow.grpc.pb.h"
+#include "caselink/v1/report.pb.h"
+#include "caselink/v1/workflow.pb.h"
 #include "caselink/watch.h"
+
+// Only named here (see Client::channel()); include <grpcpp/channel.h> to use it.
+namespace grpc {
+class Channel;
+}  // namespace grpc
 
 namespace caselink {
 
@@ -148,26 +158,23 @@ class Client {
                      WatchCanceller* cancel = nullptr);
 
   // The underlying channel, for integrators that need a raw stub of a
-  // service this class does not wrap yet. Calls made on it get the same TLS
-  // identity and retry policy but no default deadline.
-  std::shared_ptr<grpc::Channel> channel() const { return channel_; }
+  // service this class does not wrap yet (include <grpcpp/channel.h> and the
+  // service's *.grpc.pb.h yourself). Calls made on it get the same TLS
+  // identity and retry policy but no default deadline, and their errors are
+  // grpc::Status, without the request id payload.
+  std::shared_ptr<grpc::Channel> channel() const;
 
   // The options this client was created with.
   const ClientOptions& options() const { return options_; }
 
  private:
-  Client(ClientOptions options, std::shared_ptr<grpc::Channel> channel);
+  // The channel and one stub per wrapped service (client/src/client_impl.h).
+  class Impl;
+
+  Client(ClientOptions options, std::unique_ptr<Impl> impl);
 
   const ClientOptions options_;
-  const std::shared_ptr<grpc::Channel> channel_;
-  // One stub per wrapped service; stubs are thread-safe.
-  const std::unique_ptr<v1::CaseService::Stub> cases_;
-  const std::unique_ptr<v1::WorkflowService::Stub> workflow_ =
-      v1::WorkflowService::NewStub(channel_);
-  const std::unique_ptr<v1::EventService::Stub> events_ = v1::EventService::NewStub(channel_);
-  const std::unique_ptr<v1::AuditService::Stub> audit_;
-  const std::unique_ptr<v1::ReportService::Stub> reports_ = v1::ReportService::NewStub(channel_);
-  const std::unique_ptr<v1::AdminService::Stub> admin_ = v1::AdminService::NewStub(channel_);
+  const std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace caselink

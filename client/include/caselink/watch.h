@@ -4,17 +4,16 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <mutex>
+#include <functional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
-namespace grpc {
-class ClientContext;
-}
-
 namespace caselink {
+
+class Client;
 
 struct WatchOptions {
   // Deliver events with a cursor greater than this (0: from the beginning).
@@ -35,13 +34,16 @@ class WatchCanceller {
   void Cancel();
   bool cancelled() const;
 
-  // For Client::Watch: the context of the current stream (or null).
-  bool Attach(grpc::ClientContext* ctx);
-
  private:
-  mutable std::mutex mu_;
-  bool cancelled_ = false;
-  grpc::ClientContext* current_ = nullptr;
+  friend class Client;
+
+  // For Client::Watch: how to end the current stream (empty: no stream).
+  // Returns false if already cancelled (then `cancel_stream` is not kept).
+  bool Attach(std::function<void()> cancel_stream);
+
+  mutable absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  std::function<void()> cancel_stream_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caselink

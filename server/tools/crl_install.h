@@ -5,7 +5,7 @@
 // server (docs/operations.md). Checks before installing: the CRL parses, is
 // signed by a CA of the client CA bundle (if given), is strictly newer
 // (lastUpdate) than every CRL already installed for that CA, and revokes the given
-// certificates (if given). Single-threaded, like the CLI.
+// certificates (if given). Single-threaded, like caselink-admin.
 #pragma once
 
 #include <string>
@@ -13,7 +13,7 @@
 
 #include "absl/status/statusor.h"
 
-namespace caselink::cli {
+namespace caselink::admin_tool {
 
 struct CrlInstallRequest {
   std::string crl_file;         // PEM or DER, as the CA tool wrote it
@@ -30,4 +30,4 @@ struct CrlInstallResult {
 
 absl::StatusOr<CrlInstallResult> InstallCrl(const CrlInstallRequest& request);
 
-}  // namespace caselink::cli
+}  // namespace caselink::admin_tool

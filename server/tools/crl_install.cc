@@ -1,4 +1,4 @@
-#include "crl_install.h"
+#include "server/tools/crl_install.h"
 
 #include <openssl/bn.h>
 #include <openssl/err.h>
@@ -15,9 +15,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "caselink_common/status_macros.h"
-#include "input.h"
+#include "server/tools/tool_io.h"
 
-namespace caselink::cli {
+namespace caselink::admin_tool {
 namespace {
 
 namespace fs = std::filesystem;
@@ -62,7 +62,7 @@ std::string SerialHex(const ASN1_INTEGER* serial) {
 
 // The issuing CA of `crl` in the bundle, verified by signature.
 absl::Status CheckSignedByBundle(X509_CRL* crl, const std::string& bundle_file) {
-  CASELINK_ASSIGN_OR_RETURN(std::string pem, ReadWholeFile(bundle_file));
+  CASELINK_ASSIGN_OR_RETURN(std::string pem, ReadInputFile(bundle_file));
   for (CertPtr& ca : ParseCerts(pem)) {
     if (X509_NAME_cmp(X509_get_subject_name(ca.get()), X509_CRL_get_issuer(crl)) != 0) continue;
     EVP_PKEY* key = X509_get0_pubkey(ca.get());
@@ -75,7 +75,7 @@ absl::Status CheckSignedByBundle(X509_CRL* crl, const std::string& bundle_file) 
 }
 
 absl::Status CheckRevokes(X509_CRL* crl, const std::string& cert_file) {
-  CASELINK_ASSIGN_OR_RETURN(std::string pem, ReadWholeFile(cert_file));
+  CASELINK_ASSIGN_OR_RETURN(std::string pem, ReadInputFile(cert_file));
   std::vector<CertPtr> certs = ParseCerts(pem);
   if (certs.empty()) return absl::InvalidArgumentError(absl::StrCat(cert_file, ": no PEM certificate"));
   X509_REVOKED* entry = nullptr;
@@ -99,7 +99,7 @@ absl::Status ScanInstalled(const std::string& dir, const std::string& hash, int*
     int n = 0;
     if (name.rfind(hash + ".r", 0) != 0 || !absl::SimpleAtoi(name.substr(hash.size() + 2), &n)) continue;
     *max_suffix = std::max(*max_suffix, n);
-    auto bytes = ReadWholeFile(entry.path().string());
+    auto bytes = ReadInputFile(entry.path().string());
     if (!bytes.ok()) continue;
     CrlPtr crl = ParseCrl(*bytes);
     if (crl && (!*newest || ASN1_TIME_compare(X509_CRL_get0_lastUpdate(crl.get()),
@@ -114,7 +114,7 @@ absl::Status ScanInstalled(const std::string& dir, const std::string& hash, int*
 }  // namespace
 
 absl::StatusOr<CrlInstallResult> InstallCrl(const CrlInstallRequest& req) {
-  CASELINK_ASSIGN_OR_RETURN(std::string bytes, ReadWholeFile(req.crl_file));
+  CASELINK_ASSIGN_OR_RETURN(std::string bytes, ReadInputFile(req.crl_file));
   CrlPtr crl = ParseCrl(bytes);
   if (!crl) return absl::InvalidArgumentError(absl::StrCat(req.crl_file, ": not a CRL (PEM or DER)"));
   if (!req.client_ca_file.empty()) CASELINK_RETURN_IF_ERROR(CheckSignedByBundle(crl.get(), req.client_ca_file));
@@ -161,4 +161,4 @@ absl::StatusOr<CrlInstallResult> InstallCrl(const CrlInstallRequest& req) {
   return result;
 }
 
-}  // namespace caselink::cli
+}  // namespace caselink::admin_tool
