@@ -277,7 +277,7 @@ TEST(ReportTallyTest, ListsStopAtTheLimitAndCountTheRestAsOmitted) {
   for (int i = 0; i < n; ++i) {
     tally.AddCase(Case("c" + std::to_string(i), "market", v1::MARKET_ORDER, 1, /*major=*/true), false);
     v1::Transfer t = Transfer("t" + std::to_string(i), v1::TRANSFER_FORWARD, v1::STATE_SENT);
-    *t.mutable_deadline() = DueAt(kNow - absl::Hours(1 + i));
+    *t.mutable_deadline() = DueAt(kNow - absl::Hours(24 * (1 + i)));  // i + 1 days late
     tally.AddTransfer(t, v1::MARKET_ORDER);
   }
   v1::JointMeetingReport r = Finish(tally);
