@@ -12,18 +12,18 @@
 namespace caselink {
 
 void WatchCanceller::Cancel() {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   cancelled_ = true;
   if (current_ != nullptr) current_->TryCancel();
 }
 
 bool WatchCanceller::cancelled() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return cancelled_;
 }
 
 bool WatchCanceller::Attach(grpc::ClientContext* ctx) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   current_ = ctx;
   return !cancelled_;
 }

@@ -5,9 +5,10 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace grpc {
@@ -39,9 +40,9 @@ class WatchCanceller {
   bool Attach(grpc::ClientContext* ctx);
 
  private:
-  mutable std::mutex mu_;
-  bool cancelled_ = false;
-  grpc::ClientContext* current_ = nullptr;
+  mutable absl::Mutex mu_;
+  bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* current_ ABSL_GUARDED_BY(mu_) = nullptr;
 };
 
 }  // namespace caselink
