@@ -2,13 +2,15 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace caselink::bench {
 namespace {
@@ -75,9 +77,10 @@ struct AsyncRun {
   Window window;
   StartCall start;
   std::vector<SlotStats> slots;
-  std::mutex mu;
-  std::condition_variable cv;
-  int running = 0;
+  absl::Mutex mu;
+  int running ABSL_GUARDED_BY(mu) = 0;  // slots whose calls have not ended
+
+  bool AllEnded() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return running == 0; }
 
   void Issue(int slot) {
     Clock::time_point started = Clock::now();
@@ -86,8 +89,8 @@ struct AsyncRun {
         Issue(slot);
         return;
       }
-      std::lock_guard<std::mutex> lock(mu);
-      if (--running == 0) cv.notify_all();
+      absl::MutexLock lock(&mu);
+      --running;
     });
   }
 };
@@ -99,15 +102,19 @@ LoadResult RunAsyncLoad(const std::string& name, const LoadOptions& o, StartCall
   auto run = std::make_unique<AsyncRun>();
   run->start = std::move(start);
   run->slots.resize(o.concurrency);
-  run->running = o.concurrency;
+  {
+    absl::MutexLock lock(&run->mu);
+    run->running = o.concurrency;
+  }
   Clock::time_point t0 = Clock::now();
   run->window.measure_start = t0 + Seconds(o.warmup_seconds);
   run->window.measure_end = run->window.measure_start + Seconds(o.duration_seconds);
   for (int i = 0; i < o.concurrency; ++i) run->Issue(i);
   {
-    std::unique_lock<std::mutex> lock(run->mu);
-    if (!run->cv.wait_until(lock, run->window.measure_end + Seconds(o.drain_timeout_seconds),
-                            [&] { return run->running == 0; })) {
+    const Clock::time_point deadline = run->window.measure_end + Seconds(o.drain_timeout_seconds);
+    absl::MutexLock lock(&run->mu);
+    if (!run->mu.AwaitWithTimeout(absl::Condition(run.get(), &AsyncRun::AllEnded),
+                                  absl::FromChrono(deadline - Clock::now()))) {
       DrainTimeout(name);
     }
   }

@@ -31,10 +31,10 @@ struct ImportRows {
   // Sends rows [first, first + count) and returns one outcome per row: true
   // if the server replayed an earlier identical request. An error of the
   // whole call is every row's outcome.
-  std::function<std::vector<absl::StatusOr<bool>>(Client&, size_t first, size_t count)> send;
+  std::function<std::vector<absl::StatusOr<bool>>(Client&, size_t first, size_t count)> send = nullptr;
   // The message for row i when its key was imported before with other
   // content (ALREADY_EXISTS).
-  std::function<std::string(size_t)> conflict;
+  std::function<std::string(size_t)> conflict = nullptr;
 };
 
 // Sends the rows (unless args.dry_run), prints problems sorted by line and

@@ -66,14 +66,14 @@ absl::Status AuditChain::Load() {
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(cp->status(), "reading the last audit checkpoint"));
   if (s.last_checkpoint == absl::InfinitePast()) s.last_checkpoint = options_.now();
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   committed_ = s;
   working_ = s;
   return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& payload) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   if (!in_group_) {
     working_ = committed_;
     in_group_ = true;
@@ -99,7 +99,7 @@ absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& pa
 std::vector<Put> AuditChain::Index(uint64_t seq, const std::string& payload) {
   v1::AuditEntry e;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     if (last_sealed_.seq() == seq) e = last_sealed_;
   }
   if (e.seq() != seq && !e.ParseFromString(payload)) return {};
@@ -118,7 +118,7 @@ std::vector<Put> AuditChain::Index(uint64_t seq, const std::string& payload) {
 }
 
 std::vector<Put> AuditChain::AfterGroup(uint64_t last_seq) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   const absl::Time now = options_.now();
   const bool due = working_.since_checkpoint >= static_cast<uint64_t>(options_.checkpoint_every_entries) ||
                    (working_.since_checkpoint > 0 && now - working_.last_checkpoint >= options_.checkpoint_every);
@@ -135,13 +135,13 @@ std::vector<Put> AuditChain::AfterGroup(uint64_t last_seq) {
 }
 
 void AuditChain::Rollback() {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   working_ = committed_;
   in_group_ = false;
 }
 
 void AuditChain::Durable() {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   committed_ = working_;
   in_group_ = false;
 }
@@ -150,7 +150,7 @@ absl::Status AuditChain::CheckpointNow() {
   uint64_t seq;
   std::string hash;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     if (committed_.since_checkpoint == 0 || committed_.seq == 0) return absl::OkStatus();
     seq = committed_.seq;
     hash = committed_.hash;
@@ -159,18 +159,18 @@ absl::Status AuditChain::CheckpointNow() {
   CommitRequest req;
   req.puts.push_back({Table::kAuditCheckpoints, CommitPipeline::SequenceKey(seq), cp.SerializeAsString()});
   CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(req)).status());
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   if (committed_.seq == seq) committed_.since_checkpoint = 0;
   return absl::OkStatus();
 }
 
 uint64_t AuditChain::head_seq() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return committed_.seq;
 }
 
 std::string AuditChain::head_hash() const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return committed_.hash;
 }
 

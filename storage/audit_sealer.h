@@ -14,11 +14,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "caselink/v1/audit.pb.h"
@@ -73,11 +74,12 @@ class AuditChain {
   Database* db_;
   CommitPipeline* pipeline_;
   AuditChainOptions options_;
-  mutable std::mutex mu_;
-  State committed_;   // what is durable
-  State working_;     // committed_ plus the group being written
-  bool in_group_ = false;
-  v1::AuditEntry last_sealed_;  // for Index(), which follows Seal() of the same seq
+  mutable absl::Mutex mu_;
+  State committed_ ABSL_GUARDED_BY(mu_);  // what is durable
+  State working_ ABSL_GUARDED_BY(mu_);    // committed_ plus the group being written
+  bool in_group_ ABSL_GUARDED_BY(mu_) = false;
+  // For Index(), which follows Seal() of the same seq.
+  v1::AuditEntry last_sealed_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caselink::storage

@@ -42,32 +42,32 @@ CommitPipeline::CommitPipeline(Database* db) : db_(db) {
 
 CommitPipeline::~CommitPipeline() {
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     stopping_ = true;
   }
-  work_cv_.notify_all();
+  work_cv_.SignalAll();
   committer_.join();  // drains the queue, then the syncer drains what it wrote
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     committer_done_ = true;
   }
-  sync_cv_.notify_all();
+  sync_cv_.SignalAll();
   syncer_.join();
 }
 
 void CommitPipeline::SetSealer(Table table, Sealer sealer) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   sealers_[table] = std::move(sealer);
 }
 
 uint64_t CommitPipeline::NextSequence(Table table) const {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   auto it = next_seq_.find(table);
   return it == next_seq_.end() ? 1 : it->second;
 }
 
 void CommitPipeline::InjectFailureForTest(absl::Status status, int groups) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   injected_failure_ = std::move(status);
   injected_groups_left_ = groups;
 }
@@ -76,11 +76,11 @@ absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
   Pending p;
   p.request = std::move(request);
   {
-    std::unique_lock<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     if (stopping_) return absl::UnavailableError("the server is shutting down");
     if (!sync_failure_.ok()) return sync_failure_;
     queue_.push_back(&p);
-    work_cv_.notify_one();
+    work_cv_.Signal();
   }
   // Each caller waits on its own notification: a finished group wakes only
   // its own members, not every writer queued behind it.
@@ -94,8 +94,8 @@ void CommitPipeline::Run() {
   while (true) {
     std::vector<Pending*> group;
     {
-      std::unique_lock<std::mutex> l(mu_);
-      work_cv_.wait(l, [&] { return stopping_ || !queue_.empty(); });
+      absl::MutexLock l(&mu_);
+      while (!stopping_ && queue_.empty()) work_cv_.Wait(&mu_);
       if (queue_.empty()) return;  // stopping and drained
       while (!queue_.empty() && group.size() < kMaxGroup) {
         group.push_back(queue_.front());
@@ -114,10 +114,10 @@ void CommitPipeline::Run() {
       }
     }
     {
-      std::lock_guard<std::mutex> l(mu_);
+      absl::MutexLock l(&mu_);
       unsynced_.push_back(std::move(w));
     }
-    sync_cv_.notify_one();
+    sync_cv_.Signal();
   }
 }
 
@@ -126,8 +126,8 @@ void CommitPipeline::RunSyncer() {
     std::deque<Written> batch;
     absl::Status write_failure;
     {
-      std::unique_lock<std::mutex> l(mu_);
-      sync_cv_.wait(l, [&] { return committer_done_ || !unsynced_.empty(); });
+      absl::MutexLock l(&mu_);
+      while (!committer_done_ && unsynced_.empty()) sync_cv_.Wait(&mu_);
       if (unsynced_.empty()) return;  // the committer stopped and all is synced
       batch.swap(unsynced_);
       write_failure = write_failure_;
@@ -140,24 +140,27 @@ void CommitPipeline::RunSyncer() {
                          ? FromRocks(db_->raw()->SyncWAL(), "syncing the write-ahead log")
                          : write_failure;
     std::vector<std::function<void(Table, uint64_t)>> listeners;
+    absl::Status sync_failure;
     {
-      std::lock_guard<std::mutex> l(mu_);
+      absl::MutexLock l(&mu_);
       if (!s.ok() && sync_failure_.ok()) {
-        sync_failure_ = absl::UnavailableError(absl::StrCat(
+        absl::Status failure = absl::UnavailableError(absl::StrCat(
             "storage failed to sync (", s.message(),
             "); caselinkd refuses writes until it is restarted"));
         // Keeps the cause's marks (IsStorageFull).
-        s.ForEachPayload([this](absl::string_view url, const absl::Cord& payload) {
-          sync_failure_.SetPayload(url, payload);
+        s.ForEachPayload([&failure](absl::string_view url, const absl::Cord& payload) {
+          failure.SetPayload(url, payload);
         });
+        sync_failure_ = std::move(failure);
       }
       listeners = listeners_;
+      sync_failure = sync_failure_;
     }
     for (Written& w : batch) {
       for (Pending* p : w.waiting) {
         // Written but maybe not on disk: the outcome is unknown to the client,
         // which retries with its request_id.
-        if (!s.ok()) p->status = sync_failure_;
+        if (!s.ok()) p->status = sync_failure;
         p->done.Notify();
       }
       if (!s.ok()) continue;
@@ -174,7 +177,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
   std::map<Table, Sealer> sealers;
   absl::Status injected;
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     next = next_seq_;
     sealers = sealers_;
     injected = injected_failure_;
@@ -240,7 +243,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     rocksdb::Status written = db_->raw()->Write(rocksdb::WriteOptions(), &batch);
     status = FromRocks(written, "committing");
     if (written.IsIOError()) {
-      std::lock_guard<std::mutex> l(mu_);
+      absl::MutexLock l(&mu_);
       if (write_failure_.ok()) write_failure_ = status;
     }
   }
@@ -258,7 +261,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     return false;
   }
   {
-    std::lock_guard<std::mutex> l(mu_);
+    absl::MutexLock l(&mu_);
     next_seq_ = std::move(next);
   }
   *last_in_group_out = std::move(last_in_group);
@@ -266,7 +269,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
 }
 
 void CommitPipeline::AddListener(std::function<void(Table, uint64_t)> listener) {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   listeners_.push_back(std::move(listener));
 }
 

@@ -31,17 +31,17 @@
 //   // r.sequences[0] is the event's sequence number.
 #pragma once
 
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "storage/database.h"
 
@@ -144,24 +144,29 @@ class CommitPipeline {
   bool CommitGroup(std::vector<Pending*>& group, std::map<Table, uint64_t>* last_in_group);
 
   Database* db_;
-  mutable std::mutex mu_;
-  std::condition_variable work_cv_;
-  std::deque<Pending*> queue_;
-  bool stopping_ = false;
-  bool committer_done_ = false;
-  std::map<Table, uint64_t> next_seq_;  // guarded by mu_ (read), committer (write)
-  std::map<Table, Sealer> sealers_;
-  absl::Status injected_failure_;
-  int injected_groups_left_ = 0;  // > 0: the injected failure is cleared after so many
-  std::vector<std::function<void(Table, uint64_t)>> listeners_;
-  // The sync stage, guarded by mu_: groups written, groups synced, and the
-  // status of the last fsync (not OK: the pipeline is broken).
-  std::condition_variable sync_cv_;
-  std::deque<Written> unsynced_;
-  absl::Status sync_failure_;
+  // mu_ guards the queue, the sequence counters, the sealers and listeners,
+  // and the hand-over between the committer and the syncer. Neither thread
+  // holds it while writing or syncing: it is taken only to move work along.
+  mutable absl::Mutex mu_;
+  absl::CondVar work_cv_;  // signalled when queue_ grows or stopping_ is set
+  std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool committer_done_ ABSL_GUARDED_BY(mu_) = false;
+  // Read by NextSequence; written only by the committer, at the end of a group.
+  std::map<Table, uint64_t> next_seq_ ABSL_GUARDED_BY(mu_);
+  std::map<Table, Sealer> sealers_ ABSL_GUARDED_BY(mu_);
+  absl::Status injected_failure_ ABSL_GUARDED_BY(mu_);
+  // > 0: the injected failure is cleared after so many groups.
+  int injected_groups_left_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::function<void(Table, uint64_t)>> listeners_ ABSL_GUARDED_BY(mu_);
+  // The sync stage: groups written, groups synced, and the status of the
+  // last fsync (not OK: the pipeline is broken).
+  absl::CondVar sync_cv_;  // signalled when unsynced_ grows or committer_done_ is set
+  std::deque<Written> unsynced_ ABSL_GUARDED_BY(mu_);
+  absl::Status sync_failure_ ABSL_GUARDED_BY(mu_);
   // The first write that failed with an I/O error: the log file may not be
   // synced after it (see RunSyncer).
-  absl::Status write_failure_;
+  absl::Status write_failure_ ABSL_GUARDED_BY(mu_);
   std::thread committer_;
   std::thread syncer_;
 };

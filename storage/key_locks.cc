@@ -9,10 +9,10 @@ namespace caselink::storage {
 KeyLocks::Guard::~Guard() {
   if (owner_ == nullptr) return;
   {
-    std::lock_guard<std::mutex> l(owner_->mu_);
+    absl::MutexLock l(&owner_->mu_);
     for (const std::string& k : keys_) owner_->held_.erase(k);
   }
-  owner_->released_.notify_all();
+  owner_->released_.SignalAll();
 }
 
 KeyLocks::Guard KeyLocks::Lock(std::initializer_list<absl::string_view> keys) {
@@ -24,17 +24,22 @@ KeyLocks::Guard KeyLocks::Lock(const std::vector<std::string>& keys) { return Lo
 KeyLocks::Guard KeyLocks::LockAll(std::vector<std::string> keys) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-  std::unique_lock<std::mutex> l(mu_);
-  auto free = [&] {
-    return std::none_of(keys.begin(), keys.end(), [&](const std::string& k) { return held_.contains(k); });
-  };
-  if (!free()) {
+  absl::MutexLock l(&mu_);
+  if (!NoneHeld(keys)) {
     BeforeBlocking();
     // All or nothing: holding some keys while waiting for others could deadlock.
-    released_.wait(l, free);
+    do released_.Wait(&mu_);
+    while (!NoneHeld(keys));
   }
   for (const std::string& k : keys) held_.insert(k);
   return Guard(this, std::move(keys));
+}
+
+bool KeyLocks::NoneHeld(const std::vector<std::string>& keys) const {
+  for (const std::string& k : keys) {
+    if (held_.contains(k)) return false;
+  }
+  return true;
 }
 
 }  // namespace caselink::storage

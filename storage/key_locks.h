@@ -6,14 +6,14 @@
 // cases does not block an unrelated batch). Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <initializer_list>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 
 namespace caselink::storage {
 
@@ -39,10 +39,11 @@ class KeyLocks {
 
  private:
   Guard LockAll(std::vector<std::string> keys);
+  bool NoneHeld(const std::vector<std::string>& keys) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  std::mutex mu_;
-  std::condition_variable released_;
-  absl::flat_hash_set<std::string> held_;  // guarded by mu_
+  absl::Mutex mu_;
+  absl::CondVar released_;  // signalled when a Guard gives its keys back
+  absl::flat_hash_set<std::string> held_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caselink::storage

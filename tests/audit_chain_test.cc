@@ -71,7 +71,9 @@ class AuditChainTest : public ::testing::Test {
   }
   // As the server stops: a final checkpoint, then the pipeline, then the db.
   void Close() {
-    if (chain_) EXPECT_TRUE(chain_->CheckpointNow().ok());
+    if (chain_) {
+      EXPECT_TRUE(chain_->CheckpointNow().ok());
+    }
     pipeline_.reset();
     chain_.reset();
     db_.reset();

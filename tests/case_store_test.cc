@@ -449,7 +449,9 @@ TEST_F(CaseStoreListTest, PagesInIdOrderWithMoreAndResumeAfter) {
     std::vector<std::string> got = Ids(*page);
     seen.insert(seen.end(), got.begin(), got.end());
     mores.push_back(page->more);
-    if (!got.empty()) EXPECT_EQ(page->resume_after, got.back());
+    if (!got.empty()) {
+      EXPECT_EQ(page->resume_after, got.back());
+    }
     if (!page->more) break;
     q.start_after = page->resume_after;
   }

@@ -94,7 +94,7 @@ int ClosedPort() {
 
 grpc::Status FakeCaseService::Begin() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     ++calls_;
   }
   if (delay > absl::ZeroDuration()) {
@@ -110,17 +110,17 @@ grpc::Status FakeCaseService::Begin() {
 }
 
 std::vector<v1::SubmitCaseRequest> FakeCaseService::submits() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return submits_;
 }
 
 std::vector<v1::GetCaseRequest> FakeCaseService::gets() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return gets_;
 }
 
 int FakeCaseService::calls() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return calls_;
 }
 
@@ -129,7 +129,7 @@ grpc::Status FakeCaseService::SubmitCase(grpc::ServerContext*,
                                          v1::SubmitCaseResponse* response) {
   bool replayed = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     for (const auto& earlier : submits_) {
       if (earlier.request_id() == request->request_id()) replayed = true;
     }
@@ -150,7 +150,7 @@ grpc::Status FakeCaseService::GetCase(grpc::ServerContext* ctx,
                                       const v1::GetCaseRequest* request,
                                       v1::Case* response) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     gets_.push_back(*request);
   }
   if (grpc::Status s = Begin(); !s.ok()) return s;

@@ -13,12 +13,13 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include <grpcpp/server.h>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "caselink/client_options.h"
 #include "support/temp_dir.h"
@@ -90,10 +91,10 @@ class FakeCaseService final : public v1::CaseService::Service {
   // Counts the call; returns UNAVAILABLE while failures are scripted.
   grpc::Status Begin();
 
-  mutable std::mutex mu_;
-  std::vector<v1::SubmitCaseRequest> submits_;
-  std::vector<v1::GetCaseRequest> gets_;
-  int calls_ = 0;
+  mutable absl::Mutex mu_;
+  std::vector<v1::SubmitCaseRequest> submits_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::GetCaseRequest> gets_ ABSL_GUARDED_BY(mu_);
+  int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 // FakeCaseService served over mutual TLS (client certificate required and

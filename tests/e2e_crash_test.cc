@@ -84,7 +84,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
     std::atomic<bool> stop{false};
     std::vector<std::thread> writers;
     for (int t = 0; t < 4; ++t) {
-      writers.emplace_back([&, t] {
+      writers.emplace_back([&] {
         v1::Case mine;
         int64_t version = 0;
         while (!stop.load()) {

@@ -757,7 +757,9 @@ TEST_F(LeakMatrixTest, IdentifiersInFreeTextFollowTheirClass) {
     const auto rules = oracle_.Rules(agency, method, row);
     const v1::FieldAction field = rules.empty() ? v1::DENY : oracle_.Decide(rules, {facts});
     const std::string text = got.ok() ? got->facts() : std::string(got.status().message());
-    if (rules.empty()) EXPECT_FALSE(got.ok()) << agency.id();
+    if (rules.empty()) {
+      EXPECT_FALSE(got.ok()) << agency.id();
+    }
     for (const Ident& id : idents) {
       if (field != v1::ALLOW) {
         // No row, no field, or the whole field masked: none of it shows.

@@ -82,7 +82,7 @@ TEST(FieldValidatorTest, NulInNameIsRefused) {
 }
 
 TEST(FieldValidatorTest, ControlCharactersAreRefused) {
-  for (const std::string bad : {std::string("a\x01"), std::string("a\x1b[31m"), std::string("a\x7f"),
+  for (const std::string& bad : {std::string("a\x01"), std::string("a\x1b[31m"), std::string("a\x7f"),
                                 std::string("a\xc2\x85"), std::string("a\xc2\x9f")}) {
     v1::SubmitCaseRequest r = Valid();
     r.mutable_case_()->set_title(bad);
@@ -96,7 +96,7 @@ TEST(FieldValidatorTest, ControlCharactersAreRefused) {
 }
 
 TEST(FieldValidatorTest, BadUtf8IsRefused) {
-  for (const std::string bad : {
+  for (const std::string& bad : {
            std::string("\xff"),              // never in UTF-8
            std::string("\xc0\xaf"),          // overlong '/'
            std::string("\xe0\x80\xaf"),      // overlong 3-byte
@@ -113,7 +113,7 @@ TEST(FieldValidatorTest, BadUtf8IsRefused) {
 }
 
 TEST(FieldValidatorTest, LineBreaksOnlyWhereAllowed) {
-  for (const std::string br : {std::string("\n"), std::string("\r"), std::string("\t"),
+  for (const std::string& br : {std::string("\n"), std::string("\r"), std::string("\t"),
                                std::string("\u2028"), std::string("\u2029")}) {
     v1::SubmitCaseRequest r = Valid();
     r.mutable_case_()->set_title("第一行" + br + "第二行");

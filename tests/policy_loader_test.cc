@@ -58,8 +58,8 @@ std::vector<std::string> Lines(const absl::Status& s) {
 
 // Expects exactly one problem, at `line` of file "p", whose reason contains
 // every one of `parts`.
-void ExpectOneError(const std::vector<std::string>& lines, int line,
-                    const std::vector<std::string>& parts) {
+[[maybe_unused]] void ExpectOneError(const std::vector<std::string>& lines, int line,
+                                     const std::vector<std::string>& parts) {
   auto p = ParsePolicy(Policy(lines), "p");
   ASSERT_FALSE(p.ok()) << absl::StrJoin(lines, "\n");
   EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);

@@ -29,13 +29,6 @@ std::string Figures(const v1::ReportFigures& f) {
                       " od=", f.supervision_overdue());
 }
 
-const v1::ReportRow* FindRow(const v1::JointMeetingReport& r, const std::string& agency, v1::Domain d) {
-  for (const auto& row : r.rows()) {
-    if (row.agency() == agency && row.domain() == d) return &row;
-  }
-  return nullptr;
-}
-
 class ReportTest : public WorkflowTest {
  protected:
   // A case of `agency` decided on `date` ("" = undecided) with `fen`.

@@ -1,11 +1,11 @@
 // The event stream: addressed and redacted per policy, resumable by cursor
 // with no loss and no duplicate (also across a server restart, through the
 // client's self-resuming Watch helper), and bounded per agency.
-#include <mutex>
 #include <set>
 #include <thread>
 
 #include "absl/strings/str_replace.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "workflow_fixture.h"
 #include <grpcpp/channel.h>
@@ -26,7 +26,7 @@ class Collector {
     o.max_backoff = absl::Milliseconds(200);
     thread_ = std::thread([this, o] {
       status_ = client_->Watch(o, [this](const v1::Event& e) {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         events_.push_back(e);
         return true;
       }, &cancel_);
@@ -41,12 +41,12 @@ class Collector {
   std::vector<v1::Event> WaitFor(size_t n) {
     for (int i = 0; i < 400; ++i) {
       {
-        std::lock_guard<std::mutex> lock(mu_);
+        absl::MutexLock lock(&mu_);
         if (events_.size() >= n) return events_;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     return events_;
   }
   absl::Status status() const { return status_; }
@@ -54,8 +54,8 @@ class Collector {
  private:
   Client* client_;
   WatchCanceller cancel_;
-  std::mutex mu_;
-  std::vector<v1::Event> events_;
+  absl::Mutex mu_;
+  std::vector<v1::Event> events_ ABSL_GUARDED_BY(mu_);
   absl::Status status_;
   std::thread thread_;
 };

@@ -63,10 +63,9 @@ AccessLogger::AccessLogger(storage::CommitPipeline* pipeline, std::string hmac_k
 
 AccessLogger::~AccessLogger() {
   {
-    std::lock_guard<std::mutex> l(flusher_mu_);
+    absl::MutexLock l(&flusher_mu_);
     stopping_ = true;
   }
-  flusher_cv_.notify_all();
   if (flusher_.joinable()) flusher_.join();
   absl::Status s = FlushSuppressed(true);
   if (!s.ok()) spdlog::error("summary of suppressed refusals not written: {}", std::string(s.message()));
@@ -74,12 +73,13 @@ AccessLogger::~AccessLogger() {
 
 void AccessLogger::StartFlusher(absl::Duration every) {
   flusher_ = std::thread([this, every] {
-    std::unique_lock<std::mutex> l(flusher_mu_);
-    while (!flusher_cv_.wait_for(l, absl::ToChronoMilliseconds(every), [this] { return stopping_; })) {
-      l.unlock();
+    while (true) {
+      {
+        absl::MutexLock l(&flusher_mu_);
+        if (flusher_mu_.AwaitWithTimeout(absl::Condition(&stopping_), every)) return;
+      }
       absl::Status s = FlushSuppressed(false);
       if (!s.ok()) spdlog::warn("summary of suppressed refusals not written: {}", std::string(s.message()));
-      l.lock();
     }
   });
 }

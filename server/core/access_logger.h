@@ -22,15 +22,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case.pb.h"
@@ -130,9 +130,8 @@ class AccessLogger {
   metrics::Family<metrics::Counter>* write_failures_ = nullptr;
   metrics::Family<metrics::Counter>* suppressed_ = nullptr;
 
-  std::mutex flusher_mu_;
-  std::condition_variable flusher_cv_;
-  bool stopping_ = false;
+  absl::Mutex flusher_mu_;
+  bool stopping_ ABSL_GUARDED_BY(flusher_mu_) = false;
   std::thread flusher_;
 };
 

@@ -31,7 +31,7 @@ std::string Property(const grpc::AuthContext& ctx, const char* name) {
 // are kept (bounded: cleared when full).
 std::string CachedFingerprint(const std::string& pem) {
   static absl::Mutex mu(absl::kConstInit);
-  static auto* cache = new absl::flat_hash_map<std::string, std::string>();
+  static auto* cache ABSL_PT_GUARDED_BY(mu) = new absl::flat_hash_map<std::string, std::string>();
   {
     absl::MutexLock l(&mu);
     auto it = cache->find(pem);

@@ -25,12 +25,12 @@ void FairGate::YieldCurrent() {
 }
 
 int FairGate::free_permits() {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   return free_;
 }
 
 void FairGate::Enter(const std::string& key) {
-  std::unique_lock<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   if (free_ > 0 && turns_.empty()) {
     --free_;
     return;
@@ -39,11 +39,11 @@ void FairGate::Enter(const std::string& key) {
   std::deque<Waiter*>& q = waiting_[key];
   if (q.empty()) turns_.push_back(key);
   q.push_back(&w);
-  w.cv.wait(l, [&] { return w.granted; });
+  while (!w.granted) w.cv.Wait(&mu_);
 }
 
 void FairGate::Leave() {
-  std::lock_guard<std::mutex> l(mu_);
+  absl::MutexLock l(&mu_);
   if (turns_.empty()) {
     ++free_;
     return;
@@ -61,7 +61,7 @@ void FairGate::Leave() {
     turns_.push_back(std::move(key));
   }
   next->granted = true;
-  next->cv.notify_one();
+  next->cv.Signal();
 }
 
 }  // namespace caselink::server

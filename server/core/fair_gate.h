@@ -12,12 +12,12 @@
 //   Serve();                              // storage may call YieldCurrent()
 #pragma once
 
-#include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 
 namespace caselink::server {
 
@@ -45,16 +45,17 @@ class FairGate {
 
  private:
   struct Waiter {
-    bool granted = false;
-    std::condition_variable cv;
+    bool granted = false;  // guarded by the gate's mu_
+    absl::CondVar cv;
   };
   void Enter(const std::string& key);
   void Leave();
 
-  std::mutex mu_;
-  int free_;
-  absl::flat_hash_map<std::string, std::deque<Waiter*>> waiting_;  // by key
-  std::deque<std::string> turns_;  // keys with waiters, in the order they are served
+  absl::Mutex mu_;
+  int free_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, std::deque<Waiter*>> waiting_ ABSL_GUARDED_BY(mu_);  // by key
+  // Keys with waiters, in the order they are served.
+  std::deque<std::string> turns_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caselink::server

@@ -1,25 +1,22 @@
-// The Prometheus text exposition format (version 0.0.4) of a registry
-// snapshot: # HELP and # TYPE lines per family, escaped label values, and
-// numbers written so that counters stay exact. Pure functions.
+// The registry's snapshot in the Prometheus text exposition format: the
+// renderer is common/prometheus_text.h (shared with the CLI); these names keep
+// the server's spelling of it.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "caselink_common/prometheus_text.h"
 #include "server/core/metrics_registry.h"
 
 namespace caselink::server::metrics {
 
-// The Content-Type a /metrics answer carries.
-inline constexpr char kPrometheusContentType[] = "text/plain; version=0.0.4; charset=utf-8";
+inline constexpr const char* kPrometheusContentType = prometheus::kContentType;
+using prometheus::EscapeLabelValue;
+using prometheus::FormatValue;
 
-// Integers up to 2^53 without exponent or fraction ("1234567"), others with
-// the fewest significant digits (15 to 17) that read back exactly, and "+Inf", "-Inf", "NaN".
-std::string FormatValue(double v);
-
-// A label value with \, " and newline escaped as the format requires.
-std::string EscapeLabelValue(const std::string& v);
-
-std::string RenderPrometheusText(const std::vector<FamilySnapshot>& families);
+inline std::string RenderPrometheusText(const std::vector<FamilySnapshot>& families) {
+  return prometheus::RenderText(families);
+}
 
 }  // namespace caselink::server::metrics

@@ -24,25 +24,13 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "caselink_common/prometheus_text.h"
 
 namespace caselink::server::metrics {
 
-using Labels = std::vector<std::pair<std::string, std::string>>;
-
-// One exposed value: `name` is the sample name (for a histogram the
-// family name plus _bucket, _sum or _count).
-struct Sample {
-  std::string name;
-  Labels labels;
-  double value = 0;
-};
-
-struct FamilySnapshot {
-  std::string name;
-  std::string help;
-  std::string type;  // "counter", "gauge", "histogram"
-  std::vector<Sample> samples;
-};
+using Labels = prometheus::Labels;
+using Sample = prometheus::Sample;
+using FamilySnapshot = prometheus::Family;
 
 class Counter {
  public:

@@ -42,7 +42,9 @@ void AddServerGauges(const storage::Database* db, const storage::AuditChain* cha
                      const WatchHub* hub, const v1::TlsConfig& tls, metrics::Registry* r) {
   r->AddGauge("caselink_event_streams_open", "Open EventService.Watch streams, by agency.", [hub] {
     Values out;
-    for (const auto& [agency, n] : hub->OpenStreams()) out.push_back({{{"agency", agency}}, n});
+    for (const auto& [agency, n] : hub->OpenStreams()) {
+      out.push_back({{{"agency", agency}}, static_cast<double>(n)});
+    }
     return out;
   });
   struct RocksGauge {

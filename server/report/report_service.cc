@@ -70,7 +70,7 @@ class RowGate {
     auto it = access_.find(key);
     if (it != access_.end()) return it->second;
     Access a = Access::kHidden;
-    if (Allowed(auth::RowFacts{owner, domain, {}})) {
+    if (Allowed(auth::RowFacts{owner, domain, {}, {}})) {
       a = Access::kVisible;
     } else if (Allowed(auth::RowFacts{owner, domain, {scope_.principal.agency_id},
                                       {scope_.principal.agency_id}})) {

@@ -1,4 +1,4 @@
-#include "server/core/metrics_exposition.h"
+#include "caselink_common/prometheus_text.h"
 
 #include <cmath>
 #include <cstdio>
@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace caselink::server::metrics {
+namespace caselink::prometheus {
 
 std::string FormatValue(double v) {
   if (std::isnan(v)) return "NaN";
@@ -51,9 +51,9 @@ std::string EscapeHelp(const std::string& v) {
 
 }  // namespace
 
-std::string RenderPrometheusText(const std::vector<FamilySnapshot>& families) {
+std::string RenderText(const std::vector<Family>& families) {
   std::string out;
-  for (const FamilySnapshot& f : families) {
+  for (const Family& f : families) {
     absl::StrAppend(&out, "# HELP ", f.name, " ", EscapeHelp(f.help), "\n");
     absl::StrAppend(&out, "# TYPE ", f.name, " ", f.type, "\n");
     for (const Sample& s : f.samples) {
@@ -72,4 +72,4 @@ std::string RenderPrometheusText(const std::vector<FamilySnapshot>& families) {
   return out;
 }
 
-}  // namespace caselink::server::metrics
+}  // namespace caselink::prometheus
