@@ -85,7 +85,7 @@ void AddMaterials(const std::vector<std::string>& specs,
 // The request's own request_id, or one derived from its content.
 template <typename Request>
 void SetRequestId(const std::string& given, Request* req) {
-  req->set_request_id(given.empty() ? DeriveRequestId(req->SerializeAsString(), 0) : given);
+  req->set_request_id(given.empty() ? DeriveRequestId(*req) : given);
 }
 
 // Connects, runs `call`, prints its answer.

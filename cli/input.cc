@@ -8,27 +8,11 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "caselink_common/read_file.h"
 
 namespace caselink::cli {
 
-absl::StatusOr<std::string> ReadWholeFile(absl::string_view path) {
-  std::ifstream in{std::string(path), std::ios::binary};
-  if (!in) {
-    int err = errno;
-    std::string message =
-        absl::StrCat("cannot read \"", path, "\": ", std::strerror(err));
-    if (err == ENOENT) return absl::NotFoundError(message);
-    if (err == EACCES) return absl::PermissionDeniedError(message);
-    return absl::InvalidArgumentError(message);
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read \"", path, "\": I/O error"));
-  }
-  return content.str();
-}
+absl::StatusOr<std::string> ReadWholeFile(absl::string_view path) { return ReadFileOr(path); }
 
 absl::StatusOr<v1::Case> ParseCaseJson(absl::string_view path,
                                        const std::string& json) {

@@ -7,6 +7,8 @@
 
 #include "caselink/client.h"
 #include "caselink/client_options.h"
+#include "caselink/request_id.h"
+#include "caselink/v1/workflow.pb.h"
 #include "client_test_util.h"
 
 namespace caselink {
@@ -133,6 +135,32 @@ TEST(ClientConnect, DoesNotBlockOnAnUnreachableServer) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_NE((*client)->channel(), nullptr);
   EXPECT_EQ((*client)->options().target, o.target);
+}
+
+// A request id derived from a request is the server's "same request" test:
+// blind to request_id, sensitive to everything else, the same on every run.
+TEST(DeriveRequestIdTest, FromAMessageIgnoresRequestIdAndSeesTheContent) {
+  v1::WorkflowActionRequest a;
+  a.set_id("T20240305-AAAAAAAAAAAA");
+  a.set_action(v1::ACTION_ACCEPT);
+  v1::WorkflowActionRequest b = a;
+  b.set_request_id("anything");
+  EXPECT_EQ(DeriveRequestId(a), DeriveRequestId(b));
+  EXPECT_EQ(DeriveRequestId(a).size(), 64u);
+  b.set_reason("立案");
+  EXPECT_NE(DeriveRequestId(a), DeriveRequestId(b));
+  // SHA-256 of the empty serialization: nothing but the request id set.
+  v1::WorkflowActionRequest only_id;
+  only_id.set_request_id("r1");
+  EXPECT_EQ(DeriveRequestId(only_id), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+TEST(ClientOptionsFilesTest, AMissingFileIsNotFoundNamingTheOption) {
+  auto o = ClientOptions::FromFiles("127.0.0.1:1", "/nonexistent/ca.pem", "/nonexistent/c.pem",
+                                    "/nonexistent/k.pem");
+  ASSERT_FALSE(o.ok());
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(o.status().message()), ::testing::HasSubstr("/nonexistent/"));
 }
 
 }  // namespace

@@ -1,13 +1,11 @@
 #include "caselink/client_options.h"
 
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
 #include <string>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "caselink_common/read_file.h"
 
 namespace caselink {
 namespace {
@@ -19,26 +17,13 @@ absl::StatusOr<std::string> ReadPemFile(absl::string_view what,
     return absl::InvalidArgumentError(
         absl::StrCat("no file given for the ", what));
   }
-  std::ifstream in{std::string(path), std::ios::binary};
-  if (!in) {
-    int err = errno;
-    std::string message = absl::StrCat("cannot read ", what, " file \"", path,
-                                        "\": ", std::strerror(err));
-    if (err == ENOENT) return absl::NotFoundError(message);
-    if (err == EACCES) return absl::PermissionDeniedError(message);
-    return absl::InvalidArgumentError(message);
-  }
-  std::ostringstream content;
-  content << in.rdbuf();
-  if (in.bad()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("cannot read ", what, " file \"", path, "\""));
-  }
-  if (content.str().empty()) {
+  absl::StatusOr<std::string> content = ReadFileOr(path, what);
+  if (!content.ok()) return content.status();
+  if (content->empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, " file \"", path, "\" is empty"));
   }
-  return content.str();
+  return *std::move(content);
 }
 
 absl::Status CheckPem(absl::string_view option, absl::string_view pem) {

@@ -8,6 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "caselink_common/request_digest.h"
 
 namespace caselink {
 
@@ -33,6 +34,10 @@ std::string DeriveRequestId(absl::string_view content, int64_t expected_version)
     return "";
   }
   return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+std::string DeriveRequestId(const google::protobuf::Message& request) {
+  return absl::BytesToHexString(RequestDigest(request));
 }
 
 }  // namespace caselink

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 
 namespace caselink {
 
@@ -27,5 +28,11 @@ std::string NewRequestId();
 // storing again; any change to either gives a new id. (`caselink submit`
 // derives its default request_id from the file this way.)
 std::string DeriveRequestId(absl::string_view content, int64_t expected_version);
+
+// Lowercase hex of the server's own "same request" digest of `request`
+// (SHA-256 of its deterministic serialization with request_id cleared): a
+// request sent again with this id is answered as a replay, and the same id
+// with any other content is refused as ALREADY_EXISTS.
+std::string DeriveRequestId(const google::protobuf::Message& request);
 
 }  // namespace caselink
