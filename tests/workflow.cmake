@@ -7,3 +7,6 @@ caselink_add_test(workflow_deadline_test SOURCES workflow_deadline_test.cc LABEL
 caselink_add_test(workflow_watch_test SOURCES workflow_watch_test.cc LABELS e2e workflow threads)
 add_executable(workflow_throughput workflow_throughput.cc)
 target_link_libraries(workflow_throughput PRIVATE caselink_test_support)
+# Writes the fixture of workflow_legacy_data_test (run by hand; see its header).
+add_executable(make_legacy_workflow_db EXCLUDE_FROM_ALL tools/make_legacy_workflow_db.cc)
+target_link_libraries(make_legacy_workflow_db PRIVATE caselink_test_support)

@@ -51,6 +51,16 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
   CASELINK_ASSIGN_OR_RETURN(
       std::string audit,
       WriteAuditConfig(d->dir_.path(), d->options_.audit_checkpoint_every_entries));
+  if (!d->options_.seed_dir.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::copy(fs::path(d->options_.seed_dir) / "db", d->db_path(), fs::copy_options::recursive, ec);
+    if (!ec) {
+      fs::copy_file(fs::path(d->options_.seed_dir) / "audit-hmac.key", d->dir_.Join("audit-hmac.key"),
+                    fs::copy_options::overwrite_existing, ec);
+    }
+    if (ec) return absl::InternalError(absl::StrCat("seed_dir ", d->options_.seed_dir, ": ", ec.message()));
+  }
   CASELINK_RETURN_IF_ERROR(WriteFile(
       d->config_path(),
       absl::StrCat("listen_address: \"127.0.0.1:0\"\n", "db_path: \"db\"\n",

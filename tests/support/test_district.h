@@ -40,6 +40,10 @@ struct DistrictOptions {
   // The RocksDB Env of the server's database (a FaultInjectionEnv's env);
   // null is the real file system. Must outlive the district.
   rocksdb::Env* storage_env = nullptr;
+  // A directory holding `db/` and `audit-hmac.key` of an earlier deployment
+  // (tests/data/legacy-*): both are copied in before the server starts, so the
+  // server opens data another version wrote.
+  std::string seed_dir;
 };
 
 // Writes <dir>/audit-hmac.key (32 random bytes) and returns the
