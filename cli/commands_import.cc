@@ -68,14 +68,22 @@ int RunImportLedger(const CommandContext& ctx, const ImportArgs& args) {
 int RunImportSupervision(const CommandContext& ctx, const ImportArgs& args) {
   absl::StatusOr<SupervisionLedger> ledger = LoadLedger(args, &ParseSupervisionLedger);
   if (!ledger.ok()) return ReportUsageError(ledger.status().message());
-  ImportRows rows{"record(s)", {}, ledger->problems};
+  ImportRows rows{"item(s)", {}, ledger->problems};
   for (const SupervisionEntry& e : ledger->entries) rows.lines.push_back(e.line);
   rows.send = [&](Client& client, size_t i, size_t) -> std::vector<absl::StatusOr<bool>> {
     const SupervisionEntry& e = ledger->entries[i];
-    v1::CreateSupervisionRequest req = e.content;
-    // Keyed by 文书号 alone: a re-run finds the record it created, whatever
+    // Keyed by 文书号 alone: a re-run finds the item it created, whatever
     // else changed in the file (a change is then reported, not duplicated).
-    req.set_request_id(DeriveRequestId(absl::StrCat("supervision-ledger:", e.key), 0));
+    const std::string request_id = DeriveRequestId(absl::StrCat("supervision-ledger:", e.key), 0);
+    if (e.content.reverse.has_value()) {
+      v1::CreateTransferRequest req = *e.content.reverse;
+      req.set_request_id(request_id);
+      auto r = client.CreateTransfer(req);
+      if (!r.ok()) return {r.status()};
+      return {r->replayed()};
+    }
+    v1::CreateSupervisionRequest req = *e.content.record;
+    req.set_request_id(request_id);
     auto r = client.CreateSupervision(req);
     if (!r.ok()) return {r.status()};
     return {r->replayed()};

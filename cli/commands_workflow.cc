@@ -40,6 +40,7 @@ struct SupervisionCreateArgs : ChangeArgs {
   std::vector<std::string> case_ids;
   std::string subject;
   std::string document_number;
+  bool urgent = false;
 };
 
 struct ActArgs : ChangeArgs {
@@ -47,6 +48,8 @@ struct ActArgs : ChangeArgs {
   std::string action;
   std::string linked_case;
   std::string reference;
+  std::string adoption;
+  std::string approver;
 };
 
 struct ItemArgs {
@@ -131,6 +134,7 @@ int RunSupervisionCreate(const CommandContext& ctx, const SupervisionCreateArgs&
   for (const auto& id : a.case_ids) req.add_case_ids(id);
   req.set_subject(a.subject);
   req.set_document_number(a.document_number);
+  req.set_urgent(a.urgent);
   AddMaterials(a.materials, req.mutable_materials());
   SetRequestId(a.request_id, &req);
   return Run(ctx, [&](Client& c) { return c.CreateSupervision(req); });
@@ -148,6 +152,16 @@ int RunAct(const CommandContext& ctx, const ActArgs& a, bool supervision) {
   req.set_reason(a.reason);
   req.set_linked_case_id(a.linked_case);
   req.set_reference(a.reference);
+  req.set_approver(a.approver);
+  if (!a.adoption.empty()) {
+    v1::Adoption adoption;
+    if (!ParseEnum<v1::Adoption>("", a.adoption, &v1::Adoption_Parse, &adoption) ||
+        adoption == v1::ADOPTION_UNSPECIFIED) {
+      return ReportUsageError(absl::StrCat("unknown --adoption \"", a.adoption,
+                                           "\"; adopted, partly-adopted or not-adopted"));
+    }
+    req.set_adoption(adoption);
+  }
   AddMaterials(a.materials, req.mutable_materials());
   SetRequestId(a.request_id, &req);
   if (supervision) return Run(ctx, [&](Client& c) { return c.ActOnSupervision(req); });
@@ -207,6 +221,9 @@ void AddItemCommands(CLI::App* group, CommandContext& ctx, bool supervision) {
     sub->add_option("--reason", args->reason, "Reasons / reply text (required by some actions)");
     sub->add_option("--linked-case", args->linked_case, "Your case the action links (reply-penalty)");
     sub->add_option("--reference", args->reference, "Your document number for the action");
+    sub->add_option("--adoption", args->adoption,
+                    "With a reply: adopted, partly-adopted or not-adopted (采纳情况)");
+    sub->add_option("--approver", args->approver, "With extend-decision: who approved the extension");
     AddChangeOptions(sub, args.get());
     sub->callback([&ctx, args, supervision] {
       ctx.SetAction([&ctx, args, supervision] { return RunAct(ctx, *args, supervision); });
@@ -264,6 +281,7 @@ void AddWorkflowCommands(CLI::App& app, CommandContext& ctx) {
     sub->add_option("--case", args->case_ids, "A case it concerns (repeatable)");
     sub->add_option("--subject", args->subject, "Its content")->required();
     sub->add_option("--document-number", args->document_number, "文书号");
+    sub->add_flag("--urgent", args->urgent, "Urgent: the shorter reply period applies");
     AddChangeOptions(sub, args.get());
     sub->callback([&ctx, args] { ctx.SetAction([&ctx, args] { return RunSupervisionCreate(ctx, *args); }); });
   }

@@ -29,6 +29,13 @@ const std::vector<ReportColumn>& ReportColumns() {
       {"书面回复", [](const F& f) { return f.supervision_answered(); }},
       {"已整改", [](const F& f) { return f.supervision_rectified(); }},
       {"监督逾期", [](const F& f) { return f.supervision_overdue(); }},
+      {"建议回复", [](const F& f) { return f.recommendation_replied(); }},
+      {"建议采纳", [](const F& f) { return f.recommendation_adopted(); }},
+      {"意见回复", [](const F& f) { return f.opinion_replied(); }},
+      {"意见采纳", [](const F& f) { return f.opinion_adopted(); }},
+      {"纠违回复", [](const F& f) { return f.correction_replied(); }},
+      {"纠违采纳", [](const F& f) { return f.correction_adopted(); }},
+      {"反向处罚", [](const F& f) { return f.reverse_penalized(); }},
   };
   return *cols;
 }

@@ -12,7 +12,7 @@
 namespace caselink::cli {
 namespace {
 
-enum Col { kDocument, kKind, kReceiver, kSubject, kCases, kServed, kMaterial, kColCount };
+enum Col { kDocument, kKind, kReceiver, kSubject, kCases, kServed, kMaterial, kNonProsecution, kColCount };
 
 const std::vector<LedgerColumn>& Specs() {
   static const auto* specs = new std::vector<LedgerColumn>{
@@ -23,6 +23,7 @@ const std::vector<LedgerColumn>& Specs() {
       {kCases, false, {"关联案件", "案件编号"}},
       {kServed, false, {"送达日期", "发出日期"}},
       {kMaterial, false, {"文书名称", "附件"}},
+      {kNonProsecution, false, {"不起诉决定书", "不起诉决定书文号", "不起诉文号"}},
   };
   return *specs;
 }
@@ -35,9 +36,35 @@ const std::map<std::string, v1::SupervisionKind>& Kinds() {
   return *m;
 }
 
+// A 检察意见 about a person not prosecuted travels as a reverse transfer.
+bool IsReverseTransfer(const std::vector<std::string>& f, v1::SupervisionKind kind) {
+  return kind == v1::SUPERVISION_OPINION &&
+         (!f[kNonProsecution].empty() || f[kSubject].find("不起诉") != std::string::npos);
+}
+
+// The reverse transfer a 不起诉 检察意见 row records (its first case is the one
+// transferred; the 文书号 stays with it as its material's reference).
+std::string ToReverse(const v1::CreateSupervisionRequest& r, const std::string& non_prosecution,
+                      v1::CreateTransferRequest* t) {
+  if (r.case_ids_size() > 1) return "a 不起诉 检察意见 concerns one case; 关联案件 lists several";
+  t->set_direction(v1::TRANSFER_REVERSE);
+  t->set_receiver_agency(r.receiver_agency());
+  if (r.case_ids_size() == 1) t->set_case_id(r.case_ids(0));
+  t->set_subject(non_prosecution.empty() ? r.subject()
+                                         : absl::StrCat(r.subject(), " (不起诉决定书 ", non_prosecution, ")"));
+  *t->mutable_materials() = r.materials();
+  if (t->materials().empty()) {
+    v1::Material* m = t->add_materials();
+    m->set_title("检察意见书");
+    m->set_reference(r.document_number());
+  }
+  if (r.has_service_time()) *t->mutable_service_time() = r.service_time();
+  return "";
+}
+
 // Reads one row into `e`; returns a reason on error.
 std::string ReadEntry(const std::vector<std::string>& f, SupervisionEntry* e) {
-  v1::CreateSupervisionRequest& r = e->content;
+  v1::CreateSupervisionRequest r;
   auto kind = Kinds().find(f[kKind]);
   if (kind == Kinds().end()) {
     return absl::StrCat("监督类型 '", f[kKind], "' is not one of 检察建议, 检察意见, 纠正违法");
@@ -65,6 +92,14 @@ std::string ReadEntry(const std::vector<std::string>& f, SupervisionEntry* e) {
     v1::Material* m = r.add_materials();
     m->set_title(f[kMaterial]);
     m->set_reference(e->key);
+  }
+  if (IsReverseTransfer(f, r.kind())) {
+    v1::CreateTransferRequest t;
+    std::string problem = ToReverse(r, f[kNonProsecution], &t);
+    if (!problem.empty()) return problem;
+    e->content.reverse = std::move(t);
+  } else {
+    e->content.record = std::move(r);
   }
   return "";
 }

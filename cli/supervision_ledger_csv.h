@@ -5,6 +5,7 @@
 // required columns, broken CSV) is an error. Pure; thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,19 @@
 
 namespace caselink::cli {
 
-// A record: key = 文书号, content = the request (all but request_id, which
-// the importer derives from the key).
-using SupervisionEntry = LedgerEntry<v1::CreateSupervisionRequest>;
-using SupervisionLedger = ParsedLedger<v1::CreateSupervisionRequest>;
+// One row of the ledger as the act it records. A 检察意见 about a person not
+// prosecuted (不起诉: a 不起诉决定书 column is filled, or the 监督事项 says
+// 不起诉) is a reverse transfer (反向衔接, 刑事诉讼法 第一百七十七条第三款), not a
+// supervision record: one act, one channel, counted once in the report.
+struct SupervisionRow {
+  std::optional<v1::CreateSupervisionRequest> record;
+  std::optional<v1::CreateTransferRequest> reverse;
+};
+
+// key = 文书号; the requests carry everything but request_id, which the
+// importer derives from the key.
+using SupervisionEntry = LedgerEntry<SupervisionRow>;
+using SupervisionLedger = ParsedLedger<SupervisionRow>;
 
 // 送达日期 becomes service_time at 00:00 of that day in Asia/Shanghai (the
 // reply period counts from the day after, so the hour does not matter).

@@ -8,6 +8,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/caselinkd.service
         DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/server.textproto
               ${PROJECT_SOURCE_DIR}/certs-example/policy.textproto
+              ${PROJECT_SOURCE_DIR}/config/working-calendar.textproto
         DESTINATION ${CMAKE_INSTALL_DATADIR}/caselink/examples)
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/certs-example/make-certs.sh
         DESTINATION ${CMAKE_INSTALL_DATADIR}/caselink)

@@ -98,6 +98,9 @@ limits {
   max_receive_message_bytes: 4194304
   max_page_size: 500
 }
+workflow {
+  calendar_file: "$ROOT/config/working-calendar.textproto"
+}
 EOF
 
 step "Starting caselinkd (config $WORK/server.textproto)"
@@ -310,8 +313,16 @@ events psb
 step "[W3] 市场监管局 market tries to accept its own transfer (must be refused: only the receiver decides)"
 refused market transfer act "$FWD" accept
 
-step "[W4] 公安分局 psb accepts the transfer (立案)"
+step "[W4] 公安分局 psb signs the 回执 (310号 第七条), returns it for material, market resubmits, psb extends the decision period with approval, accepts (立案), and market hands over the 涉案物品 (第十二条)"
+run psb transfer act "$FWD" issue-receipt
+run psb transfer act "$FWD" return-for-material --reason "缺少检验报告"
+run market transfer act "$FWD" resubmit --material "检验报告|某检测〔2024〕88号"
+run psb transfer act "$FWD" extend-decision --reason "涉案金额需进一步核实" \
+  --approver "县级以上公安机关负责人 王某"
+echo "    -> extended: decide by $(jget 'd["transfer"]["deadline"]["due_time"]') ($(jget 'd["transfer"]["deadline"]["rule"]'))"
 run psb transfer act "$FWD" accept --reference "某公立〔2024〕7号"
+echo "    -> state $(jget 'd["transfer"]["state"]'); market hands over the items by $(jget 'd["transfer"]["deadline"]["due_time"]')"
+run market transfer act "$FWD" hand-over-items --material "涉案物品移交清单|某监移〔2024〕3-2号"
 echo "    -> state $(jget 'd["transfer"]["state"]')"
 
 step "[W5] 应急管理局 emergency transfers its case $EMERGENCY_CASE; 公安分局 psb refuses it (不予立案) with reasons"
@@ -329,6 +340,9 @@ run procuratorate transfer create --direction reverse --to market --case "$MARKE
   --subject "检察意见: 对被不起诉人依法给予行政处罚" --material "检察意见书|某检行意〔2024〕2号"
 REV="$(jget 'd["transfer"]["id"]')"
 run market transfer act "$REV" acknowledge
+echo "    -> acknowledged; the reply is still due by $(jget 'd["transfer"]["deadline"]["due_time"]') (the period runs from service)"
+run market transfer act "$REV" report-progress --reason "已立案调查, 正在听证程序中 (办理情况)"
+echo "    -> interim reply: $(jget 'd["transfer"]["state"]')"
 run market transfer act "$REV" reply-penalty --linked-case "$MARKET_CASE" --reason "已作出罚款决定" \
   --reference "某监罚〔2024〕12号"
 echo "    -> reverse transfer $REV: $(jget 'd["transfer"]["state"]'), cases $(jget 'd["transfer"]["case_ids"]')"
@@ -337,7 +351,7 @@ step "[W8] 检察院 procuratorate issues a procuratorial recommendation (检察
 run procuratorate supervision create --to emergency --case "$EMERGENCY_CASE" \
   --subject "建议规范涉案物品管理" --document-number "某检行建〔2024〕5号"
 SUP="$(jget 'd["record"]["id"]')"
-run emergency supervision act "$SUP" reply --reason "已制定整改方案"
+run emergency supervision act "$SUP" reply --reason "已制定整改方案" --adoption adopted
 echo "    -> record $SUP: $(jget 'd["record"]["state"]')"
 
 step "[W9] The complete history of transfer $FWD (nothing is rewritten)"

@@ -184,7 +184,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->config = config;
   CASELINK_ASSIGN_OR_RETURN(impl->db, storage::Database::Open(config.db_path(), hooks.storage_env_for_test));
   impl->pipeline = std::make_unique<storage::CommitPipeline>(impl->db.get());
-  CASELINK_ASSIGN_OR_RETURN(workflow::Settings settings, workflow::Settings::From(config.workflow()));
+  CASELINK_ASSIGN_OR_RETURN(workflow::Settings settings, LoadWorkflowSettings(config.workflow()));
   const absl::TimeZone district_tz = settings.tz;
   impl->workflow = std::make_unique<WorkflowParts>(impl->db.get(), impl->pipeline.get(), std::move(settings));
   CASELINK_RETURN_IF_ERROR(StartAccessLog(config, hooks, impl.get()));
@@ -250,6 +250,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   if (auto* health = impl->server->GetHealthCheckService()) {
     health->SetServingStatus(true);
   }
+  if (hooks.reminder_sweep_every != absl::InfiniteDuration()) {
+    impl->workflow->reminders().Start(impl->context.now, hooks.reminder_sweep_every);
+  }
   WritePortFile(config.port_file(), impl->port);
   spdlog::info("caselinkd listening on port {} (db {}, policy {})", impl->port, config.db_path(),
                config.policy_file());
@@ -271,6 +274,14 @@ absl::Status CaselinkServer::ReloadPolicy() {
     return logged;
   }
   absl::Status s = impl_->policy->Reload();
+  // The working calendar is reloaded with the policy: both are the district's
+  // rules, and the operator changes them the same way.
+  absl::StatusOr<workflow::Settings> settings = LoadWorkflowSettings(impl_->config.workflow());
+  if (settings.ok()) {
+    impl_->workflow->ReplaceSettings(*std::move(settings));
+  } else if (s.ok()) {
+    s = settings.status();
+  }
   if (!s.ok()) (void)impl_->access_log->LogOperatorAction(kReloadPolicy, detail, s);
   if (s.ok()) {
     spdlog::info("policy reloaded from {}", impl_->policy->path());
@@ -278,6 +289,10 @@ absl::Status CaselinkServer::ReloadPolicy() {
     spdlog::error("policy reload failed; the previous policy stays in force: {}", std::string(s.message()));
   }
   return s;
+}
+
+absl::StatusOr<int> CaselinkServer::RemindDeadlines() {
+  return impl_->workflow->reminders().SweepOnce(impl_->context.now());
 }
 
 void CaselinkServer::Shutdown(absl::Duration grace) {

@@ -33,8 +33,13 @@ class CaselinkServer {
   // The port of the admin HTTP listener (/metrics); 0 if it is off.
   int admin_port() const;
 
-  // Re-reads the policy file; on error the old policy stays in force.
+  // Re-reads the policy file and the working calendar; on error the old
+  // ones stay in force.
   absl::Status ReloadPolicy();
+
+  // Sends the deadline reminders due now (the server also does so every
+  // minute); the number sent. docs/workflow.md "Deadlines".
+  absl::StatusOr<int> RemindDeadlines();
 
   // Stops accepting calls, lets calls in flight finish for up to `grace`,
   // then cancels the rest. Idempotent.

@@ -18,7 +18,7 @@
 #include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
 #include "auth/policy_loader.h"
-#include "workflow/item_machine.h"
+#include "server/workflow/workflow_settings.h"
 #include "auth/revocation.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -165,6 +165,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   Resolve(base, c.mutable_tls()->mutable_client_ca_file());
   Resolve(base, c.mutable_tls()->mutable_crl_dir());
   Resolve(base, c.mutable_audit()->mutable_signing_key_file());
+  Resolve(base, c.mutable_workflow()->mutable_calendar_file());
   Resolve(base, c.mutable_audit()->mutable_hmac_key_file());
   Resolve(base, c.mutable_audit()->mutable_page_token_key_file());
   Resolve(base, c.mutable_admin()->mutable_port_file());
@@ -219,7 +220,7 @@ absl::Status CheckServerConfig(const v1::ServerConfig& config) {
   CheckAdmin(config.admin(), &errors);
   auto policy = auth::LoadPolicyFile(config.policy_file());
   if (!policy.ok()) errors.emplace_back(policy.status().message());
-  auto settings = workflow::Settings::From(config.workflow());
+  auto settings = LoadWorkflowSettings(config.workflow());
   if (!settings.ok()) errors.emplace_back(settings.status().message());
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return absl::OkStatus();

@@ -27,6 +27,10 @@ struct ServerHooks {
   // Tests only: the RocksDB Env the database is opened with (a
   // fault-injecting file system); null is the real one. Outlives the server.
   rocksdb::Env* storage_env_for_test = nullptr;
+  // How often deadline reminders are swept; tests with a controlled clock
+  // turn the background sweep off (InfiniteDuration) and call
+  // CaselinkServer::RemindDeadlines() when they mean to.
+  absl::Duration reminder_sweep_every = absl::Minutes(1);
 };
 
 // CaselinkServer::Start with the switches above.

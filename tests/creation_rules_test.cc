@@ -54,7 +54,9 @@ TEST(CreationRulesTest, EverySenderAgainstEveryRule) {
       {ForwardTransferCreation, "psb", false},    {ForwardTransferCreation, "proc", false},
       {ForwardTransferCreation, "justice", false}, {ForwardTransferCreation, "gov", false},
       {ReverseTransferCreation, "proc", true},    {ReverseTransferCreation, "market", false},
-      {ReverseTransferCreation, "psb", false},    {SupervisionCreation, "proc", true},
+      // 行政处罚法 第二十七条: the police hand cases back too.
+      {ReverseTransferCreation, "psb", true},     {ReverseTransferCreation, "justice", false},
+      {ReverseTransferCreation, "gov", false},    {SupervisionCreation, "proc", true},
       {SupervisionCreation, "market", false},     {SupervisionCreation, "justice", false},
       {SupervisionCreation, "ops", false},
   };

@@ -125,12 +125,21 @@ TEST_F(ImportTest, ExampleSupervisionLedgerImportsOnceAndRerunCreatesNothing) {
   const std::string file = std::string(CASELINK_SOURCE_DIR) + "/docs/examples/supervision-ledger.csv";
   std::string out;
   ASSERT_EQ(Import(file, &out, "supervision", "procuratorate"), 0) << out;
-  EXPECT_THAT(out, HasSubstr("3 record(s) read, 3 created, 0 already imported, 0 row(s) with problems"));
-  EXPECT_EQ(CountSupervision(), 3);
+  EXPECT_THAT(out, HasSubstr("3 item(s) read, 3 created, 0 already imported, "
+                             "0 row(s) with problems"));
+  // The 检察意见 about a 被不起诉人 is a reverse transfer, not a record.
+  EXPECT_EQ(CountSupervision(), 2);
+  v1::ListItemsRequest req;
+  auto transfers = district_->As("procuratorate").ListTransfers(req);
+  ASSERT_TRUE(transfers.ok()) << transfers.status();
+  ASSERT_EQ(transfers->transfers_size(), 1);
+  EXPECT_EQ(transfers->transfers(0).direction(), v1::TRANSFER_REVERSE);
+  EXPECT_EQ(transfers->transfers(0).receiver_agency(), "emergency");
   out.clear();
   ASSERT_EQ(Import(file, &out, "supervision", "procuratorate"), 0) << out;
   EXPECT_THAT(out, HasSubstr("0 created, 3 already imported"));
-  EXPECT_EQ(CountSupervision(), 3);
+  EXPECT_EQ(CountSupervision(), 2);
+  EXPECT_EQ(district_->As("procuratorate").ListTransfers(req)->transfers_size(), 1);
 }
 
 TEST_F(ImportTest, SupervisionLedgerBadRowsAreReportedAndGoodRowsCreatedOnce) {
@@ -155,7 +164,7 @@ TEST_F(ImportTest, SupervisionLedgerBadRowsAreReportedAndGoodRowsCreatedOnce) {
   EXPECT_THAT(out, HasSubstr("supervision.csv:5: 文书号 某检行建〔2024〕1号 already appears at line 2"));
   EXPECT_THAT(out, HasSubstr("supervision.csv:6: NOT_FOUND: case 'C000000000000000000000000' not found"));
   EXPECT_THAT(out, HasSubstr("supervision.csv:7: 文书号 is empty"));
-  EXPECT_THAT(out, HasSubstr("4 record(s) read, 2 created, 0 already imported, 5 row(s) with problems"));
+  EXPECT_THAT(out, HasSubstr("4 item(s) read, 2 created, 0 already imported, 5 row(s) with problems"));
   ASSERT_EQ(CountSupervision(), 2);
   // The rows became real supervision records: served on the ledger's date,
   // linked to the case, in the ISSUED state with the reply deadline.

@@ -133,7 +133,8 @@ TEST(SupervisionLedgerTest, MapsEveryColumnAndReportsBadRowsByLine) {
       ",某检纠〔2024〕6号,纠正违法通知书,psb,纠正,,,\n");
   ASSERT_TRUE(l.ok()) << l.status();
   ASSERT_EQ(l->entries.size(), 2u);
-  const v1::CreateSupervisionRequest& r = l->entries[0].content;
+  ASSERT_TRUE(l->entries[0].content.record.has_value());
+  const v1::CreateSupervisionRequest& r = *l->entries[0].content.record;
   EXPECT_EQ(l->entries[0].line, 2);
   EXPECT_EQ(l->entries[0].key, "某检行建〔2024〕1号");
   EXPECT_EQ(r.kind(), v1::SUPERVISION_RECOMMENDATION);
@@ -146,8 +147,8 @@ TEST(SupervisionLedgerTest, MapsEveryColumnAndReportsBadRowsByLine) {
   ASSERT_EQ(r.materials_size(), 1);
   EXPECT_EQ(r.materials(0).title(), "检察建议书");
   EXPECT_TRUE(r.request_id().empty());  // the importer derives it
-  EXPECT_EQ(l->entries[1].content.kind(), v1::SUPERVISION_CORRECTION);
-  EXPECT_FALSE(l->entries[1].content.has_service_time());
+  EXPECT_EQ(l->entries[1].content.record->kind(), v1::SUPERVISION_CORRECTION);
+  EXPECT_FALSE(l->entries[1].content.record->has_service_time());
   ASSERT_EQ(l->problems.size(), 5u);
   EXPECT_EQ(l->problems[0].line, 3);
   EXPECT_THAT(l->problems[0].reason, HasSubstr("监督类型 '检察通报'"));
@@ -159,6 +160,38 @@ TEST(SupervisionLedgerTest, MapsEveryColumnAndReportsBadRowsByLine) {
   EXPECT_THAT(l->problems[3].reason, HasSubstr("被监督单位 is empty"));
   EXPECT_EQ(l->problems[4].line, 7);
   EXPECT_THAT(l->problems[4].reason, HasSubstr("监督事项 is empty"));
+}
+
+TEST(SupervisionLedgerTest, AnOpinionAboutANonProsecutedPersonIsAReverseTransfer) {
+  auto l = ParseSupervisionLedger(
+      "文书号,监督类型,被监督单位,监督事项,关联案件,送达日期,不起诉决定书\n"
+      "某检行意〔2024〕2号,检察意见,emergency,被不起诉人未依法给予行政处罚,C1,2024-03-08,\n"
+      "某检行意〔2024〕3号,检察意见,market,应当给予行政处罚,,,某检刑不诉〔2024〕9号\n"
+      "某检行意〔2024〕4号,检察意见,market,建议依法移送涉嫌犯罪案件,,,\n"
+      "某检行建〔2024〕5号,检察建议,market,不起诉案件的处理建议,,,\n"
+      "某检行意〔2024〕6号,检察意见,market,被不起诉人应当处罚,C1；C2,,\n");
+  ASSERT_TRUE(l.ok()) << l.status();
+  ASSERT_EQ(l->entries.size(), 4u);
+  // By the text of the opinion.
+  ASSERT_TRUE(l->entries[0].content.reverse.has_value());
+  EXPECT_FALSE(l->entries[0].content.record.has_value());
+  const v1::CreateTransferRequest& t = *l->entries[0].content.reverse;
+  EXPECT_EQ(t.direction(), v1::TRANSFER_REVERSE);
+  EXPECT_EQ(t.receiver_agency(), "emergency");
+  EXPECT_EQ(t.case_id(), "C1");
+  EXPECT_EQ(t.service_time().seconds(), 1709827200);  // 2024-03-08 00:00 +08:00
+  ASSERT_EQ(t.materials_size(), 1);
+  EXPECT_EQ(t.materials(0).reference(), "某检行意〔2024〕2号");
+  // By the 不起诉决定书 column, which the subject then names.
+  ASSERT_TRUE(l->entries[1].content.reverse.has_value());
+  EXPECT_THAT(l->entries[1].content.reverse->subject(), HasSubstr("某检刑不诉〔2024〕9号"));
+  // An opinion about a transfer the agency failed to make stays a record, and
+  // so does a 检察建议 whatever it says.
+  EXPECT_TRUE(l->entries[2].content.record.has_value());
+  EXPECT_TRUE(l->entries[3].content.record.has_value());
+  ASSERT_EQ(l->problems.size(), 1u);
+  EXPECT_EQ(l->problems[0].line, 6);
+  EXPECT_THAT(l->problems[0].reason, HasSubstr("one case"));
 }
 
 TEST(SupervisionLedgerTest, AFileWithoutTheRequiredColumnsIsNotASupervisionLedger) {

@@ -7,6 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace caselink::server {
@@ -106,7 +107,11 @@ TEST(ReportTallyTest, EachForwardStateCountsInExactlyOneColumn) {
       {v1::STATE_RETURNED, "forward_pending"},
       {v1::STATE_RECONSIDERATION_REQUESTED, "forward_pending"},
       {v1::STATE_UNDER_SUPERVISION, "forward_pending"},
+      {v1::STATE_SUPERVISION_REQUESTED, "forward_pending"},
+      {v1::STATE_EXPLANATION_REQUIRED, "forward_pending"},
+      {v1::STATE_FILING_NOTIFIED, "forward_pending"},
       {v1::STATE_ACCEPTED, "forward_accepted"},
+      {v1::STATE_ITEMS_HANDED_OVER, "forward_accepted"},
       {v1::STATE_REFUSED, "forward_refused"},
       {v1::STATE_REFUSAL_UPHELD, "forward_refused"},
       {v1::STATE_SUPERVISION_CLOSED, "forward_refused"},
@@ -134,6 +139,7 @@ TEST(ReportTallyTest, ReverseTransfersCountInTheReceiversRowAsAnsweredOrPending)
   const std::pair<v1::WorkflowState, bool> table[] = {
       {v1::STATE_DELIVERED, false},
       {v1::STATE_ACKNOWLEDGED, false},
+      {v1::STATE_IN_PROGRESS, false},  // an interim reply is not the answer
       {v1::STATE_PENALTY_DECIDED, true},
       {v1::STATE_NO_PENALTY, true},
   };
@@ -148,6 +154,7 @@ TEST(ReportTallyTest, ReverseTransfersCountInTheReceiversRowAsAnsweredOrPending)
     EXPECT_EQ(f.reverse_sent(), 1);
     EXPECT_EQ(f.reverse_answered(), answered ? 1 : 0);
     EXPECT_EQ(f.reverse_pending(), answered ? 0 : 1);
+    EXPECT_EQ(f.reverse_penalized(), state == v1::STATE_PENALTY_DECIDED ? 1 : 0);
     EXPECT_EQ(f.forward_sent(), 0);
   }
 }
@@ -179,6 +186,53 @@ TEST(ReportTallyTest, SupervisionAnsweredAndRectifiedFollowTheStateAndTheLastAct
     EXPECT_EQ(f.supervision_issued(), 1);
     EXPECT_EQ(f.supervision_answered(), row.answered);
     EXPECT_EQ(f.supervision_rectified(), row.rectified);
+  }
+}
+
+TEST(ReportTallyTest, AdoptionIsCountedPerKindOfRecord) {
+  struct Row {
+    v1::SupervisionKind kind;
+    v1::WorkflowState state;
+    v1::WorkflowAction last;
+    v1::Adoption adoption;
+    const char* replied;  // the column counting the reply, or nullptr
+    bool adopted;
+  };
+  const Row table[] = {
+      {v1::SUPERVISION_RECOMMENDATION, v1::STATE_REPLIED, v1::ACTION_REPLY, v1::ADOPTED, "recommendation_replied", true},
+      {v1::SUPERVISION_RECOMMENDATION, v1::STATE_CLOSED, v1::ACTION_CONFIRM_RECTIFICATION, v1::PARTLY_ADOPTED,
+       "recommendation_replied", true},
+      {v1::SUPERVISION_OPINION, v1::STATE_REPLIED, v1::ACTION_REPLY, v1::NOT_ADOPTED, "opinion_replied", false},
+      {v1::SUPERVISION_OPINION, v1::STATE_REPLIED, v1::ACTION_REPLY, v1::ADOPTED, "opinion_replied", true},
+      {v1::SUPERVISION_CORRECTION, v1::STATE_RECTIFIED, v1::ACTION_REPORT_RECTIFIED, v1::ADOPTED,
+       "correction_replied", true},
+      // Replied before replies declared adoption: replied, not adopted.
+      {v1::SUPERVISION_CORRECTION, v1::STATE_REPLIED, v1::ACTION_REPLY, v1::ADOPTION_UNSPECIFIED,
+       "correction_replied", false},
+      // Not replied to (yet, or withdrawn on review after an objection).
+      {v1::SUPERVISION_OPINION, v1::STATE_ISSUED, v1::ACTION_UPHOLD_ON_REVIEW, v1::ADOPTION_UNSPECIFIED, nullptr, false},
+      {v1::SUPERVISION_OPINION, v1::STATE_CLOSED, v1::ACTION_WITHDRAW_ON_REVIEW, v1::ADOPTION_UNSPECIFIED, nullptr,
+       false},
+  };
+  const auto* d = v1::ReportFigures::descriptor();
+  for (const Row& row : table) {
+    SCOPED_TRACE(absl::StrCat(v1::SupervisionKind_Name(row.kind), "/", v1::WorkflowState_Name(row.state), "/",
+                              v1::Adoption_Name(row.adoption)));
+    ReportTally tally(kNow);
+    v1::SupervisionRecord rec = Record("5", row.state);
+    rec.set_kind(row.kind);
+    rec.set_adoption(row.adoption);
+    rec.mutable_last_transition()->set_action(row.last);
+    tally.AddSupervision(rec, v1::LABOUR_PROTECTION);
+    v1::JointMeetingReport r = Finish(tally);
+    const v1::ReportFigures& f = OnlyRow(r);
+    EXPECT_EQ(f.supervision_answered(), row.replied != nullptr ? 1 : 0);
+    for (const char* col : {"recommendation", "opinion", "correction"}) {
+      const std::string replied = absl::StrCat(col, "_replied"), adopted = absl::StrCat(col, "_adopted");
+      const bool mine = row.replied != nullptr && replied == row.replied;
+      EXPECT_EQ(f.GetReflection()->GetInt64(f, d->FindFieldByName(replied)), mine ? 1 : 0) << replied;
+      EXPECT_EQ(f.GetReflection()->GetInt64(f, d->FindFieldByName(adopted)), mine && row.adopted ? 1 : 0) << adopted;
+    }
   }
 }
 

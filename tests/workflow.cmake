@@ -10,3 +10,5 @@ target_link_libraries(workflow_throughput PRIVATE caselink_test_support)
 # Writes the fixture of workflow_legacy_data_test (run by hand; see its header).
 add_executable(make_legacy_workflow_db EXCLUDE_FROM_ALL tools/make_legacy_workflow_db.cc)
 target_link_libraries(make_legacy_workflow_db PRIVATE caselink_test_support)
+caselink_add_test(workflow_law_test SOURCES workflow_law_test.cc LABELS e2e workflow)
+target_compile_definitions(workflow_law_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -46,14 +46,14 @@ TEST_F(WorkflowTest, PoliceDecisionDueAtEndOfThirdDayAndListedOverdue) {
 }
 
 TEST_F(WorkflowTest, DaysCountInShanghaiNotUtc) {
-  // 2024-03-06 07:30 in Shanghai is still 03-05 in UTC.
-  SetNow(Cst(2024, 3, 6, 7, 30));
+  // 2024-03-05 07:30 in Shanghai is still 03-04 in UTC.
+  SetNow(Cst(2024, 3, 5, 7, 30));
   auto t = Forward(NewCase("market"));
   ASSERT_TRUE(t.ok()) << t.status();
-  EXPECT_EQ(Due(t->transfer().deadline()), Cst(2024, 3, 10, 0, 0));
-  SetNow(Cst(2024, 3, 9, 12, 0));  // overdue if counted in UTC days
+  EXPECT_EQ(Due(t->transfer().deadline()), Cst(2024, 3, 9, 0, 0));
+  SetNow(Cst(2024, 3, 8, 12, 0));  // overdue if counted in UTC days
   EXPECT_EQ(OverdueTransfers(As("psb")), 0);
-  SetNow(Cst(2024, 3, 10, 0, 0));
+  SetNow(Cst(2024, 3, 9, 0, 0));
   EXPECT_EQ(OverdueTransfers(As("psb")), 1);
 }
 
@@ -78,9 +78,13 @@ TEST_F(WorkflowTest, ReconsiderationDecisionDueInThreeDays) {
   SetNow(Cst(2024, 3, 7, 16, 0));
   auto req = ActT("market", id, v1::ACTION_REQUEST_RECONSIDERATION, "有异议");
   ASSERT_TRUE(req.ok()) << req.status();
-  EXPECT_EQ(Due(req->transfer().deadline()), Cst(2024, 3, 11, 0, 0));
+  // Day 3 is Sunday 03-10: the period ends with Monday 03-11 (民法典
+  // 第二百零三条; without a calendar file only weekends are rest days).
+  EXPECT_EQ(Due(req->transfer().deadline()), Cst(2024, 3, 12, 0, 0));
   EXPECT_EQ(req->transfer().deadline().party_agency(), "psb");
-  SetNow(Cst(2024, 3, 11, 0, 1));
+  SetNow(Cst(2024, 3, 11, 23, 59));
+  EXPECT_EQ(OverdueTransfers(As("psb")), 0);
+  SetNow(Cst(2024, 3, 12, 0, 1));
   EXPECT_EQ(OverdueTransfers(As("psb")), 1);
 }
 

@@ -97,7 +97,9 @@ class WorkflowTest : public ::testing::Test {
     r.set_action(a);
     r.set_reason(reason);
     r.set_linked_case_id(linked);
-    if (a == v1::ACTION_RESUBMIT) {
+    // A reply to the procuratorate declares whether it was adopted.
+    if (a == v1::ACTION_REPLY) r.set_adoption(v1::ADOPTED);
+    if (a == v1::ACTION_RESUBMIT || a == v1::ACTION_HAND_OVER_ITEMS) {
       auto* m = r.add_materials();
       m->set_title("补充材料");
       m->set_reference("某监补〔2024〕1号");

@@ -44,7 +44,9 @@ TEST_F(WorkflowTest, ForwardTransferAcceptedEndToEnd) {
   }());
   ASSERT_TRUE(acc.ok()) << acc.status();
   EXPECT_EQ(acc->transfer().state(), v1::STATE_ACCEPTED);
-  EXPECT_FALSE(acc->transfer().has_deadline());
+  // What remains is the agency's: 涉案物品 within 3 days (310号 第十二条).
+  ASSERT_TRUE(acc->transfer().has_deadline());
+  EXPECT_EQ(acc->transfer().deadline().party_agency(), "market");
 
   v1::GetItemRequest gi;
   gi.set_id(t->transfer().id());

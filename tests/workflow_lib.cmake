@@ -8,3 +8,6 @@ caselink_add_plain_test(creation_rules_test SOURCES creation_rules_test.cc
   LIBS caselink_workflow LABELS unit workflow)
 caselink_add_plain_test(common_test SOURCES common_test.cc
   LIBS caselink_common caselink_api LABELS unit)
+caselink_add_plain_test(working_calendar_test SOURCES working_calendar_test.cc
+  LIBS caselink_workflow LABELS unit workflow)
+target_compile_definitions(working_calendar_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -11,6 +11,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "caselink_common/proto_time.h"
+#include "workflow/deadline_reminder.h"
+#include "workflow/workflow_config.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -46,6 +48,23 @@ const std::vector<Allowed>& ExpectedForward() {
       {v1::STATE_REFUSAL_UPHELD, v1::ACTION_OPEN_SUPERVISION, v1::STATE_UNDER_SUPERVISION, kByProcuratorate},
       {v1::STATE_UNDER_SUPERVISION, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kByReceiver},
       {v1::STATE_UNDER_SUPERVISION, v1::ACTION_CLOSE_SUPERVISION, v1::STATE_SUPERVISION_CLOSED, kByProcuratorate},
+      // 第七条 回执, 经济犯罪规定第十六条 extensions, 第九条 立案监督 proposals,
+      // 刑诉规则 第五百六十条/第五百六十三条, 第十二条 涉案物品, 第十条 penalty.
+      {v1::STATE_SENT, v1::ACTION_ISSUE_RECEIPT, v1::STATE_SENT, kByReceiver},
+      {v1::STATE_SENT, v1::ACTION_EXTEND_DECISION, v1::STATE_SENT, kByReceiver},
+      {v1::STATE_REFUSED, v1::ACTION_REQUEST_SUPERVISION, v1::STATE_SUPERVISION_REQUESTED, kBySender},
+      {v1::STATE_REFUSED, v1::ACTION_LINK_PENALTY, v1::STATE_REFUSED, kBySender},
+      {v1::STATE_REFUSAL_UPHELD, v1::ACTION_REQUEST_SUPERVISION, v1::STATE_SUPERVISION_REQUESTED, kBySender},
+      {v1::STATE_REFUSAL_UPHELD, v1::ACTION_LINK_PENALTY, v1::STATE_REFUSAL_UPHELD, kBySender},
+      {v1::STATE_SUPERVISION_REQUESTED, v1::ACTION_OPEN_SUPERVISION, v1::STATE_UNDER_SUPERVISION, kByProcuratorate},
+      {v1::STATE_SUPERVISION_REQUESTED, v1::ACTION_DECLINE_SUPERVISION, v1::STATE_SUPERVISION_CLOSED, kByProcuratorate},
+      {v1::STATE_UNDER_SUPERVISION, v1::ACTION_REQUIRE_EXPLANATION, v1::STATE_EXPLANATION_REQUIRED, kByProcuratorate},
+      {v1::STATE_UNDER_SUPERVISION, v1::ACTION_NOTIFY_FILING, v1::STATE_FILING_NOTIFIED, kByProcuratorate},
+      {v1::STATE_EXPLANATION_REQUIRED, v1::ACTION_EXPLAIN, v1::STATE_UNDER_SUPERVISION, kByReceiver},
+      {v1::STATE_EXPLANATION_REQUIRED, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kByReceiver},
+      {v1::STATE_FILING_NOTIFIED, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kByReceiver},
+      {v1::STATE_ACCEPTED, v1::ACTION_HAND_OVER_ITEMS, v1::STATE_ITEMS_HANDED_OVER, kBySender},
+      {v1::STATE_SUPERVISION_CLOSED, v1::ACTION_LINK_PENALTY, v1::STATE_SUPERVISION_CLOSED, kBySender},
   };
   return *t;
 }
@@ -54,6 +73,11 @@ const std::vector<Allowed>& ExpectedReverse() {
       {v1::STATE_DELIVERED, v1::ACTION_ACKNOWLEDGE, v1::STATE_ACKNOWLEDGED, kByReceiver},
       {v1::STATE_ACKNOWLEDGED, v1::ACTION_REPLY_PENALTY, v1::STATE_PENALTY_DECIDED, kByReceiver},
       {v1::STATE_ACKNOWLEDGED, v1::ACTION_REPLY_NO_PENALTY, v1::STATE_NO_PENALTY, kByReceiver},
+      {v1::STATE_DELIVERED, v1::ACTION_REPORT_PROGRESS, v1::STATE_IN_PROGRESS, kByReceiver},
+      {v1::STATE_ACKNOWLEDGED, v1::ACTION_REPORT_PROGRESS, v1::STATE_IN_PROGRESS, kByReceiver},
+      {v1::STATE_IN_PROGRESS, v1::ACTION_REPORT_PROGRESS, v1::STATE_IN_PROGRESS, kByReceiver},
+      {v1::STATE_IN_PROGRESS, v1::ACTION_REPLY_PENALTY, v1::STATE_PENALTY_DECIDED, kByReceiver},
+      {v1::STATE_IN_PROGRESS, v1::ACTION_REPLY_NO_PENALTY, v1::STATE_NO_PENALTY, kByReceiver},
   };
   return *t;
 }
@@ -64,6 +88,10 @@ const std::vector<Allowed>& ExpectedSupervision() {
       {v1::STATE_REPLIED, v1::ACTION_CLOSE, v1::STATE_CLOSED, kBySender},
       {v1::STATE_RECTIFIED, v1::ACTION_CONFIRM_RECTIFICATION, v1::STATE_CLOSED, kBySender},
       {v1::STATE_RECTIFIED, v1::ACTION_REJECT_RECTIFICATION, v1::STATE_REPLIED, kBySender},
+      // 《人民检察院检察建议工作规定》第二十三条: 异议 and 复核.
+      {v1::STATE_ISSUED, v1::ACTION_OBJECT, v1::STATE_OBJECTION_RAISED, kByReceiver},
+      {v1::STATE_OBJECTION_RAISED, v1::ACTION_UPHOLD_ON_REVIEW, v1::STATE_ISSUED, kBySender},
+      {v1::STATE_OBJECTION_RAISED, v1::ACTION_WITHDRAW_ON_REVIEW, v1::STATE_CLOSED, kBySender},
   };
   return *t;
 }
@@ -96,6 +124,8 @@ v1::WorkflowActionRequest FullRequest(const std::string& id, WorkflowAction acti
   req.set_linked_case_id("C20240305-AAAAAAAAAAAA");
   v1::Material* m = req.add_materials();
   m->set_title("补充材料");
+  if (action == v1::ACTION_REPLY) req.set_adoption(v1::ADOPTED);
+  if (action == v1::ACTION_EXTEND_DECISION) req.set_approver("县级以上公安机关负责人 张某");
   return req;
 }
 
@@ -161,7 +191,7 @@ v1::Transfer NewTransfer(v1::TransferDirection dir, const Actor& sender, const s
   draft.set_direction(dir);
   draft.set_receiver_agency(receiver);
   draft.set_subject("涉嫌生产销售伪劣产品");
-  return Create(DistrictSettings(), sender, "T20240305-AAAAAAAAAAAA", draft, T0(), absl::InfinitePast()).item;
+  return Create(DistrictSettings(), sender, "T20240305-AAAAAAAAAAAA", draft, T0()).item;
 }
 
 v1::SupervisionRecord NewRecord() {
@@ -169,7 +199,8 @@ v1::SupervisionRecord NewRecord() {
   draft.set_kind(v1::SUPERVISION_RECOMMENDATION);
   draft.set_receiver_agency("market");
   draft.set_subject("检察建议");
-  return Create(DistrictSettings(), kProc, "S20240305-AAAAAAAAAAAA", draft, T0(), T0()).item;
+  *draft.mutable_service_time() = ToProtoTime(T0());
+  return Create(DistrictSettings(), kProc, "S20240305-AAAAAAAAAAAA", draft, T0()).item;
 }
 
 TEST(WorkflowMachineTest, ForwardTransferEveryStateActionAndActor) {
@@ -223,12 +254,14 @@ TEST(WorkflowMachineTest, CreateSetsSenderParticipantsStepAndFirstDeadline) {
 }
 
 TEST(WorkflowMachineTest, SupervisionReplyPeriodRunsFromServiceTime) {
-  // 两个月 from 送达 on 2024-03-05: ends 24:00 of 2024-05-05.
+  // 两个月 from 送达 on 2024-03-05 ends on 2024-05-05, a Sunday: the last day
+  // moves to Monday 2024-05-06 (民法典 第二百零三条), ending at its 24:00.
   const v1::SupervisionRecord r = NewRecord();
   ASSERT_TRUE(r.has_deadline());
   EXPECT_EQ(FromProtoTime(r.deadline().due_time()),
-            absl::FromCivil(absl::CivilDay(2024, 5, 6), DistrictSettings().tz));
+            absl::FromCivil(absl::CivilDay(2024, 5, 7), DistrictSettings().tz));
   EXPECT_EQ(r.deadline().party_agency(), "market");
+  EXPECT_EQ(FromProtoTime(r.deadline().start_time()), T0());
 }
 
 TEST(WorkflowMachineTest, OverdueOnlyForObligationsPastTheirEnd) {
@@ -309,6 +342,230 @@ TEST(WorkflowMachineTest, AMisspeltTimeZoneIsAConfigurationError) {
   EXPECT_THAT(std::string(s.status().message()), HasSubstr("Asia/Shanghia"));
   config.set_time_zone("Asia/Urumqi");
   EXPECT_TRUE(Settings::From(config).ok());
+}
+
+absl::CivilDay DueDay(const v1::Deadline& d) {
+  // The day whose 24:00 the deadline is.
+  return absl::ToCivilDay(FromProtoTime(d.due_time()), DistrictSettings().tz) - 1;
+}
+
+template <class Item>
+Item Must(absl::StatusOr<Step<Item>> step) {
+  EXPECT_TRUE(step.ok()) << step.status();
+  return step.ok() ? step->item : Item();
+}
+
+TEST(WorkflowMachineTest, ReverseTransferPeriodRunsFromReceiptNotFromAcknowledgement) {
+  const Settings settings = DistrictSettings();
+  const v1::Transfer t = NewTransfer(v1::TRANSFER_REVERSE, kProc, "market");
+  const v1::Deadline first = t.deadline();
+  // 签收 on day 59 keeps the period that started at delivery.
+  const v1::Transfer acked =
+      Must(Act(settings, kMarket, t, FullRequest(t.id(), v1::ACTION_ACKNOWLEDGE), T0() + absl::Hours(24 * 59)));
+  EXPECT_EQ(acked.state(), v1::STATE_ACKNOWLEDGED);
+  EXPECT_EQ(acked.deadline().due_time().seconds(), first.due_time().seconds());
+  EXPECT_EQ(acked.deadline().start_time().seconds(), first.start_time().seconds());
+  v1::Transfer later = acked;
+  MarkOverdue(FromProtoTime(first.due_time()) + absl::Minutes(1), &later);
+  EXPECT_TRUE(later.overdue());
+}
+
+TEST(WorkflowMachineTest, InterimReplyOfProgressMeetsTheReplyPeriod) {
+  const Settings settings = DistrictSettings();
+  const v1::Transfer t = NewTransfer(v1::TRANSFER_REVERSE, kProc, "market");
+  const v1::Transfer progress = Must(
+      Act(settings, kMarket, t, FullRequest(t.id(), v1::ACTION_REPORT_PROGRESS), T0() + absl::Hours(24 * 30)));
+  EXPECT_EQ(progress.state(), v1::STATE_IN_PROGRESS);
+  // The final reply after an interim one has no national period: none unless
+  // the district sets workflow.reverse_final_reply.
+  EXPECT_FALSE(progress.has_deadline());
+  v1::Transfer much_later = progress;
+  MarkOverdue(T0() + absl::Hours(24 * 365), &much_later);
+  EXPECT_FALSE(much_later.overdue());
+  const v1::Transfer done = Must(Act(settings, kMarket, progress, FullRequest(t.id(), v1::ACTION_REPLY_PENALTY),
+                                     T0() + absl::Hours(24 * 90)));
+  EXPECT_EQ(done.state(), v1::STATE_PENALTY_DECIDED);
+
+  v1::WorkflowConfig config;
+  config.mutable_reverse_final_reply()->set_months(1);
+  config.mutable_reverse_final_reply()->set_citation("district setting");
+  const Settings district = *Settings::From(config);
+  const v1::Transfer bounded = Must(
+      Act(district, kMarket, t, FullRequest(t.id(), v1::ACTION_REPORT_PROGRESS), T0()));
+  ASSERT_TRUE(bounded.has_deadline());
+  EXPECT_EQ(bounded.deadline().rule(), "district setting");
+}
+
+TEST(WorkflowMachineTest, PoliceDecisionExtendsRungByRungFromReceipt) {
+  const Settings settings = DistrictSettings();
+  v1::Transfer t = NewTransfer(v1::TRANSFER_FORWARD, kMarket, "psb");
+  // 回执 changes no period.
+  const v1::Transfer receipted =
+      Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_ISSUE_RECEIPT), T0() + absl::Hours(2)));
+  EXPECT_EQ(receipted.deadline().due_time().seconds(), t.deadline().due_time().seconds());
+  EXPECT_EQ(receipted.state(), v1::STATE_SENT);
+
+  v1::WorkflowActionRequest no_approver = FullRequest(t.id(), v1::ACTION_EXTEND_DECISION);
+  no_approver.clear_approver();
+  EXPECT_THAT(std::string(Act(settings, kPolice, t, no_approver, T0()).status().message()),
+              HasSubstr("approver"));
+
+  // Received 2024-03-05: 10 days -> Friday 03-15; 30 days -> 04-04 (清明
+  // falls on that Thursday in 2024, but with only weekends as rest days it
+  // stays); 60 days -> 05-04, a Saturday, moved to Monday 05-06.
+  const absl::CivilDay expected[] = {absl::CivilDay(2024, 3, 15), absl::CivilDay(2024, 4, 4),
+                                     absl::CivilDay(2024, 5, 6)};
+  absl::Time now = T0() + absl::Hours(24);
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    t = Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_EXTEND_DECISION), now));
+    EXPECT_EQ(DueDay(t.deadline()), expected[i]);
+    EXPECT_EQ(t.deadline().extensions(), i + 1);
+    EXPECT_EQ(FromProtoTime(t.deadline().start_time()), T0());
+    EXPECT_THAT(t.deadline().rule(), HasSubstr("第十六条"));
+    EXPECT_THAT(t.deadline().rule(), HasSubstr(settings.config.police_decision_extension(i).approving_level()));
+    EXPECT_EQ(t.last_transition().approver(), "县级以上公安机关负责人 张某");
+  }
+  auto fourth = Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_EXTEND_DECISION), now);
+  EXPECT_EQ(fourth.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(fourth.status().message()), HasSubstr("no further extension"));
+
+  // An extension is asked for before the period ends, not after.
+  const v1::Transfer fresh = NewTransfer(v1::TRANSFER_FORWARD, kMarket, "psb");
+  auto late = Act(settings, kPolice, fresh, FullRequest(fresh.id(), v1::ACTION_EXTEND_DECISION),
+                  FromProtoTime(fresh.deadline().due_time()));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(WorkflowMachineTest, SupervisionKindsAndUrgencyHaveTheirOwnReplyPeriods) {
+  const Settings settings = DistrictSettings();
+  auto record = [&](v1::SupervisionKind kind, bool urgent) {
+    v1::SupervisionRecord draft;
+    draft.set_kind(kind);
+    draft.set_urgent(urgent);
+    draft.set_receiver_agency("market");
+    draft.set_subject("x");
+    *draft.mutable_service_time() = ToProtoTime(T0());
+    return Create(settings, kProc, "S20240305-AAAAAAAAAAAA", draft, T0()).item;
+  };
+  const v1::SupervisionRecord recommendation = record(v1::SUPERVISION_RECOMMENDATION, false);
+  EXPECT_THAT(recommendation.deadline().rule(), HasSubstr("检察建议工作规定"));
+  const v1::SupervisionRecord opinion = record(v1::SUPERVISION_OPINION, false);
+  EXPECT_THAT(opinion.deadline().rule(), HasSubstr("district setting"));
+  // 纠正违法通知书: the notice sets its own period (刑诉规则 第五百五十三条);
+  // none by default.
+  EXPECT_FALSE(record(v1::SUPERVISION_CORRECTION, false).has_deadline());
+  // Urgent: 15 days (公益诉讼解释 第二十一条第二款): 03-20, a Wednesday.
+  const v1::SupervisionRecord urgent = record(v1::SUPERVISION_RECOMMENDATION, true);
+  EXPECT_EQ(DueDay(urgent.deadline()), absl::CivilDay(2024, 3, 20));
+  EXPECT_THAT(urgent.deadline().rule(), HasSubstr("十五日"));
+}
+
+TEST(WorkflowMachineTest, ObjectionAndReviewDoNotRestartTheReplyPeriod) {
+  const Settings settings = DistrictSettings();
+  const v1::SupervisionRecord r = NewRecord();
+  const v1::SupervisionRecord objected =
+      Must(Act(settings, kMarket, r, FullRequest(r.id(), v1::ACTION_OBJECT), T0() + absl::Hours(24 * 10)));
+  EXPECT_EQ(objected.state(), v1::STATE_OBJECTION_RAISED);
+  const v1::SupervisionRecord upheld = Must(
+      Act(settings, kProc, objected, FullRequest(r.id(), v1::ACTION_UPHOLD_ON_REVIEW), T0() + absl::Hours(24 * 20)));
+  EXPECT_EQ(upheld.state(), v1::STATE_ISSUED);
+  EXPECT_EQ(upheld.deadline().due_time().seconds(), r.deadline().due_time().seconds());
+  const v1::SupervisionRecord withdrawn = Must(
+      Act(settings, kProc, objected, FullRequest(r.id(), v1::ACTION_WITHDRAW_ON_REVIEW), T0() + absl::Hours(24 * 20)));
+  EXPECT_EQ(withdrawn.state(), v1::STATE_CLOSED);
+}
+
+TEST(WorkflowMachineTest, AReplyCarriesItsAdoption) {
+  const Settings settings = DistrictSettings();
+  const v1::SupervisionRecord r = NewRecord();
+  v1::WorkflowActionRequest req = FullRequest(r.id(), v1::ACTION_REPLY);
+  req.clear_adoption();
+  auto missing = Act(settings, kMarket, r, req, T0());
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("adoption"));
+  req.set_adoption(v1::PARTLY_ADOPTED);
+  const v1::SupervisionRecord replied = Must(Act(settings, kMarket, r, req, T0()));
+  EXPECT_EQ(replied.adoption(), v1::PARTLY_ADOPTED);
+  EXPECT_EQ(replied.last_transition().adoption(), v1::PARTLY_ADOPTED);
+  // Still there after later steps.
+  const v1::SupervisionRecord rectified =
+      Must(Act(settings, kMarket, replied, FullRequest(r.id(), v1::ACTION_REPORT_RECTIFIED), T0()));
+  EXPECT_EQ(rectified.adoption(), v1::PARTLY_ADOPTED);
+}
+
+TEST(WorkflowMachineTest, AfterFilingTheAgencyHandsOverItemsWithinThreeDays) {
+  const Settings settings = DistrictSettings();
+  const v1::Transfer t = NewTransfer(v1::TRANSFER_FORWARD, kMarket, "psb");
+  const v1::Transfer accepted = Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_ACCEPT), T0()));
+  ASSERT_TRUE(accepted.has_deadline());
+  EXPECT_EQ(accepted.deadline().party_agency(), "market");
+  EXPECT_THAT(accepted.deadline().rule(), HasSubstr("第十二条"));
+  EXPECT_EQ(DueDay(accepted.deadline()), absl::CivilDay(2024, 3, 8));
+  const v1::Transfer handed =
+      Must(Act(settings, kMarket, accepted, FullRequest(t.id(), v1::ACTION_HAND_OVER_ITEMS), T0()));
+  EXPECT_EQ(handed.state(), v1::STATE_ITEMS_HANDED_OVER);
+  EXPECT_FALSE(handed.has_deadline());
+}
+
+TEST(WorkflowMachineTest, SupervisionOfARefusalRunsExplanationThenFilingNotice) {
+  const Settings settings = DistrictSettings();
+  v1::Transfer t = NewTransfer(v1::TRANSFER_FORWARD, kMarket, "psb");
+  t = Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_REFUSE), T0()));
+  t = Must(Act(settings, kMarket, t, FullRequest(t.id(), v1::ACTION_REQUEST_SUPERVISION), T0()));
+  EXPECT_EQ(t.state(), v1::STATE_SUPERVISION_REQUESTED);
+  t = Must(Act(settings, kProc, t, FullRequest(t.id(), v1::ACTION_OPEN_SUPERVISION), T0()));
+  t = Must(Act(settings, kProc, t, FullRequest(t.id(), v1::ACTION_REQUIRE_EXPLANATION), T0()));
+  // 7 days (刑诉规则 第五百六十条): 03-12.
+  EXPECT_EQ(DueDay(t.deadline()), absl::CivilDay(2024, 3, 12));
+  EXPECT_EQ(t.deadline().party_agency(), "psb");
+  t = Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_EXPLAIN), T0()));
+  t = Must(Act(settings, kProc, t, FullRequest(t.id(), v1::ACTION_NOTIFY_FILING), T0()));
+  // 15 days (第五百六十三条): 03-20.
+  EXPECT_EQ(DueDay(t.deadline()), absl::CivilDay(2024, 3, 20));
+  EXPECT_THAT(t.deadline().rule(), HasSubstr("第五百六十三条"));
+  t = Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_ACCEPT), T0()));
+  EXPECT_EQ(t.state(), v1::STATE_ACCEPTED);
+}
+
+TEST(WorkflowMachineTest, RemindersComeTheConfiguredWorkingDaysBeforeTheLastDay) {
+  const Settings settings = DistrictSettings();  // reminder_working_days: 2
+  const absl::TimeZone tz = settings.tz;
+  auto at = [&](int m, int d) { return absl::FromCivil(absl::CivilDay(2024, m, d), tz); };
+  v1::Deadline d;
+  *d.mutable_start_time() = ToProtoTime(at(3, 5));
+  *d.mutable_due_time() = ToProtoTime(at(3, 16));  // last day Friday 03-15
+  EXPECT_EQ(ReminderTime(d, settings), at(3, 14));  // Thursday and Friday left
+  EXPECT_FALSE(ReminderDue(d, settings, at(3, 14) - absl::Seconds(1)));
+  EXPECT_TRUE(ReminderDue(d, settings, at(3, 14)));
+  EXPECT_FALSE(ReminderDue(d, settings, at(3, 16)));  // overdue, not approaching
+  // Last day Monday 03-18: the weekend does not count.
+  *d.mutable_due_time() = ToProtoTime(at(3, 19));
+  EXPECT_EQ(ReminderTime(d, settings), at(3, 15));
+  // A state that began inside the span was announced by its own event.
+  *d.mutable_start_time() = ToProtoTime(at(3, 16));
+  EXPECT_FALSE(ReminderTime(d, settings).has_value());
+  *d.mutable_start_time() = ToProtoTime(at(3, 5));
+  // Windows are optional: no reminder. Negative turns reminders off.
+  v1::Deadline window = d;
+  window.set_window(true);
+  EXPECT_FALSE(ReminderTime(window, settings).has_value());
+  v1::WorkflowConfig off;
+  off.set_reminder_working_days(-1);
+  EXPECT_FALSE(ReminderTime(d, *Settings::From(off)).has_value());
+}
+
+TEST(WorkflowMachineTest, MalformedPeriodsAreConfigurationErrors) {
+  v1::WorkflowConfig config;
+  config.mutable_explanation()->set_days(-1);
+  EXPECT_THAT(std::string(Settings::From(config).status().message()), HasSubstr("workflow.explanation"));
+  config.Clear();
+  config.mutable_opinion_reply()->set_working_days(3);
+  config.mutable_opinion_reply()->set_days(1);
+  EXPECT_THAT(std::string(Settings::From(config).status().message()), HasSubstr("working_days"));
+  config.Clear();
+  config.add_police_decision_extension()->mutable_period()->set_days(10);
+  EXPECT_THAT(std::string(Settings::From(config).status().message()), HasSubstr("approving_level"));
 }
 
 }  // namespace

@@ -31,6 +31,7 @@ struct Expected {
   uint8_t requires;
   bool within_period = false;
   bool notify_procuratorate = false;
+  Clock clock = Clock::kStart;
 };
 
 struct ExpectedState {
@@ -38,6 +39,7 @@ struct ExpectedState {
   PeriodId period;
   uint8_t party;
   bool window;
+  Origin origin = Origin::kEntry;
 };
 
 struct FlowCase {
@@ -48,60 +50,92 @@ struct FlowCase {
   std::vector<ExpectedState> open_states;
 };
 
+// docs/workflow.md, table by table.
 std::vector<FlowCase> Flows() {
   using namespace v1;
+  constexpr uint8_t Re = kNeedsReason, Ma = kNeedsMaterials, Li = kNeedsLinkedCase, No = kNeedsNothing,
+                    Ad = kNeedsAdoption, Ap = kNeedsApprover;
+  constexpr Clock Keep = Clock::kKeep, Extend = Clock::kExtend;
   return {
       {&ForwardTransferFlow(),
        "forward transfer",
        STATE_SENT,
        {
-           {STATE_SENT, ACTION_ACCEPT, STATE_ACCEPTED, R, kNeedsNothing},
-           {STATE_SENT, ACTION_REFUSE, STATE_REFUSED, R, kNeedsReason, false, true},
-           {STATE_SENT, ACTION_RETURN_FOR_MATERIAL, STATE_RETURNED, R, kNeedsReason},
-           {STATE_RETURNED, ACTION_RESUBMIT, STATE_SENT, S, kNeedsMaterials},
-           {STATE_RETURNED, ACTION_WITHDRAW, STATE_WITHDRAWN, S, kNeedsReason},
-           {STATE_REFUSED, ACTION_REQUEST_RECONSIDERATION, STATE_RECONSIDERATION_REQUESTED, S, kNeedsReason,
-            true},
-           {STATE_REFUSED, ACTION_OPEN_SUPERVISION, STATE_UNDER_SUPERVISION, P, kNeedsReason},
-           {STATE_RECONSIDERATION_REQUESTED, ACTION_ACCEPT, STATE_ACCEPTED, R, kNeedsNothing},
-           {STATE_RECONSIDERATION_REQUESTED, ACTION_UPHOLD_REFUSAL, STATE_REFUSAL_UPHELD, R, kNeedsReason,
-            false, true},
-           {STATE_REFUSAL_UPHELD, ACTION_OPEN_SUPERVISION, STATE_UNDER_SUPERVISION, P, kNeedsReason},
-           {STATE_UNDER_SUPERVISION, ACTION_ACCEPT, STATE_ACCEPTED, R, kNeedsNothing},
-           {STATE_UNDER_SUPERVISION, ACTION_CLOSE_SUPERVISION, STATE_SUPERVISION_CLOSED, P, kNeedsReason},
+           {STATE_SENT, ACTION_ACCEPT, STATE_ACCEPTED, R, No},
+           {STATE_SENT, ACTION_REFUSE, STATE_REFUSED, R, Re, false, true},
+           {STATE_SENT, ACTION_RETURN_FOR_MATERIAL, STATE_RETURNED, R, Re},
+           {STATE_SENT, ACTION_ISSUE_RECEIPT, STATE_SENT, R, No, false, false, Keep},
+           {STATE_SENT, ACTION_EXTEND_DECISION, STATE_SENT, R, Re | Ap, true, false, Extend},
+           {STATE_RETURNED, ACTION_RESUBMIT, STATE_SENT, S, Ma},
+           {STATE_RETURNED, ACTION_WITHDRAW, STATE_WITHDRAWN, S, Re},
+           {STATE_REFUSED, ACTION_REQUEST_RECONSIDERATION, STATE_RECONSIDERATION_REQUESTED, S, Re, true},
+           {STATE_REFUSED, ACTION_REQUEST_SUPERVISION, STATE_SUPERVISION_REQUESTED, S, Re, true, true},
+           {STATE_REFUSED, ACTION_OPEN_SUPERVISION, STATE_UNDER_SUPERVISION, P, Re},
+           {STATE_REFUSED, ACTION_LINK_PENALTY, STATE_REFUSED, S, Li, false, false, Keep},
+           {STATE_RECONSIDERATION_REQUESTED, ACTION_ACCEPT, STATE_ACCEPTED, R, No},
+           {STATE_RECONSIDERATION_REQUESTED, ACTION_UPHOLD_REFUSAL, STATE_REFUSAL_UPHELD, R, Re, false, true},
+           {STATE_REFUSAL_UPHELD, ACTION_REQUEST_SUPERVISION, STATE_SUPERVISION_REQUESTED, S, Re, true, true},
+           {STATE_REFUSAL_UPHELD, ACTION_OPEN_SUPERVISION, STATE_UNDER_SUPERVISION, P, Re},
+           {STATE_REFUSAL_UPHELD, ACTION_LINK_PENALTY, STATE_REFUSAL_UPHELD, S, Li, false, false, Keep},
+           {STATE_SUPERVISION_REQUESTED, ACTION_OPEN_SUPERVISION, STATE_UNDER_SUPERVISION, P, Re},
+           {STATE_SUPERVISION_REQUESTED, ACTION_DECLINE_SUPERVISION, STATE_SUPERVISION_CLOSED, P, Re},
+           {STATE_UNDER_SUPERVISION, ACTION_ACCEPT, STATE_ACCEPTED, R, No},
+           {STATE_UNDER_SUPERVISION, ACTION_REQUIRE_EXPLANATION, STATE_EXPLANATION_REQUIRED, P, Re},
+           {STATE_UNDER_SUPERVISION, ACTION_NOTIFY_FILING, STATE_FILING_NOTIFIED, P, Re},
+           {STATE_UNDER_SUPERVISION, ACTION_CLOSE_SUPERVISION, STATE_SUPERVISION_CLOSED, P, Re},
+           {STATE_EXPLANATION_REQUIRED, ACTION_EXPLAIN, STATE_UNDER_SUPERVISION, R, Re},
+           {STATE_EXPLANATION_REQUIRED, ACTION_ACCEPT, STATE_ACCEPTED, R, No},
+           {STATE_FILING_NOTIFIED, ACTION_ACCEPT, STATE_ACCEPTED, R, No},
+           {STATE_ACCEPTED, ACTION_HAND_OVER_ITEMS, STATE_ITEMS_HANDED_OVER, S, Ma},
+           {STATE_SUPERVISION_CLOSED, ACTION_LINK_PENALTY, STATE_SUPERVISION_CLOSED, S, Li, false, false, Keep},
        },
        {
            {STATE_SENT, PeriodId::kPoliceDecision, R, false},
            {STATE_RETURNED, PeriodId::kSupplement, S, false},
            {STATE_REFUSED, PeriodId::kReconsiderationRequest, S, true},
            {STATE_RECONSIDERATION_REQUESTED, PeriodId::kReconsiderationDecision, R, false},
-           {STATE_REFUSAL_UPHELD, PeriodId::kNone, P, true},
+           {STATE_REFUSAL_UPHELD, PeriodId::kSupervisionRequest, S, true},
+           {STATE_SUPERVISION_REQUESTED, PeriodId::kSupervisionDecision, P, false},
            {STATE_UNDER_SUPERVISION, PeriodId::kNone, R | P, false},
+           {STATE_EXPLANATION_REQUIRED, PeriodId::kExplanation, R, false},
+           {STATE_FILING_NOTIFIED, PeriodId::kFilingAfterNotice, R, false},
+           {STATE_ACCEPTED, PeriodId::kItemsHandOver, S, false},
+           {STATE_SUPERVISION_CLOSED, PeriodId::kNone, S, true},
        }},
       {&ReverseTransferFlow(),
        "reverse transfer",
        STATE_DELIVERED,
        {
-           {STATE_DELIVERED, ACTION_ACKNOWLEDGE, STATE_ACKNOWLEDGED, R, kNeedsNothing},
-           {STATE_ACKNOWLEDGED, ACTION_REPLY_PENALTY, STATE_PENALTY_DECIDED, R, kNeedsLinkedCase},
-           {STATE_ACKNOWLEDGED, ACTION_REPLY_NO_PENALTY, STATE_NO_PENALTY, R, kNeedsReason},
+           {STATE_DELIVERED, ACTION_ACKNOWLEDGE, STATE_ACKNOWLEDGED, R, No},
+           {STATE_DELIVERED, ACTION_REPORT_PROGRESS, STATE_IN_PROGRESS, R, Re},
+           {STATE_ACKNOWLEDGED, ACTION_REPORT_PROGRESS, STATE_IN_PROGRESS, R, Re},
+           {STATE_ACKNOWLEDGED, ACTION_REPLY_PENALTY, STATE_PENALTY_DECIDED, R, Li},
+           {STATE_ACKNOWLEDGED, ACTION_REPLY_NO_PENALTY, STATE_NO_PENALTY, R, Re},
+           {STATE_IN_PROGRESS, ACTION_REPORT_PROGRESS, STATE_IN_PROGRESS, R, Re, false, false, Keep},
+           {STATE_IN_PROGRESS, ACTION_REPLY_PENALTY, STATE_PENALTY_DECIDED, R, Li},
+           {STATE_IN_PROGRESS, ACTION_REPLY_NO_PENALTY, STATE_NO_PENALTY, R, Re},
        },
        {
-           {STATE_DELIVERED, PeriodId::kReverseReply, R, false},
-           {STATE_ACKNOWLEDGED, PeriodId::kReverseReply, R, false},
+           {STATE_DELIVERED, PeriodId::kReverseReply, R, false, Origin::kItemStart},
+           {STATE_ACKNOWLEDGED, PeriodId::kReverseReply, R, false, Origin::kItemStart},
+           {STATE_IN_PROGRESS, PeriodId::kReverseFinalReply, R, false},
        }},
       {&SupervisionFlow(),
        "supervision record",
        STATE_ISSUED,
        {
-           {STATE_ISSUED, ACTION_REPLY, STATE_REPLIED, R, kNeedsReason},
-           {STATE_REPLIED, ACTION_REPORT_RECTIFIED, STATE_RECTIFIED, R, kNeedsReason},
-           {STATE_REPLIED, ACTION_CLOSE, STATE_CLOSED, S, kNeedsNothing},
-           {STATE_RECTIFIED, ACTION_CONFIRM_RECTIFICATION, STATE_CLOSED, S, kNeedsNothing},
-           {STATE_RECTIFIED, ACTION_REJECT_RECTIFICATION, STATE_REPLIED, S, kNeedsReason},
+           {STATE_ISSUED, ACTION_REPLY, STATE_REPLIED, R, Re | Ad},
+           {STATE_ISSUED, ACTION_OBJECT, STATE_OBJECTION_RAISED, R, Re},
+           {STATE_OBJECTION_RAISED, ACTION_UPHOLD_ON_REVIEW, STATE_ISSUED, S, Re},
+           {STATE_OBJECTION_RAISED, ACTION_WITHDRAW_ON_REVIEW, STATE_CLOSED, S, Re},
+           {STATE_REPLIED, ACTION_REPORT_RECTIFIED, STATE_RECTIFIED, R, Re},
+           {STATE_REPLIED, ACTION_CLOSE, STATE_CLOSED, S, No},
+           {STATE_RECTIFIED, ACTION_CONFIRM_RECTIFICATION, STATE_CLOSED, S, No},
+           {STATE_RECTIFIED, ACTION_REJECT_RECTIFICATION, STATE_REPLIED, S, Re},
        },
        {
-           {STATE_ISSUED, PeriodId::kSupervisionReply, R, false},
+           {STATE_ISSUED, PeriodId::kSupervisionReply, R, false, Origin::kItemStart},
+           {STATE_OBJECTION_RAISED, PeriodId::kObjectionReview, S, false},
            {STATE_REPLIED, PeriodId::kNone, R, false},
            {STATE_RECTIFIED, PeriodId::kNone, S, false},
        }},
@@ -173,6 +207,7 @@ TEST(WorkflowRulesTableTest, EveryStateActionAndPartySetGetsTheExpectedAnswer) {
             EXPECT_EQ(r.requires, rule->requires);
             EXPECT_EQ(r.within_period, rule->within_period);
             EXPECT_EQ(r.notify_procuratorate, rule->notify_procuratorate);
+            EXPECT_EQ(r.clock, rule->clock);
           } else {
             ++refused_party;
             ASSERT_EQ(got.status().code(), absl::StatusCode::kPermissionDenied) << got.status();
@@ -206,7 +241,20 @@ TEST(WorkflowRulesTableTest, EveryRuleRefusesARequestMissingWhatItRequiresAndNam
       full.set_reason("理由");
       full.add_materials()->set_title("补充材料");
       full.set_linked_case_id("CASE-1");
+      if (e.requires & kNeedsAdoption) full.set_adoption(v1::PARTLY_ADOPTED);
+      if (e.requires & kNeedsApprover) full.set_approver("县级以上公安机关负责人 张某");
       EXPECT_TRUE(CheckRequired(**rule, full).ok());
+      // Adoption and approver belong to the actions that take them only.
+      if (!(e.requires & kNeedsAdoption)) {
+        v1::WorkflowActionRequest extra = full;
+        extra.set_adoption(v1::ADOPTED);
+        EXPECT_THAT(CheckRequired(**rule, extra).message(), HasSubstr("adoption: does not apply"));
+      }
+      if (!(e.requires & kNeedsApprover)) {
+        v1::WorkflowActionRequest extra = full;
+        extra.set_approver("某");
+        EXPECT_THAT(CheckRequired(**rule, extra).message(), HasSubstr("approver: does not apply"));
+      }
 
       v1::WorkflowActionRequest empty;
       absl::Status s = CheckRequired(**rule, empty);
@@ -216,12 +264,16 @@ TEST(WorkflowRulesTableTest, EveryRuleRefusesARequestMissingWhatItRequiresAndNam
       }
       // Each requirement alone: removing only that field is refused, naming it.
       const std::pair<uint8_t, const char*> fields[] = {
-          {kNeedsReason, "reason"}, {kNeedsMaterials, "materials"}, {kNeedsLinkedCase, "linked_case_id"}};
+          {kNeedsReason, "reason"}, {kNeedsMaterials, "materials"}, {kNeedsLinkedCase, "linked_case_id"},
+          {kNeedsAdoption, "adoption"}, {kNeedsApprover, "approver"}};
       for (const auto& [bit, field] : fields) {
+        if (!(e.requires & bit) && (bit == kNeedsAdoption || bit == kNeedsApprover)) continue;
         v1::WorkflowActionRequest req = full;
         if (bit == kNeedsReason) req.clear_reason();
         if (bit == kNeedsMaterials) req.clear_materials();
         if (bit == kNeedsLinkedCase) req.clear_linked_case_id();
+        if (bit == kNeedsAdoption) req.clear_adoption();
+        if (bit == kNeedsApprover) req.clear_approver();
         absl::Status without = CheckRequired(**rule, req);
         if (e.requires & bit) {
           ASSERT_EQ(without.code(), absl::StatusCode::kInvalidArgument) << field;
@@ -254,6 +306,7 @@ TEST(WorkflowRulesTableTest, OpenStatesHaveTheirPeriodAndEveryOtherStateIsTermin
       EXPECT_EQ(got->period, want->period);
       EXPECT_EQ(got->party, want->party);
       EXPECT_EQ(got->window, want->window);
+      EXPECT_EQ(got->origin, want->origin);
     }
   }
 }

@@ -31,23 +31,42 @@ struct StateCase {
 
 std::vector<StateCase> ForwardStates() {
   using namespace v1;
+  const Step refuse{"psb", ACTION_REFUSE}, open{"procuratorate", ACTION_OPEN_SUPERVISION};
   return {
-      {STATE_SENT, {}, {{ACTION_ACCEPT, "R"}, {ACTION_REFUSE, "R"}, {ACTION_RETURN_FOR_MATERIAL, "R"}}},
+      {STATE_SENT,
+       {},
+       {{ACTION_ACCEPT, "R"},
+        {ACTION_REFUSE, "R"},
+        {ACTION_RETURN_FOR_MATERIAL, "R"},
+        {ACTION_ISSUE_RECEIPT, "R"},
+        {ACTION_EXTEND_DECISION, "R"}}},
       {STATE_RETURNED, {{"psb", ACTION_RETURN_FOR_MATERIAL}}, {{ACTION_RESUBMIT, "S"}, {ACTION_WITHDRAW, "S"}}},
-      {STATE_ACCEPTED, {{"psb", ACTION_ACCEPT}}, {}},
-      {STATE_REFUSED, {{"psb", ACTION_REFUSE}},
-       {{ACTION_REQUEST_RECONSIDERATION, "S"}, {ACTION_OPEN_SUPERVISION, "P"}}},
-      {STATE_RECONSIDERATION_REQUESTED, {{"psb", ACTION_REFUSE}, {"market", ACTION_REQUEST_RECONSIDERATION}},
+      {STATE_ACCEPTED, {{"psb", ACTION_ACCEPT}}, {{ACTION_HAND_OVER_ITEMS, "S"}}},
+      {STATE_ITEMS_HANDED_OVER, {{"psb", ACTION_ACCEPT}, {"market", ACTION_HAND_OVER_ITEMS}}, {}},
+      {STATE_REFUSED,
+       {refuse},
+       {{ACTION_REQUEST_RECONSIDERATION, "S"},
+        {ACTION_REQUEST_SUPERVISION, "S"},
+        {ACTION_OPEN_SUPERVISION, "P"},
+        {ACTION_LINK_PENALTY, "S"}}},
+      {STATE_RECONSIDERATION_REQUESTED, {refuse, {"market", ACTION_REQUEST_RECONSIDERATION}},
        {{ACTION_ACCEPT, "R"}, {ACTION_UPHOLD_REFUSAL, "R"}}},
       {STATE_REFUSAL_UPHELD,
-       {{"psb", ACTION_REFUSE}, {"market", ACTION_REQUEST_RECONSIDERATION}, {"psb", ACTION_UPHOLD_REFUSAL}},
-       {{ACTION_OPEN_SUPERVISION, "P"}}},
-      {STATE_UNDER_SUPERVISION, {{"psb", ACTION_REFUSE}, {"procuratorate", ACTION_OPEN_SUPERVISION}},
-       {{ACTION_ACCEPT, "R"}, {ACTION_CLOSE_SUPERVISION, "P"}}},
-      {STATE_SUPERVISION_CLOSED,
-       {{"psb", ACTION_REFUSE}, {"procuratorate", ACTION_OPEN_SUPERVISION},
-        {"procuratorate", ACTION_CLOSE_SUPERVISION}},
-       {}},
+       {refuse, {"market", ACTION_REQUEST_RECONSIDERATION}, {"psb", ACTION_UPHOLD_REFUSAL}},
+       {{ACTION_REQUEST_SUPERVISION, "S"}, {ACTION_OPEN_SUPERVISION, "P"}, {ACTION_LINK_PENALTY, "S"}}},
+      {STATE_SUPERVISION_REQUESTED, {refuse, {"market", ACTION_REQUEST_SUPERVISION}},
+       {{ACTION_OPEN_SUPERVISION, "P"}, {ACTION_DECLINE_SUPERVISION, "P"}}},
+      {STATE_UNDER_SUPERVISION,
+       {refuse, open},
+       {{ACTION_ACCEPT, "R"},
+        {ACTION_CLOSE_SUPERVISION, "P"},
+        {ACTION_REQUIRE_EXPLANATION, "P"},
+        {ACTION_NOTIFY_FILING, "P"}}},
+      {STATE_EXPLANATION_REQUIRED, {refuse, open, {"procuratorate", ACTION_REQUIRE_EXPLANATION}},
+       {{ACTION_EXPLAIN, "R"}, {ACTION_ACCEPT, "R"}}},
+      {STATE_FILING_NOTIFIED, {refuse, open, {"procuratorate", ACTION_NOTIFY_FILING}}, {{ACTION_ACCEPT, "R"}}},
+      {STATE_SUPERVISION_CLOSED, {refuse, open, {"procuratorate", ACTION_CLOSE_SUPERVISION}},
+       {{ACTION_LINK_PENALTY, "S"}}},
       {STATE_WITHDRAWN, {{"psb", ACTION_RETURN_FOR_MATERIAL}, {"market", ACTION_WITHDRAW}}, {}},
   };
 }
@@ -55,9 +74,11 @@ std::vector<StateCase> ForwardStates() {
 std::vector<StateCase> ReverseStates() {
   using namespace v1;
   return {
-      {STATE_DELIVERED, {}, {{ACTION_ACKNOWLEDGE, "R"}}},
+      {STATE_DELIVERED, {}, {{ACTION_ACKNOWLEDGE, "R"}, {ACTION_REPORT_PROGRESS, "R"}}},
       {STATE_ACKNOWLEDGED, {{"market", ACTION_ACKNOWLEDGE}},
-       {{ACTION_REPLY_PENALTY, "R"}, {ACTION_REPLY_NO_PENALTY, "R"}}},
+       {{ACTION_REPLY_PENALTY, "R"}, {ACTION_REPLY_NO_PENALTY, "R"}, {ACTION_REPORT_PROGRESS, "R"}}},
+      {STATE_IN_PROGRESS, {{"market", ACTION_REPORT_PROGRESS}},
+       {{ACTION_REPLY_PENALTY, "R"}, {ACTION_REPLY_NO_PENALTY, "R"}, {ACTION_REPORT_PROGRESS, "R"}}},
       {STATE_PENALTY_DECIDED, {{"market", ACTION_ACKNOWLEDGE}, {"market", ACTION_REPLY_PENALTY}}, {}},
       {STATE_NO_PENALTY, {{"market", ACTION_ACKNOWLEDGE}, {"market", ACTION_REPLY_NO_PENALTY}}, {}},
   };
@@ -66,7 +87,9 @@ std::vector<StateCase> ReverseStates() {
 std::vector<StateCase> SupervisionStates() {
   using namespace v1;
   return {
-      {STATE_ISSUED, {}, {{ACTION_REPLY, "R"}}},
+      {STATE_ISSUED, {}, {{ACTION_REPLY, "R"}, {ACTION_OBJECT, "R"}}},
+      {STATE_OBJECTION_RAISED, {{"market", ACTION_OBJECT}},
+       {{ACTION_UPHOLD_ON_REVIEW, "S"}, {ACTION_WITHDRAW_ON_REVIEW, "S"}}},
       {STATE_REPLIED, {{"market", ACTION_REPLY}}, {{ACTION_REPORT_RECTIFIED, "R"}, {ACTION_CLOSE, "S"}}},
       {STATE_RECTIFIED, {{"market", ACTION_REPLY}, {"market", ACTION_REPORT_RECTIFIED}},
        {{ACTION_CONFIRM_RECTIFICATION, "S"}, {ACTION_REJECT_RECTIFICATION, "S"}}},
@@ -88,7 +111,8 @@ class WorkflowRulesTest : public WorkflowTest {
       auto* m = r.add_materials();
       m->set_title("材料");
     }
-    if (a == v1::ACTION_REPLY_PENALTY) r.set_linked_case_id(penalty_case_);
+    if (a == v1::ACTION_REPLY_PENALTY || a == v1::ACTION_LINK_PENALTY) r.set_linked_case_id(penalty_case_);
+    if (a == v1::ACTION_EXTEND_DECISION) r.set_approver("县级以上公安机关负责人 张某");
     return r;
   }
 
@@ -141,6 +165,7 @@ class WorkflowRulesTest : public WorkflowTest {
 };
 
 TEST_F(WorkflowRulesTest, ForwardTransferEveryInvalidTransitionAndWrongActor) {
+  penalty_case_ = NewCase("market");
   CheckFlow(ForwardStates(), false, [&] { return NewForward(); }, {"market", "psb"});
   EXPECT_GT(invalid_checked_, 100);
   EXPECT_GT(wrong_actor_checked_, 10);

@@ -21,9 +21,10 @@ const CreationRule& ForwardTransferCreation() {
 const CreationRule& ReverseTransferCreation() {
   static const CreationRule* rule = new CreationRule{
       "reverse transfer",
-      {v1::PROCURATORATE},
-      "only the procuratorate makes a reverse transfer (rule: reverse transfer CREATE: sender "
-      "is the procuratorate)",
+      {v1::PROCURATORATE, v1::POLICE},
+      "only the procuratorate (刑事诉讼法 第一百七十七条第三款) or the police (行政处罚法 第二十七条) "
+      "make a reverse transfer (rule: reverse transfer CREATE: sender is the procuratorate or "
+      "a police agency)",
       {v1::ENFORCEMENT, v1::TOWN},
       "an administrative enforcement agency"};
   return *rule;
@@ -72,13 +73,13 @@ std::vector<std::string> ForwardTransferLateNotes(const Settings& settings,
   std::vector<std::string> notes;
   const v1::WorkflowConfig& cfg = settings.config;
   if (report_time && approve_time) {
-    auto end = PeriodEnd(*report_time, cfg.approval_decision(), settings.tz);
+    auto end = PeriodEnd(*report_time, cfg.approval_decision(), settings.tz, settings.calendar);
     if (end && *approve_time > *end) {
       notes.push_back(absl::StrCat("approved after the period (", cfg.approval_decision().citation(), ")"));
     }
   }
   if (approve_time) {
-    auto end = PeriodEnd(*approve_time, cfg.transfer_after_approval(), settings.tz);
+    auto end = PeriodEnd(*approve_time, cfg.transfer_after_approval(), settings.tz, settings.calendar);
     if (end && now > *end) {
       notes.push_back(absl::StrCat("sent after the period (", cfg.transfer_after_approval().citation(), ")"));
     }

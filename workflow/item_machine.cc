@@ -27,26 +27,75 @@ std::string PartyNames(const Item& item, uint8_t parties) {
   return absl::StrJoin(names, " or ");
 }
 
-// Sets the deadline of the item's (new) state, starting at `start`.
 template <class Item>
-void SetDeadline(const Settings& settings, absl::Time start, Item* item) {
+absl::Time ItemStart(const Item& item) {
+  return FromProtoTime(item.has_service_time() ? item.service_time() : item.create_time());
+}
+
+// Sets the deadline of the item's (new) state: its period counted from the
+// state's origin (the item's start, or `entered`).
+template <class Item>
+void StartDeadline(const Settings& settings, absl::Time entered, Item* item) {
   item->clear_deadline();
   const StateRule* rule = FindStateRule(ItemKind<Item>::FlowOf(*item), item->state());
   if (rule == nullptr) return;
-  const v1::Period& period = PeriodOf(settings.config, rule->period);
-  std::optional<absl::Time> due = PeriodEnd(start, period, settings.tz);
+  const v1::Period& period = PeriodOf(settings.config, ItemKind<Item>::Resolve(rule->period, *item));
+  const absl::Time start = rule->origin == Origin::kItemStart ? ItemStart(*item) : entered;
+  std::optional<absl::Time> due = PeriodEnd(start, period, settings.tz, settings.calendar);
   if (!due.has_value()) return;
   v1::Deadline* d = item->mutable_deadline();
   *d->mutable_due_time() = ToProtoTime(*due);
-  d->set_party_agency(rule->party & kSender ? item->sender_agency() : item->receiver_agency());
+  // A period of the procuratorate (any agency with the role) names no agency.
+  if (rule->party & kSender) {
+    d->set_party_agency(item->sender_agency());
+  } else if (rule->party & kReceiver) {
+    d->set_party_agency(item->receiver_agency());
+  }
   d->set_rule(period.citation());
   d->set_window(rule->window);
+  *d->mutable_start_time() = ToProtoTime(start);
+}
+
+// The next rung of the police decision's extension ladder, from the start of
+// the current period (items written before start_time existed: their last
+// step, which is when they entered the state).
+template <class Item>
+absl::Status ExtendDeadline(const Settings& settings, const std::string& what, Item* item) {
+  const auto& ladder = settings.config.police_decision_extension();
+  const int used = item->deadline().extensions();
+  if (used >= ladder.size()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no further extension of ", what, ": it has been extended ", used, " time(s), the most the "
+        "district's extension ladder (workflow.police_decision_extension) allows"));
+  }
+  const v1::Extension& rung = ladder[used];
+  v1::Deadline* d = item->mutable_deadline();
+  const absl::Time start = d->has_start_time() ? FromProtoTime(d->start_time())
+                                               : FromProtoTime(item->last_transition().time());
+  std::optional<absl::Time> due = PeriodEnd(start, rung.period(), settings.tz, settings.calendar);
+  if (!due.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat("workflow.police_decision_extension[", used, "] is empty"));
+  }
+  *d->mutable_due_time() = ToProtoTime(*due);
+  *d->mutable_start_time() = ToProtoTime(start);
+  d->set_rule(absl::StrCat(rung.period().citation(), " (批准: ", rung.approving_level(), ")"));
+  d->set_extensions(used + 1);
+  return absl::OkStatus();
+}
+
+template <class Item>
+void SetAdoption(v1::Adoption, Item*) {}
+template <>
+void SetAdoption(v1::Adoption a, v1::SupervisionRecord* r) {
+  if (a != v1::ADOPTION_UNSPECIFIED) r->set_adoption(a);
 }
 
 }  // namespace
 
-absl::StatusOr<Settings> Settings::From(const v1::WorkflowConfig& config) {
+absl::StatusOr<Settings> Settings::From(const v1::WorkflowConfig& config, WorkingCalendar calendar) {
+  CASELINK_RETURN_IF_ERROR(ValidateWorkflowConfig(config));
   Settings s;
+  s.calendar = std::move(calendar);
   s.config = EffectiveWorkflowConfig(config);
   absl::StatusOr<absl::TimeZone> tz = LoadDistrictTimeZone(s.config.time_zone());
   if (!tz.ok()) return absl::InvalidArgumentError(absl::StrCat("workflow.time_zone: ", tz.status().message()));
@@ -90,7 +139,7 @@ void MarkOverdue(absl::Time now, Item* item) {
 
 template <class Item>
 Step<Item> Create(const Settings& settings, const Actor& actor, const std::string& id, Item draft,
-                  absl::Time now, absl::Time deadline_start) {
+                  absl::Time now) {
   const std::string& agency = actor.agency_id;
   draft.set_id(id);
   draft.set_state(ItemKind<Item>::FlowOf(draft).initial);
@@ -109,7 +158,7 @@ Step<Item> Create(const Settings& settings, const Actor& actor, const std::strin
   *t.mutable_time() = ToProtoTime(now);
   *t.mutable_materials() = draft.materials();
   *draft.mutable_last_transition() = t;
-  SetDeadline(settings, deadline_start == absl::InfinitePast() ? now : deadline_start, &draft);
+  StartDeadline(settings, now, &draft);
   return Step<Item>{std::move(draft), std::move(t), false};
 }
 
@@ -148,9 +197,16 @@ absl::StatusOr<Step<Item>> Act(const Settings& settings, const Actor& actor, con
   *t.mutable_materials() = req.materials();
   t.set_linked_case_id(req.linked_case_id());
   t.set_reference(req.reference());
+  t.set_adoption(req.adoption());
+  t.set_approver(req.approver());
+  SetAdoption(req.adoption(), &next);
   *next.mutable_last_transition() = t;
   next.clear_overdue();
-  SetDeadline(settings, now, &next);
+  switch (rule->clock) {
+    case Clock::kKeep: break;
+    case Clock::kExtend: CASELINK_RETURN_IF_ERROR(ExtendDeadline(settings, What<Item>(cur.id()), &next)); break;
+    case Clock::kStart: StartDeadline(settings, now, &next); break;
+  }
   return Step<Item>{std::move(next), std::move(t), rule->notify_procuratorate};
 }
 
@@ -161,7 +217,7 @@ absl::StatusOr<Step<Item>> Act(const Settings& settings, const Actor& actor, con
   template uint8_t ActorParties<Item>(const Actor&, const Item&);                                   \
   template void MarkOverdue<Item>(absl::Time, Item*);                                               \
   template Step<Item> Create<Item>(const Settings&, const Actor&, const std::string&, Item,          \
-                                   absl::Time, absl::Time);                                         \
+                                   absl::Time);                                                     \
   template absl::StatusOr<Step<Item>> Act<Item>(const Settings&, const Actor&, const Item&,         \
                                                 const v1::WorkflowActionRequest&, absl::Time);
 CASELINK_INSTANTIATE(v1::Transfer)

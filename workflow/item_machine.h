@@ -18,17 +18,21 @@
 #include "caselink/v1/config.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "workflow/actor.h"
+#include "workflow/working_calendar.h"
 #include "workflow/workflow_rules.h"
 
 namespace caselink::workflow {
 
-// The district's workflow settings: every period (defaults filled in) and
-// the zone periods are counted in.
+// The district's workflow settings: every period (defaults filled in), the
+// zone and the working calendar periods are counted in.
 struct Settings {
   v1::WorkflowConfig config;  // EffectiveWorkflowConfig applied
   absl::TimeZone tz;
-  // INVALID_ARGUMENT if the configured time zone is unknown.
-  static absl::StatusOr<Settings> From(const v1::WorkflowConfig& config);
+  WorkingCalendar calendar;
+  // INVALID_ARGUMENT if the configured time zone is unknown or a period is
+  // malformed (ValidateWorkflowConfig).
+  static absl::StatusOr<Settings> From(const v1::WorkflowConfig& config,
+                                       WorkingCalendar calendar = WorkingCalendar());
 };
 
 // What differs between the kinds of item.
@@ -41,12 +45,16 @@ struct ItemKind<v1::Transfer> {
   static const Flow& FlowOf(const v1::Transfer& t) {
     return t.direction() == v1::TRANSFER_REVERSE ? ReverseTransferFlow() : ForwardTransferFlow();
   }
+  static PeriodId Resolve(PeriodId id, const v1::Transfer&) { return id; }
 };
 template <>
 struct ItemKind<v1::SupervisionRecord> {
   static constexpr char kIdPrefix = 'S';
   static constexpr const char* kNoun = "supervision record";
   static const Flow& FlowOf(const v1::SupervisionRecord&) { return SupervisionFlow(); }
+  static PeriodId Resolve(PeriodId id, const v1::SupervisionRecord& r) {
+    return id == PeriodId::kSupervisionReply ? SupervisionReplyPeriod(r) : id;
+  }
 };
 
 // "transfer 'T20240305-…'", for messages.
@@ -83,20 +91,27 @@ struct Step {
   bool notify_procuratorate = false;
 };
 
-// The item `draft` (its content fields set and validated by the caller)
-// becomes when `actor` creates it as `id` at `now`: initial state, the actor
-// as sender and first participant, step 1, and the deadline of the initial
-// state counted from `deadline_start` (InfinitePast = now).
+// The item `draft` (its content fields set and validated by the caller;
+// service_time, if set, is when it was served) becomes when `actor` creates
+// it as `id` at `now`: initial state, the actor as sender and first
+// participant, step 1, and the deadline of the initial state counted from
+// its service (service_time, else now).
 template <class Item>
 Step<Item> Create(const Settings& settings, const Actor& actor, const std::string& id, Item draft,
-                  absl::Time now, absl::Time deadline_start);
+                  absl::Time now);
 
 // The step `req.action` by `actor` takes `current` to at `now`. Errors, in
 // this order: NOT_FOUND (the actor may not see the item); FAILED_PRECONDITION
 // naming the state and the actions it allows; PERMISSION_DENIED naming who may
 // act; INVALID_ARGUMENT naming a required field that is missing;
 // FAILED_PRECONDITION if the state's period ended and the rule must act within
-// it. Whether `req.linked_case_id` is a case of the actor is the caller's check.
+// it, or if no rung of the extension ladder is left. Whether
+// `req.linked_case_id` is a case of the actor is the caller's check.
+//
+// The new state's deadline follows the rule's Clock: kKeep leaves it as it
+// is; kExtend moves it to the next rung of the extension ladder, counted from
+// the period's start; kStart counts the new state's period from the state's
+// Origin (the item's service for kItemStart, else `now`).
 template <class Item>
 absl::StatusOr<Step<Item>> Act(const Settings& settings, const Actor& actor, const Item& current,
                                const v1::WorkflowActionRequest& req, absl::Time now);

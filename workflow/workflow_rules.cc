@@ -10,54 +10,90 @@ namespace {
 
 using v1::WorkflowAction;
 using v1::WorkflowState;
-constexpr uint8_t R = kNeedsReason, M = kNeedsMaterials, L = kNeedsLinkedCase, N = kNeedsNothing;
+constexpr uint8_t R = kNeedsReason, M = kNeedsMaterials, L = kNeedsLinkedCase, N = kNeedsNothing,
+                  D = kNeedsAdoption, A = kNeedsApprover;
+constexpr Clock K = Clock::kKeep, X = Clock::kExtend;
+
+// Columns: from, action, to, who, needs, only within the current state's
+// period, event also to the procuratorate, what happens to the deadline.
+// docs/workflow.md quotes the article behind each row.
 
 // --- 正向移送: enforcement agency -> police (国务院令第310号). ----------------
 constexpr TransitionRule kForward[] = {
-    // from                              action                              to                                party           needs  period notify
     {v1::STATE_SENT, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kReceiver, N, false, false},
     {v1::STATE_SENT, v1::ACTION_REFUSE, v1::STATE_REFUSED, kReceiver, R, false, true},
     {v1::STATE_SENT, v1::ACTION_RETURN_FOR_MATERIAL, v1::STATE_RETURNED, kReceiver, R, false, false},
+    {v1::STATE_SENT, v1::ACTION_ISSUE_RECEIPT, v1::STATE_SENT, kReceiver, N, false, false, K},
+    {v1::STATE_SENT, v1::ACTION_EXTEND_DECISION, v1::STATE_SENT, kReceiver, R | A, true, false, X},
     {v1::STATE_RETURNED, v1::ACTION_RESUBMIT, v1::STATE_SENT, kSender, M, false, false},
     {v1::STATE_RETURNED, v1::ACTION_WITHDRAW, v1::STATE_WITHDRAWN, kSender, R, false, false},
     {v1::STATE_REFUSED, v1::ACTION_REQUEST_RECONSIDERATION, v1::STATE_RECONSIDERATION_REQUESTED, kSender, R, true, false},
+    {v1::STATE_REFUSED, v1::ACTION_REQUEST_SUPERVISION, v1::STATE_SUPERVISION_REQUESTED, kSender, R, true, true},
     {v1::STATE_REFUSED, v1::ACTION_OPEN_SUPERVISION, v1::STATE_UNDER_SUPERVISION, kProcuratorate, R, false, false},
+    {v1::STATE_REFUSED, v1::ACTION_LINK_PENALTY, v1::STATE_REFUSED, kSender, L, false, false, K},
     {v1::STATE_RECONSIDERATION_REQUESTED, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kReceiver, N, false, false},
     {v1::STATE_RECONSIDERATION_REQUESTED, v1::ACTION_UPHOLD_REFUSAL, v1::STATE_REFUSAL_UPHELD, kReceiver, R, false, true},
+    {v1::STATE_REFUSAL_UPHELD, v1::ACTION_REQUEST_SUPERVISION, v1::STATE_SUPERVISION_REQUESTED, kSender, R, true, true},
     {v1::STATE_REFUSAL_UPHELD, v1::ACTION_OPEN_SUPERVISION, v1::STATE_UNDER_SUPERVISION, kProcuratorate, R, false, false},
+    {v1::STATE_REFUSAL_UPHELD, v1::ACTION_LINK_PENALTY, v1::STATE_REFUSAL_UPHELD, kSender, L, false, false, K},
+    {v1::STATE_SUPERVISION_REQUESTED, v1::ACTION_OPEN_SUPERVISION, v1::STATE_UNDER_SUPERVISION, kProcuratorate, R, false, false},
+    {v1::STATE_SUPERVISION_REQUESTED, v1::ACTION_DECLINE_SUPERVISION, v1::STATE_SUPERVISION_CLOSED, kProcuratorate, R, false, false},
     {v1::STATE_UNDER_SUPERVISION, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kReceiver, N, false, false},
+    {v1::STATE_UNDER_SUPERVISION, v1::ACTION_REQUIRE_EXPLANATION, v1::STATE_EXPLANATION_REQUIRED, kProcuratorate, R, false, false},
+    {v1::STATE_UNDER_SUPERVISION, v1::ACTION_NOTIFY_FILING, v1::STATE_FILING_NOTIFIED, kProcuratorate, R, false, false},
     {v1::STATE_UNDER_SUPERVISION, v1::ACTION_CLOSE_SUPERVISION, v1::STATE_SUPERVISION_CLOSED, kProcuratorate, R, false, false},
+    {v1::STATE_EXPLANATION_REQUIRED, v1::ACTION_EXPLAIN, v1::STATE_UNDER_SUPERVISION, kReceiver, R, false, false},
+    {v1::STATE_EXPLANATION_REQUIRED, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kReceiver, N, false, false},
+    {v1::STATE_FILING_NOTIFIED, v1::ACTION_ACCEPT, v1::STATE_ACCEPTED, kReceiver, N, false, false},
+    {v1::STATE_ACCEPTED, v1::ACTION_HAND_OVER_ITEMS, v1::STATE_ITEMS_HANDED_OVER, kSender, M, false, false},
+    {v1::STATE_SUPERVISION_CLOSED, v1::ACTION_LINK_PENALTY, v1::STATE_SUPERVISION_CLOSED, kSender, L, false, false, K},
 };
 constexpr StateRule kForwardStates[] = {
     {v1::STATE_SENT, PeriodId::kPoliceDecision, kReceiver, false},
     {v1::STATE_RETURNED, PeriodId::kSupplement, kSender, false},
     {v1::STATE_REFUSED, PeriodId::kReconsiderationRequest, kSender, true},
     {v1::STATE_RECONSIDERATION_REQUESTED, PeriodId::kReconsiderationDecision, kReceiver, false},
-    {v1::STATE_REFUSAL_UPHELD, PeriodId::kNone, kProcuratorate, true},
+    {v1::STATE_REFUSAL_UPHELD, PeriodId::kSupervisionRequest, kSender, true},
+    {v1::STATE_SUPERVISION_REQUESTED, PeriodId::kSupervisionDecision, kProcuratorate, false},
     {v1::STATE_UNDER_SUPERVISION, PeriodId::kNone, kReceiver | kProcuratorate, false},
+    {v1::STATE_EXPLANATION_REQUIRED, PeriodId::kExplanation, kReceiver, false},
+    {v1::STATE_FILING_NOTIFIED, PeriodId::kFilingAfterNotice, kReceiver, false},
+    {v1::STATE_ACCEPTED, PeriodId::kItemsHandOver, kSender, false},
+    // Only the follow-up penalty (第十条) remains open to the agency.
+    {v1::STATE_SUPERVISION_CLOSED, PeriodId::kNone, kSender, true},
 };
 
-// --- 反向衔接: procuratorate -> enforcement agency. ---------------------------
+// --- 反向衔接: procuratorate or police -> enforcement agency. -----------------
 constexpr TransitionRule kReverse[] = {
     {v1::STATE_DELIVERED, v1::ACTION_ACKNOWLEDGE, v1::STATE_ACKNOWLEDGED, kReceiver, N, false, false},
+    {v1::STATE_DELIVERED, v1::ACTION_REPORT_PROGRESS, v1::STATE_IN_PROGRESS, kReceiver, R, false, false},
+    {v1::STATE_ACKNOWLEDGED, v1::ACTION_REPORT_PROGRESS, v1::STATE_IN_PROGRESS, kReceiver, R, false, false},
     {v1::STATE_ACKNOWLEDGED, v1::ACTION_REPLY_PENALTY, v1::STATE_PENALTY_DECIDED, kReceiver, L, false, false},
     {v1::STATE_ACKNOWLEDGED, v1::ACTION_REPLY_NO_PENALTY, v1::STATE_NO_PENALTY, kReceiver, R, false, false},
+    {v1::STATE_IN_PROGRESS, v1::ACTION_REPORT_PROGRESS, v1::STATE_IN_PROGRESS, kReceiver, R, false, false, K},
+    {v1::STATE_IN_PROGRESS, v1::ACTION_REPLY_PENALTY, v1::STATE_PENALTY_DECIDED, kReceiver, L, false, false},
+    {v1::STATE_IN_PROGRESS, v1::ACTION_REPLY_NO_PENALTY, v1::STATE_NO_PENALTY, kReceiver, R, false, false},
 };
 constexpr StateRule kReverseStates[] = {
-    {v1::STATE_DELIVERED, PeriodId::kReverseReply, kReceiver, false},
-    {v1::STATE_ACKNOWLEDGED, PeriodId::kReverseReply, kReceiver, false},
+    {v1::STATE_DELIVERED, PeriodId::kReverseReply, kReceiver, false, Origin::kItemStart},
+    {v1::STATE_ACKNOWLEDGED, PeriodId::kReverseReply, kReceiver, false, Origin::kItemStart},
+    {v1::STATE_IN_PROGRESS, PeriodId::kReverseFinalReply, kReceiver, false},
 };
 
 // --- 检察监督台账: procuratorate -> agency. ------------------------------------
 constexpr TransitionRule kSupervision[] = {
-    {v1::STATE_ISSUED, v1::ACTION_REPLY, v1::STATE_REPLIED, kReceiver, R, false, false},
+    {v1::STATE_ISSUED, v1::ACTION_REPLY, v1::STATE_REPLIED, kReceiver, R | D, false, false},
+    {v1::STATE_ISSUED, v1::ACTION_OBJECT, v1::STATE_OBJECTION_RAISED, kReceiver, R, false, false},
+    {v1::STATE_OBJECTION_RAISED, v1::ACTION_UPHOLD_ON_REVIEW, v1::STATE_ISSUED, kSender, R, false, false},
+    {v1::STATE_OBJECTION_RAISED, v1::ACTION_WITHDRAW_ON_REVIEW, v1::STATE_CLOSED, kSender, R, false, false},
     {v1::STATE_REPLIED, v1::ACTION_REPORT_RECTIFIED, v1::STATE_RECTIFIED, kReceiver, R, false, false},
     {v1::STATE_REPLIED, v1::ACTION_CLOSE, v1::STATE_CLOSED, kSender, N, false, false},
     {v1::STATE_RECTIFIED, v1::ACTION_CONFIRM_RECTIFICATION, v1::STATE_CLOSED, kSender, N, false, false},
     {v1::STATE_RECTIFIED, v1::ACTION_REJECT_RECTIFICATION, v1::STATE_REPLIED, kSender, R, false, false},
 };
 constexpr StateRule kSupervisionStates[] = {
-    {v1::STATE_ISSUED, PeriodId::kSupervisionReply, kReceiver, false},
+    {v1::STATE_ISSUED, PeriodId::kSupervisionReply, kReceiver, false, Origin::kItemStart},
+    {v1::STATE_OBJECTION_RAISED, PeriodId::kObjectionReview, kSender, false},
     {v1::STATE_REPLIED, PeriodId::kNone, kReceiver, false},
     {v1::STATE_RECTIFIED, PeriodId::kNone, kSender, false},
 };
@@ -121,7 +157,32 @@ absl::Status CheckRequired(const TransitionRule& rule, const v1::WorkflowActionR
   if ((rule.requires & kNeedsLinkedCase) && req.linked_case_id().empty()) {
     return absl::InvalidArgumentError(absl::StrCat("linked_case_id: is required by ", action));
   }
+  if (!v1::Adoption_IsValid(req.adoption())) {
+    return absl::InvalidArgumentError("adoption: is not a known Adoption value");
+  }
+  if ((rule.requires & kNeedsAdoption) && req.adoption() == v1::ADOPTION_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "adoption: is required by ", action, " (ADOPTED, PARTLY_ADOPTED or NOT_ADOPTED: 采纳情况)"));
+  }
+  if (!(rule.requires & kNeedsAdoption) && req.adoption() != v1::ADOPTION_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat("adoption: does not apply to ", action));
+  }
+  if ((rule.requires & kNeedsApprover) && req.approver().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("approver: is required by ", action, " (who approved it)"));
+  }
+  if (!(rule.requires & kNeedsApprover) && !req.approver().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("approver: does not apply to ", action));
+  }
   return absl::OkStatus();
+}
+
+PeriodId SupervisionReplyPeriod(const v1::SupervisionRecord& record) {
+  if (record.urgent()) return PeriodId::kUrgentReply;
+  switch (record.kind()) {
+    case v1::SUPERVISION_OPINION: return PeriodId::kOpinionReply;
+    case v1::SUPERVISION_CORRECTION: return PeriodId::kCorrectionReply;
+    default: return PeriodId::kSupervisionReply;
+  }
 }
 
 const StateRule* FindStateRule(const Flow& flow, v1::WorkflowState state) {

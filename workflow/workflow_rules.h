@@ -28,6 +28,8 @@ enum Requirement : uint8_t {
   kNeedsReason = 1,
   kNeedsMaterials = 2,
   kNeedsLinkedCase = 4,  // a case of the actor (e.g. the penalty case)
+  kNeedsAdoption = 8,    // 采纳 / 部分采纳 / 不采纳 (replies to the procuratorate)
+  kNeedsApprover = 16,   // who approved (extensions)
 };
 
 // Which configured period a state runs against.
@@ -39,6 +41,30 @@ enum class PeriodId {
   kSupervisionReply,
   kReverseReply,
   kSupplement,
+  kSupervisionRequest,
+  kExplanation,
+  kFilingAfterNotice,
+  kItemsHandOver,
+  kOpinionReply,
+  kCorrectionReply,
+  kUrgentReply,
+  kReverseFinalReply,
+  kObjectionReview,
+  kSupervisionDecision,
+};
+
+// What a transition does to the deadline.
+enum class Clock : uint8_t {
+  kStart,   // the new state's period starts (from the state's Origin)
+  kKeep,    // the deadline stays as it is (a record that changes no period)
+  kExtend,  // the next rung of the police decision's extension ladder
+};
+
+// The event a state's period runs from.
+enum class Origin : uint8_t {
+  kEntry,      // the transition into the state (receipt of a decision, …)
+  kItemStart,  // the item's service or receipt (service_time, else creation):
+               // later steps (签收, 异议 and 复核) never restart it
 };
 
 struct TransitionRule {
@@ -49,6 +75,7 @@ struct TransitionRule {
   uint8_t requires;           // Requirement bits
   bool within_period;         // refused once the current state's period ended
   bool notify_procuratorate;  // the event also goes to every procuratorate
+  Clock clock = Clock::kStart;
 };
 
 struct StateRule {
@@ -56,6 +83,7 @@ struct StateRule {
   PeriodId period;
   uint8_t party;  // who must (or may) act within the period
   bool window;    // an optional action's window, not an obligation
+  Origin origin = Origin::kEntry;
 };
 
 struct Flow {
@@ -78,8 +106,13 @@ absl::StatusOr<const TransitionRule*> FindRule(
     const Flow& flow, v1::WorkflowState state, v1::WorkflowAction action, uint8_t actor_parties,
     const std::string& what, const std::function<std::string(uint8_t)>& party_names);
 
-// INVALID_ARGUMENT naming the first field the rule requires that is missing.
+// INVALID_ARGUMENT naming the first field the rule requires that is missing,
+// or an adoption or approver given to an action that does not take one.
 absl::Status CheckRequired(const TransitionRule& rule, const v1::WorkflowActionRequest& req);
+
+// The reply period of a supervision record: urgent records and each kind
+// have their own (WorkflowConfig.urgent_reply, opinion_reply, …).
+PeriodId SupervisionReplyPeriod(const v1::SupervisionRecord& record);
 
 // The period of an open state, or nullptr for a terminal state.
 const StateRule* FindStateRule(const Flow& flow, v1::WorkflowState state);

@@ -29,7 +29,7 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
   }
   CASELINK_RETURN_IF_ERROR(ValidateRequestFields(req));
   const WorkflowContext& wf = *sc_.workflow;
-  auto slot = wf.hub->Acquire(scope.principal.agency_id, wf.settings.config.max_watch_streams_per_agency());
+  auto slot = wf.hub->Acquire(scope.principal.agency_id, wf.settings->Get()->config.max_watch_streams_per_agency());
   if (!slot.ok()) {
     record->denied_by = deny_rule::kEventStreams;
     return slot.status();

@@ -116,7 +116,7 @@ absl::Status ForEachItem(const ServiceContext& sc, storage::Table table, const r
 absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& scope,
                                      const v1::JointMeetingReportRequest& req,
                                      v1::JointMeetingReport* out) {
-  const absl::TimeZone tz = sc.workflow->settings.tz;
+  const absl::TimeZone tz = sc.workflow->settings->Get()->tz;
   CASELINK_ASSIGN_OR_RETURN(ReportPeriod period, ParseReportPeriod(req.from_date(), req.to_date(), tz));
   const absl::Time now = sc.now();
   RowGate gate(sc, scope);
@@ -152,7 +152,7 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   out->set_from_date(period.from_date);
   out->set_to_date(period.to_date);
   *out->mutable_as_of() = ToProtoTime(now);
-  out->set_time_zone(sc.workflow->settings.config.time_zone());
+  out->set_time_zone(sc.workflow->settings->Get()->config.time_zone());
   tally.Finish(names, out);
   return absl::OkStatus();
 }

@@ -17,6 +17,7 @@ enum class Standing { kAccepted, kRefused, kPending, kWithdrawn, kAnswered };
 Standing TransferStanding(v1::WorkflowState s) {
   switch (s) {
     case v1::STATE_ACCEPTED:
+    case v1::STATE_ITEMS_HANDED_OVER:
       return Standing::kAccepted;
     case v1::STATE_REFUSED:
     case v1::STATE_REFUSAL_UPHELD:
@@ -28,8 +29,10 @@ Standing TransferStanding(v1::WorkflowState s) {
     case v1::STATE_NO_PENALTY:
       return Standing::kAnswered;
     default:
-      // SENT, RETURNED, RECONSIDERATION_REQUESTED, UNDER_SUPERVISION (a
-      // decision is still to come), DELIVERED, ACKNOWLEDGED (no reply yet).
+      // SENT, RETURNED, RECONSIDERATION_REQUESTED, SUPERVISION_REQUESTED,
+      // UNDER_SUPERVISION, EXPLANATION_REQUIRED, FILING_NOTIFIED (a decision
+      // is still to come), DELIVERED, ACKNOWLEDGED, IN_PROGRESS (no final
+      // reply yet).
       return Standing::kPending;
   }
 }
@@ -105,10 +108,13 @@ void ReportTally::AddTransfer(const v1::Transfer& t, v1::Domain domain) {
     if (s == Standing::kRefused) f.set_forward_refused(f.forward_refused() + 1);
     if (s == Standing::kWithdrawn) f.set_forward_withdrawn(f.forward_withdrawn() + 1);
     if (s == Standing::kPending) f.set_forward_pending(f.forward_pending() + 1);
-    if (overdue) f.set_forward_overdue(f.forward_overdue() + 1);
+    // The figure is of pending transfers; an accepted one whose 涉案物品 are
+    // late (310号 第十二条) is listed below but is not a late decision.
+    if (overdue && s == Standing::kPending) f.set_forward_overdue(f.forward_overdue() + 1);
   } else {
     f.set_reverse_sent(f.reverse_sent() + 1);
     if (s == Standing::kAnswered) f.set_reverse_answered(f.reverse_answered() + 1);
+    if (t.state() == v1::STATE_PENALTY_DECIDED) f.set_reverse_penalized(f.reverse_penalized() + 1);
     if (s == Standing::kPending) f.set_reverse_pending(f.reverse_pending() + 1);
     if (overdue) f.set_reverse_overdue(f.reverse_overdue() + 1);
   }
@@ -122,8 +128,26 @@ void ReportTally::AddSupervision(const v1::SupervisionRecord& r, v1::Domain doma
   v1::ReportFigures& f = Row(r.receiver_agency(), domain);
   f.set_supervision_issued(f.supervision_issued() + 1);
   const v1::WorkflowState s = r.state();
-  if (s == v1::STATE_REPLIED || s == v1::STATE_RECTIFIED || s == v1::STATE_CLOSED) {
+  const bool replied = s == v1::STATE_REPLIED || s == v1::STATE_RECTIFIED || s == v1::STATE_CLOSED;
+  // A record withdrawn on review (异议成立) was closed without a reply.
+  const bool withdrawn = s == v1::STATE_CLOSED && r.last_transition().action() == v1::ACTION_WITHDRAW_ON_REVIEW;
+  if (replied && !withdrawn) {
     f.set_supervision_answered(f.supervision_answered() + 1);
+    const bool adopted = r.adoption() == v1::ADOPTED || r.adoption() == v1::PARTLY_ADOPTED;
+    switch (r.kind()) {
+      case v1::SUPERVISION_OPINION:
+        f.set_opinion_replied(f.opinion_replied() + 1);
+        if (adopted) f.set_opinion_adopted(f.opinion_adopted() + 1);
+        break;
+      case v1::SUPERVISION_CORRECTION:
+        f.set_correction_replied(f.correction_replied() + 1);
+        if (adopted) f.set_correction_adopted(f.correction_adopted() + 1);
+        break;
+      default:
+        f.set_recommendation_replied(f.recommendation_replied() + 1);
+        if (adopted) f.set_recommendation_adopted(f.recommendation_adopted() + 1);
+        break;
+    }
   }
   // Rectification reported (awaiting confirmation) or confirmed; a record
   // closed without rectification (nothing to rectify) is not counted.

@@ -7,7 +7,7 @@
 #include "storage/case_links.h"
 #include "storage/event_log.h"
 #include "storage/workflow_store.h"
-#include "workflow/item_machine.h"
+#include "server/workflow/workflow_settings.h"
 
 namespace caselink::server {
 
@@ -15,7 +15,8 @@ struct WorkflowContext {
   storage::WorkflowStore* store = nullptr;
   storage::EventLog* events = nullptr;
   const storage::CaseLinks* links = nullptr;
-  workflow::Settings settings;  // effective periods and the district's zone
+  // Effective periods, the district's zone and working calendar; replaced on reload.
+  WorkflowSettings* settings = nullptr;
   WatchHub* hub = nullptr;
 };
 

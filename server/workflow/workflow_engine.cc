@@ -68,7 +68,7 @@ storage::TransitionWrite BuildWrite(const ServiceContext& sc, const CallScope& s
   v1::Event* e = ev.mutable_event();
   *e->mutable_time() = t.time();
   const bool reply = t.action() == v1::ACTION_REPLY || t.action() == v1::ACTION_REPLY_PENALTY ||
-                     t.action() == v1::ACTION_REPLY_NO_PENALTY;
+                     t.action() == v1::ACTION_REPLY_NO_PENALTY || t.action() == v1::ACTION_REPORT_PROGRESS;
   e->set_kind(reply ? v1::EVENT_REPLY : Traits<Item>::Kind(t.action() == v1::ACTION_CREATE));
   e->set_item_id(after.id());
   *e->mutable_transition() = t;
@@ -123,15 +123,15 @@ std::function<absl::Status(storage::CommitRequest*)> AccessLogAttach(const Servi
 template <class Item>
 absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const CallScope& scope,
                                              const google::protobuf::Message& request,
-                                             const std::string& request_id, Item draft,
-                                             absl::Time deadline_start) {
+                                             const std::string& request_id, Item draft) {
   const WorkflowContext& wf = *sc.workflow;
+  const std::shared_ptr<const workflow::Settings> settings = wf.settings->Get();
   const absl::Time now = sc.now();
-  std::string id = storage::NewCaseId(now, wf.settings.tz);
+  std::string id = storage::NewCaseId(now, settings->tz);
   id[0] = ItemKind<Item>::kIdPrefix;
   const std::string& agency = scope.principal.agency_id;
   const workflow::Step<Item> step =
-      workflow::Create(wf.settings, ActorOf(scope), id, std::move(draft), now, deadline_start);
+      workflow::Create(*settings, ActorOf(scope), id, std::move(draft), now);
 
   storage::TransitionCommand cmd;
   cmd.tables = Traits<Item>::kTables;
@@ -157,6 +157,7 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
     return absl::InvalidArgumentError("action: is required (one of the ACTION_* values but ACTION_CREATE)");
   }
   const WorkflowContext& wf = *sc.workflow;
+  const std::shared_ptr<const workflow::Settings> settings = wf.settings->Get();
   storage::TransitionCommand cmd;
   cmd.tables = Traits<Item>::kTables;
   cmd.agency = scope.principal.agency_id;
@@ -168,7 +169,7 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
   cmd.decide = [&](const std::optional<std::string>& head) -> absl::StatusOr<storage::TransitionWrite> {
     CASELINK_ASSIGN_OR_RETURN(Item cur, Parse<Item>(*head));
     CASELINK_ASSIGN_OR_RETURN(workflow::Step<Item> step,
-                              workflow::Act(wf.settings, ActorOf(scope), cur, req, sc.now()));
+                              workflow::Act(*settings, ActorOf(scope), cur, req, sc.now()));
     if (!req.linked_case_id().empty()) {
       CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, "linked_case_id", req.linked_case_id(),
                                               /*must_own=*/true, "link your own penalty case"));
@@ -251,7 +252,7 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
 #define CASELINK_INSTANTIATE(Item)                                                              \
   template absl::StatusOr<ItemOutcome<Item>> CreateItem<Item>(                                  \
       const ServiceContext&, const CallScope&, const google::protobuf::Message&,                \
-      const std::string&, Item, absl::Time);                                                    \
+      const std::string&, Item);                                                                \
   template absl::StatusOr<ItemOutcome<Item>> ActOnItem<Item>(const ServiceContext&,             \
                                                             const CallScope&,                   \
                                                             const v1::WorkflowActionRequest&);  \

@@ -26,13 +26,12 @@ struct ItemOutcome {
 };
 
 // Creates `draft` (its content fields set by the caller, already validated)
-// with the caller as sender. `deadline_start`: when the first period starts
-// (InfinitePast = now).
+// with the caller as sender; its first period runs from draft.service_time
+// if set, else from now.
 template <class Item>
 absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const CallScope& scope,
                                              const google::protobuf::Message& request,
-                                             const std::string& request_id, Item draft,
-                                             absl::Time deadline_start);
+                                             const std::string& request_id, Item draft);
 
 // Applies one action. Errors: see WorkflowService in workflow.proto.
 template <class Item>

@@ -27,6 +27,16 @@ absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Materia
   return absl::OkStatus();
 }
 
+// A document served later than it is entered would start its period in the
+// future; one served long ago is fine (the ledger catches up). The range of
+// the timestamp itself is checked by the generic field validator.
+absl::Status CheckServiceTime(const google::protobuf::Timestamp& served, absl::Time now) {
+  if (FromProtoTime(served) > now + absl::Minutes(5)) {
+    return absl::InvalidArgumentError("service_time: lies in the future");
+  }
+  return absl::OkStatus();
+}
+
 // A case the request names; a transfer is about a case of the sender.
 absl::Status CheckCase(const ServiceContext& sc, const CallScope& scope, const std::string& field,
                        const std::string& case_id, bool must_own) {
@@ -59,9 +69,12 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
       return has ? std::optional<absl::Time>(FromProtoTime(ts)) : std::nullopt;
     };
     for (std::string& note : workflow::ForwardTransferLateNotes(
-             sc_.workflow->settings, time_of(req.has_report_time(), req.report_time()),
+             *sc_.workflow->settings->Get(), time_of(req.has_report_time(), req.report_time()),
              time_of(req.has_approve_time(), req.approve_time()), now)) {
       draft.add_late_notes(std::move(note));
+    }
+    if (req.has_service_time()) {
+      return absl::InvalidArgumentError("service_time: applies to reverse transfers only");
     }
     if (req.has_report_time()) *draft.mutable_report_time() = req.report_time();
     if (req.has_approve_time()) *draft.mutable_approve_time() = req.approve_time();
@@ -73,12 +86,15 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
     if (req.has_report_time() || req.has_approve_time()) {
       return absl::InvalidArgumentError("report_time, approve_time: apply to forward transfers only");
     }
+    if (req.has_service_time()) {
+      CASELINK_RETURN_IF_ERROR(CheckServiceTime(req.service_time(), now));
+      *draft.mutable_service_time() = req.service_time();
+    }
   } else {
     return absl::InvalidArgumentError("direction: is required (TRANSFER_FORWARD or TRANSFER_REVERSE)");
   }
   if (!req.case_id().empty()) draft.add_case_ids(req.case_id());
-  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft),
-                                                 absl::InfinitePast()));
+  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)));
   *resp->mutable_transfer() = std::move(out.item);
   resp->set_replayed(out.replayed);
   return absl::OkStatus();
@@ -108,9 +124,11 @@ absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
   draft.set_subject(req.subject());
   *draft.mutable_materials() = req.materials();
   draft.set_document_number(req.document_number());
-  const absl::Time served = req.has_service_time() ? FromProtoTime(req.service_time()) : sc_.now();
-  *draft.mutable_service_time() = ToProtoTime(served);
-  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft), served));
+  draft.set_urgent(req.urgent());
+  const absl::Time now = sc_.now();
+  if (req.has_service_time()) CASELINK_RETURN_IF_ERROR(CheckServiceTime(req.service_time(), now));
+  *draft.mutable_service_time() = req.has_service_time() ? req.service_time() : ToProtoTime(now);
+  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)));
   *resp->mutable_record() = std::move(out.item);
   resp->set_replayed(out.replayed);
   return absl::OkStatus();

@@ -5,7 +5,7 @@ namespace caselink::server {
 
 WorkflowParts::WorkflowParts(storage::Database* db, storage::CommitPipeline* pipeline,
                              workflow::Settings settings)
-    : links_(db), row_facts_(&links_), store_(db, pipeline), events_(db) {
+    : links_(db), row_facts_(&links_), store_(db, pipeline), events_(db), reminders_(db, pipeline, &context_) {
   events_.Install(pipeline);
   // What the database held when it opened is durable; later events once the
   // pipeline reports their group fsynced.
@@ -16,7 +16,8 @@ WorkflowParts::WorkflowParts(storage::Database* db, storage::CommitPipeline* pip
   context_.store = &store_;
   context_.events = &events_;
   context_.links = &links_;
-  context_.settings = std::move(settings);
+  settings_.Replace(std::move(settings));
+  context_.settings = &settings_;
   context_.hub = &hub_;
 }
 

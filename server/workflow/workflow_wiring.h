@@ -14,6 +14,7 @@
 #include "server/core/linked_row_facts.h"
 #include "server/core/raw_service.h"
 #include "server/core/service_context.h"
+#include "server/workflow/deadline_reminders.h"
 #include "server/workflow/workflow_context.h"
 #include "server/workflow/workflow_service.h"
 
@@ -33,8 +34,18 @@ class WorkflowParts {
   // Creates the services on `sc` (which must outlive them) and registers them.
   void Register(const ServiceContext& sc, grpc::ServerBuilder* builder);
 
-  // Ends every open event stream with UNAVAILABLE (clients resume elsewhere).
-  void Close() { hub_.Close(); }
+  // Ends every open event stream with UNAVAILABLE (clients resume elsewhere)
+  // and stops the reminder sweeps.
+  void Close() {
+    reminders_.Stop();
+    hub_.Close();
+  }
+
+  DeadlineReminders& reminders() { return reminders_; }
+
+  // Replaces the settings (a reloaded working calendar); steps already
+  // taken keep their deadlines.
+  void ReplaceSettings(workflow::Settings settings) { settings_.Replace(std::move(settings)); }
 
  private:
   storage::CaseLinks links_;
@@ -42,7 +53,9 @@ class WorkflowParts {
   storage::WorkflowStore store_;
   storage::EventLog events_;
   WatchHub hub_;
+  WorkflowSettings settings_;
   WorkflowContext context_;
+  DeadlineReminders reminders_;
   std::unique_ptr<WorkflowServiceImpl> workflow_service_;
   std::unique_ptr<EventServiceImpl> event_service_;
   // What gRPC serves for EventService: caselink parses Watch's request

@@ -71,7 +71,8 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    " max_page_size: ", d->options_.max_page_size,
                    " max_calls_in_flight_per_agency: ", d->options_.max_calls_in_flight_per_agency,
                    " masked_searches_per_agency_per_hour: ",
-                   d->options_.masked_searches_per_agency_per_hour, " }\n", "admin { backup_dir: \"backups\" }\n", audit)));
+                   d->options_.masked_searches_per_agency_per_hour, " }\n", "admin { backup_dir: \"backups\" }\n", audit,
+                   "workflow { ", d->options_.workflow_config, " }\n")));
   CASELINK_RETURN_IF_ERROR(d->StartServer());
   return d;
 }
@@ -86,6 +87,9 @@ absl::Status TestDistrict::StartServer() {
   hooks.on_start = [this](storage::CommitPipeline* p) { pipeline_ = p; };
   hooks.access_log_off_for_benchmark = !options_.access_log;
   hooks.storage_env_for_test = options_.storage_env;
+  // Reminders only when a test asks (server().RemindDeadlines()): the
+  // clock is the test's.
+  hooks.reminder_sweep_every = absl::InfiniteDuration();
   CASELINK_ASSIGN_OR_RETURN(server_, server::StartWithHooks(cfg, hooks));
   {
     absl::MutexLock lock(&mu_);

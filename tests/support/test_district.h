@@ -44,6 +44,9 @@ struct DistrictOptions {
   // (tests/data/legacy-*): both are copied in before the server starts, so the
   // server opens data another version wrote.
   std::string seed_dir;
+  // The body of the server configuration's `workflow { }` block, e.g.
+  // `calendar_file: "/path/working-calendar.textproto"`.
+  std::string workflow_config;
 };
 
 // Writes <dir>/audit-hmac.key (32 random bytes) and returns the
