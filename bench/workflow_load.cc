@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "support/test_district.h"
 #include "caselink/v1/workflow.grpc.pb.h"
 #include "grpcpp/client_context.h"
 #endif
@@ -59,6 +60,7 @@ absl::StatusOr<LoadResult> RunTransitions(std::shared_ptr<grpc::Channel> sender,
     v1::CreateTransferRequest req;
     req.set_request_id(absl::StrCat("bench-create-", seq.fetch_add(1)));
     req.set_direction(v1::TRANSFER_FORWARD);
+    caselink::testing::AddTransferMaterials(&req);
     req.set_receiver_agency(receiver_agency);
     req.set_case_id(case_id);
     req.set_subject("涉嫌销售伪劣产品罪 (benchmark)");

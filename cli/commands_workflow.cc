@@ -75,14 +75,47 @@ bool ParseEnum(const std::string& prefix, const std::string& name, bool (*parse)
   return parse(prefix + upper, out);
 }
 
-void AddMaterials(const std::vector<std::string>& specs,
-                  google::protobuf::RepeatedPtrField<v1::Material>* out) {
-  for (const std::string& s : specs) {
+// The kind of a document, from the standard name its title carries (the
+// names the rules use), for --material given without an explicit kind.
+v1::MaterialKind KindFromTitle(const std::string& title) {
+  static const std::pair<const char*, v1::MaterialKind> kNames[] = {
+      {"移送书", v1::MATERIAL_TRANSFER_LETTER},     {"调查报告", v1::MATERIAL_INVESTIGATION_REPORT},
+      {"物品清单", v1::MATERIAL_ITEM_LIST},         {"检验报告", v1::MATERIAL_EXPERT_REPORT},
+      {"鉴定", v1::MATERIAL_EXPERT_REPORT},         {"回执", v1::MATERIAL_RECEIPT},
+      {"不予立案通知书", v1::MATERIAL_NON_FILING_NOTICE}, {"检察建议书", v1::MATERIAL_RECOMMENDATION},
+      {"检察意见书", v1::MATERIAL_OPINION},         {"回复", v1::MATERIAL_REPLY_LETTER},
+      {"整改报告", v1::MATERIAL_RECTIFICATION_REPORT}, {"会议纪要", v1::MATERIAL_MEETING_MINUTES},
+  };
+  for (const auto& [name, kind] : kNames) {
+    if (title.find(name) != std::string::npos) return kind;
+  }
+  return v1::MATERIAL_OTHER;
+}
+
+// "[KIND:]title|reference": KIND is a MaterialKind (item-list,
+// MATERIAL_ITEM_LIST, ...); without it the kind is read from the title.
+bool AddMaterials(const std::vector<std::string>& specs,
+                  google::protobuf::RepeatedPtrField<v1::Material>* out, std::string* error) {
+  for (const std::string& spec : specs) {
+    std::string s = spec;
+    v1::MaterialKind kind = v1::MATERIAL_KIND_UNSPECIFIED;
+    const size_t colon = s.find(':');
+    const size_t bar = s.find('|');
+    if (colon != std::string::npos && (bar == std::string::npos || colon < bar)) {
+      if (!ParseEnum<v1::MaterialKind>("MATERIAL_", s.substr(0, colon), &v1::MaterialKind_Parse, &kind)) {
+        *error = absl::StrCat("--material \"", spec, "\": unknown kind \"", s.substr(0, colon),
+                              "\" (e.g. transfer-letter, investigation-report, item-list, expert-report)");
+        return false;
+      }
+      s = s.substr(colon + 1);
+    }
     std::vector<std::string> parts = absl::StrSplit(s, absl::MaxSplits('|', 1));
     v1::Material* m = out->Add();
     m->set_title(parts[0]);
     if (parts.size() > 1) m->set_reference(parts[1]);
+    m->set_kind(kind != v1::MATERIAL_KIND_UNSPECIFIED ? kind : KindFromTitle(parts[0]));
   }
+  return true;
 }
 
 // The request's own request_id, or one derived from its content.
@@ -103,7 +136,10 @@ int Run(const CommandContext& ctx, Call call) {
 }
 
 void AddChangeOptions(CLI::App* sub, ChangeArgs* args) {
-  sub->add_option("--material", args->materials, "An attached document as \"title|reference\" (repeatable)");
+  sub->add_option("--material", args->materials,
+                  "An attached document as \"[kind:]title|reference\" (repeatable); the kind "
+                  "(transfer-letter, investigation-report, item-list, expert-report, ...) is read "
+                  "from the title's standard name (移送书, 调查报告, 涉案物品清单, ...) when not given");
   sub->add_option("--request-id", args->request_id,
                   "Idempotency key. Default: a digest of the request, so re-running is idempotent");
 }
@@ -118,7 +154,9 @@ int RunTransferCreate(const CommandContext& ctx, const TransferCreateArgs& a) {
   req.set_receiver_agency(a.to);
   req.set_case_id(a.case_id);
   req.set_subject(a.subject);
-  AddMaterials(a.materials, req.mutable_materials());
+  if (std::string error; !AddMaterials(a.materials, req.mutable_materials(), &error)) {
+    return ReportUsageError(error);
+  }
   SetRequestId(a.request_id, &req);
   return Run(ctx, [&](Client& c) { return c.CreateTransfer(req); });
 }
@@ -135,7 +173,9 @@ int RunSupervisionCreate(const CommandContext& ctx, const SupervisionCreateArgs&
   req.set_subject(a.subject);
   req.set_document_number(a.document_number);
   req.set_urgent(a.urgent);
-  AddMaterials(a.materials, req.mutable_materials());
+  if (std::string error; !AddMaterials(a.materials, req.mutable_materials(), &error)) {
+    return ReportUsageError(error);
+  }
   SetRequestId(a.request_id, &req);
   return Run(ctx, [&](Client& c) { return c.CreateSupervision(req); });
 }
@@ -162,7 +202,9 @@ int RunAct(const CommandContext& ctx, const ActArgs& a, bool supervision) {
     }
     req.set_adoption(adoption);
   }
-  AddMaterials(a.materials, req.mutable_materials());
+  if (std::string error; !AddMaterials(a.materials, req.mutable_materials(), &error)) {
+    return ReportUsageError(error);
+  }
   SetRequestId(a.request_id, &req);
   if (supervision) return Run(ctx, [&](Client& c) { return c.ActOnSupervision(req); });
   return Run(ctx, [&](Client& c) { return c.ActOnTransfer(req); });

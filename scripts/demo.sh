@@ -301,9 +301,14 @@ while True:
 ' "$WORK/events-$1.json"
 }
 
+step "[W0] 市场监管局 market tries to transfer with the 移送书 alone (must be refused: 310号 第六条 also asks for the 调查报告 and 涉案物品清单)"
+refused market transfer create --to psb --case "$MARKET_CASE" --subject "涉嫌销售伪劣产品罪" \
+  --material "涉嫌犯罪案件移送书|某监移〔2024〕3号"
+
 step "[W1] 市场监管局 market transfers case $MARKET_CASE to 公安分局 psb as suspected of a crime (正向移送)"
 run market transfer create --to psb --case "$MARKET_CASE" --subject "涉嫌销售伪劣产品罪" \
-  --material "涉嫌犯罪案件移送书|某监移〔2024〕3号" --material "涉案物品清单|某监移〔2024〕3-1号"
+  --material "涉嫌犯罪案件移送书|某监移〔2024〕3号" --material "涉嫌犯罪案件情况的调查报告|某监移〔2024〕3-1号" \
+  --material "涉案物品清单|某监移〔2024〕3-2号"
 FWD="$(jget 'd["transfer"]["id"]')"
 echo "    -> transfer $FWD, state $(jget 'd["transfer"]["state"]'), police decide by $(jget 'd["transfer"]["deadline"]["due_time"]') ($(jget 'd["transfer"]["deadline"]["rule"]'))"
 
@@ -322,12 +327,13 @@ run psb transfer act "$FWD" extend-decision --reason "涉案金额需进一步�
 echo "    -> extended: decide by $(jget 'd["transfer"]["deadline"]["due_time"]') ($(jget 'd["transfer"]["deadline"]["rule"]'))"
 run psb transfer act "$FWD" accept --reference "某公立〔2024〕7号"
 echo "    -> state $(jget 'd["transfer"]["state"]'); market hands over the items by $(jget 'd["transfer"]["deadline"]["due_time"]')"
-run market transfer act "$FWD" hand-over-items --material "涉案物品移交清单|某监移〔2024〕3-2号"
+run market transfer act "$FWD" hand-over-items --material "涉案物品移交清单|某监移〔2024〕3-3号"
 echo "    -> state $(jget 'd["transfer"]["state"]')"
 
 step "[W5] 应急管理局 emergency transfers its case $EMERGENCY_CASE; 公安分局 psb refuses it (不予立案) with reasons"
 run emergency transfer create --to psb --case "$EMERGENCY_CASE" --subject "涉嫌重大责任事故罪" \
-  --material "涉嫌犯罪案件移送书|某应急移〔2024〕1号"
+  --material "涉嫌犯罪案件移送书|某应急移〔2024〕1号" --material "调查报告|某应急移〔2024〕1-1号" \
+  --material "item-list:涉案物品清单 (无涉案物品)|某应急移〔2024〕1-2号"
 FWD2="$(jget 'd["transfer"]["id"]')"
 run psb transfer act "$FWD2" refuse --reason "现有证据不足以证明存在犯罪事实"
 echo "    -> state $(jget 'd["transfer"]["state"]'); the agency may ask for reconsideration until $(jget 'd["transfer"]["deadline"]["due_time"]')"

@@ -115,5 +115,22 @@ TEST(CreationRulesTest, LateNotesFollowArticleFive) {
   EXPECT_THAT(ForwardTransferLateNotes(settings, report, std::nullopt, approve), IsEmpty());
 }
 
+TEST(CreationRulesTest, AForwardTransferNeedsTheMaterialsOfArticle6) {
+  google::protobuf::RepeatedPtrField<v1::Material> m;
+  absl::Status none = CheckMaterials(ForwardTransferCreation(), m);
+  EXPECT_EQ(none.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(none.message()),
+              HasSubstr("MATERIAL_TRANSFER_LETTER, MATERIAL_INVESTIGATION_REPORT, MATERIAL_ITEM_LIST"));
+  for (v1::MaterialKind k : {v1::MATERIAL_TRANSFER_LETTER, v1::MATERIAL_INVESTIGATION_REPORT}) m.Add()->set_kind(k);
+  EXPECT_THAT(std::string(CheckMaterials(ForwardTransferCreation(), m).message()),
+              ::testing::EndsWith("carry MATERIAL_ITEM_LIST (国务院令第310号 第六条: 应当附有涉嫌犯罪案件移送书、"
+                                  "涉嫌犯罪案件情况的调查报告、涉案物品清单)"));
+  m.Add()->set_kind(v1::MATERIAL_ITEM_LIST);
+  EXPECT_TRUE(CheckMaterials(ForwardTransferCreation(), m).ok());
+  // The other kinds of item require none.
+  EXPECT_TRUE(CheckMaterials(ReverseTransferCreation(), {}).ok());
+  EXPECT_TRUE(CheckMaterials(SupervisionCreation(), {}).ok());
+}
+
 }  // namespace
 }  // namespace caselink::workflow

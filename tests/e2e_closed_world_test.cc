@@ -162,6 +162,7 @@ TEST(ClosedWorldTest, UnknownFieldsAreNeitherStoredNorReturnedToAnyReader) {
   // A forward transfer puts the case into psb's event stream as well.
   v1::CreateTransferRequest t;
   t.set_direction(v1::TRANSFER_FORWARD);
+  caselink::testing::AddTransferMaterials(&t);
   t.set_receiver_agency("psb");
   t.set_case_id(id);
   t.set_subject("涉嫌生产、销售伪劣产品罪");

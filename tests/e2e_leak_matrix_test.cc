@@ -350,6 +350,7 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
     if (c.owner_agency() != "market" || c.domain() != v1::MARKET_ORDER) continue;
     v1::CreateTransferRequest t;
     t.set_direction(v1::TRANSFER_FORWARD);
+    caselink::testing::AddTransferMaterials(&t);
     t.set_receiver_agency("psb");
     t.set_case_id(case_id);
     t.set_subject("涉嫌生产、销售伪劣产品罪");
@@ -591,6 +592,7 @@ TEST_F(LeakMatrixTest, PageTokensAreSealedAndBoundToTheirAgency) {
   for (int i = 0; i < 2; ++i) {
     v1::CreateTransferRequest t;
     t.set_direction(v1::TRANSFER_FORWARD);
+    caselink::testing::AddTransferMaterials(&t);
     t.set_receiver_agency("psb");
     t.set_case_id(market_case);
     t.set_subject("涉嫌生产、销售伪劣产品罪 " + std::to_string(i));
@@ -683,6 +685,7 @@ TEST_F(LeakMatrixTest, UnknownFieldsNeverComeBack) {
   // The police receive it by a transfer, so their event stream carries it.
   v1::CreateTransferRequest t;
   t.set_direction(v1::TRANSFER_FORWARD);
+  caselink::testing::AddTransferMaterials(&t);
   t.set_receiver_agency("psb");
   t.set_case_id(case_id);
   t.set_subject("涉嫌生产、销售伪劣产品罪");

@@ -163,6 +163,7 @@ TEST_F(PageTokenE2eTest, TransferListTokenIsBoundToItsQueryAndRpc) {
   for (const std::string& case_id : SubmitMany("market", 3)) {
     v1::CreateTransferRequest t;
     t.set_direction(v1::TRANSFER_FORWARD);
+    caselink::testing::AddTransferMaterials(&t);
     t.set_receiver_agency("psb");
     t.set_case_id(case_id);
     t.set_subject("涉嫌生产、销售伪劣产品罪");

@@ -114,11 +114,12 @@ TEST_F(TrustInputTest, EachRuleOnTheWire) {
   const std::string case_id = NewCase("market");
   v1::CreateTransferRequest t;
   t.set_direction(v1::TRANSFER_FORWARD);
+  caselink::testing::AddTransferMaterials(&t);
   t.set_receiver_agency("psb");
   t.set_case_id(case_id);
   t.set_subject("涉嫌犯罪");
   t.add_materials()->set_title("移送书\x1b[2J");
-  ExpectInvalid(As("market").CreateTransfer(t).status(), "materials[0].title", "no control characters");
+  ExpectInvalid(As("market").CreateTransfer(t).status(), "materials[3].title", "no control characters");
   v1::PartyAccessRequest pa;
   pa.set_party_id(kZhangId);
   pa.set_limit(-1);

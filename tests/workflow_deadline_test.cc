@@ -110,6 +110,7 @@ TEST_F(WorkflowTest, SupervisionReplyDueTwoMonthsAfterServiceClampedToMonthEnd) 
 TEST_F(WorkflowTest, LateApprovalAndLateSendingAreNoted) {
   v1::CreateTransferRequest req;
   req.set_direction(v1::TRANSFER_FORWARD);
+  caselink::testing::AddTransferMaterials(&req);
   req.set_receiver_agency("psb");
   req.set_case_id(NewCase("market"));
   req.set_subject("涉嫌犯罪");

@@ -55,9 +55,7 @@ class WorkflowTest : public ::testing::Test {
     req.set_receiver_agency(to);
     req.set_case_id(case_id);
     req.set_subject("涉嫌生产、销售伪劣产品罪");
-    auto* m = req.add_materials();
-    m->set_title("涉嫌犯罪案件移送书");
-    m->set_reference("某监移〔2024〕3号");
+    AddTransferMaterials(&req);
     return As(from).CreateTransfer(req);
   }
 

@@ -55,7 +55,8 @@ TEST_F(WorkflowTest, ForwardTransferAcceptedEndToEnd) {
   ASSERT_EQ(full->history_size(), 2);
   EXPECT_EQ(full->history(0).action(), v1::ACTION_CREATE);
   EXPECT_EQ(full->history(0).actor_agency(), "market");
-  EXPECT_EQ(full->history(0).materials(0).reference(), "某监移〔2024〕3号");
+  EXPECT_EQ(full->history(0).materials(0).reference(), "某监移〔2024〕3号-1");
+  EXPECT_EQ(full->history(0).materials(0).kind(), v1::MATERIAL_TRANSFER_LETTER);
   EXPECT_EQ(full->history(1).action(), v1::ACTION_ACCEPT);
   EXPECT_EQ(full->history(1).actor_agency(), "psb");
   EXPECT_EQ(full->history(1).from_state(), v1::STATE_SENT);
@@ -194,6 +195,7 @@ TEST_F(WorkflowTest, IdempotentRetriesReplayTheFirstAnswer) {
   v1::CreateTransferRequest req;
   req.set_request_id("create-1");
   req.set_direction(v1::TRANSFER_FORWARD);
+  caselink::testing::AddTransferMaterials(&req);
   req.set_receiver_agency("psb");
   req.set_case_id(case_id);
   req.set_subject("涉嫌犯罪");

@@ -45,6 +45,35 @@ class WorkflowLawTest : public WorkflowTest {
   }
 };
 
+TEST_F(WorkflowLawTest, AForwardTransferCarriesTheMaterialsOfArticle6) {
+  const std::string case_id = NewCase("market");
+  v1::CreateTransferRequest req;
+  req.set_direction(v1::TRANSFER_FORWARD);
+  req.set_receiver_agency("psb");
+  req.set_case_id(case_id);
+  req.set_subject("涉嫌生产、销售伪劣产品罪");
+  v1::Material* letter = req.add_materials();
+  letter->set_kind(v1::MATERIAL_TRANSFER_LETTER);
+  letter->set_title("涉嫌犯罪案件移送书");
+  auto refused = As("market").CreateTransfer(req);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  const std::string msg(refused.status().message());
+  EXPECT_THAT(msg, HasSubstr("MATERIAL_INVESTIGATION_REPORT"));
+  EXPECT_THAT(msg, HasSubstr("MATERIAL_ITEM_LIST"));
+  EXPECT_THAT(msg, ::testing::Not(HasSubstr("MATERIAL_TRANSFER_LETTER")));
+  EXPECT_THAT(msg, HasSubstr("第六条"));
+  v1::ListItemsRequest list;
+  EXPECT_EQ(As("market").ListTransfers(list)->transfers_size(), 0) << "a refused request stores nothing";
+  // An unknown kind is refused by name.
+  req.mutable_materials(0)->set_kind(static_cast<v1::MaterialKind>(99));
+  EXPECT_THAT(std::string(As("market").CreateTransfer(req).status().message()), HasSubstr("materials[0].kind"));
+  req.clear_materials();
+  AddTransferMaterials(&req);
+  auto sent = As("market").CreateTransfer(req);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(sent->transfer().materials(1).kind(), v1::MATERIAL_INVESTIGATION_REPORT);
+}
+
 TEST_F(WorkflowLawTest, PoliceExtendTheDecisionWithTheApprovingLevelOnRecord) {
   const std::string id = NewForward();
   ASSERT_TRUE(ActT("psb", id, v1::ACTION_ISSUE_RECEIPT).ok());

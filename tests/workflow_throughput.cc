@@ -41,6 +41,7 @@ double Measure(testing::TestDistrict& d, int clients, absl::Duration length) {
       for (size_t k = 0; !stop; ++k) {
         v1::CreateTransferRequest req;
         req.set_direction(v1::TRANSFER_FORWARD);
+        caselink::testing::AddTransferMaterials(&req);
         req.set_receiver_agency("psb");
         req.set_case_id(cases[i][k % cases[i].size()]);  // a case may be transferred again
         req.set_subject("throughput");

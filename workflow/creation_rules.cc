@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "workflow/workflow_config.h"
 
 namespace caselink::workflow {
@@ -14,7 +15,9 @@ const CreationRule& ForwardTransferCreation() {
       "only an administrative enforcement agency (role ENFORCEMENT or TOWN) makes a forward "
       "transfer (rule: forward transfer CREATE: sender is an enforcement agency)",
       {v1::POLICE},
-      "a police agency"};
+      "a police agency",
+      {v1::MATERIAL_TRANSFER_LETTER, v1::MATERIAL_INVESTIGATION_REPORT, v1::MATERIAL_ITEM_LIST},
+      "国务院令第310号 第六条: 应当附有涉嫌犯罪案件移送书、涉嫌犯罪案件情况的调查报告、涉案物品清单"};
   return *rule;
 }
 
@@ -64,6 +67,19 @@ absl::Status CheckReceiver(const CreationRule& rule, const Actor& actor, const s
   }
   return absl::InvalidArgumentError(
       absl::StrCat("receiver_agency: '", receiver, "' is not ", rule.receiver_noun));
+}
+
+absl::Status CheckMaterials(const CreationRule& rule,
+                            const google::protobuf::RepeatedPtrField<v1::Material>& materials) {
+  std::vector<std::string> missing;
+  for (v1::MaterialKind kind : rule.required_materials) {
+    const bool present = std::any_of(materials.begin(), materials.end(),
+                                     [kind](const v1::Material& m) { return m.kind() == kind; });
+    if (!present) missing.push_back(v1::MaterialKind_Name(kind));
+  }
+  if (missing.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat("materials: a ", rule.kind, " must carry ",
+                                                 absl::StrJoin(missing, ", "), " (", rule.materials_rule, ")"));
 }
 
 std::vector<std::string> ForwardTransferLateNotes(const Settings& settings,

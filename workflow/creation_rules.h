@@ -23,6 +23,9 @@ struct CreationRule {
   const char* sender_refusal;            // PERMISSION_DENIED text, naming the rule
   std::vector<v1::Role> receiver_roles;  // the receiver holds one of these
   const char* receiver_noun;             // "a police agency"
+  // Kinds of material the creation must carry, and the rule that says so.
+  std::vector<v1::MaterialKind> required_materials = {};
+  const char* materials_rule = "";
 };
 
 const CreationRule& ForwardTransferCreation();
@@ -36,6 +39,11 @@ absl::Status CheckSender(const CreationRule& rule, const Actor& actor);
 // of the district holding one of the rule's receiver roles.
 absl::Status CheckReceiver(const CreationRule& rule, const Actor& actor, const std::string& receiver,
                            const AgencyDirectory& agencies);
+
+// INVALID_ARGUMENT naming the missing kinds and the rule, unless `materials`
+// hold every kind the rule requires.
+absl::Status CheckMaterials(const CreationRule& rule,
+                            const google::protobuf::RepeatedPtrField<v1::Material>& materials);
 
 // The late notes of a forward transfer (国务院令第310号 第五条): approved more
 // than the approval period after the report, or sent (`now`) more than the

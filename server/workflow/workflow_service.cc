@@ -23,6 +23,9 @@ absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Materia
     if (materials[i].title().empty() && materials[i].reference().empty()) {
       return absl::InvalidArgumentError(absl::StrCat(at, ": needs a title or a reference"));
     }
+    if (!v1::MaterialKind_IsValid(materials[i].kind())) {
+      return absl::InvalidArgumentError(absl::StrCat(at, ".kind: is not a known MaterialKind"));
+    }
   }
   return absl::OkStatus();
 }
@@ -64,6 +67,7 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
     CASELINK_RETURN_IF_ERROR(workflow::CheckSender(rule, actor));
     CASELINK_RETURN_IF_ERROR(workflow::CheckReceiver(rule, actor, req.receiver_agency(), agencies));
     if (req.case_id().empty()) return absl::InvalidArgumentError("case_id: is required for a forward transfer");
+    CASELINK_RETURN_IF_ERROR(workflow::CheckMaterials(rule, req.materials()));
     CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, "case_id", req.case_id(), true));
     auto time_of = [](bool has, const google::protobuf::Timestamp& ts) {
       return has ? std::optional<absl::Time>(FromProtoTime(ts)) : std::nullopt;

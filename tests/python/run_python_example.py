@@ -169,7 +169,8 @@ def run():
 
     # --- (c): the event stream, across a kill -9 and restart -------------------
     t1 = cli("market", "transfer", "create", "--to", "psb", "--case", case_id,
-             "--subject", "涉嫌销售伪劣产品罪", "--material", "涉嫌犯罪案件移送书|某监移〔2024〕3号")["transfer"]["id"]
+             "--subject", "涉嫌销售伪劣产品罪", "--material", "涉嫌犯罪案件移送书|某监移〔2024〕3号",
+             "--material", "涉嫌犯罪案件情况的调查报告|某监移〔2024〕3-1号", "--material", "涉案物品清单|某监移〔2024〕3-2号")["transfer"]["id"]
     out_path, err_path = os.path.join(WORK, "watch.out"), os.path.join(WORK, "watch.err")
     with open(out_path, "w") as out_f, open(err_path, "w") as err_f:
         watcher = subprocess.Popen(example_cmd("psb", "--watch", "--max-events", "3", "--idle-seconds", "60"),
@@ -186,7 +187,8 @@ def run():
         cli("psb", "transfer", "act", t1, "accept", "--reference", "某公立〔2024〕7号")
         case2 = cli("market", "submit", os.path.join(SOURCE, "scripts/demo-data/market-case-v1.json"))["case"]["case_id"]
         t2 = cli("market", "transfer", "create", "--to", "psb", "--case", case2,
-                 "--subject", "涉嫌销售伪劣产品罪", "--material", "涉嫌犯罪案件移送书|某监移〔2024〕4号")["transfer"]["id"]
+                 "--subject", "涉嫌销售伪劣产品罪", "--material", "涉嫌犯罪案件移送书|某监移〔2024〕4号",
+             "--material", "涉嫌犯罪案件情况的调查报告|某监移〔2024〕4-1号", "--material", "涉案物品清单|某监移〔2024〕4-2号")["transfer"]["id"]
         rc = watcher.wait(timeout=90)
     finally:
         if watcher.poll() is None:

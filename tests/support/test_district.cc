@@ -184,4 +184,19 @@ v1::Case SampleCase(v1::Domain domain, const std::string& title) {
   return c;
 }
 
+void AddTransferMaterials(v1::CreateTransferRequest* req, const std::string& reference) {
+  const std::pair<v1::MaterialKind, const char*> kinds[] = {
+      {v1::MATERIAL_TRANSFER_LETTER, "涉嫌犯罪案件移送书"},
+      {v1::MATERIAL_INVESTIGATION_REPORT, "涉嫌犯罪案件情况的调查报告"},
+      {v1::MATERIAL_ITEM_LIST, "涉案物品清单"},
+  };
+  int n = 0;
+  for (const auto& [kind, title] : kinds) {
+    v1::Material* m = req->add_materials();
+    m->set_kind(kind);
+    m->set_title(title);
+    m->set_reference(absl::StrCat(reference, "-", ++n));
+  }
+}
+
 }  // namespace caselink::testing

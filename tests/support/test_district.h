@@ -112,4 +112,8 @@ class TestDistrict {
 // A valid case for `domain`, with a person and an organisation party.
 v1::Case SampleCase(v1::Domain domain = v1::MARKET_ORDER, const std::string& title = "测试案件");
 
+// Adds the materials every forward transfer carries (国务院令第310号 第六条:
+// 移送书, 调查报告, 涉案物品清单), referenced as `reference`-1..3.
+void AddTransferMaterials(v1::CreateTransferRequest* req, const std::string& reference = "某监移〔2024〕3号");
+
 }  // namespace caselink::testing
