@@ -10,15 +10,6 @@ namespace {
 using ::google::protobuf::util::TimeUtil;
 using ::testing::HasSubstr;
 
-absl::Time Due(const v1::Deadline& d) {
-  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(d.due_time()));
-}
-
-int OverdueTransfers(Client& c) {
-  auto r = c.ListOverdue();
-  EXPECT_TRUE(r.ok()) << r.status();
-  return r.ok() ? r->transfers_size() : -1;
-}
 
 TEST_F(WorkflowTest, PoliceDecisionDueAtEndOfThirdDayAndListedOverdue) {
   // Received 2024-03-05 10:00 (Shanghai): 3 days end at 24:00 on 03-08.

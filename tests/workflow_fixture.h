@@ -35,6 +35,16 @@ class WorkflowTest : public ::testing::Test {
     EXPECT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &tz));
     return tz;
   }
+  // When a deadline falls due.
+  static absl::Time Due(const v1::Deadline& d) {
+    return absl::FromUnixSeconds(d.due_time().seconds()) + absl::Nanoseconds(d.due_time().nanos());
+  }
+  // The caller's overdue transfers (ListOverdue), -1 on error.
+  static int OverdueTransfers(Client& c) {
+    auto r = c.ListOverdue();
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->transfers_size() : -1;
+  }
   static absl::Time Cst(int y, int m, int d, int hh, int mm) {
     return absl::FromCivil(absl::CivilMinute(y, m, d, hh, mm), Shanghai());
   }

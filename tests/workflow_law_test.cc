@@ -9,18 +9,13 @@
 #include <thread>
 
 #include "gmock/gmock.h"
-#include "google/protobuf/util/time_util.h"
 #include "workflow_fixture.h"
 
 namespace caselink::testing {
 namespace {
 
-using ::google::protobuf::util::TimeUtil;
 using ::testing::HasSubstr;
 
-absl::Time Due(const v1::Deadline& d) {
-  return absl::FromUnixNanos(TimeUtil::TimestampToNanoseconds(d.due_time()));
-}
 
 std::string CalendarPath() { return std::string(CASELINK_SOURCE_DIR) + "/config/working-calendar.textproto"; }
 
@@ -29,11 +24,7 @@ class WorkflowLawTest : public WorkflowTest {
   absl::StatusOr<v1::TransferResponse> Act(const std::string& agency, v1::WorkflowActionRequest req) {
     return As(agency).ActOnTransfer(req);
   }
-  int OverdueTransfers(const std::string& agency) {
-    auto r = As(agency).ListOverdue();
-    EXPECT_TRUE(r.ok()) << r.status();
-    return r.ok() ? r->transfers_size() : -1;
-  }
+  int OverdueTransfers(const std::string& agency) { return WorkflowTest::OverdueTransfers(As(agency)); }
   int64_t Steps(const std::string& id) {
     auto t = As("procuratorate").GetTransfer([&] {
       v1::GetItemRequest r;
