@@ -174,6 +174,37 @@ TEST_F(WorkflowLawTest, AgencyProposesSupervisionThroughExplanationFilingAndHand
   EXPECT_EQ(OverdueTransfers("market"), 0);
 }
 
+TEST_F(WorkflowLawTest, PoliceForwardATransferOutsideTheirCompetence) {
+  DistrictOptions o;
+  o.policy_text = TestDistrict::ExamplePolicyText() +
+                  "\nagencies { id: \"psb-traffic\" display_name: \"交警大队\" identities: "
+                  "\"caselink://agency/psb-traffic\" roles: POLICE }\n";
+  StartDistrict(std::move(o));
+  const std::string id = NewForward();
+  v1::WorkflowActionRequest fwd = Action(id, v1::ACTION_FORWARD_TO_COMPETENT, "属交通肇事, 由交警大队管辖");
+  // Only to another police agency of the district.
+  fwd.set_forward_to_agency("market");
+  auto wrong = Act("psb", fwd);
+  ASSERT_EQ(wrong.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(wrong.status().message()), HasSubstr("forward_to_agency"));
+  EXPECT_EQ(Steps(id), 1) << "a refused request changes nothing";
+  fwd.set_forward_to_agency("psb-traffic");
+  SetNow(Start() + absl::Hours(3));
+  auto sent_on = Act("psb", fwd);
+  ASSERT_TRUE(sent_on.ok()) << sent_on.status();
+  EXPECT_EQ(sent_on->transfer().receiver_agency(), "psb-traffic");
+  EXPECT_EQ(sent_on->transfer().deadline().party_agency(), "psb-traffic");
+  // The competent agency now decides; the first one no longer may.
+  EXPECT_EQ(ActT("psb", id, v1::ACTION_ACCEPT).status().code(), absl::StatusCode::kPermissionDenied);
+  auto accepted = ActT("psb-traffic", id, v1::ACTION_ACCEPT);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  // ... and reads the case it received.
+  v1::GetCaseRequest gc;
+  gc.set_case_id(accepted->transfer().case_ids(0));
+  gc.set_purpose("立案审查");
+  EXPECT_TRUE(As("psb-traffic").GetCase(gc).ok());
+}
+
 TEST_F(WorkflowLawTest, AfterARefusalTheAgencyLinksItsFollowUpPenalty) {
   const std::string id = NewForward();
   ASSERT_TRUE(ActT("psb", id, v1::ACTION_REFUSE, "不构成犯罪").ok());

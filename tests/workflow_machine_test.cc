@@ -52,6 +52,7 @@ const std::vector<Allowed>& ExpectedForward() {
       // 刑诉规则 第五百六十条/第五百六十三条, 第十二条 涉案物品, 第十条 penalty.
       {v1::STATE_SENT, v1::ACTION_ISSUE_RECEIPT, v1::STATE_SENT, kByReceiver},
       {v1::STATE_SENT, v1::ACTION_EXTEND_DECISION, v1::STATE_SENT, kByReceiver},
+      {v1::STATE_SENT, v1::ACTION_FORWARD_TO_COMPETENT, v1::STATE_SENT, kByReceiver},
       {v1::STATE_REFUSED, v1::ACTION_REQUEST_SUPERVISION, v1::STATE_SUPERVISION_REQUESTED, kBySender},
       {v1::STATE_REFUSED, v1::ACTION_LINK_PENALTY, v1::STATE_REFUSED, kBySender},
       {v1::STATE_REFUSAL_UPHELD, v1::ACTION_REQUEST_SUPERVISION, v1::STATE_SUPERVISION_REQUESTED, kBySender},
@@ -126,6 +127,7 @@ v1::WorkflowActionRequest FullRequest(const std::string& id, WorkflowAction acti
   m->set_title("补充材料");
   if (action == v1::ACTION_REPLY) req.set_adoption(v1::ADOPTED);
   if (action == v1::ACTION_EXTEND_DECISION) req.set_approver("县级以上公安机关负责人 张某");
+  if (action == v1::ACTION_FORWARD_TO_COMPETENT) req.set_forward_to_agency("psb-traffic");
   return req;
 }
 
@@ -553,6 +555,25 @@ TEST(WorkflowMachineTest, RemindersComeTheConfiguredWorkingDaysBeforeTheLastDay)
   v1::WorkflowConfig off;
   off.set_reminder_working_days(-1);
   EXPECT_FALSE(ReminderTime(d, *Settings::From(off)).has_value());
+}
+
+TEST(WorkflowMachineTest, ForwardingToTheCompetentPoliceStartsItsOwnPeriod) {
+  const Settings settings = DistrictSettings();
+  const v1::Transfer t = NewTransfer(v1::TRANSFER_FORWARD, kMarket, "psb");
+  // Within 24 hours of receipt: no note; the new receiver has 3 days from now.
+  const v1::Transfer on_time = Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_FORWARD_TO_COMPETENT),
+                                        T0() + absl::Hours(20)));
+  EXPECT_EQ(on_time.receiver_agency(), "psb-traffic");
+  EXPECT_THAT(on_time.participants(), ::testing::ElementsAre("market", "psb", "psb-traffic"));
+  EXPECT_EQ(on_time.deadline().party_agency(), "psb-traffic");
+  EXPECT_EQ(FromProtoTime(on_time.deadline().start_time()), T0() + absl::Hours(20));
+  EXPECT_EQ(on_time.last_transition().forward_to_agency(), "psb-traffic");
+  EXPECT_TRUE(on_time.late_notes().empty());
+  // After 24 hours it is still sent on, and the item says it was late (第七条).
+  const v1::Transfer late = Must(Act(settings, kPolice, t, FullRequest(t.id(), v1::ACTION_FORWARD_TO_COMPETENT),
+                                     T0() + absl::Hours(30)));
+  ASSERT_EQ(late.late_notes_size(), 1);
+  EXPECT_THAT(late.late_notes(0), HasSubstr("第七条"));
 }
 
 TEST(WorkflowMachineTest, MalformedPeriodsAreConfigurationErrors) {

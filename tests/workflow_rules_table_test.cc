@@ -54,7 +54,7 @@ struct FlowCase {
 std::vector<FlowCase> Flows() {
   using namespace v1;
   constexpr uint8_t Re = kNeedsReason, Ma = kNeedsMaterials, Li = kNeedsLinkedCase, No = kNeedsNothing,
-                    Ad = kNeedsAdoption, Ap = kNeedsApprover;
+                    Ad = kNeedsAdoption, Ap = kNeedsApprover, Fw = kNeedsForwardTo;
   constexpr Clock Keep = Clock::kKeep, Extend = Clock::kExtend;
   return {
       {&ForwardTransferFlow(),
@@ -66,6 +66,7 @@ std::vector<FlowCase> Flows() {
            {STATE_SENT, ACTION_RETURN_FOR_MATERIAL, STATE_RETURNED, R, Re},
            {STATE_SENT, ACTION_ISSUE_RECEIPT, STATE_SENT, R, No, false, false, Keep},
            {STATE_SENT, ACTION_EXTEND_DECISION, STATE_SENT, R, Re | Ap, true, false, Extend},
+           {STATE_SENT, ACTION_FORWARD_TO_COMPETENT, STATE_SENT, R, Re | Fw},
            {STATE_RETURNED, ACTION_RESUBMIT, STATE_SENT, S, Ma},
            {STATE_RETURNED, ACTION_WITHDRAW, STATE_WITHDRAWN, S, Re},
            {STATE_REFUSED, ACTION_REQUEST_RECONSIDERATION, STATE_RECONSIDERATION_REQUESTED, S, Re, true},
@@ -243,6 +244,7 @@ TEST(WorkflowRulesTableTest, EveryRuleRefusesARequestMissingWhatItRequiresAndNam
       full.set_linked_case_id("CASE-1");
       if (e.requires & kNeedsAdoption) full.set_adoption(v1::PARTLY_ADOPTED);
       if (e.requires & kNeedsApprover) full.set_approver("县级以上公安机关负责人 张某");
+      if (e.requires & kNeedsForwardTo) full.set_forward_to_agency("psb-traffic");
       EXPECT_TRUE(CheckRequired(**rule, full).ok());
       // Adoption and approver belong to the actions that take them only.
       if (!(e.requires & kNeedsAdoption)) {
@@ -255,6 +257,11 @@ TEST(WorkflowRulesTableTest, EveryRuleRefusesARequestMissingWhatItRequiresAndNam
         extra.set_approver("某");
         EXPECT_THAT(CheckRequired(**rule, extra).message(), HasSubstr("approver: does not apply"));
       }
+      if (!(e.requires & kNeedsForwardTo)) {
+        v1::WorkflowActionRequest extra = full;
+        extra.set_forward_to_agency("psb-traffic");
+        EXPECT_THAT(CheckRequired(**rule, extra).message(), HasSubstr("forward_to_agency: does not apply"));
+      }
 
       v1::WorkflowActionRequest empty;
       absl::Status s = CheckRequired(**rule, empty);
@@ -265,15 +272,16 @@ TEST(WorkflowRulesTableTest, EveryRuleRefusesARequestMissingWhatItRequiresAndNam
       // Each requirement alone: removing only that field is refused, naming it.
       const std::pair<uint8_t, const char*> fields[] = {
           {kNeedsReason, "reason"}, {kNeedsMaterials, "materials"}, {kNeedsLinkedCase, "linked_case_id"},
-          {kNeedsAdoption, "adoption"}, {kNeedsApprover, "approver"}};
+          {kNeedsAdoption, "adoption"}, {kNeedsApprover, "approver"}, {kNeedsForwardTo, "forward_to_agency"}};
       for (const auto& [bit, field] : fields) {
-        if (!(e.requires & bit) && (bit == kNeedsAdoption || bit == kNeedsApprover)) continue;
+        if (!(e.requires & bit) && (bit == kNeedsAdoption || bit == kNeedsApprover || bit == kNeedsForwardTo)) continue;
         v1::WorkflowActionRequest req = full;
         if (bit == kNeedsReason) req.clear_reason();
         if (bit == kNeedsMaterials) req.clear_materials();
         if (bit == kNeedsLinkedCase) req.clear_linked_case_id();
         if (bit == kNeedsAdoption) req.clear_adoption();
         if (bit == kNeedsApprover) req.clear_approver();
+        if (bit == kNeedsForwardTo) req.clear_forward_to_agency();
         absl::Status without = CheckRequired(**rule, req);
         if (e.requires & bit) {
           ASSERT_EQ(without.code(), absl::StatusCode::kInvalidArgument) << field;

@@ -39,7 +39,8 @@ std::vector<StateCase> ForwardStates() {
         {ACTION_REFUSE, "R"},
         {ACTION_RETURN_FOR_MATERIAL, "R"},
         {ACTION_ISSUE_RECEIPT, "R"},
-        {ACTION_EXTEND_DECISION, "R"}}},
+        {ACTION_EXTEND_DECISION, "R"},
+        {ACTION_FORWARD_TO_COMPETENT, "R"}}},
       {STATE_RETURNED, {{"psb", ACTION_RETURN_FOR_MATERIAL}}, {{ACTION_RESUBMIT, "S"}, {ACTION_WITHDRAW, "S"}}},
       {STATE_ACCEPTED, {{"psb", ACTION_ACCEPT}}, {{ACTION_HAND_OVER_ITEMS, "S"}}},
       {STATE_ITEMS_HANDED_OVER, {{"psb", ACTION_ACCEPT}, {"market", ACTION_HAND_OVER_ITEMS}}, {}},
@@ -113,6 +114,7 @@ class WorkflowRulesTest : public WorkflowTest {
     }
     if (a == v1::ACTION_REPLY_PENALTY || a == v1::ACTION_LINK_PENALTY) r.set_linked_case_id(penalty_case_);
     if (a == v1::ACTION_EXTEND_DECISION) r.set_approver("县级以上公安机关负责人 张某");
+    if (a == v1::ACTION_FORWARD_TO_COMPETENT) r.set_forward_to_agency("psb");
     return r;
   }
 

@@ -83,6 +83,19 @@ absl::Status ExtendDeadline(const Settings& settings, const std::string& what, I
   return absl::OkStatus();
 }
 
+// 国务院令第310号 第七条: a case outside the receiver's competence is sent on
+// within 24 hours; later, the item says so.
+template <class Item>
+void AddLateNote(const Settings&, absl::Time, absl::Time, Item*) {}
+template <>
+void AddLateNote(const Settings& settings, absl::Time received, absl::Time now, v1::Transfer* t) {
+  if (now - received > absl::Hours(24)) {
+    t->add_late_notes(absl::StrCat("forwarded to ", t->receiver_agency(), " after 24 hours (",
+                                   "国务院令第310号 第七条: 不属于本机关管辖的, 应当在24小时内转送有管辖权的机关; received ",
+                                   absl::FormatTime("%Y-%m-%d %H:%M", received, settings.tz), ")"));
+  }
+}
+
 template <class Item>
 void SetAdoption(v1::Adoption, Item*) {}
 template <>
@@ -199,6 +212,17 @@ absl::StatusOr<Step<Item>> Act(const Settings& settings, const Actor& actor, con
   t.set_reference(req.reference());
   t.set_adoption(req.adoption());
   t.set_approver(req.approver());
+  if (rule->requires & kNeedsForwardTo) {
+    // 转送: the competent agency receives it from now on; its own period
+    // starts with its receipt (the rule's Clock::kStart).
+    t.set_forward_to_agency(req.forward_to_agency());
+    next.set_receiver_agency(req.forward_to_agency());
+    if (!Contains(next.participants(), req.forward_to_agency())) next.add_participants(req.forward_to_agency());
+    const absl::Time received = cur.has_deadline() && cur.deadline().has_start_time()
+                                    ? FromProtoTime(cur.deadline().start_time())
+                                    : FromProtoTime(cur.last_transition().time());
+    AddLateNote(settings, received, now, &next);
+  }
   SetAdoption(req.adoption(), &next);
   *next.mutable_last_transition() = t;
   next.clear_overdue();

@@ -11,7 +11,7 @@ namespace {
 using v1::WorkflowAction;
 using v1::WorkflowState;
 constexpr uint8_t R = kNeedsReason, M = kNeedsMaterials, L = kNeedsLinkedCase, N = kNeedsNothing,
-                  D = kNeedsAdoption, A = kNeedsApprover;
+                  D = kNeedsAdoption, A = kNeedsApprover, F = kNeedsForwardTo;
 constexpr Clock K = Clock::kKeep, X = Clock::kExtend;
 
 // Columns: from, action, to, who, needs, only within the current state's
@@ -25,6 +25,7 @@ constexpr TransitionRule kForward[] = {
     {v1::STATE_SENT, v1::ACTION_RETURN_FOR_MATERIAL, v1::STATE_RETURNED, kReceiver, R, false, false},
     {v1::STATE_SENT, v1::ACTION_ISSUE_RECEIPT, v1::STATE_SENT, kReceiver, N, false, false, K},
     {v1::STATE_SENT, v1::ACTION_EXTEND_DECISION, v1::STATE_SENT, kReceiver, R | A, true, false, X},
+    {v1::STATE_SENT, v1::ACTION_FORWARD_TO_COMPETENT, v1::STATE_SENT, kReceiver, R | F, false, false},
     {v1::STATE_RETURNED, v1::ACTION_RESUBMIT, v1::STATE_SENT, kSender, M, false, false},
     {v1::STATE_RETURNED, v1::ACTION_WITHDRAW, v1::STATE_WITHDRAWN, kSender, R, false, false},
     {v1::STATE_REFUSED, v1::ACTION_REQUEST_RECONSIDERATION, v1::STATE_RECONSIDERATION_REQUESTED, kSender, R, true, false},
@@ -172,6 +173,13 @@ absl::Status CheckRequired(const TransitionRule& rule, const v1::WorkflowActionR
   }
   if (!(rule.requires & kNeedsApprover) && !req.approver().empty()) {
     return absl::InvalidArgumentError(absl::StrCat("approver: does not apply to ", action));
+  }
+  if ((rule.requires & kNeedsForwardTo) && req.forward_to_agency().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("forward_to_agency: is required by ", action, " (the competent police agency)"));
+  }
+  if (!(rule.requires & kNeedsForwardTo) && !req.forward_to_agency().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("forward_to_agency: does not apply to ", action));
   }
   return absl::OkStatus();
 }

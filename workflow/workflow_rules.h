@@ -30,6 +30,7 @@ enum Requirement : uint8_t {
   kNeedsLinkedCase = 4,  // a case of the actor (e.g. the penalty case)
   kNeedsAdoption = 8,    // 采纳 / 部分采纳 / 不采纳 (replies to the procuratorate)
   kNeedsApprover = 16,   // who approved (extensions)
+  kNeedsForwardTo = 32,  // the agency it goes to (转送); becomes the receiver
 };
 
 // Which configured period a state runs against.

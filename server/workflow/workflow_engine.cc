@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "caselink/v1/workflow_storage.pb.h"
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
@@ -12,6 +13,7 @@
 #include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "storage/case_id.h"
+#include "workflow/creation_rules.h"
 #include "workflow/item_machine.h"
 
 namespace caselink::server {
@@ -173,6 +175,15 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
     if (!req.linked_case_id().empty()) {
       CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, "linked_case_id", req.linked_case_id(),
                                               /*must_own=*/true, "link your own penalty case"));
+    }
+    if (!req.forward_to_agency().empty()) {
+      // The competent body is another police agency of the district.
+      absl::Status to = workflow::CheckReceiver(workflow::ForwardTransferCreation(), ActorOf(scope),
+                                                req.forward_to_agency(), PolicyDirectory(scope));
+      if (!to.ok()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "forward_to_agency: ", absl::StripPrefix(to.message(), "receiver_agency: ")));
+      }
     }
     after = step.item;
     return BuildWrite(sc, scope, step.item, step.transition, step.notify_procuratorate);
