@@ -130,15 +130,22 @@ void CommitPipeline::RunSyncer() {
       while (!committer_done_ && unsynced_.empty()) sync_cv_.Wait(&mu_);
       if (unsynced_.empty()) return;  // the committer stopped and all is synced
       batch.swap(unsynced_);
-      write_failure = write_failure_;
     }
     // One fsync covers every group written so far (they are all in the log).
     // Not after a failed write to the log: RocksDB refuses (and its assertion
     // builds abort) a sync of a log file whose write failed; the groups
     // waiting then fail like a failed sync, their state on disk unknown.
-    absl::Status s = write_failure.ok()
-                         ? FromRocks(db_->raw()->SyncWAL(), "syncing the write-ahead log")
-                         : write_failure;
+    absl::Status s;
+    {
+      // Under log_mu_ no write is in progress, so the failure of every write
+      // before this fsync is known here.
+      absl::MutexLock log(&log_mu_);
+      {
+        absl::MutexLock l(&mu_);
+        write_failure = write_failure_;
+      }
+      s = write_failure.ok() ? FromRocks(db_->raw()->SyncWAL(), "syncing the write-ahead log") : write_failure;
+    }
     std::vector<std::function<void(Table, uint64_t)>> listeners;
     absl::Status sync_failure;
     {
@@ -240,6 +247,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
       }
     }
     // Not synced here: the syncer's fsync makes it durable (see the header).
+    absl::MutexLock log(&log_mu_);
     rocksdb::Status written = db_->raw()->Write(rocksdb::WriteOptions(), &batch);
     status = FromRocks(written, "committing");
     if (written.IsIOError()) {

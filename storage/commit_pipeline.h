@@ -144,6 +144,12 @@ class CommitPipeline {
   bool CommitGroup(std::vector<Pending*>& group, std::map<Table, uint64_t>* last_in_group);
 
   Database* db_;
+  // Held around each write to the log and each fsync of it, so a fsync never
+  // overlaps a write that fails: RocksDB must not sync a log file whose write
+  // failed (its assertion builds, Debian's among them, abort). A group waits
+  // for a fsync in progress before it is written; the requests that arrive
+  // meanwhile join the next, larger group. Taken before mu_, never after.
+  absl::Mutex log_mu_ ABSL_ACQUIRED_BEFORE(mu_);
   // mu_ guards the queue, the sequence counters, the sealers and listeners,
   // and the hand-over between the committer and the syncer. Neither thread
   // holds it while writing or syncing: it is taken only to move work along.
