@@ -3,7 +3,8 @@
 #
 # 1. Include roots: each probe compiles one header against the include path of
 #    one library. A header of a higher layer (or a peer) is not on that path,
-#    so the compile must fail with "No such file"; the control probes (a
+#    so the compile must fail with "No such file" (gcc) or "file not found"
+#    (clang); the control probes (a
 #    library's own header) must compile. The probes are built by ctest, not by
 #    `all`, one at a time (they share the build tree).
 # 2. Link closure: a binary linking only storage, auth and workflow has no gRPC
@@ -21,7 +22,7 @@ function(caselink_arch_probe name lib header expect_fail)
   if(expect_fail)
     string(REPLACE "." "\\." _re "${header}")
     set_tests_properties(arch.${name} PROPERTIES
-      PASS_REGULAR_EXPRESSION "${_re}: No such file")
+      PASS_REGULAR_EXPRESSION "${_re}: No such file;'${_re}' file not found")
   endif()
   set_tests_properties(arch.${name} PROPERTIES LABELS "unit;arch" RESOURCE_LOCK build_tree TIMEOUT 300)
 endfunction()
