@@ -32,6 +32,7 @@ struct TransferCreateArgs : ChangeArgs {
   std::string to;
   std::string case_id;
   std::string subject;
+  std::string not_approved;
 };
 
 struct SupervisionCreateArgs : ChangeArgs {
@@ -154,6 +155,7 @@ int RunTransferCreate(const CommandContext& ctx, const TransferCreateArgs& a) {
   req.set_receiver_agency(a.to);
   req.set_case_id(a.case_id);
   req.set_subject(a.subject);
+  req.set_not_approved_reason(a.not_approved);
   if (std::string error; !AddMaterials(a.materials, req.mutable_materials(), &error)) {
     return ReportUsageError(error);
   }
@@ -305,9 +307,12 @@ void AddWorkflowCommands(CLI::App& app, CommandContext& ctx) {
     auto args = std::make_shared<TransferCreateArgs>();
     CLI::App* sub = transfer->add_subcommand("create", "Transfers a case (forward) or sends an opinion (reverse)");
     sub->add_option("--direction", args->direction, "forward (default) or reverse");
-    sub->add_option("--to", args->to, "The receiving agency, e.g. psb")->required();
+    sub->add_option("--to", args->to, "The receiving agency, e.g. psb (none with --not-approved)");
     sub->add_option("--case", args->case_id, "The case (required for forward)");
     sub->add_option("--subject", args->subject, "Suspected offence / procuratorial opinion")->required();
+    sub->add_option("--not-approved", args->not_approved,
+                    "Forward: the agency head decided not to transfer (不批准移送), for this reason; "
+                    "recorded for the procuratorate, sent to no one");
     AddChangeOptions(sub, args.get());
     sub->callback([&ctx, args] { ctx.SetAction([&ctx, args] { return RunTransferCreate(ctx, *args); }); });
   }

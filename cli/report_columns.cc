@@ -36,6 +36,7 @@ const std::vector<ReportColumn>& ReportColumns() {
       {"纠违回复", [](const F& f) { return f.correction_replied(); }},
       {"纠违采纳", [](const F& f) { return f.correction_adopted(); }},
       {"反向处罚", [](const F& f) { return f.reverse_penalized(); }},
+      {"不批准移送", [](const F& f) { return f.forward_not_approved(); }},
   };
   return *cols;
 }

@@ -341,6 +341,16 @@ echo "    -> state $(jget 'd["transfer"]["state"]'); the agency may ask for reco
 step "[W6] 公安分局 psb tries to accept the refused transfer directly (must be refused: wrong state)"
 refused psb transfer act "$FWD2" accept
 
+step "[W6a] 应急管理局 emergency's head decides not to transfer a second case (不批准移送, 310号 第五条第二款): the reasons are on record for the procuratorate; 公安分局 psb never sees it"
+run emergency submit --request-id demo-emergency-2 scripts/demo-data/emergency-case.json
+EMERGENCY_CASE2="$(jget 'd["case"]["case_id"]')"
+run emergency transfer create --case "$EMERGENCY_CASE2" --subject "涉嫌重大责任事故罪" \
+  --not-approved "经集体讨论，事故未造成人员重伤以上后果，直接经济损失未达立案追诉标准"
+NOTAPP="$(jget 'd["transfer"]["id"]')"
+echo "    -> transfer $NOTAPP, state $(jget 'd["transfer"]["state"]'), sent to: '$(jget 'd["transfer"].get("receiver_agency", "")')' (no one)"
+run procuratorate transfer get "$NOTAPP"
+refused psb transfer get "$NOTAPP"
+
 step "[W7] 检察院 procuratorate sends a reverse transfer to 市场监管局 market after not prosecuting (反向衔接, 检察意见)"
 run procuratorate transfer create --direction reverse --to market --case "$MARKET_CASE" \
   --subject "检察意见: 对被不起诉人依法给予行政处罚" --material "检察意见书|某检行意〔2024〕2号"

@@ -113,6 +113,11 @@ TEST(CreationRulesTest, LateNotesFollowArticleFive) {
   EXPECT_THAT(notes[1], HasSubstr("sent after the period"));
   // Without an approval time nothing can be late.
   EXPECT_THAT(ForwardTransferLateNotes(settings, report, std::nullopt, approve), IsEmpty());
+  // Not approved (不批准移送) on the 4th day: late as a decision, never sent.
+  notes = ForwardTransferLateNotes(settings, report, approve, approve + absl::Hours(25), /*approved=*/false);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_THAT(notes[0], HasSubstr("not approved (不批准移送) after the period"));
+  EXPECT_THAT(ForwardTransferLateNotes(settings, report, report + absl::Hours(48), approve, false), IsEmpty());
 }
 
 TEST(CreationRulesTest, AForwardTransferNeedsTheMaterialsOfArticle6) {

@@ -116,6 +116,8 @@ TEST(ReportTallyTest, EachForwardStateCountsInExactlyOneColumn) {
       {v1::STATE_REFUSAL_UPHELD, "forward_refused"},
       {v1::STATE_SUPERVISION_CLOSED, "forward_refused"},
       {v1::STATE_WITHDRAWN, "forward_withdrawn"},
+      // Never sent: its own column, not part of forward_sent.
+      {v1::STATE_NOT_APPROVED, "forward_not_approved"},
   };
   const auto* d = v1::ReportFigures::descriptor();
   for (const auto& [state, column] : table) {
@@ -125,7 +127,7 @@ TEST(ReportTallyTest, EachForwardStateCountsInExactlyOneColumn) {
     v1::JointMeetingReport r = Finish(tally);
     const v1::ReportFigures& f = OnlyRow(r);
     EXPECT_EQ(r.rows(0).agency(), "market");  // the sender's row
-    EXPECT_EQ(f.forward_sent(), 1);
+    EXPECT_EQ(f.forward_sent(), state == v1::STATE_NOT_APPROVED ? 0 : 1);
     for (int i = 0; i < d->field_count(); ++i) {
       const auto* field = d->field(i);
       const int64_t v = f.GetReflection()->GetInt64(f, field);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "caselink_common/proto_time.h"
 #include "gmock/gmock.h"
 #include "workflow_fixture.h"
 
@@ -18,6 +19,25 @@ using ::testing::HasSubstr;
 
 
 std::string CalendarPath() { return std::string(CASELINK_SOURCE_DIR) + "/config/working-calendar.textproto"; }
+
+// The events an agency's stream holds now (replayed from cursor 0).
+std::vector<v1::Event> EventsOf(Client& client, int at_least) {
+  std::vector<v1::Event> got;
+  WatchCanceller cancel;
+  WatchOptions o;
+  o.purpose = "test";
+  std::thread timer([&cancel] {
+    for (int i = 0; i < 100 && !cancel.cancelled(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cancel.Cancel();
+  });
+  (void)client.Watch(o, [&](const v1::Event& e) {
+    got.push_back(e);
+    return static_cast<int>(got.size()) < at_least;
+  }, &cancel);
+  cancel.Cancel();
+  timer.join();
+  return got;
+}
 
 class WorkflowLawTest : public WorkflowTest {
  protected:
@@ -63,6 +83,86 @@ TEST_F(WorkflowLawTest, AForwardTransferCarriesTheMaterialsOfArticle6) {
   auto sent = As("market").CreateTransfer(req);
   ASSERT_TRUE(sent.ok()) << sent.status();
   EXPECT_EQ(sent->transfer().materials(1).kind(), v1::MATERIAL_INVESTIGATION_REPORT);
+}
+
+// 国务院令第310号 第五条第二款: the head's refusal to transfer is on record,
+// with its reasons, for the agency and the procuratorate, and for no one else.
+TEST_F(WorkflowLawTest, ATransferTheHeadDidNotApproveIsRecordedForTheProcuratorateOnly) {
+  const std::string case_id = NewCase("market");
+  v1::CreateTransferRequest req;
+  req.set_direction(v1::TRANSFER_FORWARD);
+  req.set_case_id(case_id);
+  req.set_subject("涉嫌生产、销售伪劣产品罪");
+  req.set_not_approved_reason("货值金额经复核未达立案追诉标准");
+  // Reported on 03-01, decided on 03-05 10:00: past the 3 days of 第五条.
+  *req.mutable_report_time() = ToProtoTime(Cst(2024, 3, 1, 9, 0));
+
+  // Refusals first: each names its field and stores nothing.
+  v1::CreateTransferRequest to_police = req;
+  to_police.set_receiver_agency("psb");
+  auto bad = As("market").CreateTransfer(to_police);
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("receiver_agency"));
+  v1::CreateTransferRequest approved_too = req;
+  *approved_too.mutable_approve_time() = ToProtoTime(Cst(2024, 3, 2, 9, 0));
+  bad = As("market").CreateTransfer(approved_too);
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("approve_time"));
+  v1::CreateTransferRequest reverse = req;
+  reverse.set_direction(v1::TRANSFER_REVERSE);
+  reverse.set_receiver_agency("market");
+  reverse.clear_report_time();
+  bad = As("procuratorate").CreateTransfer(reverse);
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("not_approved_reason"));
+  v1::CreateTransferRequest not_ours = req;
+  not_ours.set_case_id(NewCase("emergency"));
+  // Another agency's case: not found, so its existence does not leak.
+  EXPECT_EQ(As("market").CreateTransfer(not_ours).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(As("market").ListTransfers(v1::ListItemsRequest())->transfers_size(), 0);
+
+  // No materials needed: nothing is sent.
+  auto made = As("market").CreateTransfer(req);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const v1::Transfer& t = made->transfer();
+  EXPECT_EQ(t.state(), v1::STATE_NOT_APPROVED);
+  EXPECT_EQ(t.receiver_agency(), "");
+  EXPECT_THAT(t.participants(), ::testing::ElementsAre("market"));
+  EXPECT_FALSE(t.has_deadline());
+  ASSERT_EQ(t.late_notes_size(), 1);
+  EXPECT_THAT(t.late_notes(0), HasSubstr("不批准移送"));
+  EXPECT_THAT(t.late_notes(0), HasSubstr("第五条"));
+
+  // The procuratorate reads it with its reasons; the police never learn of it.
+  v1::GetItemRequest get;
+  get.set_id(t.id());
+  auto seen = As("procuratorate").GetTransfer(get);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  ASSERT_EQ(seen->history_size(), 1);
+  EXPECT_EQ(seen->history(0).reason(), "货值金额经复核未达立案追诉标准");
+  EXPECT_EQ(As("psb").GetTransfer(get).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(As("psb").ListTransfers(v1::ListItemsRequest())->transfers_size(), 0);
+  EXPECT_EQ(As("emergency").GetTransfer(get).status().code(), absl::StatusCode::kNotFound);
+  ASSERT_EQ(As("procuratorate").ListTransfers(v1::ListItemsRequest())->transfers_size(), 1);
+  // Its event reaches the procuratorate (第十四条 supervision) and not the police.
+  std::vector<v1::Event> proc = EventsOf(As("procuratorate"), 1);
+  ASSERT_EQ(proc.size(), 1u);
+  EXPECT_EQ(proc[0].item_id(), t.id());
+  EXPECT_EQ(proc[0].transfer().state(), v1::STATE_NOT_APPROVED);
+  EXPECT_TRUE(EventsOf(As("psb"), 1).empty());
+  // Nothing follows it: it is final.
+  auto again = Act("market", Action(t.id(), v1::ACTION_RESUBMIT));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kFailedPrecondition);
+
+  // The report counts it apart from the transfers sent.
+  v1::JointMeetingReportRequest rr;
+  rr.set_from_date("2024-03-01");
+  rr.set_to_date("2024-04-01");
+  rr.set_purpose("联席会议");
+  auto report = As("government").GetJointMeetingReport(rr);
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->total().forward_not_approved(), 1);
+  EXPECT_EQ(report->total().forward_sent(), 0);
 }
 
 TEST_F(WorkflowLawTest, PoliceExtendTheDecisionWithTheApprovingLevelOnRecord) {
@@ -318,25 +418,6 @@ TEST(WorkflowLawStartTest, AMalformedCalendarStopsTheServerNamingTheFile) {
   EXPECT_THAT(std::string(d.status().message()), HasSubstr(path));
   EXPECT_THAT(std::string(d.status().message()), HasSubstr("YYYY-MM-DD"));
   std::filesystem::remove(path);
-}
-
-// The events an agency's stream holds now (replayed from cursor 0).
-std::vector<v1::Event> EventsOf(Client& client, int at_least) {
-  std::vector<v1::Event> got;
-  WatchCanceller cancel;
-  WatchOptions o;
-  o.purpose = "test";
-  std::thread timer([&cancel] {
-    for (int i = 0; i < 100 && !cancel.cancelled(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    cancel.Cancel();
-  });
-  (void)client.Watch(o, [&](const v1::Event& e) {
-    got.push_back(e);
-    return static_cast<int>(got.size()) < at_least;
-  }, &cancel);
-  cancel.Cancel();
-  timer.join();
-  return got;
 }
 
 TEST_F(WorkflowLawTest, ThePartyThatMustActIsRemindedOncePerDeadline) {

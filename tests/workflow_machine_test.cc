@@ -193,7 +193,7 @@ v1::Transfer NewTransfer(v1::TransferDirection dir, const Actor& sender, const s
   draft.set_direction(dir);
   draft.set_receiver_agency(receiver);
   draft.set_subject("涉嫌生产销售伪劣产品");
-  return Create(DistrictSettings(), sender, "T20240305-AAAAAAAAAAAA", draft, T0()).item;
+  return Create(DistrictSettings(), sender, "T20240305-AAAAAAAAAAAA", draft, T0())->item;
 }
 
 v1::SupervisionRecord NewRecord() {
@@ -202,7 +202,7 @@ v1::SupervisionRecord NewRecord() {
   draft.set_receiver_agency("market");
   draft.set_subject("检察建议");
   *draft.mutable_service_time() = ToProtoTime(T0());
-  return Create(DistrictSettings(), kProc, "S20240305-AAAAAAAAAAAA", draft, T0()).item;
+  return Create(DistrictSettings(), kProc, "S20240305-AAAAAAAAAAAA", draft, T0())->item;
 }
 
 TEST(WorkflowMachineTest, ForwardTransferEveryStateActionAndActor) {
@@ -253,6 +253,45 @@ TEST(WorkflowMachineTest, CreateSetsSenderParticipantsStepAndFirstDeadline) {
   EXPECT_EQ(t.deadline().party_agency(), "psb");
   EXPECT_THAT(t.deadline().rule(), HasSubstr("第八条"));
   EXPECT_FALSE(t.deadline().window());
+}
+
+TEST(WorkflowMachineTest, ATransferNotApprovedIsOnRecordForTheAgencyAndTheProcuratorateOnly) {
+  // 国务院令第310号 第五条第二款: 决定不批准的，应当将不予批准的理由记录在案.
+  v1::Transfer draft;
+  draft.set_direction(v1::TRANSFER_FORWARD);
+  draft.set_receiver_agency("psb");  // ignored: it is sent to no one
+  draft.set_subject("涉嫌生产销售伪劣产品");
+  auto step = Create(DistrictSettings(), kMarket, "T20240305-AAAAAAAAAAAA", draft, T0(),
+                     Entry{v1::STATE_NOT_APPROVED, "货值未达追诉标准"});
+  ASSERT_TRUE(step.ok()) << step.status();
+  const v1::Transfer& t = step->item;
+  EXPECT_EQ(t.state(), v1::STATE_NOT_APPROVED);
+  EXPECT_EQ(t.receiver_agency(), "");
+  EXPECT_THAT(t.participants(), ::testing::ElementsAre("market"));
+  EXPECT_EQ(step->transition.reason(), "货值未达追诉标准");
+  EXPECT_EQ(t.last_transition().reason(), "货值未达追诉标准");
+  EXPECT_TRUE(step->notify_procuratorate);
+  EXPECT_FALSE(t.has_deadline());  // terminal
+  EXPECT_TRUE(CanSee(kMarket, t));
+  EXPECT_TRUE(CanSee(kProc, t));
+  EXPECT_FALSE(CanSee(kPolice, t));
+  EXPECT_FALSE(CanSee(kTax, t));
+  // Nothing follows, for anyone.
+  for (const Actor& a : {kMarket, kProc}) {
+    auto next = Act(DistrictSettings(), a, t, FullRequest(t.id(), v1::ACTION_RESUBMIT), T0());
+    EXPECT_EQ(next.status().code(), absl::StatusCode::kFailedPrecondition) << next.status();
+  }
+  // The default entry is addressed and tells no procuratorate.
+  auto sent = Create(DistrictSettings(), kMarket, "T20240305-AAAAAAAAAAAB", draft, T0());
+  ASSERT_TRUE(sent.ok());
+  EXPECT_EQ(sent->item.state(), v1::STATE_SENT);
+  EXPECT_FALSE(sent->notify_procuratorate);
+  // A reverse transfer has no such entry.
+  draft.set_direction(v1::TRANSFER_REVERSE);
+  auto reverse = Create(DistrictSettings(), kProc, "T20240305-AAAAAAAAAAAC", draft, T0(),
+                        Entry{v1::STATE_NOT_APPROVED, "x"});
+  EXPECT_EQ(reverse.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(reverse.status().message(), HasSubstr("STATE_NOT_APPROVED"));
 }
 
 TEST(WorkflowMachineTest, SupervisionReplyPeriodRunsFromServiceTime) {
@@ -448,7 +487,7 @@ TEST(WorkflowMachineTest, SupervisionKindsAndUrgencyHaveTheirOwnReplyPeriods) {
     draft.set_receiver_agency("market");
     draft.set_subject("x");
     *draft.mutable_service_time() = ToProtoTime(T0());
-    return Create(settings, kProc, "S20240305-AAAAAAAAAAAA", draft, T0()).item;
+    return Create(settings, kProc, "S20240305-AAAAAAAAAAAA", draft, T0())->item;
   };
   const v1::SupervisionRecord recommendation = record(v1::SUPERVISION_RECOMMENDATION, false);
   EXPECT_THAT(recommendation.deadline().rule(), HasSubstr("检察建议工作规定"));

@@ -42,12 +42,19 @@ struct ExpectedState {
   Origin origin = Origin::kEntry;
 };
 
+struct ExpectedEntry {
+  v1::WorkflowState state;
+  bool addressed;
+  bool notify_procuratorate;
+};
+
 struct FlowCase {
   const Flow* flow;
   const char* name;
   v1::WorkflowState initial;
   std::vector<Expected> rules;
   std::vector<ExpectedState> open_states;
+  std::vector<ExpectedEntry> entries;
 };
 
 // docs/workflow.md, table by table.
@@ -102,7 +109,8 @@ std::vector<FlowCase> Flows() {
            {STATE_FILING_NOTIFIED, PeriodId::kFilingAfterNotice, R, false},
            {STATE_ACCEPTED, PeriodId::kItemsHandOver, S, false},
            {STATE_SUPERVISION_CLOSED, PeriodId::kNone, S, true},
-       }},
+       },
+       {{STATE_SENT, true, false}, {STATE_NOT_APPROVED, false, true}}},
       {&ReverseTransferFlow(),
        "reverse transfer",
        STATE_DELIVERED,
@@ -120,7 +128,8 @@ std::vector<FlowCase> Flows() {
            {STATE_DELIVERED, PeriodId::kReverseReply, R, false, Origin::kItemStart},
            {STATE_ACKNOWLEDGED, PeriodId::kReverseReply, R, false, Origin::kItemStart},
            {STATE_IN_PROGRESS, PeriodId::kReverseFinalReply, R, false},
-       }},
+       },
+       {{STATE_DELIVERED, true, false}}},
       {&SupervisionFlow(),
        "supervision record",
        STATE_ISSUED,
@@ -139,7 +148,8 @@ std::vector<FlowCase> Flows() {
            {STATE_OBJECTION_RAISED, PeriodId::kObjectionReview, S, false},
            {STATE_REPLIED, PeriodId::kNone, R, false},
            {STATE_RECTIFIED, PeriodId::kNone, S, false},
-       }},
+       },
+       {{STATE_ISSUED, true, false}}},
   };
 }
 
@@ -315,6 +325,29 @@ TEST(WorkflowRulesTableTest, OpenStatesHaveTheirPeriodAndEveryOtherStateIsTermin
       EXPECT_EQ(got->party, want->party);
       EXPECT_EQ(got->window, want->window);
       EXPECT_EQ(got->origin, want->origin);
+    }
+  }
+}
+
+TEST(WorkflowRulesTableTest, ItemsAreCreatedOnlyInTheirEntryStatesAddressedAsListed) {
+  for (const FlowCase& fc : Flows()) {
+    EXPECT_EQ(fc.flow->entries.size(), fc.entries.size()) << fc.name;
+    ASSERT_FALSE(fc.flow->entries.empty()) << fc.name;
+    EXPECT_EQ(fc.flow->entries[0].state, fc.flow->initial) << fc.name;
+    for (v1::WorkflowState state : AllStates()) {
+      SCOPED_TRACE(absl::StrCat(fc.name, ": ", v1::WorkflowState_Name(state)));
+      const ExpectedEntry* want = nullptr;
+      for (const ExpectedEntry& e : fc.entries) {
+        if (e.state == state) want = &e;
+      }
+      const EntryRule* got = FindEntryRule(*fc.flow, state);
+      if (want == nullptr) {
+        EXPECT_EQ(got, nullptr);
+        continue;
+      }
+      ASSERT_NE(got, nullptr);
+      EXPECT_EQ(got->addressed, want->addressed);
+      EXPECT_EQ(got->notify_procuratorate, want->notify_procuratorate);
     }
   }
 }

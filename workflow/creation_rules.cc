@@ -85,16 +85,17 @@ absl::Status CheckMaterials(const CreationRule& rule,
 std::vector<std::string> ForwardTransferLateNotes(const Settings& settings,
                                                   std::optional<absl::Time> report_time,
                                                   std::optional<absl::Time> approve_time,
-                                                  absl::Time now) {
+                                                  absl::Time now, bool approved) {
   std::vector<std::string> notes;
   const v1::WorkflowConfig& cfg = settings.config;
   if (report_time && approve_time) {
     auto end = PeriodEnd(*report_time, cfg.approval_decision(), settings.tz, settings.calendar);
     if (end && *approve_time > *end) {
-      notes.push_back(absl::StrCat("approved after the period (", cfg.approval_decision().citation(), ")"));
+      notes.push_back(absl::StrCat(approved ? "approved" : "not approved (不批准移送)", " after the period (",
+                                   cfg.approval_decision().citation(), ")"));
     }
   }
-  if (approve_time) {
+  if (approve_time && approved) {
     auto end = PeriodEnd(*approve_time, cfg.transfer_after_approval(), settings.tz, settings.calendar);
     if (end && now > *end) {
       notes.push_back(absl::StrCat("sent after the period (", cfg.transfer_after_approval().citation(), ")"));

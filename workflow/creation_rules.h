@@ -47,10 +47,12 @@ absl::Status CheckMaterials(const CreationRule& rule,
 
 // The late notes of a forward transfer (国务院令第310号 第五条): approved more
 // than the approval period after the report, or sent (`now`) more than the
-// sending period after the approval.
+// sending period after the approval. A transfer not approved (`approved`
+// false) was decided at `approve_time` and sent never: only the first note
+// applies, worded as a refusal.
 std::vector<std::string> ForwardTransferLateNotes(const Settings& settings,
                                                   std::optional<absl::Time> report_time,
                                                   std::optional<absl::Time> approve_time,
-                                                  absl::Time now);
+                                                  absl::Time now, bool approved = true);
 
 }  // namespace caselink::workflow

@@ -151,15 +151,26 @@ void MarkOverdue(absl::Time now, Item* item) {
 }
 
 template <class Item>
-Step<Item> Create(const Settings& settings, const Actor& actor, const std::string& id, Item draft,
-                  absl::Time now) {
+absl::StatusOr<Step<Item>> Create(const Settings& settings, const Actor& actor, const std::string& id,
+                                  Item draft, absl::Time now, const Entry& entry) {
+  const Flow& flow = ItemKind<Item>::FlowOf(draft);
+  const v1::WorkflowState state = entry.state == v1::STATE_UNSPECIFIED ? flow.initial : entry.state;
+  const EntryRule* rule = FindEntryRule(flow, state);
+  if (rule == nullptr) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("a ", flow.name, " cannot be created in ", v1::WorkflowState_Name(state)));
+  }
   const std::string& agency = actor.agency_id;
   draft.set_id(id);
-  draft.set_state(ItemKind<Item>::FlowOf(draft).initial);
+  draft.set_state(state);
   draft.set_sender_agency(agency);
   draft.clear_participants();
   draft.add_participants(agency);
-  if (draft.receiver_agency() != agency) draft.add_participants(draft.receiver_agency());
+  if (!rule->addressed) {
+    draft.clear_receiver_agency();
+  } else if (draft.receiver_agency() != agency) {
+    draft.add_participants(draft.receiver_agency());
+  }
   draft.set_step(1);
   *draft.mutable_create_time() = ToProtoTime(now);
   *draft.mutable_update_time() = ToProtoTime(now);
@@ -169,10 +180,11 @@ Step<Item> Create(const Settings& settings, const Actor& actor, const std::strin
   t.set_to_state(draft.state());
   t.set_actor_agency(agency);
   *t.mutable_time() = ToProtoTime(now);
+  t.set_reason(entry.reason);
   *t.mutable_materials() = draft.materials();
   *draft.mutable_last_transition() = t;
   StartDeadline(settings, now, &draft);
-  return Step<Item>{std::move(draft), std::move(t), false};
+  return Step<Item>{std::move(draft), std::move(t), rule->notify_procuratorate};
 }
 
 template <class Item>
@@ -240,8 +252,8 @@ absl::StatusOr<Step<Item>> Act(const Settings& settings, const Actor& actor, con
   template bool CanSee<Item>(const Actor&, const Item&);                                            \
   template uint8_t ActorParties<Item>(const Actor&, const Item&);                                   \
   template void MarkOverdue<Item>(absl::Time, Item*);                                               \
-  template Step<Item> Create<Item>(const Settings&, const Actor&, const std::string&, Item,          \
-                                   absl::Time);                                                     \
+  template absl::StatusOr<Step<Item>> Create<Item>(const Settings&, const Actor&, const std::string&, \
+                                                   Item, absl::Time, const Entry&);                 \
   template absl::StatusOr<Step<Item>> Act<Item>(const Settings&, const Actor&, const Item&,         \
                                                 const v1::WorkflowActionRequest&, absl::Time);
 CASELINK_INSTANTIATE(v1::Transfer)

@@ -91,14 +91,23 @@ struct Step {
   bool notify_procuratorate = false;
 };
 
+// How an item comes into being: in its flow's initial state unless `state`
+// names another entry of the flow (EntryRule), with the creation's reason
+// (a 不批准移送's reasons) on its first transition.
+struct Entry {
+  v1::WorkflowState state = v1::STATE_UNSPECIFIED;
+  std::string reason;
+};
+
 // The item `draft` (its content fields set and validated by the caller;
 // service_time, if set, is when it was served) becomes when `actor` creates
-// it as `id` at `now`: initial state, the actor as sender and first
-// participant, step 1, and the deadline of the initial state counted from
-// its service (service_time, else now).
+// it as `id` at `now`: the entry's state, the actor as sender and first
+// participant (the receiver too if the entry is addressed), step 1, and the
+// deadline of that state counted from its service (service_time, else now).
+// FAILED_PRECONDITION if the flow has no entry in `entry.state`.
 template <class Item>
-Step<Item> Create(const Settings& settings, const Actor& actor, const std::string& id, Item draft,
-                  absl::Time now);
+absl::StatusOr<Step<Item>> Create(const Settings& settings, const Actor& actor, const std::string& id,
+                                  Item draft, absl::Time now, const Entry& entry = {});
 
 // The step `req.action` by `actor` takes `current` to at `now`. Errors, in
 // this order: NOT_FOUND (the actor may not see the item); FAILED_PRECONDITION

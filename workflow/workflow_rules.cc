@@ -99,9 +99,21 @@ constexpr StateRule kSupervisionStates[] = {
     {v1::STATE_RECTIFIED, PeriodId::kNone, kSender, false},
 };
 
-const Flow kForwardFlow{"forward transfer", v1::STATE_SENT, kForward, kForwardStates};
-const Flow kReverseFlow{"reverse transfer", v1::STATE_DELIVERED, kReverse, kReverseStates};
-const Flow kSupervisionFlow{"supervision record", v1::STATE_ISSUED, kSupervision, kSupervisionStates};
+// Columns: state, addressed to the receiver, event also to the procuratorate.
+// A transfer the agency head did not approve (国务院令第310号 第五条第二款)
+// goes to no police body; the procuratorate, which supervises non-transfers
+// (第十四条), is told.
+constexpr EntryRule kForwardEntries[] = {
+    {v1::STATE_SENT, true, false},
+    {v1::STATE_NOT_APPROVED, false, true},
+};
+constexpr EntryRule kReverseEntries[] = {{v1::STATE_DELIVERED, true, false}};
+constexpr EntryRule kSupervisionEntries[] = {{v1::STATE_ISSUED, true, false}};
+
+const Flow kForwardFlow{"forward transfer", v1::STATE_SENT, kForward, kForwardStates, kForwardEntries};
+const Flow kReverseFlow{"reverse transfer", v1::STATE_DELIVERED, kReverse, kReverseStates, kReverseEntries};
+const Flow kSupervisionFlow{"supervision record", v1::STATE_ISSUED, kSupervision, kSupervisionStates,
+                            kSupervisionEntries};
 
 std::string RuleText(const TransitionRule& r) {
   return absl::StrCat(v1::WorkflowState_Name(r.from), " --", v1::WorkflowAction_Name(r.action),
@@ -191,6 +203,13 @@ PeriodId SupervisionReplyPeriod(const v1::SupervisionRecord& record) {
     case v1::SUPERVISION_CORRECTION: return PeriodId::kCorrectionReply;
     default: return PeriodId::kSupervisionReply;
   }
+}
+
+const EntryRule* FindEntryRule(const Flow& flow, v1::WorkflowState state) {
+  for (const EntryRule& e : flow.entries) {
+    if (e.state == state) return &e;
+  }
+  return nullptr;
 }
 
 const StateRule* FindStateRule(const Flow& flow, v1::WorkflowState state) {

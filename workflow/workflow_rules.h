@@ -87,11 +87,20 @@ struct StateRule {
   Origin origin = Origin::kEntry;
 };
 
+// A state an item may be created in, and what its creation does.
+struct EntryRule {
+  v1::WorkflowState state;
+  bool addressed;             // the receiver gets it and is a participant
+  bool notify_procuratorate;  // the creation's event also goes to every procuratorate
+};
+
 struct Flow {
   const char* name;  // "forward transfer", used in messages
   v1::WorkflowState initial;
   absl::Span<const TransitionRule> rules;
   absl::Span<const StateRule> states;  // open states; others are terminal
+  // The states an item may be created in; the first is `initial`.
+  absl::Span<const EntryRule> entries;
 };
 
 const Flow& ForwardTransferFlow();
@@ -114,6 +123,9 @@ absl::Status CheckRequired(const TransitionRule& rule, const v1::WorkflowActionR
 // The reply period of a supervision record: urgent records and each kind
 // have their own (WorkflowConfig.urgent_reply, opinion_reply, …).
 PeriodId SupervisionReplyPeriod(const v1::SupervisionRecord& record);
+
+// How an item of `flow` is created in `state`, or nullptr if it cannot be.
+const EntryRule* FindEntryRule(const Flow& flow, v1::WorkflowState state);
 
 // The period of an open state, or nullptr for a terminal state.
 const StateRule* FindStateRule(const Flow& flow, v1::WorkflowState state);

@@ -9,9 +9,7 @@
 namespace caselink::server {
 namespace {
 
-
-
-enum class Standing { kAccepted, kRefused, kPending, kWithdrawn, kAnswered };
+enum class Standing { kAccepted, kRefused, kPending, kWithdrawn, kAnswered, kNotApproved };
 
 // Where a transfer stands now, for the report's columns.
 Standing TransferStanding(v1::WorkflowState s) {
@@ -25,6 +23,8 @@ Standing TransferStanding(v1::WorkflowState s) {
       return Standing::kRefused;  // the police's answer is (still) a refusal
     case v1::STATE_WITHDRAWN:
       return Standing::kWithdrawn;
+    case v1::STATE_NOT_APPROVED:
+      return Standing::kNotApproved;  // never sent
     case v1::STATE_PENALTY_DECIDED:
     case v1::STATE_NO_PENALTY:
       return Standing::kAnswered;
@@ -102,7 +102,9 @@ void ReportTally::AddTransfer(const v1::Transfer& t, v1::Domain domain) {
   v1::ReportFigures& f = Row(agency, domain);
   const Standing s = TransferStanding(t.state());
   const bool overdue = Overdue(t, now_);
-  if (forward) {
+  if (forward && s == Standing::kNotApproved) {
+    f.set_forward_not_approved(f.forward_not_approved() + 1);
+  } else if (forward) {
     f.set_forward_sent(f.forward_sent() + 1);
     if (s == Standing::kAccepted) f.set_forward_accepted(f.forward_accepted() + 1);
     if (s == Standing::kRefused) f.set_forward_refused(f.forward_refused() + 1);

@@ -125,15 +125,16 @@ std::function<absl::Status(storage::CommitRequest*)> AccessLogAttach(const Servi
 template <class Item>
 absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const CallScope& scope,
                                              const google::protobuf::Message& request,
-                                             const std::string& request_id, Item draft) {
+                                             const std::string& request_id, Item draft,
+                                             const workflow::Entry& entry) {
   const WorkflowContext& wf = *sc.workflow;
   const std::shared_ptr<const workflow::Settings> settings = wf.settings->Get();
   const absl::Time now = sc.now();
   std::string id = storage::NewCaseId(now, settings->tz);
   id[0] = ItemKind<Item>::kIdPrefix;
   const std::string& agency = scope.principal.agency_id;
-  const workflow::Step<Item> step =
-      workflow::Create(*settings, ActorOf(scope), id, std::move(draft), now);
+  CASELINK_ASSIGN_OR_RETURN(const workflow::Step<Item> step,
+                            workflow::Create(*settings, ActorOf(scope), id, std::move(draft), now, entry));
 
   storage::TransitionCommand cmd;
   cmd.tables = Traits<Item>::kTables;
@@ -263,7 +264,7 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
 #define CASELINK_INSTANTIATE(Item)                                                              \
   template absl::StatusOr<ItemOutcome<Item>> CreateItem<Item>(                                  \
       const ServiceContext&, const CallScope&, const google::protobuf::Message&,                \
-      const std::string&, Item);                                                                \
+      const std::string&, Item, const workflow::Entry&);                                        \
   template absl::StatusOr<ItemOutcome<Item>> ActOnItem<Item>(const ServiceContext&,             \
                                                             const CallScope&,                   \
                                                             const v1::WorkflowActionRequest&);  \

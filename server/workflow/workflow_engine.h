@@ -16,6 +16,7 @@
 #include "caselink/v1/workflow.pb.h"
 #include "server/core/call_guard.h"
 #include "server/core/service_context.h"
+#include "workflow/item_machine.h"
 
 namespace caselink::server {
 
@@ -26,12 +27,14 @@ struct ItemOutcome {
 };
 
 // Creates `draft` (its content fields set by the caller, already validated)
-// with the caller as sender; its first period runs from draft.service_time
-// if set, else from now.
+// with the caller as sender, in the entry's state (default the flow's
+// initial one); its first period runs from draft.service_time if set, else
+// from now.
 template <class Item>
 absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const CallScope& scope,
                                              const google::protobuf::Message& request,
-                                             const std::string& request_id, Item draft);
+                                             const std::string& request_id, Item draft,
+                                             const workflow::Entry& entry = {});
 
 // Applies one action. Errors: see WorkflowService in workflow.proto.
 template <class Item>

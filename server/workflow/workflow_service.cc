@@ -62,19 +62,38 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
   const absl::Time now = sc_.now();
   const workflow::Actor actor = ActorOf(scope);
   const PolicyDirectory agencies(scope);
+  workflow::Entry entry;
   if (req.direction() == v1::TRANSFER_FORWARD) {
     const workflow::CreationRule& rule = workflow::ForwardTransferCreation();
     CASELINK_RETURN_IF_ERROR(workflow::CheckSender(rule, actor));
-    CASELINK_RETURN_IF_ERROR(workflow::CheckReceiver(rule, actor, req.receiver_agency(), agencies));
+    // 不批准移送 (310号 第五条第二款): the head's refusal is recorded, and the
+    // transfer goes to no police body and needs none of its materials.
+    const bool approved = req.not_approved_reason().empty();
+    if (approved) {
+      CASELINK_RETURN_IF_ERROR(workflow::CheckReceiver(rule, actor, req.receiver_agency(), agencies));
+    } else {
+      if (!req.receiver_agency().empty()) {
+        return absl::InvalidArgumentError(
+            "receiver_agency: a transfer that was not approved is sent to no one (国务院令第310号 第五条); "
+            "leave it empty");
+      }
+      if (req.has_approve_time()) {
+        return absl::InvalidArgumentError(
+            "approve_time: a transfer that was not approved has no approval; the decision is recorded now");
+      }
+      entry = {v1::STATE_NOT_APPROVED, req.not_approved_reason()};
+    }
     if (req.case_id().empty()) return absl::InvalidArgumentError("case_id: is required for a forward transfer");
-    CASELINK_RETURN_IF_ERROR(workflow::CheckMaterials(rule, req.materials()));
+    if (approved) CASELINK_RETURN_IF_ERROR(workflow::CheckMaterials(rule, req.materials()));
     CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, "case_id", req.case_id(), true));
     auto time_of = [](bool has, const google::protobuf::Timestamp& ts) {
       return has ? std::optional<absl::Time>(FromProtoTime(ts)) : std::nullopt;
     };
+    const std::optional<absl::Time> decided =
+        approved ? time_of(req.has_approve_time(), req.approve_time()) : std::optional<absl::Time>(now);
     for (std::string& note : workflow::ForwardTransferLateNotes(
-             *sc_.workflow->settings->Get(), time_of(req.has_report_time(), req.report_time()),
-             time_of(req.has_approve_time(), req.approve_time()), now)) {
+             *sc_.workflow->settings->Get(), time_of(req.has_report_time(), req.report_time()), decided, now,
+             approved)) {
       draft.add_late_notes(std::move(note));
     }
     if (req.has_service_time()) {
@@ -90,6 +109,9 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
     if (req.has_report_time() || req.has_approve_time()) {
       return absl::InvalidArgumentError("report_time, approve_time: apply to forward transfers only");
     }
+    if (!req.not_approved_reason().empty()) {
+      return absl::InvalidArgumentError("not_approved_reason: applies to forward transfers only");
+    }
     if (req.has_service_time()) {
       CASELINK_RETURN_IF_ERROR(CheckServiceTime(req.service_time(), now));
       *draft.mutable_service_time() = req.service_time();
@@ -98,7 +120,7 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
     return absl::InvalidArgumentError("direction: is required (TRANSFER_FORWARD or TRANSFER_REVERSE)");
   }
   if (!req.case_id().empty()) draft.add_case_ids(req.case_id());
-  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)));
+  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft), entry));
   *resp->mutable_transfer() = std::move(out.item);
   resp->set_replayed(out.replayed);
   return absl::OkStatus();
