@@ -20,3 +20,6 @@ caselink_add_test(page_token_test SOURCES page_token_test.cc LIBS caselink_serve
 # that the policy loader's rpc check depends on what else the binary links.
 caselink_add_test(policy_loader_link_test SOURCES policy_loader_test.cc LIBS caselink_auth LABELS unit)
 target_compile_definitions(policy_loader_link_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}" CASELINK_LINK_PROBE)
+
+# Links caselink_common alone: the sniffer needs no server, storage or gRPC.
+caselink_add_plain_test(content_type_sniffer_test SOURCES content_type_sniffer_test.cc LIBS caselink_common LABELS unit)
