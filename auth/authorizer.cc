@@ -134,6 +134,23 @@ std::optional<FieldPlan> Authorizer::PlanRead(const Principal& p, absl::string_v
   return plan;
 }
 
+std::optional<FieldPlan> Authorizer::PlanDocument(const Principal& p, absl::string_view method,
+                                                  const std::vector<RowFacts>& rows, bool party) const {
+  method = Normalize(method);
+  FieldPlan plan;
+  bool visible = false;
+  for (const CompiledRule& r : rules_) {
+    if (!AppliesTo(r, p) || !GrantsRpc(r, method)) continue;
+    const bool selects = party || std::any_of(rows.begin(), rows.end(),
+                                              [&](const RowFacts& row) { return SelectsRow(r, p, row); });
+    if (!selects) continue;
+    visible = true;
+    plan.Add(&r.read, r.name);
+  }
+  if (!visible) return std::nullopt;
+  return plan;
+}
+
 FieldPlan Authorizer::PlanWrite(const Principal& p, absl::string_view method) const {
   method = Normalize(method);
   FieldPlan plan;

@@ -62,6 +62,14 @@ class Authorizer {
   std::optional<FieldPlan> PlanRead(const Principal& p, absl::string_view method,
                                     const RowFacts& row) const;
 
+  // The caller's plan for a document of a workflow item through `method`:
+  // the rules granting `method` to the caller that select one of `rows` (the
+  // item's cases), or every rule granting it if the caller is a party of the
+  // item (`party`: the workflow lets it see the item). nullopt if none: the
+  // item, and so the document, is invisible to the caller.
+  std::optional<FieldPlan> PlanDocument(const Principal& p, absl::string_view method,
+                                        const std::vector<RowFacts>& rows, bool party) const;
+
   // The fields the caller may set through `method` (write rules only ever
   // cover rows the caller owns).
   FieldPlan PlanWrite(const Principal& p, absl::string_view method) const;

@@ -15,6 +15,7 @@
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/document.pb.h"
 #include "caselink/v1/report.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -80,6 +81,7 @@ void EnsureServicesLinked() {
   (void)v1::WhoReadRequest::descriptor();
   (void)v1::JointMeetingReportRequest::descriptor();
   (void)v1::GetStatsRequest::descriptor();
+  (void)v1::UploadHeader::descriptor();
 }
 
 // "pkg.Service/Method" or "pkg.Service/*"; methods of caselink.v1 must exist.

@@ -35,6 +35,8 @@
 #include "server/core/service_context.h"
 #include "server/core/worker_pool.h"
 #include "server/workflow/workflow_wiring.h"
+#include "server/documents/document_service.h"
+#include "storage/document_store.h"
 #include "spdlog/spdlog.h"
 #include "storage/audit_chain.h"
 #include "storage/audit_sealer.h"
@@ -82,6 +84,13 @@ std::string PolicyFileDetail(const std::string& path) {
                       storage::audit::Hex(storage::audit::ChainHash("", bytes)));
 }
 
+DocumentLimits DocumentLimitsOf(const v1::DocumentConfig& c) {
+  DocumentLimits l;
+  if (c.max_file_bytes() > 0) l.max_file_bytes = c.max_file_bytes();
+  if (c.max_item_bytes() > 0) l.max_item_bytes = c.max_item_bytes();
+  return l;
+}
+
 }  // namespace
 
 struct CaselinkServer::Impl {
@@ -111,6 +120,8 @@ struct CaselinkServer::Impl {
   std::unique_ptr<CaseServiceImpl> case_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<ReportServiceImpl> report_service;
+  std::unique_ptr<storage::DocumentStore> documents;
+  std::unique_ptr<DocumentServiceImpl> document_service;
   ServerMetrics metrics;
   std::unique_ptr<AdminServiceImpl> admin_service;
   std::unique_ptr<grpc::Server> server;
@@ -217,6 +228,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->context, impl->db.get());
   impl->report_service = std::make_unique<ReportServiceImpl>(impl->context);
+  impl->documents = std::make_unique<storage::DocumentStore>(impl->db.get(), impl->pipeline.get());
+  impl->document_service = std::make_unique<DocumentServiceImpl>(impl->context, impl->documents.get(),
+                                                                 DocumentLimitsOf(config.documents()));
   AddServerGauges(impl->db.get(), impl->audit_chain.get(), impl->workflow->context()->hub,
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(
@@ -239,6 +253,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->workflow->Register(impl->context, &builder);
   builder.RegisterService(impl->audit_service.get());
   builder.RegisterService(impl->report_service.get());
+  builder.RegisterService(impl->document_service.get());
   builder.RegisterService(impl->admin_service.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {

@@ -37,6 +37,10 @@ constexpr TableSpec kTables[] = {
     {Table::kEvents, "events"},
     {Table::kEventIndex, "event_index"},
     {Table::kCaseIndex, "case_index"},
+    {Table::kDocuments, "documents"},
+    {Table::kItemDocuments, "item_documents"},
+    {Table::kDocumentContent, "document_content"},
+    {Table::kDocumentBlobs, "document_blobs"},
 };
 static_assert(std::size(kTables) == static_cast<size_t>(Table::kCount),
               "every table needs a name");
@@ -77,6 +81,26 @@ rocksdb::ColumnFamilyOptions TableOptions() {
   t.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   o.table_factory.reset(rocksdb::NewBlockBasedTableFactory(t));
   return o;
+}
+
+// Document content: chunks of 1 MiB go to blob files (RocksDB's integrated
+// BlobDB), so compactions move small references, not megabytes of PDF, and
+// the LSM tree stays the size of the metadata. Blob garbage collection
+// reclaims the chunks of an upload that failed or was a duplicate.
+rocksdb::ColumnFamilyOptions BlobTableOptions() {
+  rocksdb::ColumnFamilyOptions o = TableOptions();
+  o.enable_blob_files = true;
+  o.min_blob_size = 64 << 10;
+  o.blob_file_size = 256 << 20;
+  o.enable_blob_garbage_collection = true;
+  o.blob_garbage_collection_age_cutoff = 0.25;
+  // Scanned PDFs and images are already compressed.
+  o.blob_compression_type = rocksdb::kNoCompression;
+  return o;
+}
+
+rocksdb::ColumnFamilyOptions OptionsOf(const std::string& name) {
+  return name == "document_blobs" ? BlobTableOptions() : TableOptions();
 }
 
 }  // namespace
@@ -170,7 +194,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
   descs.emplace_back(rocksdb::kDefaultColumnFamilyName, TableOptions());
-  for (const TableSpec& s : kTables) descs.emplace_back(s.name, TableOptions());
+  for (const TableSpec& s : kTables) descs.emplace_back(s.name, OptionsOf(s.name));
   for (const std::string& name : existing) {
     bool known = std::any_of(descs.begin(), descs.end(),
                              [&](const auto& d) { return d.name == name; });
@@ -214,7 +238,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::OpenReadOnly(const std::stri
   rocksdb::Status ls = rocksdb::DB::ListColumnFamilies(dbo, path, &existing);
   if (!ls.ok()) return FromRocks(ls, absl::StrCat("opening database at ", path, " read-only"));
   std::vector<rocksdb::ColumnFamilyDescriptor> descs;
-  for (const std::string& name : existing) descs.emplace_back(name, TableOptions());
+  for (const std::string& name : existing) descs.emplace_back(name, OptionsOf(name));
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::OpenForReadOnly(dbo, path, descs, &handles, &raw);

@@ -31,6 +31,10 @@ enum class Table {
   kEvents,             // log: events addressed to agencies
   kEventIndex,         // agency \0 seq(be64) -> "" (per-agency event cursor)
   kCaseIndex,          // search index keys of cases -> ""
+  kDocuments,          // document_id -> Document (immutable)
+  kItemDocuments,      // item_id \0 document_id -> "" (an item's documents)
+  kDocumentContent,    // sha256 (32 bytes) -> DocumentContent (written once)
+  kDocumentBlobs,      // blob_id \0 chunk(be32) -> bytes (BlobDB: values in blob files)
   kCount,              // not a table
 };
 

@@ -10,6 +10,7 @@
 #include "storage/audit_store.h"
 #include "storage/case_index.h"
 #include "storage/case_keys.h"
+#include "storage/document_store.h"
 #include "storage/rocks_status.h"
 
 namespace caselink::storage {
@@ -80,13 +81,22 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(const Database& db, const std::st
   for (const std::string& key : expected) {
     Problem(&r, absl::StrCat("search index: key '", absl::CHexEscape(key), "' of a case's head is missing"));
   }
+  absl::StatusOr<int64_t> docs = DocumentStore::VerifyAll(db);
+  if (docs.ok()) {
+    r.document_contents = static_cast<uint64_t>(*docs);
+  } else if (absl::IsDataLoss(docs.status())) {
+    Problem(&r, absl::StrCat("documents: ", docs.status().message()));
+  } else {
+    return docs.status();
+  }
   CASELINK_ASSIGN_OR_RETURN(r.audit, VerifyAuditLog(db, audit_public_key_pem));
   return r;
 }
 
 std::string IntegrityReport::Summary() const {
   std::string out = absl::StrCat(ok() ? "OK" : "BROKEN", ": cases=", cases, " versions=", versions,
-                                 " index_keys=", index_keys, " problems=", problem_count, "\n");
+                                 " index_keys=", index_keys, " document_contents=", document_contents,
+                                 " problems=", problem_count, "\n");
   for (const std::string& p : problems) absl::StrAppend(&out, "  ", p, "\n");
   absl::StrAppend(&out, "access log: ", audit.Summary(), "\n");
   return out;

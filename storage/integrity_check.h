@@ -1,7 +1,8 @@
 // The offline integrity checks of a caselink database, run after a restore
 // (`caselinkd --restore-from`) and usable on any copy: every case's head is
 // its newest stored version, the search index holds exactly the keys the
-// heads call for (nothing missing, nothing stale), and the access log's hash
+// heads call for (nothing missing, nothing stale), every document's content
+// is stored and hashes to its SHA-256, and the access log's hash
 // chain and signed checkpoints verify (audit_store.h). Read-only.
 #pragma once
 
@@ -19,6 +20,8 @@ struct IntegrityReport {
   uint64_t cases = 0;
   uint64_t versions = 0;
   uint64_t index_keys = 0;
+  // Document contents read back and found to match their SHA-256.
+  uint64_t document_contents = 0;
   // Disagreements between heads, versions and the index (the first 20).
   std::vector<std::string> problems;
   uint64_t problem_count = 0;

@@ -12,6 +12,7 @@
 #include "caselink/v1/admin.grpc.pb.h"
 #include "caselink/v1/audit.grpc.pb.h"
 #include "caselink/v1/case_service.grpc.pb.h"
+#include "caselink/v1/document.grpc.pb.h"
 #include "caselink/v1/report.grpc.pb.h"
 #include "caselink/v1/workflow.grpc.pb.h"
 
@@ -28,6 +29,7 @@ class Client::Impl {
   const std::unique_ptr<v1::AuditService::Stub> audit = v1::AuditService::NewStub(channel);
   const std::unique_ptr<v1::ReportService::Stub> reports = v1::ReportService::NewStub(channel);
   const std::unique_ptr<v1::AdminService::Stub> admin = v1::AdminService::NewStub(channel);
+  const std::unique_ptr<v1::DocumentService::Stub> documents = v1::DocumentService::NewStub(channel);
 };
 
 }  // namespace caselink

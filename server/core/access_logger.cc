@@ -123,7 +123,12 @@ v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Statu
   e.set_purpose(LogField(r.purpose, refused ? kRefusedTextChars : kLoggedPurposeChars));
   e.set_purpose_case_ref(LogField(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars));
   if (!r.searched_party_id.empty()) e.set_searched_party_hmac(PartyHmac(r.searched_party_id));
+  e.set_item_id(LogField(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
+  e.set_document_id(LogField(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
+  e.set_document_sha256(r.document_sha256);
   if (refused) return e;
+  e.set_document_offset(r.document_offset);
+  e.set_document_bytes(r.document_bytes);
   std::set<std::string> cases;  // a listing of versions names a case once
   for (const std::string& id : r.case_ids) {
     if (cases.insert(id).second) e.add_case_ids(id);

@@ -266,6 +266,8 @@ absl::Status CallGuard::CheckRevocation(const grpc::ServerContextBase& ctx) cons
   return revocation_->Check(Property(*auth, "x509_pem_cert"));
 }
 
+auth::RowFacts CallGuard::FactsOf(const v1::Case& c) const { return facts_->Facts(c); }
+
 bool CallGuard::Visible(const CallScope& scope, const v1::Case& c) const {
   return scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c)).has_value();
 }

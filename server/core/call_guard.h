@@ -6,6 +6,7 @@
 // cases. Handlers never decide about fields. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,13 @@ struct AccessRecord {
   // Set when the handler put the call's entry into its own write batch
   // (AccessLogger::AttachEntry), so ServeUnary does not log it again.
   bool logged_in_batch = false;
+  // The workflow item and document a call concerned (DocumentService), and
+  // the byte range it sent or received.
+  std::string item_id;
+  std::string document_id;
+  std::string document_sha256;
+  int64_t document_offset = 0;
+  int64_t document_bytes = 0;
   // The rule of the enforcement path that refused the call (deny_rule:: in
   // server_metrics.h); empty if it was not refused by one.
   std::string denied_by;
@@ -83,6 +91,8 @@ class CallGuard {
 
   // Whether the caller may see this row through the call's RPC.
   bool Visible(const CallScope& scope, const v1::Case& c) const;
+  // What the row rules know of a case (owner, domain, links).
+  auth::RowFacts FactsOf(const v1::Case& c) const;
 
   // Applies the policy to every caselink.v1.Case inside `response`; see the
   // class comment. `request` supplies the purpose (its `purpose` field).

@@ -67,7 +67,10 @@ void RawService::Install(const std::string& service_full_name, std::vector<Unary
         entry->response_prototype->GetDescriptor() != md->output_type()) {
       WiringError(absl::StrCat(md->full_name(), ": the handler's message types differ from the .proto"));
     }
-    if (md->client_streaming() || md->server_streaming() != (entry->make_stream_handler != nullptr)) {
+    const bool streams = entry->make_stream_handler != nullptr;
+    if (md->client_streaming() != entry->client_streaming ||
+        md->server_streaming() != (streams && !entry->client_streaming) ||
+        (md->client_streaming() && md->server_streaming())) {
       WiringError(absl::StrCat(md->full_name(), ": the handler's streaming differs from the .proto"));
     }
     auto reg = std::make_unique<Registered>();
@@ -77,7 +80,11 @@ void RawService::Install(const std::string& service_full_name, std::vector<Unary
     reg->path = absl::StrCat("/", sd->full_name(), "/", md->name());
     reg->rpc = reg->path.substr(1);
     const int index = static_cast<int>(registered_.size());
-    if (md->server_streaming()) {
+    if (md->client_streaming()) {
+      AddMethod(new grpc::internal::RpcServiceMethod(reg->path.c_str(),
+                                                     grpc::internal::RpcMethod::CLIENT_STREAMING,
+                                                     reg->method.make_stream_handler(reg->path)));
+    } else if (md->server_streaming()) {
       AddMethod(new grpc::internal::RpcServiceMethod(reg->path.c_str(),
                                                      grpc::internal::RpcMethod::SERVER_STREAMING,
                                                      reg->method.make_stream_handler(reg->path)));

@@ -48,7 +48,9 @@ struct UnaryMethod {
       handler;
   // Server-streaming methods (Watch): a synchronous handler that gets the
   // parsed request and writes typed messages itself. Made by Stream<>().
+  // Client-streaming methods (document upload) too, made by ClientStream<>().
   std::function<grpc::internal::MethodHandler*(const std::string& path)> make_stream_handler;
+  bool client_streaming = false;
 };
 
 // The table entry of a unary method implemented by a member function.
@@ -100,6 +102,25 @@ UnaryMethod Stream(std::string name, const ServiceContext* sc,
           absl::Status parsed = ParseClosed(&copy, &req);
           if (!parsed.ok()) return RefuseUndecodableStream(*sc, ctx, method, parsed);
           return fn(ctx, &req, writer);
+        },
+        nullptr);
+  };
+  return m;
+}
+
+// A client-streaming method whose handler reads the raw messages (to parse
+// each closed-world with ParseClosed) and fills a typed response. `Req` is
+// the type of each streamed message.
+template <class Req, class Resp>
+UnaryMethod ClientStream(
+    std::string name,
+    std::function<grpc::Status(grpc::ServerContext*, grpc::ServerReader<grpc::ByteBuffer>*, Resp*)> fn) {
+  UnaryMethod m{name, &Req::default_instance(), &Resp::default_instance(), nullptr, nullptr};
+  m.client_streaming = true;
+  m.make_stream_handler = [fn](const std::string&) -> grpc::internal::MethodHandler* {
+    return new grpc::internal::ClientStreamingHandler<grpc::Service, grpc::ByteBuffer, Resp>(
+        [fn](grpc::Service*, grpc::ServerContext* ctx, grpc::ServerReader<grpc::ByteBuffer>* reader, Resp* resp) {
+          return fn(ctx, reader, resp);
         },
         nullptr);
   };

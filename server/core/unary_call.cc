@@ -21,13 +21,6 @@ namespace {
 
 using google::protobuf::Message;
 
-// 16 hex characters: unique enough to find one call in a day of logs.
-std::string NewCallId() {
-  unsigned char b[8];
-  RAND_bytes(b, sizeof(b));
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(b), sizeof(b)));
-}
-
 // One call, from the door to the answer (shared by the door and the worker).
 struct UnaryCall {
   std::unique_ptr<Message> request;
@@ -54,6 +47,13 @@ absl::Status RunAdmitted(const ServiceContext& sc, const UnaryMethod& m, const C
 }
 
 }  // namespace
+
+// 16 hex characters: unique enough to find one call in a day of logs.
+std::string NewCallId() {
+  unsigned char b[8];
+  RAND_bytes(b, sizeof(b));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(b), sizeof(b)));
+}
 
 absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
                           const AccessRecord& record, absl::Status status, absl::Time start,

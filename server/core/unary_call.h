@@ -28,6 +28,10 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
                                      const std::string& method, const UnaryMethod& m,
                                      const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
 
+// A fresh id for one call (16 hex characters), returned to the client as
+// trailing metadata "caselink-request-id" and written in the operator's log.
+std::string NewCallId();
+
 // The last steps of every call, answered or refused: the access-log entry
 // (unless the call's write batch carried it), metrics and the operator's log
 // line. Returns the status to answer: `status`, or the log's failure (no log

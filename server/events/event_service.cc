@@ -6,6 +6,7 @@
 #include "server/core/field_validator.h"
 #include "server/core/request_validator.h"
 #include "server/core/status_map.h"
+#include "server/core/stream_call.h"
 #include "server/events/stream_scope.h"
 #include "spdlog/spdlog.h"
 
@@ -88,27 +89,12 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
 
 grpc::Status EventServiceImpl::Watch(grpc::ServerContext* ctx, const v1::WatchRequest* req,
                                      grpc::ServerWriter<v1::Event>* writer) {
-  const absl::Time start = absl::Now();
-  AccessRecord record;
-  absl::Status status = [&]() -> absl::Status {
-    CASELINK_ASSIGN_OR_RETURN(CallScope scope, sc_.guard->Admit(*ctx, kWatch, &record));
-    scope.record = &record;
-    return Stream(ctx, scope, *req, writer, &record);
-  }();
-  if (sc_.metrics != nullptr) {
-    sc_.metrics->RecordCall(kWatch, status.code(), record.agency_id, record.denied_by, absl::Now() - start);
-  }
-  // The stream's own entry, with its final status; what it delivered was
-  // logged as it went (DeliveryLog), so this entry names no cases.
-  if (sc_.access_log != nullptr) {
-    absl::Status logged = sc_.access_log->Log(record, status);
-    if (!logged.ok()) spdlog::error("access log of a Watch stream failed: {}", logged.ToString());
-  }
-  spdlog::info("rpc={} agency={} code={} ms={:.2f}", kWatch,
-               record.agency_id.empty() ? "-" : record.agency_id,
-               absl::StatusCodeToString(status.code()),
-               absl::ToDoubleMilliseconds(absl::Now() - start));
-  return ToGrpc(status);
+  // The stream's own entry carries its final status; what it delivered was
+  // logged as it went (DeliveryLog), so that entry names no cases. Streams
+  // have their own per-agency limit (max_watch_streams_per_agency).
+  return ServeStreaming(sc_, ctx, kWatch, /*take_slot=*/false, [&](const CallScope& scope) {
+    return Stream(ctx, scope, *req, writer, scope.record);
+  });
 }
 
 }  // namespace caselink::server

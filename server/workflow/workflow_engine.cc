@@ -261,6 +261,32 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
   return out;
 }
 
+namespace {
+
+template <class Item>
+absl::StatusOr<ItemAccess> AccessTo(const ServiceContext& sc, const CallScope& scope, const std::string& id) {
+  auto bytes = sc.workflow->store->Head(Traits<Item>::kTables.head, id);
+  if (absl::IsNotFound(bytes.status())) return ItemNotFound<Item>(id);
+  if (!bytes.ok()) return bytes.status();
+  CASELINK_ASSIGN_OR_RETURN(Item item, Parse<Item>(*bytes));
+  const workflow::Actor actor = ActorOf(scope);
+  ItemAccess out;
+  out.id = id;
+  out.case_ids.assign(item.case_ids().begin(), item.case_ids().end());
+  out.visible = workflow::CanSee(actor, item);
+  out.parties = workflow::ActorParties(actor, item);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<ItemAccess> LoadItemAccess(const ServiceContext& sc, const CallScope& scope, const std::string& id) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("item_id", id));
+  if (id[0] == ItemKind<v1::Transfer>::kIdPrefix) return AccessTo<v1::Transfer>(sc, scope, id);
+  if (id[0] == ItemKind<v1::SupervisionRecord>::kIdPrefix) return AccessTo<v1::SupervisionRecord>(sc, scope, id);
+  return absl::NotFoundError(absl::StrCat("item '", id, "' not found (a transfer id starts with T, a supervision record's with S)"));
+}
+
 #define CASELINK_INSTANTIATE(Item)                                                              \
   template absl::StatusOr<ItemOutcome<Item>> CreateItem<Item>(                                  \
       const ServiceContext&, const CallScope&, const google::protobuf::Message&,                \

@@ -52,4 +52,17 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
                                             const v1::ListItemsRequest& req, bool overdue_only,
                                             std::string* next_page_token);
 
+// What the document service needs of the workflow item a document belongs
+// to: its cases, and what the workflow lets the caller do with it.
+struct ItemAccess {
+  std::string id;
+  std::vector<std::string> case_ids;
+  bool visible = false;  // a participant, the procuratorate or the justice bureau (workflow::CanSee)
+  uint8_t parties = 0;   // the workflow::Party bits the caller holds
+};
+
+// The transfer ('T…') or supervision record ('S…') `id`. NOT_FOUND naming
+// it if there is none (whether the caller may see it is the caller's check).
+absl::StatusOr<ItemAccess> LoadItemAccess(const ServiceContext& sc, const CallScope& scope, const std::string& id);
+
 }  // namespace caselink::server

@@ -36,10 +36,12 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caselink/client_options.h"
+#include "caselink/documents.h"
 #include "caselink/status_details.h"
 #include "caselink/v1/admin.pb.h"
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/document.pb.h"
 #include "caselink/v1/report.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "caselink/watch.h"
@@ -143,6 +145,35 @@ class Client {
   // Errors: as ReportService.GetJointMeetingReport.
   absl::StatusOr<v1::JointMeetingReport> GetJointMeetingReport(
       const v1::JointMeetingReportRequest& request);
+
+  // DocumentService: the documents of transfers and supervision records
+  // (proto/caselink/v1/document.proto, docs/documents.md), streamed in 1 MiB
+  // pieces, never held whole. Streaming calls have a deadline of their own
+  // (one hour), not options.deadline. Errors: as the RPCs.
+  //
+  // Uploads `header.size` bytes read from `source`; header.sha256 must be
+  // the content's SHA-256 (the server refuses a mismatch and stores nothing).
+  // An empty request_id is derived from the item, kind, name and hash, so
+  // uploading the same file again is answered with the first document.
+  absl::StatusOr<v1::UploadDocumentResponse> UploadDocument(v1::UploadHeader header, const ByteSource& source,
+                                                            const TransferProgress& progress = nullptr);
+  // Uploads the file at `path`: size and SHA-256 are read from the file
+  // (one pass before sending), file_name defaults to its base name.
+  absl::StatusOr<v1::UploadDocumentResponse> UploadDocumentFile(v1::UploadHeader header, const std::string& path,
+                                                                const TransferProgress& progress = nullptr);
+  // Streams the content from request.offset to `sink`; returns the
+  // document's metadata. Not retried: resume with offset = bytes received.
+  absl::StatusOr<v1::Document> DownloadDocument(const v1::DownloadDocumentRequest& request, const ByteSink& sink,
+                                                const TransferProgress& progress = nullptr);
+  // Downloads into `path`, through `path` + ".part": an existing .part file
+  // (an interrupted download) is resumed from its size, and the whole file's
+  // SHA-256 is checked before it is renamed to `path` (DATA_LOSS on a
+  // mismatch; the .part file is then removed). request.offset is ignored.
+  absl::StatusOr<v1::Document> DownloadDocumentFile(const v1::DownloadDocumentRequest& request,
+                                                    const std::string& path,
+                                                    const TransferProgress& progress = nullptr);
+  absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(const v1::ListDocumentsRequest& request);
+  absl::StatusOr<v1::GetDocumentResponse> GetDocument(const v1::GetDocumentRequest& request);
 
   // Watches the events addressed to this agency (EventService.Watch) and
   // calls `on_event` for each, in cursor order, on the calling thread. Blocks

@@ -1,0 +1,320 @@
+#include "storage/document_store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <utility>
+
+#include "absl/algorithm/container.h"
+#include "absl/strings/escaping.h"
+#include "absl/time/clock.h"
+#include "absl/strings/str_cat.h"
+#include "caselink/v1/storage.pb.h"
+#include "caselink_common/status_macros.h"
+#include "openssl/evp.h"
+#include "openssl/rand.h"
+#include "storage/case_keys.h"
+#include "storage/rocks_status.h"
+
+namespace caselink::storage {
+namespace {
+
+constexpr size_t kBlobIdBytes = 16;
+
+std::string ChunkKey(const std::string& blob_id, uint32_t chunk) {
+  std::string k = blob_id;
+  for (int shift = 24; shift >= 0; shift -= 8) k.push_back(static_cast<char>((chunk >> shift) & 0xff));
+  return k;
+}
+
+std::string ItemKey(const std::string& item_id, const std::string& doc_id) {
+  return absl::StrCat(item_id, absl::string_view("\0", 1), doc_id);
+}
+
+// The content table is keyed by the raw 32 bytes of the hash.
+absl::StatusOr<std::string> ContentKey(const std::string& sha256_hex) {
+  std::string raw;
+  if (sha256_hex.size() != 64 || !absl::c_all_of(sha256_hex, [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+      })) {
+    return absl::InvalidArgumentError("sha256: must be 64 lowercase hex digits");
+  }
+  raw = absl::HexStringToBytes(sha256_hex);
+  return raw;
+}
+
+// The size chunk `i` of a content of `size` bytes must have.
+int64_t ChunkSize(int64_t size, int64_t chunk_bytes, int64_t i) {
+  return std::min(chunk_bytes, size - i * chunk_bytes);
+}
+
+// The content record of a hash, if stored.
+absl::StatusOr<std::optional<std::string>> Content(const Database& db, const std::string& sha256_hex) {
+  CASELINK_ASSIGN_OR_RETURN(std::string key, ContentKey(sha256_hex));
+  std::string bytes;
+  rocksdb::Status s = db.Get(rocksdb::ReadOptions(), Table::kDocumentContent, key, &bytes);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "reading a document's content record");
+  return bytes;
+}
+
+absl::Status ReadContent(const Database& db, const v1::Document& doc, int64_t offset,
+                         const std::function<bool(absl::string_view)>& sink) {
+  if (offset < 0 || offset > doc.size()) {
+    return absl::OutOfRangeError(absl::StrCat("offset: ", offset, " is outside the document (0..", doc.size(), ")"));
+  }
+  CASELINK_ASSIGN_OR_RETURN(std::optional<std::string> bytes, Content(db, doc.sha256()));
+  if (!bytes.has_value()) {
+    return absl::DataLossError(absl::StrCat("the content of document '", doc.id(), "' is missing"));
+  }
+  v1::DocumentContent content;
+  if (!content.ParseFromString(*bytes) || content.chunk_bytes() <= 0 || content.size() != doc.size()) {
+    return absl::DataLossError(absl::StrCat("the content record of document '", doc.id(), "' is corrupted"));
+  }
+  const int64_t cb = content.chunk_bytes();
+  std::string chunk;
+  for (int64_t i = offset / cb; i * cb < content.size(); ++i) {
+    rocksdb::Status s = db.Get(rocksdb::ReadOptions(), Table::kDocumentBlobs,
+                               ChunkKey(content.blob_id(), static_cast<uint32_t>(i)), &chunk);
+    if (s.IsNotFound() || (s.ok() && static_cast<int64_t>(chunk.size()) != ChunkSize(content.size(), cb, i))) {
+      return absl::DataLossError(absl::StrCat("chunk ", i, " of document '", doc.id(), "' is missing or damaged"));
+    }
+    CASELINK_RETURN_IF_ERROR(FromRocks(s, "reading a document's content"));
+    absl::string_view piece(chunk);
+    if (i == offset / cb) piece.remove_prefix(static_cast<size_t>(offset % cb));
+    if (!piece.empty() && !sink(piece)) return absl::OkStatus();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+struct DocumentStore::BlobWriter::Hash {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  Hash() { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
+  ~Hash() { EVP_MD_CTX_free(ctx); }
+};
+
+DocumentStore::BlobWriter::BlobWriter(DocumentStore* store, std::string blob_id)
+    : store_(store), blob_id_(std::move(blob_id)), hash_(std::make_unique<Hash>()) {}
+
+DocumentStore::BlobWriter::BlobWriter(BlobWriter&& o) noexcept
+    : store_(o.store_),
+      blob_id_(std::move(o.blob_id_)),
+      hash_(std::move(o.hash_)),
+      buffer_(std::move(o.buffer_)),
+      size_(o.size_),
+      chunks_(o.chunks_),
+      finished_(o.finished_),
+      settled_(o.settled_) {
+  o.settled_ = true;  // the moved-from writer owns nothing
+}
+
+DocumentStore::BlobWriter::~BlobWriter() {
+  if (!settled_) (void)Abandon();
+}
+
+absl::Status DocumentStore::BlobWriter::Append(absl::string_view bytes) {
+  if (finished_) return absl::FailedPreconditionError("the upload's content is already finished");
+  EVP_DigestUpdate(hash_->ctx, bytes.data(), bytes.size());
+  size_ += static_cast<int64_t>(bytes.size());
+  while (!bytes.empty()) {
+    const size_t take = std::min(bytes.size(), static_cast<size_t>(kChunkBytes) - buffer_.size());
+    buffer_.append(bytes.data(), take);
+    bytes.remove_prefix(take);
+    if (static_cast<int64_t>(buffer_.size()) == kChunkBytes) CASELINK_RETURN_IF_ERROR(WriteChunk());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status DocumentStore::BlobWriter::WriteChunk() {
+  CommitRequest req;
+  // Written, not synced: the document's own commit syncs the log, and with
+  // it every chunk written before.
+  req.durable = false;
+  req.puts.push_back({Table::kDocumentBlobs, ChunkKey(blob_id_, chunks_), std::move(buffer_)});
+  buffer_.clear();
+  ++chunks_;
+  return store_->pipeline_->Commit(std::move(req)).status();
+}
+
+absl::StatusOr<std::string> DocumentStore::BlobWriter::Finish() {
+  if (finished_) return absl::FailedPreconditionError("the upload's content is already finished");
+  if (!buffer_.empty()) CASELINK_RETURN_IF_ERROR(WriteChunk());
+  finished_ = true;
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(hash_->ctx, md, &len);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+absl::Status DocumentStore::BlobWriter::Abandon() {
+  if (settled_) return absl::OkStatus();
+  settled_ = true;
+  if (chunks_ == 0) return absl::OkStatus();
+  CommitRequest req;
+  req.durable = false;
+  for (uint32_t i = 0; i < chunks_; ++i) req.deletes.push_back({Table::kDocumentBlobs, ChunkKey(blob_id_, i)});
+  return store_->pipeline_->Commit(std::move(req)).status();
+}
+
+DocumentStore::BlobWriter DocumentStore::NewBlob() {
+  std::string id(kBlobIdBytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(id.data()), static_cast<int>(id.size())) != 1) {
+    // Unreachable on a working system; a fixed id would let two uploads
+    // share chunks, so make it unique another way.
+    static std::atomic<uint64_t> counter{0};
+    id = absl::StrCat(absl::ToUnixNanos(absl::Now()), "-", counter++);
+    id.resize(kBlobIdBytes, '\0');
+  }
+  return BlobWriter(this, std::move(id));
+}
+
+std::string DocumentStore::RequestKeyOf(const std::string& agency, const std::string& request_id) {
+  // "d\0agency\0id": apart from cases' and workflow items' keys.
+  return RequestKey(absl::StrCat("d", absl::string_view("\0", 1), agency), request_id);
+}
+
+absl::StatusOr<std::optional<v1::Document>> DocumentStore::FindRequest(const std::string& agency,
+                                                                       const std::string& request_id,
+                                                                       const std::string& digest) const {
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Table::kRequests, RequestKeyOf(agency, request_id), &bytes);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, "reading the request record");
+  v1::DocumentRequestRecord rec;
+  if (!rec.ParseFromString(bytes)) return absl::DataLossError("stored document request record is corrupted");
+  if (rec.request_digest() != digest) {
+    return absl::AlreadyExistsError(absl::StrCat("request_id '", request_id,
+                                                 "' was already used for a different upload; use a new request_id"));
+  }
+  CASELINK_ASSIGN_OR_RETURN(v1::Document doc, Get(rec.document_id()));
+  return doc;
+}
+
+absl::StatusOr<DocumentStore::CommitOutcome> DocumentStore::Commit(const CommitCommand& cmd, BlobWriter* writer) {
+  if (writer == nullptr || !writer->finished_ || writer->settled_) {
+    return absl::InternalError("DocumentStore::Commit needs a finished, unsettled writer");
+  }
+  const v1::Document& doc = cmd.document;
+  CASELINK_ASSIGN_OR_RETURN(std::string content_key, ContentKey(doc.sha256()));
+  if (writer->size() != doc.size()) return absl::InternalError("the writer's size is not the document's");
+  const std::string req_key = RequestKeyOf(cmd.agency, cmd.request_id);
+  // The content key too: two uploads of the same new content must not both
+  // write its record.
+  KeyLocks::Guard guard = locks_.Lock({req_key, content_key});
+
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Document> earlier,
+                            FindRequest(cmd.agency, cmd.request_id, cmd.request_digest));
+  if (earlier.has_value()) {
+    CASELINK_RETURN_IF_ERROR(writer->Abandon());
+    return CommitOutcome{*std::move(earlier), true, true};
+  }
+  CASELINK_ASSIGN_OR_RETURN(std::optional<std::string> existing, Content(*db_, doc.sha256()));
+
+  CommitRequest commit;
+  if (existing.has_value()) {
+    for (uint32_t i = 0; i < writer->chunks_; ++i) {
+      commit.deletes.push_back({Table::kDocumentBlobs, ChunkKey(writer->blob_id_, i)});
+    }
+  } else {
+    v1::DocumentContent content;
+    content.set_blob_id(writer->blob_id_);
+    content.set_size(doc.size());
+    content.set_chunk_bytes(kChunkBytes);
+    content.set_content_type(doc.content_type());
+    commit.puts.push_back({Table::kDocumentContent, content_key, content.SerializeAsString()});
+  }
+  commit.puts.push_back({Table::kDocuments, doc.id(), doc.SerializeAsString()});
+  commit.puts.push_back({Table::kItemDocuments, ItemKey(doc.item_id(), doc.id()), ""});
+  v1::DocumentRequestRecord rec;
+  rec.set_request_digest(cmd.request_digest);
+  rec.set_document_id(doc.id());
+  commit.puts.push_back({Table::kRequests, req_key, rec.SerializeAsString()});
+  if (cmd.attach) CASELINK_RETURN_IF_ERROR(cmd.attach(doc, &commit));
+  CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(commit)).status());
+  writer->settled_ = true;
+  return CommitOutcome{doc, false, existing.has_value()};
+}
+
+absl::StatusOr<v1::Document> DocumentStore::Get(const std::string& id) const {
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Table::kDocuments, id, &bytes);
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("document '", id, "' not found"));
+  if (!s.ok()) return FromRocks(s, "reading a document");
+  v1::Document doc;
+  if (!doc.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("stored document '", id, "' is corrupted"));
+  return doc;
+}
+
+absl::StatusOr<std::vector<v1::Document>> DocumentStore::ListByItem(const std::string& item_id) const {
+  const std::string prefix = absl::StrCat(item_id, absl::string_view("\0", 1));
+  std::vector<v1::Document> out;
+  auto it = db_->NewIterator(rocksdb::ReadOptions(), Table::kItemDocuments);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    CASELINK_ASSIGN_OR_RETURN(v1::Document doc, Get(it->key().ToString().substr(prefix.size())));
+    out.push_back(std::move(doc));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing an item's documents"));
+  std::stable_sort(out.begin(), out.end(), [](const v1::Document& a, const v1::Document& b) {
+    const auto& x = a.upload_time();
+    const auto& y = b.upload_time();
+    return std::make_pair(x.seconds(), x.nanos()) < std::make_pair(y.seconds(), y.nanos());
+  });
+  return out;
+}
+
+absl::Status DocumentStore::Read(const v1::Document& doc, int64_t offset,
+                                 const std::function<bool(absl::string_view)>& sink) const {
+  return ReadContent(*db_, doc, offset, sink);
+}
+
+absl::StatusOr<int64_t> DocumentStore::VerifyAll(const Database& db) {
+  int64_t checked = 0;
+  auto it = db.NewIterator(rocksdb::ReadOptions(), Table::kDocumentContent);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const std::string sha = absl::BytesToHexString(it->key().ToString());
+    v1::DocumentContent content;
+    if (!content.ParseFromString(it->value().ToString()) || content.chunk_bytes() <= 0) {
+      return absl::DataLossError(absl::StrCat("the content record of ", sha, " is corrupted"));
+    }
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    v1::Document probe;
+    probe.set_id(sha);
+    probe.set_sha256(sha);
+    probe.set_size(content.size());
+    int64_t seen = 0;
+    absl::Status read = ReadContent(db, probe, 0, [&](absl::string_view piece) {
+      EVP_DigestUpdate(ctx, piece.data(), piece.size());
+      seen += static_cast<int64_t>(piece.size());
+      return true;
+    });
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    EVP_MD_CTX_free(ctx);
+    if (!read.ok()) return absl::DataLossError(absl::StrCat("content ", sha, ": ", read.message()));
+    const std::string got = absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+    if (seen != content.size() || got != sha) {
+      return absl::DataLossError(absl::StrCat("content ", sha, " does not match its hash (read ", seen,
+                                              " bytes hashing to ", got, ")"));
+    }
+    ++checked;
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the document contents"));
+  auto docs = db.NewIterator(rocksdb::ReadOptions(), Table::kDocuments);
+  for (docs->SeekToFirst(); docs->Valid(); docs->Next()) {
+    v1::Document doc;
+    if (!doc.ParseFromString(docs->value().ToString())) {
+      return absl::DataLossError(absl::StrCat("stored document '", docs->key().ToString(), "' is corrupted"));
+    }
+    CASELINK_ASSIGN_OR_RETURN(std::optional<std::string> c, Content(db, doc.sha256()));
+    if (!c.has_value()) {
+      return absl::DataLossError(absl::StrCat("the content of document '", doc.id(), "' is missing"));
+    }
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(docs->status(), "reading the documents"));
+  return checked;
+}
+
+}  // namespace caselink::storage
