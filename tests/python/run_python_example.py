@@ -9,13 +9,18 @@
    shows INVALID_ARGUMENT naming case_id for an empty case_id;
 3. market transfers the case to psb; the example watches psb's events while
    the server is killed with SIGKILL and restarted on the same port, and more
-   events are made: it must get each event exactly once, cursors increasing.
+   events are made: it must get each event exactly once, cursors increasing;
+4. the example, as market, uploads a PDF-shaped file of 1.5 MiB to that
+   transfer (streamed in chunks) and, as psb, downloads it (bytes identical),
+   resumes a download from a pre-filled .part file, and gets NOT_FOUND for an
+   unknown document id.
 
 Exits 0 on success, 1 on a failed check. WORK_DIR is recreated each run and
 kept afterwards (server logs, example output) for inspection.
 """
 
 import ctypes
+import hashlib
 import json
 import os
 import shutil
@@ -204,6 +209,59 @@ def run():
     check(got == want, "the events are the transfer steps in order: %s" % got)
     check("reconnecting from cursor %d" % cursors[0] in open(err_path).read(),
           "the watcher resumed from cursor %d after the restart" % cursors[0])
+
+    # --- (d) + (e): upload a document to t1, download it, resume, refuse ------
+    pdf = b"%PDF-1.7\n" + os.urandom(1536 << 10) + b"\n%%EOF\n"
+    pdf_sha = hashlib.sha256(pdf).hexdigest()
+    pdf_path = os.path.join(WORK, "移送书.pdf")
+    with open(pdf_path, "wb") as f:
+        f.write(pdf)
+    out = example_ok("market", "uploaded %d bytes to transfer %s as market" % (len(pdf), t1),
+                     "--upload-pdf", pdf_path, "--item", t1, "--reference", "某监移〔2024〕3号")
+    doc = next(o["document"] for o in out if "document" in o)
+    check(doc["sha256"] == pdf_sha and int(doc["size"]) == len(pdf),  # int64 is a JSON string
+          "the document has the file's SHA-256 and size (%s, %s bytes)" % (doc["sha256"], doc["size"]))
+    check(doc["item_id"] == t1 and doc["kind"] == "MATERIAL_TRANSFER_LETTER"
+          and doc["content_type"] == "CONTENT_PDF" and doc["uploader_agency"] == "market",
+          "attached to %s as a 移送书, detected as PDF, uploaded by market" % t1)
+
+    def download(out_path, *extra):
+        return example_ok("psb", "downloaded %s to %s as psb" % (doc["id"], os.path.basename(out_path)),
+                          "--download", doc["id"], "--out", out_path, "--purpose", "审查移送材料", *extra)
+
+    got_path = os.path.join(WORK, "got.pdf")
+    got = next(o["downloaded"] for o in download(got_path) if "downloaded" in o)
+    check(open(got_path, "rb").read() == pdf and not os.path.exists(got_path + ".part"),
+          "the downloaded file is identical to the uploaded one, the .part file renamed")
+    check(got == {"id": doc["id"], "bytes": len(pdf), "sha256": pdf_sha, "resumed_from": 0},
+          "downloaded: %s" % got)
+
+    resumed_path = os.path.join(WORK, "resumed.pdf")
+    with open(resumed_path + ".part", "wb") as f:
+        f.write(pdf[:300000])  # what an interrupted download left
+    got = next(o["downloaded"] for o in download(resumed_path) if "downloaded" in o)
+    check(got["resumed_from"] == 300000 and got["bytes"] == len(pdf) and got["sha256"] == pdf_sha,
+          "the download resumed from the .part file's 300000 bytes: %s" % got)
+    check(open(resumed_path, "rb").read() == pdf, "the resumed file is identical to the uploaded one")
+
+    r = subprocess.run(example_cmd("psb", "--download", "D-no-such-document", "--out",
+                                   os.path.join(WORK, "missing.pdf"), "--purpose", "审查移送材料"),
+                       capture_output=True, text=True, timeout=60)
+    print(r.stdout + r.stderr, flush=True)
+    err = next((o["error"] for o in json_lines(r.stdout)
+                if "error" in o and o["error"]["rpc"] == "Download"), None)
+    check(r.returncode == 1 and err is not None and err["code"] == "NOT_FOUND",
+          "an unknown document id -> NOT_FOUND, exit 1 (%s)" % err)
+    check(not os.path.exists(os.path.join(WORK, "missing.pdf"))
+          and not os.path.exists(os.path.join(WORK, "missing.pdf.part")), "and no file was written")
+
+
+def example_ok(agency, what, *args):
+    """Runs the example as `agency`; checks exit 0; returns its JSON lines."""
+    r = subprocess.run(example_cmd(agency, *args), capture_output=True, text=True, timeout=120)
+    print(r.stdout + r.stderr, flush=True)
+    check(r.returncode == 0, "the example %s (exit 0)" % what)
+    return json_lines(r.stdout)
 
 
 def on_alarm(*_):
