@@ -9,11 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "command.h"
+#include "enum_args.h"
 #include "output.h"
 #include "caselink/request_id.h"
 
@@ -66,32 +65,6 @@ struct WatchArgs {
   int max_events = 0;
   double seconds = 0;
 };
-
-// "ACCEPT", "accept", "return-for-material" -> PREFIX_RETURN_FOR_MATERIAL.
-template <typename Enum>
-bool ParseEnum(const std::string& prefix, const std::string& name, bool (*parse)(const std::string&, Enum*),
-               Enum* out) {
-  std::string upper = absl::AsciiStrToUpper(absl::StrReplaceAll(name, {{"-", "_"}}));
-  if (parse(upper, out)) return true;
-  return parse(prefix + upper, out);
-}
-
-// The kind of a document, from the standard name its title carries (the
-// names the rules use), for --material given without an explicit kind.
-v1::MaterialKind KindFromTitle(const std::string& title) {
-  static const std::pair<const char*, v1::MaterialKind> kNames[] = {
-      {"移送书", v1::MATERIAL_TRANSFER_LETTER},     {"调查报告", v1::MATERIAL_INVESTIGATION_REPORT},
-      {"物品清单", v1::MATERIAL_ITEM_LIST},         {"检验报告", v1::MATERIAL_EXPERT_REPORT},
-      {"鉴定", v1::MATERIAL_EXPERT_REPORT},         {"回执", v1::MATERIAL_RECEIPT},
-      {"不予立案通知书", v1::MATERIAL_NON_FILING_NOTICE}, {"检察建议书", v1::MATERIAL_RECOMMENDATION},
-      {"检察意见书", v1::MATERIAL_OPINION},         {"回复", v1::MATERIAL_REPLY_LETTER},
-      {"整改报告", v1::MATERIAL_RECTIFICATION_REPORT}, {"会议纪要", v1::MATERIAL_MEETING_MINUTES},
-  };
-  for (const auto& [name, kind] : kNames) {
-    if (title.find(name) != std::string::npos) return kind;
-  }
-  return v1::MATERIAL_OTHER;
-}
 
 // "[KIND:]title|reference": KIND is a MaterialKind (item-list,
 // MATERIAL_ITEM_LIST, ...); without it the kind is read from the title.

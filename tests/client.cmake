@@ -22,6 +22,15 @@ if(TARGET caselink_client)
     target_compile_definitions(client_cli_test PRIVATE
       CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
     add_dependencies(client_cli_test caselink)
+    # `caselink doc ...` against a real server (TestDistrict) with a forward
+    # transfer made through the client library.
+    caselink_add_test(cli_document_test
+      SOURCES cli_document_test.cc
+      LIBS caselink_client caselink_client_test_util
+      LABELS client cli e2e documents)
+    target_compile_definitions(cli_document_test PRIVATE
+      CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
+    add_dependencies(cli_document_test caselink)
   endif()
 
   # cmake --install into a scratch prefix, then build and run an outside
