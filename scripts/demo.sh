@@ -315,6 +315,16 @@ echo "    -> transfer $FWD, state $(jget 'd["transfer"]["state"]'), police decid
 step "[W2] 公安分局 psb's event stream: the new transfer arrives with the case (redacted by the policy's Watch rule)"
 events psb
 
+step "[W2a] 市场监管局 market attaches the PDF 移送书 to transfer $FWD (DocumentService, docs/documents.md); 公安分局 psb lists and downloads it, byte for byte; 应急管理局 emergency, no party to it, cannot"
+run market doc put "$FWD" scripts/demo-data/transfer-letter.pdf --kind 移送书 --reference "某监移〔2024〕3号"
+DOC="$(jget 'd["document"]["id"]')"
+echo "    -> document $DOC: $(jget 'd["document"]["content_type"]'), $(jget 'd["document"]["size"]') bytes, sha256 $(jget 'd["document"]["sha256"]')"
+run psb doc ls "$FWD"
+run psb doc get "$DOC" "$WORK/psb-transfer-letter.pdf" --purpose "审查移送材料"
+cmp -s scripts/demo-data/transfer-letter.pdf "$WORK/psb-transfer-letter.pdf" || die "psb's copy of the 移送书 differs from market's file"
+echo "    -> psb's copy is identical to market's file"
+refused emergency doc get "$DOC" "$WORK/emergency-copy.pdf" --purpose "试图读取"
+
 step "[W3] 市场监管局 market tries to accept its own transfer (must be refused: only the receiver decides)"
 refused market transfer act "$FWD" accept
 

@@ -58,8 +58,9 @@ struct Append {
   std::string payload;
 };
 
-// Removes a key of a derived table (an index entry that no longer holds).
-// History tables are never deleted from.
+// Removes a key of a derived table (an index entry that no longer holds) or
+// a document chunk no document refers to. History tables are never deleted
+// from.
 struct Delete {
   Table table;
   std::string key;

@@ -33,7 +33,8 @@ std::vector<Table> AllTables() {
 const std::vector<std::string> kFamilyNames = {
     "case_versions", "case_heads",  "requests",    "meta",       "audit_log",
     "audit_checkpoints", "audit_index", "transfers", "transfer_history", "supervision",
-    "supervision_history", "case_links", "events", "event_index", "case_index"};
+    "supervision_history", "case_links", "events", "event_index", "case_index",
+    "documents", "item_documents", "document_content", "document_blobs"};
 
 std::vector<std::string> ColumnFamiliesOnDisk(const std::string& path) {
   std::vector<std::string> names;

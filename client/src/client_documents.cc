@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "absl/strings/str_cat.h"
 #include "caselink/client.h"
 #include "client_impl.h"
@@ -65,10 +67,20 @@ absl::StatusOr<int64_t> HashFile(const std::string& path, Sha256* hash, int64_t 
   return total;
 }
 
-std::string DefaultRequestId(const v1::UploadHeader& h) {
+// The whole header (request_id cleared), so the same file sent again is a
+// replay and a corrected header (another reference) a new upload.
+std::string DefaultRequestId(v1::UploadHeader h) {
+  h.clear_request_id();
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream raw(&bytes);
+    google::protobuf::io::CodedOutputStream out(&raw);
+    out.SetSerializationDeterministic(true);
+    h.SerializeToCodedStream(&out);
+  }
   Sha256 id;
-  id.Update(absl::StrCat("caselink-document\n", h.item_id(), "\n", static_cast<int>(h.kind()), "\n", h.file_name(),
-                         "\n", h.sha256()));
+  id.Update("caselink-document\n");
+  id.Update(bytes);
   return absl::StrCat("doc-", id.Hex().substr(0, 40));
 }
 
@@ -164,11 +176,15 @@ absl::StatusOr<v1::Document> Client::DownloadDocumentFile(const v1::DownloadDocu
   const int64_t have = std::filesystem::exists(part, ec) ? static_cast<int64_t>(std::filesystem::file_size(part, ec)) : 0;
   v1::DownloadDocumentRequest req = request;
   req.set_offset(ec ? 0 : have);
-  std::ofstream out(part, std::ios::binary | (req.offset() > 0 ? std::ios::app : std::ios::trunc));
-  if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write ", part));
+  // Opened at the first bytes, so a refused download leaves no file.
+  std::ofstream out;
   absl::StatusOr<v1::Document> doc = DownloadDocument(
       req,
       [&](int64_t offset, absl::string_view bytes) -> absl::Status {
+        if (!out.is_open()) {
+          out.open(part, std::ios::binary | (req.offset() > 0 ? std::ios::app : std::ios::trunc));
+          if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write ", part));
+        }
         if (offset != static_cast<int64_t>(out.tellp())) {
           return absl::DataLossError(absl::StrCat("the server sent offset ", offset, ", expected ",
                                                   static_cast<int64_t>(out.tellp())));
@@ -178,13 +194,14 @@ absl::StatusOr<v1::Document> Client::DownloadDocumentFile(const v1::DownloadDocu
         return absl::OkStatus();
       },
       progress);
-  out.close();
+  if (out.is_open()) out.close();
   if (!doc.ok()) {
     // OUT_OF_RANGE: the .part file is longer than the document, so it is
     // not this document's beginning: start again.
     if (absl::IsOutOfRange(doc.status())) std::filesystem::remove(part, ec);
     return doc.status();  // the .part file stays for a resumed download
   }
+  if (!std::filesystem::exists(part, ec)) std::ofstream(part, std::ios::binary);  // an empty document
   Sha256 hash;
   absl::StatusOr<int64_t> size = HashFile(part, &hash);
   if (!size.ok()) return size.status();

@@ -72,7 +72,8 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    " max_calls_in_flight_per_agency: ", d->options_.max_calls_in_flight_per_agency,
                    " masked_searches_per_agency_per_hour: ",
                    d->options_.masked_searches_per_agency_per_hour, " }\n", "admin { backup_dir: \"backups\" }\n", audit,
-                   "workflow { ", d->options_.workflow_config, " }\n")));
+                   "workflow { ", d->options_.workflow_config, " }\n",
+                   "documents { ", d->options_.documents_config, " }\n")));
   CASELINK_RETURN_IF_ERROR(d->StartServer());
   return d;
 }

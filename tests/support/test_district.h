@@ -47,6 +47,8 @@ struct DistrictOptions {
   // The body of the server configuration's `workflow { }` block, e.g.
   // `calendar_file: "/path/working-calendar.textproto"`.
   std::string workflow_config;
+  // The body of the `documents { }` block, e.g. `max_file_bytes: 4096`.
+  std::string documents_config;
 };
 
 // Writes <dir>/audit-hmac.key (32 random bytes) and returns the

@@ -147,14 +147,15 @@ class Client {
       const v1::JointMeetingReportRequest& request);
 
   // DocumentService: the documents of transfers and supervision records
-  // (proto/caselink/v1/document.proto, docs/documents.md), streamed in 1 MiB
-  // pieces, never held whole. Streaming calls have a deadline of their own
+  // (proto/caselink/v1/document.proto, docs/documents.md), streamed in 256
+  // KiB messages, never held whole. Streaming calls have a deadline of their own
   // (one hour), not options.deadline. Errors: as the RPCs.
   //
   // Uploads `header.size` bytes read from `source`; header.sha256 must be
   // the content's SHA-256 (the server refuses a mismatch and stores nothing).
-  // An empty request_id is derived from the item, kind, name and hash, so
-  // uploading the same file again is answered with the first document.
+  // An empty request_id is derived from the whole header (item, kind, name,
+  // size, hash, sensitivity, reference), so uploading the same file again is
+  // answered with the first document.
   absl::StatusOr<v1::UploadDocumentResponse> UploadDocument(v1::UploadHeader header, const ByteSource& source,
                                                             const TransferProgress& progress = nullptr);
   // Uploads the file at `path`: size and SHA-256 are read from the file

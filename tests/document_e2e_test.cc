@@ -1,0 +1,357 @@
+// DocumentService end to end through the real server and client library
+// (issue 16): a round trip with the hash checked, every refused upload
+// storing nothing and logged, who may read (parties, the policy's rows) and a
+// policy withholding a class, and a download resumed after the server
+// restarts. Backup and restore of documents: e2e_backup_test.cc.
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <cstring>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "openssl/evp.h"
+#include "workflow_fixture.h"
+
+namespace caselink::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+// A PDF-shaped file of about `n` bytes (the server checks the type by content).
+std::string Pdf(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s = "%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
+  while (s.size() + 7 < n) s.push_back(static_cast<char>(rng()));
+  return s + "\n%%EOF\n";
+}
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class DocumentTest : public WorkflowTest {
+ protected:
+  void SetUp() override {
+    DistrictOptions o;
+    o.documents_config = absl::StrCat("max_file_bytes: ", 8 << 20, " max_item_bytes: ", 12 << 20);
+    StartDistrict(std::move(o));
+    transfer_ = NewForward();
+    ASSERT_FALSE(transfer_.empty());
+  }
+
+  v1::UploadHeader Header(const std::string& content, v1::MaterialKind kind = v1::MATERIAL_TRANSFER_LETTER) {
+    v1::UploadHeader h;
+    h.set_item_id(transfer_);
+    h.set_kind(kind);
+    h.set_file_name("涉嫌犯罪案件移送书.pdf");
+    h.set_size(static_cast<int64_t>(content.size()));
+    h.set_sha256(Sha256Hex(content));
+    return h;
+  }
+
+  // Sends `send` (default: all of `content`) under `h`.
+  absl::StatusOr<v1::UploadDocumentResponse> Upload(const std::string& agency, const v1::UploadHeader& h,
+                                                    const std::string& send) {
+    size_t at = 0;
+    return As(agency).UploadDocument(h, [&](char* buf, size_t cap) -> absl::StatusOr<size_t> {
+      const size_t n = std::min(cap, send.size() - at);
+      std::memcpy(buf, send.data() + at, n);
+      at += n;
+      return n;
+    });
+  }
+
+  std::string Put(const std::string& name, const std::string& bytes) {
+    const std::string path = district_->dir() + "/" + name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path;
+  }
+
+  v1::DownloadDocumentRequest Download(const std::string& id, const std::string& purpose = "审查移送材料") {
+    v1::DownloadDocumentRequest r;
+    r.set_id(id);
+    r.set_purpose(purpose);
+    return r;
+  }
+
+  int Documents() {
+    v1::ListDocumentsRequest r;
+    r.set_item_id(transfer_);
+    auto l = As("market").ListDocuments(r);
+    EXPECT_TRUE(l.ok()) << l.status();
+    return l.ok() ? l->documents_size() : -1;
+  }
+
+  // The access-log entries of `agency`'s DocumentService calls, oldest first.
+  std::vector<v1::AuditEntry> DocumentEntries(const std::string& agency) {
+    v1::AgencyAccessRequest r;
+    r.set_agency_id(agency);
+    r.mutable_from()->set_seconds(0);
+    r.set_limit(1000);
+    r.set_purpose("审计文件访问");
+    auto resp = As("procuratorate").AgencyAccess(r);
+    EXPECT_TRUE(resp.ok()) << resp.status();
+    std::vector<v1::AuditEntry> out;
+    if (!resp.ok()) return out;
+    for (const auto& e : resp->entries()) {
+      if (absl::StrContains(e.method(), "DocumentService")) out.push_back(e);
+    }
+    return out;
+  }
+
+  std::string transfer_;
+};
+
+TEST_F(DocumentTest, UploadAndDownloadRoundTripWithTheHashChecked) {
+  const std::string pdf = Pdf(3 * (1 << 20) + 4321, 1);
+  v1::UploadHeader h;
+  h.set_item_id(transfer_);
+  h.set_kind(v1::MATERIAL_TRANSFER_LETTER);
+  h.set_reference("某监移〔2024〕3号");
+  int64_t last_progress = 0;
+  auto up = As("market").UploadDocumentFile(h, Put("移送书.pdf", pdf),
+                                            [&](int64_t done, int64_t total) {
+                                              EXPECT_EQ(total, static_cast<int64_t>(pdf.size()));
+                                              EXPECT_GT(done, last_progress);
+                                              last_progress = done;
+                                            });
+  ASSERT_TRUE(up.ok()) << up.status();
+  const v1::Document& doc = up->document();
+  EXPECT_EQ(last_progress, static_cast<int64_t>(pdf.size()));
+  EXPECT_EQ(doc.size(), static_cast<int64_t>(pdf.size()));
+  EXPECT_EQ(doc.sha256(), Sha256Hex(pdf));
+  EXPECT_EQ(doc.content_type(), v1::CONTENT_PDF);
+  EXPECT_EQ(doc.uploader_agency(), "market");
+  EXPECT_EQ(doc.file_name(), "移送书.pdf");
+  EXPECT_EQ(doc.sensitivity(), v1::INVESTIGATIVE) << "the default class";
+  EXPECT_EQ(doc.item_id(), transfer_);
+  EXPECT_FALSE(up->replayed());
+
+  // The police, receiver of the transfer, list, get and download it.
+  v1::ListDocumentsRequest list;
+  list.set_item_id(transfer_);
+  auto listed = As("psb").ListDocuments(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->documents_size(), 1);
+  EXPECT_EQ(listed->documents(0).id(), doc.id());
+  v1::GetDocumentRequest get;
+  get.set_id(doc.id());
+  EXPECT_EQ(As("psb").GetDocument(get)->document().sha256(), doc.sha256());
+  const std::string target = district_->dir() + "/psb-移送书.pdf";
+  auto down = As("psb").DownloadDocumentFile(Download(doc.id()), target);
+  ASSERT_TRUE(down.ok()) << down.status();
+  EXPECT_EQ(Slurp(target), pdf);
+  EXPECT_FALSE(std::filesystem::exists(target + ".part"));
+
+  // Uploading the same file again is answered with the first document.
+  auto again = As("market").UploadDocumentFile(h, Put("移送书.pdf", pdf));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed());
+  EXPECT_EQ(again->document().id(), doc.id());
+  EXPECT_EQ(Documents(), 1);
+
+  // Both on the record, with the document's hash and the bytes moved.
+  std::vector<v1::AuditEntry> market = DocumentEntries("market");
+  ASSERT_GE(market.size(), 2u);
+  EXPECT_EQ(market[0].method(), "caselink.v1.DocumentService/Upload");
+  EXPECT_EQ(market[0].status_code(), 0);
+  EXPECT_EQ(market[0].document_id(), doc.id());
+  EXPECT_EQ(market[0].document_sha256(), doc.sha256());
+  EXPECT_EQ(market[0].item_id(), transfer_);
+  bool downloaded = false;
+  for (const v1::AuditEntry& e : DocumentEntries("psb")) {
+    if (e.method() != "caselink.v1.DocumentService/Download") continue;
+    downloaded = true;
+    EXPECT_EQ(e.status_code(), 0);
+    EXPECT_EQ(e.document_sha256(), doc.sha256());
+    EXPECT_EQ(e.document_bytes(), doc.size());
+    EXPECT_EQ(e.purpose(), "审查移送材料");
+  }
+  EXPECT_TRUE(downloaded);
+}
+
+TEST_F(DocumentTest, RefusedUploadsStoreNothingAndAreLogged) {
+  const std::string pdf = Pdf(600 << 10, 2);
+  struct Refusal {
+    const char* what;
+    v1::UploadHeader header;
+    std::string send;
+    absl::StatusCode code;
+    const char* names;
+  };
+  v1::UploadHeader wrong_hash = Header(pdf);
+  wrong_hash.set_sha256(Sha256Hex("something else"));
+  v1::UploadHeader too_big = Header(pdf);
+  too_big.set_size(9 << 20);
+  const std::string gif = std::string("GIF89a") + std::string(5000, '\x01');
+  v1::UploadHeader no_kind = Header(pdf);
+  no_kind.clear_kind();
+  const std::vector<Refusal> refusals = {
+      {"wrong hash", wrong_hash, pdf, absl::StatusCode::kInvalidArgument, "sha256"},
+      {"short stream", Header(pdf), pdf.substr(0, 300 << 10), absl::StatusCode::kInvalidArgument, "stream ended"},
+      {"long stream", Header(pdf), pdf + "tail", absl::StatusCode::kInvalidArgument, "longer than header.size"},
+      {"over the file limit", too_big, pdf, absl::StatusCode::kOutOfRange, "max_file_bytes"},
+      {"wrong type", Header(gif), gif, absl::StatusCode::kInvalidArgument, "GIF"},
+      {"no kind", no_kind, pdf, absl::StatusCode::kInvalidArgument, "header.kind"},
+  };
+  for (const Refusal& r : refusals) {
+    SCOPED_TRACE(r.what);
+    auto out = Upload("market", r.header, r.send);
+    ASSERT_EQ(out.status().code(), r.code) << out.status();
+    EXPECT_THAT(std::string(out.status().message()), HasSubstr(r.names));
+  }
+  // An agency with no part in the transfer does not learn it exists.
+  auto stranger = Upload("emergency", Header(pdf), pdf);
+  EXPECT_EQ(stranger.status().code(), absl::StatusCode::kNotFound) << stranger.status();
+  EXPECT_EQ(Documents(), 0);
+
+  std::vector<v1::AuditEntry> entries = DocumentEntries("market");
+  int refused = 0;
+  for (const v1::AuditEntry& e : entries) {
+    if (e.method() == "caselink.v1.DocumentService/Upload") {
+      EXPECT_NE(e.status_code(), 0);
+      EXPECT_EQ(e.item_id(), transfer_);
+      ++refused;
+    }
+  }
+  EXPECT_EQ(refused, static_cast<int>(refusals.size()));
+  ASSERT_FALSE(DocumentEntries("emergency").empty());
+  EXPECT_EQ(DocumentEntries("emergency")[0].status_code(), static_cast<int>(absl::StatusCode::kNotFound));
+
+  // The item's limit counts what it holds already.
+  const std::string big = Pdf(7 << 20, 3);
+  ASSERT_TRUE(Upload("market", Header(big), big).ok());
+  const std::string big2 = Pdf(6 << 20, 4);
+  auto over = Upload("market", Header(big2, v1::MATERIAL_INVESTIGATION_REPORT), big2);
+  ASSERT_EQ(over.status().code(), absl::StatusCode::kOutOfRange) << over.status();
+  EXPECT_THAT(std::string(over.status().message()), HasSubstr("max_item_bytes"));
+  EXPECT_EQ(Documents(), 1);
+}
+
+TEST_F(DocumentTest, PartiesReadAPolicyWithholdsAClassAndOthersSeeNothing) {
+  const std::string report = Pdf(200 << 10, 5);
+  auto investigative = Upload("market", Header(report, v1::MATERIAL_INVESTIGATION_REPORT), report);
+  ASSERT_TRUE(investigative.ok()) << investigative.status();
+  const std::string receipt = Pdf(50 << 10, 6);
+  v1::UploadHeader internal = Header(receipt, v1::MATERIAL_RECEIPT);
+  internal.set_sensitivity(v1::INTERNAL);
+  auto signed_receipt = Upload("psb", internal, receipt);
+  ASSERT_TRUE(signed_receipt.ok()) << signed_receipt.status();
+  const std::string inv_id = investigative->document().id();
+  const std::string rec_id = signed_receipt->document().id();
+
+  auto bytes_of = [&](const std::string& agency, const std::string& id) -> absl::StatusOr<std::string> {
+    std::string got;
+    auto doc = As(agency).DownloadDocument(Download(id), [&](int64_t, absl::string_view b) {
+      got.append(b.data(), b.size());
+      return absl::OkStatus();
+    });
+    if (!doc.ok()) return doc.status();
+    return got;
+  };
+  // Parties and the procuratorate read both.
+  EXPECT_EQ(*bytes_of("market", rec_id), receipt);
+  EXPECT_EQ(*bytes_of("psb", inv_id), report);
+  EXPECT_EQ(*bytes_of("procuratorate", inv_id), report);
+  // The justice bureau sees the item but its rule withholds INVESTIGATIVE.
+  v1::ListDocumentsRequest list;
+  list.set_item_id(transfer_);
+  EXPECT_EQ(As("justice").ListDocuments(list)->documents_size(), 2);
+  auto withheld = bytes_of("justice", inv_id);
+  ASSERT_EQ(withheld.status().code(), absl::StatusCode::kPermissionDenied) << withheld.status();
+  EXPECT_THAT(std::string(withheld.status().message()), HasSubstr("INVESTIGATIVE"));
+  EXPECT_THAT(std::string(withheld.status().message()), HasSubstr("documents-justice-read"));
+  EXPECT_EQ(*bytes_of("justice", rec_id), receipt);
+  // Another agency: as if neither existed.
+  EXPECT_EQ(bytes_of("emergency", inv_id).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(As("emergency").ListDocuments(list).status().code(), absl::StatusCode::kNotFound);
+  v1::GetDocumentRequest get;
+  get.set_id(inv_id);
+  EXPECT_EQ(As("emergency").GetDocument(get).status().code(), absl::StatusCode::kNotFound);
+  get.set_id("D20240305-NOSUCHDOCUMENT");
+  EXPECT_EQ(As("psb").GetDocument(get).status().code(), absl::StatusCode::kNotFound);
+  // Another agency's document needs a purpose (查询事由).
+  auto no_purpose = As("psb").DownloadDocument(Download(inv_id, ""), [](int64_t, absl::string_view) {
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(no_purpose.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(no_purpose.status().message()), HasSubstr("purpose"));
+
+  // The refusals are on the record with the document they asked for.
+  bool justice_refusal = false;
+  for (const v1::AuditEntry& e : DocumentEntries("justice")) {
+    if (e.method() == "caselink.v1.DocumentService/Download" && e.document_id() == inv_id) {
+      EXPECT_EQ(e.status_code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
+      justice_refusal = true;
+    }
+  }
+  EXPECT_TRUE(justice_refusal);
+  bool emergency_refusal = false;
+  for (const v1::AuditEntry& e : DocumentEntries("emergency")) {
+    if (e.method() == "caselink.v1.DocumentService/Download") {
+      EXPECT_EQ(e.status_code(), static_cast<int>(absl::StatusCode::kNotFound));
+      EXPECT_EQ(e.document_sha256(), "") << "a refused caller learns nothing, and the entry holds no hash";
+      emergency_refusal = true;
+    }
+  }
+  EXPECT_TRUE(emergency_refusal);
+}
+
+TEST_F(DocumentTest, ADownloadResumesAfterTheServerRestarts) {
+  const std::string pdf = Pdf(3 * (1 << 20), 7);
+  auto up = Upload("market", Header(pdf), pdf);
+  ASSERT_TRUE(up.ok()) << up.status();
+  const std::string target = district_->dir() + "/resumed.pdf";
+  // The first attempt breaks off after the first megabyte.
+  {
+    std::ofstream part(target + ".part", std::ios::binary);
+    auto broken = As("psb").DownloadDocument(Download(up->document().id()), [&](int64_t, absl::string_view b) {
+      if (part.tellp() >= (1 << 20)) return absl::UnavailableError("the line dropped");
+      part.write(b.data(), static_cast<std::streamsize>(b.size()));
+      return absl::OkStatus();
+    });
+    ASSERT_FALSE(broken.ok());
+  }
+  const int64_t have = static_cast<int64_t>(std::filesystem::file_size(target + ".part"));
+  ASSERT_GE(have, 1 << 20);
+  ASSERT_LT(have, static_cast<int64_t>(pdf.size()));
+  ASSERT_TRUE(district_->Restart().ok());
+
+  int64_t first_progress = -1;
+  auto down = As("psb").DownloadDocumentFile(Download(up->document().id()), target, [&](int64_t done, int64_t) {
+    if (first_progress < 0) first_progress = done;
+  });
+  ASSERT_TRUE(down.ok()) << down.status();
+  EXPECT_EQ(Slurp(target), pdf);
+  EXPECT_GT(first_progress, have) << "resumed, not started over";
+  bool resumed_entry = false;
+  for (const v1::AuditEntry& e : DocumentEntries("psb")) {
+    if (e.method() == "caselink.v1.DocumentService/Download" && e.document_offset() == have) {
+      EXPECT_EQ(e.document_bytes(), static_cast<int64_t>(pdf.size()) - have);
+      resumed_entry = true;
+    }
+  }
+  EXPECT_TRUE(resumed_entry);
+  // A .part that is not a prefix of the document is caught by the hash.
+  std::ofstream(target + "2.part", std::ios::binary) << std::string(1000, 'x');
+  auto caught = As("psb").DownloadDocumentFile(Download(up->document().id()), target + "2");
+  ASSERT_EQ(caught.status().code(), absl::StatusCode::kDataLoss) << caught.status();
+  EXPECT_FALSE(std::filesystem::exists(target + "2.part"));
+}
+
+}  // namespace
+}  // namespace caselink::testing

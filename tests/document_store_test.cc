@@ -1,0 +1,222 @@
+// DocumentStore against a real RocksDB in a temp dir: content read back from
+// any offset across chunk boundaries, one copy per content (deduplicated),
+// nothing left of an abandoned or failed upload, idempotent commits, the
+// content in blob files (BlobDB), and VerifyAll catching a damaged chunk.
+#include "storage/document_store.h"
+
+#include <memory>
+#include <random>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "openssl/evp.h"
+#include "rocksdb/db.h"
+#include "storage/commit_pipeline.h"
+#include "storage/database.h"
+#include "support/raw_db.h"
+#include "support/temp_dir.h"
+
+namespace caselink::storage {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Sha256Hex(const std::string& bytes) {
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+}
+
+std::string RandomBytes(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+class DocumentStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = Database::Open(dir_.Join("db"));
+    ASSERT_TRUE(db.ok()) << db.status();
+    db_ = std::move(*db);
+    pipeline_ = std::make_unique<CommitPipeline>(db_.get());
+    store_ = std::make_unique<DocumentStore>(db_.get(), pipeline_.get());
+  }
+
+  // Writes `content` in pieces of `piece` bytes and commits it as document
+  // `id` of item `item`.
+  absl::StatusOr<DocumentStore::CommitOutcome> Put(const std::string& id, const std::string& item,
+                                                   const std::string& content, const std::string& request_id,
+                                                   size_t piece = 300000) {
+    DocumentStore::BlobWriter w = store_->NewBlob();
+    for (size_t at = 0; at < content.size(); at += piece) {
+      absl::Status s = w.Append(absl::string_view(content).substr(at, piece));
+      if (!s.ok()) return s;
+    }
+    absl::StatusOr<std::string> sha = w.Finish();
+    if (!sha.ok()) return sha.status();
+    EXPECT_EQ(*sha, Sha256Hex(content));
+    DocumentStore::CommitCommand cmd;
+    cmd.document.set_id(id);
+    cmd.document.set_item_id(item);
+    cmd.document.set_size(static_cast<int64_t>(content.size()));
+    cmd.document.set_sha256(*sha);
+    cmd.document.mutable_upload_time()->set_seconds(1700000000 + static_cast<int64_t>(id.back()));
+    cmd.agency = "market";
+    cmd.request_id = request_id;
+    cmd.request_digest = "digest-" + id;
+    return store_->Commit(cmd, &w);
+  }
+
+  std::string ReadAll(const v1::Document& doc, int64_t offset) {
+    std::string out;
+    absl::Status s = store_->Read(doc, offset, [&](absl::string_view piece) {
+      out.append(piece.data(), piece.size());
+      return true;
+    });
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+  // Live keys of the blob table (chunks of every stored or pending content).
+  int BlobKeys() {
+    int n = 0;
+    auto it = db_->NewIterator(rocksdb::ReadOptions(), Table::kDocumentBlobs);
+    for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+    return n;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<CommitPipeline> pipeline_;
+  std::unique_ptr<DocumentStore> store_;
+};
+
+TEST_F(DocumentStoreTest, ContentReadsBackFromAnyOffsetAcrossChunks) {
+  const std::string content = RandomBytes(3 * DocumentStore::kChunkBytes + 12345, 1);
+  auto out = Put("D1", "T1", content, "r1");
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_FALSE(out->replayed);
+  EXPECT_FALSE(out->deduplicated);
+  EXPECT_EQ(BlobKeys(), 4);  // 3 full chunks and a short one
+  const int64_t size = static_cast<int64_t>(content.size());
+  for (int64_t offset : {int64_t{0}, int64_t{1}, DocumentStore::kChunkBytes - 1, DocumentStore::kChunkBytes,
+                         2 * DocumentStore::kChunkBytes + 7, size - 1, size}) {
+    EXPECT_EQ(ReadAll(out->document, offset), content.substr(static_cast<size_t>(offset))) << offset;
+  }
+  EXPECT_EQ(store_->Read(out->document, size + 1, [](absl::string_view) { return true; }).code(),
+            absl::StatusCode::kOutOfRange);
+  // A sink that stops early stops the read.
+  int pieces = 0;
+  ASSERT_TRUE(store_->Read(out->document, 0, [&](absl::string_view) { return ++pieces < 2; }).ok());
+  EXPECT_EQ(pieces, 2);
+}
+
+TEST_F(DocumentStoreTest, TheSameContentIsStoredOnceAndListedPerItem) {
+  const std::string content = RandomBytes(DocumentStore::kChunkBytes + 10, 2);
+  auto first = Put("D1", "T1", content, "r1");
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = Put("D2", "T2", content, "r2");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_TRUE(second->deduplicated);
+  EXPECT_EQ(BlobKeys(), 2) << "the second upload's chunks are dropped in its commit";
+  EXPECT_EQ(ReadAll(second->document, 0), content);
+  auto t1 = store_->ListByItem("T1");
+  ASSERT_TRUE(t1.ok());
+  ASSERT_EQ(t1->size(), 1u);
+  EXPECT_EQ((*t1)[0].id(), "D1");
+  auto none = store_->ListByItem("T");  // a prefix of T1 is another item
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(store_->Get("D2")->item_id(), "T2");
+  EXPECT_EQ(store_->Get("D9").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(DocumentStoreTest, AnAbandonedOrDroppedUploadLeavesNothing) {
+  {
+    DocumentStore::BlobWriter w = store_->NewBlob();
+    ASSERT_TRUE(w.Append(RandomBytes(2 * DocumentStore::kChunkBytes + 1, 3)).ok());
+    EXPECT_EQ(BlobKeys(), 2) << "full chunks are written as they fill";
+    ASSERT_TRUE(w.Abandon().ok());
+    EXPECT_EQ(BlobKeys(), 0);
+  }
+  {
+    DocumentStore::BlobWriter w = store_->NewBlob();
+    ASSERT_TRUE(w.Append(RandomBytes(DocumentStore::kChunkBytes, 4)).ok());
+    ASSERT_TRUE(w.Finish().ok());
+    EXPECT_EQ(BlobKeys(), 1);
+  }  // dropped without a commit (a hash mismatch, a short stream)
+  EXPECT_EQ(BlobKeys(), 0);
+}
+
+TEST_F(DocumentStoreTest, ARetryIsAnsweredFromTheFirstCommitAndAReusedKeyIsRefused) {
+  const std::string content = RandomBytes(5000, 5);
+  ASSERT_TRUE(Put("D1", "T1", content, "r1").ok());
+  auto found = store_->FindRequest("market", "r1", "digest-D1");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id(), "D1");
+  EXPECT_EQ(store_->FindRequest("market", "r1", "other").status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_FALSE(store_->FindRequest("psb", "r1", "digest-D1")->has_value()) << "keys are per agency";
+  // The same request committed again (a retry racing the first) replays.
+  DocumentStore::BlobWriter w = store_->NewBlob();
+  ASSERT_TRUE(w.Append(content).ok());
+  ASSERT_TRUE(w.Finish().ok());
+  DocumentStore::CommitCommand cmd;
+  cmd.document.set_id("D7");
+  cmd.document.set_item_id("T1");
+  cmd.document.set_size(5000);
+  cmd.document.set_sha256(Sha256Hex(content));
+  cmd.agency = "market";
+  cmd.request_id = "r1";
+  cmd.request_digest = "digest-D1";
+  auto replay = store_->Commit(cmd, &w);
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_EQ(replay->document.id(), "D1");
+  EXPECT_EQ(store_->Get("D7").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(BlobKeys(), 1);
+}
+
+TEST_F(DocumentStoreTest, ChunksLiveInBlobFiles) {
+  ASSERT_TRUE(Put("D1", "T1", RandomBytes(2 * DocumentStore::kChunkBytes, 6), "r1").ok());
+  ASSERT_TRUE(db_->Flush().ok());
+  uint64_t blob_bytes = 0;
+  ASSERT_TRUE(db_->GetIntProperty(Table::kDocumentBlobs, "rocksdb.live-blob-file-size", &blob_bytes));
+  EXPECT_GE(blob_bytes, static_cast<uint64_t>(2 * DocumentStore::kChunkBytes));
+  uint64_t sst_bytes = 0;
+  ASSERT_TRUE(db_->GetIntProperty(Table::kDocumentBlobs, "rocksdb.total-sst-files-size", &sst_bytes));
+  EXPECT_LT(sst_bytes, static_cast<uint64_t>(64 << 10)) << "only references stay in the LSM tree";
+}
+
+TEST_F(DocumentStoreTest, VerifyAllReadsEveryContentAndNamesADamagedOne) {
+  const std::string content = RandomBytes(DocumentStore::kChunkBytes + 99, 7);
+  auto out = Put("D1", "T1", content, "r1");
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(Put("D2", "T1", RandomBytes(100, 8), "r2").ok());
+  auto ok = DocumentStore::VerifyAll(*db_);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(*ok, 2);
+  // Flip one byte of the last chunk (same size, other content).
+  auto it = db_->NewIterator(rocksdb::ReadOptions(), Table::kDocumentBlobs);
+  std::string key, value;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    if (it->value().size() == 99) {
+      key = it->key().ToString();
+      value = it->value().ToString();
+    }
+  }
+  ASSERT_FALSE(key.empty());
+  value[0] = static_cast<char>(value[0] ^ 1);
+  ASSERT_TRUE(RawDb(db_)->Put(rocksdb::WriteOptions(), db_->cf(Table::kDocumentBlobs), key, value).ok());
+  auto bad = DocumentStore::VerifyAll(*db_);
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr(out->document.sha256()));
+}
+
+}  // namespace
+}  // namespace caselink::storage
