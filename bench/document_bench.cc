@@ -1,13 +1,12 @@
 // document_bench: what a 64 MiB document costs the server (issue 16). In one
-// run: a real in-process district (TestDistrict: mTLS, example policy,
-// RocksDB in a temp dir) where market uploads a file to a forward transfer
+// run: the real caselinkd as a child process (generated PKI, example policy,
+// RocksDB in a temp dir), where market uploads a file to a forward transfer
 // and psb downloads it, both through the real client library and files on
 // disk; and, as the baseline, a raw RocksDB with the same blob settings
 // writing the same bytes in the same 1 MiB chunks, synced once at the end.
-// It prints the throughput of each, their ratio, and the process's resident
-// memory before and at its peak during each transfer (sampled every 5 ms).
-// Client and server share the process, so the RSS growth is an upper bound
-// of the server's.
+// It prints the throughput of each, their ratio, and the server process's
+// resident memory before and at its peak during each transfer (its
+// /proc/<pid>/status VmRSS, sampled every 5 ms).
 //
 //   document_bench --mib 64 --rounds 3
 #include <atomic>
@@ -24,16 +23,20 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "caselink/client.h"
+#include "support/daemon.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
+#include "support/test_pki.h"
 
 namespace {
 
-using caselink::testing::DistrictOptions;
 using caselink::testing::TestDistrict;
 
+pid_t g_server = 0;
+
 double RssMiB() {
-  std::ifstream in("/proc/self/status");
+  std::ifstream in(absl::StrCat("/proc/", g_server, "/status"));
   std::string line;
   while (std::getline(in, line)) {
     if (line.rfind("VmRSS:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
@@ -90,6 +93,8 @@ double RawBlobWrite(const std::string& dir, const std::string& file) {
   o.min_blob_size = 64 << 10;
   o.blob_file_size = 256 << 20;
   o.enable_blob_garbage_collection = true;
+  o.write_buffer_size = 4 << 20;  // as the server's document_blobs (storage/database.cc)
+  o.max_write_buffer_number = 2;
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::Open(o, dir, &raw).ok()) return 0;
   std::unique_ptr<rocksdb::DB> db(raw);
@@ -115,30 +120,68 @@ int main(int argc, char** argv) {
   app.add_option("--rounds", rounds, "Rounds of upload + download + baseline (default 3)");
   CLI11_PARSE(app, argc, argv);
 
-  DistrictOptions opts;
-  opts.documents_config = absl::StrCat("max_file_bytes: ", int64_t{mib + 1} << 20,
-                                       " max_item_bytes: ", (int64_t{mib + 1} << 20) * (rounds + 1));
-  auto district = TestDistrict::Start(opts);
-  if (!district.ok()) {
-    std::fprintf(stderr, "district: %s\n", district.status().ToString().c_str());
+  // The server as an operator runs it: its own process, so its memory is its own.
+  caselink::testing::TempDir dir;
+  auto ca = caselink::testing::TestCa::Create("document bench CA");
+  auto server_cert = ca->IssueServer();
+  auto market = ca->IssueAgency("market");
+  auto psb = ca->IssueAgency("psb");
+  if (!ca.ok() || !server_cert.ok() || !market.ok() || !psb.ok()) {
+    std::fprintf(stderr, "PKI could not be made\n");
     return 1;
   }
-  TestDistrict& d = **district;
-  auto c = d.As("market").SubmitCase(caselink::testing::SampleCase());
+  using caselink::testing::WriteFile;
+  (void)WriteFile(dir.Join("server.pem"), server_cert->cert_pem);
+  (void)WriteFile(dir.Join("server.key"), server_cert->key_pem);
+  (void)WriteFile(dir.Join("ca.pem"), ca->cert_pem());
+  std::filesystem::create_directories(dir.Join("crl"));
+  (void)ca->WriteCrlToDir(dir.Join("crl"), {});
+  (void)WriteFile(dir.Join("policy.textproto"), TestDistrict::ExamplePolicyText());
+  (void)WriteFile(dir.Join("server.textproto"),
+                  absl::StrCat("listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
+                               "policy_file: \"policy.textproto\" "
+                               "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
+                               "client_ca_file: \"ca.pem\" crl_dir: \"crl\" } "
+                               "documents { max_file_bytes: ", int64_t{mib + 1} << 20, " max_item_bytes: ",
+                               (int64_t{mib + 1} << 20) * (rounds + 1), " }",
+                               *caselink::testing::WriteAuditConfig(dir.path())));
+  caselink::testing::Daemon daemon(CASELINKD_PATH, dir.Join("server.textproto"), dir.Join("server.log"));
+  if (absl::Status s = daemon.Start(dir.Join("port")); !s.ok()) {
+    std::fprintf(stderr, "caselinkd: %s\n%s\n", s.ToString().c_str(), daemon.Log().c_str());
+    return 1;
+  }
+  g_server = daemon.pid();
+  auto client_of = [&](const caselink::testing::KeyCert& kc) {
+    caselink::ClientOptions o;
+    o.target = absl::StrCat("127.0.0.1:", daemon.port());
+    o.ca_pem = ca->cert_pem();
+    o.cert_pem = kc.cert_pem;
+    o.key_pem = kc.key_pem;
+    o.server_name_override = "localhost";
+    o.deadline = absl::Seconds(30);
+    return std::move(*caselink::Client::Connect(o));
+  };
+  std::unique_ptr<caselink::Client> market_client = client_of(*market);
+  std::unique_ptr<caselink::Client> psb_client = client_of(*psb);
+  auto c = market_client->SubmitCase(caselink::testing::SampleCase());
+  if (!c.ok()) {
+    std::fprintf(stderr, "case: %s\n", c.status().ToString().c_str());
+    return 1;
+  }
   caselink::v1::CreateTransferRequest t;
   t.set_direction(caselink::v1::TRANSFER_FORWARD);
   t.set_receiver_agency("psb");
   t.set_case_id(c->case_().case_id());
   t.set_subject("涉嫌生产、销售伪劣产品罪");
   caselink::testing::AddTransferMaterials(&t);
-  auto transfer = d.As("market").CreateTransfer(t);
+  auto transfer = market_client->CreateTransfer(t);
   if (!transfer.ok()) {
     std::fprintf(stderr, "transfer: %s\n", transfer.status().ToString().c_str());
     return 1;
   }
   caselink::testing::TempDir tmp;
   const double size_mib = mib;
-  std::printf("document_bench: %d MiB file, %d rounds (client and server in one process)\n", mib, rounds);
+  std::printf("document_bench: %d MiB file, %d rounds; RSS of the caselinkd process (pid %d)\n", mib, rounds, static_cast<int>(g_server));
   for (int r = 0; r < rounds; ++r) {
     const std::string file = MakeFile(tmp.Join(absl::StrCat("doc", r, ".pdf")), size_t(mib) << 20, 100 + r);
     caselink::v1::UploadHeader h;
@@ -149,7 +192,7 @@ int main(int argc, char** argv) {
     std::string doc_id;
     const double up_s = Measured(
         [&] {
-          auto up = d.As("market").UploadDocumentFile(h, file);
+          auto up = market_client->UploadDocumentFile(h, file);
           if (!up.ok()) std::fprintf(stderr, "upload: %s\n", up.status().ToString().c_str());
           else doc_id = up->document().id();
         },
@@ -161,7 +204,7 @@ int main(int argc, char** argv) {
     const double rss_mid = RssMiB();
     const double down_s = Measured(
         [&] {
-          auto down = d.As("psb").DownloadDocumentFile(dr, out);
+          auto down = psb_client->DownloadDocumentFile(dr, out);
           if (!down.ok()) std::fprintf(stderr, "download: %s\n", down.status().ToString().c_str());
         },
         &down_peak);

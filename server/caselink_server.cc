@@ -248,6 +248,12 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   // caselinkd on the same port (another database) would silently get half
   // of the clients. Now a busy port fails the start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // A stream's receive window stays at 1 MiB instead of growing with the
+  // bandwidth-delay estimate: a document upload is then read about as fast
+  // as it is stored, and gRPC does not buffer megabytes of it ahead
+  // (docs/performance.md, document_bench).
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1 << 20);
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
   builder.RegisterService(impl->case_service.get());
   impl->workflow->Register(impl->context, &builder);

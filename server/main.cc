@@ -32,6 +32,12 @@ int main(int argc, char** argv) {
   // with gRPC's, RocksDB's and the worker pool's threads that holds on to
   // memory long freed. Two arenas keep the resident size near what is in use.
   mallopt(M_ARENA_MAX, 2);
+  // Document chunks (1 MiB) come and go by the hundred during an upload or a
+  // download. glibc would raise its mmap threshold after the first free and
+  // then serve them from the arenas, which keep the pages: a fixed threshold
+  // keeps every such buffer an mmap that is returned when freed, so a 64 MiB
+  // upload leaves the resident size where it was (docs/performance.md).
+  mallopt(M_MMAP_THRESHOLD, 256 << 10);
   CLI::App app{"caselinkd: the caselink case-sharing server (mutual TLS gRPC over RocksDB)"};
   std::string config_path, check_path;
   app.add_option("--config", config_path, "Server configuration (text-format caselink.v1.ServerConfig)");

@@ -96,6 +96,11 @@ rocksdb::ColumnFamilyOptions BlobTableOptions() {
   o.blob_garbage_collection_age_cutoff = 0.25;
   // Scanned PDFs and images are already compressed.
   o.blob_compression_type = rocksdb::kNoCompression;
+  // Blob values sit in the memtable until a flush writes them to a blob
+  // file: small memtables keep an upload of 64 MiB from holding 64 MiB of
+  // memory (each flush writes its own blob file).
+  o.write_buffer_size = 4 << 20;
+  o.max_write_buffer_number = 2;
   return o;
 }
 
