@@ -14,3 +14,7 @@ caselink_add_test(workflow_law_test SOURCES workflow_law_test.cc LABELS e2e work
 target_compile_definitions(workflow_law_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 # Documents of workflow items (DocumentService) through the real server.
 caselink_add_test(document_e2e_test SOURCES document_e2e_test.cc LIBS OpenSSL::Crypto LABELS e2e documents)
+# A download interrupted by kill -9 of caselinkd resumes (the server as a child process).
+caselink_add_test(document_crash_test SOURCES document_crash_test.cc LABELS e2e documents)
+target_compile_definitions(document_crash_test PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>")
+add_dependencies(document_crash_test caselinkd)
