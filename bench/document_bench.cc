@@ -25,6 +25,7 @@
 #include "rocksdb/options.h"
 #include "caselink/client.h"
 #include "support/daemon.h"
+#include "support/daemon_district.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
 #include "support/test_pki.h"
@@ -123,58 +124,30 @@ int main(int argc, char** argv) {
   // The server as an operator runs it: its own process, so its memory is its own.
   caselink::testing::TempDir dir;
   auto ca = caselink::testing::TestCa::Create("document bench CA");
-  auto server_cert = ca->IssueServer();
   auto market = ca->IssueAgency("market");
   auto psb = ca->IssueAgency("psb");
-  if (!ca.ok() || !server_cert.ok() || !market.ok() || !psb.ok()) {
-    std::fprintf(stderr, "PKI could not be made\n");
+  auto files = caselink::testing::WriteDaemonFiles(
+      dir, *ca,
+      absl::StrCat("documents { max_file_bytes: ", int64_t{mib + 1} << 20, " max_item_bytes: ",
+                   (int64_t{mib + 1} << 20) * (rounds + 1), " } "));
+  if (!market.ok() || !psb.ok() || !files.ok()) {
+    std::fprintf(stderr, "PKI or server files could not be made\n");
     return 1;
   }
-  using caselink::testing::WriteFile;
-  (void)WriteFile(dir.Join("server.pem"), server_cert->cert_pem);
-  (void)WriteFile(dir.Join("server.key"), server_cert->key_pem);
-  (void)WriteFile(dir.Join("ca.pem"), ca->cert_pem());
-  std::filesystem::create_directories(dir.Join("crl"));
-  (void)ca->WriteCrlToDir(dir.Join("crl"), {});
-  (void)WriteFile(dir.Join("policy.textproto"), TestDistrict::ExamplePolicyText());
-  (void)WriteFile(dir.Join("server.textproto"),
-                  absl::StrCat("listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
-                               "policy_file: \"policy.textproto\" "
-                               "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
-                               "client_ca_file: \"ca.pem\" crl_dir: \"crl\" } "
-                               "documents { max_file_bytes: ", int64_t{mib + 1} << 20, " max_item_bytes: ",
-                               (int64_t{mib + 1} << 20) * (rounds + 1), " }",
-                               *caselink::testing::WriteAuditConfig(dir.path())));
-  caselink::testing::Daemon daemon(CASELINKD_PATH, dir.Join("server.textproto"), dir.Join("server.log"));
-  if (absl::Status s = daemon.Start(dir.Join("port")); !s.ok()) {
+  caselink::testing::Daemon daemon(CASELINKD_PATH, files->config, files->log);
+  if (absl::Status s = daemon.Start(files->port_file); !s.ok()) {
     std::fprintf(stderr, "caselinkd: %s\n%s\n", s.ToString().c_str(), daemon.Log().c_str());
     return 1;
   }
   g_server = daemon.pid();
   auto client_of = [&](const caselink::testing::KeyCert& kc) {
-    caselink::ClientOptions o;
-    o.target = absl::StrCat("127.0.0.1:", daemon.port());
-    o.ca_pem = ca->cert_pem();
-    o.cert_pem = kc.cert_pem;
-    o.key_pem = kc.key_pem;
-    o.server_name_override = "localhost";
+    caselink::ClientOptions o = caselink::testing::DaemonClientOptions(*ca, kc, daemon.port());
     o.deadline = absl::Seconds(30);
     return std::move(*caselink::Client::Connect(o));
   };
   std::unique_ptr<caselink::Client> market_client = client_of(*market);
   std::unique_ptr<caselink::Client> psb_client = client_of(*psb);
-  auto c = market_client->SubmitCase(caselink::testing::SampleCase());
-  if (!c.ok()) {
-    std::fprintf(stderr, "case: %s\n", c.status().ToString().c_str());
-    return 1;
-  }
-  caselink::v1::CreateTransferRequest t;
-  t.set_direction(caselink::v1::TRANSFER_FORWARD);
-  t.set_receiver_agency("psb");
-  t.set_case_id(c->case_().case_id());
-  t.set_subject("涉嫌生产、销售伪劣产品罪");
-  caselink::testing::AddTransferMaterials(&t);
-  auto transfer = market_client->CreateTransfer(t);
+  auto transfer = caselink::testing::NewForwardTransfer(*market_client);
   if (!transfer.ok()) {
     std::fprintf(stderr, "transfer: %s\n", transfer.status().ToString().c_str());
     return 1;

@@ -11,6 +11,7 @@
 #include "caselink/client.h"
 #include "gtest/gtest.h"
 #include "support/daemon.h"
+#include "support/daemon_district.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
 #include "support/test_pki.h"
@@ -29,52 +30,28 @@ TEST(DocumentCrashTest, ADownloadResumesAfterKill9AndTheUploadIsIntact) {
   TempDir dir;
   auto ca = TestCa::Create("document crash CA");
   ASSERT_TRUE(ca.ok());
-  auto server = ca->IssueServer();
   auto market = ca->IssueAgency("market");
   auto psb = ca->IssueAgency("psb");
-  ASSERT_TRUE(server.ok() && market.ok() && psb.ok());
-  ASSERT_TRUE(WriteFile(dir.Join("server.pem"), server->cert_pem).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("server.key"), server->key_pem).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("ca.pem"), ca->cert_pem()).ok());
-  std::filesystem::create_directories(dir.Join("crl"));
-  ASSERT_TRUE(ca->WriteCrlToDir(dir.Join("crl"), {}).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("policy.textproto"), TestDistrict::ExamplePolicyText()).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("server.textproto"),
-                        "listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
-                        "policy_file: \"policy.textproto\" "
-                        "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
-                        "client_ca_file: \"ca.pem\" crl_dir: \"crl\" }" + *WriteAuditConfig(dir.path()))
-                  .ok());
-  Daemon daemon(CASELINKD_PATH, dir.Join("server.textproto"), dir.Join("server.log"));
+  ASSERT_TRUE(market.ok() && psb.ok());
+  auto files = WriteDaemonFiles(dir, *ca);
+  ASSERT_TRUE(files.ok()) << files.status();
+  Daemon daemon(CASELINKD_PATH, files->config, files->log);
   auto connect = [&](const KeyCert& kc) {
-    ClientOptions o;
-    o.target = absl::StrCat("127.0.0.1:", daemon.port());
-    o.ca_pem = ca->cert_pem();
-    o.cert_pem = kc.cert_pem;
-    o.key_pem = kc.key_pem;
-    o.server_name_override = "localhost";
+    ClientOptions o = DaemonClientOptions(*ca, kc, daemon.port());
     o.deadline = absl::Seconds(10);
     auto c = Client::Connect(o);
     EXPECT_TRUE(c.ok()) << c.status();
     return std::move(*c);
   };
 
-  ASSERT_TRUE(daemon.Start(dir.Join("port")).ok()) << daemon.Log();
+  ASSERT_TRUE(daemon.Start(files->port_file).ok()) << daemon.Log();
   std::string doc_id;
   std::string pdf = "%PDF-1.7\n";
   {
     std::mt19937 rng(11);
     while (pdf.size() < (6u << 20)) pdf.push_back(static_cast<char>(rng()));
     auto m = connect(*market);
-    auto c = m->SubmitCase(SampleCase());
-    ASSERT_TRUE(c.ok()) << c.status();
-    v1::CreateTransferRequest t;
-    t.set_direction(v1::TRANSFER_FORWARD);
-    t.set_receiver_agency("psb");
-    t.set_case_id(c->case_().case_id());
-    t.set_subject("涉嫌生产、销售伪劣产品罪");
-    AddTransferMaterials(&t);
-    auto transfer = m->CreateTransfer(t);
+    auto transfer = NewForwardTransfer(*m);
     ASSERT_TRUE(transfer.ok()) << transfer.status();
     ASSERT_TRUE(WriteFile(dir.Join("移送书.pdf"), pdf).ok());
     v1::UploadHeader h;
@@ -106,7 +83,7 @@ TEST(DocumentCrashTest, ADownloadResumesAfterKill9AndTheUploadIsIntact) {
   ASSERT_GE(have, 2 << 20);
   ASSERT_LT(have, static_cast<int64_t>(pdf.size()));
 
-  ASSERT_TRUE(daemon.Start(dir.Join("port")).ok()) << daemon.Log();
+  ASSERT_TRUE(daemon.Start(files->port_file).ok()) << daemon.Log();
   auto p = connect(*psb);
   int64_t first = -1;
   auto resumed = p->DownloadDocumentFile(req, target, [&](int64_t done, int64_t) {

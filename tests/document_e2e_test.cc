@@ -13,7 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
-#include "openssl/evp.h"
+#include "support/sha256_hex.h"
 #include "workflow_fixture.h"
 
 namespace caselink::testing {
@@ -21,12 +21,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
-}
 
 // A PDF-shaped file of about `n` bytes (the server checks the type by content).
 std::string Pdf(size_t n, uint32_t seed) {

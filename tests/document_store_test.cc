@@ -11,24 +11,19 @@
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "openssl/evp.h"
 #include "rocksdb/db.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
 #include "support/raw_db.h"
+#include "support/sha256_hex.h"
 #include "support/temp_dir.h"
 
 namespace caselink::storage {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::Sha256Hex;
 
-std::string Sha256Hex(const std::string& bytes) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(bytes.data(), bytes.size(), md, &len, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
-}
 
 std::string RandomBytes(size_t n, uint32_t seed) {
   std::mt19937 rng(seed);

@@ -147,15 +147,7 @@ TEST_F(BackupTest, RestoreRefusesToOverwriteWithoutForceAndKeepsTheOldDatabase) 
 // content, byte for byte, and the restore's integrity check read it back and
 // verified its hash (docs/documents.md).
 TEST_F(BackupTest, ADocumentSurvivesBackupAndRestoreWithItsHashVerified) {
-  auto c = district_->As("market").SubmitCase(SampleCase());
-  ASSERT_TRUE(c.ok()) << c.status();
-  v1::CreateTransferRequest t;
-  t.set_direction(v1::TRANSFER_FORWARD);
-  t.set_receiver_agency("psb");
-  t.set_case_id(c->case_().case_id());
-  t.set_subject("涉嫌生产、销售伪劣产品罪");
-  AddTransferMaterials(&t);
-  auto transfer = district_->As("market").CreateTransfer(t);
+  auto transfer = NewForwardTransfer(district_->As("market"));
   ASSERT_TRUE(transfer.ok()) << transfer.status();
   std::string pdf = "%PDF-1.7\n";
   for (int i = 0; pdf.size() < (3u << 20); ++i) pdf += absl::StrCat("line ", i, " of the 移送书\n");

@@ -22,6 +22,7 @@
 #include "storage/database.h"
 #include "storage/integrity_check.h"
 #include "support/daemon.h"
+#include "support/daemon_district.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
 #include "support/test_pki.h"
@@ -35,22 +36,11 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
   TempDir dir;
   auto ca = TestCa::Create("crash test CA");
   ASSERT_TRUE(ca.ok());
-  auto server = ca->IssueServer();
   auto market = ca->IssueAgency("market");
-  ASSERT_TRUE(server.ok() && market.ok());
-  ASSERT_TRUE(WriteFile(dir.Join("server.pem"), server->cert_pem).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("server.key"), server->key_pem).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("ca.pem"), ca->cert_pem()).ok());
-  std::filesystem::create_directories(dir.Join("crl"));
-  ASSERT_TRUE(ca->WriteCrlToDir(dir.Join("crl"), {}).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("policy.textproto"), TestDistrict::ExamplePolicyText()).ok());
-  ASSERT_TRUE(WriteFile(dir.Join("server.textproto"),
-                        "listen_address: \"127.0.0.1:0\" db_path: \"db\" port_file: \"port\" "
-                        "policy_file: \"policy.textproto\" "
-                        "tls { cert_file: \"server.pem\" key_file: \"server.key\" "
-                        "client_ca_file: \"ca.pem\" crl_dir: \"crl\" }" + *WriteAuditConfig(dir.path()))
-                  .ok());
-  Daemon daemon(CASELINKD_PATH, dir.Join("server.textproto"), dir.Join("server.log"));
+  ASSERT_TRUE(market.ok());
+  auto files = WriteDaemonFiles(dir, *ca);
+  ASSERT_TRUE(files.ok()) << files.status();
+  Daemon daemon(CASELINKD_PATH, files->config, files->log);
 
   // case_id -> highest acknowledged version
   std::map<std::string, int64_t> acked;
@@ -60,13 +50,8 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
   std::mt19937 rng(42);
 
   for (int cycle = 0; cycle < cycles; ++cycle) {
-    ASSERT_TRUE(daemon.Start(dir.Join("port")).ok()) << daemon.Log();
-    ClientOptions o;
-    o.target = absl::StrCat("127.0.0.1:", daemon.port());
-    o.ca_pem = ca->cert_pem();
-    o.cert_pem = market->cert_pem;
-    o.key_pem = market->key_pem;
-    o.server_name_override = "localhost";
+    ASSERT_TRUE(daemon.Start(files->port_file).ok()) << daemon.Log();
+    ClientOptions o = DaemonClientOptions(*ca, *market, daemon.port());
     o.deadline = absl::Seconds(2);
     o.max_attempts = 1;
     auto client = Client::Connect(o);
@@ -125,7 +110,7 @@ TEST(CrashTest, AcknowledgedWritesSurviveKill9) {
       audit_entries = report->audit.entries;
     }
   }
-  ASSERT_TRUE(daemon.Start(dir.Join("port")).ok()) << daemon.Log();
+  ASSERT_TRUE(daemon.Start(files->port_file).ok()) << daemon.Log();
   ClientOptions o;
   o.target = absl::StrCat("127.0.0.1:", daemon.port());
   o.ca_pem = ca->cert_pem();

@@ -205,6 +205,22 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   return absl::OkStatus();
 }
 
+absl::StatusOr<DocumentServiceImpl::VisibleDocument> DocumentServiceImpl::FindVisible(const CallScope& scope,
+                                                                                      const std::string& id) {
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("id", id));
+  // Missing and invisible answer the same.
+  const absl::Status not_found = absl::NotFoundError(absl::StrCat("document '", id, "' not found"));
+  absl::StatusOr<v1::Document> doc = store_->Get(id);
+  if (absl::IsNotFound(doc.status())) return not_found;
+  if (!doc.ok()) return doc.status();
+  absl::StatusOr<ItemAccess> item = LoadItemAccess(sc_, scope, doc->item_id());
+  if (absl::IsNotFound(item.status())) return not_found;
+  if (!item.ok()) return item.status();
+  CASELINK_ASSIGN_OR_RETURN(auth::FieldPlan plan, DocumentPlan(sc_, scope, *item, not_found));
+  scope.record->item_id = doc->item_id();
+  return VisibleDocument{*std::move(doc), *std::move(item), std::move(plan)};
+}
+
 absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::ServerContext* ctx,
                                                const v1::DownloadDocumentRequest& req,
                                                grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) {
@@ -212,17 +228,10 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
   record.document_id = req.id();
   record.purpose = req.purpose();
   CASELINK_RETURN_IF_ERROR(ValidateRequestFields(req));
-  CASELINK_RETURN_IF_ERROR(ValidateCaseId("id", req.id()));
-  const absl::Status not_found = absl::NotFoundError(absl::StrCat("document '", req.id(), "' not found"));
-  absl::StatusOr<v1::Document> doc = store_->Get(req.id());
-  if (absl::IsNotFound(doc.status())) return not_found;
-  if (!doc.ok()) return doc.status();
-  absl::StatusOr<ItemAccess> item = LoadItemAccess(sc_, scope, doc->item_id());
-  if (absl::IsNotFound(item.status())) return not_found;
-  if (!item.ok()) return item.status();
-  CASELINK_ASSIGN_OR_RETURN(auth::FieldPlan plan, DocumentPlan(sc_, scope, *item, not_found));
-  record.item_id = doc->item_id();
-  CASELINK_RETURN_IF_ERROR(CheckContentReadable(scope, plan, *doc));
+  CASELINK_ASSIGN_OR_RETURN(VisibleDocument visible, FindVisible(scope, req.id()));
+  const v1::Document* doc = &visible.doc;
+  const ItemAccess* item = &visible.item;
+  CASELINK_RETURN_IF_ERROR(CheckContentReadable(scope, visible.plan, *doc));
   if (req.offset() < 0 || req.offset() > doc->size()) {
     return absl::OutOfRangeError(
         absl::StrCat("offset: ", req.offset(), " is outside the document (0..", doc->size(), " bytes)"));
@@ -284,19 +293,10 @@ absl::Status DocumentServiceImpl::DoList(const CallScope& scope, const v1::ListD
 absl::Status DocumentServiceImpl::DoGet(const CallScope& scope, const v1::GetDocumentRequest& req,
                                         v1::GetDocumentResponse* resp) {
   scope.record->document_id = req.id();
-  CASELINK_RETURN_IF_ERROR(ValidateCaseId("id", req.id()));
-  const absl::Status not_found = absl::NotFoundError(absl::StrCat("document '", req.id(), "' not found"));
-  absl::StatusOr<v1::Document> doc = store_->Get(req.id());
-  if (absl::IsNotFound(doc.status())) return not_found;
-  if (!doc.ok()) return doc.status();
-  absl::StatusOr<ItemAccess> item = LoadItemAccess(sc_, scope, doc->item_id());
-  if (absl::IsNotFound(item.status())) return not_found;
-  if (!item.ok()) return item.status();
-  CASELINK_RETURN_IF_ERROR(DocumentPlan(sc_, scope, *item, not_found).status());
-  scope.record->item_id = doc->item_id();
-  scope.record->document_sha256 = doc->sha256();
-  scope.record->case_ids = item->case_ids;
-  *resp->mutable_document() = *std::move(doc);
+  CASELINK_ASSIGN_OR_RETURN(VisibleDocument visible, FindVisible(scope, req.id()));
+  scope.record->document_sha256 = visible.doc.sha256();
+  scope.record->case_ids = visible.item.case_ids;
+  *resp->mutable_document() = std::move(visible.doc);
   return absl::OkStatus();
 }
 

@@ -11,6 +11,8 @@
 #include "caselink/v1/document.grpc.pb.h"
 #include "server/core/raw_service.h"
 #include "server/core/service_context.h"
+#include "auth/field_plan.h"
+#include "server/workflow/workflow_engine.h"
 #include "storage/document_store.h"
 
 namespace caselink::server {
@@ -33,6 +35,15 @@ class DocumentServiceImpl final : public RawService {
                             grpc::ServerWriter<v1::DownloadDocumentResponse>* writer);
   absl::Status DoList(const CallScope& scope, const v1::ListDocumentsRequest& req, v1::ListDocumentsResponse* resp);
   absl::Status DoGet(const CallScope& scope, const v1::GetDocumentRequest& req, v1::GetDocumentResponse* resp);
+
+  // A document the caller may see, with its item and the caller's plan for
+  // it; NOT_FOUND naming the document otherwise (also when it is missing).
+  struct VisibleDocument {
+    v1::Document doc;
+    ItemAccess item;
+    auth::FieldPlan plan;
+  };
+  absl::StatusOr<VisibleDocument> FindVisible(const CallScope& scope, const std::string& id);
 
   const ServiceContext& sc_;
   storage::DocumentStore* store_;
