@@ -222,13 +222,14 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->context.gate = impl->gate.get();
   storage::SetBeforeBlockingHook(&FairGate::YieldCurrent);
   impl->context.workflow = impl->workflow->context();
+  impl->documents = std::make_unique<storage::DocumentStore>(impl->db.get(), impl->pipeline.get());
+  impl->context.documents = impl->documents.get();
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
   impl->context.metrics = &impl->metrics;
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->context, impl->db.get());
   impl->report_service = std::make_unique<ReportServiceImpl>(impl->context);
-  impl->documents = std::make_unique<storage::DocumentStore>(impl->db.get(), impl->pipeline.get());
   impl->document_service = std::make_unique<DocumentServiceImpl>(impl->context, impl->documents.get(),
                                                                  DocumentLimitsOf(config.documents()));
   AddServerGauges(impl->db.get(), impl->audit_chain.get(), impl->workflow->context()->hub,

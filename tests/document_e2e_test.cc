@@ -305,6 +305,66 @@ TEST_F(DocumentTest, PartiesReadAPolicyWithholdsAClassAndOthersSeeNothing) {
   EXPECT_TRUE(emergency_refusal);
 }
 
+// A step names the documents that go with it by id: the step's history then
+// holds their kind and hash (310号 第六条's 检验报告 sent on resubmission).
+TEST_F(DocumentTest, AnActionNamesDocumentsOfItsItemByIdAndRecordsTheirHash) {
+  ASSERT_TRUE(ActT("psb", transfer_, v1::ACTION_RETURN_FOR_MATERIAL, "缺少检验报告").ok());
+  const std::string report = Pdf(100 << 10, 8);
+  v1::UploadHeader h = Header(report, v1::MATERIAL_EXPERT_REPORT);
+  h.set_file_name("检验报告.pdf");
+  auto up = Upload("market", h, report);
+  ASSERT_TRUE(up.ok()) << up.status();
+  // A document of another transfer cannot be named (nor its existence learnt).
+  const std::string other = NewForward();
+  const std::string elsewhere_pdf = Pdf(10 << 10, 9);
+  v1::UploadHeader eh = Header(elsewhere_pdf);
+  eh.set_item_id(other);
+  auto elsewhere = Upload("market", eh, elsewhere_pdf);
+  ASSERT_TRUE(elsewhere.ok()) << elsewhere.status();
+
+  auto resubmit = [&](const std::string& doc_id, v1::MaterialKind kind) {
+    v1::WorkflowActionRequest r;
+    r.set_id(transfer_);
+    r.set_action(v1::ACTION_RESUBMIT);
+    v1::Material* m = r.add_materials();
+    m->set_document_id(doc_id);
+    m->set_kind(kind);
+    return As("market").ActOnTransfer(r);
+  };
+  auto wrong_item = resubmit(elsewhere->document().id(), v1::MATERIAL_KIND_UNSPECIFIED);
+  ASSERT_EQ(wrong_item.status().code(), absl::StatusCode::kInvalidArgument) << wrong_item.status();
+  EXPECT_THAT(std::string(wrong_item.status().message()), HasSubstr("materials[0].document_id"));
+  auto wrong_kind = resubmit(up->document().id(), v1::MATERIAL_TRANSFER_LETTER);
+  ASSERT_EQ(wrong_kind.status().code(), absl::StatusCode::kInvalidArgument) << wrong_kind.status();
+  EXPECT_THAT(std::string(wrong_kind.status().message()), HasSubstr("materials[0].kind"));
+  v1::GetItemRequest get;
+  get.set_id(transfer_);
+  EXPECT_EQ(As("market").GetTransfer(get)->transfer().state(), v1::STATE_RETURNED) << "refusals changed nothing";
+
+  auto done = resubmit(up->document().id(), v1::MATERIAL_KIND_UNSPECIFIED);
+  ASSERT_TRUE(done.ok()) << done.status();
+  auto history = As("psb").GetTransfer(get);
+  ASSERT_TRUE(history.ok());
+  const v1::Transition& step = history->history(history->history_size() - 1);
+  ASSERT_EQ(step.materials_size(), 1);
+  EXPECT_EQ(step.materials(0).document_id(), up->document().id());
+  EXPECT_EQ(step.materials(0).sha256(), Sha256Hex(report));
+  EXPECT_EQ(step.materials(0).kind(), v1::MATERIAL_EXPERT_REPORT);
+  EXPECT_EQ(step.materials(0).title(), "检验报告.pdf");
+
+  // A creation cannot name one: the new item has none yet.
+  v1::CreateTransferRequest create;
+  create.set_direction(v1::TRANSFER_FORWARD);
+  create.set_receiver_agency("psb");
+  create.set_case_id(NewCase("market"));
+  create.set_subject("涉嫌生产、销售伪劣产品罪");
+  AddTransferMaterials(&create);
+  create.mutable_materials(0)->set_document_id(up->document().id());
+  auto refused = As("market").CreateTransfer(create);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("materials[0].document_id"));
+}
+
 TEST_F(DocumentTest, ADownloadResumesAfterTheServerRestarts) {
   const std::string pdf = Pdf(3 * (1 << 20), 7);
   auto up = Upload("market", Header(pdf), pdf);

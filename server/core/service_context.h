@@ -16,6 +16,7 @@
 #include "server/core/worker_pool.h"
 #include "server/workflow/workflow_context.h"
 #include "storage/case_store.h"
+#include "storage/document_store.h"
 
 namespace caselink::server {
 
@@ -29,6 +30,8 @@ struct ServiceContext {
   AccessLogger* access_log = nullptr;
   // Transfers, supervision records and the event stream.
   const WorkflowContext* workflow = nullptr;
+  // The documents of workflow items (null: actions cannot name one).
+  const storage::DocumentStore* documents = nullptr;
   int max_page_size = 500;
   // Seals and opens every listing's page tokens (page_token.h); a listing
   // without it answers FAILED_PRECONDITION.

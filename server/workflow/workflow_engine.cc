@@ -8,6 +8,7 @@
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
 #include "server/core/access_logger.h"
+#include "server/workflow/document_materials.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
 #include "server/workflow/named_case.h"
@@ -169,10 +170,14 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
   cmd.item_id = req.id();
   Item after;  // set by decide, named by the access-log entry
   cmd.attach = AccessLogAttach(sc, scope, &after);
+  // The request as stored in the step: materials naming a document get its
+  // kind, hash and name (the digest above stays that of what was sent).
+  v1::WorkflowActionRequest resolved = req;
+  CASELINK_RETURN_IF_ERROR(ResolveDocumentMaterials(sc, req.id(), resolved.mutable_materials()));
   cmd.decide = [&](const std::optional<std::string>& head) -> absl::StatusOr<storage::TransitionWrite> {
     CASELINK_ASSIGN_OR_RETURN(Item cur, Parse<Item>(*head));
     CASELINK_ASSIGN_OR_RETURN(workflow::Step<Item> step,
-                              workflow::Act(*settings, ActorOf(scope), cur, req, sc.now()));
+                              workflow::Act(*settings, ActorOf(scope), cur, resolved, sc.now()));
     if (!req.linked_case_id().empty()) {
       CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, "linked_case_id", req.linked_case_id(),
                                               /*must_own=*/true, "link your own penalty case"));

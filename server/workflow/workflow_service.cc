@@ -26,6 +26,11 @@ absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Materia
     if (!v1::MaterialKind_IsValid(materials[i].kind())) {
       return absl::InvalidArgumentError(absl::StrCat(at, ".kind: is not a known MaterialKind"));
     }
+    if (!materials[i].document_id().empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          at, ".document_id: a new item has no documents yet; create it, upload its documents to it "
+              "(DocumentService.Upload) and name them in a later action"));
+    }
   }
   return absl::OkStatus();
 }
