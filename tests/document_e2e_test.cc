@@ -272,7 +272,18 @@ TEST_F(DocumentTest, PartiesReadAPolicyWithholdsAClassAndOthersSeeNothing) {
   EXPECT_EQ(*bytes_of("justice", rec_id), receipt);
   // Another agency: as if neither existed.
   EXPECT_EQ(bytes_of("emergency", inv_id).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(As("emergency").ListDocuments(list).status().code(), absl::StatusCode::kNotFound);
+  auto hidden = As("emergency").ListDocuments(list);
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message(), absl::StrCat("item '", transfer_, "' not found"));
+  // ... worded exactly as for an item that does not exist.
+  v1::ListDocumentsRequest missing;
+  missing.set_item_id("T20240305-NOSUCHITEM000");
+  EXPECT_EQ(As("emergency").ListDocuments(missing).status().message(), "item 'T20240305-NOSUCHITEM000' not found");
+  v1::UploadHeader to_hidden = Header(report);
+  auto hidden_upload = Upload("emergency", to_hidden, report);
+  EXPECT_EQ(hidden_upload.status().message(), absl::StrCat("item '", transfer_, "' not found"));
+  to_hidden.set_item_id("T20240305-NOSUCHITEM000");
+  EXPECT_EQ(Upload("emergency", to_hidden, report).status().message(), "item 'T20240305-NOSUCHITEM000' not found");
   v1::GetDocumentRequest get;
   get.set_id(inv_id);
   EXPECT_EQ(As("emergency").GetDocument(get).status().code(), absl::StatusCode::kNotFound);

@@ -8,6 +8,16 @@
 
 namespace caselink::server {
 
+absl::Status ItemNotFound(const std::string& item_id) {
+  return absl::NotFoundError(absl::StrCat("item '", item_id, "' not found"));
+}
+
+absl::StatusOr<ItemAccess> LoadItem(const ServiceContext& sc, const CallScope& scope, const std::string& item_id) {
+  absl::StatusOr<ItemAccess> item = LoadItemAccess(sc, scope, item_id);
+  if (absl::IsNotFound(item.status())) return ItemNotFound(item_id);
+  return item;
+}
+
 absl::StatusOr<auth::FieldPlan> DocumentPlan(const ServiceContext& sc, const CallScope& scope,
                                              const ItemAccess& item, const absl::Status& not_found) {
   std::vector<auth::RowFacts> rows;
@@ -34,7 +44,7 @@ absl::Status CheckContentReadable(const CallScope& scope, const auth::FieldPlan&
 }
 
 absl::Status CheckUploader(const CallScope& scope, const ItemAccess& item) {
-  if (!item.visible) return absl::NotFoundError(absl::StrCat("item '", item.id, "' not found"));
+  if (!item.visible) return ItemNotFound(item.id);
   if (item.parties == 0) {
     return absl::PermissionDeniedError(absl::StrCat(
         "agency '", scope.principal.agency_id, "' holds no part in item '", item.id,

@@ -19,6 +19,13 @@
 
 namespace caselink::server {
 
+// The NOT_FOUND of every path that names an item: a missing item and one the
+// caller may not see answer exactly the same.
+absl::Status ItemNotFound(const std::string& item_id);
+
+// The item `item_id`, or ItemNotFound.
+absl::StatusOr<ItemAccess> LoadItem(const ServiceContext& sc, const CallScope& scope, const std::string& item_id);
+
 // The caller's plan for the documents of `item` through the call's RPC, or
 // `not_found` if the item is invisible to it.
 absl::StatusOr<auth::FieldPlan> DocumentPlan(const ServiceContext& sc, const CallScope& scope,

@@ -105,7 +105,7 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   record.item_id = h.item_id();
   CASELINK_RETURN_IF_ERROR(ValidateRequestFields(first));
   CASELINK_RETURN_IF_ERROR(CheckHeader(h, limits_));
-  CASELINK_ASSIGN_OR_RETURN(ItemAccess item, LoadItemAccess(sc_, scope, h.item_id()));
+  CASELINK_ASSIGN_OR_RETURN(ItemAccess item, LoadItem(sc_, scope, h.item_id()));
   CASELINK_RETURN_IF_ERROR(CheckUploader(scope, item));
 
   const std::string& agency = scope.principal.agency_id;
@@ -281,9 +281,8 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
 absl::Status DocumentServiceImpl::DoList(const CallScope& scope, const v1::ListDocumentsRequest& req,
                                          v1::ListDocumentsResponse* resp) {
   scope.record->item_id = req.item_id();
-  CASELINK_ASSIGN_OR_RETURN(ItemAccess item, LoadItemAccess(sc_, scope, req.item_id()));
-  CASELINK_RETURN_IF_ERROR(
-      DocumentPlan(sc_, scope, item, absl::NotFoundError(absl::StrCat("item '", item.id, "' not found"))).status());
+  CASELINK_ASSIGN_OR_RETURN(ItemAccess item, LoadItem(sc_, scope, req.item_id()));
+  CASELINK_RETURN_IF_ERROR(DocumentPlan(sc_, scope, item, ItemNotFound(item.id)).status());
   CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> docs, store_->ListByItem(item.id));
   for (v1::Document& d : docs) *resp->add_documents() = std::move(d);
   scope.record->case_ids = item.case_ids;
