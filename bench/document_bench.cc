@@ -2,8 +2,10 @@
 // run: the real caselinkd as a child process (generated PKI, example policy,
 // RocksDB in a temp dir), where market uploads a file to a forward transfer
 // and psb downloads it, both through the real client library and files on
-// disk; and, as the baseline, a raw RocksDB with the same blob settings
-// writing the same bytes in the same 1 MiB chunks, synced once at the end.
+// disk; and two baselines in the same run: a bare gRPC stream of the same
+// file's bytes over the same mutual TLS into a server that drops them
+// (echo_server.h's Sink: the transport alone), and a raw RocksDB with the same
+// blob settings writing the same bytes in 1 MiB chunks, synced at the end.
 // It prints the throughput of each, their ratio, and the server process's
 // resident memory before and at its peak during each transfer (its
 // /proc/<pid>/status VmRSS, sampled every 5 ms).
@@ -24,6 +26,9 @@
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "caselink/client.h"
+#include "echo.grpc.pb.h"
+#include "echo_server.h"
+#include "mtls_channel.h"
 #include "support/daemon.h"
 #include "support/daemon_district.h"
 #include "support/temp_dir.h"
@@ -111,6 +116,27 @@ double RawBlobWrite(const std::string& dir, const std::string& file) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// The file streamed in 256 KiB messages (as the client library uploads)
+// over `channel` into the echo server's Sink.
+double BareStream(const std::shared_ptr<grpc::Channel>& channel, const std::string& file) {
+  auto stub = caselink::bench::Echo::NewStub(channel);
+  grpc::ClientContext ctx;
+  caselink::bench::SinkResponse resp;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto writer = stub->Sink(&ctx, &resp);
+  std::ifstream in(file, std::ios::binary);
+  std::string buf(256 << 10, '\0');
+  caselink::bench::SinkRequest msg;
+  while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
+    msg.set_chunk(buf.data(), static_cast<size_t>(in.gcount()));
+    if (!writer->Write(msg)) break;
+  }
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  if (!s.ok()) std::fprintf(stderr, "bare stream: %s\n", s.error_message().c_str());
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -152,6 +178,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "transfer: %s\n", transfer.status().ToString().c_str());
     return 1;
   }
+  auto echo = caselink::bench::EchoServer::Start(
+      {dir.Join("server.pem"), dir.Join("server.key"), dir.Join("ca.pem"), dir.Join("crl")});
+  if (!echo.ok()) {
+    std::fprintf(stderr, "echo: %s\n", echo.status().ToString().c_str());
+    return 1;
+  }
+  auto bare = caselink::bench::MakeMtlsChannel(absl::StrCat("127.0.0.1:", (*echo)->port()), ca->cert_pem(),
+                                               market->cert_pem, market->key_pem);
   caselink::testing::TempDir tmp;
   const double size_mib = mib;
   std::printf("document_bench: %d MiB file, %d rounds; RSS of the caselinkd process (pid %d)\n", mib, rounds, static_cast<int>(g_server));
@@ -182,11 +216,13 @@ int main(int argc, char** argv) {
         },
         &down_peak);
     const double raw_s = RawBlobWrite(tmp.Join(absl::StrCat("raw", r)), file);
+    const double bare_s = BareStream(bare, file);
     std::printf(
         "round %d: upload %.1f MiB/s (RSS %.1f -> peak %.1f MiB, +%.1f)  download %.1f MiB/s (RSS %.1f -> peak "
-        "%.1f MiB, +%.1f)  raw RocksDB blob write %.1f MiB/s  upload/raw %.0f %%\n",
+        "%.1f MiB, +%.1f)  bare mTLS stream %.1f MiB/s (upload/bare %.0f %%)  raw RocksDB blob write %.1f MiB/s "
+        "(upload/raw %.0f %%)\n",
         r, size_mib / up_s, rss_before, up_peak, up_peak - rss_before, size_mib / down_s, rss_mid, down_peak,
-        down_peak - rss_mid, size_mib / raw_s, 100.0 * raw_s / up_s);
+        down_peak - rss_mid, size_mib / bare_s, 100.0 * bare_s / up_s, size_mib / raw_s, 100.0 * raw_s / up_s);
     std::filesystem::remove(out);
   }
   return 0;

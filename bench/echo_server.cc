@@ -19,6 +19,29 @@ class EchoServer::Service final : public Echo::CallbackService {
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
+
+  grpc::ServerReadReactor<SinkRequest>* Sink(grpc::CallbackServerContext*, SinkResponse* resp) override {
+    class Reader final : public grpc::ServerReadReactor<SinkRequest> {
+     public:
+      explicit Reader(SinkResponse* resp) : resp_(resp) { StartRead(&msg_); }
+      void OnReadDone(bool ok) override {
+        if (!ok) {
+          resp_->set_bytes(total_);
+          Finish(grpc::Status::OK);
+          return;
+        }
+        total_ += static_cast<int64_t>(msg_.chunk().size());
+        StartRead(&msg_);
+      }
+      void OnDone() override { delete this; }
+
+     private:
+      SinkResponse* resp_;
+      SinkRequest msg_;
+      int64_t total_ = 0;
+    };
+    return new Reader(resp);
+  }
 };
 
 absl::StatusOr<std::unique_ptr<EchoServer>> EchoServer::Start(const EchoTlsFiles& tls) {
