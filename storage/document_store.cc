@@ -88,10 +88,20 @@ absl::Status ReadContent(const Database& db, const v1::Document& doc, int64_t of
 
 }  // namespace
 
+// A running SHA-256, for uploads as they arrive and for VerifyAll.
 struct DocumentStore::BlobWriter::Hash {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   Hash() { EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr); }
   ~Hash() { EVP_MD_CTX_free(ctx); }
+  Hash(const Hash&) = delete;
+  Hash& operator=(const Hash&) = delete;
+  void Update(absl::string_view bytes) { EVP_DigestUpdate(ctx, bytes.data(), bytes.size()); }
+  std::string Hex() {
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_DigestFinal_ex(ctx, md, &len);
+    return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+  }
 };
 
 DocumentStore::BlobWriter::BlobWriter(DocumentStore* store, std::string blob_id)
@@ -115,7 +125,7 @@ DocumentStore::BlobWriter::~BlobWriter() {
 
 absl::Status DocumentStore::BlobWriter::Append(absl::string_view bytes) {
   if (finished_) return absl::FailedPreconditionError("the upload's content is already finished");
-  EVP_DigestUpdate(hash_->ctx, bytes.data(), bytes.size());
+  hash_->Update(bytes);
   size_ += static_cast<int64_t>(bytes.size());
   while (!bytes.empty()) {
     const size_t take = std::min(bytes.size(), static_cast<size_t>(kChunkBytes) - buffer_.size());
@@ -141,10 +151,7 @@ absl::StatusOr<std::string> DocumentStore::BlobWriter::Finish() {
   if (finished_) return absl::FailedPreconditionError("the upload's content is already finished");
   if (!buffer_.empty()) CASELINK_RETURN_IF_ERROR(WriteChunk());
   finished_ = true;
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_DigestFinal_ex(hash_->ctx, md, &len);
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+  return hash_->Hex();
 }
 
 absl::Status DocumentStore::BlobWriter::Abandon() {
@@ -277,24 +284,19 @@ absl::StatusOr<int64_t> DocumentStore::VerifyAll(const Database& db) {
     if (!content.ParseFromString(it->value().ToString()) || content.chunk_bytes() <= 0) {
       return absl::DataLossError(absl::StrCat("the content record of ", sha, " is corrupted"));
     }
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    BlobWriter::Hash hash;
     v1::Document probe;
     probe.set_id(sha);
     probe.set_sha256(sha);
     probe.set_size(content.size());
     int64_t seen = 0;
     absl::Status read = ReadContent(db, probe, 0, [&](absl::string_view piece) {
-      EVP_DigestUpdate(ctx, piece.data(), piece.size());
+      hash.Update(piece);
       seen += static_cast<int64_t>(piece.size());
       return true;
     });
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(ctx, md, &len);
-    EVP_MD_CTX_free(ctx);
     if (!read.ok()) return absl::DataLossError(absl::StrCat("content ", sha, ": ", read.message()));
-    const std::string got = absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(md), len));
+    const std::string got = hash.Hex();
     if (seen != content.size() || got != sha) {
       return absl::DataLossError(absl::StrCat("content ", sha, " does not match its hash (read ", seen,
                                               " bytes hashing to ", got, ")"));
