@@ -162,7 +162,12 @@ int RunPut(const CommandContext& ctx, const PutArgs& a) {
       return ReportUsageError(absl::StrCat("\"", a.file, "\" is empty"));
     }
   }
-  header.set_item_id(a.item);
+  // "draft": for an item not yet created (named by its creation's --document).
+  if (a.item == "draft") {
+    header.set_draft(true);
+  } else {
+    header.set_item_id(a.item);
+  }
   header.set_reference(a.reference);
   header.set_file_name(a.name);         // empty: the file's base name
   header.set_request_id(a.request_id);  // empty: derived from the upload
@@ -232,7 +237,10 @@ void AddDocumentCommands(CLI::App& app, CommandContext& ctx) {
   {
     auto args = std::make_shared<PutArgs>();
     CLI::App* sub = doc->add_subcommand("put", "Uploads a file as a document of an item");
-    sub->add_option("ITEM", args->item, "The transfer or supervision record id")->required();
+    sub->add_option("ITEM", args->item,
+                    "The transfer or supervision record id, or `draft` for one you are about to create "
+                    "(name the draft with `transfer create --document ID`)")
+        ->required();
     sub->add_option("FILE", args->file, "The file (PDF, OFD, JPEG, PNG, TIFF, DOCX or XLSX)")->required();
     sub->add_option("--kind", args->kind,
                     "What it is: the standard name (移送书, 调查报告, 涉案物品清单, 检验报告/鉴定意见, 回执, "
@@ -260,11 +268,12 @@ void AddDocumentCommands(CLI::App& app, CommandContext& ctx) {
   {
     auto item = std::make_shared<std::string>();
     CLI::App* sub = doc->add_subcommand("ls", "Lists the documents of an item you may see (oldest first)");
-    sub->add_option("ITEM", *item, "The transfer or supervision record id")->required();
+    sub->add_option("ITEM", *item, "The transfer or supervision record id, or `draft` for your drafts")
+        ->required();
     sub->callback([&ctx, item] {
       ctx.SetAction([&ctx, item] {
         v1::ListDocumentsRequest req;
-        req.set_item_id(*item);
+        if (*item != "draft") req.set_item_id(*item);
         return Run(
             ctx, [&](Client& c) { return c.ListDocuments(req); },
             [](const v1::ListDocumentsResponse& r) { PrintDocumentLines(r.documents()); });

@@ -23,6 +23,7 @@ namespace {
 struct ChangeArgs {
   std::string request_id;
   std::vector<std::string> materials;  // "title|reference"
+  std::vector<std::string> documents;  // ids of uploaded documents
   std::string reason;
 };
 
@@ -68,9 +69,11 @@ struct WatchArgs {
 
 // "[KIND:]title|reference": KIND is a MaterialKind (item-list,
 // MATERIAL_ITEM_LIST, ...); without it the kind is read from the title.
-bool AddMaterials(const std::vector<std::string>& specs,
-                  google::protobuf::RepeatedPtrField<v1::Material>* out, std::string* error) {
-  for (const std::string& spec : specs) {
+bool AddMaterials(const ChangeArgs& args, google::protobuf::RepeatedPtrField<v1::Material>* out,
+                  std::string* error) {
+  // A document's kind, hash and name are filled by the server.
+  for (const std::string& id : args.documents) out->Add()->set_document_id(id);
+  for (const std::string& spec : args.materials) {
     std::string s = spec;
     v1::MaterialKind kind = v1::MATERIAL_KIND_UNSPECIFIED;
     const size_t colon = s.find(':');
@@ -114,6 +117,9 @@ void AddChangeOptions(CLI::App* sub, ChangeArgs* args) {
                   "An attached document as \"[kind:]title|reference\" (repeatable); the kind "
                   "(transfer-letter, investigation-report, item-list, expert-report, ...) is read "
                   "from the title's standard name (移送书, 调查报告, 涉案物品清单, ...) when not given");
+  sub->add_option("--document", args->documents,
+                  "An uploaded document by id (repeatable): one of the item's for an action, one of your "
+                  "drafts (`caselink doc put draft FILE`) for a new item; its kind, hash and name are recorded");
   sub->add_option("--request-id", args->request_id,
                   "Idempotency key. Default: a digest of the request, so re-running is idempotent");
 }
@@ -129,7 +135,7 @@ int RunTransferCreate(const CommandContext& ctx, const TransferCreateArgs& a) {
   req.set_case_id(a.case_id);
   req.set_subject(a.subject);
   req.set_not_approved_reason(a.not_approved);
-  if (std::string error; !AddMaterials(a.materials, req.mutable_materials(), &error)) {
+  if (std::string error; !AddMaterials(a, req.mutable_materials(), &error)) {
     return ReportUsageError(error);
   }
   SetRequestId(a.request_id, &req);
@@ -148,7 +154,7 @@ int RunSupervisionCreate(const CommandContext& ctx, const SupervisionCreateArgs&
   req.set_subject(a.subject);
   req.set_document_number(a.document_number);
   req.set_urgent(a.urgent);
-  if (std::string error; !AddMaterials(a.materials, req.mutable_materials(), &error)) {
+  if (std::string error; !AddMaterials(a, req.mutable_materials(), &error)) {
     return ReportUsageError(error);
   }
   SetRequestId(a.request_id, &req);
@@ -177,7 +183,7 @@ int RunAct(const CommandContext& ctx, const ActArgs& a, bool supervision) {
     }
     req.set_adoption(adoption);
   }
-  if (std::string error; !AddMaterials(a.materials, req.mutable_materials(), &error)) {
+  if (std::string error; !AddMaterials(a, req.mutable_materials(), &error)) {
     return ReportUsageError(error);
   }
   SetRequestId(a.request_id, &req);

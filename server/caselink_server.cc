@@ -224,6 +224,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->context.workflow = impl->workflow->context();
   impl->documents = std::make_unique<storage::DocumentStore>(impl->db.get(), impl->pipeline.get());
   impl->context.documents = impl->documents.get();
+  impl->context.max_item_document_bytes = DocumentLimitsOf(config.documents()).max_item_bytes;
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
   impl->context.metrics = &impl->metrics;

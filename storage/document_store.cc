@@ -30,6 +30,14 @@ std::string ItemKey(const std::string& item_id, const std::string& doc_id) {
   return absl::StrCat(item_id, absl::string_view("\0", 1), doc_id);
 }
 
+// Drafts are indexed under their uploader: "~draft:" never starts an item
+// id (the request validator admits only case-id shapes).
+std::string DraftIndexOf(const std::string& agency) { return absl::StrCat("~draft:", agency); }
+
+std::string IndexKeyOf(const v1::Document& doc) {
+  return ItemKey(doc.item_id().empty() ? DraftIndexOf(doc.uploader_agency()) : doc.item_id(), doc.id());
+}
+
 // The content table is keyed by the raw 32 bytes of the hash.
 absl::StatusOr<std::string> ContentKey(const std::string& sha256_hex) {
   std::string raw;
@@ -232,7 +240,7 @@ absl::StatusOr<DocumentStore::CommitOutcome> DocumentStore::Commit(const CommitC
     commit.puts.push_back({Table::kDocumentContent, content_key, content.SerializeAsString()});
   }
   commit.puts.push_back({Table::kDocuments, doc.id(), doc.SerializeAsString()});
-  commit.puts.push_back({Table::kItemDocuments, ItemKey(doc.item_id(), doc.id()), ""});
+  commit.puts.push_back({Table::kItemDocuments, IndexKeyOf(doc), ""});
   v1::DocumentRequestRecord rec;
   rec.set_request_digest(cmd.request_digest);
   rec.set_document_id(doc.id());
@@ -251,6 +259,15 @@ absl::StatusOr<v1::Document> DocumentStore::Get(const std::string& id) const {
   v1::Document doc;
   if (!doc.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("stored document '", id, "' is corrupted"));
   return doc;
+}
+
+absl::StatusOr<std::vector<v1::Document>> DocumentStore::ListDrafts(const std::string& agency) const {
+  return ListByItem(DraftIndexOf(agency));
+}
+
+std::vector<Put> DocumentStore::AttachmentPuts(const v1::Document& attached) {
+  return {{Table::kDocuments, attached.id(), attached.SerializeAsString()},
+          {Table::kItemDocuments, IndexKeyOf(attached), ""}};
 }
 
 absl::StatusOr<std::vector<v1::Document>> DocumentStore::ListByItem(const std::string& item_id) const {

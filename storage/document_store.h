@@ -110,6 +110,14 @@ class DocumentStore {
   absl::StatusOr<v1::Document> Get(const std::string& id) const;
   // The documents of an item, oldest first.
   absl::StatusOr<std::vector<v1::Document>> ListByItem(const std::string& item_id) const;
+  // An agency's drafts (documents uploaded with no item yet), oldest first.
+  absl::StatusOr<std::vector<v1::Document>> ListDrafts(const std::string& agency) const;
+
+  // What attaching a draft's copy `attached` (a new id, its item, draft_id
+  // set; the draft's content) to an item writes: its record and the item's
+  // index entry. The caller puts them in the item's creation batch, so the
+  // item never exists without them nor they without it.
+  static std::vector<Put> AttachmentPuts(const v1::Document& attached);
 
   // Calls `sink` with the content of `doc` from `offset` to its end, piece by
   // piece (at most kChunkBytes each), until it returns false. DataLoss if a

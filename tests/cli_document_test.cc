@@ -346,5 +346,36 @@ TEST_F(CliDocumentTest, ProgressLineOnlyOnATerminal) {
   EXPECT_EQ(quiet.err, "");
 }
 
+
+// The 移送书 goes with the transfer's creation: `doc put draft`, then
+// `transfer create --document ID`; the receiver lists it on the transfer.
+TEST_F(CliDocumentTest, ADraftIsNamedByTransferCreateAndArrivesWithTheTransfer) {
+  const std::string file = Path("移送书.pdf");
+  Spit(file, Pdf(40 * 1024, 5));
+  RunResult put = Exec({"doc", "put", "draft", file, "--kind", "移送书"});
+  ASSERT_EQ(put.exit_code, 0) << put.err;
+  const v1::Document draft = FromJson<v1::UploadDocumentResponse>(put.out).document();
+  EXPECT_TRUE(draft.item_id().empty()) << put.out;
+  RunResult mine = Exec({"doc", "ls", "draft"});
+  ASSERT_EQ(mine.exit_code, 0) << mine.err;
+  ASSERT_EQ(FromJson<v1::ListDocumentsResponse>(mine.out).documents_size(), 1) << mine.out;
+  RunResult theirs = Exec({"doc", "ls", "draft"}, "psb");
+  ASSERT_EQ(theirs.exit_code, 0) << theirs.err;
+  EXPECT_EQ(FromJson<v1::ListDocumentsResponse>(theirs.out).documents_size(), 0) << theirs.out;
+
+  RunResult create = Exec({"transfer", "create", "--to", "psb", "--case", NewCase("market"), "--subject",
+                           "涉嫌生产、销售伪劣产品罪", "--document", draft.id(), "--material",
+                           "涉嫌犯罪案件情况的调查报告|R-2", "--material", "涉案物品清单|R-3"});
+  ASSERT_EQ(create.exit_code, 0) << create.err << create.out;
+  const v1::Transfer t = FromJson<v1::TransferResponse>(create.out).transfer();
+  ASSERT_FALSE(t.id().empty()) << create.out;
+  RunResult ls = Exec({"doc", "ls", t.id()}, "psb");
+  ASSERT_EQ(ls.exit_code, 0) << ls.err;
+  const auto listed = FromJson<v1::ListDocumentsResponse>(ls.out);
+  ASSERT_EQ(listed.documents_size(), 1) << ls.out;
+  EXPECT_EQ(listed.documents(0).draft_id(), draft.id());
+  EXPECT_EQ(listed.documents(0).sha256(), draft.sha256());
+}
+
 }  // namespace
 }  // namespace caselink::testing

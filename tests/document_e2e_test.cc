@@ -363,7 +363,7 @@ TEST_F(DocumentTest, AnActionNamesDocumentsOfItsItemByIdAndRecordsTheirHash) {
   EXPECT_EQ(step.materials(0).kind(), v1::MATERIAL_EXPERT_REPORT);
   EXPECT_EQ(step.materials(0).title(), "检验报告.pdf");
 
-  // A creation cannot name one: the new item has none yet.
+  // A creation cannot name an item's document: it takes drafts only.
   v1::CreateTransferRequest create;
   create.set_direction(v1::TRANSFER_FORWARD);
   create.set_receiver_agency("psb");
@@ -374,6 +374,118 @@ TEST_F(DocumentTest, AnActionNamesDocumentsOfItsItemByIdAndRecordsTheirHash) {
   auto refused = As("market").CreateTransfer(create);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("materials[0].document_id"));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("has no draft"));
+}
+
+// 310号 第六条: the 移送书 goes with the transfer itself. It is uploaded as
+// a draft, its uploader's alone, and the creation attaches it in its batch.
+TEST_F(DocumentTest, ATransferIsCreatedWithTheDraftItNamesAttached) {
+  const std::string letter = Pdf(300 << 10, 21);
+  v1::UploadHeader h = Header(letter);
+  h.clear_item_id();
+  h.set_draft(true);
+  h.set_file_name("移送书.pdf");
+  auto draft = Upload("market", h, letter);
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  EXPECT_TRUE(draft->document().item_id().empty());
+  const std::string draft_id = draft->document().id();
+
+  // A draft is its uploader's alone: others get the NOT_FOUND of a missing one.
+  v1::GetDocumentRequest get_draft;
+  get_draft.set_id(draft_id);
+  EXPECT_TRUE(As("market").GetDocument(get_draft).ok());
+  for (const char* other : {"psb", "procuratorate"}) {
+    auto seen = As(other).GetDocument(get_draft);
+    ASSERT_EQ(seen.status().code(), absl::StatusCode::kNotFound) << other << ": " << seen.status();
+    EXPECT_EQ(std::string(seen.status().message()), absl::StrCat("document '", draft_id, "' not found"));
+    auto read = As(other).DownloadDocument(Download(draft_id), [](int64_t, absl::string_view) {
+      return absl::OkStatus();
+    });
+    EXPECT_EQ(read.status().code(), absl::StatusCode::kNotFound) << other;
+  }
+  v1::ListDocumentsRequest drafts;  // no item: the caller's drafts
+  auto mine = As("market").ListDocuments(drafts);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->documents_size(), 1);
+  EXPECT_EQ(mine->documents(0).id(), draft_id);
+  EXPECT_EQ(As("psb").ListDocuments(drafts)->documents_size(), 0);
+  // Its uploader reads it back.
+  std::string back;
+  ASSERT_TRUE(As("market").DownloadDocument(Download(draft_id), [&](int64_t, absl::string_view b) {
+    back.append(b.data(), b.size());
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(back, letter);
+
+  v1::CreateTransferRequest create;
+  create.set_direction(v1::TRANSFER_FORWARD);
+  create.set_receiver_agency("psb");
+  create.set_case_id(NewCase("market"));
+  create.set_subject("涉嫌生产、销售伪劣产品罪");
+  create.set_request_id("transfer-with-draft-1");
+  AddTransferMaterials(&create);
+  // The 移送书 is the draft: its kind counts for 第六条's required kinds.
+  create.mutable_materials(0)->Clear();
+  create.mutable_materials(0)->set_document_id(draft_id);
+  // Another agency cannot name it; an unknown id is refused the same way.
+  v1::CreateTransferRequest foreign = create;
+  foreign.set_case_id(NewCase("emergency"));
+  auto theirs = As("emergency").CreateTransfer(foreign);
+  ASSERT_EQ(theirs.status().code(), absl::StatusCode::kInvalidArgument) << theirs.status();
+  EXPECT_THAT(std::string(theirs.status().message()), HasSubstr("materials[0].document_id: agency 'emergency' has no draft"));
+  // Named twice: refused.
+  v1::CreateTransferRequest twice = create;
+  twice.add_materials()->set_document_id(draft_id);
+  auto doubled = As("market").CreateTransfer(twice);
+  ASSERT_EQ(doubled.status().code(), absl::StatusCode::kInvalidArgument) << doubled.status();
+  EXPECT_THAT(std::string(doubled.status().message()), HasSubstr("materials[3].document_id: names the same draft"));
+  // A kind that is not the draft's: refused.
+  v1::CreateTransferRequest wrong_kind = create;
+  wrong_kind.mutable_materials(0)->set_kind(v1::MATERIAL_ITEM_LIST);
+  auto mismatched = As("market").CreateTransfer(wrong_kind);
+  ASSERT_EQ(mismatched.status().code(), absl::StatusCode::kInvalidArgument) << mismatched.status();
+  EXPECT_THAT(std::string(mismatched.status().message()), HasSubstr("materials[0].kind"));
+
+  auto made = As("market").CreateTransfer(create);
+  ASSERT_TRUE(made.ok()) << made.status();
+  const v1::Transfer& t = made->transfer();
+  const v1::Material& m = t.materials(0);
+  EXPECT_EQ(m.kind(), v1::MATERIAL_TRANSFER_LETTER);
+  EXPECT_EQ(m.sha256(), Sha256Hex(letter));
+  EXPECT_EQ(m.title(), "移送书.pdf");
+  EXPECT_NE(m.document_id(), draft_id) << "the item holds its own record of the document";
+
+  // The receiver lists it on the transfer and reads the draft's bytes.
+  v1::ListDocumentsRequest list;
+  list.set_item_id(t.id());
+  auto listed = As("psb").ListDocuments(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->documents_size(), 1);
+  const v1::Document& attached = listed->documents(0);
+  EXPECT_EQ(attached.id(), m.document_id());
+  EXPECT_EQ(attached.item_id(), t.id());
+  EXPECT_EQ(attached.draft_id(), draft_id);
+  EXPECT_EQ(attached.sha256(), Sha256Hex(letter));
+  EXPECT_EQ(attached.uploader_agency(), "market");
+  std::string received;
+  ASSERT_TRUE(As("psb").DownloadDocument(Download(attached.id()), [&](int64_t, absl::string_view b) {
+    received.append(b.data(), b.size());
+    return absl::OkStatus();
+  }).ok());
+  EXPECT_EQ(received, letter);
+  bool logged = false;
+  for (const v1::AuditEntry& e : DocumentEntries("psb")) {
+    logged |= e.method() == "caselink.v1.DocumentService/Download" && e.document_id() == attached.id() &&
+              e.document_sha256() == Sha256Hex(letter);
+  }
+  EXPECT_TRUE(logged) << "psb's read of the attached 移送书 is in the access log";
+
+  // A retry of the creation attaches nothing more.
+  auto again = As("market").CreateTransfer(create);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed());
+  EXPECT_EQ(again->transfer().id(), t.id());
+  EXPECT_EQ(As("psb").ListDocuments(list)->documents_size(), 1);
 }
 
 TEST_F(DocumentTest, ADownloadResumesAfterTheServerRestarts) {

@@ -32,6 +32,8 @@ struct ServiceContext {
   const WorkflowContext* workflow = nullptr;
   // The documents of workflow items (null: actions cannot name one).
   const storage::DocumentStore* documents = nullptr;
+  // documents.max_item_bytes: also bounds the drafts a creation attaches.
+  int64_t max_item_document_bytes = int64_t{512} << 20;
   int max_page_size = 500;
   // Seals and opens every listing's page tokens (page_token.h); a listing
   // without it answers FAILED_PRECONDITION.

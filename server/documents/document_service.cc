@@ -34,7 +34,14 @@ bool IsLowerHex(const std::string& s) {
 
 absl::Status CheckHeader(const v1::UploadHeader& h, const DocumentLimits& limits) {
   CASELINK_RETURN_IF_ERROR(ValidateRequestId("header.request_id", h.request_id()));
-  if (h.item_id().empty()) return absl::InvalidArgumentError("header.item_id: is required (a transfer or supervision record)");
+  if (h.item_id().empty() && !h.draft()) {
+    return absl::InvalidArgumentError(
+        "header.item_id: is required (a transfer or supervision record), or set header.draft to upload a "
+        "document for an item not yet created");
+  }
+  if (!h.item_id().empty() && h.draft()) {
+    return absl::InvalidArgumentError("header.draft: a draft belongs to no item yet; leave header.item_id empty");
+  }
   if (h.kind() == v1::MATERIAL_KIND_UNSPECIFIED || !v1::MaterialKind_IsValid(h.kind())) {
     return absl::InvalidArgumentError("header.kind: is required (a MaterialKind: MATERIAL_TRANSFER_LETTER, ...)");
   }
@@ -105,8 +112,13 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   record.item_id = h.item_id();
   CASELINK_RETURN_IF_ERROR(ValidateRequestFields(first));
   CASELINK_RETURN_IF_ERROR(CheckHeader(h, limits_));
-  CASELINK_ASSIGN_OR_RETURN(ItemAccess item, LoadItem(sc_, scope, h.item_id()));
-  CASELINK_RETURN_IF_ERROR(CheckUploader(scope, item));
+  // A draft has no item: it is its uploader's alone until a creation
+  // attaches it (document_materials.h).
+  ItemAccess item;
+  if (!h.draft()) {
+    CASELINK_ASSIGN_OR_RETURN(item, LoadItem(sc_, scope, h.item_id()));
+    CASELINK_RETURN_IF_ERROR(CheckUploader(scope, item));
+  }
 
   const std::string& agency = scope.principal.agency_id;
   const std::string digest = RequestDigest(h);
@@ -119,9 +131,11 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
     resp->set_replayed(true);
     return absl::OkStatus();
   }
-  CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> present, store_->ListByItem(item.id));
   int64_t item_bytes = 0;
-  for (const v1::Document& d : present) item_bytes += d.size();
+  if (!h.draft()) {
+    CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> present, store_->ListByItem(item.id));
+    for (const v1::Document& d : present) item_bytes += d.size();
+  }
   if (item_bytes + h.size() > limits_.max_item_bytes) {
     return absl::OutOfRangeError(absl::StrCat("header.size: item '", item.id, "' already holds ", item_bytes,
                                               " bytes of documents; ", h.size(), " more would pass the limit of ",
@@ -213,6 +227,13 @@ absl::StatusOr<DocumentServiceImpl::VisibleDocument> DocumentServiceImpl::FindVi
   absl::StatusOr<v1::Document> doc = store_->Get(id);
   if (absl::IsNotFound(doc.status())) return not_found;
   if (!doc.ok()) return doc.status();
+  if (doc->item_id().empty()) {
+    // A draft: its uploader's alone.
+    if (doc->uploader_agency() != scope.principal.agency_id) return not_found;
+    VisibleDocument own{*std::move(doc), ItemAccess{}, auth::FieldPlan{}};
+    own.own_draft = true;
+    return own;
+  }
   absl::StatusOr<ItemAccess> item = LoadItemAccess(sc_, scope, doc->item_id());
   if (absl::IsNotFound(item.status())) return not_found;
   if (!item.ok()) return item.status();
@@ -231,7 +252,7 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
   CASELINK_ASSIGN_OR_RETURN(VisibleDocument visible, FindVisible(scope, req.id()));
   const v1::Document* doc = &visible.doc;
   const ItemAccess* item = &visible.item;
-  CASELINK_RETURN_IF_ERROR(CheckContentReadable(scope, visible.plan, *doc));
+  if (!visible.own_draft) CASELINK_RETURN_IF_ERROR(CheckContentReadable(scope, visible.plan, *doc));
   if (req.offset() < 0 || req.offset() > doc->size()) {
     return absl::OutOfRangeError(
         absl::StrCat("offset: ", req.offset(), " is outside the document (0..", doc->size(), " bytes)"));
@@ -281,6 +302,11 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
 absl::Status DocumentServiceImpl::DoList(const CallScope& scope, const v1::ListDocumentsRequest& req,
                                          v1::ListDocumentsResponse* resp) {
   scope.record->item_id = req.item_id();
+  if (req.item_id().empty()) {
+    CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> drafts, store_->ListDrafts(scope.principal.agency_id));
+    for (v1::Document& d : drafts) *resp->add_documents() = std::move(d);
+    return absl::OkStatus();
+  }
   CASELINK_ASSIGN_OR_RETURN(ItemAccess item, LoadItem(sc_, scope, req.item_id()));
   CASELINK_RETURN_IF_ERROR(DocumentPlan(sc_, scope, item, ItemNotFound(item.id)).status());
   CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> docs, store_->ListByItem(item.id));

@@ -42,6 +42,8 @@ class DocumentServiceImpl final : public RawService {
     v1::Document doc;
     ItemAccess item;
     auth::FieldPlan plan;
+    // The caller's own draft (no item): its uploader reads what it gave.
+    bool own_draft = false;
   };
   absl::StatusOr<VisibleDocument> FindVisible(const CallScope& scope, const std::string& id);
 

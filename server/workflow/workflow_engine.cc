@@ -134,6 +134,9 @@ absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const Cal
   std::string id = storage::NewCaseId(now, settings->tz);
   id[0] = ItemKind<Item>::kIdPrefix;
   const std::string& agency = scope.principal.agency_id;
+  // Drafts the materials name become the new item's documents in its batch.
+  CASELINK_ASSIGN_OR_RETURN(std::vector<storage::Put> attached,
+                            AttachDrafts(sc, id, now, draft.mutable_materials()));
   CASELINK_ASSIGN_OR_RETURN(const workflow::Step<Item> step,
                             workflow::Create(*settings, ActorOf(scope), id, std::move(draft), now, entry));
 
@@ -145,7 +148,9 @@ absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const Cal
   cmd.item_id = id;
   cmd.create = true;
   cmd.decide = [&](const std::optional<std::string>&) -> absl::StatusOr<storage::TransitionWrite> {
-    return BuildWrite(sc, scope, step.item, step.transition, step.notify_procuratorate);
+    storage::TransitionWrite w = BuildWrite(sc, scope, step.item, step.transition, step.notify_procuratorate);
+    w.puts.insert(w.puts.end(), attached.begin(), attached.end());
+    return w;
   };
   cmd.attach = AccessLogAttach(sc, scope, &step.item);
   return Finish<Item>(sc, wf.store->Apply(cmd), id);

@@ -7,6 +7,7 @@
 #include "caselink_common/status_macros.h"
 #include "server/core/request_validator.h"
 #include "server/core/unary_call.h"
+#include "server/workflow/document_materials.h"
 #include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "server/workflow/workflow_engine.h"
@@ -17,22 +18,24 @@ namespace {
 
 const std::string kService = v1::WorkflowService::service_full_name();
 
-absl::Status CheckMaterials(const google::protobuf::RepeatedPtrField<v1::Material>& materials) {
+// The materials of a new item: documents it names are the caller's drafts
+// (document_materials.h), whose kind, hash and name fill the reference.
+absl::StatusOr<Materials> CreationMaterials(const ServiceContext& sc, const CallScope& scope,
+                                            const Materials& requested) {
+  Materials materials = requested;
   for (int i = 0; i < materials.size(); ++i) {
-    const std::string at = absl::StrCat("materials[", i, "]");
-    if (materials[i].title().empty() && materials[i].reference().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(at, ": needs a title or a reference"));
-    }
     if (!v1::MaterialKind_IsValid(materials[i].kind())) {
-      return absl::InvalidArgumentError(absl::StrCat(at, ".kind: is not a known MaterialKind"));
-    }
-    if (!materials[i].document_id().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          at, ".document_id: a new item has no documents yet; create it, upload its documents to it "
-              "(DocumentService.Upload) and name them in a later action"));
+      return absl::InvalidArgumentError(absl::StrCat("materials[", i, "].kind: is not a known MaterialKind"));
     }
   }
-  return absl::OkStatus();
+  CASELINK_RETURN_IF_ERROR(ResolveDraftMaterials(sc, scope.principal.agency_id, &materials));
+  for (int i = 0; i < materials.size(); ++i) {
+    if (materials[i].title().empty() && materials[i].reference().empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("materials[", i, "]: needs a title, a reference or a document_id"));
+    }
+  }
+  return materials;
 }
 
 // A document served later than it is entered would start its period in the
@@ -57,13 +60,13 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
                                                    const v1::CreateTransferRequest& req,
                                                    v1::TransferResponse* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
-  CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
+  CASELINK_ASSIGN_OR_RETURN(Materials materials, CreationMaterials(sc_, scope, req.materials()));
   if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
   v1::Transfer draft;
   draft.set_direction(req.direction());
   draft.set_receiver_agency(req.receiver_agency());
   draft.set_subject(req.subject());
-  *draft.mutable_materials() = req.materials();
+  *draft.mutable_materials() = materials;
   const absl::Time now = sc_.now();
   const workflow::Actor actor = ActorOf(scope);
   const PolicyDirectory agencies(scope);
@@ -89,7 +92,7 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
       entry = {v1::STATE_NOT_APPROVED, req.not_approved_reason()};
     }
     if (req.case_id().empty()) return absl::InvalidArgumentError("case_id: is required for a forward transfer");
-    if (approved) CASELINK_RETURN_IF_ERROR(workflow::CheckMaterials(rule, req.materials()));
+    if (approved) CASELINK_RETURN_IF_ERROR(workflow::CheckMaterials(rule, materials));
     CASELINK_RETURN_IF_ERROR(CheckCase(sc_, scope, "case_id", req.case_id(), true));
     auto time_of = [](bool has, const google::protobuf::Timestamp& ts) {
       return has ? std::optional<absl::Time>(FromProtoTime(ts)) : std::nullopt;
@@ -142,7 +145,7 @@ absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
     return absl::InvalidArgumentError("kind: is required (SUPERVISION_RECOMMENDATION, _OPINION or _CORRECTION)");
   }
   if (req.subject().empty()) return absl::InvalidArgumentError("subject: is required");
-  CASELINK_RETURN_IF_ERROR(CheckMaterials(req.materials()));
+  CASELINK_ASSIGN_OR_RETURN(Materials materials, CreationMaterials(sc_, scope, req.materials()));
   CASELINK_RETURN_IF_ERROR(
       workflow::CheckReceiver(rule, actor, req.receiver_agency(), PolicyDirectory(scope)));
   v1::SupervisionRecord draft;
@@ -153,7 +156,7 @@ absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
   draft.set_kind(req.kind());
   draft.set_receiver_agency(req.receiver_agency());
   draft.set_subject(req.subject());
-  *draft.mutable_materials() = req.materials();
+  *draft.mutable_materials() = std::move(materials);
   draft.set_document_number(req.document_number());
   draft.set_urgent(req.urgent());
   const absl::Time now = sc_.now();
