@@ -5,7 +5,7 @@
 // disk; and two baselines in the same run: a bare gRPC stream of the same
 // file's bytes over the same mutual TLS into a server that drops them
 // (echo_server.h's Sink: the transport alone), and a raw RocksDB with the same
-// blob settings writing the same bytes in 1 MiB chunks, synced at the end.
+// blob settings writing the same bytes in 256 KiB chunks, synced at the end.
 // It prints the throughput of each, their ratio, and the server process's
 // resident memory before and at its peak during each transfer (its
 // /proc/<pid>/status VmRSS, sampled every 5 ms).
@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "storage/document_store.h"
 #include "caselink/client.h"
 #include "echo.grpc.pb.h"
 #include "echo_server.h"
@@ -99,13 +100,13 @@ double RawBlobWrite(const std::string& dir, const std::string& file) {
   o.min_blob_size = 64 << 10;
   o.blob_file_size = 256 << 20;
   o.enable_blob_garbage_collection = true;
-  o.write_buffer_size = 4 << 20;  // as the server's document_blobs (storage/database.cc)
+  o.write_buffer_size = 1 << 20;  // as the server's document_blobs (storage/database.cc)
   o.max_write_buffer_number = 2;
   rocksdb::DB* raw = nullptr;
   if (!rocksdb::DB::Open(o, dir, &raw).ok()) return 0;
   std::unique_ptr<rocksdb::DB> db(raw);
   std::ifstream in(file, std::ios::binary);
-  std::string chunk(1 << 20, '\0');
+  std::string chunk(caselink::storage::DocumentStore::kChunkBytes, '\0');
   const auto t0 = std::chrono::steady_clock::now();
   uint32_t i = 0;
   while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {

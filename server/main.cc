@@ -7,6 +7,7 @@
 // Restoring a backup is an offline operation of caselink-admin
 // (server/tools/): `caselink-admin restore --config FILE --from DIR`.
 #include <malloc.h>
+#include <sys/resource.h>
 
 #include <csignal>
 #include <cstdio>
@@ -32,12 +33,18 @@ int main(int argc, char** argv) {
   // with gRPC's, RocksDB's and the worker pool's threads that holds on to
   // memory long freed. Two arenas keep the resident size near what is in use.
   mallopt(M_ARENA_MAX, 2);
-  // Document chunks (1 MiB) come and go by the hundred during an upload or a
+  // Document chunks (256 KiB) come and go by the hundred during an upload or a
   // download. glibc would raise its mmap threshold after the first free and
   // then serve them from the arenas, which keep the pages: a fixed threshold
   // keeps every such buffer an mmap that is returned when freed, so a 64 MiB
   // upload leaves the resident size where it was (docs/performance.md).
   mallopt(M_MMAP_THRESHOLD, 256 << 10);
+  // Connections and RocksDB's table and blob files share the descriptor
+  // limit; the soft limit (often 1024) is raised to the hard one.
+  if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {
+    r.rlim_cur = r.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &r);
+  }
   CLI::App app{"caselinkd: the caselink case-sharing server (mutual TLS gRPC over RocksDB)"};
   std::string config_path, check_path;
   app.add_option("--config", config_path, "Server configuration (text-format caselink.v1.ServerConfig)");

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <iterator>
 
+#include <sys/resource.h>
+
 #include "absl/strings/str_cat.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/options.h"
@@ -99,9 +101,18 @@ rocksdb::ColumnFamilyOptions BlobTableOptions() {
   // Blob values sit in the memtable until a flush writes them to a blob
   // file: small memtables keep an upload of 64 MiB from holding 64 MiB of
   // memory (each flush writes its own blob file).
-  o.write_buffer_size = 4 << 20;
+  o.write_buffer_size = 1 << 20;
   o.max_write_buffer_number = 2;
   return o;
+}
+
+// Table and blob files are opened on demand and kept open up to half the
+// process's descriptor limit (the rest serve connections): a store of many
+// small blob files must not exhaust it.
+int OpenFileBudget() {
+  rlimit r{};
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == RLIM_INFINITY) return -1;
+  return static_cast<int>(std::max<rlim_t>(64, r.rlim_cur / 2));
 }
 
 rocksdb::ColumnFamilyOptions OptionsOf(const std::string& name) {
@@ -162,6 +173,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
   dbo.create_missing_column_families = true;
   dbo.paranoid_checks = true;
   dbo.max_background_jobs = 2;
+  dbo.max_open_files = OpenFileBudget();
   dbo.keep_log_file_num = 5;
   dbo.db_write_buffer_size = kMemtableBudgetBytes;
 

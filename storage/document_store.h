@@ -37,7 +37,7 @@ namespace caselink::storage {
 class DocumentStore {
  public:
   // Content is stored in chunks of this size (the last one shorter).
-  static constexpr int64_t kChunkBytes = 1 << 20;
+  static constexpr int64_t kChunkBytes = 256 << 10;
 
   DocumentStore(Database* db, CommitPipeline* pipeline) : db_(db), pipeline_(pipeline) {}
 

@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "caselink/v1/storage.pb.h"
 #include "rocksdb/db.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
@@ -90,6 +91,40 @@ class DocumentStoreTest : public ::testing::Test {
   std::unique_ptr<CommitPipeline> pipeline_;
   std::unique_ptr<DocumentStore> store_;
 };
+
+// Contents record their own chunk size: those stored with the 1 MiB chunks
+// of earlier releases read back and verify after the chunk size changed.
+TEST_F(DocumentStoreTest, AContentStoredWithAnotherChunkSizeReadsAndVerifies) {
+  constexpr int64_t kOld = int64_t{1} << 20;
+  ASSERT_NE(kOld, DocumentStore::kChunkBytes);
+  const std::string content = RandomBytes(2 * kOld + 777, 11);
+  const std::string sha = Sha256Hex(content);
+  const std::string blob_id = "legacy-blob-0001";  // 16 bytes, like the store's ids
+  CommitRequest req;
+  for (uint32_t i = 0; i * kOld < static_cast<int64_t>(content.size()); ++i) {
+    std::string key = blob_id;
+    for (int shift = 24; shift >= 0; shift -= 8) key.push_back(static_cast<char>((i >> shift) & 0xff));
+    req.puts.push_back({Table::kDocumentBlobs, key, content.substr(i * kOld, kOld)});
+  }
+  v1::DocumentContent record;
+  record.set_blob_id(blob_id);
+  record.set_size(static_cast<int64_t>(content.size()));
+  record.set_chunk_bytes(kOld);
+  req.puts.push_back({Table::kDocumentContent, absl::HexStringToBytes(sha), record.SerializeAsString()});
+  v1::Document doc;
+  doc.set_id("D-legacy");
+  doc.set_item_id("T1");
+  doc.set_size(static_cast<int64_t>(content.size()));
+  doc.set_sha256(sha);
+  req.puts.push_back({Table::kDocuments, doc.id(), doc.SerializeAsString()});
+  ASSERT_TRUE(pipeline_->Commit(std::move(req)).ok());
+
+  EXPECT_EQ(ReadAll(doc, 0), content);
+  EXPECT_EQ(ReadAll(doc, kOld + 5), content.substr(kOld + 5));
+  auto verified = DocumentStore::VerifyAll(*db_);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(*verified, 1);
+}
 
 TEST_F(DocumentStoreTest, ContentReadsBackFromAnyOffsetAcrossChunks) {
   const std::string content = RandomBytes(3 * DocumentStore::kChunkBytes + 12345, 1);
