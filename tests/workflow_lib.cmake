@@ -11,3 +11,6 @@ caselink_add_plain_test(common_test SOURCES common_test.cc
 caselink_add_plain_test(working_calendar_test SOURCES working_calendar_test.cc
   LIBS caselink_workflow LABELS unit workflow)
 target_compile_definitions(working_calendar_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+caselink_add_plain_test(screening_rules_test SOURCES screening_rules_test.cc
+  LIBS caselink_workflow LABELS unit workflow)
+target_compile_definitions(screening_rules_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
