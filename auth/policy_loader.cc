@@ -17,6 +17,7 @@
 #include "caselink/v1/case_service.pb.h"
 #include "caselink/v1/document.pb.h"
 #include "caselink/v1/report.pb.h"
+#include "caselink/v1/screening.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -82,6 +83,7 @@ void EnsureServicesLinked() {
   (void)v1::JointMeetingReportRequest::descriptor();
   (void)v1::GetStatsRequest::descriptor();
   (void)v1::UploadHeader::descriptor();
+  (void)v1::ListHitsRequest::descriptor();
 }
 
 // "pkg.Service/Method" or "pkg.Service/*"; methods of caselink.v1 must exist.

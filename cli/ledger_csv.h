@@ -23,7 +23,22 @@ using Ledger = ParsedLedger<v1::Case>;
 // row gives the case, the following ones add their party.
 absl::StatusOr<Ledger> ParsePenaltyLedger(absl::string_view csv);
 
-// The headers the reader understands, in the order of the example file.
+// The headers the reader understands: those of the example file in its
+// order, then 立案日期, 法律依据条款 and the CaseFacts columns.
 std::vector<std::string> PenaltyLedgerHeaders();
+
+// A column of measured facts (Case.measured_facts): the CaseFacts field it
+// fills, by name, and its headers (the first is the documented one). One
+// reader applies the table through reflection, by the field's type: an int64
+// whose name ends in _fen is an amount in 元 (to fen, exactly), another int64
+// a whole number (count, kg, percent, hours), a bool 是/否, an enum a Chinese
+// spelling or the value's name. An empty cell leaves the field unset.
+struct FactColumn {
+  const char* field;
+  std::vector<const char*> names;
+};
+
+// One column per CaseFacts field, in field order.
+const std::vector<FactColumn>& CaseFactsColumns();
 
 }  // namespace caselink::cli

@@ -36,6 +36,8 @@
 #include "server/core/worker_pool.h"
 #include "server/workflow/workflow_wiring.h"
 #include "server/documents/document_service.h"
+#include "server/screening/screener.h"
+#include "server/screening/screening_service.h"
 #include "storage/document_store.h"
 #include "spdlog/spdlog.h"
 #include "storage/audit_chain.h"
@@ -91,6 +93,19 @@ DocumentLimits DocumentLimitsOf(const v1::DocumentConfig& c) {
   return l;
 }
 
+// The configured screening rules into force (none configured: none). A bad
+// file fails the start, and a reload keeps the rules in force.
+absl::Status LoadScreeningRules(const v1::ScreeningConfig& c, Screener* screener) {
+  if (c.rules_file().empty()) {
+    screener->SetRules(nullptr);
+    return absl::OkStatus();
+  }
+  CASELINK_ASSIGN_OR_RETURN(auto rules, workflow::ScreeningRuleSet::Load(c.rules_file()));
+  spdlog::info("screening rules {} (version {}): {} rules", c.rules_file(), rules->version(), rules->rules().rules_size());
+  screener->SetRules(std::move(rules));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 struct CaselinkServer::Impl {
@@ -122,6 +137,11 @@ struct CaselinkServer::Impl {
   std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<storage::DocumentStore> documents;
   std::unique_ptr<DocumentServiceImpl> document_service;
+  std::unique_ptr<storage::ScreeningStore> screening_store;
+  std::unique_ptr<Screener> screener;
+  std::unique_ptr<ScreeningServiceImpl> screening_service;
+  // Rescreens the store when the rules changed (at start, after a reload).
+  std::thread rescreen;
   ServerMetrics metrics;
   std::unique_ptr<AdminServiceImpl> admin_service;
   std::unique_ptr<grpc::Server> server;
@@ -133,6 +153,19 @@ struct CaselinkServer::Impl {
   absl::Mutex mu;
   bool shut_down ABSL_GUARDED_BY(mu) = false;
 };
+
+// Runs a rescreen in the background if the rules changed: the server serves
+// meanwhile (new versions are screened as they are written). One at a time;
+// a reload waits for the previous pass.
+static void StartRescreen(CaselinkServer::Impl* impl) {
+  if (impl->rescreen.joinable()) impl->rescreen.join();
+  impl->rescreen = std::thread([screener = impl->screener.get()] {
+    absl::Status s = screener->RescreenIfChanged();
+    if (!s.ok() && !absl::IsCancelled(s)) {
+      spdlog::error("screening: rescreen failed: {}", std::string(s.message()));
+    }
+  });
+}
 
 // Opens the access log: the hash chain on the pipeline (signed checkpoints)
 // and the logger every call goes through.
@@ -225,6 +258,11 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->documents = std::make_unique<storage::DocumentStore>(impl->db.get(), impl->pipeline.get());
   impl->context.documents = impl->documents.get();
   impl->context.max_item_document_bytes = DocumentLimitsOf(config.documents()).max_item_bytes;
+  impl->screening_store = std::make_unique<storage::ScreeningStore>(impl->db.get(), impl->pipeline.get());
+  impl->screener = std::make_unique<Screener>(impl->cases.get(), impl->screening_store.get(), impl->pipeline.get(),
+                                              hooks.now ? hooks.now : impl->context.now);
+  CASELINK_RETURN_IF_ERROR(LoadScreeningRules(config.screening(), impl->screener.get()));
+  impl->context.screening = impl->screener.get();
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
   impl->context.metrics = &impl->metrics;
@@ -233,6 +271,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->report_service = std::make_unique<ReportServiceImpl>(impl->context);
   impl->document_service = std::make_unique<DocumentServiceImpl>(impl->context, impl->documents.get(),
                                                                  DocumentLimitsOf(config.documents()));
+  impl->screening_service = std::make_unique<ScreeningServiceImpl>(impl->context, impl->screening_store.get());
   AddServerGauges(impl->db.get(), impl->audit_chain.get(), impl->workflow->context()->hub,
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(
@@ -262,6 +301,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   builder.RegisterService(impl->audit_service.get());
   builder.RegisterService(impl->report_service.get());
   builder.RegisterService(impl->document_service.get());
+  builder.RegisterService(impl->screening_service.get());
   builder.RegisterService(impl->admin_service.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {
@@ -276,6 +316,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   if (hooks.reminder_sweep_every != absl::InfiniteDuration()) {
     impl->workflow->reminders().Start(impl->context.now, hooks.reminder_sweep_every);
   }
+  StartRescreen(impl.get());
   WritePortFile(config.port_file(), impl->port);
   spdlog::info("caselinkd listening on port {} (db {}, policy {})", impl->port, config.db_path(),
                config.policy_file());
@@ -305,6 +346,13 @@ absl::Status CaselinkServer::ReloadPolicy() {
   } else if (s.ok()) {
     s = settings.status();
   }
+  // So are the screening rules; a change rescreens every case.
+  absl::Status rules = LoadScreeningRules(impl_->config.screening(), impl_->screener.get());
+  if (rules.ok()) {
+    StartRescreen(impl_.get());
+  } else if (s.ok()) {
+    s = rules;
+  }
   if (!s.ok()) (void)impl_->access_log->LogOperatorAction(kReloadPolicy, detail, s);
   if (s.ok()) {
     spdlog::info("policy reloaded from {}", impl_->policy->path());
@@ -328,6 +376,8 @@ void CaselinkServer::Shutdown(absl::Duration grace) {
   impl_->workflow->Close();  // open event streams end now; clients resume by cursor
   impl_->server->Shutdown(std::chrono::system_clock::now() +
                           std::chrono::milliseconds(absl::ToInt64Milliseconds(grace)));
+  impl_->screener->Stop();
+  if (impl_->rescreen.joinable()) impl_->rescreen.join();
   spdlog::info("caselinkd stopped serving");
 }
 

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
+#include "workflow/screening_rules.h"
 #include "auth/policy_loader.h"
 #include "server/workflow/workflow_settings.h"
 #include "auth/revocation.h"
@@ -166,6 +167,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   Resolve(base, c.mutable_tls()->mutable_crl_dir());
   Resolve(base, c.mutable_audit()->mutable_signing_key_file());
   Resolve(base, c.mutable_workflow()->mutable_calendar_file());
+  Resolve(base, c.mutable_screening()->mutable_rules_file());
   Resolve(base, c.mutable_audit()->mutable_hmac_key_file());
   Resolve(base, c.mutable_audit()->mutable_page_token_key_file());
   Resolve(base, c.mutable_admin()->mutable_port_file());
@@ -222,6 +224,10 @@ absl::Status CheckServerConfig(const v1::ServerConfig& config) {
   if (!policy.ok()) errors.emplace_back(policy.status().message());
   auto settings = LoadWorkflowSettings(config.workflow());
   if (!settings.ok()) errors.emplace_back(settings.status().message());
+  if (!config.screening().rules_file().empty()) {
+    auto rules = workflow::ScreeningRuleSet::Load(config.screening().rules_file());
+    if (!rules.ok()) errors.emplace_back(rules.status().message());
+  }
   if (!errors.empty()) return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
   return absl::OkStatus();
 }

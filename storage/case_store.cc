@@ -155,6 +155,17 @@ absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::C
   return SubmitOutcome{std::move(next), false};
 }
 
+absl::Status CaseStore::UpdateDerived(
+    const std::string& case_id, const std::function<absl::Status(const v1::Case& latest, CommitRequest* commit)>& fn) {
+  KeyLocks::Guard guard = locks_.Lock({case_id});
+  CASELINK_ASSIGN_OR_RETURN(v1::Case latest, Get(case_id, 0));
+  CommitRequest commit;
+  commit.durable = false;
+  CASELINK_RETURN_IF_ERROR(fn(latest, &commit));
+  if (commit.puts.empty() && commit.deletes.empty() && commit.appends.empty()) return absl::OkStatus();
+  return pipeline_->Commit(std::move(commit)).status();
+}
+
 absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t version,
                                         const rocksdb::Snapshot* at) const {
   std::string bytes;

@@ -105,6 +105,14 @@ class CaseStore {
   std::vector<absl::StatusOr<SubmitOutcome>> SubmitBatch(const std::vector<SubmitCommand>& cmds,
                                                          const BatchAttach& attach);
 
+  // Runs `fn` with the latest version of `case_id` under the case's lock
+  // (so no new version is written meanwhile) and commits what it adds to the
+  // request: derived data such as screening hits, recomputed after a rule
+  // change. Not synced (it can be recomputed). NotFound if there is no such
+  // case; nothing is written if `fn` adds nothing or fails.
+  absl::Status UpdateDerived(const std::string& case_id,
+                             const std::function<absl::Status(const v1::Case& latest, CommitRequest* commit)>& fn);
+
   // The given version, or the latest for version 0. NotFound if absent.
   // `at`: read as of this snapshot (see ReadSnapshot); null reads the latest.
   absl::StatusOr<v1::Case> Get(const std::string& case_id, int64_t version,

@@ -199,11 +199,11 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
   for (Pending* p : group) {
     if (!status.ok()) break;
     for (const Delete& del : p->request.deletes) {
-      // Only derived tables (indexes) lose keys, and the document chunks no
-      // document refers to (a failed or duplicate upload's); logs and
-      // history never do.
+      // Only derived tables (indexes, screening hits) lose keys, and the
+      // document chunks no document refers to (a failed or duplicate
+      // upload's); logs and history never do.
       if (del.table != Table::kCaseIndex && del.table != Table::kEventIndex &&
-          del.table != Table::kDocumentBlobs) {
+          del.table != Table::kDocumentBlobs && del.table != Table::kScreeningHits) {
         status = absl::InternalError("delete from a table that keeps history");
         break;
       }

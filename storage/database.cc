@@ -43,6 +43,8 @@ constexpr TableSpec kTables[] = {
     {Table::kItemDocuments, "item_documents"},
     {Table::kDocumentContent, "document_content"},
     {Table::kDocumentBlobs, "document_blobs"},
+    {Table::kScreeningHits, "screening_hits"},
+    {Table::kHitDismissals, "hit_dismissals"},
 };
 static_assert(std::size(kTables) == static_cast<size_t>(Table::kCount),
               "every table needs a name");

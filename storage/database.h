@@ -35,6 +35,8 @@ enum class Table {
   kItemDocuments,      // item_id \0 document_id -> "" (an item's documents)
   kDocumentContent,    // sha256 (32 bytes) -> DocumentContent (written once)
   kDocumentBlobs,      // blob_id \0 chunk(be32) -> bytes (BlobDB: values in blob files)
+  kScreeningHits,      // case_id \0 rule_id -> ScreeningHit (an index: latest version x rules)
+  kHitDismissals,      // case_id \0 rule_id \0 time(be64) -> dismissed ScreeningHit (immutable)
   kCount,              // not a table
 };
 

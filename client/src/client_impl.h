@@ -13,6 +13,7 @@
 #include "caselink/v1/audit.grpc.pb.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 #include "caselink/v1/document.grpc.pb.h"
+#include "caselink/v1/screening.grpc.pb.h"
 #include "caselink/v1/report.grpc.pb.h"
 #include "caselink/v1/workflow.grpc.pb.h"
 
@@ -30,6 +31,7 @@ class Client::Impl {
   const std::unique_ptr<v1::ReportService::Stub> reports = v1::ReportService::NewStub(channel);
   const std::unique_ptr<v1::AdminService::Stub> admin = v1::AdminService::NewStub(channel);
   const std::unique_ptr<v1::DocumentService::Stub> documents = v1::DocumentService::NewStub(channel);
+  const std::unique_ptr<v1::ScreeningService::Stub> screening = v1::ScreeningService::NewStub(channel);
 };
 
 }  // namespace caselink

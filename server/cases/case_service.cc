@@ -10,6 +10,7 @@
 #include "server/core/request_validator.h"
 #include "server/core/status_map.h"
 #include "server/core/unary_call.h"
+#include "server/screening/screener.h"
 
 namespace caselink::server {
 namespace {
@@ -66,9 +67,12 @@ absl::StatusOr<storage::SubmitCommand> CaseServiceImpl::MakeSubmitCommand(
 }
 
 storage::CaseStore::BatchAttach CaseServiceImpl::AccessLogAttach(const CallScope& scope) const {
-  if (sc_.access_log == nullptr) return nullptr;
-  // The writes and their access-log entry go in one batch.
+  if (sc_.access_log == nullptr && sc_.screening == nullptr) return nullptr;
+  // The writes, their screening hits and their access-log entry go in one
+  // batch: a version is never stored without either.
   return [this, &scope](const std::vector<const v1::Case*>& written, storage::CommitRequest* commit) {
+    if (sc_.screening != nullptr) CASELINK_RETURN_IF_ERROR(sc_.screening->AttachHits(written, commit));
+    if (sc_.access_log == nullptr) return absl::OkStatus();
     return sc_.access_log->AttachEntries(scope, written, commit);
   };
 }

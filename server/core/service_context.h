@@ -20,6 +20,8 @@
 
 namespace caselink::server {
 
+class Screener;
+
 struct ServiceContext {
   CallGuard* guard = nullptr;
   WorkerPool* pool = nullptr;
@@ -34,6 +36,8 @@ struct ServiceContext {
   const storage::DocumentStore* documents = nullptr;
   // documents.max_item_bytes: also bounds the drafts a creation attaches.
   int64_t max_item_document_bytes = int64_t{512} << 20;
+  // Screens each case version as it is written (null: no screening).
+  const Screener* screening = nullptr;
   int max_page_size = 500;
   // Seals and opens every listing's page tokens (page_token.h); a listing
   // without it answers FAILED_PRECONDITION.

@@ -73,7 +73,8 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    " masked_searches_per_agency_per_hour: ",
                    d->options_.masked_searches_per_agency_per_hour, " }\n", "admin { backup_dir: \"backups\" }\n", audit,
                    "workflow { ", d->options_.workflow_config, " }\n",
-                   "documents { ", d->options_.documents_config, " }\n")));
+                   "documents { ", d->options_.documents_config, " }\n",
+                   "screening { ", d->options_.screening_config, " }\n")));
   CASELINK_RETURN_IF_ERROR(d->StartServer());
   return d;
 }

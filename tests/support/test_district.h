@@ -49,6 +49,8 @@ struct DistrictOptions {
   std::string workflow_config;
   // The body of the `documents { }` block, e.g. `max_file_bytes: 4096`.
   std::string documents_config;
+  // The body of the `screening { }` block, e.g. `rules_file: "/path/rules.textproto"`.
+  std::string screening_config;
 };
 
 // Writes <dir>/audit-hmac.key (32 random bytes) and returns the

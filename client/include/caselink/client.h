@@ -43,6 +43,7 @@
 #include "caselink/v1/case_service.pb.h"
 #include "caselink/v1/document.pb.h"
 #include "caselink/v1/report.pb.h"
+#include "caselink/v1/screening.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "caselink/watch.h"
 
@@ -175,6 +176,14 @@ class Client {
                                                     const TransferProgress& progress = nullptr);
   absl::StatusOr<v1::ListDocumentsResponse> ListDocuments(const v1::ListDocumentsRequest& request);
   absl::StatusOr<v1::GetDocumentResponse> GetDocument(const v1::GetDocumentRequest& request);
+
+  // ScreeningService: cases whose facts meet a prosecution threshold but
+  // were not transferred (proto/caselink/v1/screening.proto,
+  // docs/screening.md). The procuratorate lists every hit, an agency its
+  // own; the owner dismisses one with a reason (an empty request_id is
+  // filled before the first attempt, so a retry is not a second dismissal).
+  absl::StatusOr<v1::ListHitsResponse> ListHits(const v1::ListHitsRequest& request);
+  absl::StatusOr<v1::DismissHitResponse> DismissHit(v1::DismissHitRequest request);
 
   // Watches the events addressed to this agency (EventService.Watch) and
   // calls `on_event` for each, in cursor order, on the calling thread. Blocks

@@ -1,0 +1,231 @@
+#include "server/screening/screening_service.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "caselink/v1/workflow.pb.h"
+#include "caselink_common/proto_time.h"
+#include "caselink_common/status_macros.h"
+#include "server/core/page_token.h"
+#include "server/core/request_validator.h"
+#include "server/workflow/workflow_context.h"
+
+namespace caselink::server {
+namespace {
+
+const std::string kService = v1::ScreeningService::service_full_name();
+constexpr int kDefaultPageSize = 100;
+
+// The workflow items that decide a hit's state, per case.
+struct CaseItems {
+  std::string forward_transfer;  // a forward transfer that was sent
+  std::string supervision;       // a supervision record on the case
+};
+
+absl::StatusOr<absl::flat_hash_map<std::string, CaseItems>> ItemsByCase(const ServiceContext& sc) {
+  absl::flat_hash_map<std::string, CaseItems> out;
+  if (sc.workflow == nullptr || sc.workflow->store == nullptr) return out;
+  absl::Status parse = absl::OkStatus();
+  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
+      storage::Table::kTransfers, "", [&](const std::string& id, const std::string& bytes) {
+        v1::Transfer t;
+        if (!t.ParseFromString(bytes)) {
+          parse = absl::DataLossError(absl::StrCat("stored transfer '", id, "' is corrupted"));
+          return false;
+        }
+        if (t.direction() != v1::TRANSFER_FORWARD || t.state() == v1::STATE_NOT_APPROVED) return true;
+        for (const std::string& c : t.case_ids()) {
+          if (out[c].forward_transfer.empty()) out[c].forward_transfer = id;
+        }
+        return true;
+      }));
+  CASELINK_RETURN_IF_ERROR(parse);
+  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
+      storage::Table::kSupervision, "", [&](const std::string& id, const std::string& bytes) {
+        v1::SupervisionRecord r;
+        if (!r.ParseFromString(bytes)) {
+          parse = absl::DataLossError(absl::StrCat("stored supervision record '", id, "' is corrupted"));
+          return false;
+        }
+        for (const std::string& c : r.case_ids()) {
+          if (out[c].supervision.empty()) out[c].supervision = id;
+        }
+        return true;
+      }));
+  CASELINK_RETURN_IF_ERROR(parse);
+  return out;
+}
+
+// Fills the hit's state from the workflow and the dismissals. A transfer
+// wins over a dismissal: the case went where the law sends it.
+absl::Status SetState(const storage::ScreeningStore& store, const CaseItems* items, v1::ScreeningHit* hit) {
+  if (items != nullptr && !items->forward_transfer.empty()) {
+    hit->set_state(v1::HIT_TRANSFERRED);
+    hit->set_item_id(items->forward_transfer);
+    return absl::OkStatus();
+  }
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::ScreeningHit> dismissed,
+                            store.LatestDismissal(hit->case_id(), hit->rule_id()));
+  if (dismissed.has_value()) {
+    hit->set_state(v1::HIT_DISMISSED);
+    hit->set_dismiss_reason(dismissed->dismiss_reason());
+    hit->set_dismissed_by(dismissed->dismissed_by());
+    *hit->mutable_dismiss_time() = dismissed->dismiss_time();
+    return absl::OkStatus();
+  }
+  if (items != nullptr && !items->supervision.empty()) {
+    hit->set_state(v1::HIT_SUPERVISED);
+    hit->set_item_id(items->supervision);
+    return absl::OkStatus();
+  }
+  hit->set_state(v1::HIT_OPEN);
+  return absl::OkStatus();
+}
+
+// The caller's plan for the hit's case row through the call's RPC, or
+// nullopt if the row is invisible to it (or the case is gone).
+absl::StatusOr<std::optional<auth::FieldPlan>> PlanFor(const ServiceContext& sc, const CallScope& scope,
+                                                       const std::string& case_id, v1::Case* c) {
+  absl::StatusOr<v1::Case> got = sc.cases->Get(case_id, 0);
+  if (absl::IsNotFound(got.status())) return std::optional<auth::FieldPlan>();
+  if (!got.ok()) return got.status();
+  *c = *std::move(got);
+  return scope.authz->PlanRead(scope.principal, scope.method, sc.guard->FactsOf(*c));
+}
+
+// The figures are the case's INTERNAL facts, the reason INTERNAL too: shown
+// only where the rule allows that class for the case's facts.
+void Redact(const auth::FieldPlan& plan, v1::ScreeningHit* hit) {
+  if (plan.Decide("measured_facts", v1::INTERNAL) == v1::ALLOW) return;
+  for (v1::MetFigure& f : *hit->mutable_figures()) f.clear_value();
+  hit->clear_dismiss_reason();
+}
+
+absl::Status HitNotFound(const std::string& case_id, const std::string& rule_id) {
+  return absl::NotFoundError(absl::StrCat("no screening hit of case '", case_id, "' and rule '", rule_id, "'"));
+}
+
+}  // namespace
+
+ScreeningServiceImpl::ScreeningServiceImpl(const ServiceContext& sc, storage::ScreeningStore* store)
+    : RawService(sc), sc_(sc), store_(store) {
+  using S = ScreeningServiceImpl;
+  Install(kService, {Unary("ListHits", this, &S::DoListHits), Unary("DismissHit", this, &S::DoDismissHit)});
+}
+
+absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::ListHitsRequest& req,
+                                              v1::ListHitsResponse* resp) {
+  if (!v1::Domain_IsValid(req.domain())) return absl::InvalidArgumentError("domain: is not a known Domain");
+  for (int i = 0; i < req.states_size(); ++i) {
+    if (!v1::HitState_IsValid(req.states(i)) || req.states(i) == v1::HIT_STATE_UNSPECIFIED) {
+      return absl::InvalidArgumentError(absl::StrCat("states[", i, "]: is not a HitState"));
+    }
+  }
+  if (sc_.page_tokens == nullptr) return absl::FailedPreconditionError("page tokens are not configured");
+  const PageScope where = PageScope::For(scope, req);
+  CASELINK_ASSIGN_OR_RETURN(const std::string position, sc_.page_tokens->Open(req.page_token(), where));
+  size_t offset = 0;
+  if (!position.empty() && !absl::SimpleAtoi(position, &offset)) {
+    return absl::InvalidArgumentError("page_token: is malformed");
+  }
+  const int page_size = req.page_size() > 0 ? std::min(req.page_size(), sc_.max_page_size) : kDefaultPageSize;
+  const absl::Time now = sc_.now();
+
+  std::vector<v1::ScreeningHit> candidates;
+  CASELINK_RETURN_IF_ERROR(store_->ForEachHit([&](const v1::ScreeningHit& h) {
+    if (!req.owner_agency().empty() && h.owner_agency() != req.owner_agency()) return true;
+    if (req.domain() != v1::DOMAIN_UNSPECIFIED && h.domain() != req.domain()) return true;
+    if (!req.rule_id().empty() && h.rule_id() != req.rule_id()) return true;
+    if (req.min_age_days() > 0 && now - FromProtoTime(h.hit_time()) < absl::Hours(24) * req.min_age_days()) {
+      return true;
+    }
+    candidates.push_back(h);
+    return true;
+  }));
+  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_));
+  std::vector<v1::ScreeningHit> visible;
+  for (v1::ScreeningHit& h : candidates) {
+    v1::Case c;
+    CASELINK_ASSIGN_OR_RETURN(std::optional<auth::FieldPlan> plan, PlanFor(sc_, scope, h.case_id(), &c));
+    if (!plan.has_value()) continue;  // a row the caller may not see: as if absent
+    auto it = items.find(h.case_id());
+    CASELINK_RETURN_IF_ERROR(SetState(*store_, it == items.end() ? nullptr : &it->second, &h));
+    if (!req.states().empty() &&
+        std::find(req.states().begin(), req.states().end(), h.state()) == req.states().end()) {
+      continue;
+    }
+    Redact(*plan, &h);
+    visible.push_back(std::move(h));
+  }
+  std::stable_sort(visible.begin(), visible.end(), [](const v1::ScreeningHit& a, const v1::ScreeningHit& b) {
+    return std::make_pair(a.hit_time().seconds(), a.hit_time().nanos()) >
+           std::make_pair(b.hit_time().seconds(), b.hit_time().nanos());
+  });
+  for (size_t i = offset; i < visible.size() && resp->hits_size() < page_size; ++i) {
+    scope.record->case_ids.push_back(visible[i].case_id());
+    *resp->add_hits() = std::move(visible[i]);
+  }
+  if (offset + static_cast<size_t>(resp->hits_size()) < visible.size()) {
+    CASELINK_ASSIGN_OR_RETURN(*resp->mutable_next_page_token(),
+                              sc_.page_tokens->Seal(where, absl::StrCat(offset + resp->hits_size())));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1::DismissHitRequest& req,
+                                                v1::DismissHitResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
+  if (req.rule_id().empty()) return absl::InvalidArgumentError("rule_id: is required");
+  if (req.reason().empty()) {
+    return absl::InvalidArgumentError("reason: is required (why the facts do not call for a transfer; it is kept)");
+  }
+  scope.record->requested_case_id = req.case_id();
+  v1::Case c;
+  CASELINK_ASSIGN_OR_RETURN(std::optional<auth::FieldPlan> plan, PlanFor(sc_, scope, req.case_id(), &c));
+  if (!plan.has_value()) return HitNotFound(req.case_id(), req.rule_id());
+  CASELINK_ASSIGN_OR_RETURN(std::vector<v1::ScreeningHit> hits, store_->HitsOf(req.case_id()));
+  auto hit = std::find_if(hits.begin(), hits.end(), [&](const v1::ScreeningHit& h) { return h.rule_id() == req.rule_id(); });
+  if (hit == hits.end()) return HitNotFound(req.case_id(), req.rule_id());
+  if (c.owner_agency() != scope.principal.agency_id) {
+    return absl::PermissionDeniedError(absl::StrCat("case '", c.case_id(), "' is owned by agency '", c.owner_agency(),
+                                                    "'; only the owning agency dismisses its hits (rule: dismissal "
+                                                    "is the owner's answer, 310号 第十四条 supervision stays open)"));
+  }
+  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_));
+  auto it = items.find(c.case_id());
+  v1::ScreeningHit current = *hit;
+  CASELINK_RETURN_IF_ERROR(SetState(*store_, it == items.end() ? nullptr : &it->second, &current));
+  if (current.state() == v1::HIT_TRANSFERRED) {
+    return absl::FailedPreconditionError(absl::StrCat("case '", c.case_id(), "' was transferred (", current.item_id(),
+                                                      "); its hit is closed and cannot be dismissed"));
+  }
+  scope.record->case_ids.push_back(c.case_id());
+  if (current.state() == v1::HIT_DISMISSED && current.dismiss_reason() == req.reason()) {
+    *resp->mutable_hit() = std::move(current);
+    resp->set_replayed(true);
+    return absl::OkStatus();
+  }
+  v1::ScreeningHit dismissed = *hit;
+  dismissed.set_state(v1::HIT_DISMISSED);
+  dismissed.set_dismiss_reason(req.reason());
+  dismissed.set_dismissed_by(scope.principal.agency_id);
+  *dismissed.mutable_dismiss_time() = ToProtoTime(sc_.now());
+  storage::CommitRequest commit;
+  commit.puts.push_back(storage::ScreeningStore::DismissalPut(dismissed));
+  if (sc_.access_log != nullptr) {
+    CASELINK_RETURN_IF_ERROR(sc_.access_log->AttachItemEntry(scope, "", {c.case_id()}, &commit));
+  }
+  absl::Status stored = sc_.pipeline->Commit(std::move(commit)).status();
+  if (!stored.ok()) {
+    scope.record->logged_in_batch = false;  // the failure is logged as the call's entry
+    return stored;
+  }
+  Redact(*plan, &dismissed);
+  *resp->mutable_hit() = std::move(dismissed);
+  return absl::OkStatus();
+}
+
+}  // namespace caselink::server

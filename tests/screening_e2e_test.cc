@@ -1,0 +1,342 @@
+// Screening through the real server, the real client library and the
+// shipped rules (config/screening-rules.textproto): a hand-built ledger on
+// which every shipped rule fires exactly where the law puts its threshold
+// (刑法 第九十九条: 以上 includes the figure) and not one unit below; who sees
+// which hits; dismissal, 建议移送 and transfer moving a hit's state; a new
+// version and a rule change rescreening; every listing in the access log.
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "workflow_fixture.h"
+
+namespace caselink::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Row {
+  std::string agency;
+  v1::Domain domain;
+  std::string legal_basis;
+  std::string facts;  // CaseFacts text format
+  std::string fires;  // the rule id, or "" for none
+};
+
+// Every shipped rule at its figure and one unit (one fen, one month, one
+// person, one kilogram, one percent) below.
+const Row kLedger[] = {
+    {"market", v1::MARKET_ORDER, "《产品质量法》第五十条", "sales_amount_fen: 5000000", "art140-fake-products"},
+    {"market", v1::MARKET_ORDER, "《产品质量法》第五十条", "sales_amount_fen: 4999999", ""},
+    {"market", v1::MARKET_ORDER, "《产品质量法》第五十条", "unsold_goods_value_fen: 15000000", "art140-fake-products"},
+    {"market", v1::MARKET_ORDER, "《产品质量法》第五十条", "unsold_goods_value_fen: 14999999", ""},
+    {"market", v1::MARKET_ORDER, "《产品质量法》第五十条",
+     "sales_amount_fen: 4000000 unsold_goods_value_fen: 3000000", "art140-fake-products"},
+    {"market", v1::MARKET_ORDER, "《产品质量法》第五十条",
+     "sales_amount_fen: 4000000 unsold_goods_value_fen: 2999999", ""},
+    {"hrss", v1::LABOUR_PROTECTION, "《保障农民工工资支付条例》第五十五条",
+     "months_unpaid: 3 single_worker_unpaid_fen: 500000 order_to_pay_ignored: true", "art276-1-unpaid-wages"},
+    {"hrss", v1::LABOUR_PROTECTION, "《保障农民工工资支付条例》第五十五条",
+     "months_unpaid: 2 single_worker_unpaid_fen: 900000 order_to_pay_ignored: true", ""},
+    {"hrss", v1::LABOUR_PROTECTION, "《保障农民工工资支付条例》第五十五条",
+     "months_unpaid: 3 single_worker_unpaid_fen: 499999 order_to_pay_ignored: true", ""},
+    {"hrss", v1::LABOUR_PROTECTION, "《保障农民工工资支付条例》第五十五条",
+     "workers_unpaid: 10 unpaid_wages_fen: 3000000 order_to_pay_ignored: true", "art276-1-unpaid-wages"},
+    {"hrss", v1::LABOUR_PROTECTION, "《保障农民工工资支付条例》第五十五条",
+     "workers_unpaid: 9 unpaid_wages_fen: 9000000 order_to_pay_ignored: true", ""},
+    {"hrss", v1::LABOUR_PROTECTION, "《保障农民工工资支付条例》第五十五条",
+     "workers_unpaid: 10 unpaid_wages_fen: 3000000", ""},  // no order to pay ignored
+    {"market", v1::MARKET_ORDER, "《食品安全法》第一百二十四条", "food_diseased_or_uninspected_meat: true",
+     "art143-unsafe-food"},
+    {"market", v1::MARKET_ORDER, "《食品安全法》第一百二十四条", "food_diseased_or_uninspected_meat: false", ""},
+    {"market", v1::MARKET_ORDER, "《无证无照经营查处办法》", "illegal_business_amount_fen: 5000000",
+     "art225-illegal-business"},
+    {"market", v1::MARKET_ORDER, "《无证无照经营查处办法》", "illegal_business_amount_fen: 4999999", ""},
+    {"emergency", v1::WORK_SAFETY, "《安全生产法》第一百一十四条", "deaths: 1", "art134-major-liability-accident"},
+    {"emergency", v1::WORK_SAFETY, "《安全生产法》第一百一十四条", "serious_injuries: 2", ""},
+    {"emergency", v1::WORK_SAFETY, "《安全生产法》第一百一十四条", "direct_economic_loss_fen: 100000000",
+     "art134-major-liability-accident"},
+    {"emergency", v1::WORK_SAFETY, "《安全生产法》第一百一十四条", "direct_economic_loss_fen: 99999999", ""},
+    {"emergency", v1::WORK_SAFETY, "《安全生产法》第九十九条",
+     "real_danger_of_serious_accident: true hazard_order_refused: true", "art134-1-dangerous-operation"},
+    {"emergency", v1::WORK_SAFETY, "《安全生产法》第九十九条", "hazard_order_refused: true", ""},
+    {"market", v1::OTHER_DOMAIN, "《固体废物污染环境防治法》第一百一十二条", "hazardous_waste_kg: 3000",
+     "art338-pollution"},
+    {"market", v1::OTHER_DOMAIN, "《固体废物污染环境防治法》第一百一十二条", "hazardous_waste_kg: 2999", ""},
+    {"market", v1::OTHER_DOMAIN, "《水污染防治法》第八十三条",
+     "pollutant_group: POLLUTANT_PB_HG_CD_CR_AS_TL_SB pollutant_percent_of_standard: 300", "art338-pollution"},
+    {"market", v1::OTHER_DOMAIN, "《水污染防治法》第八十三条",
+     "pollutant_group: POLLUTANT_NI_CU_ZN_AG_V_MN_CO pollutant_percent_of_standard: 999", ""},
+    // The facts of a threshold under a law no rule of that offence names.
+    {"market", v1::MARKET_ORDER, "《广告法》第五十五条", "sales_amount_fen: 9000000", ""},
+};
+
+class ScreeningTest : public WorkflowTest {
+ protected:
+  void SetUp() override {
+    rules_dir_ = std::filesystem::temp_directory_path() /
+                 absl::StrCat("caselink-screening-", ::testing::UnitTest::GetInstance()->random_seed(), "-", getpid());
+    std::filesystem::create_directories(rules_dir_);
+    rules_path_ = (rules_dir_ / "screening-rules.textproto").string();
+    std::filesystem::copy_file(std::string(CASELINK_SOURCE_DIR) + "/config/screening-rules.textproto", rules_path_,
+                               std::filesystem::copy_options::overwrite_existing);
+    DistrictOptions o;
+    o.screening_config = absl::StrCat("rules_file: \"", rules_path_, "\"");
+    StartDistrict(std::move(o));
+  }
+  void TearDown() override {
+    district_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(rules_dir_, ec);
+  }
+
+  // Submits the ledger as the import does (SubmitCases per agency); returns
+  // the case id of each row.
+  std::vector<std::string> SubmitLedger() {
+    std::vector<std::string> ids(std::size(kLedger));
+    std::map<std::string, std::vector<int>> by_agency;
+    for (int i = 0; i < static_cast<int>(std::size(kLedger)); ++i) by_agency[kLedger[i].agency].push_back(i);
+    for (const auto& [agency, rows] : by_agency) {
+      v1::SubmitCasesRequest req;
+      for (int i : rows) {
+        v1::SubmitCaseRequest* item = req.add_items();
+        *item->mutable_case_() = CaseOf(kLedger[i], i);
+        item->set_request_id(absl::StrCat("ledger-row-", i));
+      }
+      auto resp = As(agency).SubmitCases(req);
+      EXPECT_TRUE(resp.ok()) << resp.status();
+      if (!resp.ok()) continue;
+      for (size_t k = 0; k < rows.size(); ++k) {
+        const auto& r = resp->results(static_cast<int>(k));
+        EXPECT_EQ(r.code(), 0) << "row " << rows[k] << ": " << r.ShortDebugString();
+        ids[rows[k]] = r.case_id();
+      }
+    }
+    return ids;
+  }
+
+  static v1::Case CaseOf(const Row& row, int i) {
+    v1::Case c = SampleCase(row.domain);
+    c.set_legal_basis(row.legal_basis);
+    c.set_agency_reference(absl::StrCat("台账第", i, "行"));
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(row.facts, c.mutable_measured_facts())) << row.facts;
+    return c;
+  }
+
+  // case id -> rule ids of the hits `agency` sees.
+  std::map<std::string, std::set<std::string>> Hits(const std::string& agency, v1::ListHitsRequest req = {}) {
+    std::map<std::string, std::set<std::string>> out;
+    for (;;) {
+      auto resp = As(agency).ListHits(req);
+      EXPECT_TRUE(resp.ok()) << resp.status();
+      if (!resp.ok()) return out;
+      for (const auto& h : resp->hits()) out[h.case_id()].insert(h.rule_id());
+      if (resp->next_page_token().empty()) return out;
+      req.set_page_token(resp->next_page_token());
+    }
+  }
+
+  v1::ScreeningHit HitOf(const std::string& agency, const std::string& case_id) {
+    auto resp = As(agency).ListHits({});
+    EXPECT_TRUE(resp.ok()) << resp.status();
+    for (const auto& h : resp->hits()) {
+      if (h.case_id() == case_id) return h;
+    }
+    ADD_FAILURE() << "no hit of " << case_id << " for " << agency;
+    return {};
+  }
+
+  std::filesystem::path rules_dir_;
+  std::string rules_path_;
+};
+
+TEST_F(ScreeningTest, EveryShippedRuleFiresAtItsFigureAndNotOneUnitBelow) {
+  const std::vector<std::string> ids = SubmitLedger();
+  std::map<std::string, std::set<std::string>> want;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!kLedger[i].fires.empty()) want[ids[i]].insert(kLedger[i].fires);
+  }
+  const auto got = Hits("procuratorate");
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const bool hit = got.count(ids[i]) > 0;
+    EXPECT_EQ(hit, !kLedger[i].fires.empty()) << "row " << i << " (" << kLedger[i].facts << ")";
+  }
+  EXPECT_EQ(got, want);
+  // Every shipped rule is exercised.
+  std::set<std::string> rules;
+  for (const auto& [id, r] : want) rules.insert(r.begin(), r.end());
+  EXPECT_EQ(rules.size(), 7u);
+
+  // The hit carries the article, the threshold and the figures met.
+  const v1::ScreeningHit first = HitOf("procuratorate", ids[0]);
+  EXPECT_EQ(first.article(), "刑法第一百四十条");
+  EXPECT_EQ(first.state(), v1::HIT_OPEN);
+  EXPECT_EQ(first.owner_agency(), "market");
+  ASSERT_EQ(first.figures_size(), 1);
+  EXPECT_EQ(first.figures(0).fact(), "sales_amount_fen");
+  EXPECT_EQ(first.figures(0).value(), 5000000);
+  EXPECT_EQ(first.figures(0).figure(), 5000000);
+  EXPECT_THAT(first.threshold(), HasSubstr("五万元以上"));
+}
+
+TEST_F(ScreeningTest, TheProcuratorateSeesEveryHitAnAgencyItsOwnOthersNone) {
+  const std::vector<std::string> ids = SubmitLedger();
+  const auto all = Hits("procuratorate");
+  for (const char* agency : {"market", "hrss", "emergency"}) {
+    const auto own = Hits(agency);
+    EXPECT_FALSE(own.empty()) << agency;
+    for (const auto& [case_id, rules] : own) {
+      const auto row = std::find(ids.begin(), ids.end(), case_id) - ids.begin();
+      EXPECT_EQ(kLedger[row].agency, agency) << "a hit of another agency's case reached " << agency;
+    }
+  }
+  size_t owned = Hits("market").size() + Hits("hrss").size() + Hits("emergency").size();
+  EXPECT_EQ(owned, all.size());
+  for (const char* agency : {"psb", "justice", "government"}) {
+    auto r = As(agency).ListHits({});
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied) << agency << ": " << r.status();
+  }
+  // A town owns cases, so it may list its own hits: it has none here.
+  EXPECT_TRUE(Hits("town-a").empty());
+  // A filter by owner narrows the procuratorate's list.
+  v1::ListHitsRequest only_hrss;
+  only_hrss.set_owner_agency("hrss");
+  EXPECT_EQ(Hits("procuratorate", only_hrss), Hits("hrss"));
+  // Paging walks the same set.
+  v1::ListHitsRequest paged;
+  paged.set_page_size(2);
+  EXPECT_EQ(Hits("procuratorate", paged), all);
+
+  // The listing is in the access log with the cases it returned.
+  v1::AgencyAccessRequest audit;
+  audit.set_agency_id("procuratorate");
+  audit.mutable_from()->set_seconds(0);
+  audit.set_limit(1000);
+  audit.set_purpose("审计线索查询");
+  auto log = As("justice").AgencyAccess(audit);
+  ASSERT_TRUE(log.ok()) << log.status();
+  bool logged = false;
+  for (const auto& e : log->entries()) {
+    if (e.method() != "caselink.v1.ScreeningService/ListHits") continue;
+    std::set<std::string> cases(e.case_ids().begin(), e.case_ids().end());
+    logged |= cases.count(ids[0]) > 0;
+  }
+  EXPECT_TRUE(logged) << "the procuratorate's ListHits is logged with the cases it returned";
+}
+
+TEST_F(ScreeningTest, DismissalSupervisionAndTransferMoveTheHitsState) {
+  const std::vector<std::string> ids = SubmitLedger();
+  const std::string sold = ids[0];     // market, art140
+  const std::string unsold = ids[2];   // market, art140
+  const std::string wages = ids[6];    // hrss, art276-1
+
+  // Dismissal: the owner only, with a reason; the reason is kept.
+  v1::DismissHitRequest d;
+  d.set_case_id(wages);
+  d.set_rule_id("art276-1-unpaid-wages");
+  auto no_reason = As("hrss").DismissHit(d);
+  ASSERT_EQ(no_reason.status().code(), absl::StatusCode::kInvalidArgument) << no_reason.status();
+  EXPECT_THAT(std::string(no_reason.status().message()), HasSubstr("reason"));
+  d.set_reason("欠薪已于立案前全额支付并依法赔偿（法释〔2013〕3号 第六条）");
+  auto not_theirs = As("market").DismissHit(d);
+  EXPECT_EQ(not_theirs.status().code(), absl::StatusCode::kNotFound) << not_theirs.status();
+  auto not_a_hit = As("hrss").DismissHit([&] {
+    v1::DismissHitRequest x = d;
+    x.set_rule_id("art140-fake-products");
+    return x;
+  }());
+  EXPECT_EQ(not_a_hit.status().code(), absl::StatusCode::kNotFound) << not_a_hit.status();
+  EXPECT_EQ(HitOf("procuratorate", wages).state(), v1::HIT_OPEN) << "refusals changed nothing";
+  auto dismissed = As("hrss").DismissHit(d);
+  ASSERT_TRUE(dismissed.ok()) << dismissed.status();
+  EXPECT_EQ(dismissed->hit().state(), v1::HIT_DISMISSED);
+  const v1::ScreeningHit seen = HitOf("procuratorate", wages);
+  EXPECT_EQ(seen.state(), v1::HIT_DISMISSED);
+  EXPECT_EQ(seen.dismiss_reason(), d.reason());
+  EXPECT_EQ(seen.dismissed_by(), "hrss");
+  auto again = As("hrss").DismissHit(d);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_TRUE(again->replayed());
+
+  // 建议移送 (310号 第十四条) on a hit: SUPERVISED, naming the record.
+  auto rec = Supervise("market", sold);
+  ASSERT_TRUE(rec.ok()) << rec.status();
+  v1::ScreeningHit supervised = HitOf("procuratorate", sold);
+  EXPECT_EQ(supervised.state(), v1::HIT_SUPERVISED);
+  EXPECT_EQ(supervised.item_id(), rec->record().id());
+  // The agency transfers: TRANSFERRED, and no longer dismissable.
+  auto t = Forward(sold);
+  ASSERT_TRUE(t.ok()) << t.status();
+  v1::ScreeningHit transferred = HitOf("market", sold);
+  EXPECT_EQ(transferred.state(), v1::HIT_TRANSFERRED);
+  EXPECT_EQ(transferred.item_id(), t->transfer().id());
+  v1::DismissHitRequest late;
+  late.set_case_id(sold);
+  late.set_rule_id("art140-fake-products");
+  late.set_reason("已移送");
+  EXPECT_EQ(As("market").DismissHit(late).status().code(), absl::StatusCode::kFailedPrecondition);
+  // A transfer the head did not approve (不批准移送) leaves the hit open.
+  v1::CreateTransferRequest refused;
+  refused.set_direction(v1::TRANSFER_FORWARD);
+  refused.set_case_id(unsold);
+  refused.set_subject("涉嫌生产、销售伪劣产品罪");
+  refused.set_not_approved_reason("负责人认为情节显著轻微");
+  ASSERT_TRUE(As("market").CreateTransfer(refused).ok());
+  EXPECT_EQ(HitOf("procuratorate", unsold).state(), v1::HIT_OPEN);
+
+  v1::ListHitsRequest open_only;
+  open_only.add_states(v1::HIT_OPEN);
+  const auto open = Hits("procuratorate", open_only);
+  EXPECT_EQ(open.count(sold), 0u);
+  EXPECT_EQ(open.count(wages), 0u);
+  EXPECT_EQ(open.count(unsold), 1u);
+}
+
+TEST_F(ScreeningTest, ANewVersionBelowTheThresholdClearsItsHitAndARuleChangeRescreens) {
+  const std::vector<std::string> ids = SubmitLedger();
+  // A corrected version below the figure: the hit goes with it.
+  auto current = As("market").GetCase([&] {
+    v1::GetCaseRequest g;
+    g.set_case_id(ids[2]);
+    g.set_purpose("更正");
+    return g;
+  }());
+  ASSERT_TRUE(current.ok()) << current.status();
+  v1::SubmitCaseRequest fix;
+  *fix.mutable_case_() = *current;
+  fix.mutable_case_()->mutable_measured_facts()->set_unsold_goods_value_fen(10000000);
+  fix.set_expected_version(current->version());
+  ASSERT_TRUE(As("market").SubmitCase(fix).ok());
+  EXPECT_EQ(Hits("procuratorate").count(ids[2]), 0u);
+
+  // The district raises the sales figure: after the restart the store is
+  // rescreened, and the case exactly at ¥50,000 no longer meets it.
+  std::string text;
+  {
+    std::ifstream in(rules_path_);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string from = "all_of { fact: \"sales_amount_fen\" comparison: AT_LEAST figure: 5000000 }";
+  ASSERT_TRUE(absl::StrContains(text, from));
+  absl::StrReplaceAll({{from, "all_of { fact: \"sales_amount_fen\" comparison: AT_LEAST figure: 6000000 }"}}, &text);
+  std::ofstream(rules_path_, std::ios::trunc) << text;
+  ASSERT_TRUE(district_->Restart().ok());
+  bool cleared = false;
+  for (int i = 0; i < 200 && !cleared; ++i) {
+    cleared = Hits("procuratorate").count(ids[0]) == 0;
+    if (!cleared) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(cleared) << "the rescreen removed the hit the old figure gave";
+  EXPECT_EQ(Hits("procuratorate").count(ids[4]), 1u) << "hits the new rules still give stay";
+}
+
+}  // namespace
+}  // namespace caselink::testing
