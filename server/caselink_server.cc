@@ -154,6 +154,18 @@ struct CaselinkServer::Impl {
   bool shut_down ABSL_GUARDED_BY(mu) = false;
 };
 
+// The rescreen's progress for the operator (docs/operations.md).
+static void AddScreeningGauges(const Screener* s, metrics::Registry* r) {
+  using Values = std::vector<std::pair<metrics::Labels, double>>;
+  r->AddGauge("caselink_screening_rescreen_running", "1 while a rescreen after a rule change runs.",
+              [s] { return Values{{{}, s->rescreen_running() ? 1.0 : 0.0}}; });
+  r->AddGauge("caselink_screening_rescreen_cases_read", "Cases the running (or last) rescreen has read.",
+              [s] { return Values{{{}, static_cast<double>(s->rescreen_done())}}; });
+  r->AddGauge("caselink_screening_rescreen_cases_changed",
+              "Cases whose hits the running (or last) rescreen rewrote.",
+              [s] { return Values{{{}, static_cast<double>(s->rescreened_changed())}}; });
+}
+
 // Runs a rescreen in the background if the rules changed: the server serves
 // meanwhile (new versions are screened as they are written). One at a time;
 // a reload waits for the previous pass.
@@ -263,6 +275,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
                                               hooks.now ? hooks.now : impl->context.now);
   CASELINK_RETURN_IF_ERROR(LoadScreeningRules(config.screening(), impl->screener.get()));
   impl->context.screening = impl->screener.get();
+  AddScreeningGauges(impl->screener.get(), &impl->metrics.registry());
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
   impl->context.metrics = &impl->metrics;

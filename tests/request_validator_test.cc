@@ -196,6 +196,41 @@ TEST(ValidateSubmitCaseTest, Penalty) {
   EXPECT_TRUE(ServedSubmitCase(r).ok());
 }
 
+// Screening's fields (issue 17): several penalty kinds each once, 不予处罚
+// alone, a real 立案日期, a provision naming its law, facts within bounds.
+TEST(ValidateSubmitCaseTest, ScreeningFields) {
+  v1::SubmitCaseRequest ok = ValidCreate();
+  ok.mutable_case_()->mutable_penalty()->set_kind(v1::CONFISCATION);
+  ok.mutable_case_()->mutable_penalty()->add_additional_kinds(v1::FINE);
+  ok.mutable_case_()->set_register_date("2024-02-29");
+  v1::LegalProvision* p = ok.mutable_case_()->add_legal_provisions();
+  p->set_law("中华人民共和国产品质量法");
+  p->set_article("第四十九条");
+  ok.mutable_case_()->mutable_measured_facts()->set_sales_amount_fen(5000000);
+  ok.mutable_case_()->mutable_measured_facts()->set_order_to_pay_ignored(true);
+  EXPECT_TRUE(ServedSubmitCase(ok).ok()) << ServedSubmitCase(ok);
+
+  ExpectSubmitInvalid([](auto& r) {
+    r.mutable_case_()->mutable_penalty()->set_kind(v1::FINE);
+    r.mutable_case_()->mutable_penalty()->add_additional_kinds(v1::FINE);
+  }, "case.penalty.additional_kinds[0]");
+  ExpectSubmitInvalid([](auto& r) {
+    r.mutable_case_()->mutable_penalty()->set_kind(v1::NO_PENALTY);
+    r.mutable_case_()->mutable_penalty()->add_additional_kinds(v1::FINE);
+  }, "case.penalty.additional_kinds[0]");
+  ExpectSubmitInvalid([](auto& r) {
+    r.mutable_case_()->mutable_penalty()->set_kind(v1::FINE);
+    r.mutable_case_()->mutable_penalty()->add_additional_kinds(v1::PENALTY_KIND_UNSPECIFIED);
+  }, "case.penalty.additional_kinds[0]");
+  ExpectSubmitInvalid([](auto& r) { r.mutable_case_()->set_register_date("2023-02-29"); }, "case.register_date");
+  ExpectSubmitInvalid([](auto& r) { r.mutable_case_()->add_legal_provisions()->set_article("第五条"); },
+                      "case.legal_provisions[0].law");
+  ExpectSubmitInvalid([](auto& r) { r.mutable_case_()->mutable_measured_facts()->set_sales_amount_fen(-1); },
+                      "case.measured_facts.sales_amount_fen");
+  ExpectSubmitInvalid([](auto& r) { r.mutable_case_()->mutable_measured_facts()->set_months_unpaid(1201); },
+                      "case.measured_facts.months_unpaid");
+}
+
 TEST(ValidateSubmitCaseTest, NonexistentDecisionDate) {
   v1::SubmitCaseRequest r = ValidCreate();
   r.mutable_case_()->mutable_penalty()->set_decision_date("2023-02-29");

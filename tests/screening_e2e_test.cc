@@ -13,9 +13,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "httplib.h"
 #include "workflow_fixture.h"
 
 namespace caselink::testing {
@@ -336,6 +338,23 @@ TEST_F(ScreeningTest, ANewVersionBelowTheThresholdClearsItsHitAndARuleChangeResc
   }
   EXPECT_TRUE(cleared) << "the rescreen removed the hit the old figure gave";
   EXPECT_EQ(Hits("procuratorate").count(ids[4]), 1u) << "hits the new rules still give stay";
+  // The operator follows the rescreen in the metrics: every case read, the
+  // one whose hits changed rewritten.
+  auto gauge = [&](const std::string& name) {
+    httplib::Client http("127.0.0.1", district_->server().admin_port());
+    auto res = http.Get("/metrics");
+    if (!res || res->status != 200) return -1.0;
+    for (absl::string_view line : absl::StrSplit(res->body, '\n')) {
+      if (absl::StartsWith(line, name + " ")) return std::stod(std::string(line.substr(name.size() + 1)));
+    }
+    return -1.0;
+  };
+  for (int i = 0; i < 200 && gauge("caselink_screening_rescreen_running") != 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(gauge("caselink_screening_rescreen_running"), 0);
+  EXPECT_EQ(gauge("caselink_screening_rescreen_cases_read"), static_cast<double>(std::size(kLedger)));
+  EXPECT_EQ(gauge("caselink_screening_rescreen_cases_changed"), 1);
 }
 
 }  // namespace

@@ -18,5 +18,5 @@ caselink_add_test(document_e2e_test SOURCES document_e2e_test.cc LIBS OpenSSL::C
 caselink_add_test(document_crash_test SOURCES document_crash_test.cc LABELS e2e documents)
 target_compile_definitions(document_crash_test PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>")
 add_dependencies(document_crash_test caselinkd)
-caselink_add_test(screening_e2e_test SOURCES screening_e2e_test.cc LABELS e2e screening)
+caselink_add_test(screening_e2e_test SOURCES screening_e2e_test.cc LABELS e2e screening LIBS PkgConfig::HTTPLIB)
 target_compile_definitions(screening_e2e_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

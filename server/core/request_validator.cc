@@ -1,5 +1,8 @@
 #include "server/core/request_validator.h"
 
+#include <algorithm>
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -102,6 +105,25 @@ absl::Status ValidateCaseContent(const v1::Case& c) {
   if (c.has_penalty()) {
     const v1::PenaltyDecision& p = c.penalty();
     CASELINK_RETURN_IF_ERROR(ValidateDate("case.penalty.decision_date", p.decision_date()));
+    // 没收违法所得并处罚款: several kinds, each once; 不予处罚 stands alone.
+    std::vector<int> kinds = {p.kind()};
+    for (int i = 0; i < p.additional_kinds_size(); ++i) {
+      const std::string at = absl::StrCat("case.penalty.additional_kinds[", i, "]");
+      const int k = p.additional_kinds(i);
+      if (k == v1::PENALTY_KIND_UNSPECIFIED) return Invalid(at, "must name a kind");
+      if (p.kind() == v1::PENALTY_KIND_UNSPECIFIED) return Invalid("case.penalty.kind", "is required with additional_kinds");
+      if (std::find(kinds.begin(), kinds.end(), k) != kinds.end()) {
+        return Invalid(at, absl::StrCat(v1::PenaltyKind_Name(static_cast<v1::PenaltyKind>(k)), " is named twice"));
+      }
+      if (k == v1::NO_PENALTY || p.kind() == v1::NO_PENALTY) {
+        return Invalid(at, "NO_PENALTY (不予处罚) cannot be combined with a penalty");
+      }
+      kinds.push_back(k);
+    }
+  }
+  CASELINK_RETURN_IF_ERROR(ValidateDate("case.register_date", c.register_date()));
+  for (int i = 0; i < c.legal_provisions_size(); ++i) {
+    CASELINK_RETURN_IF_ERROR(Required(absl::StrCat("case.legal_provisions[", i, "].law"), c.legal_provisions(i).law()));
   }
   return absl::OkStatus();
 }
