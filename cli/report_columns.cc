@@ -37,6 +37,13 @@ const std::vector<ReportColumn>& ReportColumns() {
       {"纠违采纳", [](const F& f) { return f.correction_adopted(); }},
       {"反向处罚", [](const F& f) { return f.reverse_penalized(); }},
       {"不批准移送", [](const F& f) { return f.forward_not_approved(); }},
+      {"迟录", [](const F& f) { return f.entries_late(); }},
+      {"录入天数中位", [](const F& f) { return f.entry_delay_median_days(); }},
+      {"应移未移线索", [](const F& f) { return f.screening_hits(); }},
+      {"线索待处理", [](const F& f) { return f.screening_open(); }},
+      {"建议移送", [](const F& f) { return f.screening_supervised(); }},
+      {"线索已移送", [](const F& f) { return f.screening_transferred(); }},
+      {"线索已排除", [](const F& f) { return f.screening_dismissed(); }},
   };
   return *cols;
 }
@@ -99,6 +106,20 @@ ReportGrid MajorGrid(const v1::JointMeetingReport& r) {
                  c.has_penalty() && (c.penalty().amount_fen() != 0 || !c.penalty().decision_date().empty())
                      ? FormatYuan(c.penalty().amount_fen())
                      : ""});
+  }
+  return g;
+}
+
+ReportGrid SilentGrid(const v1::JointMeetingReport& r) {
+  ReportGrid g{{"单位代码", "未报送单位"}};
+  for (const v1::AgencyTotal& a : r.agencies_without_entries()) g.push_back({a.agency(), a.agency_name()});
+  return g;
+}
+
+ReportGrid DismissedGrid(const v1::JointMeetingReport& r) {
+  ReportGrid g{{"案件编号", "单位", "罪名", "追诉标准", "排除理由", "排除单位"}};
+  for (const v1::ScreeningHit& h : r.dismissed_hits()) {
+    g.push_back({h.case_id(), h.owner_agency(), h.offence(), h.threshold(), h.dismiss_reason(), h.dismissed_by()});
   }
   return g;
 }

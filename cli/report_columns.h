@@ -35,6 +35,10 @@ using ReportGrid = std::vector<std::vector<std::string>>;
 ReportGrid FigureGrid(const v1::JointMeetingReport& r, bool with_agency_id);
 ReportGrid OverdueGrid(const v1::JointMeetingReport& r);
 ReportGrid MajorGrid(const v1::JointMeetingReport& r);
+// 未报送单位: the agencies that entered nothing in the period.
+ReportGrid SilentGrid(const v1::JointMeetingReport& r);
+// Screening hits the owners dismissed, with their reasons.
+ReportGrid DismissedGrid(const v1::JointMeetingReport& r);
 
 std::string DomainLabel(v1::Domain d);        // 市场秩序, … ; "(无案件)" for unspecified
 std::string StateLabel(v1::WorkflowState s);  // 已移送, …

@@ -180,6 +180,8 @@ std::string RenderReportHtml(const v1::JointMeetingReport& r) {
   absl::StrAppend(&h, "<h2>重大案件 (", r.major_cases_size(), ")</h2>\n");
   if (r.major_cases_omitted() > 0) absl::StrAppend(&h, "<p>另有 ", r.major_cases_omitted(), " 件未列出。</p>\n");
   absl::StrAppend(&h, Table(MajorGrid(r), 5));
+  absl::StrAppend(&h, "<h2>未报送单位 (", r.agencies_without_entries_size(), ")</h2>\n", Table(SilentGrid(r), 2));
+  absl::StrAppend(&h, "<h2>已排除的应移未移线索 (", r.dismissed_hits_size(), ")</h2>\n", Table(DismissedGrid(r), 6));
   absl::StrAppend(&h, "<p><small>caselink · 口径见 docs/reports.md</small></p>\n</body></html>\n");
   return h;
 }

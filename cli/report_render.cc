@@ -79,12 +79,18 @@ std::string RenderReportTable(const v1::JointMeetingReport& r) {
   if (r.overdue_size() > 0) absl::StrAppend(&out, Aligned(OverdueGrid(r)));
   absl::StrAppend(&out, "\n重大案件 (", r.major_cases_size(), r.major_cases_omitted() > 0 ? absl::StrCat(", 另有 ", r.major_cases_omitted(), " 件未列出") : "", ")\n");
   if (r.major_cases_size() > 0) absl::StrAppend(&out, Aligned(MajorGrid(r)));
+  absl::StrAppend(&out, "\n未报送单位 (", r.agencies_without_entries_size(), ")\n");
+  if (r.agencies_without_entries_size() > 0) absl::StrAppend(&out, Aligned(SilentGrid(r)));
+  absl::StrAppend(&out, "\n已排除的应移未移线索 (", r.dismissed_hits_size(), ")\n");
+  if (r.dismissed_hits_size() > 0) absl::StrAppend(&out, Aligned(DismissedGrid(r)));
+  absl::StrAppend(&out, "\n迟录: 处罚决定（无决定时立案）后超过 ", r.late_entry_working_days(), " 个工作日首次录入\n");
   return out;
 }
 
 std::string RenderReportCsv(const v1::JointMeetingReport& r) {
   std::string out = "\xEF\xBB\xBF";  // BOM: Excel then reads UTF-8
-  absl::StrAppend(&out, Csv(FigureGrid(r, true)), "\r\n", Csv(OverdueGrid(r)), "\r\n", Csv(MajorGrid(r)));
+  absl::StrAppend(&out, Csv(FigureGrid(r, true)), "\r\n", Csv(OverdueGrid(r)), "\r\n", Csv(MajorGrid(r)), "\r\n",
+                  Csv(SilentGrid(r)), "\r\n", Csv(DismissedGrid(r)));
   return out;
 }
 

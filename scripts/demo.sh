@@ -101,6 +101,9 @@ limits {
 workflow {
   calendar_file: "$ROOT/config/working-calendar.textproto"
 }
+screening {
+  rules_file: "$ROOT/config/screening-rules.textproto"
+}
 EOF
 
 step "Starting caselinkd (config $WORK/server.textproto)"
@@ -394,6 +397,76 @@ run psb overdue
 step "[W12] 检察院 procuratorate imports its 检察监督台账 (docs/examples/supervision-ledger.csv), twice: the second run creates nothing"
 as procuratorate import supervision "$ROOT/docs/examples/supervision-ledger.csv" || die "supervision ledger import failed"
 as procuratorate import supervision "$ROOT/docs/examples/supervision-ledger.csv" || die "supervision ledger re-import failed"
+
+# ---------------------------------------------------------------------------
+# Screening (够罪必移, docs/screening.md): every case is checked, when it is
+# submitted or imported, against the prosecution thresholds of
+# config/screening-rules.textproto. A case that meets one and was not
+# transferred is a possible non-transfer (应移未移线索) for the procuratorate.
+
+# hits AGENCY [LS-ARGS...] : `screening ls` as AGENCY (the JSON in $WORK/last.json), printed one line per hit.
+hits() {
+  as "$1" screening ls "${@:2}" >"$WORK/last.json" 2>"$WORK/cli.err" \
+    || { cat "$WORK/cli.err" >&2; die "'caselink screening ls' as $1 failed"; }
+  as "$1" --output text screening ls "${@:2}" >"$WORK/hits.txt" 2>"$WORK/cli.err" \
+    || { cat "$WORK/cli.err" >&2; die "'caselink --output text screening ls' as $1 failed"; }
+  sed 's/^/    /' "$WORK/hits.txt"
+}
+
+# expect_one_hit STATE : the last `screening ls` listed exactly one hit, of
+# rule art140-fake-products, in STATE (and of $HIT_CASE once that is known).
+expect_one_hit() {
+  local n
+  n="$(jget 'len(d.get("hits", []))')"
+  [[ "$n" == 1 ]] || die "screening ls listed $n hit(s); expected exactly the one case above the threshold"
+  [[ "$(jget 'd["hits"][0]["rule_id"]')" == "art140-fake-products" ]] \
+    || die "the hit is of rule $(jget 'd["hits"][0]["rule_id"]'), not art140-fake-products"
+  [[ "$(jget 'd["hits"][0]["state"]')" == "$1" ]] || die "the hit is $(jget 'd["hits"][0]["state"]'), not $1"
+  if [[ -n "${HIT_CASE:-}" ]]; then
+    [[ "$(jget 'd["hits"][0]["case_id"]')" == "$HIT_CASE" ]] \
+      || die "the hit is of case $(jget 'd["hits"][0]["case_id"]'), not $HIT_CASE"
+  fi
+}
+
+step "[S1] 市场监管局 market imports a ledger with the facts it established (scripts/demo-data/screening-ledger.csv): goods sold for 62 000.00 yuan in one case, 8 500.00 yuan in the other"
+as market import ledger "$ROOT/scripts/demo-data/screening-ledger.csv" || die "screening ledger import failed"
+
+step "[S2] 检察院 procuratorate lists the screening hits (应移未移线索): only the case at or above the 50 000 yuan of 立案追诉标准（一）第十六条 (刑法第一百四十条), open"
+HIT_CASE=""
+hits procuratorate
+expect_one_hit HIT_OPEN
+HIT_CASE="$(jget 'd["hits"][0]["case_id"]')"
+[[ "$(jget 'd["hits"][0]["owner_agency"]')" == "market" ]] || die "the hit is not of a market case"
+run market get "$HIT_CASE" >/dev/null
+[[ "$(jget 'd.get("case", d)["agency_reference"]')" == "某市监立〔2024〕061号" ]] \
+  || die "the hit is of $(jget 'd.get("case", d)["agency_reference"]'), not the ledger's 某市监立〔2024〕061号"
+[[ "$(jget 'd.get("case", d)["measured_facts"]["sales_amount_fen"]')" == "6200000" ]] \
+  || die "the case's 销售金额 is $(jget 'd.get("case", d)["measured_facts"]["sales_amount_fen"]') fen, not 6200000"
+echo "    -> case $HIT_CASE (某市监立〔2024〕061号) is a possible non-transfer; the 8 500 yuan case (某市监立〔2024〕062号) is not listed"
+refused psb screening ls
+
+step "[S3] 检察院 procuratorate recommends that market transfer the case (建议移送, 310号 第十四条): the hit is now supervised"
+run procuratorate supervision create --to market --case "$HIT_CASE" \
+  --subject "建议移送：该案销售金额6.2万元，已达生产、销售伪劣产品罪立案追诉标准，建议依法向公安机关移送" \
+  --document-number "某检行建〔2024〕9号" --material "检察建议书|某检行建〔2024〕9号" >/dev/null
+SUP2="$(jget 'd["record"]["id"]')"
+echo "    -> supervision record $SUP2, state $(jget 'd["record"]["state"]')"
+hits procuratorate
+expect_one_hit HIT_SUPERVISED
+[[ "$(jget 'd["hits"][0]["item_id"]')" == "$SUP2" ]] \
+  || die "the supervised hit names $(jget 'd["hits"][0]["item_id"]'), not $SUP2"
+
+step "[S4] 市场监管局 market transfers case $HIT_CASE to 公安分局 psb (正向移送), with its materials: the hit is now transferred"
+run market transfer create --to psb --case "$HIT_CASE" --subject "涉嫌生产、销售伪劣产品罪" \
+  --material "涉嫌犯罪案件移送书|某监移〔2024〕9号" --material "涉嫌犯罪案件情况的调查报告|某监移〔2024〕9-1号" \
+  --material "涉案物品清单|某监移〔2024〕9-2号" >/dev/null
+FWD3="$(jget 'd["transfer"]["id"]')"
+echo "    -> transfer $FWD3, state $(jget 'd["transfer"]["state"]')"
+hits procuratorate
+expect_one_hit HIT_TRANSFERRED
+[[ "$(jget 'd["hits"][0]["item_id"]')" == "$FWD3" ]] \
+  || die "the transferred hit names $(jget 'd["hits"][0]["item_id"]'), not $FWD3"
+echo "    -> the lead is closed: the case went where the law sends it"
 
 # ---------------------------------------------------------------------------
 # The joint-meeting report (docs/reports.md).

@@ -275,6 +275,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
                                               hooks.now ? hooks.now : impl->context.now);
   CASELINK_RETURN_IF_ERROR(LoadScreeningRules(config.screening(), impl->screener.get()));
   impl->context.screening = impl->screener.get();
+  if (config.screening().late_entry_working_days() > 0) {
+    impl->context.late_entry_working_days = config.screening().late_entry_working_days();
+  }
   AddScreeningGauges(impl->screener.get(), &impl->metrics.registry());
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();

@@ -41,6 +41,17 @@ v1::JointMeetingReport Sample() {
   v1::Case* c = r.add_major_cases();
   c->set_case_id("C1");
   c->set_title("销售\"过期\"食品, 案");
+  v1::AgencyTotal* silent = r.add_agencies_without_entries();
+  silent->set_agency("town-a");
+  silent->set_agency_name("某镇人民政府");
+  v1::ScreeningHit* h = r.add_dismissed_hits();
+  h->set_case_id("C2");
+  h->set_owner_agency("hrss");
+  h->set_offence("拒不支付劳动报酬罪");
+  h->set_threshold("（一）");
+  h->set_dismiss_reason("立案前已全额支付, 并赔偿");
+  h->set_dismissed_by("hrss");
+  r.set_late_entry_working_days(7);
   return r;
 }
 
@@ -73,6 +84,22 @@ TEST(ReportRenderTest, CsvQuotesAndHasABom) {
   EXPECT_EQ(csv.substr(0, 3), "\xEF\xBB\xBF");
   EXPECT_THAT(csv, HasSubstr("market,区市场监管局<script>alert(1)</script>,市场秩序,3,0,\"1,234,567.89\",0,2,1,0,1,0,0"));
   EXPECT_THAT(csv, HasSubstr("C1,,(无案件),\"销售\"\"过期\"\"食品, 案\""));
+}
+
+// 未报送单位 and the dismissed hits with their reasons appear in every form.
+TEST(ReportRenderTest, SilentAgenciesAndDismissedHitsAreListed) {
+  const std::string t = RenderReportTable(Sample());
+  EXPECT_THAT(t, HasSubstr("未报送单位 (1)"));
+  EXPECT_THAT(t, HasSubstr("某镇人民政府"));
+  EXPECT_THAT(t, HasSubstr("已排除的应移未移线索 (1)"));
+  EXPECT_THAT(t, HasSubstr("立案前已全额支付, 并赔偿"));
+  EXPECT_THAT(t, HasSubstr("超过 7 个工作日"));
+  const std::string csv = RenderReportCsv(Sample());
+  EXPECT_THAT(csv, HasSubstr("town-a,某镇人民政府"));
+  EXPECT_THAT(csv, HasSubstr("C2,hrss,拒不支付劳动报酬罪,（一）,\"立案前已全额支付, 并赔偿\",hrss"));
+  const std::string html = RenderReportHtml(Sample());
+  EXPECT_THAT(html, HasSubstr("未报送单位 (1)"));
+  EXPECT_THAT(html, HasSubstr("立案前已全额支付, 并赔偿"));
 }
 
 TEST(ReportHtmlTest, EscapesEverythingAndReferencesNothingOutside) {

@@ -348,7 +348,9 @@ TEST(ReportTallyTest, ListsStopAtTheLimitAndCountTheRestAsOmitted) {
   EXPECT_EQ(r.overdue(0).id(), "t" + std::to_string(n - 1));
 }
 
-TEST(ReportTallyTest, AddFiguresAddsEveryField) {
+// Every count and sum adds up; a median does not (Finish takes it over the
+// cases themselves).
+TEST(ReportTallyTest, AddFiguresAddsEveryFieldButTheMedian) {
   v1::ReportFigures a, b;
   const auto* d = v1::ReportFigures::descriptor();
   for (int i = 0; i < d->field_count(); ++i) {
@@ -357,8 +359,69 @@ TEST(ReportTallyTest, AddFiguresAddsEveryField) {
   }
   AddFigures(b, &a);
   for (int i = 0; i < d->field_count(); ++i) {
-    EXPECT_EQ(a.GetReflection()->GetInt64(a, d->field(i)), 101 * (i + 1)) << d->field(i)->name();
+    const bool median = d->field(i)->number() == v1::ReportFigures::kEntryDelayMedianDaysFieldNumber;
+    EXPECT_EQ(a.GetReflection()->GetInt64(a, d->field(i)), (median ? 1 : 101) * (i + 1)) << d->field(i)->name();
   }
+}
+
+// 有案必录: late entries count per row, and the median delay of a total is
+// that of its cases, not a sum of the rows' medians.
+TEST(ReportTallyTest, EntryDelaysGiveLateCountsAndMediansPerRowAgencyAndDistrict) {
+  ReportTally tally(absl::FromUnixSeconds(1717200000));
+  auto add = [&](const std::string& agency, v1::Domain d, int64_t delay, bool late) {
+    v1::Case c;
+    c.set_owner_agency(agency);
+    c.set_domain(d);
+    tally.AddCase(c, false, EntryTiming{true, delay, late});
+  };
+  add("market", v1::MARKET_ORDER, 1, false);
+  add("market", v1::MARKET_ORDER, 3, false);
+  add("market", v1::MARKET_ORDER, 20, true);
+  add("market", v1::PUBLIC_ORDER, 10, true);
+  add("hrss", v1::LABOUR_PROTECTION, 4, false);
+  v1::Case untimed;
+  untimed.set_owner_agency("hrss");
+  untimed.set_domain(v1::LABOUR_PROTECTION);
+  tally.AddCase(untimed, false);
+  v1::JointMeetingReport out;
+  tally.Finish({}, &out);
+  ASSERT_EQ(out.rows_size(), 3);
+  const v1::ReportFigures& hrss = out.rows(0).figures();
+  EXPECT_EQ(hrss.cases(), 2);
+  EXPECT_EQ(hrss.entries_timed(), 1);
+  EXPECT_EQ(hrss.entry_delay_median_days(), 4);
+  // Rows go by agency, then domain number (PUBLIC_ORDER before MARKET_ORDER).
+  EXPECT_EQ(out.rows(1).domain(), v1::PUBLIC_ORDER);
+  EXPECT_EQ(out.rows(1).figures().entry_delay_median_days(), 10);
+  ASSERT_EQ(out.rows(2).domain(), v1::MARKET_ORDER);
+  const v1::ReportFigures& market_order = out.rows(2).figures();
+  EXPECT_EQ(market_order.entries_late(), 1);
+  EXPECT_EQ(market_order.entry_delay_median_days(), 3);
+  ASSERT_EQ(out.agency_totals_size(), 2);
+  EXPECT_EQ(out.agency_totals(1).agency(), "market");
+  EXPECT_EQ(out.agency_totals(1).figures().entries_late(), 2);
+  EXPECT_EQ(out.agency_totals(1).figures().entry_delay_median_days(), (3 + 10) / 2);  // 1 3 10 20
+  EXPECT_EQ(out.total().entries_timed(), 5);
+  EXPECT_EQ(out.total().entry_delay_median_days(), 4);  // 1 3 4 10 20
+}
+
+TEST(ReportTallyTest, HitsCountByTheirState) {
+  ReportTally tally(absl::FromUnixSeconds(1717200000));
+  for (v1::HitState s : {v1::HIT_OPEN, v1::HIT_OPEN, v1::HIT_SUPERVISED, v1::HIT_TRANSFERRED, v1::HIT_DISMISSED}) {
+    v1::ScreeningHit h;
+    h.set_owner_agency("market");
+    h.set_domain(v1::MARKET_ORDER);
+    h.set_state(s);
+    tally.AddHit(h);
+  }
+  v1::JointMeetingReport out;
+  tally.Finish({}, &out);
+  const v1::ReportFigures& f = out.total();
+  EXPECT_EQ(f.screening_hits(), 5);
+  EXPECT_EQ(f.screening_open(), 2);
+  EXPECT_EQ(f.screening_supervised(), 1);
+  EXPECT_EQ(f.screening_transferred(), 1);
+  EXPECT_EQ(f.screening_dismissed(), 1);
 }
 
 }  // namespace

@@ -302,6 +302,58 @@ TEST_F(ScreeningTest, DismissalSupervisionAndTransferMoveTheHitsState) {
   EXPECT_EQ(open.count(unsold), 1u);
 }
 
+// The joint-meeting report (docs/reports.md): hits by state per agency, the
+// dismissed ones with their reasons, late entries (有案必录) and the
+// agencies that entered nothing (未报送单位), listed rather than left out.
+TEST_F(ScreeningTest, TheJointMeetingReportCountsHitsLateEntriesAndSilentAgencies) {
+  const std::vector<std::string> ids = SubmitLedger();
+  v1::DismissHitRequest d;
+  d.set_case_id(ids[6]);
+  d.set_rule_id("art276-1-unpaid-wages");
+  d.set_reason("立案前已全额支付");
+  ASSERT_TRUE(As("hrss").DismissHit(d).ok());
+  ASSERT_TRUE(Supervise("market", ids[0]).ok());
+  ASSERT_TRUE(Forward(ids[2]).ok());
+  // Entered 2024-03-05 (the server's clock) for a decision of 2024-02-01:
+  // 33 days, 23 working days after it, late against the default of 7.
+  v1::Case late = CaseOf(kLedger[1], 100);
+  late.mutable_penalty()->set_decision_date("2024-02-01");
+  v1::SubmitCaseRequest r;
+  *r.mutable_case_() = late;
+  ASSERT_TRUE(As("market").SubmitCase(r).ok());
+
+  v1::JointMeetingReportRequest q;
+  q.set_from_date("2024-01-01");
+  q.set_to_date("2025-01-01");
+  q.set_purpose("联席会议");
+  auto report = As("procuratorate").GetJointMeetingReport(q);
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::map<std::string, std::set<std::string>> hits = Hits("procuratorate");
+  size_t n = 0;
+  for (const auto& [c, rules] : hits) n += rules.size();
+  const v1::ReportFigures& total = report->total();
+  EXPECT_EQ(total.screening_hits(), static_cast<int64_t>(n));
+  EXPECT_EQ(total.screening_dismissed(), 1);
+  EXPECT_EQ(total.screening_supervised(), 1);
+  EXPECT_EQ(total.screening_transferred(), 1);
+  EXPECT_EQ(total.screening_open(), static_cast<int64_t>(n) - 3);
+  ASSERT_EQ(report->dismissed_hits_size(), 1);
+  EXPECT_EQ(report->dismissed_hits(0).case_id(), ids[6]);
+  EXPECT_EQ(report->dismissed_hits(0).dismiss_reason(), "立案前已全额支付");
+  EXPECT_EQ(report->late_entry_working_days(), 7);
+  EXPECT_EQ(total.entries_late(), 1);
+  EXPECT_EQ(total.entries_timed(), total.cases());
+  for (const v1::AgencyTotal& a : report->agency_totals()) {
+    if (a.agency() == "market") {
+      EXPECT_EQ(a.figures().entries_late(), 1);
+      EXPECT_GT(a.figures().screening_hits(), 0);
+    }
+  }
+  std::set<std::string> silent;
+  for (const v1::AgencyTotal& a : report->agencies_without_entries()) silent.insert(a.agency());
+  EXPECT_EQ(silent, (std::set<std::string>{"town-a"})) << "the town entered nothing and is listed";
+}
+
 TEST_F(ScreeningTest, ANewVersionBelowTheThresholdClearsItsHitAndARuleChangeRescreens) {
   const std::vector<std::string> ids = SubmitLedger();
   // A corrected version below the figure: the hit goes with it.

@@ -20,3 +20,12 @@ target_compile_definitions(document_crash_test PRIVATE CASELINKD_PATH="$<TARGET_
 add_dependencies(document_crash_test caselinkd)
 caselink_add_test(screening_e2e_test SOURCES screening_e2e_test.cc LABELS e2e screening LIBS PkgConfig::HTTPLIB)
 target_compile_definitions(screening_e2e_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+# `caselink screening ls|dismiss` against a real server screening with the
+# shipped rules (the CLI's other end-to-end tests, e.g. cli_document_test, are
+# in client.cmake).
+if(TARGET caselink)
+  caselink_add_test(cli_screening_test SOURCES cli_screening_test.cc LIBS caselink_client LABELS client cli e2e screening)
+  target_compile_definitions(cli_screening_test PRIVATE
+    CASELINK_CLI_PATH="$<TARGET_FILE:caselink>" CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
+  add_dependencies(cli_screening_test caselink)
+endif()

@@ -38,6 +38,9 @@ struct ServiceContext {
   int64_t max_item_document_bytes = int64_t{512} << 20;
   // Screens each case version as it is written (null: no screening).
   const Screener* screening = nullptr;
+  // 有案必录: an entry later than this many working days is late
+  // (screening.late_entry_working_days; the report's entries_late).
+  int late_entry_working_days = 7;
   int max_page_size = 500;
   // Seals and opens every listing's page tokens (page_token.h); a listing
   // without it answers FAILED_PRECONDITION.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -13,6 +14,8 @@
 #include "server/report/report_tally.h"
 #include "server/core/request_validator.h"
 #include "server/core/unary_call.h"
+#include "server/screening/hit_state.h"
+#include "server/screening/screener.h"
 
 namespace caselink::server {
 namespace {
@@ -111,6 +114,75 @@ absl::Status ForEachItem(const ServiceContext& sc, storage::Table table, const r
   return parse;
 }
 
+// When the case was entered against its decision (else its 立案), in the
+// district's days and working days (有案必录).
+ReportTally::Entry EntryOf(const v1::Case& c, const workflow::Settings& settings, int late_working_days) {
+  ReportTally::Entry e;
+  const std::string& base = c.penalty().decision_date().empty() ? c.register_date() : c.penalty().decision_date();
+  absl::CivilDay from;
+  if (base.empty() || !absl::ParseCivilTime(base, &from)) return e;
+  const absl::CivilDay entered = absl::ToCivilDay(FromProtoTime(c.create_time()), settings.tz);
+  e.timed = true;
+  e.delay_days = std::max<int64_t>(0, entered - from);
+  e.late = settings.calendar.WorkingDaysBetween(from, entered) > late_working_days;
+  return e;
+}
+
+// The period's screening hits of the rows the caller may count, with their
+// state now; the dismissed ones also listed with their reasons.
+absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const ReportPeriod& period,
+                     const rocksdb::Snapshot* at, RowGate* gate, ReportTally* tally, v1::JointMeetingReport* out) {
+  if (sc.screening == nullptr) return absl::OkStatus();
+  const storage::ScreeningStore& store = *sc.screening->store();
+  std::vector<v1::ScreeningHit> hits;
+  CASELINK_RETURN_IF_ERROR(store.ForEachHit([&](const v1::ScreeningHit& h) {
+    if (period.Contains(FromProtoTime(h.hit_time()))) hits.push_back(h);
+    return true;
+  }));
+  if (hits.empty()) return absl::OkStatus();
+  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc, at));
+  for (v1::ScreeningHit& h : hits) {
+    absl::StatusOr<v1::Case> c = sc.cases->Get(h.case_id(), 0, at);
+    if (absl::IsNotFound(c.status())) continue;
+    if (!c.ok()) return c.status();
+    if (!gate->Case(*c)) continue;
+    CASELINK_RETURN_IF_ERROR(SetHitState(store, items, &h));
+    tally->AddHit(h);
+    if (h.state() != v1::HIT_DISMISSED || out->dismissed_hits_size() >= ReportTally::kMaxListed) continue;
+    std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, sc.guard->FactsOf(*c));
+    if (!plan.has_value()) continue;
+    RedactHit(*plan, &h);
+    *out->add_dismissed_hits() = std::move(h);
+  }
+  return absl::OkStatus();
+}
+
+// 未报送单位: the agencies that enter cases (enforcement agencies, towns)
+// whose rows the caller may see, and that entered none dated in the period.
+void ListAgenciesWithoutEntries(const CallScope& scope, v1::JointMeetingReport* out) {
+  std::set<std::string> entered;
+  for (const v1::ReportRow& r : out->rows()) {
+    if (r.figures().cases() > 0) entered.insert(r.agency());
+  }
+  for (const v1::Agency& a : scope.authz->policy().agencies()) {
+    const bool enters = std::any_of(a.roles().begin(), a.roles().end(),
+                                    [](int r) { return r == v1::ENFORCEMENT || r == v1::TOWN; });
+    if (!enters || entered.count(a.id()) > 0) continue;
+    bool visible = false;
+    for (int d = v1::Domain_MIN; d <= v1::Domain_MAX && !visible; ++d) {
+      if (!v1::Domain_IsValid(d)) continue;
+      visible = scope.authz->PlanRead(scope.principal, scope.method,
+                                      auth::RowFacts{a.id(), static_cast<v1::Domain>(d), {}, {}})
+                    .has_value();
+    }
+    if (!visible) continue;
+    v1::AgencyTotal* t = out->add_agencies_without_entries();
+    t->set_agency(a.id());
+    t->set_agency_name(a.display_name());
+    t->mutable_figures();
+  }
+}
+
 }  // namespace
 
 absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& scope,
@@ -127,13 +199,17 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   const rocksdb::Snapshot* at = snapshot.get();
 
   // A case is dated by its penalty decision, else by the day it was stored.
+  const std::shared_ptr<const workflow::Settings> settings = sc.workflow->settings->Get();
   CASELINK_RETURN_IF_ERROR(sc.cases->ForEachLatest([&](const v1::Case& c) {
     const std::string& decided = c.penalty().decision_date();
     const bool in_period = decided.empty() ? period.Contains(FromProtoTime(c.create_time()))
                                            : period.ContainsDate(decided);
-    if (in_period && gate.Case(c)) tally.AddCase(c, !decided.empty());
+    if (in_period && gate.Case(c)) {
+      tally.AddCase(c, !decided.empty(), EntryOf(c, *settings, sc.late_entry_working_days));
+    }
     return true;
   }, at));
+  CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, period, at, &gate, &tally, out));
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
     if (!period.Contains(FromProtoTime(t.create_time()))) return;
     const v1::Domain domain = DomainOf(sc, t.case_ids(), at);
@@ -154,6 +230,8 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   *out->mutable_as_of() = ToProtoTime(now);
   out->set_time_zone(sc.workflow->settings->Get()->config.time_zone());
   tally.Finish(names, out);
+  ListAgenciesWithoutEntries(scope, out);
+  out->set_late_entry_working_days(sc.late_entry_working_days);
   return absl::OkStatus();
 }
 

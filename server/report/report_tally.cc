@@ -42,6 +42,15 @@ bool Overdue(const Item& item, absl::Time now) {
   return item.has_deadline() && workflow::IsOverdue(item.deadline(), now);
 }
 
+// The median of `v` in whole days (the mean of the two middle values,
+// rounded down, for an even count); 0 for none.
+int64_t Median(std::vector<int64_t> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return (v[(n - 1) / 2] + v[n / 2]) / 2;
+}
+
 }  // namespace
 
 void AddFigures(const v1::ReportFigures& b, v1::ReportFigures* a) {
@@ -49,6 +58,7 @@ void AddFigures(const v1::ReportFigures& b, v1::ReportFigures* a) {
   const auto* r = a->GetReflection();
   for (int i = 0; i < d->field_count(); ++i) {
     const auto* f = d->field(i);
+    if (f->number() == v1::ReportFigures::kEntryDelayMedianDaysFieldNumber) continue;
     r->SetInt64(a, f, r->GetInt64(*a, f) + r->GetInt64(b, f));
   }
 }
@@ -57,9 +67,14 @@ v1::ReportFigures& ReportTally::Row(const std::string& agency, v1::Domain domain
   return rows_[{agency, static_cast<int>(domain)}];
 }
 
-void ReportTally::AddCase(const v1::Case& c, bool decided) {
+void ReportTally::AddCase(const v1::Case& c, bool decided, const Entry& entry) {
   v1::ReportFigures& f = Row(c.owner_agency(), c.domain());
   f.set_cases(f.cases() + 1);
+  if (entry.timed) {
+    f.set_entries_timed(f.entries_timed() + 1);
+    if (entry.late) f.set_entries_late(f.entries_late() + 1);
+    delays_[{c.owner_agency(), static_cast<int>(c.domain())}].push_back(entry.delay_days);
+  }
   if (decided) {
     f.set_cases_decided(f.cases_decided() + 1);
     f.set_penalty_amount_fen(f.penalty_amount_fen() + c.penalty().amount_fen());
@@ -71,6 +86,17 @@ void ReportTally::AddCase(const v1::Case& c, bool decided) {
     } else {
       ++major_omitted_;
     }
+  }
+}
+
+void ReportTally::AddHit(const v1::ScreeningHit& hit) {
+  v1::ReportFigures& f = Row(hit.owner_agency(), hit.domain());
+  f.set_screening_hits(f.screening_hits() + 1);
+  switch (hit.state()) {
+    case v1::HIT_SUPERVISED: f.set_screening_supervised(f.screening_supervised() + 1); break;
+    case v1::HIT_TRANSFERRED: f.set_screening_transferred(f.screening_transferred() + 1); break;
+    case v1::HIT_DISMISSED: f.set_screening_dismissed(f.screening_dismissed() + 1); break;
+    default: f.set_screening_open(f.screening_open() + 1); break;
   }
 }
 
@@ -170,21 +196,32 @@ void ReportTally::Finish(const std::map<std::string, std::string>& names, v1::Jo
     return it == names.end() ? id : it->second;
   };
   v1::AgencyTotal* agency_total = nullptr;
+  std::vector<int64_t> agency_delays, all_delays;
+  auto close_agency = [&] {
+    if (agency_total != nullptr) agency_total->mutable_figures()->set_entry_delay_median_days(Median(agency_delays));
+    agency_delays.clear();
+  };
   for (const auto& [key, figures] : rows_) {
     v1::ReportRow* row = out->add_rows();
     row->set_agency(key.first);
     row->set_agency_name(name_of(key.first));
     row->set_domain(static_cast<v1::Domain>(key.second));
     *row->mutable_figures() = figures;
+    const std::vector<int64_t>& delays = delays_[key];
+    row->mutable_figures()->set_entry_delay_median_days(Median(delays));
     if (agency_total == nullptr || agency_total->agency() != key.first) {
+      close_agency();
       agency_total = out->add_agency_totals();
       agency_total->set_agency(key.first);
       agency_total->set_agency_name(name_of(key.first));
     }
     AddFigures(figures, agency_total->mutable_figures());
     AddFigures(figures, out->mutable_total());
+    agency_delays.insert(agency_delays.end(), delays.begin(), delays.end());
+    all_delays.insert(all_delays.end(), delays.begin(), delays.end());
   }
-  if (!out->has_total()) out->mutable_total();
+  close_agency();
+  out->mutable_total()->set_entry_delay_median_days(Median(all_delays));
   // Most overdue first by the exact deadline, not the rounded day count, so
   // the list cut at kMaxListed keeps exactly the longest overdue.
   std::stable_sort(overdue_.begin(), overdue_.end(), [](const v1::OverdueItem& a, const v1::OverdueItem& b) {

@@ -14,8 +14,17 @@
 
 #include "absl/time/time.h"
 #include "caselink/v1/report.pb.h"
+#include "caselink/v1/screening.pb.h"
 
 namespace caselink::server {
+
+// When a case was entered, relative to its decision (else its 立案): days
+// between, and whether that was late (有案必录). Unknown without either date.
+struct EntryTiming {
+  bool timed = false;
+  int64_t delay_days = 0;
+  bool late = false;
+};
 
 class ReportTally {
  public:
@@ -25,8 +34,12 @@ class ReportTally {
   // `now`: the server time states and overdue flags are taken at.
   explicit ReportTally(absl::Time now) : now_(now) {}
 
+  using Entry = EntryTiming;
   // A case dated in the period; `decided` if its penalty decision is.
-  void AddCase(const v1::Case& c, bool decided);
+  void AddCase(const v1::Case& c, bool decided, const Entry& entry = {});
+  // A screening hit first met in the period, its state set; `domain`: of
+  // its case.
+  void AddHit(const v1::ScreeningHit& hit);
   // A transfer sent in the period; `domain`: of its first case.
   void AddTransfer(const v1::Transfer& t, v1::Domain domain);
   // A supervision record served in the period; `domain`: of its first case.
@@ -44,12 +57,15 @@ class ReportTally {
 
   absl::Time now_;
   std::map<std::pair<std::string, int>, v1::ReportFigures> rows_;
+  // Entry delays per row: medians are taken over them, not summed.
+  std::map<std::pair<std::string, int>, std::vector<int64_t>> delays_;
   std::vector<v1::OverdueItem> overdue_;
   std::vector<v1::Case> major_;
   int64_t major_omitted_ = 0;
 };
 
-// a += b, field by field (every figure is an int64 count or sum).
+// a += b, field by field (every figure is an int64 count or sum, but the
+// median entry delay, which is left as it is in `a`).
 void AddFigures(const v1::ReportFigures& b, v1::ReportFigures* a);
 
 }  // namespace caselink::server

@@ -40,6 +40,8 @@ class Screener {
   // were not. Progress: rescreen_done() cases read so far.
   absl::Status RescreenIfChanged();
 
+  const storage::ScreeningStore* store() const { return store_; }
+
   // Ends a running rescreen early (shutdown); later rescreens run again.
   void Stop() { stop_ = true; }
 

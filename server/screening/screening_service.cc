@@ -2,87 +2,19 @@
 
 #include <algorithm>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "caselink/v1/workflow.pb.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/status_macros.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
-#include "server/workflow/workflow_context.h"
+#include "server/screening/hit_state.h"
 
 namespace caselink::server {
 namespace {
 
 const std::string kService = v1::ScreeningService::service_full_name();
 constexpr int kDefaultPageSize = 100;
-
-// The workflow items that decide a hit's state, per case.
-struct CaseItems {
-  std::string forward_transfer;  // a forward transfer that was sent
-  std::string supervision;       // a supervision record on the case
-};
-
-absl::StatusOr<absl::flat_hash_map<std::string, CaseItems>> ItemsByCase(const ServiceContext& sc) {
-  absl::flat_hash_map<std::string, CaseItems> out;
-  if (sc.workflow == nullptr || sc.workflow->store == nullptr) return out;
-  absl::Status parse = absl::OkStatus();
-  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
-      storage::Table::kTransfers, "", [&](const std::string& id, const std::string& bytes) {
-        v1::Transfer t;
-        if (!t.ParseFromString(bytes)) {
-          parse = absl::DataLossError(absl::StrCat("stored transfer '", id, "' is corrupted"));
-          return false;
-        }
-        if (t.direction() != v1::TRANSFER_FORWARD || t.state() == v1::STATE_NOT_APPROVED) return true;
-        for (const std::string& c : t.case_ids()) {
-          if (out[c].forward_transfer.empty()) out[c].forward_transfer = id;
-        }
-        return true;
-      }));
-  CASELINK_RETURN_IF_ERROR(parse);
-  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
-      storage::Table::kSupervision, "", [&](const std::string& id, const std::string& bytes) {
-        v1::SupervisionRecord r;
-        if (!r.ParseFromString(bytes)) {
-          parse = absl::DataLossError(absl::StrCat("stored supervision record '", id, "' is corrupted"));
-          return false;
-        }
-        for (const std::string& c : r.case_ids()) {
-          if (out[c].supervision.empty()) out[c].supervision = id;
-        }
-        return true;
-      }));
-  CASELINK_RETURN_IF_ERROR(parse);
-  return out;
-}
-
-// Fills the hit's state from the workflow and the dismissals. A transfer
-// wins over a dismissal: the case went where the law sends it.
-absl::Status SetState(const storage::ScreeningStore& store, const CaseItems* items, v1::ScreeningHit* hit) {
-  if (items != nullptr && !items->forward_transfer.empty()) {
-    hit->set_state(v1::HIT_TRANSFERRED);
-    hit->set_item_id(items->forward_transfer);
-    return absl::OkStatus();
-  }
-  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::ScreeningHit> dismissed,
-                            store.LatestDismissal(hit->case_id(), hit->rule_id()));
-  if (dismissed.has_value()) {
-    hit->set_state(v1::HIT_DISMISSED);
-    hit->set_dismiss_reason(dismissed->dismiss_reason());
-    hit->set_dismissed_by(dismissed->dismissed_by());
-    *hit->mutable_dismiss_time() = dismissed->dismiss_time();
-    return absl::OkStatus();
-  }
-  if (items != nullptr && !items->supervision.empty()) {
-    hit->set_state(v1::HIT_SUPERVISED);
-    hit->set_item_id(items->supervision);
-    return absl::OkStatus();
-  }
-  hit->set_state(v1::HIT_OPEN);
-  return absl::OkStatus();
-}
 
 // The caller's plan for the hit's case row through the call's RPC, or
 // nullopt if the row is invisible to it (or the case is gone).
@@ -93,14 +25,6 @@ absl::StatusOr<std::optional<auth::FieldPlan>> PlanFor(const ServiceContext& sc,
   if (!got.ok()) return got.status();
   *c = *std::move(got);
   return scope.authz->PlanRead(scope.principal, scope.method, sc.guard->FactsOf(*c));
-}
-
-// The figures are the case's INTERNAL facts, the reason INTERNAL too: shown
-// only where the rule allows that class for the case's facts.
-void Redact(const auth::FieldPlan& plan, v1::ScreeningHit* hit) {
-  if (plan.Decide("measured_facts", v1::INTERNAL) == v1::ALLOW) return;
-  for (v1::MetFigure& f : *hit->mutable_figures()) f.clear_value();
-  hit->clear_dismiss_reason();
 }
 
 absl::Status HitNotFound(const std::string& case_id, const std::string& rule_id) {
@@ -150,13 +74,12 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
     v1::Case c;
     CASELINK_ASSIGN_OR_RETURN(std::optional<auth::FieldPlan> plan, PlanFor(sc_, scope, h.case_id(), &c));
     if (!plan.has_value()) continue;  // a row the caller may not see: as if absent
-    auto it = items.find(h.case_id());
-    CASELINK_RETURN_IF_ERROR(SetState(*store_, it == items.end() ? nullptr : &it->second, &h));
+    CASELINK_RETURN_IF_ERROR(SetHitState(*store_, items, &h));
     if (!req.states().empty() &&
         std::find(req.states().begin(), req.states().end(), h.state()) == req.states().end()) {
       continue;
     }
-    Redact(*plan, &h);
+    RedactHit(*plan, &h);
     visible.push_back(std::move(h));
   }
   std::stable_sort(visible.begin(), visible.end(), [](const v1::ScreeningHit& a, const v1::ScreeningHit& b) {
@@ -195,9 +118,8 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
                                                     "is the owner's answer, 310号 第十四条 supervision stays open)"));
   }
   CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_));
-  auto it = items.find(c.case_id());
   v1::ScreeningHit current = *hit;
-  CASELINK_RETURN_IF_ERROR(SetState(*store_, it == items.end() ? nullptr : &it->second, &current));
+  CASELINK_RETURN_IF_ERROR(SetHitState(*store_, items, &current));
   if (current.state() == v1::HIT_TRANSFERRED) {
     return absl::FailedPreconditionError(absl::StrCat("case '", c.case_id(), "' was transferred (", current.item_id(),
                                                       "); its hit is closed and cannot be dismissed"));
@@ -223,7 +145,7 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
     scope.record->logged_in_batch = false;  // the failure is logged as the call's entry
     return stored;
   }
-  Redact(*plan, &dismissed);
+  RedactHit(*plan, &dismissed);
   *resp->mutable_hit() = std::move(dismissed);
   return absl::OkStatus();
 }
