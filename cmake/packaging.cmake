@@ -9,6 +9,7 @@ install(FILES ${PROJECT_SOURCE_DIR}/packaging/caselinkd.service
 install(FILES ${PROJECT_SOURCE_DIR}/packaging/server.textproto
               ${PROJECT_SOURCE_DIR}/certs-example/policy.textproto
               ${PROJECT_SOURCE_DIR}/config/working-calendar.textproto
+              ${PROJECT_SOURCE_DIR}/config/screening-rules.textproto
         DESTINATION ${CMAKE_INSTALL_DATADIR}/caselink/examples)
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/certs-example/make-certs.sh
         DESTINATION ${CMAKE_INSTALL_DATADIR}/caselink)
