@@ -172,6 +172,32 @@ TEST_F(CliScreeningTest, LsAsTheProcuratorateShowsTheHitOfAMarketCase) {
   EXPECT_EQ(CaseIds(Ls("market")), std::set<std::string>{hit});
 }
 
+// Through the import an agency actually uses: `caselink import ledger` of a
+// CSV whose 销售金额（元） column holds ¥50,000.00 and ¥49,999.99 — the
+// first is screened a hit at the figure, the second not (刑法 第九十九条).
+TEST_F(CliScreeningTest, AnImportedLedgerIsScreenedAtTheBoundary) {
+  const std::string csv = Path("台账.csv");
+  {
+    std::ofstream out(csv);
+    out << "案号,案件名称,领域,案件状态,当事人类型,当事人,证件号码,违法行为,法律依据,销售金额（元）\n"
+        << "某市监立〔2024〕101号,销售伪劣电线案,市场秩序,调查取证,单位,某电器有限公司,91510181MA62XK7P3Q,"
+           "以不合格产品冒充合格产品,《中华人民共和国产品质量法》第五十条,50000.00\n"
+        << "某市监立〔2024〕102号,销售伪劣插座案,市场秩序,调查取证,单位,某五金有限公司,91510181MA6C12341E,"
+           "以不合格产品冒充合格产品,《中华人民共和国产品质量法》第五十条,49999.99\n";
+  }
+  RunResult imported = Exec({"import", "ledger", csv}, "market");
+  ASSERT_EQ(imported.exit_code, 0) << imported.err << imported.out;
+  const v1::ListHitsResponse hits = Ls("procuratorate");
+  ASSERT_EQ(hits.hits_size(), 1) << hits.DebugString();
+  EXPECT_EQ(hits.hits(0).rule_id(), kRule);
+  EXPECT_EQ(hits.hits(0).figures(0).value(), 5000000);
+  v1::GetCaseRequest get;
+  get.set_case_id(hits.hits(0).case_id());
+  auto c = As("market").GetCase(get);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->agency_reference(), "某市监立〔2024〕101号");
+}
+
 TEST_F(CliScreeningTest, LsFollowsEveryPage) {
   std::set<std::string> want;
   for (int i = 0; i < 5; ++i) want.insert(MarketCase(5000000 + i, 10 + i));
