@@ -23,11 +23,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "workflow_fixture.h"
-
-#ifndef CASELINK_CLI_PATH
-#error "CASELINK_CLI_PATH must name the caselink binary"
-#endif
+#include "cli_fixture.h"
 
 namespace caselink::testing {
 namespace {
@@ -35,26 +31,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
-
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  std::vector<std::string> err_lines() const { return absl::StrSplit(err, '\n', absl::SkipEmpty()); }
-};
-
-std::string Quote(const std::string& s) { return "'" + absl::StrReplaceAll(s, {{"'", "'\\''"}}) + "'"; }
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void Spit(const std::string& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
 
 // A PDF-shaped file of `n` bytes (the server checks the type by content).
 std::string Pdf(size_t n, uint32_t seed) {
@@ -64,58 +40,13 @@ std::string Pdf(size_t n, uint32_t seed) {
   return s + "\n%%EOF\n";
 }
 
-template <typename Message>
-Message FromJson(const std::string& json) {
-  Message m;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &m);
-  EXPECT_TRUE(status.ok()) << status << "\n" << json;
-  return m;
-}
-
-class CliDocumentTest : public WorkflowTest {
+class CliDocumentTest : public CliTest {
  protected:
   void SetUp() override {
     WorkflowTest::SetUp();
-    for (const char* agency : {"market", "psb"}) {
-      auto kc = district_->AgencyCert(agency);
-      ASSERT_TRUE(kc.ok()) << kc.status();
-      ASSERT_TRUE(WriteFile(Path(absl::StrCat(agency, ".pem")), kc->cert_pem).ok());
-      ASSERT_TRUE(WriteFile(Path(absl::StrCat(agency, ".key")), kc->key_pem).ok());
-    }
+    WriteAgencyFiles({"market", "psb"});
     transfer_ = NewForward();  // with its 移送书, 调查报告 and 涉案物品清单 (AddTransferMaterials)
     ASSERT_FALSE(transfer_.empty());
-  }
-
-  std::string Path(const std::string& name) const { return files_.Join(name); }
-
-  // The command line of `caselink ARGS` as `agency`, no CASELINK_* inherited.
-  std::string Command(const std::string& agency, const std::vector<std::string>& args) const {
-    std::string cmd =
-        "env -u CASELINK_TARGET -u CASELINK_CA -u CASELINK_CERT -u CASELINK_KEY -u CASELINK_TIMEOUT"
-        " -u CASELINK_SERVER_NAME " +
-        Quote(CASELINK_CLI_PATH);
-    for (const std::string& a :
-         std::vector<std::string>{"--target", district_->target(), "--server-name", "localhost", "--ca",
-                                  district_->dir() + "/ca.pem", "--cert", Path(agency + ".pem"), "--key",
-                                  Path(agency + ".key"), "--timeout", "10"}) {
-      absl::StrAppend(&cmd, " ", Quote(a));
-    }
-    for (const std::string& a : args) absl::StrAppend(&cmd, " ", Quote(a));
-    return cmd;
-  }
-
-  // Runs `caselink ARGS` as `agency` with stdout and stderr to files (not a
-  // terminal).
-  RunResult Exec(const std::vector<std::string>& args, const std::string& agency = "market") {
-    const std::string out = Path("stdout"), err = Path("stderr");
-    const std::string cmd =
-        absl::StrCat(Command(agency, args), " >", Quote(out), " 2>", Quote(err), " </dev/null");
-    const int status = std::system(cmd.c_str());
-    RunResult run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = Slurp(out);
-    run.err = Slurp(err);
-    return run;
   }
 
   // Runs it with stderr (and stdin) on a pseudo-terminal, stdout to a file;
@@ -158,7 +89,6 @@ class CliDocumentTest : public WorkflowTest {
     return l.ok() ? l->documents_size() : -1;
   }
 
-  TempDir files_;
   std::string transfer_;
 };
 

@@ -21,11 +21,8 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "workflow_fixture.h"
+#include "cli_fixture.h"
 
-#ifndef CASELINK_CLI_PATH
-#error "CASELINK_CLI_PATH must name the caselink binary"
-#endif
 #ifndef CASELINK_SOURCE_DIR
 #error "CASELINK_SOURCE_DIR must name the source tree (for config/screening-rules.textproto)"
 #endif
@@ -36,33 +33,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct RunResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-  std::vector<std::string> out_lines() const { return absl::StrSplit(out, '\n', absl::SkipEmpty()); }
-};
-
-std::string Quote(const std::string& s) { return "'" + absl::StrReplaceAll(s, {{"'", "'\\''"}}) + "'"; }
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-template <typename Message>
-Message FromJson(const std::string& json) {
-  Message m;
-  auto status = google::protobuf::util::JsonStringToMessage(json, &m);
-  EXPECT_TRUE(status.ok()) << status << "\n" << json;
-  return m;
-}
-
 constexpr char kRule[] = "art140-fake-products";
 
-class CliScreeningTest : public WorkflowTest {
+class CliScreeningTest : public CliTest {
  protected:
   void SetUp() override {
     DistrictOptions o;
@@ -71,15 +44,8 @@ class CliScreeningTest : public WorkflowTest {
     // Small pages, so that `screening ls` has to follow the page tokens.
     o.max_page_size = 2;
     StartDistrict(std::move(o));
-    for (const char* agency : {"market", "psb", "procuratorate"}) {
-      auto kc = district_->AgencyCert(agency);
-      ASSERT_TRUE(kc.ok()) << kc.status();
-      ASSERT_TRUE(WriteFile(Path(absl::StrCat(agency, ".pem")), kc->cert_pem).ok());
-      ASSERT_TRUE(WriteFile(Path(absl::StrCat(agency, ".key")), kc->key_pem).ok());
-    }
+    WriteAgencyFiles({"market", "psb", "procuratorate"});
   }
-
-  std::string Path(const std::string& name) const { return files_.Join(name); }
 
   // A market case (产品质量法, 市场秩序) with this 销售金额, through the client
   // library; its case id.
@@ -91,30 +57,6 @@ class CliScreeningTest : public WorkflowTest {
     auto r = As("market").SubmitCase(c);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? r->case_().case_id() : "";
-  }
-
-  // Runs `caselink ARGS` as `agency` (no CASELINK_* inherited), stdout and
-  // stderr to files.
-  RunResult Exec(const std::vector<std::string>& args, const std::string& agency) {
-    std::string cmd =
-        "env -u CASELINK_TARGET -u CASELINK_CA -u CASELINK_CERT -u CASELINK_KEY -u CASELINK_TIMEOUT"
-        " -u CASELINK_SERVER_NAME " +
-        Quote(CASELINK_CLI_PATH);
-    for (const std::string& a :
-         std::vector<std::string>{"--target", district_->target(), "--server-name", "localhost", "--ca",
-                                  district_->dir() + "/ca.pem", "--cert", Path(agency + ".pem"), "--key",
-                                  Path(agency + ".key"), "--timeout", "10"}) {
-      absl::StrAppend(&cmd, " ", Quote(a));
-    }
-    for (const std::string& a : args) absl::StrAppend(&cmd, " ", Quote(a));
-    const std::string out = Path("stdout"), err = Path("stderr");
-    absl::StrAppend(&cmd, " >", Quote(out), " 2>", Quote(err), " </dev/null");
-    const int status = std::system(cmd.c_str());
-    RunResult run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = Slurp(out);
-    run.err = Slurp(err);
-    return run;
   }
 
   // `screening ls ARGS` as `agency`, parsed.
@@ -132,7 +74,6 @@ class CliScreeningTest : public WorkflowTest {
     return ids;
   }
 
-  TempDir files_;
 };
 
 TEST_F(CliScreeningTest, LsAsTheProcuratorateShowsTheHitOfAMarketCase) {
