@@ -167,10 +167,15 @@ static void AddScreeningGauges(const Screener* s, metrics::Registry* r) {
 }
 
 // Runs a rescreen in the background if the rules changed: the server serves
-// meanwhile (new versions are screened as they are written). One at a time;
-// a reload waits for the previous pass.
+// meanwhile (new versions are screened as they are written). A pass still
+// running for rules that changed again is stopped first (its work is moot;
+// the new pass reads every case again), so a reload never waits for it.
 static void StartRescreen(CaselinkServer::Impl* impl) {
-  if (impl->rescreen.joinable()) impl->rescreen.join();
+  if (impl->rescreen.joinable()) {
+    impl->screener->Stop();
+    impl->rescreen.join();
+    impl->screener->Resume();
+  }
   impl->rescreen = std::thread([screener = impl->screener.get()] {
     absl::Status s = screener->RescreenIfChanged();
     if (!s.ok() && !absl::IsCancelled(s)) {

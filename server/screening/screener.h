@@ -42,8 +42,10 @@ class Screener {
 
   const storage::ScreeningStore* store() const { return store_; }
 
-  // Ends a running rescreen early (shutdown); later rescreens run again.
+  // Ends a running rescreen early (shutdown, or rules that changed again);
+  // rescreens stay stopped until Resume().
   void Stop() { stop_ = true; }
+  void Resume() { stop_ = false; }
 
   int64_t rescreen_done() const { return done_.load(); }
   int64_t rescreened_changed() const { return changed_.load(); }
