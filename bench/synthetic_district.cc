@@ -153,7 +153,58 @@ v1::Case SyntheticDistrict::NextCase(v1::Domain domain, uint64_t serial) {
     c.mutable_penalty()->set_decision_number(absl::StrCat("某罚决〔", 2024 + month / 12, "〕", serial, "号"));
     c.mutable_penalty()->set_decision_date(date);
   }
+  last_facts_ = FactsKind::kNone;
+  if (facts_.meeting > 0 || facts_.below > 0) AddFacts(&c);
   return c;
+}
+
+void SyntheticDistrict::AddFacts(v1::Case* c) {
+  const v1::Domain domain = c->domain();
+  if (domain != v1::MARKET_ORDER && domain != v1::WORK_SAFETY && domain != v1::LABOUR_PROTECTION) return;
+  std::uniform_real_distribution<double> u(0, 1);
+  const double draw = u(rng_);
+  const bool meeting = draw < facts_.meeting;
+  if (!meeting && draw >= facts_.meeting + facts_.below) return;
+  last_facts_ = meeting ? FactsKind::kMeeting : FactsKind::kBelow;
+  v1::CaseFacts* f = c->mutable_measured_facts();
+  switch (domain) {
+    case v1::MARKET_ORDER: {
+      // 刑法第一百四十条: 销售金额五万元以上; or 不满五万元 with
+      // 销售金额×3 + 货值金额 under 十五万元 (below).
+      c->set_legal_basis("《中华人民共和国产品质量法》第五十条");
+      if (meeting) {
+        f->set_sales_amount_fen(5000000 + static_cast<int64_t>(rng_() % 20000000));
+      } else {
+        const int64_t sales = 10000 + static_cast<int64_t>(rng_() % 4990000);
+        f->set_sales_amount_fen(sales);
+        if (rng_() % 2 == 0) f->set_unsold_goods_value_fen(static_cast<int64_t>(rng_() % (15000000 - 3 * sales)));
+      }
+      break;
+    }
+    case v1::LABOUR_PROTECTION: {
+      // 刑法第二百七十六条之一: 一名劳动者三个月以上、五千元以上, 经责令支付仍不支付.
+      c->set_legal_basis("《保障农民工工资支付条例》第五十四条");
+      const int64_t workers = 1 + static_cast<int64_t>(rng_() % 9);
+      const int64_t single = meeting ? 500000 + static_cast<int64_t>(rng_() % 1500000)
+                                     : 100000 + static_cast<int64_t>(rng_() % 390000);
+      f->set_months_unpaid(meeting ? 3 + static_cast<int64_t>(rng_() % 6) : 1 + static_cast<int64_t>(rng_() % 2));
+      f->set_single_worker_unpaid_fen(single);
+      f->set_workers_unpaid(workers);
+      f->set_unpaid_wages_fen(single * workers);
+      f->set_order_to_pay_ignored(meeting || rng_() % 2 == 0);
+      break;
+    }
+    case v1::WORK_SAFETY: {
+      // 刑法第一百三十四条: 死亡一人以上, 重伤三人以上, 直接经济损失一百万元以上.
+      c->set_legal_basis("《中华人民共和国安全生产法》第一百一十四条");
+      f->set_deaths(meeting ? 1 : 0);
+      f->set_serious_injuries(static_cast<int64_t>(rng_() % 3));
+      f->set_direct_economic_loss_fen(static_cast<int64_t>(rng_() % 99999999));
+      break;
+    }
+    default:
+      break;
+  }
 }
 
 }  // namespace caselink::bench

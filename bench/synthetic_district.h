@@ -33,6 +33,22 @@ struct PartyPopulation {
   static PartyPopulation ForCases(uint64_t cases);
 };
 
+// Established facts for screening (Case.measured_facts, read by the rules
+// shipped in config/screening-rules.textproto). The shares are of the cases
+// in a domain a shipped rule reads (MARKET_ORDER, WORK_SAFETY,
+// LABOUR_PROTECTION): such a case gets facts that meet one rule's threshold
+// (and a legal basis naming its law) with probability `meeting`, facts below
+// every threshold (same law) with probability `below`, else none. PUBLIC_ORDER
+// cases never get facts. Both 0 (the default): no facts, and the generator
+// draws exactly what it drew before facts existed.
+struct ScreeningFactsMix {
+  double meeting = 0;
+  double below = 0;
+};
+
+// What NextCase gave a case under a ScreeningFactsMix.
+enum class FactsKind { kNone, kMeeting, kBelow };
+
 class SyntheticDistrict {
  public:
   SyntheticDistrict(PartyPopulation population, uint64_t seed)
@@ -47,13 +63,22 @@ class SyntheticDistrict {
   // A party id of the population to search for, skewed like the cases.
   std::string NextPartyId();
 
+  // Screening facts for the cases generated from now on.
+  void set_screening_facts(ScreeningFactsMix mix) { facts_ = mix; }
+  // What the last NextCase gave its case.
+  FactsKind last_facts() const { return last_facts_; }
+
  private:
+  void AddFacts(v1::Case* c);
+
   uint64_t PickPerson();
   uint64_t PickCompany();
   uint64_t Pick(uint64_t population);
 
   PartyPopulation pop_;
   std::mt19937_64 rng_;
+  ScreeningFactsMix facts_;
+  FactsKind last_facts_ = FactsKind::kNone;
 };
 
 }  // namespace caselink::bench

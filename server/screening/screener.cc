@@ -1,7 +1,9 @@
 #include "server/screening/screener.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "caselink_common/status_macros.h"
@@ -78,16 +80,37 @@ absl::Status Screener::RescreenIfChanged() {
     running_ = false;
     return read;
   }
-  // Each changed case again under its lock, at its latest version.
-  for (const std::string& case_id : differ) {
-    absl::Status s = cases_->UpdateDerived(case_id, [&](const v1::Case& latest, storage::CommitRequest* commit) {
-      return store_->AddHitWrites(case_id, rules->Evaluate(latest), now_(), commit);
-    });
-    if (!s.ok() && !absl::IsNotFound(s)) {
-      running_ = false;
-      return s;
+  // Each changed case again under its lock, at its latest version. A write
+  // is a commit of its own; written one after another each is a round trip
+  // through the pipeline (0.2 ms on 2 cores: 5,000 hits cost more than half
+  // the pass over 1,000,000 cases), so a few writers go at once and share
+  // the pipeline's groups. The first error stops them all.
+  std::atomic<size_t> next{0};
+  absl::Mutex failed_mu;
+  absl::Status failed;
+  auto write = [&] {
+    for (size_t i; (i = next++) < differ.size();) {
+      const std::string& case_id = differ[i];
+      absl::Status s = cases_->UpdateDerived(case_id, [&](const v1::Case& latest, storage::CommitRequest* commit) {
+        return store_->AddHitWrites(case_id, rules->Evaluate(latest), now_(), commit);
+      });
+      if (!s.ok() && !absl::IsNotFound(s)) {
+        absl::MutexLock l(&failed_mu);
+        if (failed.ok()) failed = std::move(s);
+        next = differ.size();
+        return;
+      }
+      ++changed_;
     }
-    ++changed_;
+  };
+  constexpr size_t kWriters = 8;
+  std::vector<std::thread> writers;
+  for (size_t t = 1; t < std::min(kWriters, differ.size()); ++t) writers.emplace_back(write);
+  write();
+  for (std::thread& t : writers) t.join();
+  if (!failed.ok()) {
+    running_ = false;
+    return failed;
   }
   storage::CommitRequest version;
   version.puts.push_back(storage::ScreeningStore::ScreenedVersionPut(rules->version()));
