@@ -18,6 +18,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "httplib.h"
+#include "server/server_config.h"
 #include "workflow_fixture.h"
 
 namespace caselink::testing {
@@ -407,6 +408,48 @@ TEST_F(ScreeningTest, ANewVersionBelowTheThresholdClearsItsHitAndARuleChangeResc
   EXPECT_EQ(gauge("caselink_screening_rescreen_running"), 0);
   EXPECT_EQ(gauge("caselink_screening_rescreen_cases_read"), static_cast<double>(std::size(kLedger)));
   EXPECT_EQ(gauge("caselink_screening_rescreen_cases_changed"), 1);
+}
+
+// The operator's reload (SIGHUP) re-reads the rules: a good file rescreens
+// the store; a bad one fails the reload naming file and line, and the rules
+// in force stay. --check-config finds the same problem before a start.
+TEST_F(ScreeningTest, AReloadRescreensWithGoodRulesAndKeepsTheOldOnesOnABadFile) {
+  const std::vector<std::string> ids = SubmitLedger();
+  std::string text;
+  {
+    std::ifstream in(rules_path_);
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  absl::StrReplaceAll({{"all_of { fact: \"hazardous_waste_kg\" comparison: AT_LEAST figure: 3000 }",
+                        "all_of { fact: \"hazardous_waste_kg\" comparison: AT_LEAST figure: 2999 }"}},
+                      &text);
+  std::ofstream(rules_path_, std::ios::trunc) << text;
+  ASSERT_TRUE(district_->server().ReloadPolicy().ok());
+  bool rescreened = false;
+  for (int i = 0; i < 200 && !rescreened; ++i) {
+    rescreened = Hits("procuratorate").count(ids[23]) == 1;  // 2,999 kg: now at the figure
+    if (!rescreened) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(rescreened) << "the reload rescreened with the new figure";
+
+  std::ofstream(rules_path_, std::ios::trunc) << "rules { id: \"x\" offence: \"罪\" article: \"刑法\"\n"
+                                                 "  any_of { label: \"l\" all_of { fact: \"no_such_fact\" } } }\n";
+  absl::Status reload = district_->server().ReloadPolicy();
+  ASSERT_FALSE(reload.ok());
+  EXPECT_THAT(std::string(reload.message()), HasSubstr("no_such_fact"));
+  // The rules in force are still those of the last good file.
+  v1::SubmitCaseRequest r;
+  *r.mutable_case_() = CaseOf(kLedger[23], 200);  // 2,999 kg again
+  auto made = As("market").SubmitCase(r);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(Hits("procuratorate").count(made->case_().case_id()), 1u);
+
+  v1::ServerConfig config;
+  config.mutable_screening()->set_rules_file(rules_path_);
+  absl::Status checked = server::CheckServerConfig(config);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_THAT(std::string(checked.message()), HasSubstr(rules_path_));
+  EXPECT_THAT(std::string(checked.message()), HasSubstr("'no_such_fact' is not a CaseFacts field"));
 }
 
 }  // namespace
