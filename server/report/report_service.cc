@@ -131,7 +131,8 @@ ReportTally::Entry EntryOf(const v1::Case& c, const workflow::Settings& settings
 // The period's screening hits of the rows the caller may count, with their
 // state now; the dismissed ones also listed with their reasons.
 absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const ReportPeriod& period,
-                     const rocksdb::Snapshot* at, RowGate* gate, ReportTally* tally, v1::JointMeetingReport* out) {
+                     const rocksdb::Snapshot* at, const ItemsOfCases& items, RowGate* gate, ReportTally* tally,
+                     v1::JointMeetingReport* out) {
   if (sc.screening == nullptr) return absl::OkStatus();
   const storage::ScreeningStore& store = *sc.screening->store();
   std::vector<v1::ScreeningHit> hits;
@@ -140,7 +141,6 @@ absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const Rep
     return true;
   }));
   if (hits.empty()) return absl::OkStatus();
-  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc, at));
   for (v1::ScreeningHit& h : hits) {
     absl::StatusOr<v1::Case> c = sc.cases->Get(h.case_id(), 0, at);
     if (absl::IsNotFound(c.status())) continue;
@@ -209,8 +209,10 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
     }
     return true;
   }, at));
-  CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, period, at, &gate, &tally, out));
+  // The items decide the hits' states too: noted in the same pass.
+  ItemsOfCases items_of_cases;
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
+    NoteItem(t, &items_of_cases);
     if (!period.Contains(FromProtoTime(t.create_time()))) return;
     const v1::Domain domain = DomainOf(sc, t.case_ids(), at);
     const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
@@ -218,10 +220,12 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   }));
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::SupervisionRecord>(
       sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
+        NoteItem(r, &items_of_cases);
         if (!period.Contains(FromProtoTime(r.service_time()))) return;
         const v1::Domain domain = DomainOf(sc, r.case_ids(), at);
         if (gate.Item(r.receiver_agency(), domain, r.participants(), true)) tally.AddSupervision(r, domain);
       }));
+  CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, period, at, items_of_cases, &gate, &tally, out));
 
   std::map<std::string, std::string> names;
   for (const v1::Agency& a : scope.authz->policy().agencies()) names[a.id()] = a.display_name();

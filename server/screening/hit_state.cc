@@ -30,23 +30,27 @@ absl::Status ForEachHead(const ServiceContext& sc, storage::Table table, const r
 
 }  // namespace
 
-absl::StatusOr<absl::flat_hash_map<std::string, CaseItems>> ItemsByCase(const ServiceContext& sc,
-                                                                        const rocksdb::Snapshot* at) {
-  absl::flat_hash_map<std::string, CaseItems> out;
+void NoteItem(const v1::Transfer& t, ItemsOfCases* out) {
+  if (t.direction() != v1::TRANSFER_FORWARD || t.state() == v1::STATE_NOT_APPROVED) return;
+  for (const std::string& c : t.case_ids()) {
+    if ((*out)[c].forward_transfer.empty()) (*out)[c].forward_transfer = t.id();
+  }
+}
+
+void NoteItem(const v1::SupervisionRecord& r, ItemsOfCases* out) {
+  for (const std::string& c : r.case_ids()) {
+    if ((*out)[c].supervision.empty()) (*out)[c].supervision = r.id();
+  }
+}
+
+absl::StatusOr<ItemsOfCases> ItemsByCase(const ServiceContext& sc, const rocksdb::Snapshot* at) {
+  ItemsOfCases out;
   if (sc.workflow == nullptr || sc.workflow->store == nullptr) return out;
   CASELINK_RETURN_IF_ERROR(ForEachHead<v1::Transfer>(
-      sc, storage::Table::kTransfers, at, [&](const std::string& id, const v1::Transfer& t) {
-        if (t.direction() != v1::TRANSFER_FORWARD || t.state() == v1::STATE_NOT_APPROVED) return;
-        for (const std::string& c : t.case_ids()) {
-          if (out[c].forward_transfer.empty()) out[c].forward_transfer = id;
-        }
-      }));
+      sc, storage::Table::kTransfers, at, [&](const std::string&, const v1::Transfer& t) { NoteItem(t, &out); }));
   CASELINK_RETURN_IF_ERROR(ForEachHead<v1::SupervisionRecord>(
-      sc, storage::Table::kSupervision, at, [&](const std::string& id, const v1::SupervisionRecord& r) {
-        for (const std::string& c : r.case_ids()) {
-          if (out[c].supervision.empty()) out[c].supervision = id;
-        }
-      }));
+      sc, storage::Table::kSupervision, at,
+      [&](const std::string&, const v1::SupervisionRecord& r) { NoteItem(r, &out); }));
   return out;
 }
 

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "auth/field_plan.h"
 #include "caselink/v1/screening.pb.h"
+#include "caselink/v1/workflow.pb.h"
 #include "server/core/service_context.h"
 #include "storage/screening_store.h"
 
@@ -22,6 +23,13 @@ struct CaseItems {
   std::string forward_transfer;  // a forward transfer that was sent
   std::string supervision;       // a supervision record on the case
 };
+
+using ItemsOfCases = absl::flat_hash_map<std::string, CaseItems>;
+
+// Notes what one item says about its cases' hits: for a caller that reads
+// every item anyway (the joint-meeting report).
+void NoteItem(const v1::Transfer& t, ItemsOfCases* out);
+void NoteItem(const v1::SupervisionRecord& r, ItemsOfCases* out);
 
 // Every case's items, from the transfer and supervision heads (as of `at`,
 // null: now). Items are few next to cases: one pass over both tables.
