@@ -17,6 +17,8 @@
 #include "caselink/v1/case_service.pb.h"
 #include "caselink/v1/document.pb.h"
 #include "caselink/v1/report.pb.h"
+#include "caselink/v1/meeting.pb.h"
+#include "caselink/v1/oversight.pb.h"
 #include "caselink/v1/screening.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "google/protobuf/descriptor.h"
@@ -84,6 +86,8 @@ void EnsureServicesLinked() {
   (void)v1::GetStatsRequest::descriptor();
   (void)v1::UploadHeader::descriptor();
   (void)v1::ListHitsRequest::descriptor();
+  (void)v1::CreateCampaignRequest::descriptor();
+  (void)v1::CreateMeetingRequest::descriptor();
 }
 
 // "pkg.Service/Method" or "pkg.Service/*"; methods of caselink.v1 must exist.

@@ -1,4 +1,4 @@
-// The case subcommands: submit, get, list, versions (CaseService).
+// The case subcommands: submit, get, list, versions, case mark-major (CaseService).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "command.h"
+#include "command_rpc.h"  // SetRequestId, Run, BlankError (mark-major)
 #include "input.h"
 #include "output.h"
 #include "paging.h"
@@ -35,6 +36,14 @@ struct ListArgs {
   std::string owner;
   std::string purpose;
   bool all = false;
+};
+
+struct MarkMajorArgs {
+  std::string case_id;
+  std::string reason;
+  std::string purpose;
+  bool unmark = false;
+  std::string request_id;
 };
 
 struct VersionsArgs {
@@ -136,6 +145,23 @@ int RunVersions(const CommandContext& ctx, const VersionsArgs& args) {
   return kExitOk;
 }
 
+// `case mark-major`: the government, the justice bureau or the procuratorate
+// marks another agency's case major (重大案件), or takes the mark back.
+int RunMarkMajor(const CommandContext& ctx, const MarkMajorArgs& args) {
+  for (const std::string& e :
+       {BlankError("--reason", args.reason, "say why the case is (no longer) major (it is kept)"),
+        BlankError("--purpose", args.purpose, "give the 查询事由 recorded with the access")}) {
+    if (!e.empty()) return ReportUsageError(e);
+  }
+  v1::MarkMajorRequest request;
+  request.set_case_id(args.case_id);
+  request.set_major(!args.unmark);
+  request.set_reason(args.reason);
+  request.set_purpose(args.purpose);
+  SetRequestId(args.request_id, &request);
+  return Run(ctx, [&](Client& c) { return c.MarkMajor(request); });
+}
+
 }  // namespace
 
 void AddCaseCommands(CLI::App& app, CommandContext& ctx) {
@@ -199,6 +225,22 @@ void AddCaseCommands(CLI::App& app, CommandContext& ctx) {
     sub->add_option("--ref", args->ref, "Your own case reference it relates to");
     sub->callback([&ctx, args] {
       ctx.SetAction([&ctx, args] { return RunVersions(ctx, *args); });
+    });
+  }
+  {
+    auto args = std::make_shared<MarkMajorArgs>();
+    CLI::App* group = app.add_subcommand("case", "Acting on a case you do not own");
+    group->require_subcommand(1);
+    CLI::App* sub = group->add_subcommand(
+        "mark-major", "Marks a case major (重大案件; government, justice bureau, procuratorate); its owner is told");
+    sub->add_option("CASE_ID", args->case_id, "The case id")->required();
+    sub->add_option("--reason", args->reason, "Why it is (no longer) major (kept with the mark)")->required();
+    sub->add_option("--purpose", args->purpose, "查询事由 recorded with the access (the case is another agency's)")
+        ->required();
+    sub->add_flag("--unmark", args->unmark, "Take the mark back instead");
+    sub->add_option("--request-id", args->request_id, kRequestIdHelp);
+    sub->callback([&ctx, args] {
+      ctx.SetAction([&ctx, args] { return RunMarkMajor(ctx, *args); });
     });
   }
 }

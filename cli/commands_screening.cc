@@ -17,10 +17,10 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
-#include "caselink/request_id.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink/v1/screening.pb.h"
 #include "command.h"
+#include "command_rpc.h"  // SetRequestId
 #include "enum_args.h"
 #include "output.h"
 
@@ -126,13 +126,6 @@ std::string HitLine(const v1::ScreeningHit& h) {
                                                 absl::StrReplaceAll(h.threshold(), {{"\t", " "}, {"\n", " "}}),
                                                 absl::StrJoin(figures, ", ")},
                        "\t");
-}
-
-// The request's own request_id, or one derived from its content (as the
-// workflow commands do).
-template <typename Request>
-void SetRequestId(const std::string& given, Request* req) {
-  req->set_request_id(given.empty() ? DeriveRequestId(*req) : given);
 }
 
 int RunLs(const CommandContext& ctx, const LsArgs& a) {

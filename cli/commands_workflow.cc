@@ -12,9 +12,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "command.h"
+#include "command_rpc.h"  // SetRequestId, Run
 #include "enum_args.h"
 #include "output.h"
-#include "caselink/request_id.h"
 
 namespace caselink::cli {
 namespace {
@@ -93,23 +93,6 @@ bool AddMaterials(const ChangeArgs& args, google::protobuf::RepeatedPtrField<v1:
     m->set_kind(kind != v1::MATERIAL_KIND_UNSPECIFIED ? kind : KindFromTitle(parts[0]));
   }
   return true;
-}
-
-// The request's own request_id, or one derived from its content.
-template <typename Request>
-void SetRequestId(const std::string& given, Request* req) {
-  req->set_request_id(given.empty() ? DeriveRequestId(*req) : given);
-}
-
-// Connects, runs `call`, prints its answer.
-template <typename Call>
-int Run(const CommandContext& ctx, Call call) {
-  auto client = ctx.Connect();
-  if (!client.ok()) return ReportUsageError(client.status().message());
-  auto response = call(**client);
-  if (!response.ok()) return ReportRpcError(response.status());
-  PrintMessage(*response, ctx.globals.output);
-  return kExitOk;
 }
 
 void AddChangeOptions(CLI::App* sub, ChangeArgs* args) {

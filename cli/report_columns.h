@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "caselink/v1/report.pb.h"
+#include "report_format.h"
 
 namespace caselink::cli {
 
@@ -27,9 +28,8 @@ std::string FormatFigure(const ReportColumn& col, const v1::ReportFigures& f);
 // fen -> "1,234.56"
 std::string FormatYuan(int64_t fen);
 
-// A section of the report as rows of cells, the header row first; every
-// format renders these, so they show the same columns.
-using ReportGrid = std::vector<std::vector<std::string>>;
+// The sections of the report as ReportGrids (report_format.h), the header
+// row first; every format renders these, so they show the same columns.
 // Agency x domain rows, each agency's subtotal (领域 "小计") and the district
 // total (单位 "全区合计"); `with_agency_id` adds a first column 单位代码.
 ReportGrid FigureGrid(const v1::JointMeetingReport& r, bool with_agency_id);

@@ -7,12 +7,10 @@
 #include <string>
 
 #include "caselink/v1/report.pb.h"
+#include "report_format.h"  // HtmlEscape
 
 namespace caselink::cli {
 
 std::string RenderReportHtml(const v1::JointMeetingReport& r);
-
-// Escapes & < > " ' for HTML text and attribute values.
-std::string HtmlEscape(const std::string& s);
 
 }  // namespace caselink::cli

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "caselink/v1/report.pb.h"
+#include "report_format.h"  // DisplayWidth
 
 namespace caselink::cli {
 
@@ -18,8 +19,5 @@ std::string RenderReportTable(const v1::JointMeetingReport& r);
 // figures (单位代码, 单位, 领域, then every column; subtotal rows have 领域
 // "小计", the district row 单位 "全区合计"), overdue items, major cases.
 std::string RenderReportCsv(const v1::JointMeetingReport& r);
-
-// Terminal columns a UTF-8 string takes (East Asian wide characters: 2).
-int DisplayWidth(const std::string& s);
 
 }  // namespace caselink::cli

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # THE test command: builds caselink (installing missing Debian packages first),
-# then runs every test suite except those labelled `slow` or `bench`.
+# then runs every test suite except those labelled `slow`, `bench` or `browser`.
 # Slow suites: ctest --test-dir build -L slow
 #
 # --clang: the same, built with clang-14 in build-clang, where -Wthread-safety
@@ -26,7 +26,7 @@ bash scripts/build.sh "${CONFIGURE_ARGS[@]}" "$@"
 t1=$SECONDS
 
 rc=0
-ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 -LE 'slow|bench' || rc=$?
+ctest --test-dir "$BUILD_DIR" --output-on-failure -j2 -LE 'slow|bench|browser' || rc=$?
 t2=$SECONDS
 
 echo

@@ -36,8 +36,10 @@
 #include "server/core/worker_pool.h"
 #include "server/workflow/workflow_wiring.h"
 #include "server/documents/document_service.h"
+#include "server/meetings/meeting_service.h"
 #include "server/screening/screener.h"
 #include "server/screening/screening_service.h"
+#include "server/oversight/oversight_service.h"
 #include "storage/document_store.h"
 #include "spdlog/spdlog.h"
 #include "storage/audit_chain.h"
@@ -137,9 +139,11 @@ struct CaselinkServer::Impl {
   std::unique_ptr<ReportServiceImpl> report_service;
   std::unique_ptr<storage::DocumentStore> documents;
   std::unique_ptr<DocumentServiceImpl> document_service;
+  std::unique_ptr<MeetingServiceImpl> meeting_service;
   std::unique_ptr<storage::ScreeningStore> screening_store;
   std::unique_ptr<Screener> screener;
   std::unique_ptr<ScreeningServiceImpl> screening_service;
+  std::unique_ptr<OversightServiceImpl> oversight_service;
   // Rescreens the store when the rules changed (at start, after a reload).
   std::thread rescreen;
   ServerMetrics metrics;
@@ -292,7 +296,12 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->report_service = std::make_unique<ReportServiceImpl>(impl->context);
   impl->document_service = std::make_unique<DocumentServiceImpl>(impl->context, impl->documents.get(),
                                                                  DocumentLimitsOf(config.documents()));
+  impl->meeting_service = std::make_unique<MeetingServiceImpl>(impl->context, impl->db.get());
   impl->screening_service = std::make_unique<ScreeningServiceImpl>(impl->context, impl->screening_store.get());
+  impl->oversight_service = std::make_unique<OversightServiceImpl>(impl->context, impl->db.get());
+  // The report reads campaigns through the service's store (set before the
+  // server starts: no call sees the context change).
+  impl->context.oversight = &impl->oversight_service->store();
   AddServerGauges(impl->db.get(), impl->audit_chain.get(), impl->workflow->context()->hub,
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(
@@ -322,7 +331,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   builder.RegisterService(impl->audit_service.get());
   builder.RegisterService(impl->report_service.get());
   builder.RegisterService(impl->document_service.get());
+  builder.RegisterService(impl->meeting_service.get());
   builder.RegisterService(impl->screening_service.get());
+  builder.RegisterService(impl->oversight_service.get());
   builder.RegisterService(impl->admin_service.get());
   impl->server = builder.BuildAndStart();
   if (impl->server == nullptr || impl->port == 0) {

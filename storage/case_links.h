@@ -19,10 +19,12 @@ namespace caselink::storage {
 // The kinds of link (the workflow item that made it).
 inline constexpr const char kTransferLink[] = "transfer";
 inline constexpr const char kSupervisionLink[] = "supervision record";
+inline constexpr const char kRectificationLink[] = "rectification notice";
+inline constexpr const char kDecisionLink[] = "decision item";
 
 struct CaseLink {
   std::string agency;
-  std::string kind;  // kTransferLink or kSupervisionLink
+  std::string kind;  // kTransferLink, kSupervisionLink, …
 };
 
 class CaseLinks {

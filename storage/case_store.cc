@@ -122,13 +122,24 @@ absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::C
     if (!hs.ok()) return FromRocks(hs, "reading the case head");
     CASELINK_ASSIGN_OR_RETURN(v1::Case current, ParseCase(head_bytes, next.case_id()));
     if (cmd.check_current) CASELINK_RETURN_IF_ERROR(cmd.check_current(current));
-    if (current.version() != cmd.expected_version) {
+    if (cmd.derive) {
+      CASELINK_ASSIGN_OR_RETURN(v1::Case derived, cmd.derive(current));
+      derived.set_case_id(current.case_id());
+      *derived.mutable_update_time() = next.update_time();
+      next = std::move(derived);
+    } else if (current.version() != cmd.expected_version) {
       return absl::FailedPreconditionError(absl::StrCat(
           "case '", current.case_id(), "' is at version ", current.version(),
           ", not expected_version ", cmd.expected_version,
           "; read the latest version and submit again"));
     }
     old_keys = index_.KeysFor(current);
+    // A supervisor's major-case mark is not the owner's to drop: it is
+    // carried into every later version until a supervisor takes it back.
+    if (!cmd.derive && current.has_major_mark()) {
+      *next.mutable_major_mark() = current.major_mark();
+      if (current.major_mark().major()) next.set_major(true);
+    }
     next.set_owner_agency(current.owner_agency());
     next.set_version(current.version() + 1);
     *next.mutable_create_time() = current.create_time();

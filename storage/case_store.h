@@ -45,6 +45,11 @@ struct SubmitCommand {
   // inside the case's lock (the caller's authorization of the change). An
   // error aborts the submission unchanged.
   std::function<absl::Status(const v1::Case& current)> check_current;
+  // Optional, for a change made by someone other than the owner from what is
+  // stored (CaseService.MarkMajor): the new version's content computed from
+  // the current latest version under the case's lock; expected_version is
+  // then not checked (the change is relative, not a rewrite of what was read).
+  std::function<absl::StatusOr<v1::Case>(const v1::Case& current)> derive;
   // Called with the version about to be stored; what it adds to `commit` is
   // written in the same batch (access-log entry, events, links).
   std::function<absl::Status(const v1::Case& next, CommitRequest* commit)> attach;

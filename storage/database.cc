@@ -45,6 +45,14 @@ constexpr TableSpec kTables[] = {
     {Table::kDocumentBlobs, "document_blobs"},
     {Table::kScreeningHits, "screening_hits"},
     {Table::kHitDismissals, "hit_dismissals"},
+    {Table::kRectifications, "rectifications"},
+    {Table::kRectificationHistory, "rectification_history"},
+    {Table::kDecisions, "decisions"},
+    {Table::kDecisionHistory, "decision_history"},
+    {Table::kCampaigns, "campaigns"},
+    {Table::kSamples, "samples"},
+    {Table::kReviews, "reviews"},
+    {Table::kMeetings, "meetings"},
 };
 static_assert(std::size(kTables) == static_cast<size_t>(Table::kCount),
               "every table needs a name");

@@ -37,6 +37,14 @@ enum class Table {
   kDocumentBlobs,      // blob_id \0 chunk(be32) -> bytes (BlobDB: values in blob files)
   kScreeningHits,      // case_id \0 rule_id -> ScreeningHit (an index: latest version x rules)
   kHitDismissals,      // case_id \0 rule_id \0 time(be64) -> dismissed ScreeningHit (immutable)
+  kRectifications,     // rectification_id -> latest Rectification (整改通知)
+  kRectificationHistory,  // rectification_id \0 step(be64) -> StoredStep (immutable)
+  kDecisions,          // decision_id -> latest DecisionItem (议定事项)
+  kDecisionHistory,    // decision_id \0 step(be64) -> StoredStep (immutable)
+  kCampaigns,          // campaign_id -> Campaign (immutable)
+  kSamples,            // campaign_id \0 case_id -> SampledCase; campaign_id -> Sample draw (immutable)
+  kReviews,            // campaign_id \0 case_id \0 agency \0 version(be64) -> Review (immutable)
+  kMeetings,           // meeting_id -> Meeting (immutable)
   kCount,              // not a table
 };
 

@@ -34,7 +34,9 @@ const std::vector<std::string> kFamilyNames = {
     "case_versions", "case_heads",  "requests",    "meta",       "audit_log",
     "audit_checkpoints", "audit_index", "transfers", "transfer_history", "supervision",
     "supervision_history", "case_links", "events", "event_index", "case_index",
-    "documents", "item_documents", "document_content", "document_blobs", "screening_hits", "hit_dismissals"};
+    "documents", "item_documents", "document_content", "document_blobs", "screening_hits", "hit_dismissals",
+    "rectifications", "rectification_history", "decisions", "decision_history", "campaigns", "samples",
+    "reviews", "meetings"};
 
 std::vector<std::string> ColumnFamiliesOnDisk(const std::string& path) {
   std::vector<std::string> names;

@@ -373,6 +373,9 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
           md->input_type() == v1::SubmitCasesRequest::descriptor()) {
         continue;
       }
+      // A supervisor's write (a new version): its answer is checked against
+      // the case-mark-major rule's fields in major_case_e2e_test.
+      if (md->input_type() == v1::MarkMajorRequest::descriptor()) continue;
       const Message* proto_req = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->input_type());
       const Message* proto_resp = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->output_type());
       for (const auto& [case_id, original] : stored) {
@@ -699,6 +702,9 @@ TEST_F(LeakMatrixTest, UnknownFieldsNeverComeBack) {
           md->input_type() == v1::SubmitCasesRequest::descriptor()) {
         continue;
       }
+      // A supervisor's write (a new version): its answer is checked against
+      // the case-mark-major rule's fields in major_case_e2e_test.
+      if (md->input_type() == v1::MarkMajorRequest::descriptor()) continue;
       auto* factory = google::protobuf::MessageFactory::generated_factory();
       std::unique_ptr<Message> req(factory->GetPrototype(md->input_type())->New());
       ASSERT_TRUE(FillReadRequest(req.get(), case_id)) << md->full_name();

@@ -13,6 +13,10 @@
 #include "caselink/v1/admin.pb.h"
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/document.pb.h"
+#include "caselink/v1/meeting.pb.h"
+#include "caselink/v1/oversight.pb.h"
+#include "caselink/v1/screening.pb.h"
 #include "caselink/v1/report.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "gmock/gmock.h"
@@ -35,7 +39,9 @@ std::vector<const google::protobuf::ServiceDescriptor*> Services() {
   const google::protobuf::FileDescriptor* files[] = {
       v1::SubmitCaseRequest::descriptor()->file(), v1::CreateTransferRequest::descriptor()->file(),
       v1::WhoReadRequest::descriptor()->file(), v1::JointMeetingReportRequest::descriptor()->file(),
-      v1::BackupRequest::descriptor()->file()};
+      v1::BackupRequest::descriptor()->file(), v1::ListHitsRequest::descriptor()->file(),
+      v1::CreateCampaignRequest::descriptor()->file(), v1::CreateMeetingRequest::descriptor()->file(),
+      v1::UploadHeader::descriptor()->file()};
   std::vector<const google::protobuf::ServiceDescriptor*> out;
   for (const auto* f : files) {
     for (int i = 0; i < f->service_count(); ++i) out.push_back(f->service(i));
@@ -239,7 +245,7 @@ std::string FillString(Message* m, const std::string& at, const std::string& val
   for (int i = 0; i < d->field_count(); ++i) {
     const FieldDescriptor* f = d->field(i);
     const std::string path = at.empty() ? f->name() : at + "." + f->name();
-    if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+    if (f->type() == FieldDescriptor::TYPE_STRING) {  // bytes (upload chunks) are not text
       paths->push_back(f->is_repeated() ? path + "[0]" : path);
     } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
       Message* child = f->is_repeated() ? m->GetReflection()->AddMessage(m, f)

@@ -11,6 +11,7 @@ target_link_libraries(workflow_throughput PRIVATE caselink_test_support)
 add_executable(make_legacy_workflow_db EXCLUDE_FROM_ALL tools/make_legacy_workflow_db.cc)
 target_link_libraries(make_legacy_workflow_db PRIVATE caselink_test_support)
 caselink_add_test(workflow_law_test SOURCES workflow_law_test.cc LABELS e2e workflow)
+caselink_add_test(major_case_e2e_test SOURCES major_case_e2e_test.cc LABELS e2e workflow)
 target_compile_definitions(workflow_law_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 # Documents of workflow items (DocumentService) through the real server.
 caselink_add_test(document_e2e_test SOURCES document_e2e_test.cc LIBS OpenSSL::Crypto LABELS e2e documents)

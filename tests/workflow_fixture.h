@@ -4,14 +4,37 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "support/test_district.h"
 
 namespace caselink::testing {
+
+// The events an agency's stream holds now (replayed from cursor 0), waiting
+// up to 5 s for `at_least` of them.
+inline std::vector<v1::Event> EventsOf(Client& client, int at_least) {
+  std::vector<v1::Event> got;
+  WatchCanceller cancel;
+  WatchOptions o;
+  o.purpose = "test";
+  std::thread timer([&cancel] {
+    for (int i = 0; i < 100 && !cancel.cancelled(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    cancel.Cancel();
+  });
+  (void)client.Watch(o, [&](const v1::Event& e) {
+    got.push_back(e);
+    return static_cast<int>(got.size()) < at_least;
+  }, &cancel);
+  cancel.Cancel();
+  timer.join();
+  return got;
+}
 
 class WorkflowTest : public ::testing::Test {
  protected:

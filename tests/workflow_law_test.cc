@@ -20,25 +20,6 @@ using ::testing::HasSubstr;
 
 std::string CalendarPath() { return std::string(CASELINK_SOURCE_DIR) + "/config/working-calendar.textproto"; }
 
-// The events an agency's stream holds now (replayed from cursor 0).
-std::vector<v1::Event> EventsOf(Client& client, int at_least) {
-  std::vector<v1::Event> got;
-  WatchCanceller cancel;
-  WatchOptions o;
-  o.purpose = "test";
-  std::thread timer([&cancel] {
-    for (int i = 0; i < 100 && !cancel.cancelled(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    cancel.Cancel();
-  });
-  (void)client.Watch(o, [&](const v1::Event& e) {
-    got.push_back(e);
-    return static_cast<int>(got.size()) < at_least;
-  }, &cancel);
-  cancel.Cancel();
-  timer.join();
-  return got;
-}
-
 class WorkflowLawTest : public WorkflowTest {
  protected:
   absl::StatusOr<v1::TransferResponse> Act(const std::string& agency, v1::WorkflowActionRequest req) {

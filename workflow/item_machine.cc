@@ -39,6 +39,16 @@ void StartDeadline(const Settings& settings, absl::Time entered, Item* item) {
   item->clear_deadline();
   const StateRule* rule = FindStateRule(ItemKind<Item>::FlowOf(*item), item->state());
   if (rule == nullptr) return;
+  if (rule->period == PeriodId::kItemDue) {
+    absl::StatusOr<absl::Time> due = DueDateEnd(settings, "due_date", ItemKind<Item>::DueDate(*item));
+    if (!due.ok()) return;  // checked when the item was created
+    v1::Deadline* d = item->mutable_deadline();
+    *d->mutable_due_time() = ToProtoTime(*due);
+    d->set_party_agency(rule->party & kSender ? item->sender_agency() : item->receiver_agency());
+    d->set_rule(absl::StrCat(ItemKind<Item>::kNoun, " due ", ItemKind<Item>::DueDate(*item)));
+    *d->mutable_start_time() = ToProtoTime(ItemStart(*item));
+    return;
+  }
   const v1::Period& period = PeriodOf(settings.config, ItemKind<Item>::Resolve(rule->period, *item));
   const absl::Time start = rule->origin == Origin::kItemStart ? ItemStart(*item) : entered;
   std::optional<absl::Time> due = PeriodEnd(start, period, settings.tz, settings.calendar);
@@ -128,8 +138,7 @@ absl::Status ItemNotFound(const std::string& id) {
 
 template <class Item>
 bool CanSee(const Actor& actor, const Item& item) {
-  return Contains(item.participants(), actor.agency_id) || actor.Has(v1::PROCURATORATE) ||
-         actor.Has(v1::JUSTICE);
+  return Contains(item.participants(), actor.agency_id) || ItemKind<Item>::SeenByRole(actor);
 }
 
 template <class Item>
@@ -139,6 +148,16 @@ uint8_t ActorParties(const Actor& actor, const Item& item) {
   if (item.receiver_agency() == actor.agency_id) p |= kReceiver;
   if (actor.Has(v1::PROCURATORATE)) p |= kProcuratorate;
   return p;
+}
+
+absl::StatusOr<absl::Time> DueDateEnd(const Settings& settings, const std::string& field,
+                                      const std::string& date) {
+  absl::CivilDay day;
+  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": \"", date, "\" is not a date YYYY-MM-DD"));
+  }
+  if (settings.calendar.IsRestDay(day)) day = settings.calendar.MoveToWorkingDay(day);
+  return absl::FromCivil(day + 1, settings.tz);
 }
 
 bool IsOverdue(const v1::Deadline& deadline, absl::Time now) {
@@ -258,6 +277,8 @@ absl::StatusOr<Step<Item>> Act(const Settings& settings, const Actor& actor, con
                                                 const v1::WorkflowActionRequest&, absl::Time);
 CASELINK_INSTANTIATE(v1::Transfer)
 CASELINK_INSTANTIATE(v1::SupervisionRecord)
+CASELINK_INSTANTIATE(v1::Rectification)
+CASELINK_INSTANTIATE(v1::DecisionItem)
 #undef CASELINK_INSTANTIATE
 
 }  // namespace caselink::workflow

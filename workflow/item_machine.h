@@ -46,6 +46,8 @@ struct ItemKind<v1::Transfer> {
     return t.direction() == v1::TRANSFER_REVERSE ? ReverseTransferFlow() : ForwardTransferFlow();
   }
   static PeriodId Resolve(PeriodId id, const v1::Transfer&) { return id; }
+  static std::string DueDate(const v1::Transfer&) { return ""; }
+  static bool SeenByRole(const Actor& a) { return a.Has(v1::PROCURATORATE) || a.Has(v1::JUSTICE); }
 };
 template <>
 struct ItemKind<v1::SupervisionRecord> {
@@ -54,6 +56,31 @@ struct ItemKind<v1::SupervisionRecord> {
   static const Flow& FlowOf(const v1::SupervisionRecord&) { return SupervisionFlow(); }
   static PeriodId Resolve(PeriodId id, const v1::SupervisionRecord& r) {
     return id == PeriodId::kSupervisionReply ? SupervisionReplyPeriod(r) : id;
+  }
+  static std::string DueDate(const v1::SupervisionRecord&) { return ""; }
+  static bool SeenByRole(const Actor& a) { return a.Has(v1::PROCURATORATE) || a.Has(v1::JUSTICE); }
+};
+// 整改通知 of a campaign: the justice bureau issues, the procuratorate sits on
+// the inspection team; both see every notice.
+template <>
+struct ItemKind<v1::Rectification> {
+  static constexpr char kIdPrefix = 'R';
+  static constexpr const char* kNoun = "rectification notice";
+  static const Flow& FlowOf(const v1::Rectification&) { return RectificationFlow(); }
+  static PeriodId Resolve(PeriodId id, const v1::Rectification&) { return id; }
+  static std::string DueDate(const v1::Rectification& r) { return r.due_date(); }
+  static bool SeenByRole(const Actor& a) { return a.Has(v1::PROCURATORATE) || a.Has(v1::JUSTICE); }
+};
+// 议定事项: the government, which convenes the joint meeting, also sees them.
+template <>
+struct ItemKind<v1::DecisionItem> {
+  static constexpr char kIdPrefix = 'A';
+  static constexpr const char* kNoun = "decision item";
+  static const Flow& FlowOf(const v1::DecisionItem&) { return DecisionFlow(); }
+  static PeriodId Resolve(PeriodId id, const v1::DecisionItem&) { return id; }
+  static std::string DueDate(const v1::DecisionItem& d) { return d.due_date(); }
+  static bool SeenByRole(const Actor& a) {
+    return a.Has(v1::PROCURATORATE) || a.Has(v1::JUSTICE) || a.Has(v1::GOVERNMENT);
   }
 };
 
@@ -66,7 +93,8 @@ template <class Item>
 absl::Status ItemNotFound(const std::string& id);
 
 // An item is visible to its participants (sender, receiver, agencies that
-// acted on it) and to agencies with the PROCURATORATE or JUSTICE role.
+// acted on it) and to agencies with the PROCURATORATE or JUSTICE role (a
+// decision item also to the GOVERNMENT: ItemKind::SeenByRole).
 template <class Item>
 bool CanSee(const Actor& actor, const Item& item);
 
@@ -78,6 +106,12 @@ uint8_t ActorParties(const Actor& actor, const Item& item);
 // a window (an optional action's period) and has passed. The one rule behind
 // Item.overdue, ListOverdue and the joint-meeting report.
 bool IsOverdue(const v1::Deadline& deadline, absl::Time now);
+
+// The end of a due date "YYYY-MM-DD" (24:00 in the district's zone), moved
+// to the next working day when the calendar has it as a rest day.
+// INVALID_ARGUMENT naming `field` if it is not a real date.
+absl::StatusOr<absl::Time> DueDateEnd(const Settings& settings, const std::string& field,
+                                      const std::string& date);
 // Sets item.overdue from its deadline.
 template <class Item>
 void MarkOverdue(absl::Time now, Item* item);

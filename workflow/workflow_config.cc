@@ -103,7 +103,8 @@ const v1::Period& PeriodOf(const v1::WorkflowConfig& c, PeriodId id) {
     case PeriodId::kReverseFinalReply: return c.reverse_final_reply();
     case PeriodId::kObjectionReview: return c.objection_review();
     case PeriodId::kSupervisionDecision: return c.supervision_decision();
-    case PeriodId::kNone: break;
+    case PeriodId::kNone:
+    case PeriodId::kItemDue: break;
   }
   return v1::Period::default_instance();
 }

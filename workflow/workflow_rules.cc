@@ -99,6 +99,37 @@ constexpr StateRule kSupervisionStates[] = {
     {v1::STATE_RECTIFIED, PeriodId::kNone, kSender, false},
 };
 
+// --- 整改通知: justice bureau -> inspected agency (对照整改, MISSION.md 四(五)). --
+constexpr TransitionRule kRectification[] = {
+    {v1::STATE_ISSUED, v1::ACTION_REPORT_RECTIFIED, v1::STATE_RECTIFIED, kReceiver, R, false, false},
+    {v1::STATE_RECTIFIED, v1::ACTION_CONFIRM_RECTIFICATION, v1::STATE_CLOSED, kSender, N, false, false},
+    {v1::STATE_RECTIFIED, v1::ACTION_REJECT_RECTIFICATION, v1::STATE_ISSUED, kSender, R, false, false},
+    // 行政执法监督条例 第三十条: the agency may object; the issuer reviews.
+    {v1::STATE_ISSUED, v1::ACTION_OBJECT, v1::STATE_OBJECTION_RAISED, kReceiver, R, false, false},
+    {v1::STATE_OBJECTION_RAISED, v1::ACTION_UPHOLD_ON_REVIEW, v1::STATE_ISSUED, kSender, R, false, false},
+    {v1::STATE_OBJECTION_RAISED, v1::ACTION_WITHDRAW_ON_REVIEW, v1::STATE_CLOSED, kSender, R, false, false},
+};
+// A returned notice runs against the same due date: the return restarts no
+// period (the date is the notice's).
+constexpr StateRule kRectificationStates[] = {
+    {v1::STATE_ISSUED, PeriodId::kItemDue, kReceiver, false},
+    {v1::STATE_RECTIFIED, PeriodId::kNone, kSender, false},
+    {v1::STATE_OBJECTION_RAISED, PeriodId::kNone, kSender, false},
+};
+
+// --- 议定事项: the meeting's convener -> the owner agency (四(一)(二)). --------
+constexpr TransitionRule kDecision[] = {
+    {v1::STATE_ASSIGNED, v1::ACTION_REPORT_PROGRESS, v1::STATE_ASSIGNED, kReceiver, R, false, false, K},
+    {v1::STATE_ASSIGNED, v1::ACTION_REPORT_DONE, v1::STATE_DONE_REPORTED, kReceiver, R, false, false},
+    {v1::STATE_ASSIGNED, v1::ACTION_CLOSE, v1::STATE_CLOSED, kSender, R, false, false},
+    {v1::STATE_DONE_REPORTED, v1::ACTION_CLOSE, v1::STATE_CLOSED, kSender, N, false, false},
+    {v1::STATE_DONE_REPORTED, v1::ACTION_REOPEN, v1::STATE_ASSIGNED, kSender, R, false, false},
+};
+constexpr StateRule kDecisionStates[] = {
+    {v1::STATE_ASSIGNED, PeriodId::kItemDue, kReceiver, false},
+    {v1::STATE_DONE_REPORTED, PeriodId::kNone, kSender, false},
+};
+
 // Columns: state, addressed to the receiver, event also to the procuratorate.
 // A transfer the agency head did not approve (国务院令第310号 第五条第二款)
 // goes to no police body; the procuratorate, which supervises non-transfers
@@ -109,11 +140,16 @@ constexpr EntryRule kForwardEntries[] = {
 };
 constexpr EntryRule kReverseEntries[] = {{v1::STATE_DELIVERED, true, false}};
 constexpr EntryRule kSupervisionEntries[] = {{v1::STATE_ISSUED, true, false}};
+constexpr EntryRule kRectificationEntries[] = {{v1::STATE_ISSUED, true, false}};
+constexpr EntryRule kDecisionEntries[] = {{v1::STATE_ASSIGNED, true, false}};
 
 const Flow kForwardFlow{"forward transfer", v1::STATE_SENT, kForward, kForwardStates, kForwardEntries};
 const Flow kReverseFlow{"reverse transfer", v1::STATE_DELIVERED, kReverse, kReverseStates, kReverseEntries};
 const Flow kSupervisionFlow{"supervision record", v1::STATE_ISSUED, kSupervision, kSupervisionStates,
                             kSupervisionEntries};
+const Flow kRectificationFlow{"rectification notice", v1::STATE_ISSUED, kRectification, kRectificationStates,
+                              kRectificationEntries};
+const Flow kDecisionFlow{"decision item", v1::STATE_ASSIGNED, kDecision, kDecisionStates, kDecisionEntries};
 
 std::string RuleText(const TransitionRule& r) {
   return absl::StrCat(v1::WorkflowState_Name(r.from), " --", v1::WorkflowAction_Name(r.action),
@@ -125,6 +161,8 @@ std::string RuleText(const TransitionRule& r) {
 const Flow& ForwardTransferFlow() { return kForwardFlow; }
 const Flow& ReverseTransferFlow() { return kReverseFlow; }
 const Flow& SupervisionFlow() { return kSupervisionFlow; }
+const Flow& RectificationFlow() { return kRectificationFlow; }
+const Flow& DecisionFlow() { return kDecisionFlow; }
 
 std::string PartyLabel(uint8_t parties) {
   std::vector<std::string> names;

@@ -52,6 +52,10 @@ enum class PeriodId {
   kReverseFinalReply,
   kObjectionReview,
   kSupervisionDecision,
+  // The item's own due date (a rectification notice's or a decision item's
+  // due_date), not a configured period: ends at 24:00 of that day, moved to
+  // the next working day when it is a rest day.
+  kItemDue,
 };
 
 // What a transition does to the deadline.
@@ -106,6 +110,8 @@ struct Flow {
 const Flow& ForwardTransferFlow();
 const Flow& ReverseTransferFlow();
 const Flow& SupervisionFlow();
+const Flow& RectificationFlow();
+const Flow& DecisionFlow();
 
 // The rule letting an actor holding `actor_parties` take `action` in
 // `state`. FAILED_PRECONDITION naming the state and the actions it allows if

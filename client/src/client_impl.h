@@ -13,6 +13,8 @@
 #include "caselink/v1/audit.grpc.pb.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 #include "caselink/v1/document.grpc.pb.h"
+#include "caselink/v1/meeting.grpc.pb.h"
+#include "caselink/v1/oversight.grpc.pb.h"
 #include "caselink/v1/screening.grpc.pb.h"
 #include "caselink/v1/report.grpc.pb.h"
 #include "caselink/v1/workflow.grpc.pb.h"
@@ -32,6 +34,8 @@ class Client::Impl {
   const std::unique_ptr<v1::AdminService::Stub> admin = v1::AdminService::NewStub(channel);
   const std::unique_ptr<v1::DocumentService::Stub> documents = v1::DocumentService::NewStub(channel);
   const std::unique_ptr<v1::ScreeningService::Stub> screening = v1::ScreeningService::NewStub(channel);
+  const std::unique_ptr<v1::OversightService::Stub> oversight = v1::OversightService::NewStub(channel);
+  const std::unique_ptr<v1::MeetingService::Stub> meetings = v1::MeetingService::NewStub(channel);
 };
 
 }  // namespace caselink

@@ -30,6 +30,7 @@ v1::Case WritableContent(const v1::Case& in) {
   c.clear_version();
   c.clear_create_time();
   c.clear_update_time();
+  c.clear_major_mark();
   return c;
 }
 
@@ -260,7 +261,8 @@ CaseServiceImpl::CaseServiceImpl(const ServiceContext& sc) : RawService(sc), sc_
                      Unary("GetCase", this, &CaseServiceImpl::DoGet),
                      Unary("ListCases", this, &CaseServiceImpl::DoList),
                      Unary("ListCaseVersions", this, &CaseServiceImpl::DoVersions),
-                     Unary("SearchCases", this, &CaseServiceImpl::DoSearch)});
+                     Unary("SearchCases", this, &CaseServiceImpl::DoSearch),
+                     Unary("MarkMajor", this, &CaseServiceImpl::DoMarkMajor)});
 }
 
 }  // namespace caselink::server

@@ -31,6 +31,9 @@ class CaseServiceImpl final : public RawService {
                           v1::ListCaseVersionsResponse* resp);
   absl::Status DoSearch(const CallScope& scope, const v1::SearchCasesRequest& req,
                         v1::SearchCasesResponse* resp);
+  // major_mark.cc
+  absl::Status DoMarkMajor(const CallScope& scope, const v1::MarkMajorRequest& req,
+                           v1::SubmitCaseResponse* resp);
   absl::Status ServePage(
       const PageScope& where, int32_t page_size, const std::string& page_token,
       std::function<bool(const v1::Case&)> filter,

@@ -9,7 +9,8 @@ auth::RowFacts LinkedRowFacts::Facts(const v1::Case& c) const {
     // Links of an unknown kind grant nothing.
     if (l.kind == storage::kTransferLink) {
       f.linked_agencies.push_back(std::move(l.agency));
-    } else if (l.kind == storage::kSupervisionLink) {
+    } else if (l.kind == storage::kSupervisionLink || l.kind == storage::kRectificationLink ||
+               l.kind == storage::kDecisionLink) {
       f.supervision_agencies.push_back(std::move(l.agency));
     }
   }

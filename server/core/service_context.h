@@ -17,6 +17,7 @@
 #include "server/workflow/workflow_context.h"
 #include "storage/case_store.h"
 #include "storage/document_store.h"
+#include "storage/oversight_store.h"
 
 namespace caselink::server {
 
@@ -38,6 +39,9 @@ struct ServiceContext {
   int64_t max_item_document_bytes = int64_t{512} << 20;
   // Screens each case version as it is written (null: no screening).
   const Screener* screening = nullptr;
+  // The justice bureau's campaigns (OversightService's store), read by the
+  // joint-meeting report's 行政执法监督 section (null: no such section).
+  const storage::OversightStore* oversight = nullptr;
   // 有案必录: an entry later than this many working days is late
   // (screening.late_entry_working_days; the report's entries_late).
   int late_entry_working_days = 7;

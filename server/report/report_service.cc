@@ -10,6 +10,8 @@
 #include "caselink_common/status_macros.h"
 #include "caselink_common/proto_time.h"
 #include "server/core/linked_row_facts.h"
+#include "server/report/report_campaigns.h"
+#include "server/report/report_decisions.h"
 #include "server/report/report_period.h"
 #include "server/report/report_tally.h"
 #include "server/core/request_validator.h"
@@ -236,7 +238,8 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   tally.Finish(names, out);
   ListAgenciesWithoutEntries(scope, out);
   out->set_late_entry_working_days(sc.late_entry_working_days);
-  return absl::OkStatus();
+  CASELINK_RETURN_IF_ERROR(AddCampaignSummaries(sc, scope, period, out));
+  return AddDecisionItems(sc, scope, period, at, out);
 }
 
 ReportServiceImpl::ReportServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {

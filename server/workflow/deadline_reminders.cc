@@ -21,6 +21,14 @@ template <>
 void Embed(const v1::SupervisionRecord& r, v1::Event* e) {
   *e->mutable_record() = r;
 }
+template <>
+void Embed(const v1::Rectification& r, v1::Event* e) {
+  *e->mutable_rectification() = r;
+}
+template <>
+void Embed(const v1::DecisionItem& d, v1::Event* e) {
+  *e->mutable_decision() = d;
+}
 
 }  // namespace
 
@@ -80,6 +88,8 @@ absl::StatusOr<int> DeadlineReminders::SweepOnce(absl::Time now) {
   int sent = 0;
   absl::Status s = SweepTable<v1::Transfer>(storage::Table::kTransfers, now, &sent);
   if (s.ok()) s = SweepTable<v1::SupervisionRecord>(storage::Table::kSupervision, now, &sent);
+  if (s.ok()) s = SweepTable<v1::Rectification>(storage::Table::kRectifications, now, &sent);
+  if (s.ok()) s = SweepTable<v1::DecisionItem>(storage::Table::kDecisions, now, &sent);
   if (!s.ok()) return s;
   return sent;
 }

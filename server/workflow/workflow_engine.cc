@@ -9,6 +9,7 @@
 #include "caselink_common/status_macros.h"
 #include "server/core/access_logger.h"
 #include "server/workflow/document_materials.h"
+#include "server/meetings/meeting_access.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
 #include "server/workflow/named_case.h"
@@ -51,6 +52,27 @@ struct Traits<v1::SupervisionRecord> {
     return created ? v1::EVENT_SUPERVISION_CREATED : v1::EVENT_SUPERVISION_CHANGED;
   }
   static void Embed(const v1::SupervisionRecord& r, v1::Event* e) { *e->mutable_record() = r; }
+};
+
+template <>
+struct Traits<v1::Rectification> {
+  static constexpr storage::ItemTables kTables{storage::Table::kRectifications,
+                                               storage::Table::kRectificationHistory};
+  static constexpr const char* kLink = storage::kRectificationLink;
+  static v1::EventKind Kind(bool created) {
+    return created ? v1::EVENT_RECTIFICATION_CREATED : v1::EVENT_RECTIFICATION_CHANGED;
+  }
+  static void Embed(const v1::Rectification& r, v1::Event* e) { *e->mutable_rectification() = r; }
+};
+
+template <>
+struct Traits<v1::DecisionItem> {
+  static constexpr storage::ItemTables kTables{storage::Table::kDecisions, storage::Table::kDecisionHistory};
+  static constexpr const char* kLink = storage::kDecisionLink;
+  static v1::EventKind Kind(bool created) {
+    return created ? v1::EVENT_DECISION_CREATED : v1::EVENT_DECISION_CHANGED;
+  }
+  static void Embed(const v1::DecisionItem& d, v1::Event* e) { *e->mutable_decision() = d; }
 };
 
 // Everything one transition writes besides head, step and request record.
@@ -294,7 +316,13 @@ absl::StatusOr<ItemAccess> LoadItemAccess(const ServiceContext& sc, const CallSc
   CASELINK_RETURN_IF_ERROR(ValidateCaseId("item_id", id));
   if (id[0] == ItemKind<v1::Transfer>::kIdPrefix) return AccessTo<v1::Transfer>(sc, scope, id);
   if (id[0] == ItemKind<v1::SupervisionRecord>::kIdPrefix) return AccessTo<v1::SupervisionRecord>(sc, scope, id);
-  return absl::NotFoundError(absl::StrCat("item '", id, "' not found (a transfer id starts with T, a supervision record's with S)"));
+  if (id[0] == ItemKind<v1::Rectification>::kIdPrefix) return AccessTo<v1::Rectification>(sc, scope, id);
+  if (id[0] == ItemKind<v1::DecisionItem>::kIdPrefix) return AccessTo<v1::DecisionItem>(sc, scope, id);
+  if (id[0] == kMeetingIdPrefix) return MeetingAccess(sc, scope, id);  // its minutes (会议纪要)
+  return absl::NotFoundError(absl::StrCat("item '", id,
+                                          "' not found (a transfer id starts with T, a supervision record's "
+                                          "with S, a rectification notice's with R, a decision item's with A, "
+                                          "a meeting's with M)"));
 }
 
 #define CASELINK_INSTANTIATE(Item)                                                              \
@@ -310,6 +338,8 @@ absl::StatusOr<ItemAccess> LoadItemAccess(const ServiceContext& sc, const CallSc
       const ServiceContext&, const CallScope&, const v1::ListItemsRequest&, bool, std::string*);
 CASELINK_INSTANTIATE(v1::Transfer)
 CASELINK_INSTANTIATE(v1::SupervisionRecord)
+CASELINK_INSTANTIATE(v1::Rectification)
+CASELINK_INSTANTIATE(v1::DecisionItem)
 #undef CASELINK_INSTANTIATE
 
 }  // namespace caselink::server

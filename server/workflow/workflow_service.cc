@@ -172,8 +172,12 @@ absl::Status WorkflowServiceImpl::DoListOverdue(const CallScope& scope, v1::List
   v1::ListItemsRequest all;
   CASELINK_ASSIGN_OR_RETURN(auto transfers, ListItems<v1::Transfer>(sc_, scope, all, true, nullptr));
   CASELINK_ASSIGN_OR_RETURN(auto records, ListItems<v1::SupervisionRecord>(sc_, scope, all, true, nullptr));
+  CASELINK_ASSIGN_OR_RETURN(auto notices, ListItems<v1::Rectification>(sc_, scope, all, true, nullptr));
+  CASELINK_ASSIGN_OR_RETURN(auto decisions, ListItems<v1::DecisionItem>(sc_, scope, all, true, nullptr));
   for (auto& t : transfers) *resp->add_transfers() = std::move(t);
   for (auto& r : records) *resp->add_records() = std::move(r);
+  for (auto& n : notices) *resp->add_rectifications() = std::move(n);
+  for (auto& d : decisions) *resp->add_decisions() = std::move(d);
   return absl::OkStatus();
 }
 

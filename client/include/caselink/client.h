@@ -42,6 +42,8 @@
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case_service.pb.h"
 #include "caselink/v1/document.pb.h"
+#include "caselink/v1/meeting.pb.h"
+#include "caselink/v1/oversight.pb.h"
 #include "caselink/v1/report.pb.h"
 #include "caselink/v1/screening.pb.h"
 #include "caselink/v1/workflow.pb.h"
@@ -184,6 +186,40 @@ class Client {
   // filled before the first attempt, so a retry is not a second dismissal).
   absl::StatusOr<v1::ListHitsResponse> ListHits(const v1::ListHitsRequest& request);
   absl::StatusOr<v1::DismissHitResponse> DismissHit(v1::DismissHitRequest request);
+
+  // CaseService.MarkMajor: the government, the justice bureau or the
+  // procuratorate marks another agency's case major (重大案件) or takes the
+  // mark back, with a reason; the owner gets an event. An empty request_id is
+  // filled before the first attempt.
+  absl::StatusOr<v1::SubmitCaseResponse> MarkMajor(v1::MarkMajorRequest request);
+
+  // OversightService (proto/caselink/v1/oversight.proto, docs/oversight.md):
+  // the justice bureau's campaigns, their sample, case-quality reviews,
+  // rectification notices and summary report. Mutating calls fill an empty
+  // request_id before the first attempt, so a retry is never a second write.
+  absl::StatusOr<v1::CampaignResponse> CreateCampaign(v1::CreateCampaignRequest request);
+  absl::StatusOr<v1::CampaignResponse> GetCampaign(const v1::GetCampaignRequest& request);
+  absl::StatusOr<v1::ListCampaignsResponse> ListCampaigns(const v1::ListCampaignsRequest& request);
+  absl::StatusOr<v1::SampleResponse> DrawSample(v1::DrawSampleRequest request);
+  absl::StatusOr<v1::SampleResponse> AddSampleCase(v1::AddSampleCaseRequest request);
+  absl::StatusOr<v1::SampleResponse> GetSample(const v1::GetCampaignRequest& request);
+  absl::StatusOr<v1::ReviewResponse> SubmitReview(v1::SubmitReviewRequest request);
+  absl::StatusOr<v1::ListReviewsResponse> ListReviews(const v1::ListReviewsRequest& request);
+  absl::StatusOr<v1::RectificationResponse> CreateRectification(v1::CreateRectificationRequest request);
+  absl::StatusOr<v1::RectificationResponse> ActOnRectification(v1::WorkflowActionRequest request);
+  absl::StatusOr<v1::GetRectificationResponse> GetRectification(const v1::GetItemRequest& request);
+  absl::StatusOr<v1::ListRectificationsResponse> ListRectifications(const v1::ListItemsRequest& request);
+  absl::StatusOr<v1::CampaignSummary> GetCampaignSummary(const v1::GetCampaignRequest& request);
+
+  // MeetingService (proto/caselink/v1/meeting.proto): joint meetings and
+  // 会商, and their decision items (议定事项) followed to closure.
+  absl::StatusOr<v1::MeetingResponse> CreateMeeting(v1::CreateMeetingRequest request);
+  absl::StatusOr<v1::GetMeetingResponse> GetMeeting(const v1::GetMeetingRequest& request);
+  absl::StatusOr<v1::ListMeetingsResponse> ListMeetings(const v1::ListMeetingsRequest& request);
+  absl::StatusOr<v1::DecisionResponse> CreateDecision(v1::CreateDecisionRequest request);
+  absl::StatusOr<v1::DecisionResponse> ActOnDecision(v1::WorkflowActionRequest request);
+  absl::StatusOr<v1::GetDecisionResponse> GetDecision(const v1::GetItemRequest& request);
+  absl::StatusOr<v1::ListDecisionsResponse> ListDecisions(const v1::ListItemsRequest& request);
 
   // Watches the events addressed to this agency (EventService.Watch) and
   // calls `on_event` for each, in cursor order, on the calling thread. Blocks

@@ -1,0 +1,71 @@
+#include "server/oversight/campaign_summary.h"
+
+#include <set>
+#include <vector>
+
+#include "caselink_common/status_macros.h"
+#include "server/oversight/campaign_access.h"
+#include "workflow/campaign_rules.h"
+
+namespace caselink::server {
+namespace {
+
+// The campaign's rectification notices, whoever they went to (the summary
+// counts them all; what the caller sees of them is filtered afterwards).
+absl::StatusOr<std::vector<v1::Rectification>> NoticesOf(const ServiceContext& sc, const std::string& campaign_id) {
+  std::vector<v1::Rectification> out;
+  absl::Status parsed = absl::OkStatus();
+  CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
+      storage::Table::kRectifications, "", [&](const std::string&, const std::string& bytes) {
+        v1::Rectification r;
+        if (!r.ParseFromString(bytes)) {
+          parsed = absl::DataLossError("stored rectification notice is corrupted");
+          return false;
+        }
+        if (r.campaign_id() == campaign_id) out.push_back(std::move(r));
+        return true;
+      }));
+  CASELINK_RETURN_IF_ERROR(parsed);
+  return out;
+}
+
+// Keeps what concerns `agency` as an inspected agency: its rows, the
+// district's, and its own cases' differences and notices.
+void NarrowTo(const std::string& agency, v1::CampaignSummary* s) {
+  v1::CampaignSummary all = *s;
+  s->clear_rows();
+  s->clear_differences();
+  s->clear_overdue();
+  for (v1::SummaryRow& r : *all.mutable_rows()) {
+    if (r.agency_id() == agency || r.agency_id().empty()) *s->add_rows() = std::move(r);
+  }
+  for (v1::ReviewDifference& d : *all.mutable_differences()) {
+    if (d.agency_id() == agency) *s->add_differences() = std::move(d);
+  }
+  for (v1::Rectification& r : *all.mutable_overdue()) {
+    if (r.receiver_agency() == agency) *s->add_overdue() = std::move(r);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::CampaignSummary> BuildCampaignSummary(const ServiceContext& sc,
+                                                         const storage::OversightStore& store,
+                                                         const CallScope& scope, const std::string& campaign_id) {
+  CASELINK_ASSIGN_OR_RETURN(const CampaignAccess access, LoadCampaign(store, scope, campaign_id));
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store.Sample(campaign_id));
+  CASELINK_ASSIGN_OR_RETURN(const std::vector<v1::Review> reviews, store.Reviews(campaign_id, "", false));
+  CASELINK_ASSIGN_OR_RETURN(const std::vector<v1::Rectification> notices, NoticesOf(sc, campaign_id));
+  v1::CampaignSummary s = workflow::TallyCampaign(access.campaign, sample.value_or(v1::Sample()), reviews,
+                                                  notices, sc.now());
+  if (!access.full_view()) NarrowTo(scope.principal.agency_id, &s);
+  if (scope.record != nullptr) {
+    std::set<std::string> named;
+    for (const v1::ReviewDifference& d : s.differences()) named.insert(d.case_id());
+    for (const v1::Rectification& r : s.overdue()) named.insert(r.case_ids().begin(), r.case_ids().end());
+    scope.record->case_ids.insert(scope.record->case_ids.end(), named.begin(), named.end());
+  }
+  return s;
+}
+
+}  // namespace caselink::server

@@ -1,0 +1,206 @@
+// OversightService: the sample (DrawSample, AddSampleCase, GetSample). The
+// draw itself is workflow::DrawSample; here: who may draw, the population,
+// the seed, drawing once, and what each caller sees of the sample.
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "caselink_common/proto_time.h"
+#include "caselink_common/request_digest.h"
+#include "caselink_common/status_macros.h"
+#include "server/core/request_validator.h"
+#include "server/oversight/campaign_access.h"
+#include "server/oversight/oversight_service.h"
+#include "server/oversight/sample_population.h"
+#include "workflow/campaign_rules.h"
+
+namespace caselink::server {
+namespace {
+
+// A seed from the CSPRNG for a draw that asks for none (seed 0); never 0,
+// so the recorded seed always names the draw.
+absl::StatusOr<uint64_t> ChooseSeed() {
+  uint64_t seed = 0;
+  while (seed == 0) {
+    unsigned char b[8];
+    if (RAND_bytes(b, sizeof(b)) != 1) return absl::InternalError("the random generator failed to choose a seed");
+    for (unsigned char x : b) seed = (seed << 8) | x;
+  }
+  return seed;
+}
+
+absl::Status NoSampleYet(const std::string& campaign_id) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "campaign '", campaign_id, "' has no sample yet; its organiser draws it first (DrawSample)"));
+}
+
+std::string Parameters(uint64_t seed, int32_t size, int32_t fraction) {
+  return size > 0 ? absl::StrCat("seed ", seed, ", size_per_stratum ", size)
+                  : absl::StrCat("seed ", seed, ", fraction_percent ", fraction);
+}
+
+std::vector<std::string> CaseIds(const v1::Sample& s) {
+  std::vector<std::string> ids;
+  for (const v1::SampledCase& c : s.cases()) ids.push_back(c.case_id());
+  return ids;
+}
+
+// The sample as the caller sees it: an inspected agency only its own cases
+// and strata.
+v1::Sample ViewOf(const CampaignAccess& access, const std::string& agency, v1::Sample s) {
+  if (access.full_view()) return s;
+  v1::Sample own = s;
+  own.clear_strata();
+  own.clear_cases();
+  for (v1::SampleStratum& x : *s.mutable_strata()) {
+    if (x.agency_id() == agency) *own.add_strata() = std::move(x);
+  }
+  for (v1::SampledCase& c : *s.mutable_cases()) {
+    if (c.agency_id() == agency) *own.add_cases() = std::move(c);
+  }
+  return own;
+}
+
+}  // namespace
+
+absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1::DrawSampleRequest& req,
+                                                v1::SampleResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  CASELINK_ASSIGN_OR_RETURN(const CampaignAccess access, LoadCampaign(store_, scope, req.campaign_id()));
+  const std::string& me = scope.principal.agency_id;
+  CASELINK_RETURN_IF_ERROR(RequireOrganiser(access, me, "draw its sample"));
+  const std::string& id = access.campaign.id();
+  if ((req.size_per_stratum() > 0) == (req.fraction_percent() > 0)) {
+    return absl::InvalidArgumentError(
+        "size_per_stratum, fraction_percent: set exactly one (cases per stratum, or a percentage of each stratum)");
+  }
+  // Drawn once: the population is scanned only for a first draw.
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> existing, store_.Sample(id));
+  v1::Sample draw;
+  if (!existing.has_value()) {
+    CASELINK_ASSIGN_OR_RETURN(std::vector<workflow::PopulationCase> population,
+                              SamplePopulation(sc_, access.campaign));
+    uint64_t seed = req.seed();
+    if (seed == 0) {
+      CASELINK_ASSIGN_OR_RETURN(seed, ChooseSeed());
+    }
+    CASELINK_ASSIGN_OR_RETURN(
+        workflow::SampleDraw drawn,
+        workflow::DrawSample(seed, req.size_per_stratum(), req.fraction_percent(), std::move(population)));
+    const absl::Time now = sc_.now();
+    draw.set_campaign_id(id);
+    draw.set_seed(seed);
+    draw.set_size_per_stratum(req.size_per_stratum());
+    draw.set_fraction_percent(req.fraction_percent());
+    for (v1::SampleStratum& s : drawn.strata) *draw.add_strata() = std::move(s);
+    for (v1::SampledCase& c : drawn.cases) {
+      *c.mutable_add_time() = ToProtoTime(now);
+      *draw.add_cases() = std::move(c);
+    }
+    draw.set_drawn_by(me);
+    *draw.mutable_draw_time() = ToProtoTime(now);
+  }
+
+  std::vector<std::string> logged;
+  storage::OversightCommand cmd;
+  cmd.request_id = req.request_id();
+  cmd.request_digest = RequestDigest(req);
+  cmd.lock_keys = {storage::OversightStore::LockKey(id)};
+  cmd.decide = [&]() -> absl::StatusOr<storage::OversightWrite> {
+    CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> now_stored, store_.Sample(id));
+    if (!now_stored.has_value()) {
+      if (!draw.has_draw_time()) return absl::AbortedError("the sample changed meanwhile; retry the request");
+      logged = CaseIds(draw);
+      return storage::OversightWrite{{storage::OversightStore::DrawPut(draw)}, id, 0};
+    }
+    // The same parameters again (seed 0: any seed) answer the draw on record.
+    const v1::Sample& s = *now_stored;
+    if ((req.seed() == 0 || req.seed() == s.seed()) && req.size_per_stratum() == s.size_per_stratum() &&
+        req.fraction_percent() == s.fraction_percent()) {
+      logged = CaseIds(s);
+      return storage::OversightWrite{{}, id, 0};
+    }
+    return absl::AlreadyExistsError(absl::StrCat(
+        "campaign '", id, "' was sampled already (", Parameters(s.seed(), s.size_per_stratum(), s.fraction_percent()),
+        ", by '", s.drawn_by(), "'); a sample is drawn once: ask with the same parameters to get it, or add cases "
+        "by hand (AddSampleCase)"));
+  };
+  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(id));
+  if (!sample.has_value()) return NoSampleYet(id);
+  NoteCases(scope, CaseIds(*sample));
+  *resp->mutable_sample() = std::move(*sample);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const v1::AddSampleCaseRequest& req,
+                                                   v1::SampleResponse* resp) {
+  CASELINK_RETURN_IF_ERROR(ValidateRequestId("request_id", req.request_id()));
+  CASELINK_ASSIGN_OR_RETURN(const CampaignAccess access, LoadCampaign(store_, scope, req.campaign_id()));
+  const std::string& me = scope.principal.agency_id;
+  CASELINK_RETURN_IF_ERROR(RequireTeam(access, me, "add cases to the sample"));
+  const std::string& id = access.campaign.id();
+  CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
+  if (req.reason().empty()) {
+    return absl::InvalidArgumentError("reason: is required (why this case is added by hand; it is kept)");
+  }
+  // Only a case of an inspected agency can be sampled; any other answers as
+  // a missing case, so the refusal tells nothing of cases outside the campaign.
+  absl::StatusOr<v1::Case> c = sc_.cases->Get(req.case_id(), 0);
+  if (!c.ok() && !absl::IsNotFound(c.status())) return c.status();
+  const auto& inspected = access.campaign.agencies();
+  if (!c.ok() || std::find(inspected.begin(), inspected.end(), c->owner_agency()) == inspected.end()) {
+    return absl::NotFoundError(absl::StrCat("case '", req.case_id(),
+                                            "' not found among the cases of the agencies campaign '", id,
+                                            "' inspects"));
+  }
+
+  std::vector<std::string> logged;
+  storage::OversightCommand cmd;
+  cmd.request_id = req.request_id();
+  cmd.request_digest = RequestDigest(req);
+  cmd.lock_keys = {storage::OversightStore::LockKey(id)};
+  cmd.decide = [&]() -> absl::StatusOr<storage::OversightWrite> {
+    CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(id));
+    if (!sample.has_value()) return NoSampleYet(id);
+    for (const v1::SampledCase& s : sample->cases()) {
+      if (s.case_id() != req.case_id()) continue;
+      return absl::AlreadyExistsError(absl::StrCat(
+          "case '", req.case_id(), "' is in the sample of campaign '", id, "' already (",
+          s.by_hand() ? absl::StrCat("added by '", s.added_by(), "'") : std::string("drawn"), ")"));
+    }
+    v1::SampledCase added;
+    added.set_case_id(c->case_id());
+    added.set_agency_id(c->owner_agency());
+    added.set_domain(c->domain());
+    added.set_by_hand(true);
+    added.set_reason(req.reason());
+    added.set_added_by(me);
+    *added.mutable_add_time() = ToProtoTime(sc_.now());
+    logged = CaseIds(*sample);
+    logged.push_back(added.case_id());
+    return storage::OversightWrite{{storage::OversightStore::AddedCasePut(id, added)}, id, 0};
+  };
+  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(id));
+  if (!sample.has_value()) return NoSampleYet(id);
+  NoteCases(scope, CaseIds(*sample));
+  *resp->mutable_sample() = std::move(*sample);
+  resp->set_replayed(out.replayed);
+  return absl::OkStatus();
+}
+
+absl::Status OversightServiceImpl::DoGetSample(const CallScope& scope, const v1::GetCampaignRequest& req,
+                                               v1::SampleResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(const CampaignAccess access, LoadCampaign(store_, scope, req.campaign_id()));
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(access.campaign.id()));
+  if (!sample.has_value()) return NoSampleYet(access.campaign.id());
+  v1::Sample seen = ViewOf(access, scope.principal.agency_id, std::move(*sample));
+  NoteCases(scope, CaseIds(seen));
+  *resp->mutable_sample() = std::move(seen);
+  return absl::OkStatus();
+}
+
+}  // namespace caselink::server

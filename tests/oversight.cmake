@@ -1,0 +1,6 @@
+# Enforcement supervision (oversight.proto): the campaign rules on their own
+# (validation, the seeded draw, scoring, the summary figures; no server), and
+# OversightService end to end through TestDistrict and the real client.
+caselink_add_plain_test(campaign_rules_test SOURCES campaign_rules_test.cc
+  LIBS caselink_workflow LABELS unit oversight)
+caselink_add_test(oversight_e2e_test SOURCES oversight_e2e_test.cc LABELS e2e oversight)
