@@ -294,7 +294,8 @@ int RunRectifyCreate(const CommandContext& ctx, const RectifyCreateArgs& a) {
 int RunRectifyLs(const CommandContext& ctx, const StateArgs& a) {
   v1::ListItemsRequest req;
   if (!SetStateFilter(a.state, &req)) {
-    return ReportUsageError(absl::StrCat("unknown --state \"", a.state, "\"; issued, rectified or closed"));
+    return ReportUsageError(
+        absl::StrCat("unknown --state \"", a.state, "\"; issued, objection-raised, rectified or closed"));
   }
   return Run(ctx, [&](Client& c) {
     return FetchAllPages<v1::ListItemsRequest, v1::ListRectificationsResponse>(
@@ -425,6 +426,19 @@ void AddRectifyCommands(CLI::App& app, CommandContext& ctx) {
                  v1::ACTION_REJECT_RECTIFICATION, ItemAction::Reason::kRequired, "say what is still to be rectified",
                  false},
                 act);
+  // 行政执法监督条例 第三十条: the agency may object; the issuer reviews.
+  AddItemAction(group, ctx,
+                {"object", "Objects to the notice (异议; the agency)", v1::ACTION_OBJECT,
+                 ItemAction::Reason::kRequired, "say why the notice is wrong", false},
+                act);
+  AddItemAction(group, ctx,
+                {"uphold", "Upholds the notice after reviewing an objection (异议不成立; the issuer)",
+                 v1::ACTION_UPHOLD_ON_REVIEW, ItemAction::Reason::kRequired, "say why the notice stands", false},
+                act);
+  AddItemAction(group, ctx,
+                {"withdraw", "Withdraws the notice after reviewing an objection (撤回; the issuer)",
+                 v1::ACTION_WITHDRAW_ON_REVIEW, ItemAction::Reason::kRequired, "say why it is withdrawn", false},
+                act);
   AddGetCommand(group, ctx, "show", "Reads a notice and its complete history", "The notice id",
                 [](Client& c, const std::string& id) {
                   v1::GetItemRequest req;
@@ -434,7 +448,7 @@ void AddRectifyCommands(CLI::App& app, CommandContext& ctx) {
   {
     auto args = std::make_shared<StateArgs>();
     CLI::App* sub = group->add_subcommand("ls", "Lists the notices you issued or received (every page)");
-    sub->add_option("--state", args->state, "Only this state: issued, rectified or closed");
+    sub->add_option("--state", args->state, "Only this state: issued, objection-raised, rectified or closed");
     sub->callback([&ctx, args] { ctx.SetAction([&ctx, args] { return RunRectifyLs(ctx, *args); }); });
   }
 }

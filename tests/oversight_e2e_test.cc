@@ -622,6 +622,43 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   ASSERT_TRUE(government_summary.ok()) << government_summary.status();
   EXPECT_EQ(government_summary->rows_size(), 15);
 
+  // --- The joint-meeting report carries the campaign (行政执法监督, 四(一)) as
+  // each caller sees its summary; a period it does not overlap, none. ---
+  v1::JointMeetingReportRequest rr;
+  rr.set_from_date("2024-02-01");
+  rr.set_to_date("2024-04-01");
+  rr.set_purpose("联席会议");
+  auto gov_report = As("government").GetJointMeetingReport(rr);
+  ASSERT_TRUE(gov_report.ok()) << gov_report.status();
+  ASSERT_EQ(gov_report->campaigns_size(), 1);
+  EXPECT_EQ(gov_report->campaigns(0).campaign().id(), campaign);
+  EXPECT_EQ(gov_report->campaigns(0).rows_size(), 15);
+  auto market_report = As("market").GetJointMeetingReport(rr);
+  ASSERT_TRUE(market_report.ok()) << market_report.status();
+  ASSERT_EQ(market_report->campaigns_size(), 1);
+  EXPECT_EQ(market_report->campaigns(0).rows_size(), 10) << "its own rows and the district's";
+  auto hrss_report = As("hrss").GetJointMeetingReport(rr);
+  ASSERT_TRUE(hrss_report.ok()) << hrss_report.status();
+  EXPECT_EQ(hrss_report->campaigns_size(), 0) << "not inspected, not on the team";
+  rr.set_from_date("2024-03-01");
+  auto after = As("government").GetJointMeetingReport(rr);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->campaigns_size(), 0) << "the campaign's period ended before this one";
+
+  // --- The overdue notice is objected to (行政执法监督条例 第三十条): the
+  // issuer upholds it, then on a second objection withdraws it. ---
+  auto act2 = [&](const std::string& agency, v1::WorkflowAction a, const std::string& reason) {
+    auto r = As(agency).ActOnRectification(Action(n2_id, a, reason));
+    EXPECT_TRUE(r.ok()) << v1::WorkflowAction_Name(a) << ": " << r.status();
+    return r.ok() ? r->rectification().state() : v1::STATE_UNSPECIFIED;
+  };
+  auto by_issuer = As("justice").ActOnRectification(Action(n2_id, v1::ACTION_OBJECT, "自己提出异议"));
+  EXPECT_EQ(by_issuer.status().code(), absl::StatusCode::kPermissionDenied) << "only the agency objects";
+  EXPECT_EQ(act2("market", v1::ACTION_OBJECT, "已在听证程序中告知, 见听证笔录"), v1::STATE_OBJECTION_RAISED);
+  EXPECT_EQ(act2("justice", v1::ACTION_UPHOLD_ON_REVIEW, "听证笔录未载明告知内容"), v1::STATE_ISSUED);
+  EXPECT_EQ(act2("market", v1::ACTION_OBJECT, "补充提交告知书送达回证"), v1::STATE_OBJECTION_RAISED);
+  EXPECT_EQ(act2("justice", v1::ACTION_WITHDRAW_ON_REVIEW, "送达回证证明已告知, 撤回通知"), v1::STATE_CLOSED);
+
   // --- The access log has these calls, with the cases they named. ---
   v1::AgencyAccessRequest audit;
   audit.mutable_from()->set_seconds(0);
