@@ -97,6 +97,31 @@ const std::vector<Allowed>& ExpectedSupervision() {
   return *t;
 }
 
+// 整改通知 (oversight.md): report, accept or return; object and review.
+const std::vector<Allowed>& ExpectedRectification() {
+  static const auto* t = new std::vector<Allowed>{
+      {v1::STATE_ISSUED, v1::ACTION_REPORT_RECTIFIED, v1::STATE_RECTIFIED, kByReceiver},
+      {v1::STATE_RECTIFIED, v1::ACTION_CONFIRM_RECTIFICATION, v1::STATE_CLOSED, kBySender},
+      {v1::STATE_RECTIFIED, v1::ACTION_REJECT_RECTIFICATION, v1::STATE_ISSUED, kBySender},
+      {v1::STATE_ISSUED, v1::ACTION_OBJECT, v1::STATE_OBJECTION_RAISED, kByReceiver},
+      {v1::STATE_OBJECTION_RAISED, v1::ACTION_UPHOLD_ON_REVIEW, v1::STATE_ISSUED, kBySender},
+      {v1::STATE_OBJECTION_RAISED, v1::ACTION_WITHDRAW_ON_REVIEW, v1::STATE_CLOSED, kBySender},
+  };
+  return *t;
+}
+
+// 议定事项: the owner reports, the convener closes or reopens.
+const std::vector<Allowed>& ExpectedDecision() {
+  static const auto* t = new std::vector<Allowed>{
+      {v1::STATE_ASSIGNED, v1::ACTION_REPORT_PROGRESS, v1::STATE_ASSIGNED, kByReceiver},
+      {v1::STATE_ASSIGNED, v1::ACTION_REPORT_DONE, v1::STATE_DONE_REPORTED, kByReceiver},
+      {v1::STATE_ASSIGNED, v1::ACTION_CLOSE, v1::STATE_CLOSED, kBySender},
+      {v1::STATE_DONE_REPORTED, v1::ACTION_CLOSE, v1::STATE_CLOSED, kBySender},
+      {v1::STATE_DONE_REPORTED, v1::ACTION_REOPEN, v1::STATE_ASSIGNED, kBySender},
+  };
+  return *t;
+}
+
 Actor MakeActor(const std::string& id, std::vector<v1::Role> roles) { return Actor{id, std::move(roles)}; }
 
 const Actor kMarket = MakeActor("market", {v1::ENFORCEMENT});
@@ -203,6 +228,57 @@ v1::SupervisionRecord NewRecord() {
   draft.set_subject("检察建议");
   *draft.mutable_service_time() = ToProtoTime(T0());
   return Create(DistrictSettings(), kProc, "S20240305-AAAAAAAAAAAA", draft, T0())->item;
+}
+
+v1::Rectification NewNotice(const std::string& due_date) {
+  v1::Rectification draft;
+  draft.set_campaign_id("K20240305-AAAAAAAAAAAA");
+  draft.set_receiver_agency("market");
+  draft.set_subject("整改: 处罚决定书未载明救济途径");
+  draft.set_due_date(due_date);
+  return Create(DistrictSettings(), kJustice, "R20240305-AAAAAAAAAAAA", draft, T0())->item;
+}
+
+v1::DecisionItem NewDecision(const std::string& due_date) {
+  v1::DecisionItem draft;
+  draft.set_meeting_id("M20240305-AAAAAAAAAAAA");
+  draft.set_receiver_agency("market");
+  draft.set_subject("排查涉刑线索");
+  draft.set_due_date(due_date);
+  return Create(DistrictSettings(), MakeActor("government", {v1::GOVERNMENT}), "A20240305-AAAAAAAAAAAA", draft,
+                T0())
+      ->item;
+}
+
+TEST(WorkflowMachineTest, RectificationEveryStateActionAndActor) {
+  CheckFlow(NewNotice("2024-03-20"), ExpectedRectification(), {{kBySender, kJustice}, {kByReceiver, kMarket}});
+}
+
+TEST(WorkflowMachineTest, DecisionItemEveryStateActionAndActor) {
+  CheckFlow(NewDecision("2024-03-20"), ExpectedDecision(),
+            {{kBySender, MakeActor("government", {v1::GOVERNMENT})}, {kByReceiver, kMarket}});
+}
+
+// A notice's and a decision item's period is their own due date: 24:00 of
+// that day, moved past a rest day; a return restarts nothing.
+TEST(WorkflowMachineTest, ADueDateEndsAtMidnightAndSkipsRestDays) {
+  const Settings s = DistrictSettings();
+  const v1::Rectification n = NewNotice("2024-03-20");  // a Wednesday
+  ASSERT_TRUE(n.has_deadline());
+  EXPECT_EQ(FromProtoTime(n.deadline().due_time()), absl::FromCivil(absl::CivilDay(2024, 3, 21), s.tz));
+  EXPECT_EQ(n.deadline().party_agency(), "market");
+  const v1::DecisionItem d = NewDecision("2024-03-23");  // a Saturday -> Monday 25th
+  ASSERT_TRUE(d.has_deadline());
+  EXPECT_EQ(FromProtoTime(d.deadline().due_time()), absl::FromCivil(absl::CivilDay(2024, 3, 26), s.tz));
+  v1::WorkflowActionRequest report = FullRequest(n.id(), v1::ACTION_REPORT_RECTIFIED);
+  auto reported = Act(s, kMarket, n, report, T0());
+  ASSERT_TRUE(reported.ok()) << reported.status();
+  EXPECT_FALSE(reported->item.has_deadline()) << "awaiting the issuer: no obligation of the agency";
+  auto returned = Act(s, kJustice, reported->item, FullRequest(n.id(), v1::ACTION_REJECT_RECTIFICATION),
+                      T0() + absl::Hours(24 * 30));
+  ASSERT_TRUE(returned.ok()) << returned.status();
+  EXPECT_EQ(FromProtoTime(returned->item.deadline().due_time()), absl::FromCivil(absl::CivilDay(2024, 3, 21), s.tz));
+  EXPECT_TRUE(IsOverdue(returned->item.deadline(), T0() + absl::Hours(24 * 30)));
 }
 
 TEST(WorkflowMachineTest, ForwardTransferEveryStateActionAndActor) {
