@@ -2,6 +2,8 @@
 # Installs the Debian 12 packages caselink needs to build, test and run its
 # demo. Idempotent: packages already installed are left alone, and
 # `apt-get update` only runs when something is missing.
+#   --browser  also Chromium and a CJK font, for the `browser` test label
+#              (README: the reports opened in headless Chromium)
 set -euo pipefail
 
 PACKAGES=(
@@ -13,6 +15,9 @@ PACKAGES=(
   libcpp-httplib-dev
   dpkg-dev adduser curl systemd
 )
+if [[ "${1:-}" == "--browser" ]]; then
+  PACKAGES+=(chromium fonts-wqy-zenhei)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

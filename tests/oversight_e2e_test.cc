@@ -533,6 +533,12 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   EXPECT_EQ(n1->rectification().finding_refs_size(), 2);
   ASSERT_TRUE(n1->rectification().has_deadline());
   EXPECT_EQ(Due(n1->rectification().deadline()), Cst(2024, 3, 21, 0, 0));
+  // The addressee is told (its event stream), with the notice.
+  bool told = false;
+  for (const v1::Event& e : EventsOf(As("market"), 1)) {
+    if (e.kind() == v1::EVENT_RECTIFICATION_CREATED && e.rectification().id() == n1_id) told = true;
+  }
+  EXPECT_TRUE(told) << "market gets EVENT_RECTIFICATION_CREATED";
   auto act = [&](const std::string& agency, v1::WorkflowAction a, const std::string& reason) {
     auto r = As(agency).ActOnRectification(Action(n1_id, a, reason));
     EXPECT_TRUE(r.ok()) << v1::WorkflowAction_Name(a) << ": " << r.status();
