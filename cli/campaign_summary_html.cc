@@ -50,31 +50,45 @@ std::string Headline(const v1::CampaignSummary& s) {
   return "";
 }
 
-}  // namespace
-
-std::string RenderCampaignSummaryHtml(const v1::CampaignSummary& s) {
+// "<p>检查期间 …；组织单位 …；被检查单位 …；生成时点 …。</p>".
+std::string Facts(const v1::CampaignSummary& s) {
   const v1::Campaign& c = s.campaign();
-  const std::string title = absl::StrCat("专项行动总结报告 ", c.name());
-  std::string h = absl::StrCat(HtmlPageStart(title), "<p>检查期间 ", HtmlEscape(CampaignPeriod(c)));
+  std::string h = absl::StrCat("<p>检查期间 ", HtmlEscape(CampaignPeriod(c)));
   if (!c.organizer_agency().empty()) absl::StrAppend(&h, "；组织单位 ", HtmlEscape(c.organizer_agency()));
   if (c.agencies_size() > 0) absl::StrAppend(&h, "；被检查单位 ", HtmlEscape(absl::StrJoin(c.agencies(), "、")));
   if (s.has_generate_time()) absl::StrAppend(&h, "；生成时点 ", HtmlEscape(ReportTime(s.generate_time(), "")));
-  absl::StrAppend(&h, "。</p>\n", Headline(s), "<h2>图表</h2>\n");
+  absl::StrAppend(&h, "。</p>\n");
+  return h;
+}
 
+// The two charts over the agencies' whole rows: average score, cases by grade.
+std::string Charts(const v1::CampaignSummary& s) {
   const std::vector<const v1::SummaryRow*> rows = AgencyRows(s);
   std::vector<std::string> agencies;
   for (const v1::SummaryRow* r : rows) agencies.push_back(r->agency_id());
   using R = v1::SummaryRow;
-  absl::StrAppend(&h, SvgBarChart("平均分", agencies,
+  return absl::StrCat(SvgBarChart("平均分", agencies,
                                   {Of(rows, "平均分", "#4e79a7",
                                       [](const R& r) -> int64_t { return r.average_centi(); })},
-                                  false, FormatCenti));
-  absl::StrAppend(&h, SvgBarChart("评查等次（案件数）", agencies,
+                                  false, FormatCenti),
+                      SvgBarChart("评查等次（案件数）", agencies,
                                   {Of(rows, "优秀", "#59a14f", [](const R& r) { return r.excellent(); }),
                                    Of(rows, "合格", "#edc948", [](const R& r) { return r.pass(); }),
                                    Of(rows, "不合格", "#e15759", [](const R& r) { return r.fail(); })},
                                   true));
+}
 
+}  // namespace
+
+std::string CampaignSummarySection(const v1::CampaignSummary& s) {
+  return absl::StrCat("<h3>", HtmlEscape(CampaignTitle(s.campaign())), "</h3>\n", Facts(s), Charts(s),
+                      HtmlTable(WholeRowsGrid(s), 1));
+}
+
+std::string RenderCampaignSummaryHtml(const v1::CampaignSummary& s) {
+  const v1::Campaign& c = s.campaign();
+  const std::string title = absl::StrCat("专项行动总结报告 ", c.name());
+  std::string h = absl::StrCat(HtmlPageStart(title), Facts(s), Headline(s), "<h2>图表</h2>\n", Charts(s));
   absl::StrAppend(&h, "<h2>分单位、分评查项目统计</h2>\n", HtmlTable(SummaryRowsGrid(s), 2));
   absl::StrAppend(&h, "<h2>评查标准</h2>\n", HtmlTable(ChecklistGrid(c), 2));
   if (c.has_grades()) {

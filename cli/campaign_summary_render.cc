@@ -53,6 +53,10 @@ std::string CampaignPeriod(const v1::Campaign& c) {
   return absl::StrCat(c.from_date(), " 至 ", c.to_date(), " (不含)");
 }
 
+std::string CampaignTitle(const v1::Campaign& c) {
+  return absl::StrCat(c.id(), " ", c.name(), " ", CampaignPeriod(c));
+}
+
 ReportGrid SummaryRowsGrid(const v1::CampaignSummary& s) {
   ReportGrid g{{"单位", "评查项目", "抽查案件", "已评查", "平均分", "优秀", "合格", "不合格", "问题", "整改通知",
                 "整改中", "逾期", "已验收"}};
@@ -64,6 +68,22 @@ ReportGrid SummaryRowsGrid(const v1::CampaignSummary& s) {
                  absl::StrCat(r.pass()), absl::StrCat(r.fail()), absl::StrCat(r.findings()),
                  CountIf(whole, r.notices()), CountIf(whole, r.notices_open()), CountIf(whole, r.notices_overdue()),
                  CountIf(whole, r.notices_accepted())});
+  }
+  return g;
+}
+
+ReportGrid WholeRowsGrid(const v1::CampaignSummary& s) {
+  // SummaryRowsGrid's columns that are left out: 评查项目 and 整改通知.
+  constexpr size_t kCriterion = 1, kNotices = 9;
+  ReportGrid all = SummaryRowsGrid(s);
+  ReportGrid g;
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i > 0 && !s.rows(static_cast<int>(i - 1)).criterion_id().empty()) continue;
+    std::vector<std::string> row;
+    for (size_t k = 0; k < all[i].size(); ++k) {
+      if (k != kCriterion && k != kNotices) row.push_back(std::move(all[i][k]));
+    }
+    g.push_back(std::move(row));
   }
   return g;
 }

@@ -33,6 +33,13 @@ std::string RenderCampaignSummaryCsv(const v1::CampaignSummary& s);
 // 逾期, 已验收 — on the whole rows only (empty on criterion rows).
 ReportGrid SummaryRowsGrid(const v1::CampaignSummary& s);
 
+// The whole rows of SummaryRowsGrid (criterion ""): each agency's, then the
+// district's (全区合计), in the summary's order, with its columns but
+// 评查项目 and 整改通知: 单位, 抽查案件, 已评查, 平均分, 优秀, 合格, 不合格,
+// 问题, 整改中, 逾期, 已验收. What the joint-meeting report shows of a
+// campaign (report_columns.h CampaignsGrid, report_html.h).
+ReportGrid WholeRowsGrid(const v1::CampaignSummary& s);
+
 // One row per review of each difference: 案件编号, 被检查单位, 评查单位, 等次,
 // 版本, 总分, 问题 (how many findings).
 ReportGrid ReviewDifferencesGrid(const v1::CampaignSummary& s);
@@ -55,5 +62,9 @@ std::string SummaryAgencyLabel(const std::string& agency_id);
 
 // "2024-04-01 至 2024-07-01 (不含)": the campaign's period.
 std::string CampaignPeriod(const v1::Campaign& c);
+
+// "CP-1 2024年上半年案卷评查 2024-01-01 至 2024-07-01 (不含)": id, name and
+// period, the line a campaign's rows are under in the joint-meeting report.
+std::string CampaignTitle(const v1::Campaign& c);
 
 }  // namespace caselink::cli

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "campaign_summary_render.h"
 
 namespace caselink::cli {
 
@@ -124,6 +125,34 @@ ReportGrid DismissedGrid(const v1::JointMeetingReport& r) {
   return g;
 }
 
+ReportGrid CampaignsGrid(const v1::JointMeetingReport& r) {
+  ReportGrid g{{"专项行动编号", "专项行动", "检查期间"}};
+  const ReportGrid header = WholeRowsGrid(v1::CampaignSummary());  // the header row alone
+  g[0].insert(g[0].end(), header.front().begin(), header.front().end());
+  for (const v1::CampaignSummary& s : r.campaigns()) {
+    ReportGrid rows = WholeRowsGrid(s);
+    for (size_t i = 1; i < rows.size(); ++i) {
+      std::vector<std::string> row{s.campaign().id(), s.campaign().name(), CampaignPeriod(s.campaign())};
+      for (std::string& cell : rows[i]) row.push_back(std::move(cell));
+      g.push_back(std::move(row));
+    }
+  }
+  return g;
+}
+
+ReportGrid DecisionGrid(const v1::JointMeetingReport& r) {
+  ReportGrid g{{"编号", "会议", "承办单位", "议定事项", "办结期限", "状态", "逾期"}};
+  for (const v1::DecisionItem& d : r.decisions()) {
+    g.push_back({d.id(), d.meeting_id(), d.receiver_agency(), d.subject(), d.due_date(), StateLabel(d.state()),
+                 d.overdue() ? "是" : "否"});
+  }
+  return g;
+}
+
+ReportGrid DecisionCountsGrid(const v1::JointMeetingReport& r) {
+  return {{"未办结议定事项", "逾期议定事项"}, {absl::StrCat(r.decisions_open()), absl::StrCat(r.decisions_overdue())}};
+}
+
 std::string DomainLabel(v1::Domain d) {
   switch (d) {
     case v1::PUBLIC_ORDER: return "社会治安";
@@ -149,6 +178,9 @@ std::string StateLabel(v1::WorkflowState s) {
     case v1::STATE_ISSUED: return "已送达待回复";
     case v1::STATE_REPLIED: return "已回复";
     case v1::STATE_RECTIFIED: return "已报告整改";
+    case v1::STATE_ASSIGNED: return "已交办";
+    case v1::STATE_DONE_REPORTED: return "报告办结待确认";
+    case v1::STATE_CLOSED: return "已办结";
     default: return v1::WorkflowState_Name(s);
   }
 }

@@ -39,9 +39,20 @@ ReportGrid MajorGrid(const v1::JointMeetingReport& r);
 ReportGrid SilentGrid(const v1::JointMeetingReport& r);
 // Screening hits the owners dismissed, with their reasons.
 ReportGrid DismissedGrid(const v1::JointMeetingReport& r);
+// 行政执法监督: every campaign's whole rows (WholeRowsGrid,
+// campaign_summary_render.h) after its 专项行动编号, 专项行动 and 检查期间, in
+// one grid; the header row even with no campaign.
+ReportGrid CampaignsGrid(const v1::JointMeetingReport& r);
+// 议定事项: 编号, 会议, 承办单位 (receiver_agency), 议定事项 (subject),
+// 办结期限 (due_date), 状态, 逾期 ("是" / "否"), in the report's order
+// (overdue first).
+ReportGrid DecisionGrid(const v1::JointMeetingReport& r);
+// The decision items' counts: 未办结议定事项, 逾期议定事项 (decisions_open,
+// decisions_overdue), a header row and one row of figures.
+ReportGrid DecisionCountsGrid(const v1::JointMeetingReport& r);
 
 std::string DomainLabel(v1::Domain d);        // 市场秩序, … ; "(无案件)" for unspecified
-std::string StateLabel(v1::WorkflowState s);  // 已移送, …
+std::string StateLabel(v1::WorkflowState s);  // 已移送, …; decision items: 已交办, …
 std::string OverdueKindLabel(v1::OverdueItem::Kind k);
 // "2024-03-09 00:00" in the report's time zone (JointMeetingReport.time_zone,
 // the district's zone; "" is Asia/Shanghai).

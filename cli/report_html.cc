@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "campaign_summary_html.h"
 #include "report_columns.h"
 #include "report_format.h"
 
@@ -70,6 +71,15 @@ std::string RenderReportHtml(const v1::JointMeetingReport& r) {
   absl::StrAppend(&h, HtmlTable(MajorGrid(r), 5));
   absl::StrAppend(&h, "<h2>未报送单位 (", r.agencies_without_entries_size(), ")</h2>\n", HtmlTable(SilentGrid(r), 2));
   absl::StrAppend(&h, "<h2>已排除的应移未移线索 (", r.dismissed_hits_size(), ")</h2>\n", HtmlTable(DismissedGrid(r), 6));
+  // 行政执法监督: each campaign as the campaign summary's page shows it.
+  absl::StrAppend(&h, "<h2>行政执法监督 (", r.campaigns_size(), ")</h2>\n");
+  for (const v1::CampaignSummary& s : r.campaigns()) absl::StrAppend(&h, CampaignSummarySection(s));
+  absl::StrAppend(&h, "<h2>议定事项 (", r.decisions_size(), ")</h2>\n<p class=\"cards\">");
+  const ReportGrid counts = DecisionCountsGrid(r);
+  for (size_t i = 0; i < counts[0].size(); ++i) {
+    absl::StrAppend(&h, "<span>", HtmlEscape(counts[0][i]), " <b>", HtmlEscape(counts[1][i]), "</b></span>");
+  }
+  absl::StrAppend(&h, "</p>\n", HtmlTable(DecisionGrid(r), 7));
   absl::StrAppend(&h, "<p><small>caselink · 口径见 docs/reports.md</small></p>\n</body></html>\n");
   return h;
 }

@@ -23,7 +23,7 @@ if(CHROMIUM_EXECUTABLE AND EXISTS ${CASELINK_BROWSER_PYTHON})
       ${CMAKE_CURRENT_BINARY_DIR}/browser/joint-meeting-report.html
       ${CASELINK_BROWSER_PYTHON} ${_browser_dir}/check_page.py ${CHROMIUM_EXECUTABLE}
       ${CMAKE_BINARY_DIR}/browser-screenshots/joint-meeting-report.png
-      4)  # the page's four bar charts
+      6)  # the page's four bar charts and its campaign's two
   add_test(NAME browser_campaign_summary
     COMMAND bash ${_browser_dir}/run_browser_check.sh report
       $<TARGET_FILE:render_fixture_reports> campaign-summary

@@ -11,6 +11,7 @@
 #include "server/core/request_validator.h"
 #include "server/meetings/meeting_access.h"
 #include "server/workflow/document_materials.h"
+#include "server/workflow/item_answers.h"
 #include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "server/workflow/workflow_engine.h"
@@ -97,10 +98,6 @@ absl::StatusOr<Materials> MeetingMaterials(const ServiceContext& sc, const CallS
     }
   }
   return materials;
-}
-
-void NoteCases(const CallScope& scope, const Strings& case_ids) {
-  for (const std::string& id : case_ids) scope.record->case_ids.push_back(id);
 }
 
 }  // namespace
@@ -268,43 +265,23 @@ absl::Status MeetingServiceImpl::DoCreateDecision(const CallScope& scope, const 
   *draft.mutable_case_ids() = req.case_ids();
   // The item starts when it was decided: the meeting's day, 00:00.
   *draft.mutable_service_time() = ToProtoTime(absl::FromCivil(held, sc_.workflow->settings->Get()->tz));
-  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)));
-  scope.record->item_id = out.item.id();
-  NoteCases(scope, out.item.case_ids());
-  *resp->mutable_decision() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerOutcome(scope, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)),
+                       &v1::DecisionResponse::mutable_decision, resp);
 }
 
 absl::Status MeetingServiceImpl::DoActOnDecision(const CallScope& scope, const v1::WorkflowActionRequest& req,
                                                  v1::DecisionResponse* resp) {
-  scope.record->item_id = req.id();
-  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::DecisionItem>(sc_, scope, req));
-  NoteCases(scope, out.item.case_ids());
-  *resp->mutable_decision() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerAction(sc_, scope, req, &v1::DecisionResponse::mutable_decision, resp);
 }
 
 absl::Status MeetingServiceImpl::DoGetDecision(const CallScope& scope, const v1::GetItemRequest& req,
                                                v1::GetDecisionResponse* resp) {
-  scope.record->item_id = req.id();
-  std::vector<v1::Transition> history;
-  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_decision(), GetItem<v1::DecisionItem>(sc_, scope, req.id(), &history));
-  NoteCases(scope, resp->decision().case_ids());
-  for (v1::Transition& t : history) *resp->add_history() = std::move(t);
-  return absl::OkStatus();
+  return AnswerGet(sc_, scope, req.id(), &v1::GetDecisionResponse::mutable_decision, resp);
 }
 
 absl::Status MeetingServiceImpl::DoListDecisions(const CallScope& scope, const v1::ListItemsRequest& req,
                                                  v1::ListDecisionsResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(auto items,
-                            ListItems<v1::DecisionItem>(sc_, scope, req, false, resp->mutable_next_page_token()));
-  for (v1::DecisionItem& d : items) {
-    NoteCases(scope, d.case_ids());
-    *resp->add_decisions() = std::move(d);
-  }
-  return absl::OkStatus();
+  return AnswerList(sc_, scope, req, &v1::ListDecisionsResponse::mutable_decisions, resp);
 }
 
 }  // namespace caselink::server

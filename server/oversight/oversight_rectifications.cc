@@ -119,39 +119,23 @@ absl::Status OversightServiceImpl::DoCreateRectification(const CallScope& scope,
   draft.set_due_date(req.due_date());
   *draft.mutable_finding_refs() = req.finding_refs();
   *draft.mutable_service_time() = ToProtoTime(sc_.now());
-  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)));
-  *resp->mutable_rectification() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerOutcome(scope, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)),
+                       &v1::RectificationResponse::mutable_rectification, resp);
 }
 
 absl::Status OversightServiceImpl::DoActOnRectification(const CallScope& scope, const v1::WorkflowActionRequest& req,
                                                         v1::RectificationResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::Rectification>(sc_, scope, req));
-  *resp->mutable_rectification() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerAction(sc_, scope, req, &v1::RectificationResponse::mutable_rectification, resp);
 }
 
 absl::Status OversightServiceImpl::DoGetRectification(const CallScope& scope, const v1::GetItemRequest& req,
                                                       v1::GetRectificationResponse* resp) {
-  std::vector<v1::Transition> history;
-  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_rectification(),
-                            GetItem<v1::Rectification>(sc_, scope, req.id(), &history));
-  for (v1::Transition& t : history) *resp->add_history() = std::move(t);
-  NoteCases(scope, {resp->rectification().case_ids().begin(), resp->rectification().case_ids().end()});
-  return absl::OkStatus();
+  return AnswerGet(sc_, scope, req.id(), &v1::GetRectificationResponse::mutable_rectification, resp);
 }
 
 absl::Status OversightServiceImpl::DoListRectifications(const CallScope& scope, const v1::ListItemsRequest& req,
                                                         v1::ListRectificationsResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::Rectification>(sc_, scope, req, false,
-                                                                     resp->mutable_next_page_token()));
-  for (v1::Rectification& r : items) {
-    NoteCases(scope, {r.case_ids().begin(), r.case_ids().end()});
-    *resp->add_rectifications() = std::move(r);
-  }
-  return absl::OkStatus();
+  return AnswerList(sc_, scope, req, &v1::ListRectificationsResponse::mutable_rectifications, resp);
 }
 
 }  // namespace caselink::server

@@ -44,14 +44,6 @@ absl::Status PutOrganiserOnTeam(const std::string& organiser, v1::Campaign* c) {
 
 }  // namespace
 
-void NoteCases(const CallScope& scope, const std::vector<std::string>& ids) {
-  if (scope.record == nullptr) return;
-  std::set<std::string> named(scope.record->case_ids.begin(), scope.record->case_ids.end());
-  for (const std::string& id : ids) {
-    if (named.insert(id).second) scope.record->case_ids.push_back(id);
-  }
-}
-
 OversightServiceImpl::OversightServiceImpl(const ServiceContext& sc, storage::Database* db)
     : RawService(sc), sc_(sc), store_(db, sc.pipeline) {
   using O = OversightServiceImpl;

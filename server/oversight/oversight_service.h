@@ -9,6 +9,7 @@
 #include "caselink/v1/oversight.grpc.pb.h"
 #include "server/core/raw_service.h"
 #include "server/core/service_context.h"
+#include "server/workflow/item_answers.h"
 #include "storage/oversight_store.h"
 
 namespace caselink::server {
@@ -58,8 +59,5 @@ class OversightServiceImpl final : public RawService {
   const ServiceContext& sc_;
   storage::OversightStore store_;
 };
-
-// Adds `ids` to the call's access record (the cases an answer names).
-void NoteCases(const CallScope& scope, const std::vector<std::string>& ids);
 
 }  // namespace caselink::server

@@ -8,6 +8,7 @@
 #include "server/core/request_validator.h"
 #include "server/core/unary_call.h"
 #include "server/workflow/document_materials.h"
+#include "server/workflow/item_answers.h"
 #include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "server/workflow/workflow_engine.h"
@@ -128,10 +129,8 @@ absl::Status WorkflowServiceImpl::DoCreateTransfer(const CallScope& scope,
     return absl::InvalidArgumentError("direction: is required (TRANSFER_FORWARD or TRANSFER_REVERSE)");
   }
   if (!req.case_id().empty()) draft.add_case_ids(req.case_id());
-  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft), entry));
-  *resp->mutable_transfer() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerOutcome(scope, CreateItem(sc_, scope, req, req.request_id(), std::move(draft), entry),
+                       &v1::TransferResponse::mutable_transfer, resp);
 }
 
 absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
@@ -162,10 +161,8 @@ absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
   const absl::Time now = sc_.now();
   if (req.has_service_time()) CASELINK_RETURN_IF_ERROR(CheckServiceTime(req.service_time(), now));
   *draft.mutable_service_time() = req.has_service_time() ? req.service_time() : ToProtoTime(now);
-  CASELINK_ASSIGN_OR_RETURN(auto out, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)));
-  *resp->mutable_record() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerOutcome(scope, CreateItem(sc_, scope, req, req.request_id(), std::move(draft)),
+                       &v1::SupervisionResponse::mutable_record, resp);
 }
 
 absl::Status WorkflowServiceImpl::DoListOverdue(const CallScope& scope, v1::ListOverdueResponse* resp) {
@@ -199,52 +196,32 @@ WorkflowServiceImpl::WorkflowServiceImpl(const ServiceContext& sc) : RawService(
 
 absl::Status WorkflowServiceImpl::DoActOnTransfer(const CallScope& s, const v1::WorkflowActionRequest& req,
                                                   v1::TransferResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::Transfer>(sc_, s, req));
-  *resp->mutable_transfer() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerAction(sc_, s, req, &v1::TransferResponse::mutable_transfer, resp);
 }
 
 absl::Status WorkflowServiceImpl::DoGetTransfer(const CallScope& s, const v1::GetItemRequest& req,
                                                 v1::GetTransferResponse* resp) {
-  std::vector<v1::Transition> history;
-  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_transfer(), GetItem<v1::Transfer>(sc_, s, req.id(), &history));
-  for (auto& t : history) *resp->add_history() = std::move(t);
-  return absl::OkStatus();
+  return AnswerGet(sc_, s, req.id(), &v1::GetTransferResponse::mutable_transfer, resp);
 }
 
 absl::Status WorkflowServiceImpl::DoListTransfers(const CallScope& s, const v1::ListItemsRequest& req,
                                                   v1::ListTransfersResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::Transfer>(sc_, s, req, false,
-                                                                resp->mutable_next_page_token()));
-  for (auto& t : items) *resp->add_transfers() = std::move(t);
-  return absl::OkStatus();
+  return AnswerList(sc_, s, req, &v1::ListTransfersResponse::mutable_transfers, resp);
 }
 
-absl::Status WorkflowServiceImpl::DoActOnSupervision(const CallScope& s,
-                                                     const v1::WorkflowActionRequest& req,
+absl::Status WorkflowServiceImpl::DoActOnSupervision(const CallScope& s, const v1::WorkflowActionRequest& req,
                                                      v1::SupervisionResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(auto out, ActOnItem<v1::SupervisionRecord>(sc_, s, req));
-  *resp->mutable_record() = std::move(out.item);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerAction(sc_, s, req, &v1::SupervisionResponse::mutable_record, resp);
 }
 
 absl::Status WorkflowServiceImpl::DoGetSupervision(const CallScope& s, const v1::GetItemRequest& req,
                                                    v1::GetSupervisionResponse* resp) {
-  std::vector<v1::Transition> history;
-  CASELINK_ASSIGN_OR_RETURN(*resp->mutable_record(),
-                            GetItem<v1::SupervisionRecord>(sc_, s, req.id(), &history));
-  for (auto& t : history) *resp->add_history() = std::move(t);
-  return absl::OkStatus();
+  return AnswerGet(sc_, s, req.id(), &v1::GetSupervisionResponse::mutable_record, resp);
 }
 
 absl::Status WorkflowServiceImpl::DoListSupervision(const CallScope& s, const v1::ListItemsRequest& req,
                                                     v1::ListSupervisionResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(auto items, ListItems<v1::SupervisionRecord>(
-                                            sc_, s, req, false, resp->mutable_next_page_token()));
-  for (auto& r : items) *resp->add_records() = std::move(r);
-  return absl::OkStatus();
+  return AnswerList(sc_, s, req, &v1::ListSupervisionResponse::mutable_records, resp);
 }
 
 }  // namespace caselink::server

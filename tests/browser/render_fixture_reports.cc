@@ -8,8 +8,9 @@
 // report page (e.g. `campaign-summary`) is one more function and one more row.
 //
 // The joint-meeting fixture has several rows per agency with non-zero figures
-// in every series, Chinese agency names and a few entries in every list, so
-// that every chart of cli/report_html.cc draws bars and every table has rows.
+// in every series, Chinese agency names and a few entries in every list (one
+// campaign, two decision items), so that every chart of cli/report_html.cc
+// draws bars and every table has rows.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -23,6 +24,7 @@
 
 #include "caselink/v1/oversight.pb.h"
 #include "caselink/v1/report.pb.h"
+#include "caselink/v1/workflow.pb.h"
 #include "campaign_summary_html.h"
 #include "report_html.h"
 
@@ -214,8 +216,6 @@ v1::JointMeetingReport JointMeetingFixture() {
   return r;
 }
 
-std::string RenderJointMeeting() { return cli::RenderReportHtml(JointMeetingFixture()); }
-
 // The campaign summary fixture: three inspected agencies, each with its whole
 // row and one row per criterion, every agency with cases in two or three
 // grades (so both charts of cli/campaign_summary_html.cc draw bars), the
@@ -330,6 +330,40 @@ v1::CampaignSummary CampaignSummaryFixture() {
 }
 
 std::string RenderCampaignSummary() { return cli::RenderCampaignSummaryHtml(CampaignSummaryFixture()); }
+
+// The joint-meeting report with its 行政执法监督 (the campaign summary above,
+// so the section draws its two charts) and two 议定事项, one overdue.
+std::string RenderJointMeeting() {
+  v1::JointMeetingReport r = JointMeetingFixture();
+  *r.add_campaigns() = CampaignSummaryFixture();
+  struct Decision {
+    const char* id;
+    v1::WorkflowState state;
+    const char* owner;
+    const char* subject;
+    const char* due_date;
+    bool overdue;
+  };
+  const std::vector<Decision> decisions = {
+      {"A20240412-0001", v1::STATE_ASSIGNED, "market", "牵头开展食品安全领域“两法衔接”案件回头看，逐案说明移送情况",
+       "2024-05-31", true},
+      {"A20240412-0002", v1::STATE_CLOSED, "emergency", "建立危险化学品案件线索双向通报机制", "2024-06-28", false},
+  };
+  for (const Decision& d : decisions) {
+    v1::DecisionItem* item = r.add_decisions();
+    item->set_id(d.id);
+    item->set_meeting_id("M20240412-0001");
+    item->set_state(d.state);
+    item->set_sender_agency("government");
+    item->set_receiver_agency(d.owner);
+    item->set_subject(d.subject);
+    item->set_due_date(d.due_date);
+    item->set_overdue(d.overdue);
+    if (d.state != v1::STATE_CLOSED) r.set_decisions_open(r.decisions_open() + 1);
+    if (d.overdue) r.set_decisions_overdue(r.decisions_overdue() + 1);
+  }
+  return cli::RenderReportHtml(r);
+}
 
 struct Kind {
   const char* name;
