@@ -296,11 +296,11 @@ while True:
     while i < len(text) and text[i].isspace(): i += 1
     if i >= len(text): break
     e, i = dec.raw_decode(text, i)
-    item = e.get("transfer") or e.get("record") or {}
+    item = e.get("transfer") or e.get("record") or e.get("rectification") or e.get("decision") or {}
     t = e.get("transition", {})
     cases = ", ".join(c.get("case_id", "?") for c in e.get("cases", []))
     print("    cursor %-4s %-26s %-22s %-24s -> %-26s cases: %s" % (e.get("cursor"), e.get("kind"), e.get("item_id"),
-          t.get("action"), item.get("state"), cases or "-"))
+          t.get("action") or "-", item.get("state") or "-", cases or "-"))
 ' "$WORK/events-$1.json"
 }
 
@@ -469,9 +469,227 @@ expect_one_hit HIT_TRANSFERRED
 echo "    -> the lead is closed: the case went where the law sends it"
 
 # ---------------------------------------------------------------------------
+# Enforcement supervision (行政执法监督, proto/caselink/v1/oversight.proto): the
+# justice bureau's special campaign draws a sample of the inspected agencies'
+# cases, its inspection team reviews them against a checklist (案卷评查), a
+# rectification notice (整改通知) is followed to acceptance, and the campaign's
+# summary report. Then the district government's joint meeting (联席会议,
+# meeting.proto): its decision items (议定事项) followed to closure, and a case
+# marked major (重大案件).
+
+# day DATE-EXPR : a day YYYY-MM-DD in the district's zone (the server counts
+# due dates there), e.g. `day today`, `day '+15 days'`.
+day() { TZ=Asia/Shanghai date -d "$1" +%F; }
+TODAY="$(day today)"
+
+# sample_lines : the sample of the last `campaign draw|add-case|sample`, one line per stratum and per case.
+sample_lines() {
+  "$PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1], encoding="utf-8"))["sample"]
+print("    seed %s, %s per stratum, drawn by %s" % (s.get("seed"), s.get("size_per_stratum"), s.get("drawn_by")))
+for x in s.get("strata", []):
+    print("    stratum %-10s %-14s population %-3s drawn %s" % (x.get("agency_id"), x.get("domain"),
+          x.get("population", 0), x.get("drawn", 0)))
+for c in s.get("cases", []):
+    how = "added by %s: %s" % (c.get("added_by"), c.get("reason")) if c.get("by_hand") else "drawn"
+    print("    case    %-26s %-10s %-14s %s" % (c.get("case_id"), c.get("agency_id"), c.get("domain"), how))
+' "$WORK/last.json"
+}
+
+# history_lines : the history of the item in the last `rectify|decision show`, one line per step.
+history_lines() {
+  "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+for t in d.get("history", []):
+    print("    step %-2s %-10s %-30s -> %-20s %s" % (t.get("step"), t.get("actor_agency"), t.get("action"),
+          t.get("to_state"), t.get("reason", "")))
+' "$WORK/last.json"
+}
+
+step "[O1] 司法局 justice creates a special enforcement-supervision campaign (专项执法监督行动, 行政处罚案卷评查) from scripts/demo-data/campaign.textproto: market's and emergency's cases decided in 2024-H1, team justice (组长) + procuratorate, a 5-line checklist"
+run justice campaign create --file scripts/demo-data/campaign.textproto
+CAMPAIGN="$(jget 'd["campaign"]["id"]')"
+[[ -n "$CAMPAIGN" ]] || die "no campaign id in the create response"
+[[ "$(jget 'd["campaign"]["organizer_agency"]')" == "justice" ]] || die "the campaign's organiser is not justice"
+[[ "$(jget 'sum(c["weight"] for c in d["campaign"]["criteria"])')" == "100" ]] || die "the checklist's weights do not sum to 100"
+[[ "$(jget '[(m["agency_id"], m["role"]) for m in d["campaign"]["team"]]')" == '[["justice", "TEAM_LEADER"], ["procuratorate", "TEAM_MEMBER"]]' ]] \
+  || die "the team is $(jget 'd["campaign"]["team"]'), not justice (leader) and procuratorate (member)"
+echo "    -> campaign $CAMPAIGN: $(jget 'd["campaign"]["name"]'), cases decided in [$(jget 'd["campaign"]["from_date"]'), $(jget 'd["campaign"]["to_date"]'))"
+refused market campaign create --file scripts/demo-data/campaign.textproto   # only a justice bureau organises one
+
+step "[O2] 司法局 justice draws the sample (抽查) with the fixed seed 20240305, 2 cases per agency and domain; drawing again with the same seed replays the same draw, another seed is refused (a sample is drawn once)"
+run justice campaign draw "$CAMPAIGN" --seed 20240305 --per-stratum 2 >/dev/null
+sample_lines
+[[ "$(jget 'd["sample"]["seed"]')" == "20240305" ]] || die "the sample's seed is $(jget 'd["sample"]["seed"]'), not 20240305"
+[[ "$(jget 'all(int(x.get("drawn", 0)) == min(2, int(x.get("population", 0))) for x in d["sample"]["strata"])')" == "True" ]] \
+  || die "a stratum was not drawn min(2, population) cases"
+[[ "$(jget 'sorted(c["case_id"] for c in d["sample"]["cases"] if c["agency_id"] == "emergency")')" \
+   == "$("$PY" -c 'import json, sys; print(json.dumps(sorted(sys.argv[1:])))' "$EMERGENCY_CASE" "$EMERGENCY_CASE2")" ]] \
+  || die "the sample does not hold emergency's two cases of 2024-03-15"
+DRAWN="$(jget '[c["case_id"] for c in d["sample"]["cases"]]')"
+run justice campaign draw "$CAMPAIGN" --seed 20240305 --per-stratum 2 >/dev/null
+[[ "$(jget 'd.get("replayed", False)')" == "True" ]] || die "drawing again with the same seed did not replay"
+[[ "$(jget '[c["case_id"] for c in d["sample"]["cases"]]')" == "$DRAWN" ]] || die "drawing again with the same seed gave other cases"
+echo "    -> drawn again with seed 20240305: replayed, the same $(jget 'len(d["sample"]["cases"])') cases"
+refused justice campaign draw "$CAMPAIGN" --seed 7 --per-stratum 2
+
+step "[O2a] The demo's market case $MARKET_CASE is reviewed: drawn, or else added to the sample by hand by the team, with a reason (AddSampleCase); 市场监管局 market sees only its own sampled cases"
+if [[ "$(jget "\"$MARKET_CASE\" in [c[\"case_id\"] for c in d[\"sample\"][\"cases\"]]")" == "True" ]]; then
+  echo "    -> $MARKET_CASE was drawn"
+else
+  echo "    -> $MARKET_CASE was not drawn (the draw depends on the case ids, which are random); justice adds it by hand"
+  run justice campaign add-case "$CAMPAIGN" "$MARKET_CASE" \
+    --reason "该案经检察院反向衔接并作出罚款决定，纳入本次评查" >/dev/null
+  sample_lines
+  [[ "$(jget "[c.get(\"by_hand\", False) for c in d[\"sample\"][\"cases\"] if c[\"case_id\"] == \"$MARKET_CASE\"]")" == "[true]" ]] \
+    || die "$MARKET_CASE is not in the sample as added by hand"
+fi
+run market campaign sample "$CAMPAIGN" >/dev/null
+[[ "$(jget 'sorted(set(c["agency_id"] for c in d["sample"]["cases"]))')" == '["market"]' ]] \
+  || die "market's view of the sample holds cases of $(jget 'sorted(set(c["agency_id"] for c in d["sample"]["cases"]))')"
+echo "    -> market sees $(jget 'len(d["sample"]["cases"])') sampled case(s), all its own"
+
+step "[O3] 司法局 justice and 检察院 procuratorate each review $MARKET_CASE against the checklist (案卷评查): one finding each, totals 15.5 points apart (a difference the summary lists: 10 or more)"
+run justice campaign review "$CAMPAIGN" "$MARKET_CASE" --score law=8 --score procedure=7 --score evidence=8 \
+  --score document=4 --score discretion=7 \
+  --finding "document|文书不规范：行政处罚决定书未载明申请行政复议、提起行政诉讼的途径和期限|《中华人民共和国行政处罚法》第五十九条第一款第（五）项" \
+  --comment "事实清楚，适用法律正确；决定书未告知救济途径" >/dev/null
+FINDING="$(jget 'd["review"]["findings"][0]["id"]')"
+# 30×8/10 + 20×7/10 + 20×8/10 + 15×4/10 + 15×7/10 = 70.50
+[[ "$(jget 'd["review"]["total_centi"]')" == "7050" && "$(jget 'd["review"]["grade"]')" == "GRADE_PASS" ]] \
+  || die "justice's review totals $(jget 'd["review"]["total_centi"]') ($(jget 'd["review"]["grade"]')), not 7050 (GRADE_PASS)"
+echo "    -> justice: 70.50, 合格, finding $FINDING"
+run procuratorate campaign review "$CAMPAIGN" "$MARKET_CASE" --score law=10 --score procedure=7 --score evidence=9 \
+  --score document=6 --score discretion=10 \
+  --finding "procedure|程序不规范：行政处罚事先告知书未载明拟作出的行政处罚内容|《中华人民共和国行政处罚法》第四十四条" \
+  --comment "证据充分，处罚适当；告知程序有瑕疵" >/dev/null
+# 30×10/10 + 20×7/10 + 20×9/10 + 15×6/10 + 15×10/10 = 86.00
+[[ "$(jget 'd["review"]["total_centi"]')" == "8600" && "$(jget 'd["review"]["grade"]')" == "GRADE_PASS" ]] \
+  || die "procuratorate's review totals $(jget 'd["review"]["total_centi"]') ($(jget 'd["review"]["grade"]')), not 8600 (GRADE_PASS)"
+echo "    -> procuratorate: 86.00, 合格, finding $(jget 'd["review"]["findings"][0]["id"]')"
+echo "  the reviews of $MARKET_CASE, as justice (the organiser) sees them:"
+run justice campaign reviews "$CAMPAIGN" --case "$MARKET_CASE"
+[[ "$(jget 'sorted(r["reviewer_agency"] for r in d["reviews"])')" == '["justice", "procuratorate"]' ]] \
+  || die "the reviews of $MARKET_CASE are by $(jget 'sorted(r["reviewer_agency"] for r in d["reviews"])'), not justice and procuratorate"
+
+DUE="$(day '+15 days')"
+step "[O4] 司法局 justice issues a rectification notice (整改通知) to market on $MARKET_CASE, due $DUE, naming its finding; market reports (整改报告), justice returns it once (退回), market reports again, justice accepts (验收)"
+run justice rectify create "$CAMPAIGN" --to market --case "$MARKET_CASE" \
+  --subject "评查发现行政处罚决定书未载明救济途径，请对照问题逐项整改，并自查同类文书" \
+  --due "$DUE" --document-number "某司整〔2024〕1号" --finding "$FINDING" >/dev/null
+NOTICE="$(jget 'd["rectification"]["id"]')"
+[[ "$(jget 'd["rectification"]["state"]')" == "STATE_ISSUED" ]] || die "the notice is $(jget 'd["rectification"]["state"]'), not STATE_ISSUED"
+[[ "$(jget 'd["rectification"]["due_date"]')" == "$DUE" ]] || die "the notice is due $(jget 'd["rectification"]["due_date"]'), not $DUE"
+[[ "$(jget 'd["rectification"].get("finding_refs", [])')" == "[\"$FINDING\"]" ]] || die "the notice does not name finding $FINDING"
+echo "    -> notice $NOTICE: $(jget 'd["rectification"]["state"]'), due $DUE"
+run market rectify report "$NOTICE" --reason "已对该案补充送达载明复议、诉讼途径和期限的告知书" >/dev/null
+[[ "$(jget 'd["rectification"]["state"]')" == "STATE_RECTIFIED" ]] || die "after the report the notice is $(jget 'd["rectification"]["state"]')"
+echo "    -> market reported: $(jget 'd["rectification"]["state"]')"
+refused market rectify accept "$NOTICE"   # only the issuer accepts
+run justice rectify return "$NOTICE" --reason "仅补正个案，未自查同类文书，请一并整改" >/dev/null
+[[ "$(jget 'd["rectification"]["state"]')" == "STATE_ISSUED" ]] || die "after the return the notice is $(jget 'd["rectification"]["state"]')"
+echo "    -> justice returned it: $(jget 'd["rectification"]["state"]')"
+run market rectify report "$NOTICE" --reason "已自查2024年上半年处罚决定书86份，补正3份，修订文书模板并组织培训" >/dev/null
+[[ "$(jget 'd["rectification"]["state"]')" == "STATE_RECTIFIED" ]] || die "after the second report the notice is $(jget 'd["rectification"]["state"]')"
+run justice rectify accept "$NOTICE" >/dev/null
+[[ "$(jget 'd["rectification"]["state"]')" == "STATE_CLOSED" ]] || die "after the acceptance the notice is $(jget 'd["rectification"]["state"]'), not STATE_CLOSED"
+run market rectify show "$NOTICE" >/dev/null
+history_lines
+[[ "$(jget 'd["rectification"]["state"]')" == "STATE_CLOSED" ]] || die "market reads the notice as $(jget 'd["rectification"]["state"]'), not STATE_CLOSED"
+
+step "[O5] The campaign's summary report (专项行动总结报告): as a table, and as one offline HTML page"
+as justice campaign summary "$CAMPAIGN" --format table || die "caselink campaign summary failed"
+as justice campaign summary "$CAMPAIGN" --format html --out "$WORK/campaign-summary.html" \
+  || die "caselink campaign summary --format html failed"
+grep -q "<svg" "$WORK/campaign-summary.html" || die "the HTML summary has no chart"
+if grep -Eq "https?://|<script|<link" "$WORK/campaign-summary.html"; then die "the HTML summary references something outside it"; fi
+run justice campaign summary "$CAMPAIGN" --format json >/dev/null
+DISTRICT='[r for r in d["rows"] if not r.get("agency_id") and not r.get("criterion_id")][0]'
+[[ "$(jget "int(${DISTRICT}.get(\"cases_reviewed\", 0))")" == "1" && "$(jget "int(${DISTRICT}.get(\"notices_accepted\", 0))")" == "1" ]] \
+  || die "the district row is $(jget "$DISTRICT"): not 1 case reviewed and 1 notice accepted"
+[[ "$(jget '[x["case_id"] for x in d.get("differences", [])]')" == "[\"$MARKET_CASE\"]" ]] \
+  || die "the summary lists the review differences of $(jget '[x["case_id"] for x in d.get("differences", [])]'), not of $MARKET_CASE"
+echo "    -> $WORK/campaign-summary.html ($(wc -c <"$WORK/campaign-summary.html") bytes, self-contained: open it in a browser)"
+
+MEETING_DUE="$(day '+10 days')"
+step "[M1] 区政府 government records today's joint meeting (联席会议, $TODAY) with market, emergency, psb, procuratorate and justice on $MARKET_CASE, and assigns a decision item (议定事项) to market due $MEETING_DUE: market reports progress, then done; government closes it"
+run government meeting create --kind joint --title "府检联动联席会议：行政执法监督专项行动情况通报" --date "$TODAY" \
+  --attendee market --attendee emergency --attendee psb --attendee procuratorate --attendee justice \
+  --case "$MARKET_CASE" \
+  --summary "司法局通报行政处罚案卷评查专项行动情况；检察院通报两法衔接与检察监督情况；研究市场监管领域行政处罚文书规范问题。议定事项另行交办。" >/dev/null
+MEETING="$(jget 'd["meeting"]["id"]')"
+[[ "$(jget 'd["meeting"]["kind"]')" == "MEETING_JOINT" && "$(jget 'd["meeting"]["convener_agency"]')" == "government" ]] \
+  || die "the meeting is $(jget 'd["meeting"]["kind"]') convened by $(jget 'd["meeting"]["convener_agency"]')"
+echo "    -> meeting $MEETING ($(jget 'd["meeting"]["date"]'), attendees $(jget '", ".join(d["meeting"]["attendees"])'))"
+run government decision create "$MEETING" --owner market --due "$MEETING_DUE" --case "$MARKET_CASE" \
+  --subject "对照评查发现的问题，全面自查本单位行政处罚决定书救济途径告知情况，报送自查整改报告" >/dev/null
+DECISION="$(jget 'd["decision"]["id"]')"
+[[ "$(jget 'd["decision"]["state"]')" == "STATE_ASSIGNED" ]] || die "the decision item is $(jget 'd["decision"]["state"]'), not STATE_ASSIGNED"
+run market decision progress "$DECISION" --reason "已完成2024年上半年处罚决定书自查，正在修订文书模板" >/dev/null
+[[ "$(jget 'd["decision"]["state"]')" == "STATE_ASSIGNED" ]] || die "after progress the decision item is $(jget 'd["decision"]["state"]')"
+run market decision done "$DECISION" --reason "文书模板已修订并印发，自查整改报告已报送区政府" >/dev/null
+[[ "$(jget 'd["decision"]["state"]')" == "STATE_DONE_REPORTED" ]] || die "after done the decision item is $(jget 'd["decision"]["state"]')"
+run government decision close "$DECISION" --reason "自查整改报告已收悉，办结" >/dev/null
+[[ "$(jget 'd["decision"]["state"]')" == "STATE_CLOSED" ]] || die "after close the decision item is $(jget 'd["decision"]["state"]'), not STATE_CLOSED"
+run market decision show "$DECISION" >/dev/null
+history_lines
+
+step "[M1a] A decision item due before the meeting cannot be assigned (due date ≥ meeting date); one for emergency due tomorrow ($(day tomorrow)) is, and stays open"
+refused government decision create "$MEETING" --owner emergency --due "$(day yesterday)" --case "$EMERGENCY_CASE" \
+  --subject "排查本系统涉嫌重大责任事故罪的未移送案件并报送结果"
+run government decision create "$MEETING" --owner emergency --due "$(day tomorrow)" --case "$EMERGENCY_CASE" \
+  --subject "排查本系统涉嫌重大责任事故罪的未移送案件并报送结果" >/dev/null
+DECISION2="$(jget 'd["decision"]["id"]')"
+[[ "$(jget 'd["decision"]["state"]')" == "STATE_ASSIGNED" ]] || die "the decision item is $(jget 'd["decision"]["state"]'), not STATE_ASSIGNED"
+echo "    -> decision item $DECISION2 for emergency: $(jget 'd["decision"]["state"]'), due $(jget 'd["decision"]["due_date"]')"
+
+step "[M2] 区政府 government marks emergency's case $EMERGENCY_CASE major (重大案件), with a reason; emergency is told by an event (EVENT_CASE_MARKED_MAJOR) and reads the mark on its case"
+run government case mark-major "$EMERGENCY_CASE" --reason "同类违法行为多发，提交联席会议研判" \
+  --purpose "联席会议重大案件研判" >/dev/null
+[[ "$(jget 'd["case"].get("major", False)')" == "True" && "$(jget 'd["case"]["major_mark"]["agency_id"]')" == "government" ]] \
+  || die "the case is not marked major by government: $(jget 'd["case"].get("major_mark")')"
+echo "  emergency:"; events emergency
+"$PY" -c '
+import json, sys
+text, dec, i, found = open(sys.argv[1], encoding="utf-8").read(), json.JSONDecoder(), 0, False
+while True:
+    while i < len(text) and text[i].isspace(): i += 1
+    if i >= len(text): break
+    e, i = dec.raw_decode(text, i)
+    if e.get("kind") == "EVENT_CASE_MARKED_MAJOR" and sys.argv[2] in [c.get("case_id") for c in e.get("cases", [])] + [e.get("item_id")]:
+        found = True
+sys.exit(0 if found else 1)
+' "$WORK/events-emergency.json" "$EMERGENCY_CASE" || die "emergency's event stream has no EVENT_CASE_MARKED_MAJOR of $EMERGENCY_CASE"
+run emergency get "$EMERGENCY_CASE" >/dev/null
+[[ "$(jget 'd.get("case", d).get("major", False)')" == "True" ]] || die "emergency reads its case as not major"
+echo "    -> emergency reads $EMERGENCY_CASE (v$(jget 'd.get("case", d)["version"]')): major_mark $(jget 'd.get("case", d)["major_mark"]')"
+
+# ---------------------------------------------------------------------------
 # The joint-meeting report (docs/reports.md).
 step "[R1] 区政府 government reads the joint-meeting report (联席会议) for 2024-01-01 .. 2030-01-01"
 as government report --from 2024-01-01 --to 2030-01-01 || die "caselink report failed"
+
+step "[R1a] ... whose JSON form also carries the campaign's summary (行政执法监督) and the meetings' decision items (议定事项): the campaign, 1 item closed, emergency's item open"
+run government report --from 2024-01-01 --to 2030-01-01 --format json >/dev/null
+[[ "$(jget 'len(d.get("campaigns", []))')" == "1" && "$(jget 'd["campaigns"][0]["campaign"]["id"]')" == "$CAMPAIGN" ]] \
+  || die "the report lists the campaigns $(jget '[c["campaign"]["id"] for c in d.get("campaigns", [])]'), not just $CAMPAIGN"
+[[ "$(jget 'int(d.get("decisions_open", 0))')" -ge 1 ]] || die "the report counts $(jget 'd.get("decisions_open", 0)') open decision items, not at least 1"
+[[ "$(jget "[x[\"state\"] for x in d.get(\"decisions\", []) if x[\"id\"] == \"$DECISION2\"]")" == '["STATE_ASSIGNED"]' ]] \
+  || die "the report does not list emergency's open decision item $DECISION2"
+[[ "$(jget "[x[\"state\"] for x in d.get(\"decisions\", []) if x[\"id\"] == \"$DECISION\"]")" == '["STATE_CLOSED"]' ]] \
+  || die "the report does not list market's closed decision item $DECISION"
+"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1], encoding="utf-8"))
+for c in d.get("campaigns", []):
+    print("    campaign %s %s" % (c["campaign"]["id"], c["campaign"]["name"]))
+print("    decision items: %s open, %s overdue" % (d.get("decisions_open", 0), d.get("decisions_overdue", 0)))
+for x in d.get("decisions", []):
+    print("      %-26s %-10s due %s  %-20s %s" % (x["id"], x.get("receiver_agency"), x.get("due_date"), x.get("state"), x.get("subject", "")))
+print("    major cases: %s" % ", ".join("%s (%s)" % (c.get("case_id"), c.get("owner_agency")) for c in d.get("major_cases", [])))
+' "$WORK/last.json"
 
 step "[R2] ... and writes it as one offline HTML page with charts, and as CSV for a spreadsheet"
 as government report --from 2024-01-01 --to 2030-01-01 --format html --out "$WORK/report.html" \
