@@ -11,6 +11,7 @@
 //   return Run(ctx, [&](Client& c) { return c.DismissHit(req); });
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,19 @@ void SetRequestId(const std::string& given, Request* req) {
   req->set_request_id(given.empty() ? DeriveRequestId(*req) : given);
 }
 
+// An answer with `replayed: true` repeats what the server answered an
+// earlier identical request (same content, so the same default request_id):
+// nothing new was done. Said on stderr, because after the item moved on (a
+// return, a reopen) the same text sent again is then a silent no-op.
+inline void NoteReplay(const google::protobuf::Message& answer) {
+  const google::protobuf::FieldDescriptor* f = answer.GetDescriptor()->FindFieldByName("replayed");
+  if (f == nullptr || f->type() != google::protobuf::FieldDescriptor::TYPE_BOOL) return;
+  if (!answer.GetReflection()->GetBool(answer, f)) return;
+  std::fprintf(stderr,
+               "note: the server replayed its answer to an earlier identical request; nothing new was done. "
+               "To act again, pass --request-id (or change the text).\n");
+}
+
 // Connects, runs `call` (Client& -> absl::StatusOr<Message>), prints its
 // answer in the chosen output format; returns the exit code (a connection
 // problem is a usage error, a failed call an RPC error).
@@ -45,6 +59,7 @@ int Run(const CommandContext& ctx, Call call) {
   auto response = call(**client);
   if (!response.ok()) return ReportRpcError(response.status());
   PrintMessage(*response, ctx.globals.output);
+  NoteReplay(*response);
   return kExitOk;
 }
 

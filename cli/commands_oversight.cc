@@ -30,6 +30,7 @@
 #include "campaign_summary_html.h"
 #include "campaign_summary_render.h"
 #include "command.h"
+#include "report_output.h"
 #include "command_args.h"
 #include "command_rpc.h"
 #include "enum_args.h"
@@ -230,23 +231,9 @@ int RunReviews(const CommandContext& ctx, const ReviewsArgs& a) {
 }
 
 // Writes `text` to `out`, or to stdout when `out` is empty.
-int WriteRendered(const std::string& text, const std::string& out) {
-  if (out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    std::fflush(stdout);
-    return kExitOk;
-  }
-  std::ofstream file(out, std::ios::binary | std::ios::trunc);
-  file.write(text.data(), static_cast<std::streamsize>(text.size()));
-  file.close();
-  if (!file) return ReportUsageError(absl::StrCat(out, ": cannot write the summary"));
-  std::fprintf(stderr, "summary written to %s\n", out.c_str());
-  return kExitOk;
-}
-
 int RunSummary(const CommandContext& ctx, const SummaryArgs& a) {
-  if (a.format != "table" && a.format != "csv" && a.format != "html" && a.format != "json") {
-    return ReportUsageError(absl::StrCat("unknown --format \"", a.format, "\"; table, csv, html or json"));
+  if (!IsReportFormat(a.format)) {
+    return ReportUsageError(absl::StrCat("unknown --format \"", a.format, "\"; ", kReportFormats));
   }
   auto client = ctx.Connect();
   if (!client.ok()) return ReportUsageError(client.status().message());
@@ -254,22 +241,12 @@ int RunSummary(const CommandContext& ctx, const SummaryArgs& a) {
   req.set_campaign_id(a.campaign_id);
   absl::StatusOr<v1::CampaignSummary> s = (*client)->GetCampaignSummary(req);
   if (!s.ok()) return ReportRpcError(s.status());
-  if (a.format == "json" && a.out.empty()) {
-    PrintMessage(*s, OutputFormat::kJson);
-    return kExitOk;
-  }
-  std::string text;
-  if (a.format == "json") {
-    google::protobuf::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    options.preserve_proto_field_names = true;
-    (void)google::protobuf::util::MessageToJsonString(*s, &text, options);
-  } else {
-    text = a.format == "csv"    ? RenderCampaignSummaryCsv(*s)
-           : a.format == "html" ? RenderCampaignSummaryHtml(*s)
-                                : RenderCampaignSummaryTable(*s);
-  }
-  return WriteRendered(text, a.out);
+  const v1::CampaignSummary& summary = *s;
+  return EmitReport(summary, a.format, a.out,
+                    {[&] { return RenderCampaignSummaryTable(summary); },
+                     [&] { return RenderCampaignSummaryCsv(summary); },
+                     [&] { return RenderCampaignSummaryHtml(summary); }},
+                    "summary");
 }
 
 int RunRectifyCreate(const CommandContext& ctx, const RectifyCreateArgs& a) {

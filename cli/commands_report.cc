@@ -9,6 +9,7 @@
 #include "command.h"
 #include "output.h"
 #include "report_html.h"
+#include "report_output.h"
 #include "report_render.h"
 
 namespace caselink::cli {
@@ -23,8 +24,8 @@ struct ReportArgs {
 };
 
 int RunReport(const CommandContext& ctx, const ReportArgs& a) {
-  if (a.format != "table" && a.format != "csv" && a.format != "html" && a.format != "json") {
-    return ReportUsageError(absl::StrCat("unknown --format \"", a.format, "\"; table, csv, html or json"));
+  if (!IsReportFormat(a.format)) {
+    return ReportUsageError(absl::StrCat("unknown --format \"", a.format, "\"; ", kReportFormats));
   }
   auto client = ctx.Connect();
   if (!client.ok()) return ReportUsageError(client.status().message());
@@ -34,23 +35,11 @@ int RunReport(const CommandContext& ctx, const ReportArgs& a) {
   req.set_purpose(a.purpose);
   absl::StatusOr<v1::JointMeetingReport> r = (*client)->GetJointMeetingReport(req);
   if (!r.ok()) return ReportRpcError(r.status());
-  if (a.format == "json") {
-    PrintMessage(*r, OutputFormat::kJson);
-    return kExitOk;
-  }
-  const std::string text = a.format == "csv"    ? RenderReportCsv(*r)
-                           : a.format == "html" ? RenderReportHtml(*r)
-                                                : RenderReportTable(*r);
-  if (a.out.empty()) {
-    std::fwrite(text.data(), 1, text.size(), stdout);
-    return kExitOk;
-  }
-  std::ofstream f(a.out, std::ios::binary | std::ios::trunc);
-  f.write(text.data(), static_cast<std::streamsize>(text.size()));
-  f.close();
-  if (!f) return ReportUsageError(absl::StrCat(a.out, ": cannot write the report"));
-  std::fprintf(stderr, "report written to %s\n", a.out.c_str());
-  return kExitOk;
+  const v1::JointMeetingReport& report = *r;
+  return EmitReport(report, a.format, a.out,
+                    {[&] { return RenderReportTable(report); }, [&] { return RenderReportCsv(report); },
+                     [&] { return RenderReportHtml(report); }},
+                    "report");
 }
 
 void AddReportCommands(CLI::App& app, CommandContext& ctx) {

@@ -143,6 +143,10 @@ TEST_F(CliOversightTest, ACampaignFromItsFileToAnAcceptedRectification) {
   EXPECT_EQ(campaign.grades().excellent_min(), 90);
   const auto again = Json<v1::CampaignResponse>("justice", {"campaign", "create", "--file", file});
   EXPECT_TRUE(again.replayed());
+  // A replay is said on stderr: nothing new was done.
+  const RunResult replay = Exec({"campaign", "create", "--file", file}, "justice");
+  EXPECT_EQ(replay.exit_code, 0);
+  EXPECT_THAT(replay.err, ::testing::HasSubstr("replayed its answer to an earlier identical request"));
   EXPECT_EQ(again.campaign().id(), campaign.id());
   const std::string id = campaign.id();
   EXPECT_EQ(Json<v1::CampaignResponse>("justice", {"campaign", "show", id}).campaign().id(), id);
@@ -281,6 +285,18 @@ TEST_F(CliOversightTest, AMeetingsDecisionIsDoneAndClosedAndACaseMarkedMajor) {
   EXPECT_EQ(shown.history(shown.history_size() - 1).action(), v1::ACTION_CLOSE);
   EXPECT_EQ(Json<v1::ListDecisionsResponse>("government", {"decision", "ls", "--state", "closed"}).decisions_size(),
             1);
+
+  // The joint-meeting report as JSON into a file (--out is honoured for
+  // every format) carries the closed decision item of the period.
+  const std::string report_path = Path("report.json");
+  RunResult report_run =
+      Exec({"report", "--from", "2024-03-01", "--to", "2024-04-01", "--format", "json", "--out", report_path},
+           "government");
+  ASSERT_EQ(report_run.exit_code, 0) << report_run.err;
+  EXPECT_EQ(report_run.out, "");
+  const auto report = FromJson<v1::JointMeetingReport>(Slurp(report_path));
+  ASSERT_EQ(report.decisions_size(), 1);
+  EXPECT_EQ(report.decisions(0).id(), decision.id());
 
   // The government marks the market case major; re-running replays.
   const std::vector<std::string> mark = {"case", "mark-major", case_id, "--reason", "涉案金额巨大, 提交联席会议研判",

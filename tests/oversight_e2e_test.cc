@@ -639,6 +639,23 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   ASSERT_EQ(gov_report->campaigns_size(), 1);
   EXPECT_EQ(gov_report->campaigns(0).campaign().id(), campaign);
   EXPECT_EQ(gov_report->campaigns(0).rows_size(), 15);
+  {
+    // The report's access-log entry is the report's, not the campaign's.
+    v1::AgencyAccessRequest who;
+    who.set_agency_id("government");
+    who.mutable_from()->set_seconds(0);
+    who.set_limit(1000);
+    who.set_purpose("审计");
+    auto log = As("procuratorate").AgencyAccess(who);
+    ASSERT_TRUE(log.ok()) << log.status();
+    int reports = 0;
+    for (const auto& e : log->entries()) {
+      if (e.method() != "caselink.v1.ReportService/GetJointMeetingReport") continue;
+      ++reports;
+      EXPECT_NE(e.item_id(), campaign);
+    }
+    EXPECT_EQ(reports, 1);
+  }
   auto market_report = As("market").GetJointMeetingReport(rr);
   ASSERT_TRUE(market_report.ok()) << market_report.status();
   ASSERT_EQ(market_report->campaigns_size(), 1);
