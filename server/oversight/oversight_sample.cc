@@ -62,6 +62,18 @@ v1::Sample ViewOf(const CampaignAccess& access, const std::string& agency, v1::S
   return own;
 }
 
+// The sample as stored after a draw or an addition, in full (only the
+// organiser and the team write it), its cases named in the access record.
+absl::Status AnswerWithSample(const storage::OversightStore& store, const CallScope& scope, const std::string& id,
+                              bool replayed, v1::SampleResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store.Sample(id));
+  if (!sample.has_value()) return NoSampleYet(id);
+  NoteCases(scope, CaseIds(*sample));
+  *resp->mutable_sample() = std::move(*sample);
+  resp->set_replayed(replayed);
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1::DrawSampleRequest& req,
@@ -127,12 +139,7 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
         "by hand (AddSampleCase)"));
   };
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
-  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(id));
-  if (!sample.has_value()) return NoSampleYet(id);
-  NoteCases(scope, CaseIds(*sample));
-  *resp->mutable_sample() = std::move(*sample);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerWithSample(store_, scope, id, out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const v1::AddSampleCaseRequest& req,
@@ -184,12 +191,7 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
     return storage::OversightWrite{{storage::OversightStore::AddedCasePut(id, added)}, id, 0};
   };
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
-  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(id));
-  if (!sample.has_value()) return NoSampleYet(id);
-  NoteCases(scope, CaseIds(*sample));
-  *resp->mutable_sample() = std::move(*sample);
-  resp->set_replayed(out.replayed);
-  return absl::OkStatus();
+  return AnswerWithSample(store_, scope, id, out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoGetSample(const CallScope& scope, const v1::GetCampaignRequest& req,

@@ -5,32 +5,11 @@
 #include "caselink_common/proto_time.h"
 #include "spdlog/spdlog.h"
 #include "storage/event_log.h"
+#include "server/workflow/item_event.h"
 #include "workflow/deadline_reminder.h"
 #include "workflow/item_machine.h"
 
 namespace caselink::server {
-namespace {
-
-template <class Item>
-void Embed(const Item& item, v1::Event* e);
-template <>
-void Embed(const v1::Transfer& t, v1::Event* e) {
-  *e->mutable_transfer() = t;
-}
-template <>
-void Embed(const v1::SupervisionRecord& r, v1::Event* e) {
-  *e->mutable_record() = r;
-}
-template <>
-void Embed(const v1::Rectification& r, v1::Event* e) {
-  *e->mutable_rectification() = r;
-}
-template <>
-void Embed(const v1::DecisionItem& d, v1::Event* e) {
-  *e->mutable_decision() = d;
-}
-
-}  // namespace
 
 std::string DeadlineReminders::MarkerKey(const std::string& item_id, int64_t due_seconds) {
   return absl::StrCat("reminder", std::string(1, '\0'), item_id, std::string(1, '\0'), due_seconds);
@@ -65,7 +44,7 @@ absl::Status DeadlineReminders::SweepTable(storage::Table head, absl::Time now, 
     *e->mutable_time() = ToProtoTime(now);
     e->set_kind(v1::EVENT_DEADLINE_APPROACHING);
     e->set_item_id(item.id());
-    Embed(item, e);
+    EmbedItem(item, e);
     // The party that must act; a period of "the procuratorate" names no one
     // agency, so every participant is told.
     if (!item.deadline().party_agency().empty()) {

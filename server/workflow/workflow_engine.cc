@@ -12,6 +12,7 @@
 #include "server/meetings/meeting_access.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
+#include "server/workflow/item_event.h"
 #include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "storage/case_id.h"
@@ -40,7 +41,6 @@ struct Traits<v1::Transfer> {
   static v1::EventKind Kind(bool created) {
     return created ? v1::EVENT_TRANSFER_CREATED : v1::EVENT_TRANSFER_CHANGED;
   }
-  static void Embed(const v1::Transfer& t, v1::Event* e) { *e->mutable_transfer() = t; }
 };
 
 template <>
@@ -51,7 +51,6 @@ struct Traits<v1::SupervisionRecord> {
   static v1::EventKind Kind(bool created) {
     return created ? v1::EVENT_SUPERVISION_CREATED : v1::EVENT_SUPERVISION_CHANGED;
   }
-  static void Embed(const v1::SupervisionRecord& r, v1::Event* e) { *e->mutable_record() = r; }
 };
 
 template <>
@@ -62,7 +61,6 @@ struct Traits<v1::Rectification> {
   static v1::EventKind Kind(bool created) {
     return created ? v1::EVENT_RECTIFICATION_CREATED : v1::EVENT_RECTIFICATION_CHANGED;
   }
-  static void Embed(const v1::Rectification& r, v1::Event* e) { *e->mutable_rectification() = r; }
 };
 
 template <>
@@ -72,7 +70,6 @@ struct Traits<v1::DecisionItem> {
   static v1::EventKind Kind(bool created) {
     return created ? v1::EVENT_DECISION_CREATED : v1::EVENT_DECISION_CHANGED;
   }
-  static void Embed(const v1::DecisionItem& d, v1::Event* e) { *e->mutable_decision() = d; }
 };
 
 // Everything one transition writes besides head, step and request record.
@@ -97,7 +94,7 @@ storage::TransitionWrite BuildWrite(const ServiceContext& sc, const CallScope& s
   e->set_kind(reply ? v1::EVENT_REPLY : Traits<Item>::Kind(t.action() == v1::ACTION_CREATE));
   e->set_item_id(after.id());
   *e->mutable_transition() = t;
-  Traits<Item>::Embed(after, e);
+  EmbedItem(after, e);
   for (const std::string& case_id : after.case_ids()) {
     auto c = sc.cases->Get(case_id, 0);
     if (c.ok()) *e->add_cases() = std::move(*c);
