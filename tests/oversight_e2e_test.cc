@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
+#include "summary_row_figures.h"
 #include "gtest/gtest.h"
 #include "workflow_fixture.h"
 
@@ -302,29 +303,6 @@ TEST_F(OversightTest, SameSeedSameSampleInAFreshDistrict) {
   EXPECT_NE(drawn[0], drawn[2]) << "seed 43 draws another sample";
 }
 
-struct Figures {
-  std::string agency, criterion;
-  int64_t sampled, reviewed;
-  int32_t average;
-  int64_t excellent, pass, fail, findings, notices, open, overdue, accepted;
-};
-
-void ExpectRow(const v1::SummaryRow& r, const Figures& f) {
-  SCOPED_TRACE(absl::StrCat("row '", f.agency, "' / '", f.criterion, "'"));
-  EXPECT_EQ(r.agency_id(), f.agency);
-  EXPECT_EQ(r.criterion_id(), f.criterion);
-  EXPECT_EQ(r.cases_sampled(), f.sampled);
-  EXPECT_EQ(r.cases_reviewed(), f.reviewed);
-  EXPECT_EQ(r.average_centi(), f.average);
-  EXPECT_EQ(r.excellent(), f.excellent);
-  EXPECT_EQ(r.pass(), f.pass);
-  EXPECT_EQ(r.fail(), f.fail);
-  EXPECT_EQ(r.findings(), f.findings);
-  EXPECT_EQ(r.notices(), f.notices);
-  EXPECT_EQ(r.notices_open(), f.open);
-  EXPECT_EQ(r.notices_overdue(), f.overdue);
-  EXPECT_EQ(r.notices_accepted(), f.accepted);
-}
 
 TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   std::map<std::string, std::string> ids = SubmitLedger(*district_);
