@@ -14,11 +14,11 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "districts.h"
 #include "support/test_district.h"
 
 namespace {
 
-using caselink::testing::DistrictOptions;
 using caselink::testing::TestDistrict;
 
 struct Result {
@@ -68,17 +68,20 @@ int main(int argc, char** argv) {
   app.add_option("--rounds", rounds, "Alternating rounds (the best of each is reported)");
   CLI11_PARSE(app, argc, argv);
 
-  DistrictOptions with_log, without_log;
-  without_log.access_log = false;
-  auto on = TestDistrict::Start(with_log);
-  auto off = TestDistrict::Start(without_log);
+  auto on = caselink::bench::StartDistrict(/*access_log=*/true);
+  auto off = caselink::bench::StartDistrict(/*access_log=*/false);
   if (!on.ok() || !off.ok()) {
     std::fprintf(stderr, "audit_cost: cannot start: %s %s\n", on.status().ToString().c_str(),
                  off.status().ToString().c_str());
     return 1;
   }
-  std::string id_on = (*on)->As("market").SubmitCase(caselink::testing::SampleCase())->case_().case_id();
-  std::string id_off = (*off)->As("market").SubmitCase(caselink::testing::SampleCase())->case_().case_id();
+  auto id_on = caselink::bench::SubmitMarketCase(**on);
+  auto id_off = caselink::bench::SubmitMarketCase(**off);
+  if (!id_on.ok() || !id_off.ok()) {
+    std::fprintf(stderr, "audit_cost: setup SubmitCase failed: %s %s\n", id_on.status().ToString().c_str(),
+                 id_off.status().ToString().c_str());
+    return 1;
+  }
 
   std::printf("%-12s %-10s %12s %12s\n", "concurrency", "log", "GetCase/s", "mean_us");
   for (absl::string_view c : absl::StrSplit(conc, ',')) {
@@ -86,8 +89,8 @@ int main(int argc, char** argv) {
     if (!absl::SimpleAtoi(c, &threads) || threads < 1) return 2;
     Result best_on, best_off;
     for (int r = 0; r < rounds; ++r) {
-      Result a = Run(**off, id_off, threads, seconds);
-      Result b = Run(**on, id_on, threads, seconds);
+      Result a = Run(**off, *id_off, threads, seconds);
+      Result b = Run(**on, *id_on, threads, seconds);
       if (a.ops_per_s > best_off.ops_per_s) best_off = a;
       if (b.ops_per_s > best_on.ops_per_s) best_on = b;
     }

@@ -1,6 +1,6 @@
 // The results of one caselink_bench run and their two renderings: a table on
 // the terminal and a JSON document (--json). Each caselink figure is shown as
-// a ratio to its baseline at the same concurrency; the goals of issue 8 are
+// a ratio to its baseline at the same concurrency; the goals of issue 19 are
 // evaluated from the same rows.
 #pragma once
 
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "goals.h"
 #include "load_driver.h"
 #include "redaction_micro.h"
 
@@ -30,20 +31,13 @@ struct MachineInfo {
 };
 
 struct Row {
-  std::string workload;     // echo, getcase_redacted, getcase_owner, submitcase, rocksdb_put, transition
+  std::string workload;     // echo, getcase_redacted, getcase_noaudit, getcase_owner, submitcase, ...
   std::string description;
   bool available = true;    // false: a TODO row (e.g. the RPC does not exist yet)
   std::string note;
   LoadResult result;
   std::string baseline;     // workload whose figure at the same concurrency is the denominator
   double ratio = -1;        // < 0: not computed
-};
-
-struct Goal {
-  std::string text;
-  bool evaluated = false;   // false if a needed row was not run
-  bool met = false;
-  std::string detail;
 };
 
 struct Report {

@@ -11,7 +11,10 @@
 //                    (a full scan: time grows linearly with the cases)
 //   db size, RSS     bytes of the database directory; caselinkd's VmRSS/VmHWM
 // and prints how each figure grew between checkpoints next to log(n), the
-// growth an index lookup should show.
+// growth an index lookup should show. Once caselinkd has stopped, the same
+// records go into a plain RocksDB (one synced WriteBatch per page, from as
+// many threads): the raw load each import rate is shown against. Last, the
+// goals of issue 19 for scale, judged from these figures.
 //
 //   caselink_district_bench --cases 1000000 --checkpoints 100000,1000000 --json d.json
 #include <sys/types.h>
@@ -22,6 +25,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -31,14 +35,17 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "caselink_common/status_macros.h"
 #include "caselink/client.h"
 #include "caselink/v1/case_service.grpc.pb.h"
+#include "goals.h"
 #include "grpcpp/client_context.h"
 #include "latency_histogram.h"
 #include "mtls_channel.h"
+#include "rocksdb_baseline.h"
 #include "support/daemon.h"
 #include "support/temp_dir.h"
 #include "support/test_district.h"
@@ -50,8 +57,13 @@ namespace {
 
 struct Checkpoint {
   uint64_t cases = 0;
+  // The phase that led to this checkpoint: caselink's import, then the same
+  // records written into a plain RocksDB (0: the baseline did not run).
+  double import_seconds = 0;
   double import_rows_per_s = 0;
   uint64_t import_failures = 0;
+  double raw_seconds = 0;
+  double raw_rows_per_s = 0;
   // Searches right after the import, while RocksDB still compacts what it
   // wrote (busy), and again once the server is idle (settled).
   LatencyHistogram search_server, search_client;
@@ -159,13 +171,49 @@ absl::StatusOr<std::unique_ptr<Client>> ClientFor(Setup& s, const std::string& a
   return Client::Connect(o);
 }
 
-// Loads cases [from, to) with `threads` importers, each an agency of its own.
+const std::pair<std::string, v1::Domain>& AgencyOf(int importer) {
+  return SyntheticDistrict::Agencies()[importer % SyntheticDistrict::Agencies().size()];
+}
+
+// Gets a page of generated cases: `importer` is the worker, `first` the
+// serial of the page's first case.
+using LoadPage = std::function<void(int importer, uint64_t first, std::vector<v1::Case> cases)>;
+
+// The page loop of both imports: `threads` importers, each an agency of its
+// own, take pages of `batch` cases of [from, to) as they come free, as
+// `caselink import ledger` does. Each generates its cases with a generator
+// seeded by the phase and the importer, so caselink's import and the raw
+// RocksDB load write the same records. Returns the seconds the phase took.
+double ImportPages(uint64_t from, uint64_t to, int threads, int batch, const LoadPage& load) {
+  std::atomic<uint64_t> next{from};
+  std::vector<std::thread> workers;
+  const absl::Time start = absl::Now();
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      const v1::Domain domain = AgencyOf(t).second;
+      SyntheticDistrict gen(PartyPopulation::ForCases(to), 1000003ULL * (from + 1) + t);
+      for (;;) {
+        const uint64_t first = next.fetch_add(batch);
+        if (first >= to) break;
+        const uint64_t last = std::min<uint64_t>(to, first + batch);
+        std::vector<v1::Case> cases;
+        cases.reserve(last - first);
+        for (uint64_t i = first; i < last; ++i) cases.push_back(gen.NextCase(domain, i));
+        load(t, first, std::move(cases));
+      }
+    });
+  }
+  for (auto& w : workers) w.join();
+  return absl::ToDoubleSeconds(absl::Now() - start);
+}
+
+// Loads cases [from, to) into caselinkd through SubmitCases pages.
 void Import(Setup& s, uint64_t from, uint64_t to, int threads, int batch, Checkpoint* cp) {
-  std::atomic<uint64_t> next{from}, failures{0};
+  std::atomic<uint64_t> failures{0};
   // Clients (and certificates) first, one at a time: Setup is not thread-safe.
   std::vector<std::unique_ptr<Client>> clients;
   for (int t = 0; t < threads; ++t) {
-    const std::string& agency = SyntheticDistrict::Agencies()[t % SyntheticDistrict::Agencies().size()].first;
+    const std::string& agency = AgencyOf(t).first;
     auto client = ClientFor(s, agency);
     if (!client.ok()) {
       std::fprintf(stderr, "client %s: %s\n", agency.c_str(), client.status().ToString().c_str());
@@ -174,38 +222,72 @@ void Import(Setup& s, uint64_t from, uint64_t to, int threads, int batch, Checkp
     }
     clients.push_back(std::move(*client));
   }
-  std::vector<std::thread> workers;
-  const absl::Time start = absl::Now();
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&, t] {
-      const v1::Domain domain = SyntheticDistrict::Agencies()[t % SyntheticDistrict::Agencies().size()].second;
-      Client* client = clients[t].get();
-      SyntheticDistrict gen(PartyPopulation::ForCases(to), 1000003ULL * (from + 1) + t);
-      for (;;) {
-        const uint64_t first = next.fetch_add(batch);
-        if (first >= to) break;
-        const uint64_t last = std::min<uint64_t>(to, first + batch);
-        v1::SubmitCasesRequest req;
-        for (uint64_t i = first; i < last; ++i) {
-          v1::SubmitCaseRequest* item = req.add_items();
-          item->set_request_id(absl::StrCat("bench-", i));
-          *item->mutable_case_() = gen.NextCase(domain, i);
-        }
-        auto resp = client->SubmitCases(std::move(req));
-        if (!resp.ok()) {
-          if (failures == 0) std::fprintf(stderr, "SubmitCases: %s\n", resp.status().ToString().c_str());
-          failures += last - first;
-          continue;
-        }
-        for (const auto& r : resp->results()) {
-          if (r.code() != 0 && failures++ == 0) std::fprintf(stderr, "item: %s\n", r.message().c_str());
-        }
-      }
-    });
-  }
-  for (auto& w : workers) w.join();
-  cp->import_rows_per_s = static_cast<double>(to - from) / absl::ToDoubleSeconds(absl::Now() - start);
+  cp->import_seconds = ImportPages(from, to, threads, batch, [&](int t, uint64_t first, std::vector<v1::Case> cases) {
+    v1::SubmitCasesRequest req;
+    for (size_t k = 0; k < cases.size(); ++k) {
+      v1::SubmitCaseRequest* item = req.add_items();
+      item->set_request_id(absl::StrCat("bench-", first + k));
+      *item->mutable_case_() = std::move(cases[k]);
+    }
+    auto resp = clients[t]->SubmitCases(std::move(req));
+    if (!resp.ok()) {
+      if (failures == 0) std::fprintf(stderr, "SubmitCases: %s\n", resp.status().ToString().c_str());
+      failures += cases.size();
+      return;
+    }
+    for (const auto& r : resp->results()) {
+      if (r.code() != 0 && failures++ == 0) std::fprintf(stderr, "item: %s\n", r.message().c_str());
+    }
+  });
+  cp->import_rows_per_s = static_cast<double>(to - from) / cp->import_seconds;
   cp->import_failures = failures;
+}
+
+// A key shaped like a case id ("C" + a date + "-" + 12 base32 characters),
+// the characters a hash of the serial: the store's ids are random, so its
+// writes land all over the key space, and so do the baseline's.
+std::string RawKey(uint64_t serial) {
+  uint64_t z = serial + 0x9e3779b97f4a7c15ULL;  // SplitMix64: a bijection, so no two serials collide in 64 bits
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  static constexpr char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string key = "C20240101-";
+  for (int i = 0; i < 12; ++i, z >>= 5) key.push_back(kBase32[z & 31]);
+  return key;
+}
+
+// The same phase written straight into a plain RocksDB: every case
+// serialized, each page one synced WriteBatch, as the store commits a page.
+absl::Status RawImport(RocksDbPageLoader& db, uint64_t from, uint64_t to, int threads, int batch,
+                       Checkpoint* cp) {
+  std::mutex mu;
+  absl::Status first_error;
+  cp->raw_seconds = ImportPages(from, to, threads, batch, [&](int, uint64_t first, std::vector<v1::Case> cases) {
+    std::vector<std::pair<std::string, std::string>> records;
+    records.reserve(cases.size());
+    for (size_t k = 0; k < cases.size(); ++k) records.emplace_back(RawKey(first + k), cases[k].SerializeAsString());
+    absl::Status written = db.WritePage(records);
+    std::lock_guard<std::mutex> lock(mu);
+    if (first_error.ok()) first_error = written;
+  });
+  if (first_error.ok()) cp->raw_rows_per_s = static_cast<double>(to - from) / cp->raw_seconds;
+  return first_error;
+}
+
+// The raw load over the same phases as caselink's import, run after
+// caselinkd has stopped so the two never share the cores.
+absl::Status RawBaseline(const std::string& dir, int threads, int batch, std::vector<Checkpoint>& cps) {
+  CASELINK_ASSIGN_OR_RETURN(std::unique_ptr<RocksDbPageLoader> db, RocksDbPageLoader::Open(dir));
+  uint64_t loaded = 0;
+  for (Checkpoint& cp : cps) {
+    CASELINK_RETURN_IF_ERROR(RawImport(*db, loaded, cp.cases, threads, batch, &cp));
+    std::printf("raw RocksDB, %llu cases loaded: %.0f rows/s\n", static_cast<unsigned long long>(cp.cases),
+                cp.raw_rows_per_s);
+    std::fflush(stdout);
+    loaded = cp.cases;
+  }
+  return absl::OkStatus();
 }
 
 // `n` party-id searches as the procuratorate, one in flight.
@@ -266,28 +348,46 @@ void Report(Setup& s, Checkpoint* cp) {
 }
 
 double Ms(double ns) { return ns / 1e6; }
+double MiB(uint64_t kib) { return kib / 1024.0; }
+
+// Rows per second over every phase up to the last checkpoint, from the
+// phases' seconds (`seconds`: caselink's import or the raw load's).
+double WholeRunRate(const std::vector<Checkpoint>& cps, double Checkpoint::*seconds) {
+  double total = 0;
+  for (const Checkpoint& c : cps) total += c.*seconds;
+  return total > 0 ? static_cast<double>(cps.back().cases) / total : 0;
+}
+
+// caselink's rate as a share of the raw load's; 0 without a baseline.
+double RawShare(double caselink, double raw) { return raw > 0 ? caselink / raw : 0; }
 
 void PrintTable(const std::vector<Checkpoint>& cps) {
-  std::printf("\n%10s %12s %8s %10s %10s %10s %10s %6s %10s %9s %9s %9s\n", "cases", "import/s",
-              "failed", "srv p50", "srv p99", "mTLS p50", "mTLS p99", "hits", "report", "db MiB",
-              "RSS MiB", "HWM MiB");
+  std::printf("\n%10s %12s %10s %6s %8s %10s %10s %10s %10s %6s %10s %9s %9s %9s\n", "cases", "import/s",
+              "raw db/s", "x raw", "failed", "srv p50", "srv p99", "mTLS p50", "mTLS p99", "hits", "report",
+              "db MiB", "RSS MiB", "HWM MiB");
   for (const Checkpoint& c : cps) {
-    std::printf("%10llu %-8s", static_cast<unsigned long long>(c.cases), "busy");
-    std::printf("%20s %8.3fms %8.3fms %8.3fms %8.3fms   (while compacting)\n", "",
+    std::printf("%10llu %-39s", static_cast<unsigned long long>(c.cases), "busy");
+    std::printf(" %8.3fms %8.3fms %8.3fms %8.3fms   (while compacting)\n",
                 Ms(c.busy_server.Percentile(50)), Ms(c.busy_server.Percentile(99)),
                 Ms(c.busy_client.Percentile(50)), Ms(c.busy_client.Percentile(99)));
-    std::printf("%10llu %12.0f %8llu %8.3fms %8.3fms %8.3fms %8.3fms %6.1f %9.0fms %9.1f %9.1f %9.1f\n",
-                static_cast<unsigned long long>(c.cases), c.import_rows_per_s,
+    std::printf("%10llu %12.0f %10.0f %6.2f %8llu %8.3fms %8.3fms %8.3fms %8.3fms %6.1f %9.0fms %9.1f %9.1f %9.1f\n",
+                static_cast<unsigned long long>(c.cases), c.import_rows_per_s, c.raw_rows_per_s,
+                RawShare(c.import_rows_per_s, c.raw_rows_per_s),
                 static_cast<unsigned long long>(c.import_failures), Ms(c.search_server.Percentile(50)),
                 Ms(c.search_server.Percentile(99)), Ms(c.search_client.Percentile(50)),
                 Ms(c.search_client.Percentile(99)), c.search_hits_avg, c.report_ms, c.db_bytes / 1048576.0,
-                c.rss_kib / 1024.0, c.hwm_kib / 1024.0);
+                MiB(c.rss_kib), MiB(c.hwm_kib));
   }
+  const double whole = WholeRunRate(cps, &Checkpoint::import_seconds);
+  const double raw_whole = WholeRunRate(cps, &Checkpoint::raw_seconds);
+  std::printf("\nimport over all %llu cases: %.0f rows/s; raw RocksDB (same records, a synced WriteBatch "
+              "per page) %.0f rows/s: x%.2f\n",
+              static_cast<unsigned long long>(cps.back().cases), whole, raw_whole, RawShare(whole, raw_whole));
   if (cps.size() >= 2) {
     const Checkpoint& a = cps.front();
     const Checkpoint& b = cps.back();
     const double log_growth = std::log(static_cast<double>(b.cases)) / std::log(static_cast<double>(a.cases));
-    std::printf("\ngrowth %llu -> %llu cases (x%.0f): server p99 x%.2f, mTLS p99 x%.2f, import rate x%.2f, "
+    std::printf("growth %llu -> %llu cases (x%.0f): server p99 x%.2f, mTLS p99 x%.2f, import rate x%.2f, "
                 "report x%.2f, db x%.2f, RSS x%.2f; log(n) grows x%.2f\n",
                 static_cast<unsigned long long>(a.cases), static_cast<unsigned long long>(b.cases),
                 static_cast<double>(b.cases) / a.cases,
@@ -299,13 +399,75 @@ void PrintTable(const std::vector<Checkpoint>& cps) {
   }
 }
 
-void WriteJson(const std::string& path, const std::vector<Checkpoint>& cps, int threads, int batch) {
+// Search must stay an index lookup as the district grows: its settled
+// server-side p99 may grow by 30% at most from the first checkpoint to the last.
+Goal SearchGrowthGoal(const std::vector<Checkpoint>& cps) {
+  const std::string text =
+      "party-ID search p99 (server-side, settled) grows <= x1.3 from the first checkpoint to the last";
+  if (cps.size() < 2) return Goal::NotMeasured(text, "needs two checkpoints");
+  const Checkpoint& a = cps.front();
+  const Checkpoint& b = cps.back();
+  const double pa = Ms(a.search_server.Percentile(99));
+  const double pb = Ms(b.search_server.Percentile(99));
+  const double x = pb / std::max(0.001, pa);
+  return Goal::Judged(text, x <= 1.3,
+                      absl::StrFormat("x%.2f (%.3f ms at %llu cases, %.3f ms at %llu)", x, pa,
+                                      static_cast<unsigned long long>(a.cases), pb,
+                                      static_cast<unsigned long long>(b.cases)));
+}
+
+// The import must not slow down as the database grows.
+Goal ImportSteadyGoal(const std::vector<Checkpoint>& cps) {
+  const std::string text = "import rate over the whole run >= 0.9x the rate over the first checkpoint";
+  if (cps.size() < 2) return Goal::NotMeasured(text, "needs two checkpoints");
+  const double whole = WholeRunRate(cps, &Checkpoint::import_seconds);
+  const double first = cps.front().import_rows_per_s;
+  const double x = whole / std::max(1.0, first);
+  return Goal::Judged(text, x >= 0.9,
+                      absl::StrFormat("x%.2f (%.0f rows/s over %llu cases, %.0f over the first %llu)", x, whole,
+                                      static_cast<unsigned long long>(cps.back().cases), first,
+                                      static_cast<unsigned long long>(cps.front().cases)));
+}
+
+// caselink writes more than the records (versions, indexes, the access log)
+// but must stay within half of what RocksDB alone loads.
+Goal ImportVsRawGoal(const std::vector<Checkpoint>& cps) {
+  const std::string text = "import rate over the whole run >= 50% of the raw RocksDB load of the same records";
+  if (cps.back().raw_rows_per_s <= 0) return Goal::NotMeasured(text, "the raw RocksDB load did not run");
+  const double whole = WholeRunRate(cps, &Checkpoint::import_seconds);
+  const double raw = WholeRunRate(cps, &Checkpoint::raw_seconds);
+  const double share = RawShare(whole, raw);
+  return Goal::Judged(text, share >= 0.5,
+                      absl::StrFormat("%.0f%% (%.0f vs %.0f rows/s; %.0f%% over the first %llu cases)", share * 100,
+                                      whole, raw,
+                                      RawShare(cps.front().import_rows_per_s, cps.front().raw_rows_per_s) * 100,
+                                      static_cast<unsigned long long>(cps.front().cases)));
+}
+
+Goal RssGoal(const std::vector<Checkpoint>& cps) {
+  const Checkpoint& last = cps.back();
+  return Goal::Judged("server RSS at the last checkpoint < 300 MiB", MiB(last.rss_kib) < 300,
+                      absl::StrFormat("%.1f MiB at %llu cases (peak %.1f MiB)", MiB(last.rss_kib),
+                                      static_cast<unsigned long long>(last.cases), MiB(last.hwm_kib)));
+}
+
+// The scale goals of issue 19 ("Speed"); `cps` holds at least one checkpoint.
+std::vector<Goal> Goals(const std::vector<Checkpoint>& cps) {
+  return {SearchGrowthGoal(cps), ImportSteadyGoal(cps), ImportVsRawGoal(cps), RssGoal(cps)};
+}
+
+void WriteJson(const std::string& path, const std::vector<Checkpoint>& cps, int threads, int batch,
+               const std::vector<Goal>& goals) {
   std::ofstream out(path);
-  out << "{\n  \"importers\": " << threads << ",\n  \"batch\": " << batch << ",\n  \"checkpoints\": [\n";
+  out << "{\n  \"importers\": " << threads << ",\n  \"batch\": " << batch
+      << ",\n  \"import_rows_per_s_whole_run\": " << WholeRunRate(cps, &Checkpoint::import_seconds)
+      << ",\n  \"raw_rocksdb_rows_per_s_whole_run\": " << WholeRunRate(cps, &Checkpoint::raw_seconds)
+      << ",\n  \"checkpoints\": [\n";
   for (size_t i = 0; i < cps.size(); ++i) {
     const Checkpoint& c = cps[i];
     out << "    {\"cases\": " << c.cases << ", \"import_rows_per_s\": " << c.import_rows_per_s
-        << ", \"import_failures\": " << c.import_failures
+        << ", \"import_seconds\": " << c.import_seconds << ", \"import_failures\": " << c.import_failures
+        << ", \"raw_rocksdb_rows_per_s\": " << c.raw_rows_per_s << ", \"raw_rocksdb_seconds\": " << c.raw_seconds
         << ", \"search_server_p50_ms\": " << Ms(c.search_server.Percentile(50))
         << ", \"search_server_p99_ms\": " << Ms(c.search_server.Percentile(99))
         << ", \"search_mtls_p50_ms\": " << Ms(c.search_client.Percentile(50))
@@ -318,18 +480,19 @@ void WriteJson(const std::string& path, const std::vector<Checkpoint>& cps, int 
         << ", \"db_bytes\": " << c.db_bytes << ", \"rss_kib\": " << c.rss_kib
         << ", \"hwm_kib\": " << c.hwm_kib << "}" << (i + 1 < cps.size() ? "," : "") << "\n";
   }
-  out << "  ]\n}\n";
+  out << "  ],\n  \"goals\": " << GoalsJson(goals, "  ") << "\n}\n";
 }
 
 int Main(int argc, char** argv) {
-  CLI::App app{"caselink scale benchmark (issue 7): import, party search, size and memory"};
+  CLI::App app{"caselink scale benchmark (issues 7 and 19): import beside a raw RocksDB load, party search, "
+               "size and memory"};
   uint64_t cases = 1000000;
   std::string checkpoints_list = "100000,1000000", json_path;
   int threads = 4, batch = 500, searches = 2000;
   app.add_option("--cases", cases, "cases to load in all");
   app.add_option("--checkpoints", checkpoints_list, "measure after this many cases (comma list)");
-  app.add_option("--importers", threads, "concurrent importing agencies")->check(CLI::Range(1, 16));
-  app.add_option("--batch", batch, "cases per SubmitCases call")->check(CLI::Range(1, 1000));
+  app.add_option("--importers", threads, "concurrent importing agencies (and raw RocksDB writers)")->check(CLI::Range(1, 16));
+  app.add_option("--batch", batch, "cases per SubmitCases call (and per raw WriteBatch)")->check(CLI::Range(1, 1000));
   app.add_option("--searches", searches, "party searches per checkpoint")->check(CLI::Range(0, 1000000));
   app.add_option("--json", json_path, "also write the results as JSON");
   CLI11_PARSE(app, argc, argv);
@@ -382,12 +545,18 @@ int Main(int argc, char** argv) {
     failed |= cp.import_failures > 0 || cp.search_errors > 0;
     cps.push_back(std::move(cp));
   }
-  PrintTable(cps);
-  if (!json_path.empty()) WriteJson(json_path, cps, threads, batch);
   if (s.daemon->Terminate() != 0) {
     std::fprintf(stderr, "caselinkd did not stop cleanly:\n%s\n", s.daemon->Log().c_str());
     failed = true;
   }
+  if (absl::Status st = RawBaseline(s.dir.Join("raw-rocksdb"), threads, batch, cps); !st.ok()) {
+    std::fprintf(stderr, "raw RocksDB baseline: %s\n", st.ToString().c_str());
+    failed = true;
+  }
+  PrintTable(cps);
+  const std::vector<Goal> goals = Goals(cps);
+  PrintGoals(stdout, "issue 19", goals);
+  if (!json_path.empty()) WriteJson(json_path, cps, threads, batch, goals);
   return failed ? 1 : 0;
 }
 

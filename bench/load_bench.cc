@@ -1,8 +1,11 @@
-// caselink_bench: the load benchmark of issue 8. In one run, against a real
-// in-process caselink server (generated PKI, the example policy, RocksDB in a
-// temp dir) and two baselines in the same process, it measures:
+// caselink_bench: the load benchmark of issue 8, judged against the goals of
+// issue 19. In one run, against a real in-process caselink server (generated
+// PKI, the example policy, RocksDB in a temp dir) and two baselines in the
+// same process, it measures:
 //   echo              baseline A: bare gRPC mTLS echo, case-sized response
 //   getcase_redacted  GetCase as psb of market's MARKET_ORDER case (id masked)
+//   getcase_noaudit   the same read against a second server without the
+//                     access log: the log's cost is 1 - redacted / noaudit
 //   getcase_owner     GetCase as the owner market (generic path, all ALLOW)
 //   submitcase        SubmitCase (new case, durable, synced) as market
 //   rocksdb_put       baseline B: raw RocksDB synced 400-byte Puts, N threads
@@ -17,6 +20,7 @@
 #include <atomic>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +31,8 @@
 #include "absl/strings/str_split.h"
 #include "bench_report.h"
 #include "caselink/v1/case_service.grpc.pb.h"
+#include "caselink_common/status_macros.h"
+#include "districts.h"
 #include "echo.grpc.pb.h"
 #include "echo_server.h"
 #include "grpcpp/client_context.h"
@@ -67,12 +73,60 @@ void StartUnary(const Invoke& invoke, const Req& req, Done done) {
          });
 }
 
+// Starts GetCase `req` on `stub`.
+void StartGetCase(v1::CaseService::Stub* stub, const v1::GetCaseRequest& req, Done done) {
+  StartUnary<v1::GetCaseRequest, v1::Case>(
+      [stub](auto* ctx, auto* rq, auto* rs, auto cb) {
+        stub->async()->GetCase(ctx, rq, rs, std::move(cb));
+      },
+      req, std::move(done));
+}
+
+// GetCase `req` on `stub`, `o.concurrency` calls in flight.
+LoadResult RunGetCaseLoad(const std::string& name, const LoadOptions& o,
+                          v1::CaseService::Stub* stub, const v1::GetCaseRequest& req) {
+  return RunAsyncLoad(name, o, [stub, &req](int, Done done) { StartGetCase(stub, req, std::move(done)); });
+}
+
+// An mTLS channel to `target` with `agency`'s certificate from `district`'s
+// CA, connected before it is returned: no TLS handshake inside a measurement.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(testing::TestDistrict& district,
+                                                       const std::string& agency,
+                                                       const std::string& target) {
+  CASELINK_ASSIGN_OR_RETURN(testing::KeyCert kc, district.AgencyCert(agency));
+  auto channel = MakeMtlsChannel(target, district.ca().cert_pem(), kc.cert_pem, kc.key_pem);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+    return absl::UnavailableError(absl::StrCat("cannot connect a benchmark channel to ", target));
+  }
+  return channel;
+}
+
+// psb's masked read of a new MARKET_ORDER case of market in one district:
+// the request, with the purpose and case reference a masked read needs, and
+// psb's connected channel.
+struct PsbRead {
+  v1::GetCaseRequest get;
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::CaseService::Stub> stub;
+};
+
+absl::StatusOr<PsbRead> PreparePsbRead(testing::TestDistrict& district) {
+  PsbRead read;
+  CASELINK_ASSIGN_OR_RETURN(std::string case_id, SubmitMarketCase(district));
+  read.get.set_case_id(case_id);
+  read.get.set_purpose("联合检查 benchmark");
+  read.get.set_purpose_case_ref("某公(治)立字〔2024〕1号");
+  CASELINK_ASSIGN_OR_RETURN(read.channel, Connect(district, "psb", district.target()));
+  read.stub = v1::CaseService::NewStub(read.channel);
+  return read;
+}
+
 bool Selected(const std::string& only, const std::string& workload) {
   return only.empty() || workload.find(only) != std::string::npos;
 }
 
 int Main(int argc, char** argv) {
-  CLI::App app{"caselink load benchmark (issue 8): GetCase, SubmitCase and their baselines"};
+  CLI::App app{"caselink load benchmark (issues 8 and 19): GetCase, SubmitCase and their baselines"};
   double duration = 5, warmup = 1;
   std::string concurrency_list = "1,32", json_path, only;
   app.add_option("--duration", duration, "measured seconds per row")->check(CLI::Range(0.01, 600.0));
@@ -80,7 +134,7 @@ int Main(int argc, char** argv) {
   app.add_option("--concurrency", concurrency_list, "calls in flight (threads for RocksDB), comma list");
   app.add_option("--json", json_path, "also write the results as JSON to this path");
   app.add_option("--only", only,
-                 "run only workloads whose name contains this (echo, getcase_redacted, "
+                 "run only workloads whose name contains this (echo, getcase_redacted, getcase_noaudit, "
                  "getcase_owner, getcase_owner_flooded, submitcase, rocksdb_put, transition, redaction_micro)");
   CLI11_PARSE(app, argc, argv);
 
@@ -103,7 +157,7 @@ int Main(int argc, char** argv) {
   }
 
   // --- the district: PKI, example policy, RocksDB in a temp dir, mTLS server.
-  auto district_or = testing::TestDistrict::Start();
+  auto district_or = StartDistrict(/*access_log=*/true);
   if (!district_or.ok()) {
     std::fprintf(stderr, "cannot start the caselink server: %s\n",
                  district_or.status().ToString().c_str());
@@ -113,18 +167,14 @@ int Main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::warn);  // the server logs one info line per call
 
   // One MARKET_ORDER case of market: what psb reads (masked) and market reads (own).
-  auto created = district.As("market").SubmitCase(testing::SampleCase(v1::MARKET_ORDER));
-  if (!created.ok()) {
-    std::fprintf(stderr, "setup SubmitCase failed: %s\n", created.status().ToString().c_str());
+  auto psb = PreparePsbRead(district);
+  if (!psb.ok()) {
+    std::fprintf(stderr, "setup of psb's read failed: %s\n", psb.status().ToString().c_str());
     return 1;
   }
-  const std::string case_id = created->case_().case_id();
-  v1::GetCaseRequest psb_get;
-  psb_get.set_case_id(case_id);
-  psb_get.set_purpose("联合检查 benchmark");
-  psb_get.set_purpose_case_ref("某公(治)立字〔2024〕1号");
+  const v1::GetCaseRequest& psb_get = psb->get;
   v1::GetCaseRequest owner_get;
-  owner_get.set_case_id(case_id);
+  owner_get.set_case_id(psb_get.case_id());
   auto as_psb = district.As("psb").GetCase(psb_get);
   auto as_owner = district.As("market").GetCase(owner_get);
   if (!as_psb.ok() || !as_owner.ok()) {
@@ -152,18 +202,12 @@ int Main(int argc, char** argv) {
   report.get_response_bytes = as_psb->ByteSizeLong();
 
   // --- channels: identical client setup for caselink and the echo baseline.
-  auto psb_kc = district.AgencyCert("psb");
-  auto market_kc = district.AgencyCert("market");
-  if (!psb_kc.ok() || !market_kc.ok()) {
-    std::fprintf(stderr, "cannot issue agency certificates\n");
+  auto market_channel = Connect(district, "market", district.target());
+  if (!market_channel.ok()) {
+    std::fprintf(stderr, "%s\n", market_channel.status().ToString().c_str());
     return 1;
   }
-  const std::string ca = district.ca().cert_pem();
-  auto psb_channel = MakeMtlsChannel(district.target(), ca, psb_kc->cert_pem, psb_kc->key_pem);
-  auto market_channel =
-      MakeMtlsChannel(district.target(), ca, market_kc->cert_pem, market_kc->key_pem);
-  auto psb_stub = v1::CaseService::NewStub(psb_channel);
-  auto market_stub = v1::CaseService::NewStub(market_channel);
+  auto market_stub = v1::CaseService::NewStub(*market_channel);
 
   // --- baseline A: the echo server, same TLS files and CA as caselinkd.
   EchoTlsFiles tls{district.dir() + "/server.pem", district.dir() + "/server.key",
@@ -173,22 +217,32 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", echo_server.status().ToString().c_str());
     return 1;
   }
-  auto echo_channel = MakeMtlsChannel(absl::StrCat("127.0.0.1:", (*echo_server)->port()), ca,
-                                      psb_kc->cert_pem, psb_kc->key_pem);
-  auto echo_stub = Echo::NewStub(echo_channel);
+  auto echo_channel = Connect(district, "psb", absl::StrCat("127.0.0.1:", (*echo_server)->port()));
+  if (!echo_channel.ok()) {
+    std::fprintf(stderr, "%s\n", echo_channel.status().ToString().c_str());
+    return 1;
+  }
+  auto echo_stub = Echo::NewStub(*echo_channel);
   EchoRequest echo_req;
   echo_req.set_payload(std::string(report.get_request_bytes > 4 ? report.get_request_bytes - 4 : 1, 'q'));
   echo_req.set_response_size(static_cast<uint32_t>(report.get_response_bytes > 4
                                                        ? report.get_response_bytes - 4
                                                        : report.get_response_bytes));
 
-  // Each connection is established (and its TLS handshake done) before any
-  // measurement: one call per channel.
-  for (auto* ch : {psb_channel.get(), market_channel.get(), echo_channel.get()}) {
-    if (!ch->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
-      std::fprintf(stderr, "cannot connect a benchmark channel to 127.0.0.1\n");
+  // --- the same read of a second district that serves without the access
+  // log (getcase_noaudit): the log's cost, measured next to getcase_redacted.
+  std::unique_ptr<testing::TestDistrict> noaudit_district;
+  std::optional<PsbRead> noaudit;
+  if (Selected(only, "getcase_noaudit")) {
+    auto started = StartDistrict(/*access_log=*/false);
+    auto read = started.ok() ? PreparePsbRead(**started) : absl::StatusOr<PsbRead>(started.status());
+    if (!read.ok()) {
+      std::fprintf(stderr, "cannot start the server without the access log: %s\n",
+                   read.status().ToString().c_str());
       return 1;
     }
+    noaudit_district = std::move(*started);
+    noaudit = std::move(*read);
   }
 
   auto options_for = [&](int c) {
@@ -239,23 +293,15 @@ int Main(int argc, char** argv) {
     }
     if (Selected(only, "getcase_redacted")) {
       add("getcase_redacted", "GetCase as psb of market's MARKET_ORDER case (id numbers masked)",
-          "echo", RunAsyncLoad("getcase_redacted", o, [&](int, Done done) {
-            StartUnary<v1::GetCaseRequest, v1::Case>(
-                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
-                  psb_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
-                },
-                psb_get, std::move(done));
-          }));
+          "echo", RunGetCaseLoad("getcase_redacted", o, psb->stub.get(), psb_get));
+    }
+    if (noaudit.has_value()) {
+      add("getcase_noaudit", "getcase_redacted against a second server without the access log",
+          "getcase_redacted", RunGetCaseLoad("getcase_noaudit", o, noaudit->stub.get(), noaudit->get));
     }
     if (Selected(only, "getcase_owner")) {
       add("getcase_owner", "GetCase as the owner market (generic redaction path, all ALLOW)",
-          "echo", RunAsyncLoad("getcase_owner", o, [&](int, Done done) {
-            StartUnary<v1::GetCaseRequest, v1::Case>(
-                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
-                  market_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
-                },
-                owner_get, std::move(done));
-          }));
+          "echo", RunGetCaseLoad("getcase_owner", o, market_stub.get(), owner_get));
     }
     if (Selected(only, "getcase_owner_flooded")) {
       // Fairness: market reads at this concurrency while psb floods the
@@ -268,23 +314,14 @@ int Main(int argc, char** argv) {
       flood_options.duration_seconds = o.duration_seconds + 0.2;
       std::thread flood([&] {
         RunAsyncLoad("flood", flood_options, [&](int, Done done) {
-          StartUnary<v1::GetCaseRequest, v1::Case>(
-              [&](auto* ctx, auto* rq, auto* rs, auto cb) {
-                psb_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
-              },
-              psb_get, [done = std::move(done)](const std::string&) { done(""); });
+          StartGetCase(psb->stub.get(), psb_get,
+                       [done = std::move(done)](const std::string&) { done(""); });
         });
       });
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       add("getcase_owner_flooded",
           "GetCase as market while psb floods with 64 calls in flight (limit 32 per agency)",
-          "getcase_owner", RunAsyncLoad("getcase_owner_flooded", o, [&](int, Done done) {
-            StartUnary<v1::GetCaseRequest, v1::Case>(
-                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
-                  market_stub->async()->GetCase(ctx, rq, rs, std::move(cb));
-                },
-                owner_get, std::move(done));
-          }));
+          "getcase_owner", RunGetCaseLoad("getcase_owner_flooded", o, market_stub.get(), owner_get));
       flood.join();
     }
     if (Selected(only, "submitcase")) {
@@ -304,14 +341,14 @@ int Main(int argc, char** argv) {
       // A second case of market, so the transfers' links never change what
       // psb sees of the case the GetCase rows read.
       if (transfer_case_id.empty()) {
-        auto other = district.As("market").SubmitCase(testing::SampleCase(v1::MARKET_ORDER));
+        auto other = SubmitMarketCase(district);
         if (!other.ok()) {
           std::fprintf(stderr, "setup SubmitCase failed: %s\n", other.status().ToString().c_str());
           return 1;
         }
-        transfer_case_id = other->case_().case_id();
+        transfer_case_id = *other;
       }
-      auto r = RunTransitions(market_channel, psb_channel, "psb", transfer_case_id, o);
+      auto r = RunTransitions(*market_channel, psb->channel, "psb", transfer_case_id, o);
       if (r.ok()) {
         add("transition", "durable workflow transition (ActOnTransfer, forward transfer cycle)",
             "rocksdb_put", std::move(*r));

@@ -96,6 +96,43 @@ std::string HmacSha256(const std::string& key, const std::string& data) {
   return std::string(reinterpret_cast<char*>(md), len);
 }
 
+HmacSha256Key::HmacSha256Key(const std::string& key)
+    : inner_(EVP_MD_CTX_new(), EVP_MD_CTX_free), outer_(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
+  constexpr size_t kBlock = 64;  // SHA-256's block size
+  std::string k = key;
+  if (k.size() > kBlock) {  // a long key is hashed first (RFC 2104, section 2)
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_Digest(key.data(), key.size(), md, &len, EVP_sha256(), nullptr);
+    k.assign(reinterpret_cast<char*>(md), len);
+  }
+  k.resize(kBlock, '\0');
+  std::string ipad(kBlock, '\0'), opad(kBlock, '\0');
+  for (size_t i = 0; i < kBlock; ++i) {
+    ipad[i] = static_cast<char>(k[i] ^ 0x36);
+    opad[i] = static_cast<char>(k[i] ^ 0x5c);
+  }
+  EVP_DigestInit_ex(inner_.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(inner_.get(), ipad.data(), ipad.size());
+  EVP_DigestInit_ex(outer_.get(), EVP_sha256(), nullptr);
+  EVP_DigestUpdate(outer_.get(), opad.data(), opad.size());
+}
+
+std::string HmacSha256Key::Mac(const std::string& data) const {
+  MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  unsigned char inner[EVP_MAX_MD_SIZE];
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int inner_len = 0;
+  unsigned int len = 0;
+  EVP_MD_CTX_copy_ex(ctx.get(), inner_.get());
+  EVP_DigestUpdate(ctx.get(), data.data(), data.size());
+  EVP_DigestFinal_ex(ctx.get(), inner, &inner_len);
+  EVP_MD_CTX_copy_ex(ctx.get(), outer_.get());
+  EVP_DigestUpdate(ctx.get(), inner, inner_len);
+  EVP_DigestFinal_ex(ctx.get(), md, &len);
+  return std::string(reinterpret_cast<char*>(md), len);
+}
+
 std::string Hex(const std::string& bytes) { return absl::BytesToHexString(bytes); }
 
 absl::StatusOr<std::unique_ptr<CheckpointSigner>> CheckpointSigner::FromPem(

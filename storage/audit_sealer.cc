@@ -73,37 +73,50 @@ absl::Status AuditChain::Load() {
 }
 
 absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& payload) {
+  v1::AuditEntry e;
+  if (!e.ParseFromString(payload)) return absl::InternalError("an access-log append is not an AuditEntry");
+  e.set_seq(seq);
+  e.clear_prev_hash();
+  e.clear_hash();
+  // The index keys come from the entry parsed here (Index runs right after
+  // for the same seq), so the entry is parsed once per append.
+  std::vector<Put> index = IndexKeys(seq, e);
+  const std::string canonical = audit::DeterministicBytes(e);  // hash fields clear: CanonicalBytes
   absl::MutexLock l(&mu_);
   if (!in_group_) {
     working_ = committed_;
     in_group_ = true;
   }
-  v1::AuditEntry e;
-  if (!e.ParseFromString(payload)) return absl::InternalError("an access-log append is not an AuditEntry");
   if (seq != working_.seq + 1) {
     return absl::InternalError(absl::StrCat("access-log sequence ", seq, " does not follow ", working_.seq));
   }
-  e.set_seq(seq);
-  e.clear_prev_hash();
-  e.clear_hash();
-  const std::string hash = audit::ChainHash(working_.hash, audit::CanonicalBytes(e));
+  const std::string hash = audit::ChainHash(working_.hash, canonical);
   e.set_prev_hash(working_.hash);
   e.set_hash(hash);
   working_.seq = seq;
   working_.hash = hash;
   ++working_.since_checkpoint;
-  last_sealed_ = e;
+  last_index_seq_ = seq;
+  last_index_ = std::move(index);
   return e.SerializeAsString();
 }
 
 std::vector<Put> AuditChain::Index(uint64_t seq, const std::string& payload) {
-  v1::AuditEntry e;
   {
     absl::MutexLock l(&mu_);
-    if (last_sealed_.seq() == seq) e = last_sealed_;
+    if (last_index_seq_ == seq) {
+      last_index_seq_ = 0;
+      return std::move(last_index_);
+    }
   }
-  if (e.seq() != seq && !e.ParseFromString(payload)) return {};
+  v1::AuditEntry e;
+  if (!e.ParseFromString(payload)) return {};
+  return IndexKeys(seq, e);
+}
+
+std::vector<Put> AuditChain::IndexKeys(uint64_t seq, const v1::AuditEntry& e) {
   std::vector<Put> puts;
+  puts.reserve(2 + e.case_ids_size() + e.party_hmacs_size());
   auto add = [&](std::string key) { puts.push_back({Table::kAuditIndex, std::move(key), ""}); };
   for (const std::string& id : e.case_ids()) add(audit::CaseIndexKey(id, seq));
   if (!e.requested_case_id().empty()) {

@@ -67,6 +67,7 @@ class AuditChain {
   absl::Status Load();
   absl::StatusOr<std::string> Seal(uint64_t seq, const std::string& payload);
   std::vector<Put> Index(uint64_t seq, const std::string& payload);
+  static std::vector<Put> IndexKeys(uint64_t seq, const v1::AuditEntry& e);
   std::vector<Put> AfterGroup(uint64_t last_seq);
   void Rollback();
   void Durable();
@@ -79,7 +80,9 @@ class AuditChain {
   State working_ ABSL_GUARDED_BY(mu_);    // committed_ plus the group being written
   bool in_group_ ABSL_GUARDED_BY(mu_) = false;
   // For Index(), which follows Seal() of the same seq.
-  v1::AuditEntry last_sealed_ ABSL_GUARDED_BY(mu_);
+  // The index keys of the entry sealed last (seq 0: taken).
+  uint64_t last_index_seq_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<Put> last_index_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caselink::storage

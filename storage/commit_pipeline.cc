@@ -30,26 +30,35 @@ uint64_t CommitPipeline::DecodeSequenceKey(const std::string& key) {
   return v;
 }
 
+void CommitPipeline::Pending::Set(State s) {
+  absl::MutexLock l(&mu);
+  state = s;
+  cv.Signal();
+}
+
+CommitPipeline::Pending::State CommitPipeline::Pending::Await(bool done_only) {
+  absl::MutexLock l(&mu);
+  while (state == State::kQueued || (done_only && state != State::kDone)) cv.Wait(&mu);
+  return state;
+}
+
 CommitPipeline::CommitPipeline(Database* db) : db_(db) {
   for (Table t : LogTables()) {
     std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), db_->cf(t)));
     it->SeekToLast();
     next_seq_[t] = it->Valid() ? DecodeSequenceKey(it->key().ToString()) + 1 : 1;
   }
-  committer_ = std::thread([this] { Run(); });
   syncer_ = std::thread([this] { RunSyncer(); });
 }
 
 CommitPipeline::~CommitPipeline() {
   {
+    // New commits are refused; the requests already queued are written by
+    // the leaders, then the syncer syncs what they wrote.
     absl::MutexLock l(&mu_);
     stopping_ = true;
-  }
-  work_cv_.SignalAll();
-  committer_.join();  // drains the queue, then the syncer drains what it wrote
-  {
-    absl::MutexLock l(&mu_);
-    committer_done_ = true;
+    while (leading_ || !queue_.empty()) idle_cv_.Wait(&mu_);
+    writers_done_ = true;
   }
   sync_cv_.SignalAll();
   syncer_.join();
@@ -75,50 +84,72 @@ void CommitPipeline::InjectFailureForTest(absl::Status status, int groups) {
 absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
   Pending p;
   p.request = std::move(request);
+  bool lead = false;
   {
     absl::MutexLock l(&mu_);
     if (stopping_) return absl::UnavailableError("the server is shutting down");
     if (!sync_failure_.ok()) return sync_failure_;
     queue_.push_back(&p);
-    work_cv_.Signal();
+    if (!leading_) lead = leading_ = true;
   }
-  // Each caller waits on its own notification: a finished group wakes only
-  // its own members, not every writer queued behind it.
-  BeforeBlocking();
-  p.done.WaitForNotification();
+  // Whoever waits gives its CPU slot up first (blocking_hook.h); a leader
+  // of a group that needs no fsync does not wait at all.
+  if (!lead) {
+    BeforeBlocking();
+    lead = p.Await(/*done_only=*/false) == Pending::State::kLead;
+  }
+  if (lead) {
+    LeadOneGroup();
+    if (p.request.durable) BeforeBlocking();
+  }
+  p.Await(/*done_only=*/true);
   if (!p.status.ok()) return p.status;
   return std::move(p.result);
 }
 
-void CommitPipeline::Run() {
-  while (true) {
-    std::vector<Pending*> group;
-    {
-      absl::MutexLock l(&mu_);
-      while (!stopping_ && queue_.empty()) work_cv_.Wait(&mu_);
-      if (queue_.empty()) return;  // stopping and drained
-      while (!queue_.empty() && group.size() < kMaxGroup) {
-        group.push_back(queue_.front());
-        queue_.pop_front();
-      }
+void CommitPipeline::LeadOneGroup() {
+  std::vector<Pending*> group;
+  {
+    absl::MutexLock l(&mu_);
+    while (!queue_.empty() && group.size() < kMaxGroup) {
+      group.push_back(queue_.front());
+      queue_.pop_front();
     }
-    Written w;
-    if (!CommitGroup(group, &w.last_in_group)) continue;
+  }
+  Written w;
+  size_t durable = 0;
+  if (CommitGroup(group, &w.last_in_group)) {
     // Requests that need no fsync are answered now; the rest wait for the
-    // syncer, while this thread goes on to write the next group.
+    // syncer, while the next leader writes the next group.
     for (Pending* p : group) {
       if (p->request.durable) {
         w.waiting.push_back(p);
+        ++durable;
       } else {
-        p->done.Notify();
+        p->Set(Pending::State::kDone);
       }
     }
-    {
-      absl::MutexLock l(&mu_);
-      unsynced_.push_back(std::move(w));
-    }
-    sync_cv_.Signal();
   }
+  Pending* next = nullptr;
+  bool wake_syncer = durable > 0;
+  {
+    absl::MutexLock l(&mu_);
+    if (!w.last_in_group.empty() || !w.waiting.empty()) {
+      // The syncer sleeps while nothing is unsynced: it must start its
+      // kLazySync clock for this group.
+      wake_syncer |= unsynced_.empty();
+      unsynced_.push_back(std::move(w));
+      durable_waiting_ += durable;
+    }
+    if (queue_.empty()) {
+      leading_ = false;
+      idle_cv_.SignalAll();
+    } else {
+      next = queue_.front();  // stays queued: it takes itself into its group
+    }
+  }
+  if (wake_syncer) sync_cv_.Signal();
+  if (next != nullptr) next->Set(Pending::State::kLead);
 }
 
 void CommitPipeline::RunSyncer() {
@@ -127,9 +158,21 @@ void CommitPipeline::RunSyncer() {
     absl::Status write_failure;
     {
       absl::MutexLock l(&mu_);
-      while (!committer_done_ && unsynced_.empty()) sync_cv_.Wait(&mu_);
-      if (unsynced_.empty()) return;  // the committer stopped and all is synced
+      // A durable request is synced at once; groups of reads' entries only
+      // wait for the next durable one, or kLazySync.
+      while (!writers_done_ && durable_waiting_ == 0) {
+        if (unsynced_.empty()) {
+          sync_cv_.Wait(&mu_);
+        } else if (sync_cv_.WaitWithTimeout(&mu_, kLazySync)) {
+          break;  // timed out with unsynced groups: sync them
+        }
+      }
+      if (unsynced_.empty()) {
+        if (writers_done_) return;  // the writers stopped and all is synced
+        continue;
+      }
       batch.swap(unsynced_);
+      durable_waiting_ = 0;
     }
     // One fsync covers every group written so far (they are all in the log).
     // Not after a failed write to the log: RocksDB refuses (and its assertion
@@ -168,7 +211,7 @@ void CommitPipeline::RunSyncer() {
         // Written but maybe not on disk: the outcome is unknown to the client,
         // which retries with its request_id.
         if (!s.ok()) p->status = sync_failure;
-        p->done.Notify();
+        p->Set(Pending::State::kDone);
       }
       if (!s.ok()) continue;
       for (const auto& [table, last] : w.last_in_group) {
@@ -181,12 +224,11 @@ void CommitPipeline::RunSyncer() {
 bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
                                  std::map<Table, uint64_t>* last_in_group_out) {
   std::map<Table, uint64_t> next;
-  std::map<Table, Sealer> sealers;
+  const std::map<Table, Sealer>& sealers = sealers_;  // fixed before the first Commit
   absl::Status injected;
   {
     absl::MutexLock l(&mu_);
     next = next_seq_;
-    sealers = sealers_;
     injected = injected_failure_;
     if (!injected.ok() && injected_groups_left_ > 0 && --injected_groups_left_ == 0) {
       injected_failure_ = absl::OkStatus();
@@ -221,7 +263,6 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
         break;
       }
       const uint64_t seq = it->second++;
-      std::string value = a.payload;
       auto sealer = sealers.find(a.table);
       if (sealer != sealers.end() && sealer->second.seal) {
         auto sealed = sealer->second.seal(seq, a.payload);
@@ -229,9 +270,10 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
           status = sealed.status();
           break;
         }
-        value = std::move(*sealed);
+        batch.Put(db_->cf(a.table), SequenceKey(seq), *sealed);
+      } else {
+        batch.Put(db_->cf(a.table), SequenceKey(seq), a.payload);
       }
-      batch.Put(db_->cf(a.table), SequenceKey(seq), value);
       if (sealer != sealers.end() && sealer->second.index) {
         for (const Put& put : sealer->second.index(seq, a.payload)) {
           batch.Put(db_->cf(put.table), put.key, put.value);
@@ -267,7 +309,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     for (Pending* p : group) {
       p->status = status;
       p->result.sequences.clear();
-      p->done.Notify();
+      p->Set(Pending::State::kDone);
     }
     return false;
   }

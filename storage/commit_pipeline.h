@@ -1,20 +1,27 @@
 // CommitPipeline is the single path by which the server makes anything
 // durable. Callers hand in the puts of one logical change plus records to
-// append to sequenced logs (the access log, the event stream); one committer
-// thread takes every request waiting, assigns each appended record the next
-// sequence number of its log in commit order, lets the log's sealer finish
-// the record (e.g. extend a hash chain), and writes the whole group as one
-// RocksDB WriteBatch. So a change and its log records are atomic, logs have no
-// gaps or reordering, and concurrent writers share one fsync (group commit)
-// while the chain stays strictly ordered.
+// append to sequenced logs (the access log, the event stream); the requests
+// waiting are written as one group: each appended record gets the next
+// sequence number of its log in commit order, the log's sealer finishes the
+// record (e.g. extends a hash chain), and the whole group is one RocksDB
+// WriteBatch. So a change and its log records are atomic, logs have no gaps
+// or reordering, and concurrent writers share one fsync (group commit) while
+// the chain stays strictly ordered.
 //
-// Writing and syncing are two stages: the committer writes group N to the
-// write-ahead log and memtable while a syncer thread fsyncs the log for the
-// groups before it, so the next group is built while the disk syncs. A
+// No committer thread: the first caller to find nobody writing becomes the
+// leader and writes the group (its own request and everybody's queued behind
+// it) on its own thread, then hands the lead to the first request that queued
+// meanwhile; the others sleep until their group is written, as in RocksDB's
+// own write group. An uncontended commit (the access-log entry of a read)
+// therefore costs no thread hand-off at all.
+//
+// Writing and syncing are two stages: a syncer thread fsyncs the log for the
+// groups written before, so the next group is built while the disk syncs. A
 // durable request (the default) is answered once its group is synced; a
 // request with `durable = false` (the access-log entry of a read) is answered
 // once its group is written: it survives a crash of the process (kill -9),
-// and reaches the disk with the next sync, a few milliseconds later.
+// and reaches the disk with the next sync (a durable write's, or at the
+// latest kLazySync after it was written).
 //
 // A failed write fails every request of its group and advances no sequence:
 // nothing of a failed request is stored. A failed fsync leaves the state on
@@ -42,7 +49,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
 #include "storage/database.h"
 
 namespace caselink::storage {
@@ -79,8 +86,8 @@ struct CommitResult {
 };
 
 // Turns an appended payload into the stored value, given its sequence number.
-// Runs on the committer thread, in sequence order, so it may keep state (the
-// previous hash). `rollback` is called with the first sequence of a group
+// Runs on the thread leading the group, one group at a time, in sequence
+// order, so it may keep state (the previous hash). `rollback` is called with the first sequence of a group
 // whose write failed, so the sealer can forget what it chained after it.
 struct Sealer {
   std::function<absl::StatusOr<std::string>(uint64_t seq, const std::string& payload)> seal;
@@ -95,21 +102,26 @@ struct Sealer {
 
 class CommitPipeline {
  public:
+  // How long a group whose requests were all `durable = false` may wait
+  // for its fsync when no durable write comes to share one.
+  static constexpr absl::Duration kLazySync = absl::Milliseconds(10);
+
   // Finds the next sequence number of every log table from the database.
   explicit CommitPipeline(Database* db);
-  // Commits what is queued, then stops the committer.
+  // Commits what is queued, syncs it, then stops the syncer.
   ~CommitPipeline();
   CommitPipeline(const CommitPipeline&) = delete;
   CommitPipeline& operator=(const CommitPipeline&) = delete;
 
-  // Installs the sealer of a log table; call before the first Commit.
+  // Installs the sealer of a log table; call before the first Commit (the
+  // leaders read the sealers without a lock).
   void SetSealer(Table table, Sealer sealer);
 
   // Blocks until the request is durable (synced) or has failed.
   absl::StatusOr<CommitResult> Commit(CommitRequest request);
 
-  // Calls `listener(table, last_seq)` on the syncer thread after each
-  // durable group that appended to `table` (e.g. to wake event streams).
+  // Calls `listener(table, last_seq)` on the syncer thread once each group
+  // that appended to `table` is synced (e.g. to wake event streams).
   // Listeners must not block or call Commit.
   void AddListener(std::function<void(Table table, uint64_t last_seq)> listener);
 
@@ -126,20 +138,30 @@ class CommitPipeline {
   static uint64_t DecodeSequenceKey(const std::string& key);
 
  private:
+  // One request, from Commit() to its answer. Its state moves from
+  // kQueued to kDone, or to kLead (its thread writes the next group) and
+  // then kDone.
   struct Pending {
+    enum class State { kQueued, kLead, kDone };
     CommitRequest request;
     absl::Status status;
     CommitResult result;
-    absl::Notification done;
+    absl::Mutex mu;
+    State state ABSL_GUARDED_BY(mu) = State::kQueued;
+    absl::CondVar cv;
+    void Set(State s) ABSL_LOCKS_EXCLUDED(mu);
+    // Waits until the state is not kQueued (not kDone with `done_only`).
+    State Await(bool done_only) ABSL_LOCKS_EXCLUDED(mu);
   };
 
-  // A written group whose durable members wait for the fsync.
+  // A written group whose members wait for the fsync (`durable` of them).
   struct Written {
     std::vector<Pending*> waiting;
     std::map<Table, uint64_t> last_in_group;
   };
 
-  void Run();
+  // Run by a leader: writes one group from the queue, then passes the lead.
+  void LeadOneGroup() ABSL_LOCKS_EXCLUDED(mu_);
   void RunSyncer();
   // Writes the group; returns false if it failed (members already answered).
   bool CommitGroup(std::vector<Pending*>& group, std::map<Table, uint64_t>* last_in_group);
@@ -151,30 +173,33 @@ class CommitPipeline {
   // for a fsync in progress before it is written; the requests that arrive
   // meanwhile join the next, larger group. Taken before mu_, never after.
   absl::Mutex log_mu_ ABSL_ACQUIRED_BEFORE(mu_);
-  // mu_ guards the queue, the sequence counters, the sealers and listeners,
-  // and the hand-over between the committer and the syncer. Neither thread
-  // holds it while writing or syncing: it is taken only to move work along.
+  // mu_ guards the queue, the lead, the sequence counters, the listeners,
+  // and the hand-over to the syncer. Nobody holds it while writing or
+  // syncing: it is taken only to move work along.
   mutable absl::Mutex mu_;
-  absl::CondVar work_cv_;  // signalled when queue_ grows or stopping_ is set
+  absl::CondVar idle_cv_;  // signalled when the last leader steps down
   std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
+  bool leading_ ABSL_GUARDED_BY(mu_) = false;  // a thread is writing a group
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool committer_done_ ABSL_GUARDED_BY(mu_) = false;
-  // Read by NextSequence; written only by the committer, at the end of a group.
+  bool writers_done_ ABSL_GUARDED_BY(mu_) = false;
+  // Read by NextSequence; written by the leader, at the end of a group.
   std::map<Table, uint64_t> next_seq_ ABSL_GUARDED_BY(mu_);
-  std::map<Table, Sealer> sealers_ ABSL_GUARDED_BY(mu_);
+  // Written by SetSealer before the first Commit, then read by the leaders.
+  std::map<Table, Sealer> sealers_;
   absl::Status injected_failure_ ABSL_GUARDED_BY(mu_);
   // > 0: the injected failure is cleared after so many groups.
   int injected_groups_left_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::function<void(Table, uint64_t)>> listeners_ ABSL_GUARDED_BY(mu_);
-  // The sync stage: groups written, groups synced, and the status of the
-  // last fsync (not OK: the pipeline is broken).
-  absl::CondVar sync_cv_;  // signalled when unsynced_ grows or committer_done_ is set
+  // The sync stage: groups written and not yet synced, how many durable
+  // requests wait among them, and the status of the last fsync (not OK: the
+  // pipeline is broken).
+  absl::CondVar sync_cv_;  // signalled when a durable request waits or writers_done_ is set
   std::deque<Written> unsynced_ ABSL_GUARDED_BY(mu_);
+  size_t durable_waiting_ ABSL_GUARDED_BY(mu_) = 0;
   absl::Status sync_failure_ ABSL_GUARDED_BY(mu_);
   // The first write that failed with an I/O error: the log file may not be
   // synced after it (see RunSyncer).
   absl::Status write_failure_ ABSL_GUARDED_BY(mu_);
-  std::thread committer_;
   std::thread syncer_;
 };
 

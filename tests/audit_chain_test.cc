@@ -300,6 +300,19 @@ TEST_F(AuditChainTest, ConcurrentWritersKeepOneValidChain) {
   EXPECT_EQ(r.entries, 400u);
 }
 
+TEST(HmacSha256KeyTest, EqualsTheOneShotHmacForShortBlockSizedAndLongKeys) {
+  for (const std::string& key : {std::string("k"), std::string(32, '\x07'), std::string(64, 'a'),
+                                std::string(100, '\xfe')}) {
+    const audit::HmacSha256Key keyed(key);
+    for (const std::string& data : {std::string(), std::string("510181198503121235"), std::string(200, 'x')}) {
+      EXPECT_EQ(keyed.Mac(data), audit::HmacSha256(key, data)) << key.size() << " " << data.size();
+    }
+  }
+  // RFC 4231 test case 2.
+  EXPECT_EQ(audit::Hex(audit::HmacSha256Key("Jefe").Mac("what do ya want for nothing?")),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
 TEST_F(AuditChainTest, IndexFindsEntriesByCaseAgencyAndParty) {
   CommitRequest req;
   v1::AuditEntry e = Entry(1);

@@ -56,7 +56,7 @@ absl::Status AccessLogUnavailable(const absl::Status& cause) {
 AccessLogger::AccessLogger(storage::CommitPipeline* pipeline, std::string hmac_key,
                            std::function<absl::Time()> now, bool sync_reads, int refused_per_minute)
     : pipeline_(pipeline),
-      hmac_key_(std::move(hmac_key)),
+      hmac_key_(hmac_key),
       now_(std::move(now)),
       sync_reads_(sync_reads),
       limiter_(refused_per_minute > 0 ? refused_per_minute : 60) {}
@@ -107,7 +107,7 @@ void AccessLogger::AttachMetrics(metrics::Registry* registry) {
 std::string AccessLogger::PartyHmac(const std::string& party_id) const {
   // Normalized first (party_ids.h), so a search logged with "…x" is found
   // by PartyAccess for "…X" and the other way round.
-  return storage::audit::HmacSha256(hmac_key_, NormalizePartyId(party_id));
+  return hmac_key_.Mac(NormalizePartyId(party_id));
 }
 
 v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Status& outcome) const {

@@ -37,6 +37,7 @@
 #include "server/core/call_guard.h"
 #include "server/core/metrics_registry.h"
 #include "server/core/refusal_limiter.h"
+#include "storage/audit_chain.h"
 #include "storage/commit_pipeline.h"
 
 namespace caselink::server {
@@ -121,7 +122,7 @@ class AccessLogger {
   void NoteFailure(const absl::Status& s) const;
 
   storage::CommitPipeline* pipeline_;
-  std::string hmac_key_;
+  storage::audit::HmacSha256Key hmac_key_;
   std::function<absl::Time()> now_;
   bool sync_reads_;
   mutable RefusalLimiter limiter_;

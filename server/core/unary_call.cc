@@ -2,9 +2,8 @@
 
 #include <memory>
 
-#include <openssl/rand.h>
-
-#include "absl/strings/escaping.h"
+#include "absl/random/random.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -48,11 +47,12 @@ absl::Status RunAdmitted(const ServiceContext& sc, const UnaryMethod& m, const C
 
 }  // namespace
 
-// 16 hex characters: unique enough to find one call in a day of logs.
+// 16 hex characters: unique enough to find one call in a day of logs. Not a
+// secret, so a per-thread generator seeded from the OS (absl::BitGen is not
+// thread-safe) rather than the CSPRNG's lock on every call.
 std::string NewCallId() {
-  unsigned char b[8];
-  RAND_bytes(b, sizeof(b));
-  return absl::BytesToHexString(absl::string_view(reinterpret_cast<char*>(b), sizeof(b)));
+  thread_local absl::BitGen gen;
+  return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
 }
 
 absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
