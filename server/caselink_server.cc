@@ -326,6 +326,11 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   builder.AddChannelArgument(GRPC_ARG_HTTP2_BDP_PROBE, 0);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 1 << 20);
   builder.SetMaxReceiveMessageSize(config.limits().max_receive_message_bytes());
+  // HTTP/2 holds a connection to the agency's in-flight limit: calls over it
+  // wait in the client's own queue (flow control), so a flood over one
+  // connection costs the server nothing and is never refused; over several
+  // connections the limiter still refuses at the door.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, impl->limiter->limit());
   builder.RegisterService(impl->case_service.get());
   impl->workflow->Register(impl->context, &builder);
   builder.RegisterService(impl->audit_service.get());
