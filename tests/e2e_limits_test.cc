@@ -19,17 +19,29 @@ namespace {
 
 using ::testing::HasSubstr;
 
-TEST(LimitsTest, AFloodOverSeveralConnectionsIsRefusedWhileOthersAreServed) {
-  DistrictOptions o;
-  o.max_calls_in_flight_per_agency = 2;
-  auto d = TestDistrict::Start(o);
-  ASSERT_TRUE(d.ok()) << d.status();
-  TestDistrict& district = **d;
-  auto c = district.As("market").SubmitCase(SampleCase());
-  ASSERT_TRUE(c.ok());
-  v1::GetCaseRequest get;
-  get.set_case_id(c->case_().case_id());
-  get.set_purpose("flood");
+// A district whose agencies may have 2 calls in flight, and a read of one
+// of market's cases that psb floods.
+class LimitsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    DistrictOptions o;
+    o.max_calls_in_flight_per_agency = 2;
+    auto d = TestDistrict::Start(o);
+    ASSERT_TRUE(d.ok()) << d.status();
+    district_ = *std::move(d);
+    auto c = district_->As("market").SubmitCase(SampleCase());
+    ASSERT_TRUE(c.ok());
+    get_.set_case_id(c->case_().case_id());
+    get_.set_purpose("flood");
+  }
+
+  std::unique_ptr<TestDistrict> district_;
+  v1::GetCaseRequest get_;
+};
+
+TEST_F(LimitsTest, AFloodOverSeveralConnectionsIsRefusedWhileOthersAreServed) {
+  TestDistrict& district = *district_;
+  const v1::GetCaseRequest& get = get_;
 
   // Four connections of psb (four clients, each its own channel), four
   // callers on each: up to 8 calls reach the server, over the limit of 2.
@@ -72,17 +84,9 @@ TEST(LimitsTest, AFloodOverSeveralConnectionsIsRefusedWhileOthersAreServed) {
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(district.As("psb").GetCase(get).ok());
 }
 
-TEST(LimitsTest, AFloodOverOneConnectionWaitsInTheClientAtTheLimitAndIsNeverRefused) {
-  DistrictOptions o;
-  o.max_calls_in_flight_per_agency = 2;
-  auto d = TestDistrict::Start(o);
-  ASSERT_TRUE(d.ok()) << d.status();
-  TestDistrict& district = **d;
-  auto c = district.As("market").SubmitCase(SampleCase());
-  ASSERT_TRUE(c.ok());
-  v1::GetCaseRequest get;
-  get.set_case_id(c->case_().case_id());
-  get.set_purpose("flood");
+TEST_F(LimitsTest, AFloodOverOneConnectionWaitsInTheClientAtTheLimitAndIsNeverRefused) {
+  TestDistrict& district = *district_;
+  const v1::GetCaseRequest& get = get_;
   std::atomic<int> ok{0}, failed{0};
   std::vector<std::thread> flood;
   for (int t = 0; t < 16; ++t) {
