@@ -73,6 +73,10 @@ TEST(WorkingCalendarTest, NationalDay2025) {
   // Working days skip the holiday and count the 调休 Saturday.
   EXPECT_EQ(LastDay(D(2025, 9, 30), WorkingDays(3), cal), D(2025, 10, 11));
   EXPECT_EQ(cal.WorkingDaysBetween(D(2025, 9, 30), D(2025, 10, 11)), 3);
+  // Capped: stops once past the threshold, still "more than" it.
+  EXPECT_EQ(cal.WorkingDaysBetween(D(2025, 9, 30), D(2025, 10, 11), 1), 2);
+  EXPECT_EQ(cal.WorkingDaysBetween(D(2025, 9, 30), D(2025, 10, 11), 3), 3);
+  EXPECT_EQ(cal.WorkingDaysBetween(D(2024, 1, 1), D(2026, 1, 1), 30), 31);
 }
 
 TEST(WorkingCalendarTest, SpringFestival2026) {

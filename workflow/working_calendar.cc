@@ -114,9 +114,9 @@ absl::CivilDay WorkingCalendar::AddWorkingDays(absl::CivilDay start, int n) cons
   return d;
 }
 
-int WorkingCalendar::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const {
+int WorkingCalendar::WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to, int stop_above) const {
   int n = 0;
-  for (absl::CivilDay d = from + 1; d <= to; ++d) {
+  for (absl::CivilDay d = from + 1; d <= to && n <= stop_above; ++d) {
     if (!IsRestDay(d)) ++n;
   }
   return n;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -39,7 +40,11 @@ class WorkingCalendar {
   // The `n`-th working day after `start` (`start` itself not counted), n >= 1.
   absl::CivilDay AddWorkingDays(absl::CivilDay start, int n) const;
   // Working days after `from` up to and including `to` (0 if to <= from).
-  int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to) const;
+  // Counting stops once it exceeds `stop_above` (the answer is then
+  // stop_above + 1): enough to tell "more than N", and a case entered years
+  // after its decision does not cost a day-by-day walk (the report).
+  int WorkingDaysBetween(absl::CivilDay from, absl::CivilDay to,
+                         int stop_above = std::numeric_limits<int>::max() - 1) const;
 
   // The years the file covers, ascending; outside them only weekends rest.
   const std::vector<int>& years() const { return years_; }

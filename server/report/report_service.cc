@@ -126,7 +126,7 @@ ReportTally::Entry EntryOf(const v1::Case& c, const workflow::Settings& settings
   const absl::CivilDay entered = absl::ToCivilDay(FromProtoTime(c.create_time()), settings.tz);
   e.timed = true;
   e.delay_days = std::max<int64_t>(0, entered - from);
-  e.late = settings.calendar.WorkingDaysBetween(from, entered) > late_working_days;
+  e.late = settings.calendar.WorkingDaysBetween(from, entered, late_working_days) > late_working_days;
   return e;
 }
 
