@@ -116,7 +116,7 @@ struct CaselinkServer::Impl {
   // Transfers, supervision, events; declared before the pipeline, whose
   // listener wakes its streams.
   std::unique_ptr<WorkflowParts> workflow;
-  // Declared before the pipeline: the chain outlives the committer thread.
+  // Declared before the pipeline: the chain outlives every commit.
   std::unique_ptr<storage::audit::CheckpointSigner> audit_signer;
   std::unique_ptr<storage::AuditChain> audit_chain;
   std::unique_ptr<storage::CommitPipeline> pipeline;

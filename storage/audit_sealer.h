@@ -1,5 +1,5 @@
-// AuditChain keeps the hash chain of the access log (Table::kAuditLog) on the
-// CommitPipeline's committer thread: it seals each appended AuditEntry
+// AuditChain keeps the hash chain of the access log (Table::kAuditLog) in the
+// CommitPipeline's groups, one group at a time: it seals each appended AuditEntry
 // (seq, prev_hash, hash), writes its index keys, and signs a checkpoint every
 // N entries or T seconds — all in the batch of the entries themselves. A
 // failed group is forgotten (rollback), so the chain only ever extends what
@@ -46,8 +46,9 @@ class AuditChain {
   static absl::StatusOr<std::unique_ptr<AuditChain>> Attach(Database* db, CommitPipeline* pipeline,
                                                             AuditChainOptions options);
 
-  // Writes a signed checkpoint of the durable head if entries were written
-  // since the last one (e.g. at shutdown, so a truncated tail is detectable).
+  // Writes a signed checkpoint of the head if entries were written since the
+  // last one (e.g. at shutdown, so a truncated tail is detectable); syncs
+  // first, so reads' entries not yet synced are covered too.
   absl::Status CheckpointNow();
 
   // The sequence number and hash of the last durable entry (0, genesis if none).
