@@ -13,8 +13,8 @@
 namespace caselink::bench {
 
 // A district serving with the access log, or without it: the benchmark-only
-// switch (ServerHooks) that exists to price the log, one synced append per
-// read, by comparing the same calls against both.
+// switch (ServerHooks) that exists to price the log, one append per read
+// (written before the answer, synced lazily), by comparing the same calls against both.
 absl::StatusOr<std::unique_ptr<testing::TestDistrict>> StartDistrict(bool access_log);
 
 // A new SampleCase of `domain` submitted by market; returns its id.
