@@ -124,6 +124,7 @@ std::optional<FieldPlan> Authorizer::PlanRead(const Principal& p, absl::string_v
                                               const RowFacts& row) const {
   method = Normalize(method);
   FieldPlan plan;
+  plan.set_cache(&redaction_plans_);
   bool visible = false;
   for (const CompiledRule& r : rules_) {
     if (!AppliesTo(r, p) || !GrantsRpc(r, method) || !SelectsRow(r, p, row)) continue;
@@ -138,6 +139,7 @@ std::optional<FieldPlan> Authorizer::PlanDocument(const Principal& p, absl::stri
                                                   const std::vector<RowFacts>& rows, bool party) const {
   method = Normalize(method);
   FieldPlan plan;
+  plan.set_cache(&redaction_plans_);
   bool visible = false;
   for (const CompiledRule& r : rules_) {
     if (!AppliesTo(r, p) || !GrantsRpc(r, method)) continue;
@@ -154,6 +156,7 @@ std::optional<FieldPlan> Authorizer::PlanDocument(const Principal& p, absl::stri
 FieldPlan Authorizer::PlanWrite(const Principal& p, absl::string_view method) const {
   method = Normalize(method);
   FieldPlan plan;
+  plan.set_cache(&redaction_plans_);
   for (const CompiledRule& r : rules_) {
     if (AppliesTo(r, p) && GrantsRpc(r, method) && !r.write.empty()) plan.Add(&r.write, r.name);
   }

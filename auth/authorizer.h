@@ -19,6 +19,7 @@
 #include "auth/field_plan.h"
 #include "auth/masking.h"
 #include "auth/peer_identity.h"
+#include "auth/redaction_plan.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink/v1/policy.pb.h"
 
@@ -99,6 +100,9 @@ class Authorizer {
   absl::flat_hash_map<std::string, int> identity_to_agency_;  // index in policy_.agencies
   std::vector<std::string> public_rpcs_;
   MaskBook masks_;
+  // Compiled redaction of the plans this Authorizer hands out (their tables
+  // are its rules'): filled as rows are read, dropped with it on a reload.
+  mutable RedactionPlanCache redaction_plans_;
 };
 
 }  // namespace caselink::auth

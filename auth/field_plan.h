@@ -37,6 +37,8 @@ class GrantTable {
 // sensitive class, so a forgotten annotation never leaks.
 v1::Sensitivity FieldSensitivity(const google::protobuf::FieldDescriptor* f);
 
+class RedactionPlanCache;
+
 class FieldPlan {
  public:
   void Add(const GrantTable* table, const std::string& rule_name);
@@ -46,10 +48,18 @@ class FieldPlan {
   bool HasPathBelow(const std::string& path) const;
   const std::vector<std::string>& rule_names() const { return rule_names_; }
   bool empty() const { return tables_.empty(); }
+  const std::vector<const GrantTable*>& tables() const { return tables_; }
+
+  // Where compiled forms of this plan are kept (auth/redaction_plan.h): the
+  // Authorizer that owns the tables sets it; without one the redaction walk
+  // compiles the plan for each message.
+  void set_cache(RedactionPlanCache* cache) { cache_ = cache; }
+  RedactionPlanCache* cache() const { return cache_; }
 
  private:
   std::vector<const GrantTable*> tables_;
   std::vector<std::string> rule_names_;
+  RedactionPlanCache* cache_ = nullptr;
 };
 
 }  // namespace caselink::auth

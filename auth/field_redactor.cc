@@ -1,9 +1,11 @@
 #include "auth/field_redactor.h"
 
+#include <memory>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "auth/redaction_plan.h"
 #include "caselink/v1/annotations.pb.h"
 
 namespace caselink::auth {
@@ -22,9 +24,8 @@ std::string Join(const std::string& prefix, const FieldDescriptor* f) {
   return prefix.empty() ? f->name() : absl::StrCat(prefix, ".", f->name());
 }
 
-void MaskField(const MaskBook& masks, Message* msg, const FieldDescriptor* f) {
+void MaskField(const MaskBook& masks, Message* msg, const FieldDescriptor* f, v1::MaskShape shape) {
   const Reflection* r = msg->GetReflection();
-  const v1::MaskShape shape = f->options().GetExtension(v1::mask_shape);
   if (f->is_repeated()) {
     for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
       r->SetRepeatedString(msg, f, i, masks.Mask(r->GetRepeatedString(*msg, f, i), shape));
@@ -35,77 +36,86 @@ void MaskField(const MaskBook& masks, Message* msg, const FieldDescriptor* f) {
 }
 
 // Content-aware masking (auth/free_text_masker.h): identifiers inside the
-// string field `f` get the caller's decision for their class at `path`.
-// Returns whether any value changed. Server-assigned fields hold none.
-bool MaskFreeText(const FieldPlan& plan, const MaskBook& masks, Message* msg,
-                  const FieldDescriptor* f, const std::string& path) {
+// string field `f` get the caller's decision for their class at the field's
+// path. Returns whether any value changed. Server-assigned fields hold none.
+bool MaskFreeText(const MaskBook& masks, Message* msg, const FieldDescriptor* f,
+                  const FieldStep& step) {
   if (f->type() != FieldDescriptor::TYPE_STRING || !masks.free_text().enabled()) return false;
   const Reflection* r = msg->GetReflection();
-  auto decide = [&](v1::Sensitivity cls) { return plan.Decide(path, cls); };
+  auto decide = [&](v1::Sensitivity cls) {
+    return cls >= 0 && cls < static_cast<int>(step.text.size()) ? step.text[cls] : v1::DENY;
+  };
   bool changed = false;
   std::string scratch, out;
-  // Checked only once something is found: the option lookup costs more than
-  // the scan of a short value.
-  auto assigned = [&] { return f->options().GetExtension(v1::output_only); };
   if (f->is_repeated()) {
     for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
       if (masks.free_text().Apply(r->GetRepeatedStringReference(*msg, f, i, &scratch), decide, &out)) {
-        if (assigned()) return changed;
+        if (step.output_only) return changed;
         r->SetRepeatedString(msg, f, i, std::move(out));
         changed = true;
       }
     }
   } else if (masks.free_text().Apply(r->GetStringReference(*msg, f, &scratch), decide, &out)) {
-    if (assigned()) return false;
+    if (step.output_only) return false;
     r->SetString(msg, f, std::move(out));
     changed = true;
   }
   return changed;
 }
 
-void Walk(const FieldPlan& plan, const MaskBook& masks, Message* msg, const std::string& prefix,
+void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, Message* msg,
+          RedactionReport* report);
+
+// Walks into a caselink message field's value: with the compiled plan of its
+// path, or one compiled now for a type nested deeper than the cache compiles.
+void WalkInside(const FieldPlan& plan, const MaskBook& masks, const FieldStep& step, Message* inner,
+                RedactionReport* report) {
+  if (step.inside != nullptr) {
+    Walk(plan, masks, *step.inside, inner, report);
+    return;
+  }
+  CompiledRedaction deeper(plan, inner->GetDescriptor(), step.path);
+  Walk(plan, masks, deeper.root(), inner, report);
+}
+
+void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, Message* msg,
           RedactionReport* report) {
   const Reflection* r = msg->GetReflection();
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(*msg, &fields);
   for (const FieldDescriptor* f : fields) {
-    const std::string path = Join(prefix, f);
-    v1::FieldAction action = plan.Decide(path, FieldSensitivity(f));
-    // A denied container is still walked if a longer path grant reaches
-    // inside it; everything in it without such a grant stays denied.
-    if (action != v1::ALLOW && action != v1::MASK && IsCaselinkMessage(f) && plan.HasPathBelow(path)) {
-      action = v1::MASK;  // walk it; its fields decide for themselves
-    }
-    if (action != v1::ALLOW && action != v1::MASK) {
+    const FieldStep* step = mp.Step(f);
+    if (step == nullptr || (step->action != v1::ALLOW && step->action != v1::MASK)) {
+      // Not in the plan (an extension) or denied: withheld.
       r->ClearField(msg, f);
-      if (report) report->withheld.insert(path);
+      if (report) report->withheld.insert(step != nullptr ? step->path : f->full_name());
       continue;
     }
-    if (IsCaselinkMessage(f)) {
+    if (step->caselink_message) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
-          Walk(plan, masks, r->MutableRepeatedMessage(msg, f, i), path, report);
+          WalkInside(plan, masks, *step, r->MutableRepeatedMessage(msg, f, i), report);
         }
       } else {
-        Walk(plan, masks, r->MutableMessage(msg, f), path, report);
+        WalkInside(plan, masks, *step, r->MutableMessage(msg, f), report);
       }
       continue;
     }
-    if (action == v1::ALLOW) {
+    if (step->action == v1::ALLOW) {
       // Returned in full unless identifiers inside it were masked.
-      const bool masked = MaskFreeText(plan, masks, msg, f, path);
-      if (report) (masked ? report->masked : report->full).insert(path);
+      const bool masked = MaskFreeText(masks, msg, f, *step);
+      if (report) (masked ? report->masked : report->full).insert(step->path);
       continue;
     }
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
       // Identifiers first: the field mask keeps the value's ends, which
       // could otherwise hold one.
-      MaskFreeText(plan, masks, msg, f, path);
-      MaskField(masks, msg, f);
-      if (report) report->masked.insert(path);
+      MaskFreeText(masks, msg, f, *step);
+      MaskField(masks, msg, f, step->shape);
+      if (report) report->masked.insert(step->path);
     } else {
       r->ClearField(msg, f);
-      if (report) report->withheld.insert(path);
+      if (report) report->withheld.insert(step->path);
     }
   }
 }
@@ -146,7 +156,10 @@ absl::Status WalkWritable(const FieldPlan& writable, const Message& msg, const s
 
 void RedactMessage(const FieldPlan& plan, const MaskBook& masks, Message* msg,
                    RedactionReport* report) {
-  Walk(plan, masks, msg, "", report);
+  std::shared_ptr<const CompiledRedaction> compiled =
+      plan.cache() != nullptr ? plan.cache()->Get(plan, msg->GetDescriptor())
+                              : std::make_shared<const CompiledRedaction>(plan, msg->GetDescriptor());
+  Walk(plan, masks, compiled->root(), msg, report);
 }
 
 absl::Status CheckWritable(const FieldPlan& writable, const Message& msg) {

@@ -10,6 +10,7 @@ namespace {
 // malformed input is still masked, never echoed.
 std::vector<absl::string_view> CodePoints(absl::string_view s) {
   std::vector<absl::string_view> out;
+  out.reserve(s.size());
   size_t i = 0;
   while (i < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[i]);
@@ -40,11 +41,12 @@ std::string MaskValue(absl::string_view value, const v1::MaskRule& rule) {
   while (first + last >= n && (first > 0 || last > 0)) {
     if (last >= first && last > 0) --last; else --first;
   }
-  const std::string mask = rule.mask_char().empty() ? "*" : rule.mask_char();
+  const absl::string_view mask = rule.mask_char().empty() ? absl::string_view("*") : rule.mask_char();
   std::string out;
+  out.reserve(value.size() + (n - first - last) * mask.size());
   for (int i = 0; i < n; ++i) {
     if (i < first || i >= n - last) out.append(cps[i].data(), cps[i].size());
-    else out += mask;
+    else out.append(mask.data(), mask.size());
   }
   return out;
 }

@@ -4,13 +4,19 @@
 // link; read by the row rules (`rows { transferred: true }` follows only
 // transfer links, `rows { linked: true }` every kind). The kind is part of
 // the key so that one agency linked by a transfer and by a supervision
-// record keeps both. Links are only ever added. Thread-safe.
+// record keeps both. Links are only ever added. Most cases have none, so the
+// ids of the cases that may have links are kept in memory (read at start,
+// noted by LinkPut before the link is written): a read of any other case
+// touches no storage. Thread-safe.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
 
@@ -29,11 +35,14 @@ struct CaseLink {
 
 class CaseLinks {
  public:
-  explicit CaseLinks(const Database* db) : db_(db) {}
+  // Reads which cases have links (keys only).
+  explicit CaseLinks(const Database* db);
 
   // The put linking `case_id` to `agency`; `kind` says why (kTransferLink,
-  // kSupervisionLink).
-  static Put LinkPut(const std::string& case_id, const std::string& agency, const std::string& kind);
+  // kSupervisionLink). Notes the case as linked first, so once the put is
+  // written no read misses it (if the commit fails, the note only costs a
+  // lookup).
+  Put LinkPut(const std::string& case_id, const std::string& agency, const std::string& kind) const;
 
   // Every link of the case (empty if none or on a read error). Links written
   // before the kind was part of the key (case_id \0 agency -> kind) are read
@@ -44,7 +53,14 @@ class CaseLinks {
   std::vector<std::string> LinkedAgencies(const std::string& case_id) const;
 
  private:
+  bool MaybeLinked(const std::string& case_id) const ABSL_LOCKS_EXCLUDED(mu_);
+
   const Database* db_;
+  mutable absl::Mutex mu_;
+  // A cache of what storage holds, noted by the const LinkPut.
+  mutable absl::flat_hash_set<std::string> linked_ ABSL_GUARDED_BY(mu_);
+  // The start-up read failed: every case is looked up.
+  bool all_maybe_linked_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace caselink::storage

@@ -2,6 +2,7 @@
 # parts (a real RocksDB in a temp dir, the real example policy).
 caselink_add_test(database_test SOURCES database_test.cc LIBS caselink_storage LABELS unit)
 caselink_add_test(case_store_test SOURCES case_store_test.cc LIBS caselink_storage LABELS unit)
+caselink_add_test(case_links_test SOURCES case_links_test.cc LIBS caselink_storage LABELS unit)
 caselink_add_test(key_locks_test SOURCES key_locks_test.cc LIBS caselink_storage LABELS unit threads)
 caselink_add_test(commit_pipeline_test SOURCES commit_pipeline_test.cc LIBS caselink_storage LABELS unit threads)
 caselink_add_test(document_store_test SOURCES document_store_test.cc LIBS caselink_storage OpenSSL::Crypto LABELS unit)
@@ -10,6 +11,7 @@ caselink_add_test(policy_loader_test SOURCES policy_loader_test.cc LIBS caselink
 target_compile_definitions(policy_loader_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 caselink_add_test(masking_test SOURCES masking_test.cc LIBS caselink_auth LABELS unit)
 caselink_add_test(field_redactor_test SOURCES field_redactor_test.cc LIBS caselink_auth LABELS unit)
+caselink_add_test(redaction_plan_test SOURCES redaction_plan_test.cc LIBS caselink_auth LABELS unit)
 caselink_add_test(authorizer_test SOURCES authorizer_test.cc LIBS caselink_auth LABELS unit)
 target_compile_definitions(authorizer_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 caselink_add_test(policy_holder_test SOURCES policy_holder_test.cc LIBS caselink_auth LABELS unit)

@@ -183,14 +183,9 @@ class ResponseFilter {
     if (record_ != nullptr) {
       for (std::string& pid : PartyIdsOf(*c)) record_->party_ids.push_back(std::move(pid));
     }
-    auth::RedactionReport report;
-    auth::RedactMessage(*plan, scope_.authz->masks(), c, &report);
-    if (record_ != nullptr) {
-      record_->case_ids.push_back(id);
-      record_->fields.full.insert(report.full.begin(), report.full.end());
-      record_->fields.masked.insert(report.masked.begin(), report.masked.end());
-      record_->fields.withheld.insert(report.withheld.begin(), report.withheld.end());
-    }
+    // The record's field sets are the union over every case returned.
+    auth::RedactMessage(*plan, scope_.authz->masks(), c, record_ != nullptr ? &record_->fields : nullptr);
+    if (record_ != nullptr) record_->case_ids.push_back(id);
     return true;
   }
 

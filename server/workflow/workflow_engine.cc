@@ -83,7 +83,7 @@ storage::TransitionWrite BuildWrite(const ServiceContext& sc, const CallScope& s
   w.item_after = after.SerializeAsString();
   for (const std::string& case_id : after.case_ids()) {
     for (const std::string& agency : after.participants()) {
-      w.puts.push_back(storage::CaseLinks::LinkPut(case_id, agency, Traits<Item>::kLink));
+      w.puts.push_back(sc.workflow->links->LinkPut(case_id, agency, Traits<Item>::kLink));
     }
   }
   v1::StoredEvent ev;
