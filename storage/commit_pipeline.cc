@@ -42,6 +42,18 @@ CommitPipeline::Pending::State CommitPipeline::Pending::Await(bool done_only) {
   return state;
 }
 
+void CommitPipeline::Answer(Pending* p) {
+  if (!p->done) {
+    p->Set(Pending::State::kDone);  // its caller may free it at once
+    return;
+  }
+  Done done = std::move(p->done);
+  absl::StatusOr<CommitResult> result =
+      p->status.ok() ? absl::StatusOr<CommitResult>(std::move(p->result)) : p->status;
+  delete p;
+  done(std::move(result));
+}
+
 CommitPipeline::CommitPipeline(Database* db) : db_(db) {
   for (Table t : LogTables()) {
     std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), db_->cf(t)));
@@ -99,7 +111,7 @@ absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
     lead = p.Await(/*done_only=*/false) == Pending::State::kLead;
   }
   if (lead) {
-    LeadOneGroup();
+    Lead();
     if (p.request.durable) BeforeBlocking();
   }
   p.Await(/*done_only=*/true);
@@ -107,7 +119,52 @@ absl::StatusOr<CommitResult> CommitPipeline::Commit(CommitRequest request) {
   return std::move(p.result);
 }
 
-void CommitPipeline::LeadOneGroup() {
+void CommitPipeline::CommitAsync(CommitRequest request, Done done) {
+  auto* p = new Pending;
+  p->request = std::move(request);
+  p->done = std::move(done);
+  bool lead = false;
+  {
+    absl::MutexLock l(&mu_);
+    if (stopping_) {
+      p->status = absl::UnavailableError("the server is shutting down");
+    } else if (!sync_failure_.ok()) {
+      p->status = sync_failure_;
+    } else {
+      queue_.push_back(p);
+      if (!leading_) lead = leading_ = true;
+    }
+  }
+  if (!p->status.ok()) {
+    Answer(p);
+    return;
+  }
+  if (lead) Lead();
+}
+
+void CommitPipeline::Lead() {
+  bool first = true;
+  while (true) {
+    if (!first) {
+      // Writing others' groups: not this caller's own work, so its CPU
+      // turn (blocking_hook.h) goes to the next caller.
+      BeforeBlocking();
+    }
+    first = false;
+    std::vector<Pending*> written;
+    Pending* next = LeadOneGroup(&written);
+    // Read without mu_: `done` is set before the request is queued and
+    // only taken by whoever answers it, after it is taken into a group,
+    // which only the leader (this thread) does.
+    const bool hand_over = next != nullptr && !next->done;
+    // The next group is written by its caller while these are answered.
+    if (hand_over) next->Set(Pending::State::kLead);
+    for (Pending* p : written) Answer(p);
+    if (next == nullptr || hand_over) return;
+  }
+}
+
+CommitPipeline::Pending* CommitPipeline::LeadOneGroup(std::vector<Pending*>* written) {
   std::vector<Pending*> group;
   {
     absl::MutexLock l(&mu_);
@@ -119,14 +176,15 @@ void CommitPipeline::LeadOneGroup() {
   Written w;
   size_t durable = 0;
   if (CommitGroup(group, &w.last_in_group)) {
-    // Requests that need no fsync are answered now; the rest wait for the
-    // syncer, while the next leader writes the next group.
+    // Requests that need no fsync are answered now (by the caller, once
+    // the lead is passed on); the rest wait for the syncer, while the next
+    // leader writes the next group.
     for (Pending* p : group) {
       if (p->request.durable) {
         w.waiting.push_back(p);
         ++durable;
       } else {
-        p->Set(Pending::State::kDone);
+        written->push_back(p);
       }
     }
   }
@@ -149,7 +207,7 @@ void CommitPipeline::LeadOneGroup() {
     }
   }
   if (wake_syncer) sync_cv_.Signal();
-  if (next != nullptr) next->Set(Pending::State::kLead);
+  return next;
 }
 
 void CommitPipeline::RunSyncer() {
@@ -211,7 +269,7 @@ void CommitPipeline::RunSyncer() {
         // Written but maybe not on disk: the outcome is unknown to the client,
         // which retries with its request_id.
         if (!s.ok()) p->status = sync_failure;
-        p->Set(Pending::State::kDone);
+        Answer(p);
       }
       if (!s.ok()) continue;
       for (const auto& [table, last] : w.last_in_group) {
@@ -318,7 +376,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     for (Pending* p : group) {
       p->status = status;
       p->result.sequences.clear();
-      p->Set(Pending::State::kDone);
+      Answer(p);
     }
     return false;
   }

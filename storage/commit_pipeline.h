@@ -15,6 +15,13 @@
 // own write group. An uncontended commit (the access-log entry of a read)
 // therefore costs no thread hand-off at all.
 //
+// A caller that must not block on other callers' work (a read's access-log
+// entry, whose worker thread can serve the next call meanwhile) uses
+// CommitAsync: it is answered through a callback, on the thread that writes
+// its group or, for a durable request, on the syncer's. A thread leading a
+// group passes the lead on to a caller waiting in Commit; if the next request
+// is an asynchronous one, nobody waits on it, so the thread leads on.
+//
 // Writing and syncing are two stages: a syncer thread fsyncs the log for the
 // groups written before, so the next group is built while the disk syncs. A
 // durable request (the default) is answered once its group is synced; a
@@ -120,6 +127,14 @@ class CommitPipeline {
   // Blocks until the request is durable (synced) or has failed.
   absl::StatusOr<CommitResult> Commit(CommitRequest request);
 
+  // Commits like Commit, but the caller does not wait for others: `done`
+  // gets what Commit would return, once the request is written (or synced,
+  // if durable), possibly on this thread before CommitAsync returns (it may
+  // write its group and those queued behind it), else on the thread that
+  // writes its group or the syncer's. `done` must not block or call Commit.
+  using Done = std::function<void(absl::StatusOr<CommitResult>)>;
+  void CommitAsync(CommitRequest request, Done done);
+
   // Calls `listener(table, last_seq)` on the syncer thread once each group
   // that appended to `table` is synced (e.g. to wake event streams).
   // Listeners must not block or call Commit.
@@ -144,6 +159,9 @@ class CommitPipeline {
   struct Pending {
     enum class State { kQueued, kLead, kDone };
     CommitRequest request;
+    // Set for CommitAsync: the request is answered through it and the
+    // pipeline owns (and deletes) the Pending; else a thread waits in Commit.
+    Done done;
     absl::Status status;
     CommitResult result;
     absl::Mutex mu;
@@ -160,8 +178,15 @@ class CommitPipeline {
     std::map<Table, uint64_t> last_in_group;
   };
 
-  // Run by a leader: writes one group from the queue, then passes the lead.
-  void LeadOneGroup() ABSL_LOCKS_EXCLUDED(mu_);
+  // Run by a leader: writes groups until the queue is empty or its front is
+  // a caller waiting in Commit, who is handed the lead.
+  void Lead() ABSL_LOCKS_EXCLUDED(mu_);
+  // Writes one group from the queue; returns the request at the queue's
+  // front after it (it keeps the lead), or null if the queue is empty (the
+  // lead is given up). `written`: the requests to answer now (not durable).
+  Pending* LeadOneGroup(std::vector<Pending*>* written) ABSL_LOCKS_EXCLUDED(mu_);
+  // Answers `p`: wakes its caller, or runs its callback and deletes it.
+  static void Answer(Pending* p);
   void RunSyncer();
   // Writes the group; returns false if it failed (members already answered).
   bool CommitGroup(std::vector<Pending*>& group, std::map<Table, uint64_t>* last_in_group);

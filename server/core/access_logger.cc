@@ -173,25 +173,34 @@ void AccessLogger::NoteFailure(const absl::Status& s) const {
       std::string(s.message()));
 }
 
-absl::Status AccessLogger::Commit(std::vector<v1::AuditEntry> entries, bool durable,
-                                  const std::string& method, const std::string& agency) const {
+storage::CommitRequest AccessLogger::RequestOf(const std::vector<v1::AuditEntry>& entries, bool durable) {
   storage::CommitRequest req;
   for (const v1::AuditEntry& e : entries) {
     req.appends.push_back({storage::Table::kAuditLog, e.SerializeAsString()});
   }
   req.durable = durable;
-  auto r = pipeline_->Commit(std::move(req));
-  if (!r.ok()) {
-    NoteFailure(r.status());
+  return req;
+}
+
+absl::Status AccessLogger::Committed(const absl::Status& commit, const std::string& method,
+                                     const std::string& agency) const {
+  if (!commit.ok()) {
+    NoteFailure(commit);
     spdlog::error("access log write failed for {} by {}: {}", method.empty() ? "-" : method,
-                  agency.empty() ? "-" : agency, std::string(r.status().message()));
-    return AccessLogUnavailable(r.status());
+                  agency.empty() ? "-" : agency, std::string(commit.message()));
+    return AccessLogUnavailable(commit);
   }
   if (storage_full_.exchange(false)) spdlog::info("the access log is writable again");
   return absl::OkStatus();
 }
 
-absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& outcome) const {
+absl::Status AccessLogger::Commit(std::vector<v1::AuditEntry> entries, bool durable,
+                                  const std::string& method, const std::string& agency) const {
+  return Committed(pipeline_->Commit(RequestOf(entries, durable)).status(), method, agency);
+}
+
+storage::CommitRequest AccessLogger::EntryRequest(const AccessRecord& record,
+                                                  const absl::Status& outcome) const {
   std::vector<v1::AuditEntry> entries;
   std::vector<RefusalLimiter::Summary> due;
   bool one_by_one = true;
@@ -204,8 +213,26 @@ absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& o
   } else if (suppressed_ != nullptr) {
     suppressed_->Get({}).Inc();
   }
-  if (entries.empty()) return absl::OkStatus();  // counted; its summary comes later
-  return Commit(std::move(entries), sync_reads_ || !due.empty(), record.method, record.agency_id);
+  return RequestOf(entries, sync_reads_ || !due.empty());
+}
+
+absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& outcome) const {
+  storage::CommitRequest req = EntryRequest(record, outcome);
+  if (req.appends.empty()) return absl::OkStatus();  // counted; its summary comes later
+  return Committed(pipeline_->Commit(std::move(req)).status(), record.method, record.agency_id);
+}
+
+void AccessLogger::LogAsync(const AccessRecord& record, const absl::Status& outcome,
+                            std::function<void(absl::Status)> done) const {
+  storage::CommitRequest req = EntryRequest(record, outcome);
+  if (req.appends.empty()) {
+    done(absl::OkStatus());  // counted; its summary comes later
+    return;
+  }
+  pipeline_->CommitAsync(std::move(req), [this, method = record.method, agency = record.agency_id,
+                                          done = std::move(done)](absl::StatusOr<storage::CommitResult> r) {
+    done(Committed(r.status(), method, agency));
+  });
 }
 
 absl::Status AccessLogger::FlushSuppressed(bool all) const {

@@ -67,6 +67,12 @@ class AccessLogger {
   // counts it if it is a refusal over its certificate's budget.
   // An error means the entry was not stored: the call must not be answered.
   absl::Status Log(const AccessRecord& record, const absl::Status& outcome) const;
+  // The same without blocking the caller on the group write: `done` gets
+  // what Log would return once the entry is written (synced if
+  // configured), on this thread or the one that writes the entry's group
+  // (storage::CommitPipeline::CommitAsync). `done` must not block.
+  void LogAsync(const AccessRecord& record, const absl::Status& outcome,
+                std::function<void(absl::Status)> done) const;
 
   // Adds the entry of a successful write of `written` to `commit` (the write's
   // own batch) and marks scope.record so ConcludeCall does not log it again
@@ -116,9 +122,17 @@ class AccessLogger {
 
  private:
   v1::AuditEntry SummaryEntry(const RefusalLimiter::Summary& s) const;
+  // The request holding the call's entry (and the refusal summaries due);
+  // no appends if the refusal is only counted.
+  storage::CommitRequest EntryRequest(const AccessRecord& record, const absl::Status& outcome) const;
+  static storage::CommitRequest RequestOf(const std::vector<v1::AuditEntry>& entries, bool durable);
   // Commits `entries` as one request; on failure notes it (metric, log).
   absl::Status Commit(std::vector<v1::AuditEntry> entries, bool durable, const std::string& method,
                       const std::string& agency) const;
+  // What the caller of a commit of entries gets: OK, or the failure noted
+  // and turned into the call's status.
+  absl::Status Committed(const absl::Status& commit, const std::string& method,
+                         const std::string& agency) const;
   void NoteFailure(const absl::Status& s) const;
 
   storage::CommitPipeline* pipeline_;

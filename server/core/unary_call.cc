@@ -1,5 +1,6 @@
 #include "server/core/unary_call.h"
 
+#include <functional>
 #include <memory>
 
 #include "absl/random/random.h"
@@ -55,15 +56,17 @@ std::string NewCallId() {
   return absl::StrFormat("%016x", absl::Uniform<uint64_t>(gen));
 }
 
-absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
-                          const AccessRecord& record, absl::Status status, absl::Time start,
-                          const std::string& request_id) {
-  // Every call is logged before its answer leaves; a write that succeeded
-  // logged itself in its own batch. No log entry, no answer (fail closed).
-  if (sc.access_log != nullptr && !(record.logged_in_batch && status.ok())) {
-    absl::Status logged = sc.access_log->Log(record, status);
-    if (!logged.ok()) status = logged;
-  }
+namespace {
+
+// Every call is logged before its answer leaves; a write that succeeded
+// logged itself in its own batch. No log entry, no answer (fail closed).
+bool NeedsEntry(const ServiceContext& sc, const AccessRecord& record, const absl::Status& status) {
+  return sc.access_log != nullptr && !(record.logged_in_batch && status.ok());
+}
+
+// The steps after the entry: metrics and the operator's log line.
+absl::Status AfterEntry(const ServiceContext& sc, const std::string& method, const AccessRecord& record,
+                        const absl::Status& status, absl::Time start, const std::string& request_id) {
   if (sc.metrics != nullptr) {
     sc.metrics->RecordCall(method, status.code(), record.agency_id, record.denied_by, absl::Now() - start);
   }
@@ -79,6 +82,31 @@ absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
                absl::ToDoubleMilliseconds(absl::Now() - start),
                status.ok() ? "" : " msg=\"" + std::string(status.message()) + "\"");
   return status;
+}
+
+}  // namespace
+
+absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
+                          const AccessRecord& record, absl::Status status, absl::Time start,
+                          const std::string& request_id) {
+  if (NeedsEntry(sc, record, status)) {
+    absl::Status logged = sc.access_log->Log(record, status);
+    if (!logged.ok()) status = logged;
+  }
+  return AfterEntry(sc, method, record, status, start, request_id);
+}
+
+void ConcludeCallAsync(const ServiceContext& sc, const std::string& method, const AccessRecord& record,
+                       absl::Status status, absl::Time start, const std::string& request_id,
+                       std::function<void(absl::Status)> done) {
+  if (!NeedsEntry(sc, record, status)) {
+    done(AfterEntry(sc, method, record, status, start, request_id));
+    return;
+  }
+  sc.access_log->LogAsync(record, status, [&sc, &method, &record, status, start, &request_id,
+                                           done = std::move(done)](absl::Status logged) {
+    done(AfterEntry(sc, method, record, logged.ok() ? status : logged, start, request_id));
+  });
 }
 
 grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
@@ -120,13 +148,14 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
     return reactor;
   }
   scope->record = &call->record;
-  sc.pool->Schedule([&sc, ctx, method, &m, response, reactor, call, scope = *std::move(scope)] {
-    grpc::Status status;
-    {
-      // The agency's turn at the CPU (given up at the first wait for storage).
-      FairGate::Slot turn(sc.gate, scope.principal.agency_id);
-      absl::Status s = RunAdmitted(sc, m, scope, call.get());
-      s = ConcludeCall(sc, method, call->record, s, call->arrived, call->request_id);
+  sc.pool->Schedule([&sc, ctx, &method, &m, response, reactor, call, scope = *std::move(scope)] {
+    // The agency's turn at the CPU, until the call waits for its entry.
+    FairGate::Slot turn(sc.gate, scope.principal.agency_id);
+    absl::Status s = RunAdmitted(sc, m, scope, call.get());
+    // The worker goes on to the next call while the entry is written; the
+    // answer leaves once it is (from the thread that wrote it).
+    ConcludeCallAsync(sc, method, call->record, s, call->arrived, call->request_id,
+                      [&sc, ctx, response, reactor, call, agency = scope.principal.agency_id](absl::Status s) {
       if (s.ok()) {
         bool own = false;
         grpc::Status ser =
@@ -135,11 +164,10 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
       }
       // On error nothing partial leaves the server.
       if (!s.ok()) response->Clear();
-      status = ToGrpc(s);
-    }
-    if (sc.limiter != nullptr) sc.limiter->Release(scope.principal.agency_id);
-    AddServerTime(ctx, call->arrived);
-    reactor->Finish(status);
+      if (sc.limiter != nullptr) sc.limiter->Release(agency);
+      AddServerTime(ctx, call->arrived);
+      reactor->Finish(ToGrpc(s));
+    });
   });
   return reactor;
 }

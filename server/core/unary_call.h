@@ -9,6 +9,7 @@
 // registers them), so no handler can skip a step.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -39,5 +40,12 @@ std::string NewCallId();
 absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
                           const AccessRecord& record, absl::Status status, absl::Time start,
                           const std::string& request_id);
+// The same without blocking on the access log's group write: `done` gets
+// the status to answer, on this thread or the one that writes the entry
+// (AccessLogger::LogAsync). `method`, `record` and `request_id` must stay
+// valid until `done` has run; `done` must not block.
+void ConcludeCallAsync(const ServiceContext& sc, const std::string& method, const AccessRecord& record,
+                       absl::Status status, absl::Time start, const std::string& request_id,
+                       std::function<void(absl::Status)> done);
 
 }  // namespace caselink::server
