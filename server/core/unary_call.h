@@ -6,7 +6,9 @@
 // logged and answered at once, never queued. Then, on the worker pool: the
 // handler, the response filter (rows, fields, purpose), the access log, the
 // answer. Every unary method of every service goes through it (RawService
-// registers them), so no handler can skip a step.
+// registers them), so no handler can skip a step. The worker does not wait
+// for the access-log entry's write: the answer leaves from the thread that
+// writes it (ConcludeCallAsync), and the worker serves the next call.
 #pragma once
 
 #include <functional>
@@ -24,7 +26,8 @@
 namespace caselink::server {
 
 // `method`: "caselink.v1.CaseService/GetCase"; `m` supplies the message
-// types and the handler.
+// types and the handler. Both are the registration's and must outlive the
+// call (the answer may leave from another thread after this returns).
 grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
                                      const std::string& method, const UnaryMethod& m,
                                      const grpc::ByteBuffer* request, grpc::ByteBuffer* response);
