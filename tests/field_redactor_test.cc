@@ -20,6 +20,7 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "support/grant_table_text.h"
 
 namespace caselink::auth {
 namespace {
@@ -30,18 +31,11 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::UnorderedElementsAre;
 
-// A rule's grants, written in text format as in the policy file:
-// "fields { sensitivity: PUBLIC action: ALLOW } fields { path: ... }".
 std::unique_ptr<GrantTable> Table(const std::string& fields_text) {
-  v1::Rule rule;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(fields_text, &rule)) << fields_text;
-  return std::make_unique<GrantTable>(rule.fields());
+  return ::caselink::testing::GrantTableFromText(fields_text);
 }
 
-const char kAllowAll[] =
-    "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
-    "fields { sensitivity: PERSONAL action: ALLOW } fields { sensitivity: PERSONAL_ID action: ALLOW } "
-    "fields { sensitivity: INVESTIGATIVE action: ALLOW } ";
+constexpr const char* kAllowAll = ::caselink::testing::kAllowAllClasses;
 
 // The example policy's masks.
 MaskBook ExampleMasks() {

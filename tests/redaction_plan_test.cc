@@ -18,6 +18,7 @@
 #include "google/protobuf/dynamic_message.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
+#include "support/grant_table_text.h"
 
 namespace caselink::auth {
 namespace {
@@ -26,15 +27,10 @@ using ::testing::Contains;
 using ::testing::Not;
 
 std::unique_ptr<GrantTable> Table(const std::string& fields_text) {
-  v1::Rule rule;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(fields_text, &rule)) << fields_text;
-  return std::make_unique<GrantTable>(rule.fields());
+  return ::caselink::testing::GrantTableFromText(fields_text);
 }
 
-const char kAllowAll[] =
-    "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
-    "fields { sensitivity: PERSONAL action: ALLOW } fields { sensitivity: PERSONAL_ID action: ALLOW } "
-    "fields { sensitivity: INVESTIGATIVE action: ALLOW } ";
+constexpr const char* kAllowAll = ::caselink::testing::kAllowAllClasses;
 const char kIdsMasked[] =
     "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
     "fields { sensitivity: PERSONAL action: ALLOW } fields { sensitivity: PERSONAL_ID action: MASK } "

@@ -141,10 +141,12 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
         " calls in flight (limits.max_calls_in_flight_per_agency); retry with backoff"));
   }
   if (!refused.ok()) {
-    const absl::Status status =
-        ConcludeCall(sc, method, call->record, refused, call->arrived, call->request_id);
-    AddServerTime(ctx, call->arrived);
-    reactor->Finish(ToGrpc(status));
+    // gRPC's callback thread does not wait for the entry either.
+    ConcludeCallAsync(sc, method, call->record, refused, call->arrived, call->request_id,
+                      [ctx, reactor, call](absl::Status status) {
+                        AddServerTime(ctx, call->arrived);
+                        reactor->Finish(ToGrpc(status));
+                      });
     return reactor;
   }
   scope->record = &call->record;
