@@ -5,6 +5,8 @@
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
 #include "caselink_common/proto_time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "rocksdb/db.h"
 #include "spdlog/spdlog.h"
 #include "storage/rocks_status.h"
@@ -12,7 +14,14 @@
 namespace caselink::storage {
 namespace {
 
-
+// Appends a length-delimited field (wire type 2) to serialized bytes.
+void AppendBytesField(int number, const std::string& value, std::string* out) {
+  google::protobuf::io::StringOutputStream stream(out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.WriteVarint32(static_cast<uint32_t>(number) << 3 | 2);
+  coded.WriteVarint32(static_cast<uint32_t>(value.size()));
+  coded.WriteString(value);
+}
 
 }  // namespace
 
@@ -91,14 +100,19 @@ absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& pa
     return absl::InternalError(absl::StrCat("access-log sequence ", seq, " does not follow ", working_.seq));
   }
   const std::string hash = audit::ChainHash(working_.hash, canonical);
-  e.set_prev_hash(working_.hash);
-  e.set_hash(hash);
+  // Stored: the canonical bytes with the two hash fields after them, rather
+  // than the entry serialized once more. A parser takes fields in any order,
+  // and a verifier re-serializes canonically (CanonicalBytes), so the
+  // entry read back is the same.
+  std::string stored = canonical;
+  AppendBytesField(v1::AuditEntry::kPrevHashFieldNumber, working_.hash, &stored);
+  AppendBytesField(v1::AuditEntry::kHashFieldNumber, hash, &stored);
   working_.seq = seq;
   working_.hash = hash;
   ++working_.since_checkpoint;
   last_index_seq_ = seq;
   last_index_ = std::move(index);
-  return e.SerializeAsString();
+  return stored;
 }
 
 std::vector<Put> AuditChain::Index(uint64_t seq, const std::string& payload) {
