@@ -60,6 +60,11 @@ v1::Sensitivity FieldSensitivity(const google::protobuf::FieldDescriptor* f) {
   return s == v1::SENSITIVITY_UNSPECIFIED ? v1::INVESTIGATIVE : s;
 }
 
+bool IsCaselinkMessage(const google::protobuf::FieldDescriptor* f) {
+  return f->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE &&
+         f->message_type()->file()->package() == "caselink.v1";
+}
+
 void FieldPlan::Add(const GrantTable* table, const std::string& rule_name) {
   tables_.push_back(table);
   rule_names_.push_back(rule_name);

@@ -37,6 +37,10 @@ class GrantTable {
 // sensitive class, so a forgotten annotation never leaks.
 v1::Sensitivity FieldSensitivity(const google::protobuf::FieldDescriptor* f);
 
+// Whether `f` holds a caselink.v1 message: walked field by field. Messages of
+// other packages (Timestamp) are single values.
+bool IsCaselinkMessage(const google::protobuf::FieldDescriptor* f);
+
 class RedactionPlanCache;
 
 class FieldPlan {

@@ -15,11 +15,6 @@ using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 using google::protobuf::Reflection;
 
-bool IsCaselinkMessage(const FieldDescriptor* f) {
-  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-         f->message_type()->file()->package() == "caselink.v1";
-}
-
 std::string Join(const std::string& prefix, const FieldDescriptor* f) {
   return prefix.empty() ? f->name() : absl::StrCat(prefix, ".", f->name());
 }

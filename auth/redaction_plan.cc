@@ -13,11 +13,6 @@ using google::protobuf::FieldDescriptor;
 // and its deeper levels are compiled by the walk as it meets them.
 constexpr int kMaxCompiledDepth = 16;
 
-bool IsCaselinkMessage(const FieldDescriptor* f) {
-  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-         f->message_type()->file()->package() == "caselink.v1";
-}
-
 }  // namespace
 
 CompiledRedaction::CompiledRedaction(const FieldPlan& plan, const Descriptor* type,

@@ -65,11 +65,6 @@ bool IsCase(const FieldDescriptor* f) {
          f->message_type() == v1::Case::descriptor();
 }
 
-bool IsCaselinkMessage(const FieldDescriptor* f) {
-  return f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE &&
-         f->message_type()->file()->package() == "caselink.v1";
-}
-
 // Walks a response and applies the row and field decisions to each Case.
 class ResponseFilter {
  public:
@@ -99,7 +94,7 @@ class ResponseFilter {
           auto* c = static_cast<v1::Case*>(r->MutableMessage(msg, f));
           if (!Admit(c)) return CaseNotFound(c->case_id());
         }
-      } else if (IsCaselinkMessage(f)) {
+      } else if (auth::IsCaselinkMessage(f)) {
         if (f->is_repeated()) {
           for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
             CASELINK_RETURN_IF_ERROR(Apply(r->MutableRepeatedMessage(msg, f, i)));
