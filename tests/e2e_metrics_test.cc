@@ -23,6 +23,7 @@
 namespace caselink::testing {
 namespace {
 
+constexpr char kService[] = "caselink.v1.CaseService";
 constexpr char kSubmit[] = "caselink.v1.CaseService/SubmitCase";
 
 class MetricsTest : public ::testing::Test {
@@ -97,6 +98,23 @@ TEST_F(MetricsTest, ScrapeMovesWithCallsPerRpcCodeAgencyAndRule) {
   EXPECT_GE(Value(after, "caselink_rocksdb_estimated_keys{table=\"case_heads\"}"), 1);
   EXPECT_GE(Value(after, "caselink_rocksdb_live_data_bytes{table=\"case_heads\"}"), 0);
   EXPECT_GE(Value(after, "caselink_rocksdb_pending_compaction_bytes{table=\"case_heads\"}"), 0);
+}
+
+// A point read (caselink.v1.point_read in the .proto) is served on gRPC's
+// thread when a CPU turn is free; a listing never is.
+TEST_F(MetricsTest, PointReadsAreServedWithoutTheWorkerHandOffWhenATurnIsFree) {
+  Client& market = district_->As("market");
+  auto submitted = market.SubmitCase(SampleCase());
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  v1::GetCaseRequest get;
+  get.set_case_id(submitted->case_().case_id());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(market.GetCase(get).ok());
+  v1::ListCasesRequest list;
+  ASSERT_TRUE(market.ListCases(list).ok());
+  const std::string text = Scrape();
+  EXPECT_EQ(Value(text, absl::StrCat("caselink_point_reads_inline_total{rpc=\"", kService, "/GetCase\"}")), 3);
+  EXPECT_EQ(Value(text, absl::StrCat("caselink_point_reads_inline_total{rpc=\"", kService, "/ListCases\"}")), -1);
+  EXPECT_EQ(Value(text, absl::StrCat("caselink_point_reads_inline_total{rpc=\"", kSubmit, "\"}")), -1);
 }
 
 TEST_F(MetricsTest, CertificateExpiryIsExported) {

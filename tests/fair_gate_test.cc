@@ -87,5 +87,44 @@ TEST(FairGateTest, YieldBeforeBlockingFreesThePermit) {
   storage::SetBeforeBlockingHook(nullptr);
 }
 
+// The point-read fast path (unary_call.cc) takes a turn only when one is
+// free and nobody queues: it never jumps ahead of a waiting agency.
+TEST(FairGateTest, IfFreeTakesOnlyAnUncontestedPermit) {
+  FairGate gate(1);
+  {
+    FairGate::Slot first(&gate, "psb", FairGate::Slot::IfFree{});
+    ASSERT_TRUE(first.held());
+    EXPECT_EQ(gate.free_permits(), 0);
+    FairGate::Slot none(&gate, "market", FairGate::Slot::IfFree{});  // same thread: already holds
+    EXPECT_FALSE(none.held());
+    std::thread other([&] {
+      FairGate::Slot busy(&gate, "market", FairGate::Slot::IfFree{});
+      EXPECT_FALSE(busy.held());  // no permit free: the caller queues instead
+    });
+    other.join();
+  }
+  EXPECT_EQ(gate.free_permits(), 1);
+
+  // A permit is free but an agency waits for its turn: IfFree does not take it.
+  std::atomic<bool> waiting_served{false};
+  std::thread waiter;
+  {
+    FairGate::Slot hold(&gate, "psb");
+    waiter = std::thread([&] {
+      FairGate::Slot slot(&gate, "market");
+      std::this_thread::sleep_for(100ms);  // holds the permit a while
+      waiting_served = true;
+    });
+    std::this_thread::sleep_for(100ms);  // the waiter queues behind `hold`
+  }
+  // `hold` passed its permit straight to the waiter: nothing is free.
+  FairGate::Slot late(&gate, "psb", FairGate::Slot::IfFree{});
+  EXPECT_FALSE(late.held());
+  waiter.join();
+  EXPECT_TRUE(waiting_served.load());
+  FairGate::Slot after(&gate, "psb", FairGate::Slot::IfFree{});
+  EXPECT_TRUE(after.held());
+}
+
 }  // namespace
 }  // namespace caselink::server

@@ -13,6 +13,14 @@ FairGate::Slot::Slot(FairGate* gate, const std::string& key) {
   if (gate == nullptr || t_held != nullptr) return;
   gate->Enter(key);
   t_held = gate;
+  held_ = true;
+}
+
+FairGate::Slot::Slot(FairGate* gate, const std::string& key, IfFree) {
+  (void)key;
+  if (gate == nullptr || t_held != nullptr || !gate->TryEnter()) return;
+  t_held = gate;
+  held_ = true;
 }
 
 FairGate::Slot::~Slot() { YieldCurrent(); }
@@ -40,6 +48,15 @@ void FairGate::Enter(const std::string& key) {
   if (q.empty()) turns_.push_back(key);
   q.push_back(&w);
   while (!w.granted) w.cv.Wait(&mu_);
+}
+
+bool FairGate::TryEnter() {
+  absl::MutexLock l(&mu_);
+  if (free_ > 0 && turns_.empty()) {
+    --free_;
+    return true;
+  }
+  return false;
 }
 
 void FairGate::Leave() {

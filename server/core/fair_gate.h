@@ -32,9 +32,16 @@ class FairGate {
   class Slot {
    public:
     Slot(FairGate* gate, const std::string& key);
+    // Takes a permit only if one is free and nobody waits: `held()` says.
+    struct IfFree {};
+    Slot(FairGate* gate, const std::string& key, IfFree);
+    bool held() const { return held_; }
     ~Slot();
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
+
+   private:
+    bool held_ = false;
   };
 
   // Gives up the current thread's permit, if it holds one (the storage hook).
@@ -49,6 +56,7 @@ class FairGate {
     absl::CondVar cv;
   };
   void Enter(const std::string& key);
+  bool TryEnter();
   void Leave();
 
   absl::Mutex mu_;

@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "caselink/v1/annotations.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/proto_buffer_reader.h"
@@ -73,8 +74,13 @@ void RawService::Install(const std::string& service_full_name, std::vector<Unary
         (md->client_streaming() && md->server_streaming())) {
       WiringError(absl::StrCat(md->full_name(), ": the handler's streaming differs from the .proto"));
     }
+    const bool point_read = md->options().GetExtension(v1::point_read);
+    if (point_read && (md->client_streaming() || md->server_streaming())) {
+      WiringError(absl::StrCat(md->full_name(), ": a streaming method cannot be a point read"));
+    }
     auto reg = std::make_unique<Registered>();
     reg->method = *entry;
+    reg->method.point_read = point_read;
     table.erase(entry);
     // gRPC keeps the path's pointer, so it lives in `reg`.
     reg->path = absl::StrCat("/", sd->full_name(), "/", md->name());

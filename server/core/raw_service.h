@@ -51,6 +51,9 @@ struct UnaryMethod {
   // Client-streaming methods (document upload) too, made by ClientStream<>().
   std::function<grpc::internal::MethodHandler*(const std::string& path)> make_stream_handler;
   bool client_streaming = false;
+  // From the method's (caselink.v1.point_read) option, set by Install: never
+  // by hand, so what the .proto declares is what the server does.
+  bool point_read = false;
 };
 
 // The table entry of a unary method implemented by a member function.

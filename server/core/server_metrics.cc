@@ -22,6 +22,11 @@ ServerMetrics::ServerMetrics() {
   denied_ = registry_.AddCounter(
       "caselink_denied_requests_total",
       "Calls refused by the enforcement path, by the rule that refused them.", {"rule"});
+  inline_ = registry_.AddCounter(
+      "caselink_point_reads_inline_total",
+      "Point reads (methods declared caselink.v1.point_read) served on gRPC's thread because a CPU "
+      "turn was free; the rest of the calls went through the worker pool, by RPC.",
+      {"rpc"});
 }
 
 namespace {
@@ -49,5 +54,7 @@ void ServerMetrics::RecordCall(const std::string& method, absl::StatusCode code,
   by_agency_->Get({agency.empty() ? "-" : agency}).Inc();
   if (!denied_by.empty()) denied_->Get({denied_by}).Inc();
 }
+
+void ServerMetrics::RecordInline(const std::string& method) { inline_->Get({method}).Inc(); }
 
 }  // namespace caselink::server

@@ -39,6 +39,10 @@ class ServerMetrics {
   void RecordCall(const std::string& method, absl::StatusCode code, const std::string& agency,
                   const std::string& denied_by, absl::Duration elapsed);
 
+  // A point read served on gRPC's thread, without the worker pool's
+  // hand-off (unary_call.cc).
+  void RecordInline(const std::string& method);
+
   metrics::Registry& registry() { return registry_; }
 
  private:
@@ -47,6 +51,7 @@ class ServerMetrics {
   metrics::Family<metrics::Histogram>* latency_;
   metrics::Family<metrics::Counter>* by_agency_;
   metrics::Family<metrics::Counter>* denied_;
+  metrics::Family<metrics::Counter>* inline_;
 };
 
 }  // namespace caselink::server

@@ -109,6 +109,33 @@ void ConcludeCallAsync(const ServiceContext& sc, const std::string& method, cons
   });
 }
 
+namespace {
+
+// Runs an admitted call on the current thread (holding its CPU turn) and
+// concludes it: the answer leaves once its access-log entry is written, from
+// the thread that wrote it.
+void ServeAdmitted(const ServiceContext& sc, grpc::CallbackServerContext* ctx, const std::string& method,
+                   const UnaryMethod& m, grpc::ByteBuffer* response, grpc::ServerUnaryReactor* reactor,
+                   const std::shared_ptr<UnaryCall>& call, const CallScope& scope) {
+  absl::Status s = RunAdmitted(sc, m, scope, call.get());
+  ConcludeCallAsync(sc, method, call->record, s, call->arrived, call->request_id,
+                    [&sc, ctx, response, reactor, call, agency = scope.principal.agency_id](absl::Status s) {
+    if (s.ok()) {
+      bool own = false;
+      grpc::Status ser =
+          grpc::GenericSerialize<grpc::ProtoBufferWriter, Message>(*call->response, response, &own);
+      if (!ser.ok()) s = absl::InternalError("the response could not be serialized");
+    }
+    // On error nothing partial leaves the server.
+    if (!s.ok()) response->Clear();
+    if (sc.limiter != nullptr) sc.limiter->Release(agency);
+    AddServerTime(ctx, call->arrived);
+    reactor->Finish(ToGrpc(s));
+  });
+}
+
+}  // namespace
+
 grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackServerContext* ctx,
                                      const std::string& method, const UnaryMethod& m,
                                      const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
@@ -150,26 +177,21 @@ grpc::ServerUnaryReactor* ServeUnary(const ServiceContext& sc, grpc::CallbackSer
     return reactor;
   }
   scope->record = &call->record;
+  // A point read is served here, on gRPC's thread, when a CPU turn is free
+  // and nobody waits for one: no hand-off to a worker and back. Otherwise it
+  // queues like any call, so a flood still waits behind the fair gate.
+  if (m.point_read) {
+    FairGate::Slot turn(sc.gate, scope->principal.agency_id, FairGate::Slot::IfFree{});
+    if (turn.held()) {
+      if (sc.metrics != nullptr) sc.metrics->RecordInline(method);
+      ServeAdmitted(sc, ctx, method, m, response, reactor, call, *scope);
+      return reactor;
+    }
+  }
   sc.pool->Schedule([&sc, ctx, &method, &m, response, reactor, call, scope = *std::move(scope)] {
     // The agency's turn at the CPU, until the call waits for its entry.
     FairGate::Slot turn(sc.gate, scope.principal.agency_id);
-    absl::Status s = RunAdmitted(sc, m, scope, call.get());
-    // The worker goes on to the next call while the entry is written; the
-    // answer leaves once it is (from the thread that wrote it).
-    ConcludeCallAsync(sc, method, call->record, s, call->arrived, call->request_id,
-                      [&sc, ctx, response, reactor, call, agency = scope.principal.agency_id](absl::Status s) {
-      if (s.ok()) {
-        bool own = false;
-        grpc::Status ser =
-            grpc::GenericSerialize<grpc::ProtoBufferWriter, Message>(*call->response, response, &own);
-        if (!ser.ok()) s = absl::InternalError("the response could not be serialized");
-      }
-      // On error nothing partial leaves the server.
-      if (!s.ok()) response->Clear();
-      if (sc.limiter != nullptr) sc.limiter->Release(agency);
-      AddServerTime(ctx, call->arrived);
-      reactor->Finish(ToGrpc(s));
-    });
+    ServeAdmitted(sc, ctx, method, m, response, reactor, call, scope);
   });
   return reactor;
 }

@@ -3,8 +3,9 @@
 // dropped; bytes that do not parse are refused naming the message type),
 // identify the caller and authorize the RPC (CallGuard::Admit), and take one
 // of the matched agency's in-flight slots. A call refused at the door is
-// logged and answered at once, never queued. Then, on the worker pool: the
-// handler, the response filter (rows, fields, purpose), the access log, the
+// logged and answered at once, never queued. Then, on the worker pool (or,
+// for a method declared (caselink.v1.point_read) while a CPU turn is free,
+// on gRPC's thread itself): the handler, the response filter (rows, fields, purpose), the access log, the
 // answer. Every unary method of every service goes through it (RawService
 // registers them), so no handler can skip a step. The worker does not wait
 // for the access-log entry's write: the answer leaves from the thread that
