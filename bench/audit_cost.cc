@@ -16,6 +16,7 @@
 #include "absl/strings/str_split.h"
 #include "districts.h"
 #include "support/test_district.h"
+#include "server/core/allocator_settings.h"
 
 namespace {
 
@@ -59,6 +60,7 @@ Result Run(TestDistrict& d, const std::string& case_id, int threads, double seco
 }  // namespace
 
 int main(int argc, char** argv) {
+  caselink::server::ApplyAllocatorSettings();  // as caselinkd runs
   CLI::App app{"audit_cost: GetCase with and without the access log"};
   double seconds = 3;
   std::string conc = "1,16";

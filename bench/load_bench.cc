@@ -40,6 +40,7 @@
 #include "mtls_channel.h"
 #include "redaction_micro.h"
 #include "rocksdb_baseline.h"
+#include "server/core/allocator_settings.h"
 #include "spdlog/spdlog.h"
 #include "workflow_load.h"
 #include "support/test_district.h"
@@ -410,4 +411,9 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace caselink::bench
 
-int main(int argc, char** argv) { return caselink::bench::Main(argc, argv); }
+int main(int argc, char** argv) {
+  // The in-process server runs with caselinkd's allocator settings, and so
+  // does the echo baseline beside it (the same process).
+  caselink::server::ApplyAllocatorSettings();
+  return caselink::bench::Main(argc, argv);
+}

@@ -6,7 +6,6 @@
 //
 // Restoring a backup is an offline operation of caselink-admin
 // (server/tools/): `caselink-admin restore --config FILE --from DIR`.
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <csignal>
@@ -15,6 +14,7 @@
 
 #include "CLI/CLI.hpp"
 #include "server/caselink_server.h"
+#include "server/core/allocator_settings.h"
 #include "server/server_config.h"
 #include "spdlog/sinks/stdout_color_sinks.h"
 #include "spdlog/spdlog.h"
@@ -29,16 +29,8 @@ int Fail(const std::string& what, const absl::Status& s) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // glibc gives each thread that allocates its own arena (up to 8 per core);
-  // with gRPC's, RocksDB's and the worker pool's threads that holds on to
-  // memory long freed. Two arenas keep the resident size near what is in use.
-  mallopt(M_ARENA_MAX, 2);
-  // Document chunks (256 KiB) come and go by the hundred during an upload or a
-  // download. glibc would raise its mmap threshold after the first free and
-  // then serve them from the arenas, which keep the pages: a fixed threshold
-  // keeps every such buffer an mmap that is returned when freed, so a 64 MiB
-  // upload leaves the resident size where it was (docs/performance.md).
-  mallopt(M_MMAP_THRESHOLD, 256 << 10);
+  // Before threads start allocating (allocator_settings.h).
+  caselink::server::ApplyAllocatorSettings();
   // Connections and RocksDB's table and blob files share the descriptor
   // limit; the soft limit (often 1024) is raised to the hard one.
   if (rlimit r{}; getrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur < r.rlim_max) {

@@ -19,3 +19,4 @@ caselink_add_test(e2e_search_test SOURCES e2e_search_test.cc LABELS e2e search t
 caselink_add_test(e2e_cert_rotation_test SOURCES e2e_cert_rotation_test.cc LABELS e2e tls threads)
 caselink_add_test(e2e_limits_test SOURCES e2e_limits_test.cc LABELS e2e threads)
 caselink_add_test(fair_gate_test SOURCES fair_gate_test.cc LIBS caselink_server LABELS unit threads)
+caselink_add_test(allocator_settings_test SOURCES allocator_settings_test.cc LIBS caselink_server LABELS unit)
