@@ -29,6 +29,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "bench_report.h"
 #include "caselink/v1/case_service.grpc.pb.h"
 #include "caselink_common/status_macros.h"
@@ -60,14 +61,44 @@ struct Call {
   Resp resp;
 };
 
-// `invoke(ctx, req, resp, callback)` starts the call on a callback-API stub.
+// The server's own time of successful calls (its "caselink-server-micros"
+// trailer: from the call's arrival to its answer), next to what the client
+// measured: it tells the server's queueing from the transport's and the
+// cores'. Whole run, warm-up included. Thread-safe.
+class ServerTimes {
+ public:
+  void Record(uint64_t micros) {
+    absl::MutexLock l(&mu_);
+    h_.Record(micros * 1000);
+  }
+  double P99Ms() {
+    absl::MutexLock l(&mu_);
+    return h_.Percentile(99.0) / 1e6;
+  }
+
+ private:
+  absl::Mutex mu_;
+  LatencyHistogram h_ ABSL_GUARDED_BY(mu_);
+};
+
+// `invoke(ctx, req, resp, callback)` starts the call on a callback-API stub;
+// `server_times`, when given, gets the server's time of each successful call.
 template <typename Req, typename Resp, typename Invoke>
-void StartUnary(const Invoke& invoke, const Req& req, Done done) {
+void StartUnary(const Invoke& invoke, const Req& req, Done done, ServerTimes* server_times = nullptr) {
   auto* call = new Call<Req, Resp>;
   call->req = req;
   call->ctx.set_deadline(std::chrono::system_clock::now() + kCallDeadline);
   invoke(&call->ctx, &call->req, &call->resp,
-         [call, done = std::move(done)](grpc::Status s) {
+         [call, server_times, done = std::move(done)](grpc::Status s) {
+           if (s.ok() && server_times != nullptr) {
+             const auto& trailers = call->ctx.GetServerTrailingMetadata();
+             auto it = trailers.find("caselink-server-micros");
+             uint64_t micros = 0;
+             if (it != trailers.end() &&
+                 absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()), &micros)) {
+               server_times->Record(micros);
+             }
+           }
            delete call;
            done(s.ok() ? std::string()
                        : absl::StrCat(static_cast<int>(s.error_code()), ": ", s.error_message()));
@@ -75,18 +106,21 @@ void StartUnary(const Invoke& invoke, const Req& req, Done done) {
 }
 
 // Starts GetCase `req` on `stub`.
-void StartGetCase(v1::CaseService::Stub* stub, const v1::GetCaseRequest& req, Done done) {
+void StartGetCase(v1::CaseService::Stub* stub, const v1::GetCaseRequest& req, Done done,
+                  ServerTimes* server_times = nullptr) {
   StartUnary<v1::GetCaseRequest, v1::Case>(
       [stub](auto* ctx, auto* rq, auto* rs, auto cb) {
         stub->async()->GetCase(ctx, rq, rs, std::move(cb));
       },
-      req, std::move(done));
+      req, std::move(done), server_times);
 }
 
 // GetCase `req` on `stub`, `o.concurrency` calls in flight.
-LoadResult RunGetCaseLoad(const std::string& name, const LoadOptions& o,
-                          v1::CaseService::Stub* stub, const v1::GetCaseRequest& req) {
-  return RunAsyncLoad(name, o, [stub, &req](int, Done done) { StartGetCase(stub, req, std::move(done)); });
+LoadResult RunGetCaseLoad(const std::string& name, const LoadOptions& o, v1::CaseService::Stub* stub,
+                          const v1::GetCaseRequest& req, ServerTimes* server_times = nullptr) {
+  return RunAsyncLoad(name, o, [stub, &req, server_times](int, Done done) {
+    StartGetCase(stub, req, std::move(done), server_times);
+  });
 }
 
 // An mTLS channel to `target` with `agency`'s certificate from `district`'s
@@ -282,6 +316,7 @@ int Main(int argc, char** argv) {
   std::fprintf(stderr, "caselink_bench: warm-up %.2fs + %.2fs per row\n", warmup, duration);
   for (int c : report.concurrency) {
     LoadOptions o = options_for(c);
+    ServerTimes owner_alone, owner_flooded;  // market's GetCase, this concurrency
     if (Selected(only, "echo")) {
       add("echo", "bare gRPC mTLS echo (callback service, inline reply), GetCase-sized messages", "",
           RunAsyncLoad("echo", o, [&](int, Done done) {
@@ -302,7 +337,7 @@ int Main(int argc, char** argv) {
     }
     if (Selected(only, "getcase_owner")) {
       add("getcase_owner", "GetCase as the owner market (generic redaction path, all ALLOW)",
-          "echo", RunGetCaseLoad("getcase_owner", o, market_stub.get(), owner_get));
+          "echo", RunGetCaseLoad("getcase_owner", o, market_stub.get(), owner_get, &owner_alone));
     }
     if (Selected(only, "getcase_owner_flooded")) {
       // Fairness: market reads at this concurrency while psb floods the
@@ -322,8 +357,15 @@ int Main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       add("getcase_owner_flooded",
           "GetCase as market while psb floods with 64 calls in flight (limit 32 per agency)",
-          "getcase_owner", RunGetCaseLoad("getcase_owner_flooded", o, market_stub.get(), owner_get));
+          "getcase_owner", RunGetCaseLoad("getcase_owner_flooded", o, market_stub.get(), owner_get,
+                                          &owner_flooded));
       flood.join();
+      // Where market's wait under the flood is: in the server (its queues,
+      // the gate, the log) or outside it (transport, the shared cores).
+      std::fprintf(stderr,
+                   "  getcase_owner @%d server-side p99 (caselink-server-micros): alone %.3f ms, "
+                   "under psb's flood %.3f ms\n",
+                   o.concurrency, owner_alone.P99Ms(), owner_flooded.P99Ms());
     }
     if (Selected(only, "submitcase")) {
       add("submitcase", "SubmitCase as market, a new case per call (durable: synced commit)",
