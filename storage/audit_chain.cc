@@ -77,6 +77,44 @@ std::string CanonicalBytes(const v1::AuditEntry& e) {
   return DeterministicBytes(copy);
 }
 
+Append EntryAppend(v1::AuditEntry e) {
+  e.clear_seq();
+  e.clear_prev_hash();
+  e.clear_hash();
+  Append a{Table::kAuditLog, {}, {}};
+  // No map fields: plain serialization is deterministic (field order).
+  a.payload = e.SerializeAsString();
+  a.index.reserve(2 + e.case_ids_size() + e.party_hmacs_size());
+  auto add = [&a](std::string prefix) { a.index.push_back({Table::kAuditIndex, std::move(prefix)}); };
+  for (const std::string& id : e.case_ids()) add(CaseIndexPrefix(id));
+  if (!e.requested_case_id().empty()) {
+    bool listed = false;
+    for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
+    if (!listed) add(CaseIndexPrefix(e.requested_case_id()));
+  }
+  const int64_t micros = absl::ToUnixMicros(FromProtoTime(e.time()));
+  add(AgencyIndexPrefix(e.agency_id()) + Be64(micros < 0 ? 0 : static_cast<uint64_t>(micros)));
+  for (const std::string& h : e.party_hmacs()) add(PartyIndexPrefix(h));
+  if (!e.searched_party_hmac().empty()) add(PartyIndexPrefix(e.searched_party_hmac()));
+  return a;
+}
+
+std::string CanonicalBytesOfAppend(uint64_t seq, const std::string& payload) {
+  // Field 1 (seq, varint) sorts before every field of the payload.
+  std::string out;
+  out.reserve(payload.size() + 11);
+  out.push_back(static_cast<char>(v1::AuditEntry::kSeqFieldNumber << 3));
+  for (uint64_t v = seq; ; v >>= 7) {
+    if (v < 0x80) {
+      out.push_back(static_cast<char>(v));
+      break;
+    }
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+  }
+  out.append(payload);
+  return out;
+}
+
 std::string ChainHash(const std::string& prev_hash, const std::string& canonical) {
   MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
@@ -220,20 +258,10 @@ absl::StatusOr<std::string> PublicKeyFingerprint(const std::string& public_key_p
 }
 
 std::string CaseIndexPrefix(const std::string& case_id) { return absl::StrCat("c", case_id, std::string(1, '\0')); }
-std::string CaseIndexKey(const std::string& case_id, uint64_t seq) {
-  return CaseIndexPrefix(case_id) + Be64(seq);
-}
 std::string AgencyIndexPrefix(const std::string& agency_id) {
   return absl::StrCat("a", agency_id, std::string(1, '\0'));
 }
-std::string AgencyIndexKey(const std::string& agency_id, absl::Time time, uint64_t seq) {
-  const int64_t micros = absl::ToUnixMicros(time);
-  return AgencyIndexPrefix(agency_id) + Be64(micros < 0 ? 0 : static_cast<uint64_t>(micros)) + Be64(seq);
-}
 std::string PartyIndexPrefix(const std::string& party_hmac) { return absl::StrCat("p", party_hmac); }
-std::string PartyIndexKey(const std::string& party_hmac, uint64_t seq) {
-  return PartyIndexPrefix(party_hmac) + Be64(seq);
-}
 uint64_t SeqOfIndexKey(const std::string& key) {
   return key.size() < 8 ? 0 : CommitPipeline::DecodeSequenceKey(key.substr(key.size() - 8));
 }

@@ -14,6 +14,7 @@
 #include "caselink/v1/audit.pb.h"
 #include "google/protobuf/message.h"
 #include "openssl/evp.h"
+#include "storage/commit_pipeline.h"
 
 namespace caselink::storage::audit {
 
@@ -27,6 +28,17 @@ std::string DeterministicBytes(const google::protobuf::Message& m);
 
 // The bytes an entry's hash covers: the entry without prev_hash and hash.
 std::string CanonicalBytes(const v1::AuditEntry& e);
+
+// What the access log appends for `e` (Table::kAuditLog): `e` serialized
+// without seq and the two hashes, and the prefixes of its index keys. The
+// chain's sealer makes the canonical bytes by putting the seq (field 1) in
+// front, so the serial writer never parses an entry. Every append to the
+// access log is made by this function.
+Append EntryAppend(v1::AuditEntry e);
+
+// The canonical bytes of an entry appended by EntryAppend once it has its
+// sequence number: the same bytes as CanonicalBytes of the sealed entry.
+std::string CanonicalBytesOfAppend(uint64_t seq, const std::string& payload);
 
 // SHA-256(prev_hash || canonical).
 std::string ChainHash(const std::string& prev_hash, const std::string& canonical);
@@ -76,13 +88,12 @@ absl::Status VerifyCheckpointSignature(const v1::AuditCheckpoint& cp,
 // SHA-256 of a PEM public key's DER form, hex: how reports name a key.
 absl::StatusOr<std::string> PublicKeyFingerprint(const std::string& public_key_pem);
 
-// Keys of the access-log index (Table::kAuditIndex); each ends in be64 seq.
+// Keys of the access-log index (Table::kAuditIndex), each ending in the
+// entry's be64 seq: by case (prefix seq), by agency (prefix be64(time in
+// microseconds) seq) and by party HMAC (prefix seq).
 std::string CaseIndexPrefix(const std::string& case_id);
-std::string CaseIndexKey(const std::string& case_id, uint64_t seq);
 std::string AgencyIndexPrefix(const std::string& agency_id);
-std::string AgencyIndexKey(const std::string& agency_id, absl::Time time, uint64_t seq);
 std::string PartyIndexPrefix(const std::string& party_hmac);
-std::string PartyIndexKey(const std::string& party_hmac, uint64_t seq);
 uint64_t SeqOfIndexKey(const std::string& key);
 
 }  // namespace caselink::storage::audit

@@ -37,7 +37,6 @@ absl::StatusOr<std::unique_ptr<AuditChain>> AuditChain::Attach(Database* db,
   sealer.seal = [c](uint64_t seq, const std::string& payload) { return c->Seal(seq, payload); };
   sealer.rollback = [c](uint64_t) { c->Rollback(); };
   sealer.after_group = [c](uint64_t last) { return c->AfterGroup(last); };
-  sealer.index = [c](uint64_t seq, const std::string& payload) { return c->Index(seq, payload); };
   pipeline->SetSealer(Table::kAuditLog, std::move(sealer));
   pipeline->AddListener([c](Table t, uint64_t) {
     if (t == Table::kAuditLog) c->Durable();
@@ -82,15 +81,14 @@ absl::Status AuditChain::Load() {
 }
 
 absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& payload) {
-  v1::AuditEntry e;
-  if (!e.ParseFromString(payload)) return absl::InternalError("an access-log append is not an AuditEntry");
-  e.set_seq(seq);
-  e.clear_prev_hash();
-  e.clear_hash();
-  // The index keys come from the entry parsed here (Index runs right after
-  // for the same seq), so the entry is parsed once per append.
-  std::vector<Put> index = IndexKeys(seq, e);
-  const std::string canonical = audit::DeterministicBytes(e);  // hash fields clear: CanonicalBytes
+  // The payload is an entry without seq and hashes (audit::EntryAppend), so
+  // its canonical bytes are the seq field followed by it: no parse here, on
+  // the thread that writes every group one after the other.
+  if (!payload.empty() && static_cast<unsigned char>(payload[0]) ==
+                              (v1::AuditEntry::kSeqFieldNumber << 3)) {
+    return absl::InternalError("an access-log append carries a seq (use audit::EntryAppend)");
+  }
+  const std::string canonical = audit::CanonicalBytesOfAppend(seq, payload);
   absl::MutexLock l(&mu_);
   if (!in_group_) {
     working_ = committed_;
@@ -99,49 +97,20 @@ absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& pa
   if (seq != working_.seq + 1) {
     return absl::InternalError(absl::StrCat("access-log sequence ", seq, " does not follow ", working_.seq));
   }
-  const std::string hash = audit::ChainHash(working_.hash, canonical);
+  std::string hash = audit::ChainHash(working_.hash, canonical);
   // Stored: the canonical bytes with the two hash fields after them, rather
   // than the entry serialized once more. A parser takes fields in any order,
   // and a verifier re-serializes canonically (CanonicalBytes), so the
   // entry read back is the same.
-  std::string stored = canonical;
+  std::string stored;
+  stored.reserve(canonical.size() + 2 * (audit::kHashSize + 3));
+  stored.append(canonical);
   AppendBytesField(v1::AuditEntry::kPrevHashFieldNumber, working_.hash, &stored);
   AppendBytesField(v1::AuditEntry::kHashFieldNumber, hash, &stored);
   working_.seq = seq;
-  working_.hash = hash;
+  working_.hash = std::move(hash);
   ++working_.since_checkpoint;
-  last_index_seq_ = seq;
-  last_index_ = std::move(index);
   return stored;
-}
-
-std::vector<Put> AuditChain::Index(uint64_t seq, const std::string& payload) {
-  {
-    absl::MutexLock l(&mu_);
-    if (last_index_seq_ == seq) {
-      last_index_seq_ = 0;
-      return std::move(last_index_);
-    }
-  }
-  v1::AuditEntry e;
-  if (!e.ParseFromString(payload)) return {};
-  return IndexKeys(seq, e);
-}
-
-std::vector<Put> AuditChain::IndexKeys(uint64_t seq, const v1::AuditEntry& e) {
-  std::vector<Put> puts;
-  puts.reserve(2 + e.case_ids_size() + e.party_hmacs_size());
-  auto add = [&](std::string key) { puts.push_back({Table::kAuditIndex, std::move(key), ""}); };
-  for (const std::string& id : e.case_ids()) add(audit::CaseIndexKey(id, seq));
-  if (!e.requested_case_id().empty()) {
-    bool listed = false;
-    for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
-    if (!listed) add(audit::CaseIndexKey(e.requested_case_id(), seq));
-  }
-  add(audit::AgencyIndexKey(e.agency_id(), FromProtoTime(e.time()), seq));
-  for (const std::string& h : e.party_hmacs()) add(audit::PartyIndexKey(h, seq));
-  if (!e.searched_party_hmac().empty()) add(audit::PartyIndexKey(e.searched_party_hmac(), seq));
-  return puts;
 }
 
 std::vector<Put> AuditChain::AfterGroup(uint64_t last_seq) {

@@ -1,6 +1,7 @@
 // AuditChain keeps the hash chain of the access log (Table::kAuditLog) in the
 // CommitPipeline's groups, one group at a time: it seals each appended AuditEntry
-// (seq, prev_hash, hash), writes its index keys, and signs a checkpoint every
+// (seq, prev_hash, hash) — its index keys come with the append
+// (audit::EntryAppend) — and signs a checkpoint every
 // N entries or T seconds — all in the batch of the entries themselves. A
 // failed group is forgotten (rollback), so the chain only ever extends what
 // is durable. It resumes from the log's head on restart. Thread-safe.
@@ -8,7 +9,9 @@
 // Example:
 //   CommitPipeline pipeline(db.get());
 //   CASELINK_ASSIGN_OR_RETURN(auto chain, AuditChain::Attach(db.get(), &pipeline, options));
-//   pipeline.Commit({.appends = {{Table::kAuditLog, entry.SerializeAsString()}}});
+//   CommitRequest req;
+//   req.appends.push_back(audit::EntryAppend(entry));
+//   pipeline.Commit(std::move(req));
 #pragma once
 
 #include <cstdint>
@@ -67,8 +70,6 @@ class AuditChain {
       : db_(db), pipeline_(pipeline), options_(std::move(options)) {}
   absl::Status Load();
   absl::StatusOr<std::string> Seal(uint64_t seq, const std::string& payload);
-  std::vector<Put> Index(uint64_t seq, const std::string& payload);
-  static std::vector<Put> IndexKeys(uint64_t seq, const v1::AuditEntry& e);
   std::vector<Put> AfterGroup(uint64_t last_seq);
   void Rollback();
   void Durable();
@@ -80,10 +81,6 @@ class AuditChain {
   State committed_ ABSL_GUARDED_BY(mu_);  // what is durable
   State working_ ABSL_GUARDED_BY(mu_);    // committed_ plus the group being written
   bool in_group_ ABSL_GUARDED_BY(mu_) = false;
-  // For Index(), which follows Seal() of the same seq.
-  // The index keys of the entry sealed last (seq 0: taken).
-  uint64_t last_index_seq_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<Put> last_index_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace caselink::storage

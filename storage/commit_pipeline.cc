@@ -299,7 +299,10 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
   size_t bytes = 64;
   for (const Pending* p : group) {
     for (const Put& put : p->request.puts) bytes += put.key.size() + put.value.size() + 16;
-    for (const Append& a : p->request.appends) bytes += a.payload.size() + 256;  // seal, index keys
+    for (const Append& a : p->request.appends) {
+      bytes += a.payload.size() + 96;  // key, seal
+      for (const IndexPrefix& ix : a.index) bytes += ix.prefix.size() + 16;
+    }
     for (const Delete& del : p->request.deletes) bytes += del.key.size() + 16;
   }
   rocksdb::WriteBatch batch(bytes);
@@ -341,9 +344,12 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
       } else {
         batch.Put(db_->cf(a.table), SequenceKey(seq), a.payload);
       }
-      if (sealer != sealers.end() && sealer->second.index) {
-        for (const Put& put : sealer->second.index(seq, a.payload)) {
-          batch.Put(db_->cf(put.table), put.key, put.value);
+      if (!a.index.empty()) {
+        const std::string seq_key = SequenceKey(seq);
+        std::string key;
+        for (const IndexPrefix& ix : a.index) {
+          key.assign(ix.prefix).append(seq_key);
+          batch.Put(db_->cf(ix.table), key, rocksdb::Slice());
         }
       }
       p->result.sequences.push_back(seq);

@@ -40,7 +40,7 @@
 // Example:
 //   CommitRequest req;
 //   req.puts.push_back({Table::kCaseHeads, id, bytes});
-//   req.appends.push_back({Table::kEvents, event_bytes});
+//   req.appends.push_back({Table::kEvents, event_bytes, {}});
 //   CASELINK_ASSIGN_OR_RETURN(CommitResult r, pipeline.Commit(std::move(req)));
 //   // r.sequences[0] is the event's sequence number.
 #pragma once
@@ -67,9 +67,20 @@ struct Put {
   std::string value;
 };
 
+// A secondary key of an appended record, known before its sequence number:
+// `prefix` followed by the record's big-endian sequence number is written to
+// `table`, with an empty value, in the record's batch (e.g. agency \0 seq).
+struct IndexPrefix {
+  Table table;
+  std::string prefix;
+};
+
 struct Append {
   Table table;  // a sequenced log: keys are big-endian uint64 sequence numbers
   std::string payload;
+  // Computed by whoever built the payload, so the leader writing the group
+  // (one group at a time) never parses a record to find its keys.
+  std::vector<IndexPrefix> index;
 };
 
 // Removes a key of a derived table (an index entry that no longer holds) or
@@ -102,9 +113,6 @@ struct Sealer {
   // Extra puts to write with a group after its records (e.g. a signed
   // checkpoint); called once per group that appended to this log.
   std::function<std::vector<Put>(uint64_t last_seq)> after_group;
-  // Extra puts for one record once its sequence number is known (secondary
-  // keys such as agency \0 seq); written in the same batch.
-  std::function<std::vector<Put>(uint64_t seq, const std::string& payload)> index;
 };
 
 class CommitPipeline {

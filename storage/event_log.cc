@@ -8,35 +8,26 @@
 
 namespace caselink::storage {
 
-std::string EventLog::IndexKey(const std::string& agency, uint64_t seq) {
-  return absl::StrCat(agency, absl::string_view("\0", 1), CommitPipeline::SequenceKey(seq));
+std::string EventLog::IndexPrefix(const std::string& agency) {
+  return absl::StrCat(agency, absl::string_view("\0", 1));
 }
 
-void EventLog::Install(CommitPipeline* pipeline) const {
-  Sealer sealer;
-  sealer.seal = [](uint64_t, const std::string& payload) -> absl::StatusOr<std::string> {
-    return payload;
-  };
-  sealer.rollback = [](uint64_t) {};
-  sealer.index = [](uint64_t seq, const std::string& payload) {
-    std::vector<Put> puts;
-    v1::StoredEvent ev;
-    if (!ev.ParseFromString(payload)) return puts;  // MakeAppend wrote it; cannot happen
-    for (const std::string& agency : ev.addressees()) {
-      puts.push_back({Table::kEventIndex, IndexKey(agency, seq), ""});
-    }
-    return puts;
-  };
-  pipeline->SetSealer(Table::kEvents, std::move(sealer));
+std::string EventLog::IndexKey(const std::string& agency, uint64_t seq) {
+  return IndexPrefix(agency) + CommitPipeline::SequenceKey(seq);
 }
 
 Append EventLog::MakeAppend(const v1::StoredEvent& event) {
-  return Append{Table::kEvents, event.SerializeAsString()};
+  Append a{Table::kEvents, event.SerializeAsString(), {}};
+  a.index.reserve(event.addressees_size());
+  for (const std::string& agency : event.addressees()) {
+    a.index.push_back({Table::kEventIndex, IndexPrefix(agency)});
+  }
+  return a;
 }
 
 absl::StatusOr<std::vector<v1::Event>> EventLog::Read(const std::string& agency, uint64_t after,
                                                       int limit) const {
-  const std::string prefix = absl::StrCat(agency, absl::string_view("\0", 1));
+  const std::string prefix = IndexPrefix(agency);
   // One snapshot for index and log, so an index key always finds its record.
   const std::shared_ptr<const rocksdb::Snapshot> snap = db_->Snapshot();
   rocksdb::ReadOptions ro;

@@ -1,8 +1,8 @@
 // EventLog: the sequenced log of workflow events (kEvents) and its
 // per-agency index (kEventIndex: agency \0 seq). Events are appended through
-// the CommitPipeline in the same batch as the change they describe; the
-// sealer installed here adds one index key per addressee once the sequence
-// number (the event's cursor) is known. Readers walk the index of their
+// the CommitPipeline in the same batch as the change they describe, each
+// with one index key per addressee, completed by the pipeline with the
+// sequence number (the event's cursor). Readers walk the index of their
 // agency from a cursor, so each agency sees exactly its events, in commit
 // order, with no gaps or repeats. Thread-safe.
 #pragma once
@@ -23,11 +23,8 @@ class EventLog {
  public:
   explicit EventLog(Database* db) : db_(db) {}
 
-  // Installs the kEvents sealer (index keys per addressee) on `pipeline`.
-  // Call once, before the first Commit.
-  void Install(CommitPipeline* pipeline) const;
-
-  // The Append that stores `event` (its cursor is assigned on commit).
+  // The Append that stores `event` and its index keys (its cursor is
+  // assigned on commit).
   static Append MakeAppend(const v1::StoredEvent& event);
 
   // Up to `limit` events addressed to `agency` with cursor > `after`, in
@@ -35,6 +32,7 @@ class EventLog {
   absl::StatusOr<std::vector<v1::Event>> Read(const std::string& agency, uint64_t after,
                                               int limit) const;
 
+  static std::string IndexPrefix(const std::string& agency);
   static std::string IndexKey(const std::string& agency, uint64_t seq);
 
  private:

@@ -81,7 +81,7 @@ class AuditChainTest : public ::testing::Test {
 
   absl::StatusOr<CommitResult> Append(int i) {
     CommitRequest r;
-    r.appends.push_back({Table::kAuditLog, Entry(i).SerializeAsString()});
+    r.appends.push_back(audit::EntryAppend(Entry(i)));
     return pipeline_->Commit(std::move(r));
   }
   void AppendN(int n) {
@@ -136,7 +136,7 @@ TEST_F(AuditChainTest, TheFinalCheckpointNamesReadsEntriesNotYetSynced) {
   for (int i = 4; i <= 5; ++i) {  // reads' entries: answered once written, synced lazily
     CommitRequest r;
     r.durable = false;
-    r.appends.push_back({Table::kAuditLog, Entry(i).SerializeAsString()});
+    r.appends.push_back(audit::EntryAppend(Entry(i)));
     ASSERT_TRUE(pipeline_->Commit(std::move(r)).ok());
   }
   StopServer();
@@ -328,11 +328,57 @@ TEST(HmacSha256KeyTest, EqualsTheOneShotHmacForShortBlockSizedAndLongKeys) {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
+TEST(AuditAppendTest, CanonicalBytesOfAnAppendAreThoseOfTheSealedEntry) {
+  v1::AuditEntry e = Entry(7);
+  e.add_fields_full("case_id");
+  e.add_party_hmacs(audit::HmacSha256("k", "510181198503121235"));
+  e.set_document_bytes(12345);  // a field numbered above the hashes
+  const Append a = audit::EntryAppend(e);
+  EXPECT_EQ(a.table, Table::kAuditLog);
+  // Every varint length of the seq, up to the largest.
+  for (uint64_t seq : {1ull, 127ull, 128ull, 300ull, 16384ull, 1ull << 35, ~0ull}) {
+    v1::AuditEntry sealed = e;
+    sealed.set_seq(seq);
+    EXPECT_EQ(audit::CanonicalBytesOfAppend(seq, a.payload), audit::CanonicalBytes(sealed)) << seq;
+  }
+}
+
+TEST(AuditAppendTest, AnAppendCarriesTheIndexPrefixesOfItsEntry) {
+  v1::AuditEntry e = Entry(4);  // agency-1, case-4
+  e.set_requested_case_id("case-9");  // asked for, not listed: indexed too
+  e.add_party_hmacs("h1");
+  e.set_searched_party_hmac("h2");
+  const Append a = audit::EntryAppend(e);
+  std::vector<std::string> prefixes;
+  for (const IndexPrefix& ix : a.index) {
+    EXPECT_EQ(ix.table, Table::kAuditIndex);
+    prefixes.push_back(ix.prefix);
+  }
+  const std::string micros = CommitPipeline::SequenceKey(
+      static_cast<uint64_t>(absl::ToUnixMicros(absl::FromUnixSeconds(1700000004))));
+  EXPECT_THAT(prefixes, ::testing::UnorderedElementsAre(
+                            audit::CaseIndexPrefix("case-4"), audit::CaseIndexPrefix("case-9"),
+                            audit::AgencyIndexPrefix("agency-1") + micros,
+                            audit::PartyIndexPrefix("h1"), audit::PartyIndexPrefix("h2")));
+}
+
+TEST_F(AuditChainTest, AnAppendThatCarriesASeqIsRefusedAndChainsNothing) {
+  v1::AuditEntry e = Entry(1);
+  e.set_seq(42);
+  CommitRequest req;
+  req.appends.push_back({Table::kAuditLog, e.SerializeAsString(), {}});
+  auto r = pipeline_->Commit(std::move(req));
+  ASSERT_FALSE(r.ok());
+  EXPECT_THAT(r.status().message(), HasSubstr("EntryAppend"));
+  ASSERT_TRUE(Append(1).ok());  // the chain goes on at seq 1
+  EXPECT_EQ(chain_->head_seq(), 1u);
+}
+
 TEST_F(AuditChainTest, IndexFindsEntriesByCaseAgencyAndParty) {
   CommitRequest req;
   v1::AuditEntry e = Entry(1);
   e.add_party_hmacs(audit::HmacSha256("k", "510181198503121235"));
-  req.appends.push_back({Table::kAuditLog, e.SerializeAsString()});
+  req.appends.push_back(audit::EntryAppend(e));
   ASSERT_TRUE(pipeline_->Commit(std::move(req)).ok());
   AppendN(3);
   auto by_case = QueryAuditByCase(*db_, "case-1", 10);

@@ -48,7 +48,7 @@ class BackupFaultTest : public ::testing::Test {
   void Put(const std::string& key) {
     CommitRequest req;
     req.puts.push_back({Table::kMeta, key, "v-" + key});
-    req.appends.push_back({Table::kAuditLog, key});
+    req.appends.push_back({Table::kAuditLog, key, {}});
     auto r = pipeline_->Commit(std::move(req));
     ASSERT_TRUE(r.ok()) << r.status();
   }

@@ -34,7 +34,7 @@ absl::StatusOr<CommitResult> Append(CommitPipeline& p, const std::string& payloa
   CommitRequest req;
   req.durable = durable;
   req.puts.push_back({Table::kMeta, "k-" + payload, payload});
-  req.appends.push_back({Table::kAuditLog, payload});
+  req.appends.push_back({Table::kAuditLog, payload, {}});
   return p.Commit(std::move(req));
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "storage/database.h"
 #include "support/temp_dir.h"
 
@@ -35,7 +36,7 @@ TEST(CommitPipelineTest, DurableAndWriteOnlyRequestsAreAllStoredInOrder) {
         for (int i = 0; i < 200; ++i) {
           CommitRequest req;
           req.durable = (t % 2 == 0);  // half are reads' access-log entries
-          req.appends.push_back({Table::kAuditLog, "entry"});
+          req.appends.push_back({Table::kAuditLog, "entry", {}});
           auto r = pipeline.Commit(std::move(req));
           ASSERT_TRUE(r.ok()) << r.status();
           std::lock_guard<std::mutex> l(mu);
@@ -66,7 +67,7 @@ TEST(CommitPipelineTest, ListenersHearOfEveryGroupOnceSynced) {
   });
   for (int i = 0; i < 10; ++i) {
     CommitRequest req;
-    req.appends.push_back({Table::kEvents, "event"});
+    req.appends.push_back({Table::kEvents, "event", {}});
     req.durable = (i % 2 == 0);
     ASSERT_TRUE(pipeline.Commit(std::move(req)).ok());
   }
@@ -85,11 +86,11 @@ TEST(CommitPipelineTest, FailedGroupStoresNothingAndLaterGroupsContinue) {
   pipeline.InjectFailureForTest(absl::UnavailableError("disk gone"));
   CommitRequest bad;
   bad.durable = false;
-  bad.appends.push_back({Table::kAuditLog, "lost"});
+  bad.appends.push_back({Table::kAuditLog, "lost", {}});
   EXPECT_EQ(pipeline.Commit(std::move(bad)).status().code(), absl::StatusCode::kUnavailable);
   pipeline.InjectFailureForTest(absl::OkStatus());
   CommitRequest good;
-  good.appends.push_back({Table::kAuditLog, "kept"});
+  good.appends.push_back({Table::kAuditLog, "kept", {}});
   auto r = pipeline.Commit(std::move(good));
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->sequences.at(0), 1u);  // the failed group advanced nothing
@@ -120,7 +121,7 @@ TEST(CommitPipelineTest, CallbackRequestsMixWithWaitingOnes) {
         for (int i = 0; i < kEach; ++i) {
           CommitRequest req;
           req.durable = i % 3 == 0;
-          req.appends.push_back({Table::kAuditLog, "entry"});
+          req.appends.push_back({Table::kAuditLog, "entry", {}});
           if (t % 2 == 0) {
             note(pipeline.Commit(std::move(req)));
             ++answered;
@@ -160,7 +161,7 @@ TEST(CommitPipelineTest, CallbackRequestIsAnsweredOnceWrittenOrSynced) {
   bool answered = false;
   CommitRequest read;
   read.durable = false;
-  read.appends.push_back({Table::kAuditLog, "read"});
+  read.appends.push_back({Table::kAuditLog, "read", {}});
   pipeline.CommitAsync(std::move(read), [&](absl::StatusOr<CommitResult> r) {
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_EQ(r->sequences.at(0), 1u);
@@ -175,7 +176,7 @@ TEST(CommitPipelineTest, CallbackRequestIsAnsweredOnceWrittenOrSynced) {
   std::atomic<bool> durable_answered{false};
   std::atomic<uint64_t> synced_when_answered{0};
   CommitRequest write;
-  write.appends.push_back({Table::kAuditLog, "durable"});
+  write.appends.push_back({Table::kAuditLog, "durable", {}});
   std::mutex mu;
   std::condition_variable cv;
   pipeline.CommitAsync(std::move(write), [&](absl::StatusOr<CommitResult> r) {
@@ -205,10 +206,51 @@ TEST(CommitPipelineTest, FailedCallbackRequestGetsTheErrorAndStoresNothing) {
   absl::Status got;
   CommitRequest bad;
   bad.durable = false;
-  bad.appends.push_back({Table::kAuditLog, "lost"});
+  bad.appends.push_back({Table::kAuditLog, "lost", {}});
   pipeline.CommitAsync(std::move(bad), [&](absl::StatusOr<CommitResult> r) { got = r.status(); });
   EXPECT_EQ(got.code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(pipeline.NextSequence(Table::kAuditLog), 1u);
+}
+
+TEST(CommitPipelineTest, IndexPrefixesAreCompletedWithTheRecordsSequence) {
+  TempDir dir;
+  auto db = Database::Open(dir.Join("db"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  CommitPipeline pipeline(db->get());
+  CommitRequest first;
+  first.appends.push_back({Table::kEvents, "one", {{Table::kEventIndex, std::string("psb\0", 4)}}});
+  CommitRequest second;
+  second.appends.push_back({Table::kEvents, "two",
+                            {{Table::kEventIndex, std::string("psb\0", 4)},
+                             {Table::kEventIndex, std::string("market\0", 7)}}});
+  ASSERT_TRUE(pipeline.Commit(std::move(first)).ok());
+  auto r = pipeline.Commit(std::move(second));
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->sequences, std::vector<uint64_t>{2});
+  std::vector<std::string> keys;
+  std::unique_ptr<rocksdb::Iterator> it((*db)->NewIterator(rocksdb::ReadOptions(), Table::kEventIndex));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    EXPECT_TRUE(it->value().empty());
+    keys.push_back(it->key().ToString());
+  }
+  const std::string s1 = CommitPipeline::SequenceKey(1), s2 = CommitPipeline::SequenceKey(2);
+  EXPECT_EQ(keys, (std::vector<std::string>{std::string("market\0", 7) + s2,
+                                            std::string("psb\0", 4) + s1,
+                                            std::string("psb\0", 4) + s2}));
+}
+
+TEST(CommitPipelineTest, AFailedGroupWritesNoIndexKeys) {
+  TempDir dir;
+  auto db = Database::Open(dir.Join("db"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  CommitPipeline pipeline(db->get());
+  pipeline.InjectFailureForTest(absl::UnavailableError("injected"), 1);
+  CommitRequest req;
+  req.appends.push_back({Table::kEvents, "lost", {{Table::kEventIndex, "psb"}}});
+  EXPECT_FALSE(pipeline.Commit(std::move(req)).ok());
+  std::unique_ptr<rocksdb::Iterator> it((*db)->NewIterator(rocksdb::ReadOptions(), Table::kEventIndex));
+  it->SeekToFirst();
+  EXPECT_FALSE(it->Valid());
 }
 
 }  // namespace

@@ -173,11 +173,9 @@ void AccessLogger::NoteFailure(const absl::Status& s) const {
       std::string(s.message()));
 }
 
-storage::CommitRequest AccessLogger::RequestOf(const std::vector<v1::AuditEntry>& entries, bool durable) {
+storage::CommitRequest AccessLogger::RequestOf(std::vector<v1::AuditEntry> entries, bool durable) {
   storage::CommitRequest req;
-  for (const v1::AuditEntry& e : entries) {
-    req.appends.push_back({storage::Table::kAuditLog, e.SerializeAsString()});
-  }
+  for (v1::AuditEntry& e : entries) req.appends.push_back(storage::audit::EntryAppend(std::move(e)));
   req.durable = durable;
   return req;
 }
@@ -196,7 +194,7 @@ absl::Status AccessLogger::Committed(const absl::Status& commit, const std::stri
 
 absl::Status AccessLogger::Commit(std::vector<v1::AuditEntry> entries, bool durable,
                                   const std::string& method, const std::string& agency) const {
-  return Committed(pipeline_->Commit(RequestOf(entries, durable)).status(), method, agency);
+  return Committed(pipeline_->Commit(RequestOf(std::move(entries), durable)).status(), method, agency);
 }
 
 storage::CommitRequest AccessLogger::EntryRequest(const AccessRecord& record,
@@ -213,7 +211,7 @@ storage::CommitRequest AccessLogger::EntryRequest(const AccessRecord& record,
   } else if (suppressed_ != nullptr) {
     suppressed_->Get({}).Inc();
   }
-  return RequestOf(entries, sync_reads_ || !due.empty());
+  return RequestOf(std::move(entries), sync_reads_ || !due.empty());
 }
 
 absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& outcome) const {
@@ -260,8 +258,7 @@ absl::Status AccessLogger::AttachEntries(const CallScope& scope,
     r.case_ids.push_back(c->case_id());
     for (std::string& id : PartyIdsOf(*c)) r.party_ids.push_back(std::move(id));
   }
-  commit->appends.push_back(
-      {storage::Table::kAuditLog, BuildEntry(r, absl::OkStatus()).SerializeAsString()});
+  commit->appends.push_back(storage::audit::EntryAppend(BuildEntry(r, absl::OkStatus())));
   scope.record->logged_in_batch = true;
   return absl::OkStatus();
 }
@@ -275,7 +272,7 @@ absl::Status AccessLogger::AttachItemEntry(const CallScope& scope, const std::st
   r.party_ids.clear();
   v1::AuditEntry e = BuildEntry(r, absl::OkStatus());
   e.set_item_id(item_id);
-  commit->appends.push_back({storage::Table::kAuditLog, e.SerializeAsString()});
+  commit->appends.push_back(storage::audit::EntryAppend(std::move(e)));
   scope.record->logged_in_batch = true;
   return absl::OkStatus();
 }

@@ -125,7 +125,7 @@ class AccessLogger {
   // The request holding the call's entry (and the refusal summaries due);
   // no appends if the refusal is only counted.
   storage::CommitRequest EntryRequest(const AccessRecord& record, const absl::Status& outcome) const;
-  static storage::CommitRequest RequestOf(const std::vector<v1::AuditEntry>& entries, bool durable);
+  static storage::CommitRequest RequestOf(std::vector<v1::AuditEntry> entries, bool durable);
   // Commits `entries` as one request; on failure notes it (metric, log).
   absl::Status Commit(std::vector<v1::AuditEntry> entries, bool durable, const std::string& method,
                       const std::string& agency) const;

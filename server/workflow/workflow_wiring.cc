@@ -6,7 +6,6 @@ namespace caselink::server {
 WorkflowParts::WorkflowParts(storage::Database* db, storage::CommitPipeline* pipeline,
                              workflow::Settings settings)
     : links_(db), row_facts_(&links_), store_(db, pipeline), events_(db), reminders_(db, pipeline, &context_) {
-  events_.Install(pipeline);
   // What the database held when it opened is durable; later events once the
   // pipeline reports their group fsynced.
   hub_.Notify(pipeline->NextSequence(storage::Table::kEvents) - 1);
