@@ -92,8 +92,7 @@ Append EntryAppend(v1::AuditEntry e) {
     for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
     if (!listed) add(CaseIndexPrefix(e.requested_case_id()));
   }
-  const int64_t micros = absl::ToUnixMicros(FromProtoTime(e.time()));
-  add(AgencyIndexPrefix(e.agency_id()) + Be64(micros < 0 ? 0 : static_cast<uint64_t>(micros)));
+  add(AgencyIndexTimePrefix(e.agency_id(), FromProtoTime(e.time())));
   for (const std::string& h : e.party_hmacs()) add(PartyIndexPrefix(h));
   if (!e.searched_party_hmac().empty()) add(PartyIndexPrefix(e.searched_party_hmac()));
   return a;
@@ -260,6 +259,10 @@ absl::StatusOr<std::string> PublicKeyFingerprint(const std::string& public_key_p
 std::string CaseIndexPrefix(const std::string& case_id) { return absl::StrCat("c", case_id, std::string(1, '\0')); }
 std::string AgencyIndexPrefix(const std::string& agency_id) {
   return absl::StrCat("a", agency_id, std::string(1, '\0'));
+}
+std::string AgencyIndexTimePrefix(const std::string& agency_id, absl::Time time) {
+  const int64_t micros = absl::ToUnixMicros(time);
+  return AgencyIndexPrefix(agency_id) + Be64(micros < 0 ? 0 : static_cast<uint64_t>(micros));
 }
 std::string PartyIndexPrefix(const std::string& party_hmac) { return absl::StrCat("p", party_hmac); }
 uint64_t SeqOfIndexKey(const std::string& key) {

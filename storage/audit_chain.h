@@ -93,6 +93,10 @@ absl::StatusOr<std::string> PublicKeyFingerprint(const std::string& public_key_p
 // microseconds) seq) and by party HMAC (prefix seq).
 std::string CaseIndexPrefix(const std::string& case_id);
 std::string AgencyIndexPrefix(const std::string& agency_id);
+// The agency prefix followed by `time` (be64 microseconds, clamped at 0):
+// the index prefix an entry of that time is written under, and the bound
+// of a query by period.
+std::string AgencyIndexTimePrefix(const std::string& agency_id, absl::Time time);
 std::string PartyIndexPrefix(const std::string& party_hmac);
 uint64_t SeqOfIndexKey(const std::string& key);
 

@@ -49,11 +49,6 @@ absl::StatusOr<AuditPage> Scan(const Database& db, const std::string& lo, const 
 
 std::string PrefixEnd(const std::string& prefix) { return prefix + std::string(9, '\xff'); }
 
-std::string Be64Micros(absl::Time t) {
-  const int64_t m = absl::ToUnixMicros(t);
-  return CommitPipeline::SequenceKey(m < 0 ? 0 : static_cast<uint64_t>(m));
-}
-
 absl::Status WriteJsonLine(const google::protobuf::Message& m, std::ostream& out) {
   std::string line;
   google::protobuf::util::JsonPrintOptions o;
@@ -73,8 +68,8 @@ absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string
 
 absl::StatusOr<AuditPage> QueryAuditByAgency(const Database& db, const std::string& agency_id,
                                              absl::Time from, absl::Time to, int limit) {
-  const std::string p = audit::AgencyIndexPrefix(agency_id);
-  return Scan(db, p + Be64Micros(from), p + Be64Micros(to), limit);
+  return Scan(db, audit::AgencyIndexTimePrefix(agency_id, from), audit::AgencyIndexTimePrefix(agency_id, to),
+              limit);
 }
 
 absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::string& party_hmac, int limit) {
