@@ -83,7 +83,7 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, M
     if (step == nullptr || (step->action != v1::ALLOW && step->action != v1::MASK)) {
       // Not in the plan (an extension) or denied: withheld.
       r->ClearField(msg, f);
-      if (report) report->withheld.insert(step != nullptr ? step->path : f->full_name());
+      if (report) report->withheld.insert(step != nullptr ? step->reported : InternFieldPath(f->full_name()));
       continue;
     }
     if (step->caselink_message) {
@@ -99,7 +99,7 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, M
     if (step->action == v1::ALLOW) {
       // Returned in full unless identifiers inside it were masked.
       const bool masked = MaskFreeText(masks, msg, f, *step);
-      if (report) (masked ? report->masked : report->full).insert(step->path);
+      if (report) (masked ? report->masked : report->full).insert(step->reported);
       continue;
     }
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
@@ -107,10 +107,10 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, M
       // could otherwise hold one.
       MaskFreeText(masks, msg, f, *step);
       MaskField(masks, msg, f, step->shape);
-      if (report) report->masked.insert(step->path);
+      if (report) report->masked.insert(step->reported);
     } else {
       r->ClearField(msg, f);
-      if (report) report->withheld.insert(step->path);
+      if (report) report->withheld.insert(step->reported);
     }
   }
 }

@@ -4,10 +4,10 @@
 // anywhere decides about a particular field by name.
 #pragma once
 
-#include <set>
 #include <string>
 
 #include "absl/status/status.h"
+#include "auth/field_path_set.h"
 #include "auth/field_plan.h"
 #include "auth/masking.h"
 #include "google/protobuf/message.h"
@@ -17,9 +17,9 @@ namespace caselink::auth {
 // Which field paths of a message were returned in full, masked or withheld
 // (for the access log); paths not listed were empty.
 struct RedactionReport {
-  std::set<std::string> full;
-  std::set<std::string> masked;
-  std::set<std::string> withheld;
+  FieldPathSet full;
+  FieldPathSet masked;
+  FieldPathSet withheld;
 };
 
 // Applies `plan` to every set field of `msg`, recursing into caselink

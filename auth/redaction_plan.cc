@@ -1,6 +1,7 @@
 #include "auth/redaction_plan.h"
 
 #include "absl/strings/str_cat.h"
+#include "auth/field_path_set.h"
 #include "google/protobuf/descriptor.pb.h"
 
 namespace caselink::auth {
@@ -30,6 +31,7 @@ const MessagePlan* CompiledRedaction::Compile(const FieldPlan& plan, const Descr
     const FieldDescriptor* f = type->field(i);
     FieldStep& step = node->steps_[i];
     step.path = prefix.empty() ? f->name() : absl::StrCat(prefix, ".", f->name());
+    step.reported = InternFieldPath(step.path);
     step.action = plan.Decide(step.path, FieldSensitivity(f));
     step.caselink_message = IsCaselinkMessage(f);
     if (step.action != v1::ALLOW && step.action != v1::MASK && step.caselink_message &&

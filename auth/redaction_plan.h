@@ -28,6 +28,7 @@ class MessagePlan;
 // What the walk does with one field of a message at one path.
 struct FieldStep {
   std::string path;  // "parties.person.name"
+  const std::string* reported = nullptr;  // `path` interned (field_path_set.h)
   // ALLOW, MASK or DENY. A denied caselink message that a longer path grant
   // reaches into is MASK: it is walked and its fields decide for themselves.
   v1::FieldAction action = v1::DENY;

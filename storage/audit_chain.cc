@@ -77,10 +77,14 @@ std::string CanonicalBytes(const v1::AuditEntry& e) {
   return DeterministicBytes(copy);
 }
 
-Append EntryAppend(v1::AuditEntry e) {
-  e.clear_seq();
-  e.clear_prev_hash();
-  e.clear_hash();
+Append EntryAppend(const v1::AuditEntry& e) {
+  if (e.seq() != 0 || !e.prev_hash().empty() || !e.hash().empty()) {
+    v1::AuditEntry bare = e;
+    bare.clear_seq();
+    bare.clear_prev_hash();
+    bare.clear_hash();
+    return EntryAppend(bare);
+  }
   Append a{Table::kAuditLog, {}, {}};
   // No map fields: plain serialization is deterministic (field order).
   a.payload = e.SerializeAsString();
@@ -98,10 +102,10 @@ Append EntryAppend(v1::AuditEntry e) {
   return a;
 }
 
-std::string CanonicalBytesOfAppend(uint64_t seq, const std::string& payload) {
+std::string CanonicalBytesOfAppend(uint64_t seq, const std::string& payload, size_t reserve_extra) {
   // Field 1 (seq, varint) sorts before every field of the payload.
   std::string out;
-  out.reserve(payload.size() + 11);
+  out.reserve(payload.size() + 11 + reserve_extra);
   out.push_back(static_cast<char>(v1::AuditEntry::kSeqFieldNumber << 3));
   for (uint64_t v = seq; ; v >>= 7) {
     if (v < 0x80) {
@@ -114,11 +118,15 @@ std::string CanonicalBytesOfAppend(uint64_t seq, const std::string& payload) {
   return out;
 }
 
-std::string ChainHash(const std::string& prev_hash, const std::string& canonical) {
-  MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+std::string ChainHash(absl::string_view prev_hash, absl::string_view canonical) {
+  // The algorithm fetched once and a context per thread: OpenSSL 3 otherwise
+  // looks SHA-256 up in its provider table and allocates a context for every
+  // entry, on the thread that writes the groups one after the other.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  thread_local MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(ctx.get(), sha256, nullptr);
   EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size());
   EVP_DigestUpdate(ctx.get(), canonical.data(), canonical.size());
   EVP_DigestFinal_ex(ctx.get(), md, &len);
@@ -156,7 +164,7 @@ HmacSha256Key::HmacSha256Key(const std::string& key)
 }
 
 std::string HmacSha256Key::Mac(const std::string& data) const {
-  MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  thread_local MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char inner[EVP_MAX_MD_SIZE];
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int inner_len = 0;

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "caselink/v1/audit.pb.h"
 #include "google/protobuf/message.h"
@@ -34,14 +35,15 @@ std::string CanonicalBytes(const v1::AuditEntry& e);
 // chain's sealer makes the canonical bytes by putting the seq (field 1) in
 // front, so the serial writer never parses an entry. Every append to the
 // access log is made by this function.
-Append EntryAppend(v1::AuditEntry e);
+Append EntryAppend(const v1::AuditEntry& e);
 
 // The canonical bytes of an entry appended by EntryAppend once it has its
 // sequence number: the same bytes as CanonicalBytes of the sealed entry.
-std::string CanonicalBytesOfAppend(uint64_t seq, const std::string& payload);
+// `reserve_extra`: room to keep for what the caller appends after them.
+std::string CanonicalBytesOfAppend(uint64_t seq, const std::string& payload, size_t reserve_extra = 0);
 
 // SHA-256(prev_hash || canonical).
-std::string ChainHash(const std::string& prev_hash, const std::string& canonical);
+std::string ChainHash(absl::string_view prev_hash, absl::string_view canonical);
 
 // HMAC-SHA256(key, data); used for party ids so they are never stored plain.
 std::string HmacSha256(const std::string& key, const std::string& data);

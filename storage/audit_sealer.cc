@@ -16,11 +16,12 @@ namespace {
 
 // Appends a length-delimited field (wire type 2) to serialized bytes.
 void AppendBytesField(int number, const std::string& value, std::string* out) {
-  google::protobuf::io::StringOutputStream stream(out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.WriteVarint32(static_cast<uint32_t>(number) << 3 | 2);
-  coded.WriteVarint32(static_cast<uint32_t>(value.size()));
-  coded.WriteString(value);
+  google::protobuf::uint8 head[2 * 5];  // two varint32s
+  google::protobuf::uint8* end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(number) << 3 | 2, head);
+  end = google::protobuf::io::CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(value.size()), end);
+  out->append(reinterpret_cast<const char*>(head), end - head);
+  out->append(value);
 }
 
 }  // namespace
@@ -88,7 +89,12 @@ absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& pa
                               (v1::AuditEntry::kSeqFieldNumber << 3)) {
     return absl::InternalError("an access-log append carries a seq (use audit::EntryAppend)");
   }
-  const std::string canonical = audit::CanonicalBytesOfAppend(seq, payload);
+  // Stored: the canonical bytes with the two hash fields after them, rather
+  // than the entry serialized once more. A parser takes fields in any order,
+  // and a verifier re-serializes canonically (CanonicalBytes), so the
+  // entry read back is the same.
+  std::string stored = audit::CanonicalBytesOfAppend(seq, payload, 2 * (audit::kHashSize + 2));
+  const absl::string_view canonical(stored);
   absl::MutexLock l(&mu_);
   if (!in_group_) {
     working_ = committed_;
@@ -98,13 +104,6 @@ absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& pa
     return absl::InternalError(absl::StrCat("access-log sequence ", seq, " does not follow ", working_.seq));
   }
   std::string hash = audit::ChainHash(working_.hash, canonical);
-  // Stored: the canonical bytes with the two hash fields after them, rather
-  // than the entry serialized once more. A parser takes fields in any order,
-  // and a verifier re-serializes canonically (CanonicalBytes), so the
-  // entry read back is the same.
-  std::string stored;
-  stored.reserve(canonical.size() + 2 * (audit::kHashSize + 3));
-  stored.append(canonical);
   AppendBytesField(v1::AuditEntry::kPrevHashFieldNumber, working_.hash, &stored);
   AppendBytesField(v1::AuditEntry::kHashFieldNumber, hash, &stored);
   working_.seq = seq;

@@ -6,6 +6,7 @@
 // UNAVAILABLE saying so, the storage-full metric, and keeps what was
 // acknowledged before.
 #include "support/raw_db.h"
+#include <algorithm>
 #include <atomic>
 #include <string>
 #include <vector>
@@ -200,6 +201,58 @@ TEST_F(AccessLoggerTest, ARefusedCallIsLoggedCompactly) {
   EXPECT_FALSE(es[0].searched_party_hmac().empty());  // who looked for whom stays
   EXPECT_THAT(es[0].purpose(), HasSubstr("[truncated: 5000 bytes in all]"));
   EXPECT_LT(es[0].ByteSizeLong(), 400u);
+}
+
+// The logger builds each entry in its thread's reused message: a second
+// entry on the same thread must carry nothing of the first (its cases,
+// fields, parties, document), and equal what a fresh build gives.
+TEST_F(AccessLoggerTest, AnEntryCarriesNothingOfThePreviousEntryOnItsThread) {
+  Open();
+  AccessRecord big = Record("certA", "psb");
+  big.case_ids = {"C1", "C2", "C1"};
+  for (const char* p : {"title", "facts", "parties.person.name"}) big.fields.full.insert(p);
+  big.fields.masked.insert("parties.person.id_number");
+  big.fields.withheld.insert("penalty.amount_fen");
+  big.party_ids = {"510181198503121235", "91510100MA61R8XX1X", "510181198503121235"};
+  big.searched_party_id = "510181198503121235";
+  big.item_id = "I1";
+  big.document_id = "D1";
+  big.document_sha256 = std::string(32, 'h');
+  big.document_offset = 7;
+  big.document_bytes = 9;
+  AccessRecord small = Record("certB", "market");
+  small.case_ids = {"C9"};
+  small.fields.full.insert("title");
+  AccessRecord refused = Record("certC", "town-a");
+  refused.purpose = "x";
+
+  ASSERT_TRUE(logger_->Log(big, absl::OkStatus()).ok());
+  ASSERT_TRUE(logger_->Log(small, absl::OkStatus()).ok());
+  ASSERT_TRUE(logger_->Log(refused, absl::NotFoundError("no such case")).ok());
+  auto es = Entries();
+  ASSERT_EQ(es.size(), 3u);
+  const std::vector<v1::AuditEntry> fresh = {logger_->BuildEntry(big, absl::OkStatus()),
+                                             logger_->BuildEntry(small, absl::OkStatus()),
+                                             logger_->BuildEntry(refused, absl::NotFoundError("x"))};
+  for (size_t i = 0; i < es.size(); ++i) {
+    v1::AuditEntry stored = es[i];
+    stored.clear_seq();
+    stored.clear_prev_hash();
+    stored.clear_hash();
+    EXPECT_EQ(stored.SerializeAsString(), fresh[i].SerializeAsString()) << i << "\n" << stored.DebugString();
+  }
+  EXPECT_THAT(es[0].case_ids(), ::testing::ElementsAre("C1", "C2"));  // each case once, in order
+  EXPECT_EQ(es[0].party_hmacs_size(), 2);                             // each party once
+  EXPECT_TRUE(std::is_sorted(es[0].party_hmacs().begin(), es[0].party_hmacs().end()));
+  EXPECT_THAT(es[1].case_ids(), ::testing::ElementsAre("C9"));
+  EXPECT_THAT(es[1].fields_full(), ::testing::ElementsAre("title"));
+  EXPECT_TRUE(es[1].fields_masked().empty());
+  EXPECT_TRUE(es[1].party_hmacs().empty());
+  EXPECT_TRUE(es[1].searched_party_hmac().empty());
+  EXPECT_TRUE(es[1].document_id().empty());
+  EXPECT_EQ(es[1].document_offset(), 0);
+  EXPECT_TRUE(es[2].case_ids().empty());
+  EXPECT_TRUE(es[2].fields_full().empty());
 }
 
 TEST_F(AccessLoggerTest, RefusalsOverTheBudgetAreCountedIntoOneSummaryEntry) {

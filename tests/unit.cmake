@@ -11,6 +11,7 @@ caselink_add_test(policy_loader_test SOURCES policy_loader_test.cc LIBS caselink
 target_compile_definitions(policy_loader_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 caselink_add_test(masking_test SOURCES masking_test.cc LIBS caselink_auth LABELS unit)
 caselink_add_test(field_redactor_test SOURCES field_redactor_test.cc LIBS caselink_auth LABELS unit)
+caselink_add_test(field_path_set_test SOURCES field_path_set_test.cc LIBS caselink_auth LABELS unit)
 caselink_add_test(redaction_plan_test SOURCES redaction_plan_test.cc LIBS caselink_auth LABELS unit)
 caselink_add_test(authorizer_test SOURCES authorizer_test.cc LIBS caselink_auth LABELS unit)
 target_compile_definitions(authorizer_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -1,6 +1,8 @@
 #include "server/core/access_logger.h"
 
-#include <set>
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
 
 #include "absl/strings/str_cat.h"
 #include "caselink_common/proto_time.h"
@@ -111,35 +113,44 @@ std::string AccessLogger::PartyHmac(const std::string& party_id) const {
 }
 
 v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Status& outcome) const {
+  v1::AuditEntry e;
+  BuildEntryInto(r, outcome, &e);
+  return e;
+}
+
+void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& outcome, v1::AuditEntry* e) const {
   // A refused call returned nothing: its entry says who asked what, compactly.
   const bool refused = !outcome.ok();
-  v1::AuditEntry e;
-  *e.mutable_time() = ToProto(now_());
-  e.set_agency_id(r.agency_id);
-  e.set_cert_fingerprint(r.cert_fingerprint);
-  e.set_method(r.method);
-  e.set_status_code(static_cast<int>(outcome.code()));
-  e.set_requested_case_id(LogField(r.requested_case_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
-  e.set_purpose(LogField(r.purpose, refused ? kRefusedTextChars : kLoggedPurposeChars));
-  e.set_purpose_case_ref(LogField(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars));
-  if (!r.searched_party_id.empty()) e.set_searched_party_hmac(PartyHmac(r.searched_party_id));
-  e.set_item_id(LogField(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
-  e.set_document_id(LogField(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
-  e.set_document_sha256(r.document_sha256);
-  if (refused) return e;
-  e.set_document_offset(r.document_offset);
-  e.set_document_bytes(r.document_bytes);
-  std::set<std::string> cases;  // a listing of versions names a case once
+  *e->mutable_time() = ToProto(now_());
+  e->set_agency_id(r.agency_id);
+  e->set_cert_fingerprint(r.cert_fingerprint);
+  e->set_method(r.method);
+  e->set_status_code(static_cast<int>(outcome.code()));
+  e->set_requested_case_id(LogField(r.requested_case_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
+  e->set_purpose(LogField(r.purpose, refused ? kRefusedTextChars : kLoggedPurposeChars));
+  e->set_purpose_case_ref(LogField(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars));
+  if (!r.searched_party_id.empty()) e->set_searched_party_hmac(PartyHmac(r.searched_party_id));
+  e->set_item_id(LogField(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
+  e->set_document_id(LogField(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
+  e->set_document_sha256(r.document_sha256);
+  if (refused) return;
+  e->set_document_offset(r.document_offset);
+  e->set_document_bytes(r.document_bytes);
+  // A listing of versions names a case once, in the order first returned.
+  absl::flat_hash_set<absl::string_view> cases;
+  cases.reserve(r.case_ids.size());
   for (const std::string& id : r.case_ids) {
-    if (cases.insert(id).second) e.add_case_ids(id);
+    if (cases.insert(id).second) e->add_case_ids(id);
   }
-  for (const std::string& p : r.fields.full) e.add_fields_full(p);
-  for (const std::string& p : r.fields.masked) e.add_fields_masked(p);
-  for (const std::string& p : r.fields.withheld) e.add_fields_withheld(p);
-  std::set<std::string> hmacs;
-  for (const std::string& id : r.party_ids) hmacs.insert(PartyHmac(id));
-  for (const std::string& h : hmacs) e.add_party_hmacs(h);
-  return e;
+  for (const std::string& p : r.fields.full) e->add_fields_full(p);
+  for (const std::string& p : r.fields.masked) e->add_fields_masked(p);
+  for (const std::string& p : r.fields.withheld) e->add_fields_withheld(p);
+  // Sorted and each once, whatever the order of the parties.
+  auto* hmacs = e->mutable_party_hmacs();
+  for (const std::string& id : r.party_ids) *hmacs->Add() = PartyHmac(id);
+  std::sort(hmacs->begin(), hmacs->end());
+  const int kept = static_cast<int>(std::unique(hmacs->begin(), hmacs->end()) - hmacs->begin());
+  while (hmacs->size() > kept) hmacs->RemoveLast();
 }
 
 v1::AuditEntry AccessLogger::SummaryEntry(const RefusalLimiter::Summary& s) const {
@@ -199,19 +210,27 @@ absl::Status AccessLogger::Commit(std::vector<v1::AuditEntry> entries, bool dura
 
 storage::CommitRequest AccessLogger::EntryRequest(const AccessRecord& record,
                                                   const absl::Status& outcome) const {
-  std::vector<v1::AuditEntry> entries;
+  storage::CommitRequest req;
   std::vector<RefusalLimiter::Summary> due;
   bool one_by_one = true;
   if (IsRefusal(outcome)) {
     one_by_one = limiter_.Admit(record.cert_fingerprint, record.agency_id, now_(), &due);
   }
-  for (const RefusalLimiter::Summary& s : due) entries.push_back(SummaryEntry(s));
+  for (const RefusalLimiter::Summary& s : due) req.appends.push_back(storage::audit::EntryAppend(SummaryEntry(s)));
   if (one_by_one) {
-    entries.push_back(BuildEntry(record, outcome));
+    // Built in this thread's own entry: Clear() keeps the strings it held,
+    // so the entry of a read (its field paths, ids and HMACs) allocates
+    // nothing but its serialized bytes. A large one is not kept.
+    thread_local v1::AuditEntry scratch;
+    scratch.Clear();
+    BuildEntryInto(record, outcome, &scratch);
+    req.appends.push_back(storage::audit::EntryAppend(scratch));
+    if (req.appends.back().payload.size() > kScratchEntryBytes) scratch = v1::AuditEntry();
   } else if (suppressed_ != nullptr) {
     suppressed_->Get({}).Inc();
   }
-  return RequestOf(std::move(entries), sync_reads_ || !due.empty());
+  req.durable = sync_reads_ || !due.empty();
+  return req;
 }
 
 absl::Status AccessLogger::Log(const AccessRecord& record, const absl::Status& outcome) const {

@@ -48,6 +48,8 @@ inline constexpr size_t kLoggedPurposeChars = 1000;
 inline constexpr size_t kLoggedCaseRefChars = 200;
 inline constexpr size_t kLoggedCaseIdChars = 64;
 inline constexpr size_t kRefusedTextChars = 64;
+// An entry larger than this (a listing's) is not kept for reuse by its thread.
+inline constexpr size_t kScratchEntryBytes = 64 << 10;
 
 class AccessLogger {
  public:
@@ -113,6 +115,9 @@ class AccessLogger {
 
   // The entry for `record` with `outcome` (no seq or hashes: the chain adds them).
   v1::AuditEntry BuildEntry(const AccessRecord& record, const absl::Status& outcome) const;
+  // The same into `entry`, which must be clear (it may hold the buffers of a
+  // previous entry to reuse).
+  void BuildEntryInto(const AccessRecord& record, const absl::Status& outcome, v1::AuditEntry* entry) const;
 
   // HMAC-SHA256 of a party id under the audit key (how PartyAccess looks up).
   std::string PartyHmac(const std::string& party_id) const;
