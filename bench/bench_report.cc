@@ -190,9 +190,9 @@ void Report::PrintTable(std::FILE* out) const {
                    : "");
   std::fprintf(out, "GetCase request %zu B, response %zu B (echo moves the same sizes)\n\n",
                get_request_bytes, get_response_bytes);
-  std::fprintf(out, "%-17s %5s %10s %8s %8s %8s %8s %8s %6s  %-26s\n", "workload", "conc", "ops/s",
-               "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "ratio to baseline");
-  std::fprintf(out, "%s\n", std::string(120, '-').c_str());
+  std::fprintf(out, "%-17s %5s %10s %8s %8s %8s %8s %8s %6s %7s  %-26s\n", "workload", "conc", "ops/s",
+               "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "cpu us", "ratio to baseline");
+  std::fprintf(out, "%s\n", std::string(128, '-').c_str());
   for (const Row& r : rows) {
     if (!r.available) {
       std::fprintf(out, "%-17s %5s %10s  TODO: %s\n", r.workload.c_str(), "-", "-", r.note.c_str());
@@ -201,11 +201,11 @@ void Report::PrintTable(std::FILE* out) const {
     const LatencyHistogram& h = r.result.latency;
     std::string ratio = "-";
     if (r.ratio >= 0) ratio = absl::StrFormat("%.2f x %s", r.ratio, r.baseline);
-    std::fprintf(out, "%-17s %5d %10.0f %8.3f %8.3f %8.3f %8.3f %8.3f %6llu  %-26s\n",
+    std::fprintf(out, "%-17s %5d %10.0f %8.3f %8.3f %8.3f %8.3f %8.3f %6llu %7.1f  %-26s\n",
                  r.workload.c_str(), r.result.concurrency, r.result.PerSecond(),
                  Ms(h.Percentile(50)), Ms(h.Percentile(90)), Ms(h.Percentile(99)),
                  Ms(h.Percentile(99.9)), Ms(static_cast<double>(h.max())),
-                 static_cast<unsigned long long>(r.result.errors), ratio.c_str());
+                 static_cast<unsigned long long>(r.result.errors), r.result.CpuMicrosPerOp(), ratio.c_str());
     if (r.result.errors > 0) {
       std::fprintf(out, "%17s first error: %s\n", "", r.result.first_error.c_str());
     }
@@ -257,7 +257,8 @@ absl::Status Report::WriteJson(const std::string& path) const {
           &j, ", \"concurrency\": ", r.result.concurrency, ", \"seconds\": ",
           JsonNumber(r.result.seconds), ", \"ok\": ", r.result.ok, ", \"errors\": ", r.result.errors,
           ", \"first_error\": ", JsonString(r.result.first_error), ", \"ops_per_second\": ",
-          JsonNumber(r.result.PerSecond()), ", \"latency_ms\": {\"p50\": ",
+          JsonNumber(r.result.PerSecond()), ", \"cpu_micros_per_op\": ", JsonNumber(r.result.CpuMicrosPerOp()),
+          ", \"latency_ms\": {\"p50\": ",
           JsonNumber(Ms(h.Percentile(50))), ", \"p90\": ", JsonNumber(Ms(h.Percentile(90))),
           ", \"p99\": ", JsonNumber(Ms(h.Percentile(99))), ", \"p99_9\": ",
           JsonNumber(Ms(h.Percentile(99.9))), ", \"max\": ",

@@ -36,6 +36,7 @@
 #include "districts.h"
 #include "echo.grpc.pb.h"
 #include "echo_server.h"
+#include "flood_process.h"
 #include "grpcpp/client_context.h"
 #include "load_driver.h"
 #include "mtls_channel.h"
@@ -156,11 +157,49 @@ absl::StatusOr<PsbRead> PreparePsbRead(testing::TestDistrict& district) {
   return read;
 }
 
+// The flooding agency's process (flood_process.h): connects with the
+// agency's certificate, says it is ready, keeps `in_flight` GetCase calls in
+// flight for the given seconds, sending the next the moment one returns
+// (refused or not), and prints its counts.
+int FloodChildMain(const std::string& dir) {
+  auto spec = ReadFloodSpec(dir);
+  v1::GetCaseRequest get;
+  if (!spec.ok() || !get.ParseFromString(spec->request)) {
+    std::printf("bad spec: %s\n", spec.ok() ? "request" : spec.status().ToString().c_str());
+    return 2;
+  }
+  auto channel = MakeMtlsChannel(spec->target, spec->ca_pem, spec->cert_pem, spec->key_pem);
+  if (!channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(10))) {
+    std::printf("cannot connect to %s\n", spec->target.c_str());
+    return 1;
+  }
+  auto stub = v1::CaseService::NewStub(channel);
+  std::printf("ready\n");
+  std::fflush(stdout);
+  LoadOptions o;
+  o.concurrency = spec->in_flight;
+  o.warmup_seconds = 0;
+  o.duration_seconds = spec->seconds;
+  std::atomic<uint64_t> refused{0};
+  LoadResult r = RunAsyncLoad("flood", o, [&](int, Done done) {
+    StartGetCase(stub.get(), get, [&refused, done = std::move(done)](const std::string& error) {
+      if (!error.empty()) ++refused;
+      done("");  // a refused call is sent again at once, as a misbehaving integration would
+    });
+  });
+  // Every call ended with done(""): r.ok counts the refused ones too.
+  std::printf("done %llu %llu\n", static_cast<unsigned long long>(r.ok - refused.load()),
+              static_cast<unsigned long long>(refused.load()));
+  std::fflush(stdout);
+  return 0;
+}
+
 bool Selected(const std::string& only, const std::string& workload) {
   return only.empty() || workload.find(only) != std::string::npos;
 }
 
 int Main(int argc, char** argv) {
+  if (argc == 3 && std::string(argv[1]) == "--flood-child") return FloodChildMain(argv[2]);
   CLI::App app{"caselink load benchmark (issues 8 and 19): GetCase, SubmitCase and their baselines"};
   double duration = 5, warmup = 1;
   std::string concurrency_list = "1,32", json_path, only;
@@ -344,22 +383,38 @@ int Main(int argc, char** argv) {
       // server with 64 calls in flight, twice its per-agency limit, sending a
       // new call the moment one returns (refused or not), as a misbehaving
       // integration would.
-      LoadOptions flood_options = o;
-      flood_options.concurrency = 64;
-      flood_options.warmup_seconds = o.warmup_seconds + 0.2;
-      flood_options.duration_seconds = o.duration_seconds + 0.2;
-      std::thread flood([&] {
-        RunAsyncLoad("flood", flood_options, [&](int, Done done) {
-          StartGetCase(psb->stub.get(), psb_get,
-                       [done = std::move(done)](const std::string&) { done(""); });
-        });
-      });
+      // The flood runs in a process of its own (flood_process.h).
+      FloodSpec spec;
+      spec.target = district.target();
+      spec.ca_pem = district.ca().cert_pem();
+      auto psb_cert = district.AgencyCert("psb");
+      if (!psb_cert.ok()) {
+        std::fprintf(stderr, "%s\n", psb_cert.status().ToString().c_str());
+        return 1;
+      }
+      spec.cert_pem = psb_cert->cert_pem;
+      spec.key_pem = psb_cert->key_pem;
+      spec.request = psb_get.SerializeAsString();
+      spec.in_flight = 64;
+      spec.seconds = o.warmup_seconds + o.duration_seconds + 0.5;
+      auto flood = FloodProcess::Start(spec, district.dir());
+      if (!flood.ok()) {
+        std::fprintf(stderr, "%s\n", flood.status().ToString().c_str());
+        return 1;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
       add("getcase_owner_flooded",
-          "GetCase as market while psb floods with 64 calls in flight (limit 32 per agency)",
+          "GetCase as market while psb floods with 64 calls in flight (limit 32 per agency) from "
+          "a process of its own",
           "getcase_owner", RunGetCaseLoad("getcase_owner_flooded", o, market_stub.get(), owner_get,
                                           &owner_flooded));
-      flood.join();
+      auto flooded = (*flood)->Wait();
+      if (!flooded.ok()) {
+        std::fprintf(stderr, "%s\n", flooded.status().ToString().c_str());
+        return 1;
+      }
+      std::fprintf(stderr, "  psb's flood: %.0f calls/s served, %.0f/s refused over its limit\n",
+                   flooded->ok / spec.seconds, flooded->errors / spec.seconds);
       // Where market's wait under the flood is: in the server (its queues,
       // the gate, the log) or outside it (transport, the shared cores).
       std::fprintf(stderr,

@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <memory>
 #include <thread>
+
+#include <sys/resource.h>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -48,6 +50,36 @@ struct Window {
     }
     return now < measure_end;
   }
+};
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  auto sec = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return sec(u.ru_utime) + sec(u.ru_stime);
+}
+
+// Samples the process's CPU time at the start and end of the window, on a
+// thread of its own that sleeps in between.
+class CpuMeter {
+ public:
+  explicit CpuMeter(const Window& w)
+      : thread_([this, w] {
+          std::this_thread::sleep_until(w.measure_start);
+          const double start = ProcessCpuSeconds();
+          std::this_thread::sleep_until(w.measure_end);
+          seconds_ = ProcessCpuSeconds() - start;
+        }) {}
+  // Waits for the window's end.
+  double Seconds() {
+    if (thread_.joinable()) thread_.join();
+    return seconds_;
+  }
+  ~CpuMeter() { Seconds(); }
+
+ private:
+  double seconds_ = 0;
+  std::thread thread_;
 };
 
 LoadResult Collect(const std::string& name, const LoadOptions& o,
@@ -109,6 +141,7 @@ LoadResult RunAsyncLoad(const std::string& name, const LoadOptions& o, StartCall
   Clock::time_point t0 = Clock::now();
   run->window.measure_start = t0 + Seconds(o.warmup_seconds);
   run->window.measure_end = run->window.measure_start + Seconds(o.duration_seconds);
+  CpuMeter cpu(run->window);
   for (int i = 0; i < o.concurrency; ++i) run->Issue(i);
   {
     const Clock::time_point deadline = run->window.measure_end + Seconds(o.drain_timeout_seconds);
@@ -118,7 +151,9 @@ LoadResult RunAsyncLoad(const std::string& name, const LoadOptions& o, StartCall
       DrainTimeout(name);
     }
   }
-  return Collect(name, o, run->slots);
+  LoadResult r = Collect(name, o, run->slots);
+  r.cpu_seconds = cpu.Seconds();
+  return r;
 }
 
 LoadResult RunThreadLoad(const std::string& name, const LoadOptions& o, SyncCall call) {
@@ -128,6 +163,7 @@ LoadResult RunThreadLoad(const std::string& name, const LoadOptions& o, SyncCall
   window.measure_start = t0 + Seconds(o.warmup_seconds);
   window.measure_end = window.measure_start + Seconds(o.duration_seconds);
   std::atomic<int> running{o.concurrency};
+  CpuMeter cpu(window);
   std::vector<std::thread> threads;
   for (int i = 0; i < o.concurrency; ++i) {
     threads.emplace_back([&, i] {
@@ -146,7 +182,9 @@ LoadResult RunThreadLoad(const std::string& name, const LoadOptions& o, SyncCall
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   for (auto& t : threads) t.join();
-  return Collect(name, o, slots);
+  LoadResult r = Collect(name, o, slots);
+  r.cpu_seconds = cpu.Seconds();
+  return r;
 }
 
 }  // namespace caselink::bench

@@ -33,7 +33,13 @@ struct LoadResult {
   uint64_t errors = 0;      // failed calls (whole run, warm-up included)
   std::string first_error;
   LatencyHistogram latency; // successful calls completed in the window
+  // The process's CPU time (user + system, every thread: the client, the
+  // server and the baselines share this process) over the window. Steadier
+  // than ops/s on a shared machine: it counts work, not waiting for a core.
+  double cpu_seconds = 0;
   double PerSecond() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
+  // Microseconds of CPU (client and server together) per completed call.
+  double CpuMicrosPerOp() const { return ok > 0 ? cpu_seconds * 1e6 / static_cast<double>(ok) : 0; }
 };
 
 // Completion of one call: empty `error` means success.
