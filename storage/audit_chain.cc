@@ -122,7 +122,10 @@ std::string ChainHash(absl::string_view prev_hash, absl::string_view canonical) 
   // The algorithm fetched once and a context per thread: OpenSSL 3 otherwise
   // looks SHA-256 up in its provider table and allocates a context for every
   // entry, on the thread that writes the groups one after the other.
-  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static const EVP_MD* const sha256 = [] {
+    const EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return md != nullptr ? md : EVP_sha256();  // the implicit fetch, as before
+  }();
   thread_local MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   unsigned char md[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

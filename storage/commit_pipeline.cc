@@ -265,15 +265,18 @@ void CommitPipeline::RunSyncer() {
       sync_failure = sync_failure_;
     }
     for (Written& w : batch) {
+      // Listeners first: a durable commit's caller then finds what listens
+      // (the audit chain's durable head, event streams) already past it.
+      if (s.ok()) {
+        for (const auto& [table, last] : w.last_in_group) {
+          for (const auto& listener : listeners) listener(table, last);
+        }
+      }
       for (Pending* p : w.waiting) {
         // Written but maybe not on disk: the outcome is unknown to the client,
         // which retries with its request_id.
         if (!s.ok()) p->status = sync_failure;
         Answer(p);
-      }
-      if (!s.ok()) continue;
-      for (const auto& [table, last] : w.last_in_group) {
-        for (const auto& listener : listeners) listener(table, last);
       }
     }
   }

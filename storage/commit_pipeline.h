@@ -144,8 +144,9 @@ class CommitPipeline {
   void CommitAsync(CommitRequest request, Done done);
 
   // Calls `listener(table, last_seq)` on the syncer thread once each group
-  // that appended to `table` is synced (e.g. to wake event streams).
-  // Listeners must not block or call Commit.
+  // that appended to `table` is synced (e.g. to wake event streams), before
+  // the group's durable requests are answered. Listeners must not block or
+  // call Commit.
   void AddListener(std::function<void(Table table, uint64_t last_seq)> listener);
 
   // The next sequence number the log will assign (for tests and metrics).

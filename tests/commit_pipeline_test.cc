@@ -78,6 +78,28 @@ TEST(CommitPipelineTest, ListenersHearOfEveryGroupOnceSynced) {
   EXPECT_EQ(heard.load(), 10u);
 }
 
+// A durable commit is answered after the listeners of its group ran, so its
+// caller finds them past it (the audit chain's head, AuditChain::head_seq).
+TEST(CommitPipelineTest, ADurableCommitIsAnsweredAfterItsGroupsListeners) {
+  TempDir dir;
+  auto db = Database::Open(dir.Join("db"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  CommitPipeline pipeline(db->get());
+  std::atomic<uint64_t> heard{0};
+  pipeline.AddListener([&](Table table, uint64_t last) {
+    // Slow on purpose: answering first would let the caller look before this.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    if (table == Table::kEvents) heard = last;
+  });
+  for (int i = 0; i < 3; ++i) {
+    CommitRequest req;
+    req.appends.push_back({Table::kEvents, "event", {}});
+    auto r = pipeline.Commit(std::move(req));
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(heard.load(), r->sequences[0]);
+  }
+}
+
 TEST(CommitPipelineTest, FailedGroupStoresNothingAndLaterGroupsContinue) {
   TempDir dir;
   auto db = Database::Open(dir.Join("db"));
