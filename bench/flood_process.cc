@@ -6,33 +6,20 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "support/temp_dir.h"
 
 extern char** environ;
 
 namespace caselink::bench {
 namespace {
 
-absl::Status WriteFile(const std::string& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  out.close();
-  return out ? absl::OkStatus() : absl::InternalError(absl::StrCat("cannot write ", path));
-}
-
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ::caselink::testing::ReadFile;
+using ::caselink::testing::WriteFile;
 
 // Reads the child's stdout until it has a whole line or `timeout_ms` pass
 // (-1: no limit); "" at end of file.

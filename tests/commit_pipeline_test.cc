@@ -22,6 +22,16 @@ namespace {
 
 using ::caselink::testing::TempDir;
 
+// Keeps in `heard` the last event sequence of the synced groups, each after
+// `delay` (a slow listener).
+void HearEvents(CommitPipeline* pipeline, std::atomic<uint64_t>* heard,
+                std::chrono::milliseconds delay = std::chrono::milliseconds(0)) {
+  pipeline->AddListener([heard, delay](Table table, uint64_t last) {
+    std::this_thread::sleep_for(delay);
+    if (table == Table::kEvents) *heard = std::max<uint64_t>(*heard, last);
+  });
+}
+
 TEST(CommitPipelineTest, DurableAndWriteOnlyRequestsAreAllStoredInOrder) {
   TempDir dir;
   std::set<uint64_t> seqs;
@@ -62,9 +72,7 @@ TEST(CommitPipelineTest, ListenersHearOfEveryGroupOnceSynced) {
   ASSERT_TRUE(db.ok()) << db.status();
   CommitPipeline pipeline(db->get());
   std::atomic<uint64_t> heard{0};
-  pipeline.AddListener([&](Table table, uint64_t last) {
-    if (table == Table::kEvents) heard = std::max<uint64_t>(heard, last);
-  });
+  HearEvents(&pipeline, &heard);
   for (int i = 0; i < 10; ++i) {
     CommitRequest req;
     req.appends.push_back({Table::kEvents, "event", {}});
@@ -86,11 +94,8 @@ TEST(CommitPipelineTest, ADurableCommitIsAnsweredAfterItsGroupsListeners) {
   ASSERT_TRUE(db.ok()) << db.status();
   CommitPipeline pipeline(db->get());
   std::atomic<uint64_t> heard{0};
-  pipeline.AddListener([&](Table table, uint64_t last) {
-    // Slow on purpose: answering first would let the caller look before this.
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (table == Table::kEvents) heard = last;
-  });
+  // Slow on purpose: answering first would let the caller look before it.
+  HearEvents(&pipeline, &heard, std::chrono::milliseconds(20));
   for (int i = 0; i < 3; ++i) {
     CommitRequest req;
     req.appends.push_back({Table::kEvents, "event", {}});
