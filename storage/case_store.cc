@@ -151,7 +151,15 @@ absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::C
   rec.set_case_id(next.case_id());
   rec.set_version(next.version());
 
-  commit->puts.push_back({Table::kCaseVersions, CaseVersionKey(next.case_id(), next.version()), bytes});
+  // The latest version is stored once, as the head; the version it
+  // supersedes moves into the history in the same batch (see the header).
+  if (next.version() > 1) {
+    CASELINK_ASSIGN_OR_RETURN(bool kept, VersionKept(next.case_id(), next.version() - 1));
+    if (!kept) {
+      commit->puts.push_back(
+          {Table::kCaseVersions, CaseVersionKey(next.case_id(), next.version() - 1), std::move(head_bytes)});
+    }
+  }
   commit->puts.push_back({Table::kCaseHeads, next.case_id(), std::move(bytes)});
   commit->puts.push_back({Table::kRequests, req_key, rec.SerializeAsString()});
   // The index follows the latest version: keys of the old version that no
@@ -182,22 +190,50 @@ absl::StatusOr<v1::Case> CaseStore::Get(const std::string& case_id, int64_t vers
   std::string bytes;
   rocksdb::ReadOptions ro;
   ro.snapshot = at;
-  rocksdb::Status s =
-      version == 0
-          ? db_->Get(ro, Table::kCaseHeads, case_id, &bytes)
-          : db_->Get(ro, Table::kCaseVersions, CaseVersionKey(case_id, version), &bytes);
-  if (s.IsNotFound()) {
-    return version == 0
-               ? absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"))
-               : absl::NotFoundError(absl::StrCat("case '", case_id, "' version ", version, " not found"));
+  if (version == 0) {
+    rocksdb::Status s = db_->Get(ro, Table::kCaseHeads, case_id, &bytes);
+    if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"));
+    if (!s.ok()) return FromRocks(s, "reading a case");
+    return ParseCase(bytes, case_id);
   }
-  if (!s.ok()) return FromRocks(s, "reading a case");
-  return ParseCase(bytes, case_id);
+  // A superseded version is in the history; the latest only in the head. A
+  // version can move from the head into the history between the two reads
+  // (not under a snapshot): then the history is read once more.
+  const std::string key = CaseVersionKey(case_id, version);
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    rocksdb::Status s = db_->Get(ro, Table::kCaseVersions, key, &bytes);
+    if (s.ok()) return ParseCase(bytes, case_id);
+    if (!s.IsNotFound()) return FromRocks(s, "reading a case version");
+    s = db_->Get(ro, Table::kCaseHeads, case_id, &bytes);
+    if (s.IsNotFound()) break;
+    if (!s.ok()) return FromRocks(s, "reading a case");
+    CASELINK_ASSIGN_OR_RETURN(v1::Case head, ParseCase(bytes, case_id));
+    if (head.version() == version) return head;
+    if (head.version() < version || at != nullptr) break;
+  }
+  return absl::NotFoundError(absl::StrCat("case '", case_id, "' version ", version, " not found"));
+}
+
+absl::StatusOr<bool> CaseStore::VersionKept(const std::string& case_id, int64_t version) const {
+  // Databases written before the head held the only copy of the latest
+  // version also kept it in the history; most keys are absent, and the
+  // bloom filters answer that without reading a block.
+  const std::string key = CaseVersionKey(case_id, version);
+  if (!db_->KeyMayExist(rocksdb::ReadOptions(), Table::kCaseVersions, key)) return false;
+  std::string bytes;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Table::kCaseVersions, key, &bytes);
+  if (s.IsNotFound()) return false;
+  if (!s.ok()) return FromRocks(s, "reading a case version");
+  return true;
 }
 
 absl::StatusOr<std::vector<v1::Case>> CaseStore::Versions(const std::string& case_id) const {
   const std::string prefix = CaseVersionPrefix(case_id);
+  // The history and the head as of one instant: a version moves from the
+  // head into the history when the next is written.
+  const std::shared_ptr<const rocksdb::Snapshot> snapshot = db_->Snapshot();
   rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot.get();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, Table::kCaseVersions));
   std::vector<v1::Case> out;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -205,6 +241,9 @@ absl::StatusOr<std::vector<v1::Case>> CaseStore::Versions(const std::string& cas
     out.push_back(std::move(c));
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing case versions"));
+  auto head = Get(case_id, 0, snapshot.get());
+  if (!head.ok() && !absl::IsNotFound(head.status())) return head.status();
+  if (head.ok() && (out.empty() || out.back().version() < head->version())) out.push_back(*std::move(head));
   if (out.empty()) return absl::NotFoundError(absl::StrCat("case '", case_id, "' not found"));
   return out;
 }

@@ -1,8 +1,13 @@
-// CaseStore keeps every version of every case, immutably, plus the latest
-// version of each case for fast reads and listings, and the idempotency record
-// of each submission — all written in one synced batch through the
+// CaseStore keeps every version of every case and the idempotency record of
+// each submission — all written in one synced batch through the
 // CommitPipeline, together with whatever the caller attaches (its access-log
 // entry, events). Thread-safe; submissions of the same case serialize on it.
+//
+// Each version is stored once: the latest as the case's head (what reads,
+// listings and searches use), and when a new version is written, the one it
+// supersedes moves, byte for byte and in the same batch, into the history,
+// where nothing is ever rewritten. (Databases written before this layout also
+// hold the latest version in the history; both read the same.)
 //
 // Example:
 //   CASELINK_ASSIGN_OR_RETURN(auto db, Database::Open("/var/lib/caselink/db"));
@@ -153,6 +158,8 @@ class CaseStore {
   // `commit` (caller holds the locks of its keys).
   absl::StatusOr<SubmitOutcome> Prepare(const SubmitCommand& cmd, v1::Case next,
                                         const std::string& req_key, CommitRequest* commit) const;
+  // Whether the history already holds this version (older layout).
+  absl::StatusOr<bool> VersionKept(const std::string& case_id, int64_t version) const;
 
   Database* db_;
   CommitPipeline* pipeline_;

@@ -181,6 +181,11 @@ rocksdb::Status Database::Get(const rocksdb::ReadOptions& ro, Table t, const roc
   return db_->Get(ro, cf(t), key, value);
 }
 
+bool Database::KeyMayExist(const rocksdb::ReadOptions& ro, Table t, const rocksdb::Slice& key) const {
+  std::string ignored;
+  return db_->KeyMayExist(ro, cf(t), key, &ignored);
+}
+
 std::unique_ptr<rocksdb::Iterator> Database::NewIterator(const rocksdb::ReadOptions& ro, Table t) const {
   return std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(ro, cf(t)));
 }

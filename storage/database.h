@@ -16,8 +16,8 @@ namespace caselink::storage {
 // here is not. Tables marked "log" are sequenced logs (key = be64 sequence),
 // appended only through CommitPipeline.
 enum class Table {
-  kCaseVersions,       // case_id \0 version(be64) -> Case (immutable)
-  kCaseHeads,          // case_id -> latest Case (an index, rewritten per version)
+  kCaseVersions,       // case_id \0 version(be64) -> superseded Case (immutable)
+  kCaseHeads,          // case_id -> latest Case (moves into kCaseVersions when superseded)
   kRequests,           // agency \0 request_id -> RequestRecord (idempotency)
   kMeta,               // format version and other singletons
   kAuditLog,           // log: access-log entries, hash-chained
@@ -78,6 +78,9 @@ class Database {
   // the only class given the raw DB besides the backup engine.
   rocksdb::Status Get(const rocksdb::ReadOptions& ro, Table t, const rocksdb::Slice& key,
                       std::string* value) const;
+  // False if the key is certainly absent (answered from memtables and
+  // bloom filters, without reading a data block); true means "read it".
+  bool KeyMayExist(const rocksdb::ReadOptions& ro, Table t, const rocksdb::Slice& key) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(const rocksdb::ReadOptions& ro, Table t) const;
   void MultiGet(const rocksdb::ReadOptions& ro, Table t, size_t n, const rocksdb::Slice* keys,
                 rocksdb::PinnableSlice* values, rocksdb::Status* statuses, bool sorted_input) const;

@@ -41,17 +41,28 @@ absl::StatusOr<std::set<std::string>> CheckHeads(const Database& db, const CaseI
       Problem(r, absl::StrCat("case ", id, ": the head does not parse"));
       continue;
     }
-    // The newest version is the last key under the case's prefix.
+    // The head is the newest version: the history holds the ones before it
+    // (and, in databases of the older layout, the head's own bytes too),
+    // nothing newer.
     const std::string prefix = CaseVersionPrefix(id);
-    versions->Seek(CaseVersionKey(id, head.version()));
-    if (!versions->Valid() || versions->key().ToString() != CaseVersionKey(id, head.version()) ||
-        versions->value() != heads->value()) {
-      Problem(r, absl::StrCat("case ", id, ": version ", head.version(), " of the head is not stored as such"));
-    } else {
-      versions->Next();
-      if (versions->Valid() && versions->key().starts_with(prefix)) {
-        Problem(r, absl::StrCat("case ", id, ": a version newer than the head (", head.version(), ") exists"));
+    if (head.version() > 1) {
+      versions->Seek(CaseVersionKey(id, head.version() - 1));
+      if (!versions->Valid() || versions->key().ToString() != CaseVersionKey(id, head.version() - 1)) {
+        Problem(r, absl::StrCat("case ", id, ": version ", head.version() - 1,
+                                ", superseded by the head, is missing from the history"));
       }
+    }
+    versions->Seek(CaseVersionKey(id, head.version()));
+    if (versions->Valid() && versions->key().ToString() == CaseVersionKey(id, head.version())) {
+      if (versions->value() != heads->value()) {
+        Problem(r, absl::StrCat("case ", id, ": version ", head.version(), " of the head is stored differently"));
+      }
+      versions->Next();
+    } else {
+      ++r->versions;  // stored only as the head
+    }
+    if (versions->Valid() && versions->key().starts_with(prefix)) {
+      Problem(r, absl::StrCat("case ", id, ": a version newer than the head (", head.version(), ") exists"));
     }
     for (std::string& k : index.KeysFor(head)) expected.insert(std::move(k));
   }

@@ -23,6 +23,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "google/protobuf/util/time_util.h"
 #include "gtest/gtest.h"
+#include "storage/case_keys.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
 #include "support/temp_dir.h"
@@ -410,6 +411,78 @@ TEST_F(CaseStoreTest, VersionsAreOldestFirstAndNeverChange) {
   auto missing = store_->Get(id, 13);
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(missing.status().message(), HasSubstr("13"));
+}
+
+// The raw keys of one case's history, in order.
+std::vector<std::string> HistoryKeys(const Database& db, const std::string& case_id) {
+  std::vector<std::string> keys;
+  const std::string prefix = case_id + std::string(1, '\0');
+  std::unique_ptr<rocksdb::Iterator> it(
+      RawDb(db)->NewIterator(rocksdb::ReadOptions(), db.cf(Table::kCaseVersions)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) keys.push_back(it->key().ToString());
+  return keys;
+}
+
+std::string RawGet(const Database& db, Table t, const std::string& key) {
+  std::string v;
+  rocksdb::Status s = RawDb(db)->Get(rocksdb::ReadOptions(), db.cf(t), key, &v);
+  return s.ok() ? v : "<" + s.ToString() + ">";
+}
+
+TEST_F(CaseStoreTest, EachVersionIsStoredOnceTheLatestAsTheHead) {
+  const v1::Case v1 = MustSubmit(Create("market", "r1", "first"));
+  const std::string id = v1.case_id();
+  // A new case is written once: as its head, with no history yet.
+  EXPECT_TRUE(HistoryKeys(*db_, id).empty());
+  EXPECT_EQ(RawGet(*db_, Table::kCaseHeads, id), v1.SerializeAsString());
+
+  const v1::Case v2 = MustSubmit(Update("market", "r2", id, 1, "second", T0() + absl::Seconds(1)));
+  const v1::Case v3 = MustSubmit(Update("market", "r3", id, 2, "third", T0() + absl::Seconds(2)));
+  // Each superseded version moved into the history byte for byte.
+  EXPECT_THAT(HistoryKeys(*db_, id), ::testing::ElementsAre(CaseVersionKey(id, 1), CaseVersionKey(id, 2)));
+  EXPECT_EQ(RawGet(*db_, Table::kCaseVersions, CaseVersionKey(id, 1)), v1.SerializeAsString());
+  EXPECT_EQ(RawGet(*db_, Table::kCaseVersions, CaseVersionKey(id, 2)), v2.SerializeAsString());
+  EXPECT_EQ(RawGet(*db_, Table::kCaseHeads, id), v3.SerializeAsString());
+
+  auto latest = store_->Get(id, 3);
+  ASSERT_TRUE(latest.ok()) << latest.status();
+  EXPECT_TRUE(Same(*latest, v3));
+  auto versions = store_->Versions(id);
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  ASSERT_EQ(versions->size(), 3u);
+  EXPECT_TRUE(Same((*versions)[2], v3));
+  EXPECT_EQ(store_->Get(id, 4).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->Get(id, -1).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CaseStoreTest, ADatabaseOfTheOlderLayoutReadsTheSameAndIsNeverRewritten) {
+  // Before the head held the only copy, the latest version was also in the
+  // history: plant that, as such a database has it. The planted bytes carry
+  // an unknown field (999) the head's do not, so a rewrite would show.
+  const v1::Case v1 = MustSubmit(Create("market", "r1", "first"));
+  const std::string id = v1.case_id();
+  const std::string planted = v1.SerializeAsString() + std::string("\xb8\x3e\x01", 3);
+  ASSERT_TRUE(RawDb(*db_)
+                  ->Put(Database::DurableWrite(), db_->cf(Table::kCaseVersions), CaseVersionKey(id, 1), planted)
+                  .ok());
+  auto versions = store_->Versions(id);
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  ASSERT_EQ(versions->size(), 1u);  // not twice
+  EXPECT_EQ((*versions)[0].version(), 1);
+
+  // The next version leaves version 1 as the history has it.
+  const v1::Case v2 = MustSubmit(Update("market", "r2", id, 1, "second", T0() + absl::Seconds(1)));
+  EXPECT_THAT(HistoryKeys(*db_, id), ::testing::ElementsAre(CaseVersionKey(id, 1)));
+  EXPECT_EQ(RawGet(*db_, Table::kCaseVersions, CaseVersionKey(id, 1)), planted);
+  versions = store_->Versions(id);
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  ASSERT_EQ(versions->size(), 2u);
+  EXPECT_EQ((*versions)[0].version(), 1);
+  EXPECT_TRUE(Same((*versions)[1], v2));
+  // And the version after moves v2 into the history as usual.
+  MustSubmit(Update("market", "r3", id, 2, "third", T0() + absl::Seconds(2)));
+  EXPECT_THAT(HistoryKeys(*db_, id), ::testing::ElementsAre(CaseVersionKey(id, 1), CaseVersionKey(id, 2)));
+  EXPECT_EQ(RawGet(*db_, Table::kCaseVersions, CaseVersionKey(id, 2)), v2.SerializeAsString());
 }
 
 class CaseStoreListTest : public CaseStoreTest {

@@ -2,6 +2,7 @@
 # parts (a real RocksDB in a temp dir, the real example policy).
 caselink_add_test(database_test SOURCES database_test.cc LIBS caselink_storage LABELS unit)
 caselink_add_test(case_store_test SOURCES case_store_test.cc LIBS caselink_storage LABELS unit)
+caselink_add_test(integrity_check_test SOURCES integrity_check_test.cc LIBS caselink_storage LABELS unit)
 caselink_add_test(case_links_test SOURCES case_links_test.cc LIBS caselink_storage LABELS unit)
 caselink_add_test(key_locks_test SOURCES key_locks_test.cc LIBS caselink_storage LABELS unit threads)
 caselink_add_test(commit_pipeline_test SOURCES commit_pipeline_test.cc LIBS caselink_storage LABELS unit threads)
