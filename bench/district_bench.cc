@@ -7,7 +7,8 @@
 //   party search     SearchCases by party id as the procuratorate, one call
 //                    at a time: p50/p99 server-side (the server's own
 //                    caselink-server-micros trailer) and over mTLS
-//   report           GetJointMeetingReport as the government over all cases
+//   report           GetJointMeetingReport as the government over all cases, and
+//                    over one month (2024-03: the cases the date index files under it)
 //                    (a full scan: time grows linearly with the cases)
 //   db size, RSS     bytes of the database directory; caselinkd's VmRSS/VmHWM
 // and prints how each figure grew between checkpoints next to log(n), the
@@ -73,6 +74,8 @@ struct Checkpoint {
   uint64_t search_errors = 0;
   double report_ms = 0;          // GetJointMeetingReport as the government
   int64_t report_cases = -1;     // the cases it counted (all: the check)
+  double month_report_ms = 0;    // the same over one month (2024-03), read through the date index
+  int64_t month_report_cases = -1;
   uint64_t db_bytes = 0;
   uint64_t rss_kib = 0, hwm_kib = 0;
 };
@@ -328,23 +331,29 @@ void Search(Setup& s, uint64_t cases, int n, LatencyHistogram* server, LatencyHi
   cp->search_hits_avg = n > 0 ? static_cast<double>(hits) / n : 0;
 }
 
-// The joint-meeting report over every generated date, as the government.
+// The joint-meeting report as the government: over every generated date
+// (every case: the count is the check), and over one month (2024-03), which
+// reads only the cases the date index files under it.
 void Report(Setup& s, Checkpoint* cp) {
   auto client = ClientFor(s, "government");
   if (!client.ok()) return;
-  v1::JointMeetingReportRequest req;
-  req.set_from_date("2024-01-01");
-  req.set_to_date("2027-01-01");
-  req.set_purpose("联席会议 benchmark");
-  const absl::Time t0 = absl::Now();
-  auto r = (*client)->GetJointMeetingReport(req);
-  cp->report_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
-  if (!r.ok()) {
-    std::fprintf(stderr, "GetJointMeetingReport: %s\n", r.status().ToString().c_str());
-    cp->report_ms = -1;
-    return;
-  }
-  cp->report_cases = r->total().cases();
+  auto run = [&](const char* from, const char* to, double* ms, int64_t* cases) {
+    v1::JointMeetingReportRequest req;
+    req.set_from_date(from);
+    req.set_to_date(to);
+    req.set_purpose("联席会议 benchmark");
+    const absl::Time t0 = absl::Now();
+    auto r = (*client)->GetJointMeetingReport(req);
+    *ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
+    if (!r.ok()) {
+      std::fprintf(stderr, "GetJointMeetingReport: %s\n", r.status().ToString().c_str());
+      *ms = -1;
+      return;
+    }
+    *cases = r->total().cases();
+  };
+  run("2024-01-01", "2027-01-01", &cp->report_ms, &cp->report_cases);
+  run("2024-03-01", "2024-04-01", &cp->month_report_ms, &cp->month_report_cases);
 }
 
 double Ms(double ns) { return ns / 1e6; }
@@ -362,21 +371,21 @@ double WholeRunRate(const std::vector<Checkpoint>& cps, double Checkpoint::*seco
 double RawShare(double caselink, double raw) { return raw > 0 ? caselink / raw : 0; }
 
 void PrintTable(const std::vector<Checkpoint>& cps) {
-  std::printf("\n%10s %12s %10s %6s %8s %10s %10s %10s %10s %6s %10s %9s %9s %9s\n", "cases", "import/s",
+  std::printf("\n%10s %12s %10s %6s %8s %10s %10s %10s %10s %6s %10s %9s %9s %9s %14s\n", "cases", "import/s",
               "raw db/s", "x raw", "failed", "srv p50", "srv p99", "mTLS p50", "mTLS p99", "hits", "report",
-              "db MiB", "RSS MiB", "HWM MiB");
+              "db MiB", "RSS MiB", "HWM MiB", "month rpt");
   for (const Checkpoint& c : cps) {
     std::printf("%10llu %-39s", static_cast<unsigned long long>(c.cases), "busy");
     std::printf(" %8.3fms %8.3fms %8.3fms %8.3fms   (while compacting)\n",
                 Ms(c.busy_server.Percentile(50)), Ms(c.busy_server.Percentile(99)),
                 Ms(c.busy_client.Percentile(50)), Ms(c.busy_client.Percentile(99)));
-    std::printf("%10llu %12.0f %10.0f %6.2f %8llu %8.3fms %8.3fms %8.3fms %8.3fms %6.1f %9.0fms %9.1f %9.1f %9.1f\n",
+    std::printf("%10llu %12.0f %10.0f %6.2f %8llu %8.3fms %8.3fms %8.3fms %8.3fms %6.1f %9.0fms %9.1f %9.1f %9.1f %5.0fms (%lld)\n",
                 static_cast<unsigned long long>(c.cases), c.import_rows_per_s, c.raw_rows_per_s,
                 RawShare(c.import_rows_per_s, c.raw_rows_per_s),
                 static_cast<unsigned long long>(c.import_failures), Ms(c.search_server.Percentile(50)),
                 Ms(c.search_server.Percentile(99)), Ms(c.search_client.Percentile(50)),
                 Ms(c.search_client.Percentile(99)), c.search_hits_avg, c.report_ms, c.db_bytes / 1048576.0,
-                MiB(c.rss_kib), MiB(c.hwm_kib));
+                MiB(c.rss_kib), MiB(c.hwm_kib), c.month_report_ms, static_cast<long long>(c.month_report_cases));
   }
   const double whole = WholeRunRate(cps, &Checkpoint::import_seconds);
   const double raw_whole = WholeRunRate(cps, &Checkpoint::raw_seconds);
@@ -477,6 +486,7 @@ void WriteJson(const std::string& path, const std::vector<Checkpoint>& cps, int 
         << ", \"busy_search_mtls_p99_ms\": " << Ms(c.busy_client.Percentile(99))
         << ", \"settle_seconds\": " << c.settle_seconds
         << ", \"report_ms\": " << c.report_ms << ", \"report_cases\": " << c.report_cases
+        << ", \"month_report_ms\": " << c.month_report_ms << ", \"month_report_cases\": " << c.month_report_cases
         << ", \"db_bytes\": " << c.db_bytes << ", \"rss_kib\": " << c.rss_kib
         << ", \"hwm_kib\": " << c.hwm_kib << "}" << (i + 1 < cps.size() ? "," : "") << "\n";
   }

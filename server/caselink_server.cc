@@ -255,6 +255,9 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   CASELINK_RETURN_IF_ERROR(StartAccessLog(config, hooks, impl.get()));
   impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get(),
                                                      impl->party_index_key, district_tz);
+  // Before serving: a database of an older version (or another time zone)
+  // gets its date index here, once.
+  CASELINK_RETURN_IF_ERROR(impl->cases->EnsureDateIndex());
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
   impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
   CASELINK_ASSIGN_OR_RETURN(impl->revocation, RevocationWatch::Start(config.tls()));

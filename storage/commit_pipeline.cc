@@ -317,7 +317,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
       // Only derived tables (indexes, screening hits) lose keys, and the
       // document chunks no document refers to (a failed or duplicate
       // upload's); logs and history never do.
-      if (del.table != Table::kCaseIndex && del.table != Table::kEventIndex &&
+      if (del.table != Table::kCaseIndex && del.table != Table::kEventIndex && del.table != Table::kCaseDates &&
           del.table != Table::kDocumentBlobs && del.table != Table::kScreeningHits) {
         status = absl::InternalError("delete from a table that keeps history");
         break;

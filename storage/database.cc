@@ -54,6 +54,7 @@ constexpr TableSpec kTables[] = {
     {Table::kSamples, "samples"},
     {Table::kReviews, "reviews"},
     {Table::kMeetings, "meetings"},
+    {Table::kCaseDates, "case_dates"},
 };
 static_assert(std::size(kTables) == static_cast<size_t>(Table::kCount),
               "every table needs a name");
@@ -179,6 +180,16 @@ rocksdb::ColumnFamilyHandle* Database::cf(Table t) const {
 rocksdb::Status Database::Get(const rocksdb::ReadOptions& ro, Table t, const rocksdb::Slice& key,
                               std::string* value) const {
   return db_->Get(ro, cf(t), key, value);
+}
+
+uint64_t Database::ApproximateSize(Table t, const rocksdb::Slice& start, const rocksdb::Slice& limit) const {
+  rocksdb::SizeApproximationOptions o;
+  o.include_memtables = true;
+  o.include_files = true;
+  rocksdb::Range range(start, limit);
+  uint64_t size = 0;
+  if (!db_->GetApproximateSizes(o, cf(t), &range, 1, &size).ok()) return 0;
+  return size;
 }
 
 bool Database::KeyMayExist(const rocksdb::ReadOptions& ro, Table t, const rocksdb::Slice& key) const {

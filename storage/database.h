@@ -45,6 +45,7 @@ enum class Table {
   kSamples,            // campaign_id \0 case_id -> SampledCase; campaign_id -> Sample draw (immutable)
   kReviews,            // campaign_id \0 case_id \0 agency \0 version(be64) -> Review (immutable)
   kMeetings,           // meeting_id -> Meeting (immutable)
+  kCaseDates,          // report date \0 case_id -> "" (an index of the latest versions)
   kCount,              // not a table
 };
 
@@ -86,6 +87,9 @@ class Database {
                 rocksdb::PinnableSlice* values, rocksdb::Status* statuses, bool sorted_input) const;
   // A consistent view for several reads; released when the last copy goes.
   std::shared_ptr<const rocksdb::Snapshot> Snapshot() const;
+  // RocksDB's estimate of the bytes a table holds in [start, limit), files
+  // and memtables: cheap (no data read), rough for small tables.
+  uint64_t ApproximateSize(Table t, const rocksdb::Slice& start, const rocksdb::Slice& limit) const;
   // A RocksDB integer property of a table ("rocksdb.estimate-num-keys"...).
   bool GetIntProperty(Table t, const rocksdb::Slice& property, uint64_t* value) const;
   // Flushes every table's memtable to files (benchmarks; backups flush

@@ -485,6 +485,108 @@ TEST_F(CaseStoreTest, ADatabaseOfTheOlderLayoutReadsTheSameAndIsNeverRewritten) 
   EXPECT_EQ(RawGet(*db_, Table::kCaseVersions, CaseVersionKey(id, 2)), v2.SerializeAsString());
 }
 
+// The ids ForEachLatestDated visits for [from, to).
+std::vector<std::string> Dated(const CaseStore& store, const std::string& from, const std::string& to) {
+  std::vector<std::string> ids;
+  absl::Status s = store.ForEachLatestDated(from, to, [&](const v1::Case& c) {
+    ids.push_back(c.case_id());
+    return true;
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  std::sort(ids.begin(), ids.end());  // the order depends on the path taken
+  return ids;
+}
+
+int CountKeys(const Database& db, Table t) {
+  std::unique_ptr<rocksdb::Iterator> it(RawDb(db)->NewIterator(rocksdb::ReadOptions(), db.cf(t)));
+  int n = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  return n;
+}
+
+TEST_F(CaseStoreTest, TheDateIndexFilesEachCaseByItsDecisionElseItsDayOfCreation) {
+  ASSERT_TRUE(store_->EnsureDateIndex().ok());
+  EXPECT_TRUE(store_->dates_ready());
+  // T0 is 2024-03-01 in the district's zone (2024-02-29 in UTC).
+  const v1::Case a = MustSubmit(Create("market", "a", "a"));
+  SubmitCommand decided = Create("market", "b", "b");
+  decided.content.mutable_penalty()->set_decision_date("2024-05-20");
+  const v1::Case b = MustSubmit(decided);
+  EXPECT_EQ(Dated(*store_, "2024-03-01", "2024-03-02"), std::vector<std::string>{a.case_id()});
+  EXPECT_TRUE(Dated(*store_, "2024-02-29", "2024-03-01").empty());
+  EXPECT_EQ(Dated(*store_, "2024-05-20", "2024-05-21"), std::vector<std::string>{b.case_id()});
+  std::vector<std::string> both = {a.case_id(), b.case_id()};
+  std::sort(both.begin(), both.end());
+  EXPECT_EQ(Dated(*store_, "2024-01-01", "2025-01-01"), both);
+  EXPECT_TRUE(Dated(*store_, "2024-05-21", "2024-05-20").empty());
+
+  // A decision recorded later moves the case; one key per case, no stale key.
+  SubmitCommand decide_a = Update("market", "a2", a.case_id(), 1, "a", T0() + absl::Hours(1));
+  decide_a.content.mutable_penalty()->set_decision_date("2024-04-02");
+  MustSubmit(decide_a);
+  EXPECT_TRUE(Dated(*store_, "2024-03-01", "2024-03-02").empty());
+  EXPECT_EQ(Dated(*store_, "2024-04-01", "2024-05-01"), std::vector<std::string>{a.case_id()});
+  EXPECT_EQ(CountKeys(*db_, Table::kCaseDates), 2);
+  // An update that keeps the date keeps the key.
+  SubmitCommand again = Update("market", "a3", a.case_id(), 2, "a again", T0() + absl::Hours(2));
+  again.content.mutable_penalty()->set_decision_date("2024-04-02");
+  MustSubmit(again);
+  EXPECT_EQ(CountKeys(*db_, Table::kCaseDates), 2);
+  EXPECT_EQ(Dated(*store_, "2024-04-02", "2024-04-03"), std::vector<std::string>{a.case_id()});
+
+  // Stopping early stops.
+  int seen = 0;
+  ASSERT_TRUE(store_->ForEachLatestDated("2024-01-01", "2025-01-01", [&](const v1::Case&) {
+    ++seen;
+    return false;
+  }).ok());
+  EXPECT_EQ(seen, 1);
+}
+
+TEST_F(CaseStoreTest, AShortPeriodIsReadThroughTheDateIndexALongOneByAScan) {
+  // 60 cases, one a day from 2024-03-01. The case of 2024-03-31 loses its
+  // head behind the store's back: only a walk through the index meets its
+  // key and says so; a scan of the heads does not see it at all.
+  std::vector<std::string> ids;
+  for (int i = 0; i < 60; ++i) {
+    ids.push_back(MustSubmit(Create("market", absl::StrCat("r", i), "t", T0() + absl::Hours(24 * i))).case_id());
+  }
+  ASSERT_TRUE(RawDb(*db_)->Delete(rocksdb::WriteOptions(), db_->cf(Table::kCaseHeads), ids[30]).ok());
+  absl::Status through_index = store_->ForEachLatestDated("2024-03-31", "2024-04-01", [](const v1::Case&) {
+    return true;
+  });
+  EXPECT_EQ(through_index.code(), absl::StatusCode::kDataLoss) << through_index;
+  EXPECT_THAT(through_index.message(), HasSubstr(ids[30]));
+  EXPECT_EQ(Dated(*store_, "2024-03-05", "2024-03-07").size(), 2u);
+  // Every date: a scan (the missing head is simply not there).
+  EXPECT_EQ(Dated(*store_, "2024-01-01", "2025-01-01").size(), 59u);
+}
+
+TEST_F(CaseStoreTest, TheDateIndexIsBuiltForADatabaseWithoutItAndAnewInAnotherZone) {
+  const v1::Case a = MustSubmit(Create("market", "a", "a"));
+  const v1::Case b = MustSubmit(Create("market", "b", "b", T0() + absl::Hours(24)));
+  // A database of the version before the index: no keys, no marker.
+  std::unique_ptr<rocksdb::Iterator> it(RawDb(*db_)->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kCaseDates)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ASSERT_TRUE(RawDb(*db_)->Delete(rocksdb::WriteOptions(), db_->cf(Table::kCaseDates), it->key()).ok());
+  }
+  it.reset();
+  ASSERT_EQ(CountKeys(*db_, Table::kCaseDates), 0);
+  EXPECT_FALSE(store_->dates_ready());
+  ASSERT_TRUE(store_->EnsureDateIndex().ok());
+  EXPECT_TRUE(store_->dates_ready());
+  EXPECT_EQ(Dated(*store_, "2024-03-01", "2024-03-02"), std::vector<std::string>{a.case_id()});
+  EXPECT_EQ(Dated(*store_, "2024-03-02", "2024-03-03"), std::vector<std::string>{b.case_id()});
+
+  // In UTC, T0 is 2024-02-29: the index is rebuilt for the zone, stale keys gone.
+  CaseStore utc(db_.get(), pipeline_.get(), "", absl::UTCTimeZone());
+  ASSERT_TRUE(utc.EnsureDateIndex().ok());
+  EXPECT_EQ(utc.date_zone(), "UTC");
+  EXPECT_EQ(Dated(utc, "2024-02-29", "2024-03-01"), std::vector<std::string>{a.case_id()});
+  EXPECT_EQ(Dated(utc, "2024-03-01", "2024-03-02"), std::vector<std::string>{b.case_id()});
+  EXPECT_EQ(CountKeys(*db_, Table::kCaseDates), 2);
+}
+
 class CaseStoreListTest : public CaseStoreTest {
  protected:
   void SetUp() override {

@@ -36,7 +36,7 @@ const std::vector<std::string> kFamilyNames = {
     "supervision_history", "case_links", "events", "event_index", "case_index",
     "documents", "item_documents", "document_content", "document_blobs", "screening_hits", "hit_dismissals",
     "rectifications", "rectification_history", "decisions", "decision_history", "campaigns", "samples",
-    "reviews", "meetings"};
+    "reviews", "meetings", "case_dates"};
 
 std::vector<std::string> ColumnFamiliesOnDisk(const std::string& path) {
   std::vector<std::string> names;

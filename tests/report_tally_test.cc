@@ -3,6 +3,7 @@
 // lists — the joint-meeting figures of docs/reports.md without a server.
 #include "server/report/report_tally.h"
 
+#include <cstdio>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -325,6 +326,27 @@ TEST(ReportTallyTest, RowsAreByAgencyThenDomainWithAgencyAndDistrictTotals) {
   EXPECT_EQ(r.total().cases(), 4);
   EXPECT_EQ(r.total().cases_decided(), 3);
   EXPECT_EQ(r.total().penalty_amount_fen(), 700);
+}
+
+TEST(ReportTallyTest, TheMajorCaseListKeepsTheFirstIdsWhateverTheOrderCasesComeIn) {
+  // Through the date index cases come by date, not by id: the list is the
+  // same as in id order (the first kMaxListed ids, ascending).
+  ReportTally tally(kNow);
+  const int n = ReportTally::kMaxListed + 5;
+  auto id = [](int i) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "c%05d", i);
+    return std::string(buf);
+  };
+  for (int i = n - 1; i >= 0; --i) {
+    // Interleaved: high ids, then low ones, then the rest.
+    const int k = (i % 2 == 0) ? i : n - 1 - i;
+    tally.AddCase(Case(id(k), "market", v1::MARKET_ORDER, 1, /*major=*/true), false);
+  }
+  v1::JointMeetingReport r = Finish(tally);
+  ASSERT_EQ(r.major_cases_size(), ReportTally::kMaxListed);
+  EXPECT_EQ(r.major_cases_omitted(), 5);
+  for (int i = 0; i < ReportTally::kMaxListed; ++i) ASSERT_EQ(r.major_cases(i).case_id(), id(i)) << i;
 }
 
 TEST(ReportTallyTest, ListsStopAtTheLimitAndCountTheRestAsOmitted) {
