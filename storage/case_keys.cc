@@ -19,4 +19,8 @@ std::string RequestKey(absl::string_view agency, absl::string_view request_id) {
   return absl::StrCat(agency, absl::string_view("\0", 1), request_id);
 }
 
+std::string CaseDateKey(absl::string_view date, absl::string_view case_id) {
+  return absl::StrCat(date, absl::string_view("\0", 1), case_id);
+}
+
 }  // namespace caselink::storage

@@ -28,25 +28,12 @@ absl::StatusOr<v1::Case> ParseCase(const std::string& bytes, absl::string_view k
   return c;
 }
 
-// The meta key naming the zone the date index was built in.
-constexpr char kDatesZoneKey[] = "case_dates_zone";
 // Cases read per MultiGet when walking the date index.
 constexpr size_t kDatedBatch = 256;
 // Above this share of the date index, a dated walk scans the heads instead.
 constexpr double kScanShare = 0.25;
 // Keys per commit while the date index is rebuilt.
 constexpr size_t kRebuildBatch = 4096;
-
-// date \0 case_id: by date, then id (a case id never holds a NUL, and a NUL
-// sorts below every character of a date, so [from, to) of keys is [from, to)
-// of dates).
-std::string DateKey(const std::string& date, const std::string& case_id) {
-  std::string k;
-  k.reserve(date.size() + 1 + case_id.size());
-  k.append(date).push_back('\0');
-  k.append(case_id);
-  return k;
-}
 
 // Replays the answer recorded for an earlier request with the same id.
 absl::StatusOr<SubmitOutcome> Replay(const CaseStore& store, const SubmitCommand& cmd,
@@ -189,8 +176,8 @@ absl::StatusOr<SubmitOutcome> CaseStore::Prepare(const SubmitCommand& cmd, v1::C
   // The date index follows the latest version, like the search index.
   const std::string new_date = ReportDate(next, tz_);
   if (next.version() == 1 || new_date != old_date) {
-    if (next.version() > 1) commit->deletes.push_back({Table::kCaseDates, DateKey(old_date, next.case_id())});
-    commit->puts.push_back({Table::kCaseDates, DateKey(new_date, next.case_id()), ""});
+    if (next.version() > 1) commit->deletes.push_back({Table::kCaseDates, CaseDateKey(old_date, next.case_id())});
+    commit->puts.push_back({Table::kCaseDates, CaseDateKey(new_date, next.case_id()), ""});
   }
   // The index follows the latest version: keys of the old version that no
   // longer hold go, new ones come, in this same batch.
@@ -388,7 +375,7 @@ absl::Status CaseStore::ForEachLatestDated(const std::string& from_date, const s
 absl::Status CaseStore::EnsureDateIndex() {
   const std::string zone = tz_.name();
   std::string built;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Table::kMeta, kDatesZoneKey, &built);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), Table::kMeta, kCaseDatesZoneKey, &built);
   if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the date index marker");
   if (s.ok() && built == zone) {
     dates_ready_ = true;
@@ -415,12 +402,12 @@ absl::Status CaseStore::EnsureDateIndex() {
   CASELINK_RETURN_IF_ERROR(FromRocks(old->status(), "reading the date index"));
   absl::Status failed;
   CASELINK_RETURN_IF_ERROR(ForEachLatest([&](const v1::Case& c) {
-    req.puts.push_back({Table::kCaseDates, DateKey(ReportDate(c, tz_), c.case_id()), ""});
+    req.puts.push_back({Table::kCaseDates, CaseDateKey(ReportDate(c, tz_), c.case_id()), ""});
     if (req.puts.size() == kRebuildBatch) failed = commit(false);
     return failed.ok();
   }));
   CASELINK_RETURN_IF_ERROR(failed);
-  req.puts.push_back({Table::kMeta, kDatesZoneKey, zone});
+  req.puts.push_back({Table::kMeta, kCaseDatesZoneKey, zone});
   CASELINK_RETURN_IF_ERROR(commit(true));
   dates_ready_ = true;
   return absl::OkStatus();

@@ -5,11 +5,13 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
 #include "storage/audit_store.h"
 #include "storage/case_index.h"
 #include "storage/case_keys.h"
+#include "storage/case_store.h"
 #include "storage/document_store.h"
 #include "storage/rocks_status.h"
 
@@ -27,8 +29,10 @@ std::unique_ptr<rocksdb::Iterator> Scan(const Database& db, Table t) {
   return std::unique_ptr<rocksdb::Iterator>(db.NewIterator(rocksdb::ReadOptions(), t));
 }
 
-// Heads against versions; returns every index key the heads call for.
+// Heads against versions; returns every index key the heads call for, and
+// in `dates` every date-index key (when `dates_tz` is known).
 absl::StatusOr<std::set<std::string>> CheckHeads(const Database& db, const CaseIndex& index,
+                                                 const absl::TimeZone* dates_tz, std::set<std::string>* dates,
                                                  IntegrityReport* r) {
   std::set<std::string> expected;
   auto heads = Scan(db, Table::kCaseHeads);
@@ -65,6 +69,7 @@ absl::StatusOr<std::set<std::string>> CheckHeads(const Database& db, const CaseI
       Problem(r, absl::StrCat("case ", id, ": a version newer than the head (", head.version(), ") exists"));
     }
     for (std::string& k : index.KeysFor(head)) expected.insert(std::move(k));
+    if (dates_tz != nullptr) dates->insert(CaseDateKey(CaseStore::ReportDate(head, *dates_tz), id));
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(heads->status(), "reading case heads"));
   CASELINK_RETURN_IF_ERROR(FromRocks(versions->status(), "reading case versions"));
@@ -73,13 +78,50 @@ absl::StatusOr<std::set<std::string>> CheckHeads(const Database& db, const CaseI
   return expected;
 }
 
+// "case C filed under 2024-03-05", from a date-index key (date \0 case_id).
+std::string DescribeDateKey(const std::string& key) {
+  const size_t nul = key.find('\0');
+  if (nul == std::string::npos) return absl::StrCat("key '", absl::CHexEscape(key), "'");
+  return absl::StrCat("case ", absl::CHexEscape(key.substr(nul + 1)), " filed under '",
+                      absl::CHexEscape(key.substr(0, nul)), "'");
+}
+
 }  // namespace
 
 absl::StatusOr<IntegrityReport> CheckIntegrity(const Database& db, const std::string& party_index_key,
                                                const std::string& audit_public_key_pem) {
   IntegrityReport r;
   CaseIndex index(party_index_key);
-  CASELINK_ASSIGN_OR_RETURN(std::set<std::string> expected, CheckHeads(db, index, &r));
+  // The date index is checked once built (its marker names its zone).
+  std::string zone_name;
+  absl::TimeZone zone;
+  const absl::TimeZone* dates_tz = nullptr;
+  rocksdb::Status zs = db.Get(rocksdb::ReadOptions(), Table::kMeta, kCaseDatesZoneKey, &zone_name);
+  if (zs.ok()) {
+    if (absl::LoadTimeZone(zone_name, &zone)) {
+      dates_tz = &zone;
+    } else {
+      Problem(&r, absl::StrCat("date index: built in time zone '", zone_name, "', which this machine does not know"));
+    }
+  } else if (!zs.IsNotFound()) {
+    return FromRocks(zs, "reading the date index marker");
+  }
+  std::set<std::string> expected_dates;
+  CASELINK_ASSIGN_OR_RETURN(std::set<std::string> expected,
+                            CheckHeads(db, index, dates_tz, &expected_dates, &r));
+  if (dates_tz != nullptr) {
+    auto dates = Scan(db, Table::kCaseDates);
+    for (dates->SeekToFirst(); dates->Valid(); dates->Next()) {
+      const std::string key = dates->key().ToString();
+      if (expected_dates.erase(key) == 0) {
+        Problem(&r, absl::StrCat("date index: ", DescribeDateKey(key), " matches no case's head"));
+      }
+    }
+    CASELINK_RETURN_IF_ERROR(FromRocks(dates->status(), "reading the date index"));
+    for (const std::string& key : expected_dates) {
+      Problem(&r, absl::StrCat("date index: ", DescribeDateKey(key), ", of the case's head, is missing"));
+    }
+  }
   auto it = Scan(db, Table::kCaseIndex);
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ++r.index_keys;

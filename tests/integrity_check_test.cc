@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "caselink_common/district_time_zone.h"
 #include "storage/case_keys.h"
 #include "storage/case_store.h"
 #include "storage/commit_pipeline.h"
@@ -33,6 +34,7 @@ class IntegrityCheckTest : public ::testing::Test {
     db_ = *std::move(db);
     pipeline_ = std::make_unique<CommitPipeline>(db_.get());
     store_ = std::make_unique<CaseStore>(db_.get(), pipeline_.get(), kPartyKey);
+    ASSERT_TRUE(store_->EnsureDateIndex().ok());
     // One case at version 3, one at version 1.
     id_ = Submit("r1", "", 0).case_id();
     Submit("r2", id_, 1);
@@ -112,6 +114,26 @@ TEST_F(IntegrityCheckTest, AVersionNewerThanTheHeadIsReported) {
   IntegrityReport r = Check();
   ASSERT_EQ(r.problem_count, 1u) << r.Summary();
   EXPECT_THAT(r.problems[0], HasSubstr("a version newer than the head (3) exists"));
+}
+
+TEST_F(IntegrityCheckTest, TheDateIndexMustNameEachHeadUnderItsDate) {
+  // The store's zone is the district's default (Asia/Shanghai).
+  const std::string key = CaseDateKey(CaseStore::ReportDate(store_->Get(id_, 0).value(), DefaultDistrictTimeZone()), id_);
+  ASSERT_TRUE(RawDb(db_)->Delete(rocksdb::WriteOptions(), db_->cf(Table::kCaseDates), key).ok());
+  Put(Table::kCaseDates, CaseDateKey("2019-01-01", id_), "");
+  IntegrityReport r = Check();
+  ASSERT_EQ(r.problem_count, 2u) << r.Summary();
+  EXPECT_THAT(r.Summary(), HasSubstr("date index: case " + id_ + " filed under '2019-01-01' matches no case's head"));
+  EXPECT_THAT(r.Summary(), HasSubstr("date index: case " + id_ + " filed under '" + key.substr(0, 10) +
+                                     "', of the case's head, is missing"));
+}
+
+TEST_F(IntegrityCheckTest, ADatabaseWithoutTheDateIndexYetIsNotFaultedForIt) {
+  // Before EnsureDateIndex ran (no marker), the table is not checked.
+  ASSERT_TRUE(RawDb(db_)->Delete(rocksdb::WriteOptions(), db_->cf(Table::kMeta), kCaseDatesZoneKey).ok());
+  Put(Table::kCaseDates, CaseDateKey("2019-01-01", id_), "");
+  IntegrityReport r = Check();
+  EXPECT_TRUE(r.ok()) << r.Summary();
 }
 
 }  // namespace
