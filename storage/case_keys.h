@@ -16,7 +16,8 @@ std::string RequestKey(absl::string_view agency, absl::string_view request_id);
 // The date index's key: date \0 case_id, by date then id (a NUL sorts below
 // every character of a date, so keys in [from, to) are dates in [from, to)).
 std::string CaseDateKey(absl::string_view date, absl::string_view case_id);
-// The meta key naming the time zone the date index was built in.
+// The meta key naming the time zone the date index was built in; empty (or
+// absent) while it is not whole.
 inline constexpr char kCaseDatesZoneKey[] = "case_dates_zone";
 
 }  // namespace caselink::storage

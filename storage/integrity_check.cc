@@ -97,7 +97,7 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(const Database& db, const std::st
   absl::TimeZone zone;
   const absl::TimeZone* dates_tz = nullptr;
   rocksdb::Status zs = db.Get(rocksdb::ReadOptions(), Table::kMeta, kCaseDatesZoneKey, &zone_name);
-  if (zs.ok()) {
+  if (zs.ok() && !zone_name.empty()) {
     if (absl::LoadTimeZone(zone_name, &zone)) {
       dates_tz = &zone;
     } else {

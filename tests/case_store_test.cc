@@ -578,6 +578,18 @@ TEST_F(CaseStoreTest, TheDateIndexIsBuiltForADatabaseWithoutItAndAnewInAnotherZo
   EXPECT_EQ(Dated(*store_, "2024-03-01", "2024-03-02"), std::vector<std::string>{a.case_id()});
   EXPECT_EQ(Dated(*store_, "2024-03-02", "2024-03-03"), std::vector<std::string>{b.case_id()});
 
+  // A rebuild interrupted after its first batch leaves no zone in the
+  // marker: the next start builds again, even in the old index's zone.
+  std::string marker;
+  ASSERT_TRUE(RawDb(*db_)->Get(rocksdb::ReadOptions(), db_->cf(Table::kMeta), kCaseDatesZoneKey, &marker).ok());
+  EXPECT_EQ(marker, store_->date_zone());
+  ASSERT_TRUE(RawDb(*db_)->Put(rocksdb::WriteOptions(), db_->cf(Table::kMeta), kCaseDatesZoneKey, "").ok());
+  ASSERT_TRUE(RawDb(*db_)->Delete(rocksdb::WriteOptions(), db_->cf(Table::kCaseDates),
+                                  CaseDateKey("2024-03-02", b.case_id())).ok());
+  CaseStore again(db_.get(), pipeline_.get());
+  ASSERT_TRUE(again.EnsureDateIndex().ok());
+  EXPECT_EQ(Dated(again, "2024-03-02", "2024-03-03"), std::vector<std::string>{b.case_id()});
+
   // In UTC, T0 is 2024-02-29: the index is rebuilt for the zone, stale keys gone.
   CaseStore utc(db_.get(), pipeline_.get(), "", absl::UTCTimeZone());
   ASSERT_TRUE(utc.EnsureDateIndex().ok());
