@@ -9,7 +9,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -125,7 +124,7 @@ TEST_F(CaseStoreTest, CreateAssignsIdVersionOwnerAndTimestamps) {
   ASSERT_TRUE(out.ok()) << out.status();
   EXPECT_FALSE(out->replayed);
   const v1::Case& c = out->stored;
-  EXPECT_TRUE(std::regex_match(c.case_id(), std::regex("C20240301-[A-HJKMNP-TV-Z0-9]{12}")))
+  EXPECT_THAT(c.case_id(), ::testing::MatchesRegex("C20240301-[A-HJKMNP-TV-Z0-9]{12}"))
       << c.case_id();
   EXPECT_EQ(c.version(), 1);
   EXPECT_EQ(c.owner_agency(), "market");
