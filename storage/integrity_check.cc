@@ -78,12 +78,33 @@ absl::StatusOr<std::set<std::string>> CheckHeads(const Database& db, const CaseI
   return expected;
 }
 
+std::string DescribeKey(const std::string& key) { return absl::StrCat("key '", absl::CHexEscape(key), "'"); }
+
 // "case C filed under 2024-03-05", from a date-index key (date \0 case_id).
 std::string DescribeDateKey(const std::string& key) {
   const size_t nul = key.find('\0');
-  if (nul == std::string::npos) return absl::StrCat("key '", absl::CHexEscape(key), "'");
+  if (nul == std::string::npos) return DescribeKey(key);
   return absl::StrCat("case ", absl::CHexEscape(key.substr(nul + 1)), " filed under '",
                       absl::CHexEscape(key.substr(0, nul)), "'");
+}
+
+// A derived table (an index of the heads) against the keys the heads call
+// for: a key no head calls for, and a called-for key absent, are problems.
+// Returns how many keys the table holds.
+absl::StatusOr<uint64_t> CheckDerived(const Database& db, Table table, const char* what,
+                                      std::set<std::string> expected,
+                                      std::string (*describe)(const std::string&), const char* missing,
+                                      IntegrityReport* r) {
+  uint64_t seen = 0;
+  auto it = Scan(db, table);
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++seen;
+    const std::string key = it->key().ToString();
+    if (expected.erase(key) == 0) Problem(r, absl::StrCat(what, ": ", describe(key), " matches no case's head"));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), absl::StrCat("reading the ", what)));
+  for (const std::string& key : expected) Problem(r, absl::StrCat(what, ": ", describe(key), missing));
+  return seen;
 }
 
 }  // namespace
@@ -110,30 +131,12 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(const Database& db, const std::st
   CASELINK_ASSIGN_OR_RETURN(std::set<std::string> expected,
                             CheckHeads(db, index, dates_tz, &expected_dates, &r));
   if (dates_tz != nullptr) {
-    auto dates = Scan(db, Table::kCaseDates);
-    for (dates->SeekToFirst(); dates->Valid(); dates->Next()) {
-      const std::string key = dates->key().ToString();
-      if (expected_dates.erase(key) == 0) {
-        Problem(&r, absl::StrCat("date index: ", DescribeDateKey(key), " matches no case's head"));
-      }
-    }
-    CASELINK_RETURN_IF_ERROR(FromRocks(dates->status(), "reading the date index"));
-    for (const std::string& key : expected_dates) {
-      Problem(&r, absl::StrCat("date index: ", DescribeDateKey(key), ", of the case's head, is missing"));
-    }
+    CASELINK_ASSIGN_OR_RETURN(uint64_t seen, CheckDerived(db, Table::kCaseDates, "date index", std::move(expected_dates),
+                                                          DescribeDateKey, ", of the case's head, is missing", &r));
+    (void)seen;
   }
-  auto it = Scan(db, Table::kCaseIndex);
-  for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ++r.index_keys;
-    const std::string key = it->key().ToString();
-    if (expected.erase(key) == 0) {
-      Problem(&r, absl::StrCat("search index: key '", absl::CHexEscape(key), "' matches no case's head"));
-    }
-  }
-  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the search index"));
-  for (const std::string& key : expected) {
-    Problem(&r, absl::StrCat("search index: key '", absl::CHexEscape(key), "' of a case's head is missing"));
-  }
+  CASELINK_ASSIGN_OR_RETURN(r.index_keys, CheckDerived(db, Table::kCaseIndex, "search index", std::move(expected),
+                                                        DescribeKey, " of a case's head is missing", &r));
   absl::StatusOr<int64_t> docs = DocumentStore::VerifyAll(db);
   if (docs.ok()) {
     r.document_contents = static_cast<uint64_t>(*docs);

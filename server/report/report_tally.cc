@@ -9,6 +9,8 @@
 namespace caselink::server {
 namespace {
 
+bool CaseIdLess(const v1::Case& a, const v1::Case& b) { return a.case_id() < b.case_id(); }
+
 enum class Standing { kAccepted, kRefused, kPending, kWithdrawn, kAnswered, kNotApproved };
 
 // Where a transfer stands now, for the report's columns.
@@ -83,16 +85,15 @@ void ReportTally::AddCase(const v1::Case& c, bool decided, const Entry& entry) {
     f.set_major_cases(f.major_cases() + 1);
     // The list keeps the first kMaxListed by case_id, whatever order the
     // cases come in (by date through the date index): a max-heap by id.
-    auto by_id = [](const v1::Case& a, const v1::Case& b) { return a.case_id() < b.case_id(); };
     if (static_cast<int>(major_.size()) < kMaxListed) {
       major_.push_back(c);
-      std::push_heap(major_.begin(), major_.end(), by_id);
+      std::push_heap(major_.begin(), major_.end(), CaseIdLess);
     } else {
       ++major_omitted_;
       if (c.case_id() < major_.front().case_id()) {
-        std::pop_heap(major_.begin(), major_.end(), by_id);
+        std::pop_heap(major_.begin(), major_.end(), CaseIdLess);
         major_.back() = c;
-        std::push_heap(major_.begin(), major_.end(), by_id);
+        std::push_heap(major_.begin(), major_.end(), CaseIdLess);
       }
     }
   }
@@ -246,8 +247,7 @@ void ReportTally::Finish(const std::map<std::string, std::string>& names, v1::Jo
       out->set_overdue_omitted(out->overdue_omitted() + 1);
     }
   }
-  std::sort(major_.begin(), major_.end(),
-            [](const v1::Case& a, const v1::Case& b) { return a.case_id() < b.case_id(); });
+  std::sort(major_.begin(), major_.end(), CaseIdLess);
   for (v1::Case& c : major_) *out->add_major_cases() = std::move(c);
   out->set_major_cases_omitted(major_omitted_);
 }
