@@ -28,6 +28,7 @@
 #include "server/core/in_flight_limiter.h"
 #include "server/report/report_service.h"
 #include "server/admin/revocation_watch.h"
+#include "server/core/unary_call.h"
 #include "server/core/row_facts.h"
 #include "server/server_config.h"
 #include "server/core/server_gauges.h"
@@ -111,6 +112,11 @@ absl::Status LoadScreeningRules(const v1::ScreeningConfig& c, Screener* screener
 }  // namespace
 
 struct CaselinkServer::Impl {
+  // gRPC may keep the handshake verifier (and so the watch) past the server:
+  // the watch stops calling into this server before its parts go.
+  ~Impl() {
+    if (revocation) revocation->OnHandshakeRefused(nullptr);
+  }
   v1::ServerConfig config;
   std::unique_ptr<storage::Database> db;
   // Transfers, supervision, events; declared before the pipeline, whose
@@ -294,6 +300,11 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   if (hooks.now) impl->context.now = hooks.now;
   if (!hooks.access_log_off_for_benchmark) impl->context.access_log = impl->access_log.get();
   impl->context.metrics = &impl->metrics;
+  // A revoked certificate refused at the handshake never reaches a handler:
+  // its attempt is concluded like a refused call (cleared in the destructor).
+  impl->revocation->OnHandshakeRefused([context = &impl->context](const std::string& pem, const absl::Status& refusal) {
+    ConcludeRefusedHandshake(*context, pem, refusal);
+  });
   impl->case_service = std::make_unique<CaseServiceImpl>(impl->context);
   impl->audit_service = std::make_unique<AuditServiceImpl>(impl->context, impl->db.get());
   impl->report_service = std::make_unique<ReportServiceImpl>(impl->context);

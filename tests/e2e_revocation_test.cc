@@ -7,19 +7,25 @@
 //     beyond the grace: that CA's clients get UNAUTHENTICATED naming the CRL,
 //     open connections included, until a current CRL is installed;
 //   - a CRL removed while running refuses the CA's clients;
-//   - a newly revoked certificate is refused on the connection it already has;
+//   - a newly revoked certificate is refused on the connection it already has,
+//     and a new connection with it at the handshake, which is on the access log
+//     (caselinkd/TlsHandshake, its fingerprint, UNAUTHENTICATED) and counted;
 //   - a certificate naming two agencies is refused.
 #include <httplib.h>
 
 #include <filesystem>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "auth/peer_identity.h"
+#include "storage/database.h"
 #include "support/daemon.h"
+#include "support/raw_db.h"
 #include "support/test_district.h"
 
 namespace caselink::testing {
@@ -84,6 +90,35 @@ class RevocationTest : public ::testing::Test {
       got = Gauge(name);
     }
     return got;
+  }
+
+  // The value of the metric series `series` (name and labels, as exposed),
+  // -1 if absent.
+  double Metric(const std::string& series) {
+    httplib::Client http("127.0.0.1", district_->server().admin_port());
+    auto res = http.Get("/metrics");
+    if (!res || res->status != 200) return -1;
+    std::istringstream in(res->body);
+    for (std::string line; std::getline(in, line);) {
+      if (absl::StartsWith(line, series + " ")) return std::stod(line.substr(series.size() + 1));
+    }
+    return -1;
+  }
+
+  // The access-log entries of `method`, read beside the running server.
+  std::vector<v1::AuditEntry> EntriesOf(const std::string& method) {
+    std::vector<v1::AuditEntry> out;
+    auto db = storage::Database::OpenReadOnly(district_->db_path());
+    EXPECT_TRUE(db.ok()) << db.status();
+    if (!db.ok()) return out;
+    std::unique_ptr<rocksdb::Iterator> it(
+        storage::RawDb(*db)->NewIterator(rocksdb::ReadOptions(), (*db)->cf(storage::Table::kAuditLog)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      v1::AuditEntry e;
+      EXPECT_TRUE(e.ParseFromString(it->value().ToString()));
+      if (e.method() == method) out.push_back(std::move(e));
+    }
+    return out;
   }
 
   // Replaces the district CA's CRL by one with these times.
@@ -187,9 +222,35 @@ TEST_F(RevocationTest, NewlyRevokedCertificateIsRefusedOnItsOpenConnection) {
   absl::Status refused = WaitFor(market, absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(refused.code(), absl::StatusCode::kUnauthenticated) << refused;
   EXPECT_THAT(std::string(refused.message()), HasSubstr("is revoked by the CRL"));
-  // A new connection does not get past the handshake.
+  // A new connection does not get past the handshake, and the attempt is on
+  // the record: no call exists, so the server concludes it like a refused one.
+  constexpr char kHandshake[] = "caselinkd/TlsHandshake";
+  const std::string refused_series =
+      absl::StrCat("caselink_rpc_requests_total{rpc=\"", kHandshake, "\",code=\"UNAUTHENTICATED\"}");
+  EXPECT_EQ(Metric(refused_series), -1);
+  EXPECT_TRUE(EntriesOf(kHandshake).empty());
   EXPECT_EQ(List(*Fresh("market")).code(), absl::StatusCode::kUnavailable);
   EXPECT_TRUE(List(district_->As("psb")).ok());
+  auto fingerprint = auth::CertificateFingerprint(cert->cert_pem);
+  ASSERT_TRUE(fingerprint.ok());
+  std::vector<v1::AuditEntry> entries = EntriesOf(kHandshake);
+  for (int i = 0; i < 20 && entries.empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    entries = EntriesOf(kHandshake);
+  }
+  ASSERT_FALSE(entries.empty());
+  for (const v1::AuditEntry& e : entries) {
+    EXPECT_EQ(e.cert_fingerprint(), *fingerprint);
+    EXPECT_EQ(e.status_code(), static_cast<int>(absl::StatusCode::kUnauthenticated));
+    EXPECT_THAT(e.detail(), HasSubstr("refused at the TLS handshake"));
+    EXPECT_THAT(e.detail(), HasSubstr(absl::AsciiStrToUpper(cert->serial_hex)));
+    EXPECT_TRUE(e.agency_id().empty()) << "nobody was admitted";
+    EXPECT_EQ(e.case_ids_size(), 0);
+  }
+  // The client retried the handshake; each attempt counts.
+  EXPECT_EQ(Metric(refused_series), static_cast<double>(entries.size()));
+  EXPECT_GE(Metric("caselink_denied_requests_total{rule=\"certificate_revocation\"}"),
+            static_cast<double>(entries.size()));
 }
 
 TEST_F(RevocationTest, CertificateNamingTwoAgenciesIsRefused) {

@@ -3,7 +3,7 @@
 # checked on every call; a certificate naming two agencies refused) and
 # AdminService.Backup confined to admin.backup_dir.
 caselink_add_test(revocation_unit_test SOURCES revocation_unit_test.cc LABELS unit authz)
-caselink_add_test(e2e_revocation_test SOURCES e2e_revocation_test.cc LABELS e2e tls authz threads LIBS PkgConfig::HTTPLIB)
+caselink_add_test(e2e_revocation_test SOURCES e2e_revocation_test.cc LABELS e2e tls authz threads LIBS PkgConfig::HTTPLIB caselink_storage)
 caselink_add_test(e2e_backup_dir_test SOURCES e2e_backup_dir_test.cc LABELS e2e ops)
 foreach(t e2e_revocation_test e2e_backup_dir_test)
   target_compile_definitions(${t} PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>")

@@ -21,7 +21,7 @@ class RevokedAtHandshake : public grpc::experimental::ExternalCertificateVerifie
   bool Verify(grpc::experimental::TlsCustomVerificationCheckRequest* request,
               std::function<void(grpc::Status)> /*callback*/, grpc::Status* sync_status) override {
     const grpc::string_ref pem = request->peer_cert();
-    const absl::Status s = watch_->CheckRevokedOnly(std::string(pem.data(), pem.size()));
+    const absl::Status s = watch_->VerifyAtHandshake(std::string(pem.data(), pem.size()));
     *sync_status = s.ok() ? grpc::Status::OK
                           : grpc::Status(grpc::StatusCode::UNAUTHENTICATED, std::string(s.message()));
     return true;  // synchronous
@@ -168,6 +168,20 @@ absl::Status RevocationWatch::CheckRevokedOnly(const std::string& cert_pem) {
   auth::RevocationVerdict v = Verdict(cert_pem);
   if (v.kind != auth::RevocationVerdict::kRevoked) return absl::OkStatus();
   return absl::UnauthenticatedError(v.message);
+}
+
+void RevocationWatch::OnHandshakeRefused(HandshakeRefused listener) {
+  absl::MutexLock l(&refused_mu_);
+  refused_ = std::move(listener);
+}
+
+absl::Status RevocationWatch::VerifyAtHandshake(const std::string& cert_pem) {
+  absl::Status s = CheckRevokedOnly(cert_pem);
+  if (!s.ok()) {
+    absl::MutexLock l(&refused_mu_);
+    if (refused_) refused_(cert_pem, s);
+  }
+  return s;
 }
 
 std::shared_ptr<grpc::experimental::CertificateVerifier> RevocationWatch::HandshakeVerifier() {

@@ -9,6 +9,8 @@
 //     handshake already (the connection never opens; a CRL directory that
 //     changed is re-read first, so the next handshake sees a new CRL); missing or stale
 //     CRLs are left to Check(), whose refusal carries a message and is logged;
+//     each refusal goes to the OnHandshakeRefused listener (the server puts it
+//     on the access log);
 //   - gauges caselink_crl_next_update_timestamp_seconds, caselink_crl_stale
 //     (1 past nextUpdate or missing) and caselink_crl_refusing (1 when that
 //     CA's clients are refused), labelled by CA subject.
@@ -56,6 +58,17 @@ class RevocationWatch : public std::enable_shared_from_this<RevocationWatch> {
   // Keeps this watch alive as long as gRPC keeps the verifier.
   std::shared_ptr<grpc::experimental::CertificateVerifier> HandshakeVerifier();
 
+  // Called for each handshake the verifier refuses (a CRL lists the
+  // certificate), on gRPC's handshake thread: the certificate's PEM and the
+  // refusal. Refusals are rare, so calls are serialized; `listener` must not
+  // block on the network. Set (or cleared with nullptr) at any time: once
+  // this returns, a cleared listener is no longer running nor called.
+  using HandshakeRefused = std::function<void(const std::string& cert_pem, const absl::Status& refusal)>;
+  void OnHandshakeRefused(HandshakeRefused listener) ABSL_LOCKS_EXCLUDED(refused_mu_);
+  // The verifier's step: the verdict of CheckRevokedOnly, the listener told
+  // of a refusal.
+  absl::Status VerifyAtHandshake(const std::string& cert_pem) ABSL_LOCKS_EXCLUDED(refused_mu_);
+
   void AddGauges(metrics::Registry* registry) const;
 
  private:
@@ -75,6 +88,10 @@ class RevocationWatch : public std::enable_shared_from_this<RevocationWatch> {
   mutable absl::flat_hash_map<std::string, auth::CertRef> refs_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, auth::CrlState> logged_ ABSL_GUARDED_BY(mu_);  // by CA subject
   std::filesystem::file_time_type crl_dir_mtime_ ABSL_GUARDED_BY(mu_);
+
+  // Held while the listener runs, so clearing it waits for a running call.
+  absl::Mutex refused_mu_;
+  HandshakeRefused refused_ ABSL_GUARDED_BY(refused_mu_);
 
   absl::Notification stop_;
   std::thread thread_;

@@ -132,6 +132,7 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   e->set_item_id(LogField(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
   e->set_document_id(LogField(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
   e->set_document_sha256(r.document_sha256);
+  if (!r.detail.empty()) e->set_detail(LogField(r.detail, kLoggedPurposeChars));
   if (refused) return;
   e->set_document_offset(r.document_offset);
   e->set_document_bytes(r.document_bytes);

@@ -62,6 +62,10 @@ struct AccessRecord {
   // The rule of the enforcement path that refused the call (deny_rule:: in
   // server_metrics.h); empty if it was not refused by one.
   std::string denied_by;
+  // What the server has to say of a call that has no request to show: the
+  // refusal of a TLS handshake (ConcludeRefusedHandshake). Written as the
+  // entry's `detail`.
+  std::string detail;
 };
 
 // Records what the request names (case_id, purpose, purpose_case_ref,

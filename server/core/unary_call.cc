@@ -11,7 +11,9 @@
 #include "grpcpp/impl/codegen/proto_utils.h"
 #include "grpcpp/support/proto_buffer_writer.h"
 #include "caselink_common/status_macros.h"
+#include "auth/peer_identity.h"
 #include "server/core/field_validator.h"
+#include "server/core/server_metrics.h"
 #include "server/core/status_map.h"
 #include "spdlog/spdlog.h"
 
@@ -107,6 +109,22 @@ void ConcludeCallAsync(const ServiceContext& sc, const std::string& method, cons
                                            done = std::move(done)](absl::Status logged) {
     done(AfterEntry(sc, method, record, logged.ok() ? status : logged, start, request_id));
   });
+}
+
+void ConcludeRefusedHandshake(const ServiceContext& sc, const std::string& cert_pem, const absl::Status& refusal) {
+  // Held until the entry is written (ConcludeCallAsync keeps references).
+  struct Refused {
+    std::string method = kTlsHandshakeMethod;
+    std::string request_id;
+    AccessRecord record;
+  };
+  auto r = std::make_shared<Refused>();
+  r->record.method = r->method;
+  auto fingerprint = auth::CertificateFingerprint(cert_pem);
+  if (fingerprint.ok()) r->record.cert_fingerprint = *fingerprint;
+  r->record.denied_by = deny_rule::kRevocation;
+  r->record.detail = absl::StrCat("refused at the TLS handshake: ", refusal.message());
+  ConcludeCallAsync(sc, r->method, r->record, refusal, absl::Now(), r->request_id, [r](absl::Status) {});
 }
 
 namespace {

@@ -52,4 +52,14 @@ void ConcludeCallAsync(const ServiceContext& sc, const std::string& method, cons
                        absl::Status status, absl::Time start, const std::string& request_id,
                        std::function<void(absl::Status)> done);
 
+// The pseudo-method under which refused TLS handshakes are logged and counted.
+inline constexpr char kTlsHandshakeMethod[] = "caselinkd/TlsHandshake";
+
+// A TLS handshake refused because a CRL lists the client certificate never
+// becomes a call, yet it is an attempt to get in: it is concluded like a
+// refused call (access-log entry with the certificate's fingerprint, code
+// UNAUTHENTICATED and the refusal as detail; caselink_denied_requests_total
+// {rule="certificate_revocation"}; the operator's log line). Does not block.
+void ConcludeRefusedHandshake(const ServiceContext& sc, const std::string& cert_pem, const absl::Status& refusal);
+
 }  // namespace caselink::server
