@@ -275,6 +275,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->context.cases = impl->cases.get();
   impl->context.pipeline = impl->pipeline.get();
   impl->context.max_page_size = config.limits().max_page_size();
+  impl->context.max_rows_examined_per_page = config.limits().max_rows_examined_per_page();
   impl->context.page_tokens = impl->page_tokens.get();
   impl->limiter = std::make_unique<InFlightLimiter>(config.limits().max_calls_in_flight_per_agency());
   impl->context.limiter = impl->limiter.get();

@@ -181,6 +181,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   if (c.tls().crl_grace_hours() == 0) c.mutable_tls()->set_crl_grace_hours(168);
   if (c.limits().max_receive_message_bytes() <= 0) c.mutable_limits()->set_max_receive_message_bytes(4 << 20);
   if (c.limits().max_page_size() <= 0) c.mutable_limits()->set_max_page_size(500);
+  if (c.limits().max_rows_examined_per_page() <= 0) c.mutable_limits()->set_max_rows_examined_per_page(10000);
   if (c.limits().masked_searches_per_agency_per_hour() <= 0) {
     c.mutable_limits()->set_masked_searches_per_agency_per_hour(300);
   }

@@ -5,6 +5,8 @@
 //     old unkeyed format is refused;
 //   - a token another agency received is refused, with the same request;
 //   - a transfer-list token is bound to its query and its RPC;
+//   - limits.max_rows_examined_per_page ends case and transfer pages early,
+//     empty ones included, and following the tokens still finds every row;
 //   - a new page-token key (audit.page_token_key_file) refuses old tokens,
 //     and a short key file stops the server from starting.
 #include <openssl/sha.h>
@@ -47,10 +49,67 @@ bool Reveals(const std::string& token, const std::set<std::string>& ids) {
 
 class PageTokenE2eTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    auto d = TestDistrict::Start();
+  void SetUp() override { Restart({}); }
+
+  void Restart(DistrictOptions o) {
+    district_.reset();
+    auto d = TestDistrict::Start(std::move(o));
     ASSERT_TRUE(d.ok()) << d.status();
     district_ = std::move(*d);
+  }
+
+  // A transfer of each case from market to psb; their ids.
+  std::set<std::string> TransferEach(const std::set<std::string>& case_ids) {
+    std::set<std::string> ids;
+    for (const std::string& case_id : case_ids) {
+      v1::CreateTransferRequest t;
+      t.set_direction(v1::TRANSFER_FORWARD);
+      caselink::testing::AddTransferMaterials(&t);
+      t.set_receiver_agency("psb");
+      t.set_case_id(case_id);
+      t.set_subject("涉嫌生产、销售伪劣产品罪");
+      t.add_materials()->set_title("移送书");
+      auto tr = district_->As("market").CreateTransfer(t);
+      EXPECT_TRUE(tr.ok()) << tr.status();
+      if (tr.ok()) ids.insert(tr->transfer().id());
+    }
+    return ids;
+  }
+
+  // Follows the tokens of ListTransfers as `agency` (page size 50): the
+  // size of each page, and every transfer id seen.
+  std::vector<int> TransferPages(const std::string& agency, std::set<std::string>* seen) {
+    std::vector<int> sizes;
+    v1::ListItemsRequest req;
+    req.set_page_size(50);
+    for (int i = 0; i < 20; ++i) {
+      auto page = district_->As(agency).ListTransfers(req);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      sizes.push_back(page->transfers_size());
+      for (const auto& t : page->transfers()) EXPECT_TRUE(seen->insert(t.id()).second) << t.id();
+      if (page->next_page_token().empty()) break;
+      req.set_page_token(page->next_page_token());
+    }
+    return sizes;
+  }
+
+  // The same for ListCases.
+  std::vector<int> CasePages(const std::string& agency, std::set<std::string>* seen) {
+    std::vector<int> sizes;
+    v1::ListCasesRequest req;
+    req.set_page_size(50);
+    req.set_purpose("page budget test");
+    for (int i = 0; i < 20; ++i) {
+      auto page = district_->As(agency).ListCases(req);
+      EXPECT_TRUE(page.ok()) << page.status();
+      if (!page.ok()) break;
+      sizes.push_back(page->cases_size());
+      for (const auto& c : page->cases()) EXPECT_TRUE(seen->insert(c.case_id()).second) << c.case_id();
+      if (page->next_page_token().empty()) break;
+      req.set_page_token(page->next_page_token());
+    }
+    return sizes;
   }
 
   // `n` cases of `agency`, submitted in batches; their ids.
@@ -159,19 +218,8 @@ TEST_F(PageTokenE2eTest, AnotherAgencysTokenIsRefused) {
 }
 
 TEST_F(PageTokenE2eTest, TransferListTokenIsBoundToItsQueryAndRpc) {
-  std::set<std::string> transfer_ids;
-  for (const std::string& case_id : SubmitMany("market", 3)) {
-    v1::CreateTransferRequest t;
-    t.set_direction(v1::TRANSFER_FORWARD);
-    caselink::testing::AddTransferMaterials(&t);
-    t.set_receiver_agency("psb");
-    t.set_case_id(case_id);
-    t.set_subject("涉嫌生产、销售伪劣产品罪");
-    t.add_materials()->set_title("移送书");
-    auto tr = district_->As("market").CreateTransfer(t);
-    ASSERT_TRUE(tr.ok()) << tr.status();
-    transfer_ids.insert(tr->transfer().id());
-  }
+  const std::set<std::string> transfer_ids = TransferEach(SubmitMany("market", 3));
+  ASSERT_EQ(transfer_ids.size(), 3u);
   v1::ListItemsRequest req;
   req.set_page_size(1);
   auto page = district_->As("market").ListTransfers(req);
@@ -202,6 +250,40 @@ TEST_F(PageTokenE2eTest, TransferListTokenIsBoundToItsQueryAndRpc) {
     same.set_page_token(next->next_page_token());
   }
   EXPECT_EQ(seen, transfer_ids);
+}
+
+// limits.max_rows_examined_per_page: a page reads at most so many stored
+// rows, visible to the caller or not, so an agency that sees few of many
+// rows gets early (even empty) pages with tokens instead of one call reading
+// the whole table; following the tokens still finds each visible row once.
+TEST_F(PageTokenE2eTest, ARowBudgetEndsPagesEarlyAndTheTokensStillFindEveryRow) {
+  DistrictOptions o;
+  o.max_rows_examined_per_page = 3;
+  Restart(std::move(o));
+  const std::set<std::string> cases = SubmitMany("market", 7);
+  const std::set<std::string> transfers = TransferEach(cases);
+  ASSERT_EQ(transfers.size(), 7u);
+
+  // emergency sees none of market's transfers: three pages, two of them
+  // empty with a token (3 + 3 + 1 rows examined).
+  std::set<std::string> seen;
+  EXPECT_THAT(TransferPages("emergency", &seen), ::testing::ElementsAre(0, 0, 0));
+  EXPECT_TRUE(seen.empty());
+  // psb, the receiver, sees them all, three at a time.
+  EXPECT_THAT(TransferPages("psb", &seen), ::testing::ElementsAre(3, 3, 1));
+  EXPECT_EQ(seen, transfers);
+  // Cases likewise: town-a may see none of market's; market sees its own.
+  seen.clear();
+  EXPECT_THAT(CasePages("town-a", &seen), ::testing::ElementsAre(0, 0, 0));
+  EXPECT_THAT(CasePages("market", &seen), ::testing::ElementsAre(3, 3, 1));
+  EXPECT_EQ(seen, cases);
+
+  // With the default budget one page holds everything.
+  Restart({});
+  SubmitMany("market", 7);
+  seen.clear();
+  EXPECT_THAT(CasePages("town-a", &seen), ::testing::ElementsAre(0));
+  EXPECT_THAT(CasePages("market", &seen), ::testing::ElementsAre(7));
 }
 
 // audit.page_token_key_file: tokens are sealed under it, a new key refuses

@@ -175,6 +175,7 @@ absl::Status CaseServiceImpl::ServePage(
   storage::ListQuery q;
   q.start_after = after;
   q.limit = page_size == 0 ? 50 : page_size;
+  q.scan_budget = sc_.max_rows_examined_per_page;
   q.filter = std::move(filter);
   CASELINK_ASSIGN_OR_RETURN(storage::ListPage page, run(q));
   for (v1::Case& c : page.cases) *out->Add() = std::move(c);

@@ -46,6 +46,8 @@ struct ServiceContext {
   // (screening.late_entry_working_days; the report's entries_late).
   int late_entry_working_days = 7;
   int max_page_size = 500;
+  // Rows one page of a listing may examine (limits.max_rows_examined_per_page).
+  int max_rows_examined_per_page = 10000;
   // Seals and opens every listing's page tokens (page_token.h); a listing
   // without it answers FAILED_PRECONDITION.
   const PageTokenKey* page_tokens = nullptr;

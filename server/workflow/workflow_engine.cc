@@ -263,13 +263,18 @@ absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const Call
   absl::Status parse_status;
   std::string last;
   bool more = false;
+  // A page ends at `limit` items shown or after examining the budget's rows,
+  // visible or not (the token then resumes after the last one examined). The
+  // overdue listing reads every item: it has no pages.
+  int examined = 0;
   CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
       Traits<Item>::kTables.head, after,
       [&](const std::string& id, const std::string& bytes) {
-        if (!overdue_only && out.size() >= limit) {
+        if (!overdue_only && (out.size() >= limit || examined >= sc.max_rows_examined_per_page)) {
           more = true;
           return false;
         }
+        ++examined;
         auto item = Parse<Item>(bytes);
         if (!item.ok()) {
           parse_status = item.status();

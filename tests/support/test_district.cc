@@ -71,7 +71,8 @@ absl::StatusOr<std::unique_ptr<TestDistrict>> TestDistrict::Start(DistrictOption
                    " max_page_size: ", d->options_.max_page_size,
                    " max_calls_in_flight_per_agency: ", d->options_.max_calls_in_flight_per_agency,
                    " masked_searches_per_agency_per_hour: ",
-                   d->options_.masked_searches_per_agency_per_hour, " }\n", "admin { backup_dir: \"backups\" }\n", audit,
+                   d->options_.masked_searches_per_agency_per_hour,
+                   " max_rows_examined_per_page: ", d->options_.max_rows_examined_per_page, " }\n", "admin { backup_dir: \"backups\" }\n", audit,
                    "workflow { ", d->options_.workflow_config, " }\n",
                    "documents { ", d->options_.documents_config, " }\n",
                    "screening { ", d->options_.screening_config, " }\n")));

@@ -28,6 +28,7 @@ struct DistrictOptions {
   int max_page_size = 500;
   int max_calls_in_flight_per_agency = 0;  // 0: the server's default
   int masked_searches_per_agency_per_hour = 0;  // 0: the server's default (300)
+  int max_rows_examined_per_page = 0;  // 0: the server's default (10,000)
   // Clock of the server (timestamps, deadlines); null means the real clock.
   std::function<absl::Time()> now;
   // Restart() listens on the same port again, so clients made before the
