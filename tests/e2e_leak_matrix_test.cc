@@ -348,14 +348,7 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
   std::map<std::string, std::set<std::string>> linked;
   for (const auto& [case_id, c] : stored) {
     if (c.owner_agency() != "market" || c.domain() != v1::MARKET_ORDER) continue;
-    v1::CreateTransferRequest t;
-    t.set_direction(v1::TRANSFER_FORWARD);
-    caselink::testing::AddTransferMaterials(&t);
-    t.set_receiver_agency("psb");
-    t.set_case_id(case_id);
-    t.set_subject("涉嫌生产、销售伪劣产品罪");
-    t.add_materials()->set_title("移送书");
-    auto tr = district_->As("market").CreateTransfer(t);
+    auto tr = ForwardTransfer(district_->As("market"), case_id);
     ASSERT_TRUE(tr.ok()) << tr.status();
     linked[case_id] = {"market", "psb"};
   }

@@ -62,54 +62,54 @@ class PageTokenE2eTest : public ::testing::Test {
   std::set<std::string> TransferEach(const std::set<std::string>& case_ids) {
     std::set<std::string> ids;
     for (const std::string& case_id : case_ids) {
-      v1::CreateTransferRequest t;
-      t.set_direction(v1::TRANSFER_FORWARD);
-      caselink::testing::AddTransferMaterials(&t);
-      t.set_receiver_agency("psb");
-      t.set_case_id(case_id);
-      t.set_subject("涉嫌生产、销售伪劣产品罪");
-      t.add_materials()->set_title("移送书");
-      auto tr = district_->As("market").CreateTransfer(t);
+      auto tr = ForwardTransfer(district_->As("market"), case_id);
       EXPECT_TRUE(tr.ok()) << tr.status();
       if (tr.ok()) ids.insert(tr->transfer().id());
     }
     return ids;
   }
 
-  // Follows the tokens of ListTransfers as `agency` (page size 50): the
-  // size of each page, and every transfer id seen.
-  std::vector<int> TransferPages(const std::string& agency, std::set<std::string>* seen) {
+  // Follows the tokens of `list` (a listing with `req`, page size 50): the
+  // size of each page; every id `ids_of` a page names goes into `seen`, once.
+  template <class Req, class List, class Ids>
+  static std::vector<int> Pages(Req req, List list, Ids ids_of, std::set<std::string>* seen) {
     std::vector<int> sizes;
-    v1::ListItemsRequest req;
     req.set_page_size(50);
     for (int i = 0; i < 20; ++i) {
-      auto page = district_->As(agency).ListTransfers(req);
+      auto page = list(req);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
-      sizes.push_back(page->transfers_size());
-      for (const auto& t : page->transfers()) EXPECT_TRUE(seen->insert(t.id()).second) << t.id();
+      const std::vector<std::string> ids = ids_of(*page);
+      sizes.push_back(static_cast<int>(ids.size()));
+      for (const std::string& id : ids) EXPECT_TRUE(seen->insert(id).second) << id;
       if (page->next_page_token().empty()) break;
       req.set_page_token(page->next_page_token());
     }
     return sizes;
   }
 
-  // The same for ListCases.
+  std::vector<int> TransferPages(const std::string& agency, std::set<std::string>* seen) {
+    return Pages(
+        v1::ListItemsRequest(), [&](const v1::ListItemsRequest& r) { return district_->As(agency).ListTransfers(r); },
+        [](const v1::ListTransfersResponse& p) {
+          std::vector<std::string> ids;
+          for (const auto& t : p.transfers()) ids.push_back(t.id());
+          return ids;
+        },
+        seen);
+  }
+
   std::vector<int> CasePages(const std::string& agency, std::set<std::string>* seen) {
-    std::vector<int> sizes;
     v1::ListCasesRequest req;
-    req.set_page_size(50);
     req.set_purpose("page budget test");
-    for (int i = 0; i < 20; ++i) {
-      auto page = district_->As(agency).ListCases(req);
-      EXPECT_TRUE(page.ok()) << page.status();
-      if (!page.ok()) break;
-      sizes.push_back(page->cases_size());
-      for (const auto& c : page->cases()) EXPECT_TRUE(seen->insert(c.case_id()).second) << c.case_id();
-      if (page->next_page_token().empty()) break;
-      req.set_page_token(page->next_page_token());
-    }
-    return sizes;
+    return Pages(
+        req, [&](const v1::ListCasesRequest& r) { return district_->As(agency).ListCases(r); },
+        [](const v1::ListCasesResponse& p) {
+          std::vector<std::string> ids;
+          for (const auto& c : p.cases()) ids.push_back(c.case_id());
+          return ids;
+        },
+        seen);
   }
 
   // `n` cases of `agency`, submitted in batches; their ids.

@@ -202,15 +202,20 @@ void AddTransferMaterials(v1::CreateTransferRequest* req, const std::string& ref
   }
 }
 
-absl::StatusOr<v1::TransferResponse> NewForwardTransfer(Client& sender, const std::string& receiver) {
-  CASELINK_ASSIGN_OR_RETURN(v1::SubmitCaseResponse c, sender.SubmitCase(SampleCase()));
+absl::StatusOr<v1::TransferResponse> ForwardTransfer(Client& sender, const std::string& case_id,
+                                                     const std::string& receiver) {
   v1::CreateTransferRequest t;
   t.set_direction(v1::TRANSFER_FORWARD);
   t.set_receiver_agency(receiver);
-  t.set_case_id(c.case_().case_id());
+  t.set_case_id(case_id);
   t.set_subject("涉嫌生产、销售伪劣产品罪");
   AddTransferMaterials(&t);
   return sender.CreateTransfer(t);
+}
+
+absl::StatusOr<v1::TransferResponse> NewForwardTransfer(Client& sender, const std::string& receiver) {
+  CASELINK_ASSIGN_OR_RETURN(v1::SubmitCaseResponse c, sender.SubmitCase(SampleCase()));
+  return ForwardTransfer(sender, c.case_().case_id(), receiver);
 }
 
 }  // namespace caselink::testing

@@ -121,6 +121,11 @@ v1::Case SampleCase(v1::Domain domain = v1::MARKET_ORDER, const std::string& tit
 // 移送书, 调查报告, 涉案物品清单), referenced as `reference`-1..3.
 void AddTransferMaterials(v1::CreateTransferRequest* req, const std::string& reference = "某监移〔2024〕3号");
 
+// `sender`'s case `case_id` transferred forward (涉嫌犯罪案件移送) to
+// `receiver`, with the materials above.
+absl::StatusOr<v1::TransferResponse> ForwardTransfer(Client& sender, const std::string& case_id,
+                                                     const std::string& receiver = "psb");
+
 // A new SampleCase of `sender`, transferred forward to `receiver` with the
 // materials above.
 absl::StatusOr<v1::TransferResponse> NewForwardTransfer(Client& sender, const std::string& receiver = "psb");
