@@ -52,6 +52,7 @@
 #include "support/test_district.h"
 #include "support/test_pki.h"
 #include "synthetic_district.h"
+#include "thread_cpu.h"
 
 namespace caselink::bench {
 namespace {
@@ -65,6 +66,12 @@ struct Checkpoint {
   uint64_t import_failures = 0;
   double raw_seconds = 0;
   double raw_rows_per_s = 0;
+  // CPU of the phase: caselinkd's by kind of thread, this process's (the
+  // importing clients: generating cases, the client library, TLS), and this
+  // process's during the raw load (all of it the load's).
+  ThreadCpu import_cpu;
+  double client_cpu = 0;
+  double raw_cpu = 0;
   // Searches right after the import, while RocksDB still compacts what it
   // wrote (busy), and again once the server is idle (settled).
   LatencyHistogram search_server, search_client;
@@ -266,6 +273,7 @@ absl::Status RawImport(RocksDbPageLoader& db, uint64_t from, uint64_t to, int th
                        Checkpoint* cp) {
   std::mutex mu;
   absl::Status first_error;
+  const double cpu_before = OwnCpuSeconds();
   cp->raw_seconds = ImportPages(from, to, threads, batch, [&](int, uint64_t first, std::vector<v1::Case> cases) {
     std::vector<std::pair<std::string, std::string>> records;
     records.reserve(cases.size());
@@ -274,6 +282,7 @@ absl::Status RawImport(RocksDbPageLoader& db, uint64_t from, uint64_t to, int th
     std::lock_guard<std::mutex> lock(mu);
     if (first_error.ok()) first_error = written;
   });
+  cp->raw_cpu = OwnCpuSeconds() - cpu_before;
   if (first_error.ok()) cp->raw_rows_per_s = static_cast<double>(to - from) / cp->raw_seconds;
   return first_error;
 }
@@ -370,6 +379,24 @@ double WholeRunRate(const std::vector<Checkpoint>& cps, double Checkpoint::*seco
 // caselink's rate as a share of the raw load's; 0 without a baseline.
 double RawShare(double caselink, double raw) { return raw > 0 ? caselink / raw : 0; }
 
+// What each imported case cost in CPU, phase by phase: where an import that
+// slows down as the database grows spends the difference.
+void PrintImportCpu(const std::vector<Checkpoint>& cps) {
+  std::printf("\nCPU per imported case, us (caselinkd by thread; the importing clients; the raw load per row):\n");
+  std::printf("%10s %10s %10s %10s %10s %10s %10s %10s\n", "phase to", "caselink", "gRPC", "flush",
+              "compaction", "server", "clients", "raw load");
+  uint64_t from = 0;
+  for (const Checkpoint& c : cps) {
+    const double n = static_cast<double>(c.cases - from) / 1e6;  // per case, in microseconds
+    from = c.cases;
+    if (n <= 0) continue;
+    std::printf("%10llu %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f %10.1f\n",
+                static_cast<unsigned long long>(c.cases), c.import_cpu.caselink / n, c.import_cpu.grpc / n,
+                c.import_cpu.flush / n, c.import_cpu.compaction / n, c.import_cpu.Total() / n, c.client_cpu / n,
+                c.raw_cpu / n);
+  }
+}
+
 void PrintTable(const std::vector<Checkpoint>& cps) {
   std::printf("\n%10s %12s %10s %6s %8s %10s %10s %10s %10s %6s %10s %9s %9s %9s %14s\n", "cases", "import/s",
               "raw db/s", "x raw", "failed", "srv p50", "srv p99", "mTLS p50", "mTLS p99", "hits", "report",
@@ -387,6 +414,7 @@ void PrintTable(const std::vector<Checkpoint>& cps) {
                 Ms(c.search_client.Percentile(99)), c.search_hits_avg, c.report_ms, c.db_bytes / 1048576.0,
                 MiB(c.rss_kib), MiB(c.hwm_kib), c.month_report_ms, static_cast<long long>(c.month_report_cases));
   }
+  PrintImportCpu(cps);
   const double whole = WholeRunRate(cps, &Checkpoint::import_seconds);
   const double raw_whole = WholeRunRate(cps, &Checkpoint::raw_seconds);
   std::printf("\nimport over all %llu cases: %.0f rows/s; raw RocksDB (same records, a synced WriteBatch "
@@ -477,6 +505,9 @@ void WriteJson(const std::string& path, const std::vector<Checkpoint>& cps, int 
     out << "    {\"cases\": " << c.cases << ", \"import_rows_per_s\": " << c.import_rows_per_s
         << ", \"import_seconds\": " << c.import_seconds << ", \"import_failures\": " << c.import_failures
         << ", \"raw_rocksdb_rows_per_s\": " << c.raw_rows_per_s << ", \"raw_rocksdb_seconds\": " << c.raw_seconds
+        << ", \"import_cpu_seconds\": {\"caselink\": " << c.import_cpu.caselink << ", \"grpc\": " << c.import_cpu.grpc
+        << ", \"flush\": " << c.import_cpu.flush << ", \"compaction\": " << c.import_cpu.compaction
+        << ", \"clients\": " << c.client_cpu << "}, \"raw_rocksdb_cpu_seconds\": " << c.raw_cpu
         << ", \"search_server_p50_ms\": " << Ms(c.search_server.Percentile(50))
         << ", \"search_server_p99_ms\": " << Ms(c.search_server.Percentile(99))
         << ", \"search_mtls_p50_ms\": " << Ms(c.search_client.Percentile(50))
@@ -536,7 +567,11 @@ int Main(int argc, char** argv) {
   for (uint64_t mark : marks) {
     Checkpoint cp;
     cp.cases = mark;
+    const ThreadCpu server_before = ThreadCpuOf(s.daemon->pid());
+    const double client_before = OwnCpuSeconds();
     Import(s, loaded, mark, threads, batch, &cp);
+    cp.import_cpu = ThreadCpuOf(s.daemon->pid()) - server_before;
+    cp.client_cpu = OwnCpuSeconds() - client_before;
     loaded = mark;
     std::printf("%llu cases loaded: %.0f rows/s (%llu failed)\n", static_cast<unsigned long long>(mark),
                 cp.import_rows_per_s, static_cast<unsigned long long>(cp.import_failures));
