@@ -588,6 +588,11 @@ int Main(int argc, char** argv) {
     cp.db_bytes = DirectoryBytes(s.dir.Join("db"));
     std::tie(cp.rss_kib, cp.hwm_kib) = Memory(s.daemon->pid());
     failed |= cp.import_failures > 0 || cp.search_errors > 0;
+    if (cp.import_cpu.Total() <= 0) {
+      std::fprintf(stderr, "no CPU time read from /proc/%d/task for the import to %llu cases\n",
+                   static_cast<int>(s.daemon->pid()), static_cast<unsigned long long>(mark));
+      failed = true;
+    }
     cps.push_back(std::move(cp));
   }
   if (s.daemon->Terminate() != 0) {
