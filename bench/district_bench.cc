@@ -11,6 +11,9 @@
 //                    over one month (2024-03: the cases the date index files under it)
 //                    (a full scan: time grows linearly with the cases)
 //   db size, RSS     bytes of the database directory; caselinkd's VmRSS/VmHWM
+//   import CPU       CPU per imported case by kind of caselinkd thread (own,
+//                    gRPC, flush, compaction), of the importing clients, and of
+//                    the raw load per row (thread_cpu.h)
 // and prints how each figure grew between checkpoints next to log(n), the
 // growth an index lookup should show. Once caselinkd has stopped, the same
 // records go into a plain RocksDB (one synced WriteBatch per page, from as
