@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "workflow/screening_rules.h"
 #include "auth/policy_loader.h"
+#include "server/core/field_validator.h"
 #include "server/workflow/workflow_settings.h"
 #include "auth/revocation.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -145,6 +146,11 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   parser.RecordErrorsTo(&collector);
   if (!parser.ParseFromString(text, &c)) {
     return absl::InvalidArgumentError(absl::StrJoin(collector.errors, "\n"));
+  }
+  // The rules requests are held to (annotations.proto), so a negative limit
+  // or a stray control character is named, not silently replaced by a default.
+  if (absl::Status fields = ValidateRequestFields(c); !fields.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", fields.message()));
   }
   std::vector<std::string> missing;
   if (c.listen_address().empty()) missing.push_back("listen_address");

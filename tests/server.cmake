@@ -2,6 +2,7 @@
 # and unit tests of the server's internals.
 caselink_add_test(e2e_case_service_test SOURCES e2e_case_service_test.cc LABELS e2e)
 caselink_add_test(e2e_tls_test SOURCES e2e_tls_test.cc LABELS e2e tls)
+caselink_add_test(server_config_test SOURCES server_config_test.cc LIBS caselink_server LABELS unit)
 caselink_add_test(e2e_crash_test SOURCES e2e_crash_test.cc LABELS e2e threads)
 target_compile_definitions(e2e_crash_test PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>")
 add_dependencies(e2e_crash_test caselinkd)
