@@ -115,19 +115,7 @@ std::pair<uint64_t, uint64_t> Memory(pid_t pid) {
 }
 
 // CPU seconds caselinkd has used so far (user + system).
-double CpuSeconds(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const size_t close = stat.rfind(')');
-  if (close == std::string::npos) return 0;
-  std::vector<std::string> f = absl::StrSplit(stat.substr(close + 2), ' ');
-  double utime = 0, stime = 0;  // fields 14 and 15 of proc(5), 12 and 13 here
-  if (f.size() > 13) {
-    (void)absl::SimpleAtod(f[11], &utime);
-    (void)absl::SimpleAtod(f[12], &stime);
-  }
-  return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
-}
+double CpuSeconds(pid_t pid) { return StatCpuSeconds(absl::StrCat("/proc/", pid, "/stat")); }
 
 // Waits until caselinkd used under 5% of a core for a whole second (its
 // background compactions are done), at most `limit` seconds; returns the wait.

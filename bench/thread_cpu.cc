@@ -18,9 +18,18 @@
 namespace caselink::bench {
 namespace {
 
-// utime + stime of one thread, from its stat line (fields 14 and 15 of
-// proc(5), counted after the parenthesised name, which may hold spaces).
-double StatSeconds(const std::string& stat_path) {
+std::string ThreadName(const std::string& comm_path) {
+  std::ifstream in(comm_path);
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+}  // namespace
+
+// Fields 14 and 15 of proc(5), counted after the parenthesised name, which
+// may hold spaces.
+double StatCpuSeconds(const std::string& stat_path) {
   std::ifstream in(stat_path);
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   const size_t close = stat.rfind(')');
@@ -34,15 +43,6 @@ double StatSeconds(const std::string& stat_path) {
   return (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-std::string ThreadName(const std::string& comm_path) {
-  std::ifstream in(comm_path);
-  std::string name;
-  std::getline(in, name);
-  return name;
-}
-
-}  // namespace
-
 ThreadCpu ThreadCpuOf(pid_t pid) {
   ThreadCpu cpu;
   std::error_code ec;
@@ -51,7 +51,7 @@ ThreadCpu ThreadCpuOf(pid_t pid) {
        !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
     const std::string dir = it->path().string();
     const std::string name = ThreadName(dir + "/comm");
-    const double seconds = StatSeconds(dir + "/stat");
+    const double seconds = StatCpuSeconds(dir + "/stat");
     if (absl::StartsWith(name, "rocksdb:high")) {
       cpu.flush += seconds;
     } else if (absl::StartsWith(name, "rocksdb:")) {

@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+#include <string>
+
 namespace caselink::bench {
 
 struct ThreadCpu {
@@ -23,6 +25,11 @@ struct ThreadCpu {
 
 // CPU seconds (user + system) `pid`'s live threads have used, by kind.
 ThreadCpu ThreadCpuOf(pid_t pid);
+
+// CPU seconds (user + system) a /proc stat file counts: /proc/<pid>/stat for
+// a whole process (ended threads included), /proc/<pid>/task/<tid>/stat for
+// one thread; 0 if it cannot be read.
+double StatCpuSeconds(const std::string& stat_path);
 
 // CPU seconds (user + system) this process has used.
 double OwnCpuSeconds();
