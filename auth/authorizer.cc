@@ -104,6 +104,7 @@ bool Authorizer::SelectsRow(const CompiledRule& r, const Principal& p, const Row
   // A link grants a row only through the selector naming its kind.
   if ((r.rows.transferred() || r.rows.linked()) && has(row.linked_agencies)) return true;
   if (r.rows.linked() && has(row.supervision_agencies)) return true;
+  if (r.rows.inspection_sample() && has(row.inspection_agencies)) return true;
   return r.domains.contains(row.domain);
 }
 

@@ -43,6 +43,9 @@ struct RowFacts {
   // Agencies a supervision record links the case to: with the above, what
   // `rows { linked: true }` follows. No other selector looks at links.
   std::vector<std::string> supervision_agencies;
+  // Agencies on the inspection team of a campaign whose sample holds the
+  // case: what `rows { inspection_sample: true }` follows, and nothing else.
+  std::vector<std::string> inspection_agencies;
 };
 
 class Authorizer {

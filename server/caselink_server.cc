@@ -40,6 +40,7 @@
 #include "server/meetings/meeting_service.h"
 #include "server/screening/screener.h"
 #include "server/screening/screening_service.h"
+#include "server/oversight/inspection_links.h"
 #include "server/oversight/oversight_service.h"
 #include "storage/document_store.h"
 #include "spdlog/spdlog.h"
@@ -317,6 +318,12 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   // The report reads campaigns through the service's store (set before the
   // server starts: no call sees the context change).
   impl->context.oversight = &impl->oversight_service->store();
+  {
+    absl::StatusOr<int> backfilled = BackfillInspectionLinks(impl->oversight_service->store(),
+                                                             *impl->workflow->context()->links, impl->pipeline.get());
+    if (!backfilled.ok()) return backfilled.status();
+    if (*backfilled > 0) spdlog::info("wrote {} inspection links for samples drawn before they existed", *backfilled);
+  }
   AddServerGauges(impl->db.get(), impl->audit_chain.get(), impl->workflow->context()->hub,
                   config.tls(), &impl->metrics.registry());
   impl->admin_service = std::make_unique<AdminServiceImpl>(

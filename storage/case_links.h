@@ -27,6 +27,8 @@ inline constexpr const char kTransferLink[] = "transfer";
 inline constexpr const char kSupervisionLink[] = "supervision record";
 inline constexpr const char kRectificationLink[] = "rectification notice";
 inline constexpr const char kDecisionLink[] = "decision item";
+// A campaign's sample holds the case; the agency is on its inspection team.
+inline constexpr const char kInspectionLink[] = "inspection sample";
 
 struct CaseLink {
   std::string agency;

@@ -351,6 +351,37 @@ TEST(ExamplePolicyTest, TownSeesNothingOfOthersCases) {
   EXPECT_EQ(own->Decide("parties.person.id_number", v1::PERSONAL_ID), v1::ALLOW);
 }
 
+// `rows { inspection_sample: true }` follows only a campaign's sample: an
+// enforcement agency on the team reads another agency's sampled case (ids
+// masked) through GetCase and ListCaseVersions, not through a listing or a
+// search, and a transfer or supervision link to it is no such grant.
+TEST(ExamplePolicyTest, InspectionTeamReadsOnlyTheSampledCase) {
+  auto a = Example();
+  Principal e = As(*a, "emergency");
+  RowFacts sampled = Row("market", v1::MARKET_ORDER);
+  sampled.inspection_agencies = {"justice", "emergency"};
+  for (const char* m : {kGet, "caselink.v1.CaseService/ListCaseVersions"}) {
+    auto plan = a->PlanRead(e, m, sampled);
+    ASSERT_TRUE(plan.has_value()) << m;
+    EXPECT_THAT(plan->rule_names(), ElementsAre("oversight-team-cases"));
+    EXPECT_EQ(plan->Decide("parties.person.id_number", v1::PERSONAL_ID), v1::MASK);
+    EXPECT_EQ(plan->Decide("facts", v1::INVESTIGATIVE), v1::ALLOW);
+  }
+  for (const char* m : {kList, "caselink.v1.CaseService/SearchCases", kSubmit}) {
+    EXPECT_FALSE(a->PlanRead(e, m, sampled).has_value()) << m;
+  }
+  // Another team's sample, and links of other kinds, grant nothing.
+  RowFacts other_team = Row("market", v1::MARKET_ORDER);
+  other_team.inspection_agencies = {"justice", "hrss"};
+  EXPECT_FALSE(a->PlanRead(e, kGet, other_team).has_value());
+  RowFacts supervised = Row("market", v1::MARKET_ORDER);
+  supervised.supervision_agencies = {"emergency"};
+  EXPECT_FALSE(a->PlanRead(e, kGet, supervised).has_value());
+  // The inspection link is not a transfer link: the workflow's rules (rows
+  // own, transferred) do not follow it.
+  EXPECT_FALSE(a->PlanRead(e, "caselink.v1.EventService/Watch", sampled).has_value());
+}
+
 TEST(ExamplePolicyTest, ProcuratorateSeesEverythingInFull) {
   auto a = Example();
   Principal p = As(*a, "procuratorate");

@@ -43,6 +43,7 @@ struct Row {
   std::string owner;
   v1::Domain domain;
   std::set<std::string> linked;  // agencies a transfer links the case to
+  std::set<std::string> inspected;  // the team of a campaign whose sample holds it
 };
 
 bool RuleApplies(const v1::Rule& r, const v1::Agency& a) {
@@ -66,6 +67,7 @@ bool RuleSelects(const v1::Rule& r, const v1::Agency& a, const Row& row) {
   if (s.own() && row.owner == a.id()) return true;
   // The matrix links cases by transfers only, which both selectors follow.
   if ((s.transferred() || s.linked()) && row.linked.count(a.id())) return true;
+  if (s.inspection_sample() && row.inspected.count(a.id())) return true;
   for (int d : s.domains()) if (d == row.domain) return true;
   return false;
 }
@@ -352,6 +354,54 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
     ASSERT_TRUE(tr.ok()) << tr.status();
     linked[case_id] = {"market", "psb"};
   }
+  // A campaign inspecting the emergency bureau, with market on its team: the
+  // policy's `inspection_sample` rows then let market read the sampled case.
+  std::map<std::string, std::set<std::string>> inspected;
+  std::string sampled_case;  // the emergency bureau's case in the sample
+  {
+    v1::CreateCampaignRequest req;
+    v1::Campaign* c = req.mutable_campaign();
+    c->set_name("leak matrix campaign");
+    c->set_from_date("2000-01-01");
+    c->set_to_date("2099-01-01");
+    c->add_agencies("emergency");
+    for (const auto& [agency, role] : {std::pair<const char*, v1::TeamRole>{"justice", v1::TEAM_LEADER},
+                                       std::pair<const char*, v1::TeamRole>{"market", v1::TEAM_MEMBER}}) {
+      v1::TeamMember* m = c->add_team();
+      m->set_agency_id(agency);
+      m->set_role(role);
+    }
+    v1::Criterion* k = c->add_criteria();
+    k->set_id("law");
+    k->set_name("法律适用");
+    k->set_weight(100);
+    k->set_max_score(10);
+    c->mutable_grades()->set_excellent_min(90);
+    c->mutable_grades()->set_pass_min(60);
+    auto campaign = district_->As("justice").CreateCampaign(req);
+    ASSERT_TRUE(campaign.ok()) << campaign.status();
+    v1::DrawSampleRequest draw;
+    draw.set_campaign_id(campaign->campaign().id());
+    draw.set_seed(7);
+    draw.set_fraction_percent(100);
+    auto drawn = district_->As("justice").DrawSample(draw);
+    ASSERT_TRUE(drawn.ok()) << drawn.status();
+    for (const auto& [case_id, sc] : stored) {
+      if (sc.owner_agency() != "emergency") continue;
+      v1::AddSampleCaseRequest add;
+      add.set_campaign_id(campaign->campaign().id());
+      add.set_case_id(case_id);
+      add.set_reason("leak matrix");
+      auto added = district_->As("justice").AddSampleCase(add);  // drawn already: ALREADY_EXISTS
+      ASSERT_TRUE(added.ok() || absl::IsAlreadyExists(added.status())) << added.status();
+      inspected[case_id] = {"justice", "market"};
+      sampled_case = case_id;
+    }
+    ASSERT_FALSE(sampled_case.empty());
+  }
+  auto row_of = [&](const std::string& case_id, const std::string& owner, v1::Domain domain) {
+    return Row{owner, domain, linked[case_id], inspected[case_id]};
+  };
   std::vector<const MethodDescriptor*> methods = CaseReturningMethods();
   ASSERT_FALSE(methods.empty());
   std::map<std::string, std::pair<absl::Status, std::vector<std::shared_ptr<Message>>>> streams;
@@ -372,7 +422,7 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
       const Message* proto_req = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->input_type());
       const Message* proto_resp = google::protobuf::MessageFactory::generated_factory()->GetPrototype(md->output_type());
       for (const auto& [case_id, original] : stored) {
-        const Row row{original.owner_agency(), original.domain(), linked[case_id]};
+        const Row row = row_of(case_id, original.owner_agency(), original.domain());
         std::unique_ptr<Message> req(proto_req->New());
         ASSERT_TRUE(FillReadRequest(req.get(), case_id))
             << method << " returns a Case but the leak matrix does not know how to call it; "
@@ -400,9 +450,9 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
         for (const v1::Case* c : cases) {
           if (c->case_id() == case_id) got = c;
           // No row outside the caller's rows, ever.
-          Row other{c->owner_agency(), c->domain(), linked[c->case_id()]};
+          Row other = row_of(c->case_id(), c->owner_agency(), c->domain());
           auto it = stored.find(c->case_id());
-          if (it != stored.end()) other = Row{it->second.owner_agency(), it->second.domain(), linked[c->case_id()]};
+          if (it != stored.end()) other = row_of(c->case_id(), it->second.owner_agency(), it->second.domain());
           EXPECT_FALSE(oracle_.Rules(agency, method, other).empty())
               << agency.id() << " " << method << " got invisible row " << c->case_id();
         }
@@ -467,6 +517,14 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
   std::vector<const v1::Case*> streamed;
   for (const auto& m : streams["psb|caselink.v1.EventService/Watch"].second) FindCases(*m, &streamed);
   EXPECT_FALSE(streamed.empty()) << "psb's Watch carried no case";
+  // Nor is the inspection part: market read the emergency bureau's sampled case.
+  {
+    v1::GetCaseRequest g;
+    g.set_case_id(sampled_case);
+    g.set_purpose("案卷评查");
+    auto seen = district_->As("market").GetCase(g);
+    EXPECT_TRUE(seen.ok()) << "market, on the team, could not read the sampled case: " << seen.status();
+  }
   std::printf("leak matrix: %d agencies x %zu RPCs (%s) x %zu cases: %ld calls, %ld field checks\n",
               oracle_.policy.agencies_size(), method_names.size(),
               absl::StrJoin(method_names, ", ").c_str(), stored.size(), checked_calls, checked_fields);
@@ -747,7 +805,7 @@ TEST_F(LeakMatrixTest, IdentifiersInFreeTextFollowTheirClass) {
   auto r = district_->As("market").SubmitCase(c);
   ASSERT_TRUE(r.ok()) << r.status();
   const v1::Case stored = r->case_();
-  const Row row{stored.owner_agency(), stored.domain(), {}};
+  const Row row{stored.owner_agency(), stored.domain(), {}, {}};
   const std::string method = "caselink.v1.CaseService/GetCase";
   const FieldDescriptor* facts = v1::Case::descriptor()->FindFieldByName("facts");
   std::map<v1::FieldAction, int> seen;  // how often each outcome was checked

@@ -12,6 +12,8 @@ auth::RowFacts LinkedRowFacts::Facts(const v1::Case& c) const {
     } else if (l.kind == storage::kSupervisionLink || l.kind == storage::kRectificationLink ||
                l.kind == storage::kDecisionLink) {
       f.supervision_agencies.push_back(std::move(l.agency));
+    } else if (l.kind == storage::kInspectionLink) {
+      f.inspection_agencies.push_back(std::move(l.agency));
     }
   }
   return f;

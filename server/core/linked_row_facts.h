@@ -2,8 +2,10 @@
 // items link it to (storage/case_links.h), by kind: transfer links feed
 // `rows { transferred: true }` (the police read a case transferred to them,
 // an agency the case of a reverse transfer addressed to it), supervision,
-// rectification and decision-item links only `rows { linked: true }`. A link is never a grant by itself: a
-// row is visible only if a rule granting the RPC selects it.
+// rectification and decision-item links only `rows { linked: true }`, a
+// campaign's sample only `rows { inspection_sample: true }` (its inspection
+// team). A link is never a grant by itself: a row is visible only if a rule
+// granting the RPC selects it.
 // Thread-safe.
 #pragma once
 

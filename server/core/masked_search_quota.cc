@@ -25,12 +25,14 @@ bool MaskedSearchQuota::TryTake(const std::string& agency, absl::Time now) {
 
 bool SearchesMaskedValue(const CallScope& scope, const v1::SearchCasesRequest& req) {
   if (req.party_id().empty() && req.party_name().empty()) return false;
-  // A row of another agency, linked to the caller by a transfer, in each
-  // domain: every row selector (own, transferred, domains, all) that can
+  // A row of another agency, linked to the caller by a transfer and by a
+  // campaign's sample, in each domain: every row selector (own, transferred,
+  // linked, inspection_sample, domains, all) that can
   // show the caller another agency's party is tried.
   auth::RowFacts row;
   row.owner_agency = absl::StrCat("~not-", scope.principal.agency_id);
   row.linked_agencies.push_back(scope.principal.agency_id);
+  row.inspection_agencies.push_back(scope.principal.agency_id);
   const google::protobuf::EnumDescriptor* domains = v1::Domain_descriptor();
   for (int i = 0; i < domains->value_count(); ++i) {
     row.domain = static_cast<v1::Domain>(domains->value(i)->number());

@@ -11,6 +11,7 @@
 #include "caselink_common/status_macros.h"
 #include "server/core/request_validator.h"
 #include "server/oversight/campaign_access.h"
+#include "server/oversight/inspection_links.h"
 #include "server/oversight/oversight_service.h"
 #include "server/oversight/sample_population.h"
 #include "workflow/campaign_rules.h"
@@ -44,6 +45,10 @@ std::vector<std::string> CaseIds(const v1::Sample& s) {
   std::vector<std::string> ids;
   for (const v1::SampledCase& c : s.cases()) ids.push_back(c.case_id());
   return ids;
+}
+
+const storage::CaseLinks* Links(const ServiceContext& sc) {
+  return sc.workflow == nullptr ? nullptr : sc.workflow->links;
 }
 
 // The sample as the caller sees it: an inspected agency only its own cases
@@ -124,7 +129,10 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
     if (!now_stored.has_value()) {
       if (!draw.has_draw_time()) return absl::AbortedError("the sample changed meanwhile; retry the request");
       logged = CaseIds(draw);
-      return storage::OversightWrite{{storage::OversightStore::DrawPut(draw)}, id, 0};
+      // The team reads what it reviews: the links go in the draw's batch.
+      std::vector<storage::Put> puts = InspectionLinkPuts(Links(sc_), access.campaign, logged);
+      puts.insert(puts.begin(), storage::OversightStore::DrawPut(draw));
+      return storage::OversightWrite{std::move(puts), id, 0};
     }
     // The same parameters again (seed 0: any seed) answer the draw on record.
     const v1::Sample& s = *now_stored;
@@ -188,7 +196,9 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
     *added.mutable_add_time() = ToProtoTime(sc_.now());
     logged = CaseIds(*sample);
     logged.push_back(added.case_id());
-    return storage::OversightWrite{{storage::OversightStore::AddedCasePut(id, added)}, id, 0};
+    std::vector<storage::Put> puts = InspectionLinkPuts(Links(sc_), access.campaign, {added.case_id()});
+    puts.insert(puts.begin(), storage::OversightStore::AddedCasePut(id, added));
+    return storage::OversightWrite{std::move(puts), id, 0};
   };
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
   return AnswerWithSample(store_, scope, id, out.replayed, resp);

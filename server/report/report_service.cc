@@ -53,7 +53,7 @@ class RowGate {
       case Access::kHidden: return false;
       case Access::kIfLinked: {
         if (!Linked({participants.begin(), participants.end()})) return false;
-        auth::RowFacts f{agency, domain, {}, {}};
+        auth::RowFacts f{agency, domain, {}, {}, {}};
         (supervision ? f.supervision_agencies : f.linked_agencies).push_back(scope_.principal.agency_id);
         return Allowed(f);
       }
@@ -75,10 +75,10 @@ class RowGate {
     auto it = access_.find(key);
     if (it != access_.end()) return it->second;
     Access a = Access::kHidden;
-    if (Allowed(auth::RowFacts{owner, domain, {}, {}})) {
+    if (Allowed(auth::RowFacts{owner, domain, {}, {}, {}})) {
       a = Access::kVisible;
     } else if (Allowed(auth::RowFacts{owner, domain, {scope_.principal.agency_id},
-                                      {scope_.principal.agency_id}})) {
+                                      {scope_.principal.agency_id}, {}})) {
       a = Access::kIfLinked;
     }
     access_.emplace(std::move(key), a);
@@ -174,7 +174,7 @@ void ListAgenciesWithoutEntries(const CallScope& scope, v1::JointMeetingReport* 
     for (int d = v1::Domain_MIN; d <= v1::Domain_MAX && !visible; ++d) {
       if (!v1::Domain_IsValid(d)) continue;
       visible = scope.authz->PlanRead(scope.principal, scope.method,
-                                      auth::RowFacts{a.id(), static_cast<v1::Domain>(d), {}, {}})
+                                      auth::RowFacts{a.id(), static_cast<v1::Domain>(d), {}, {}, {}})
                     .has_value();
     }
     if (!visible) continue;
