@@ -12,13 +12,24 @@
 #include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/write_batch.h"
+#include "spdlog/spdlog.h"
+#include "storage/case_keys.h"
 #include "storage/rocks_status.h"
 
 namespace caselink::storage {
 namespace {
 
 constexpr char kFormatKey[] = "format_version";
-constexpr char kFormatVersion[] = "1";
+// Format 2 differs from 1 in who may write it, not in layout. A caselinkd of
+// format 1 does not know the indexes added since (the date index), so cases it
+// wrote after they were built are missing from them. Opening a format-1
+// database therefore marks those indexes for a rebuild (the date index's
+// marker goes) and records format 2 in one synced batch; a format-1 caselinkd
+// then refuses the database ("has format version 2") instead of writing past
+// the indexes again.
+constexpr char kFormatVersion[] = "2";
+constexpr char kUpgradableFormat[] = "1";
 
 struct TableSpec {
   Table table;
@@ -298,10 +309,20 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     if (!p.ok()) return FromRocks(p, "writing the format version");
   } else if (!g.ok()) {
     return FromRocks(g, "reading the format version");
+  } else if (format == kUpgradableFormat) {
+    rocksdb::WriteBatch upgrade;
+    rocksdb::Status b = upgrade.Delete(d->cf(Table::kMeta), kCaseDatesZoneKey);
+    if (b.ok()) b = upgrade.Put(d->cf(Table::kMeta), kFormatKey, kFormatVersion);
+    if (b.ok()) b = raw->Write(DurableWrite(), &upgrade);
+    if (!b.ok()) return FromRocks(b, absl::StrCat("upgrading database at ", path, " to format version 2"));
+    spdlog::info("database {}: format version 1 upgraded to 2 (earlier caselinkd versions now refuse it); the "
+                 "date index is rebuilt once",
+                 path);
   } else if (format != kFormatVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("database at ", path, " has format version ", format,
-                     "; this caselinkd reads version ", kFormatVersion));
+                     "; this caselinkd reads versions ", kUpgradableFormat, " (upgraded on open) and ",
+                     kFormatVersion, ": run the caselinkd that wrote it (docs/operations.md, upgrades)"));
   }
   return d;
 }

@@ -598,6 +598,33 @@ TEST_F(CaseStoreTest, TheDateIndexIsBuiltForADatabaseWithoutItAndAnewInAnotherZo
   EXPECT_EQ(CountKeys(*db_, Table::kCaseDates), 2);
 }
 
+// A caselinkd of format 1 writes cases without date keys (it predates the
+// index) even after this version built it. Opening such a database records
+// format 2 and clears the index's marker in one batch, so the index is rebuilt
+// once and the case that format 1 wrote is found; the marker stays cleared
+// across a crash before the rebuild (the format is already 2 then).
+TEST_F(CaseStoreTest, AFormatOneDatabaseHasItsDateIndexRebuiltOnOpen) {
+  ASSERT_TRUE(store_->EnsureDateIndex().ok());
+  const v1::Case a = MustSubmit(Create("market", "a", "a"));
+  const v1::Case b = MustSubmit(Create("market", "b", "b", T0() + absl::Hours(24)));
+  ASSERT_EQ(Dated(*store_, "2024-03-02", "2024-03-03"), std::vector<std::string>{b.case_id()});
+  // As a format-1 caselinkd leaves it: b is not in the index, the marker
+  // still names the zone, the format is 1.
+  ASSERT_TRUE(RawDb(*db_)->Delete(rocksdb::WriteOptions(), db_->cf(Table::kCaseDates),
+                                  CaseDateKey("2024-03-02", b.case_id())).ok());
+  ASSERT_TRUE(RawDb(*db_)->Put(rocksdb::WriteOptions(), db_->cf(Table::kMeta), "format_version", "1").ok());
+  Reopen();
+  std::string format, marker;
+  ASSERT_TRUE(RawDb(*db_)->Get(rocksdb::ReadOptions(), db_->cf(Table::kMeta), "format_version", &format).ok());
+  EXPECT_EQ(format, "2");
+  EXPECT_TRUE(RawDb(*db_)->Get(rocksdb::ReadOptions(), db_->cf(Table::kMeta), kCaseDatesZoneKey, &marker).IsNotFound());
+  Reopen();  // a crash before the rebuild: still rebuilt at the next start
+  EXPECT_FALSE(store_->dates_ready());
+  ASSERT_TRUE(store_->EnsureDateIndex().ok());
+  EXPECT_EQ(Dated(*store_, "2024-03-01", "2024-03-02"), std::vector<std::string>{a.case_id()});
+  EXPECT_EQ(Dated(*store_, "2024-03-02", "2024-03-03"), std::vector<std::string>{b.case_id()});
+}
+
 class CaseStoreListTest : public CaseStoreTest {
  protected:
   void SetUp() override {

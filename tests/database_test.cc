@@ -69,7 +69,7 @@ TEST(DatabaseTest, OpenCreatesEveryColumnFamily) {
     std::string format;
     ASSERT_TRUE(storage::RawDb((*db))->Get(rocksdb::ReadOptions(), (*db)->cf(Table::kMeta),
                                  "format_version", &format).ok());
-    EXPECT_EQ(format, "1");
+    EXPECT_EQ(format, "2");
   }
   std::vector<std::string> want = kFamilyNames;
   want.push_back("default");
@@ -137,6 +137,26 @@ TEST(DatabaseTest, WrongFormatVersionIsFailedPrecondition) {
   EXPECT_EQ(db.status().code(), absl::StatusCode::kFailedPrecondition) << db.status();
   EXPECT_THAT(db.status().message(), HasSubstr(path));
   EXPECT_THAT(db.status().message(), HasSubstr("format version 7"));
+}
+
+// Format 1 is upgraded on open (database.cc says why): the next open reads 2.
+TEST(DatabaseTest, FormatOneIsUpgradedToTwoOnOpen) {
+  TempDir dir;
+  const std::string path = dir.Join("db");
+  {
+    auto db = Database::Open(path);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE(storage::RawDb((*db))->Put(Database::DurableWrite(), (*db)->cf(Table::kMeta),
+                                 "format_version", "1").ok());
+  }
+  for (int open = 0; open < 2; ++open) {
+    auto db = Database::Open(path);
+    ASSERT_TRUE(db.ok()) << db.status();
+    std::string format;
+    ASSERT_TRUE(storage::RawDb((*db))->Get(rocksdb::ReadOptions(), (*db)->cf(Table::kMeta),
+                                   "format_version", &format).ok());
+    EXPECT_EQ(format, "2");
+  }
 }
 
 TEST(DatabaseTest, GarbageCurrentFileIsAnErrorNamingThePath) {
