@@ -1,5 +1,7 @@
 // Deadlines from the legal periods, computed in Asia/Shanghai against the
 // server's (here controllable) clock, and the overdue listing.
+#include <set>
+
 #include "gmock/gmock.h"
 #include "google/protobuf/util/time_util.h"
 #include "workflow_fixture.h"
@@ -34,6 +36,95 @@ TEST_F(WorkflowTest, PoliceDecisionDueAtEndOfThirdDayAndListedOverdue) {
   // Deciding clears the deadline; the item leaves the overdue list.
   ASSERT_TRUE(ActT("psb", t->transfer().id(), v1::ACTION_ACCEPT).ok());
   EXPECT_EQ(OverdueTransfers(As("psb")), 0);
+}
+
+// ListOverdue comes in pages: a page holds at most page_size items and reads
+// at most limits.max_rows_examined_per_page rows (seen or not), transfers
+// come first, then supervision records; the pages together hold every
+// overdue item once; a token is the caller's alone; the client's
+// ListOverdue() follows the tokens; each page names its items' cases in the
+// access log.
+TEST_F(WorkflowTest, OverdueItemsComeInBoundedPages) {
+  district_.reset();
+  DistrictOptions o;
+  o.max_rows_examined_per_page = 3;
+  StartDistrict(std::move(o));
+  std::set<std::string> transfers, records, cases;
+  for (int i = 0; i < 5; ++i) {
+    const std::string case_id = NewCase("market");
+    auto t = Forward(case_id);
+    ASSERT_TRUE(t.ok()) << t.status();
+    transfers.insert(t->transfer().id());
+    cases.insert(case_id);
+    if (i % 2 == 0) {  // another agency's transfer market does not see, between its own
+      ASSERT_TRUE(Forward(NewCase("emergency", v1::WORK_SAFETY), "emergency").ok());
+    }
+  }
+  for (int i = 0; i < 3; ++i) {
+    const std::string case_id = NewCase("market");
+    auto r = Supervise("market", case_id);
+    ASSERT_TRUE(r.ok()) << r.status();
+    records.insert(r->record().id());
+    cases.insert(case_id);
+    ASSERT_TRUE(Supervise("emergency", NewCase("emergency", v1::WORK_SAFETY)).ok());
+  }
+  SetNow(Start() + absl::Hours(24 * 400));
+
+  v1::ListOverdueRequest req;
+  req.set_page_size(2);
+  std::multiset<std::string> seen_t, seen_s;
+  int pages = 0;
+  std::string emergency_token;
+  do {
+    auto page = As("market").ListOverdue(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    ++pages;
+    ASSERT_LE(page->transfers_size() + page->records_size(), 2) << "page " << pages;
+    if (page->records_size() > 0) {
+      EXPECT_EQ(seen_t.size() + page->transfers_size(), transfers.size()) << "transfers come first";
+    }
+    for (const auto& t : page->transfers()) seen_t.insert(t.id());
+    for (const auto& r : page->records()) seen_s.insert(r.id());
+    req.set_page_token(page->next_page_token());
+    if (!req.page_token().empty() && emergency_token.empty()) emergency_token = req.page_token();
+    ASSERT_LT(pages, 50);
+  } while (!req.page_token().empty());
+  EXPECT_EQ(std::set<std::string>(seen_t.begin(), seen_t.end()), transfers);
+  EXPECT_EQ(std::set<std::string>(seen_s.begin(), seen_s.end()), records);
+  EXPECT_EQ(seen_t.size(), transfers.size()) << "no item twice";
+  EXPECT_EQ(seen_s.size(), records.size()) << "no item twice";
+  // 14 rows (8 market's, 6 the emergency bureau's), at most 3 read a page:
+  // 5 pages at least (page_size alone would allow 4).
+  EXPECT_GE(pages, 5);
+
+  v1::ListOverdueRequest stolen;
+  stolen.set_page_token(emergency_token);
+  auto refused = As("emergency").ListOverdue(stolen);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("page_token"));
+  v1::ListOverdueRequest too_big;
+  too_big.set_page_size(501);
+  EXPECT_THAT(std::string(As("market").ListOverdue(too_big).status().message()), HasSubstr("page_size"));
+
+  auto all = As("market").ListOverdue();
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->transfers_size(), 5);
+  EXPECT_EQ(all->records_size(), 3);
+  EXPECT_TRUE(all->next_page_token().empty());
+
+  v1::AgencyAccessRequest audit;
+  audit.mutable_from()->set_seconds(0);
+  audit.set_limit(1000);
+  audit.set_purpose("逾期清单访问审计");
+  audit.set_agency_id("market");
+  auto log = As("procuratorate").AgencyAccess(audit);
+  ASSERT_TRUE(log.ok()) << log.status();
+  std::set<std::string> logged;
+  for (const auto& e : log->entries()) {
+    if (e.method().find("ListOverdue") == std::string::npos || e.status_code() != 0) continue;
+    logged.insert(e.case_ids().begin(), e.case_ids().end());
+  }
+  EXPECT_EQ(logged, cases) << "ListOverdue names the cases of the items it returned";
 }
 
 TEST_F(WorkflowTest, DaysCountInShanghaiNotUtc) {

@@ -56,8 +56,22 @@ absl::StatusOr<v1::ListSupervisionResponse> Client::ListSupervision(
   return UnaryCall(*impl_->workflow, &Stub::ListSupervision, request, options_.deadline);
 }
 
+absl::StatusOr<v1::ListOverdueResponse> Client::ListOverdue(const v1::ListOverdueRequest& request) {
+  return UnaryCall(*impl_->workflow, &Stub::ListOverdue, request, options_.deadline);
+}
+
 absl::StatusOr<v1::ListOverdueResponse> Client::ListOverdue() {
-  return UnaryCall(*impl_->workflow, &Stub::ListOverdue, v1::ListOverdueRequest(), options_.deadline);
+  v1::ListOverdueRequest request;
+  request.set_page_size(500);
+  v1::ListOverdueResponse all;
+  do {
+    absl::StatusOr<v1::ListOverdueResponse> page = ListOverdue(request);
+    if (!page.ok()) return page.status();
+    request.set_page_token(page->next_page_token());
+    page->clear_next_page_token();
+    all.MergeFrom(*page);
+  } while (!request.page_token().empty());
+  return all;
 }
 
 }  // namespace caselink

@@ -63,7 +63,7 @@ template <class Item, class Response>
 absl::Status AnswerList(const ServiceContext& sc, const CallScope& scope, const v1::ListItemsRequest& req,
                         google::protobuf::RepeatedPtrField<Item>* (Response::*items)(), Response* resp) {
   CASELINK_ASSIGN_OR_RETURN(std::vector<Item> page,
-                            ListItems<Item>(sc, scope, req, false, resp->mutable_next_page_token()));
+                            ListItems<Item>(sc, scope, req, resp->mutable_next_page_token()));
   for (Item& i : page) {
     NoteCases(scope, i.case_ids());
     *(resp->*items)()->Add() = std::move(i);

@@ -9,6 +9,7 @@
 #include "caselink_common/status_macros.h"
 #include "server/core/access_logger.h"
 #include "server/workflow/document_materials.h"
+#include "server/workflow/item_answers.h"
 #include "server/meetings/meeting_access.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
@@ -244,55 +245,151 @@ absl::StatusOr<Item> GetItem(const ServiceContext& sc, const CallScope& scope, c
   return item;
 }
 
-template <class Item>
-absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const CallScope& scope,
-                                            const v1::ListItemsRequest& req, bool overdue_only,
-                                            std::string* next_page_token) {
-  if (req.page_size() < 0 || req.page_size() > sc.max_page_size) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must be between 0 and ", sc.max_page_size));
+namespace {
+
+// What one page may hold, shared by every kind of item the page reads: a
+// page ends at `limit` items shown or after `max_examined` rows read,
+// visible or not (its token then resumes after the last one read).
+struct PageBudget {
+  size_t limit = 0;
+  int max_examined = 0;
+  size_t shown = 0;
+  int examined = 0;
+  bool full() const { return shown >= limit || examined >= max_examined; }
+};
+
+absl::StatusOr<PageBudget> BudgetOf(const ServiceContext& sc, int32_t page_size) {
+  if (page_size < 0 || page_size > sc.max_page_size) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be between 0 and ", sc.max_page_size));
   }
   if (sc.page_tokens == nullptr) return absl::FailedPreconditionError("page tokens are not configured");
-  // Bound to the caller, the RPC (transfers or supervision) and the state filter.
-  const PageScope where = PageScope::For(scope, req);
-  CASELINK_ASSIGN_OR_RETURN(const std::string after, sc.page_tokens->Open(req.page_token(), where));
-  const size_t limit = req.page_size() == 0 ? 50 : req.page_size();
+  PageBudget b;
+  b.limit = page_size == 0 ? 50 : page_size;
+  b.max_examined = sc.max_rows_examined_per_page;
+  return b;
+}
+
+// Reads the heads of one kind after `after`, in id order, appending to `out`
+// the items the caller may see that `keep` accepts (marked overdue or not as
+// of now), until the budget is full. Returns true if it stopped on a full
+// page with rows left; `*last` is the id of the last row read.
+template <class Item, class Keep>
+absl::StatusOr<bool> ScanItems(const ServiceContext& sc, const CallScope& scope, const std::string& after,
+                               const Keep& keep, PageBudget* budget, std::vector<Item>* out, std::string* last) {
   const workflow::Actor actor = ActorOf(scope);
   const absl::Time now = sc.now();
-  std::vector<Item> out;
   absl::Status parse_status;
-  std::string last;
   bool more = false;
-  // A page ends at `limit` items shown or after examining the budget's rows,
-  // visible or not (the token then resumes after the last one examined). The
-  // overdue listing reads every item: it has no pages.
-  int examined = 0;
   CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
-      Traits<Item>::kTables.head, after,
-      [&](const std::string& id, const std::string& bytes) {
-        if (!overdue_only && (out.size() >= limit || examined >= sc.max_rows_examined_per_page)) {
+      Traits<Item>::kTables.head, after, [&](const std::string& id, const std::string& bytes) {
+        if (budget->full()) {
           more = true;
           return false;
         }
-        ++examined;
+        ++budget->examined;
         auto item = Parse<Item>(bytes);
         if (!item.ok()) {
           parse_status = item.status();
           return false;
         }
-        last = id;
+        *last = id;
         if (!workflow::CanSee(actor, *item)) return true;
-        if (req.state() != v1::STATE_UNSPECIFIED && item->state() != req.state()) return true;
         workflow::MarkOverdue(now, &*item);
-        if (overdue_only && !item->overdue()) return true;
-        out.push_back(std::move(*item));
+        if (!keep(*item)) return true;
+        ++budget->shown;
+        out->push_back(std::move(*item));
         return true;
       }));
   CASELINK_RETURN_IF_ERROR(parse_status);
+  return more;
+}
+
+// The overdue part of a page for one kind, into `field`; returns true if the
+// page filled up with rows of the kind left.
+template <class Item>
+absl::StatusOr<bool> OverdueOfKind(const ServiceContext& sc, const CallScope& scope, const std::string& after,
+                                   PageBudget* budget, google::protobuf::RepeatedPtrField<Item>* field,
+                                   std::string* last) {
+  // A position in another kind (an earlier one: later ones are not read)
+  // starts this kind at its first id.
+  const std::string from = after.empty() || after[0] != ItemKind<Item>::kIdPrefix ? std::string() : after;
+  std::vector<Item> items;
+  CASELINK_ASSIGN_OR_RETURN(const bool left, ScanItems<Item>(sc, scope, from, [](const Item& i) { return i.overdue(); },
+                                                             budget, &items, last));
+  for (Item& i : items) {
+    NoteCases(scope, i.case_ids());
+    *field->Add() = std::move(i);
+  }
+  return left;
+}
+
+}  // namespace
+
+template <class Item>
+absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const CallScope& scope,
+                                            const v1::ListItemsRequest& req, std::string* next_page_token) {
+  CASELINK_ASSIGN_OR_RETURN(PageBudget budget, BudgetOf(sc, req.page_size()));
+  // Bound to the caller, the RPC (transfers or supervision) and the state filter.
+  const PageScope where = PageScope::For(scope, req);
+  CASELINK_ASSIGN_OR_RETURN(const std::string after, sc.page_tokens->Open(req.page_token(), where));
+  std::vector<Item> out;
+  std::string last;
+  CASELINK_ASSIGN_OR_RETURN(
+      const bool more,
+      ScanItems<Item>(
+          sc, scope, after,
+          [&](const Item& i) { return req.state() == v1::STATE_UNSPECIFIED || i.state() == req.state(); },
+          &budget, &out, &last));
   if (next_page_token != nullptr && more) {
     CASELINK_ASSIGN_OR_RETURN(*next_page_token, sc.page_tokens->Seal(where, last));
   }
   return out;
+}
+
+absl::Status ListOverdue(const ServiceContext& sc, const CallScope& scope, const v1::ListOverdueRequest& req,
+                         v1::ListOverdueResponse* resp) {
+  CASELINK_ASSIGN_OR_RETURN(PageBudget budget, BudgetOf(sc, req.page_size()));
+  const PageScope where = PageScope::For(scope, req);
+  CASELINK_ASSIGN_OR_RETURN(const std::string after, sc.page_tokens->Open(req.page_token(), where));
+  // The kinds in order; a position (an item id) names its kind by its prefix.
+  const std::string order = {ItemKind<v1::Transfer>::kIdPrefix, ItemKind<v1::SupervisionRecord>::kIdPrefix,
+                             ItemKind<v1::Rectification>::kIdPrefix, ItemKind<v1::DecisionItem>::kIdPrefix};
+  const size_t start = after.empty() ? 0 : order.find(after[0]);
+  if (start == std::string::npos) return absl::InternalError("a sealed ListOverdue position names no kind of item");
+  std::string last = after;
+  bool more = false;
+  bool full = false;
+  // After each kind: a page that filled up ends here; it has a next page if
+  // rows of this kind are left, or later kinds may hold some (that page may
+  // then be empty, with no token).
+  auto close_kind = [&](bool left, bool last_kind) {
+    full = left || budget.full();
+    more = left || (full && !last_kind);
+  };
+  if (!full && start <= 0) {
+    CASELINK_ASSIGN_OR_RETURN(bool left, OverdueOfKind<v1::Transfer>(sc, scope, after, &budget,
+                                                                     resp->mutable_transfers(), &last));
+    close_kind(left, false);
+  }
+  if (!full && start <= 1) {
+    CASELINK_ASSIGN_OR_RETURN(bool left, OverdueOfKind<v1::SupervisionRecord>(sc, scope, after, &budget,
+                                                                              resp->mutable_records(), &last));
+    close_kind(left, false);
+  }
+  if (!full && start <= 2) {
+    CASELINK_ASSIGN_OR_RETURN(bool left, OverdueOfKind<v1::Rectification>(sc, scope, after, &budget,
+                                                                          resp->mutable_rectifications(), &last));
+    close_kind(left, false);
+  }
+  if (!full && start <= 3) {
+    CASELINK_ASSIGN_OR_RETURN(bool left, OverdueOfKind<v1::DecisionItem>(sc, scope, after, &budget,
+                                                                         resp->mutable_decisions(), &last));
+    close_kind(left, true);
+  }
+  if (more) {
+    CASELINK_ASSIGN_OR_RETURN(*resp->mutable_next_page_token(), sc.page_tokens->Seal(where, last));
+  }
+  return absl::OkStatus();
 }
 
 namespace {
@@ -337,7 +434,7 @@ absl::StatusOr<ItemAccess> LoadItemAccess(const ServiceContext& sc, const CallSc
   template absl::StatusOr<Item> GetItem<Item>(const ServiceContext&, const CallScope&,          \
                                               const std::string&, std::vector<v1::Transition>*); \
   template absl::StatusOr<std::vector<Item>> ListItems<Item>(                                   \
-      const ServiceContext&, const CallScope&, const v1::ListItemsRequest&, bool, std::string*);
+      const ServiceContext&, const CallScope&, const v1::ListItemsRequest&, std::string*);
 CASELINK_INSTANTIATE(v1::Transfer)
 CASELINK_INSTANTIATE(v1::SupervisionRecord)
 CASELINK_INSTANTIATE(v1::Rectification)

@@ -49,8 +49,15 @@ absl::StatusOr<Item> GetItem(const ServiceContext& sc, const CallScope& scope, c
 // One page of the items the caller may see, ordered by id.
 template <class Item>
 absl::StatusOr<std::vector<Item>> ListItems(const ServiceContext& sc, const CallScope& scope,
-                                            const v1::ListItemsRequest& req, bool overdue_only,
+                                            const v1::ListItemsRequest& req,
                                             std::string* next_page_token);
+
+// One page of the caller's overdue items (ListOverdue): the four kinds in the
+// order of the response's fields, each by id, sharing the page's limits; the
+// page token resumes in the kind its position's id names. Every item's cases
+// are named in the call's access-log entry.
+absl::Status ListOverdue(const ServiceContext& sc, const CallScope& scope, const v1::ListOverdueRequest& req,
+                         v1::ListOverdueResponse* resp);
 
 // What the document service needs of the workflow item a document belongs
 // to: its cases, and what the workflow lets the caller do with it.

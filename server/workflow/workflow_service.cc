@@ -165,17 +165,9 @@ absl::Status WorkflowServiceImpl::DoCreateSupervision(const CallScope& scope,
                        &v1::SupervisionResponse::mutable_record, resp);
 }
 
-absl::Status WorkflowServiceImpl::DoListOverdue(const CallScope& scope, v1::ListOverdueResponse* resp) {
-  v1::ListItemsRequest all;
-  CASELINK_ASSIGN_OR_RETURN(auto transfers, ListItems<v1::Transfer>(sc_, scope, all, true, nullptr));
-  CASELINK_ASSIGN_OR_RETURN(auto records, ListItems<v1::SupervisionRecord>(sc_, scope, all, true, nullptr));
-  CASELINK_ASSIGN_OR_RETURN(auto notices, ListItems<v1::Rectification>(sc_, scope, all, true, nullptr));
-  CASELINK_ASSIGN_OR_RETURN(auto decisions, ListItems<v1::DecisionItem>(sc_, scope, all, true, nullptr));
-  for (auto& t : transfers) *resp->add_transfers() = std::move(t);
-  for (auto& r : records) *resp->add_records() = std::move(r);
-  for (auto& n : notices) *resp->add_rectifications() = std::move(n);
-  for (auto& d : decisions) *resp->add_decisions() = std::move(d);
-  return absl::OkStatus();
+absl::Status WorkflowServiceImpl::DoListOverdue(const CallScope& scope, const v1::ListOverdueRequest& req,
+                                                v1::ListOverdueResponse* resp) {
+  return ListOverdue(sc_, scope, req, resp);
 }
 
 WorkflowServiceImpl::WorkflowServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {
@@ -189,9 +181,7 @@ WorkflowServiceImpl::WorkflowServiceImpl(const ServiceContext& sc) : RawService(
            Unary("ActOnSupervision", this, &W::DoActOnSupervision),
            Unary("GetSupervision", this, &W::DoGetSupervision),
            Unary("ListSupervision", this, &W::DoListSupervision),
-           Unary<v1::ListOverdueRequest, v1::ListOverdueResponse>(
-               "ListOverdue", [this](const CallScope& s, const v1::ListOverdueRequest&,
-                                     v1::ListOverdueResponse* resp) { return DoListOverdue(s, resp); })});
+           Unary("ListOverdue", this, &W::DoListOverdue)});
 }
 
 absl::Status WorkflowServiceImpl::DoActOnTransfer(const CallScope& s, const v1::WorkflowActionRequest& req,

@@ -20,7 +20,8 @@ class WorkflowServiceImpl final : public RawService {
                                 v1::TransferResponse* resp);
   absl::Status DoCreateSupervision(const CallScope& scope, const v1::CreateSupervisionRequest& req,
                                    v1::SupervisionResponse* resp);
-  absl::Status DoListOverdue(const CallScope& scope, v1::ListOverdueResponse* resp);
+  absl::Status DoListOverdue(const CallScope& scope, const v1::ListOverdueRequest& req,
+                             v1::ListOverdueResponse* resp);
   absl::Status DoActOnTransfer(const CallScope& scope, const v1::WorkflowActionRequest& req,
                                v1::TransferResponse* resp);
   absl::Status DoGetTransfer(const CallScope& scope, const v1::GetItemRequest& req,

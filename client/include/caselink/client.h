@@ -140,7 +140,12 @@ class Client {
   absl::StatusOr<v1::SupervisionResponse> ActOnSupervision(v1::WorkflowActionRequest request);
   absl::StatusOr<v1::GetSupervisionResponse> GetSupervision(const v1::GetItemRequest& request);
   absl::StatusOr<v1::ListSupervisionResponse> ListSupervision(const v1::ListItemsRequest& request);
+  // Every overdue item of the caller: follows next_page_token and answers
+  // the pages merged (the server reads a bounded number of rows per page).
+  // A page failing fails the whole call.
   absl::StatusOr<v1::ListOverdueResponse> ListOverdue();
+  // One page of them (page_size, page_token as in ListTransfers).
+  absl::StatusOr<v1::ListOverdueResponse> ListOverdue(const v1::ListOverdueRequest& request);
 
   // ReportService: the joint-meeting report (联席会议) for [from_date,
   // to_date), over the rows the policy lets the caller see (see
