@@ -148,6 +148,27 @@ class WorkflowTest : public ::testing::Test {
     return As(agency).ActOnSupervision(Action(id, a, reason));
   }
 
+  // The access-log entries of `agency`'s successful calls whose method ends
+  // with `method` (e.g. "CaseService/GetCase"), as the procuratorate reads
+  // them through AuditService.AgencyAccess.
+  std::vector<v1::AuditEntry> LoggedCalls(const std::string& agency, const std::string& method) {
+    v1::AgencyAccessRequest audit;
+    audit.mutable_from()->set_seconds(0);
+    audit.set_limit(1000);
+    audit.set_purpose("访问审计");
+    audit.set_agency_id(agency);
+    auto log = As("procuratorate").AgencyAccess(audit);
+    EXPECT_TRUE(log.ok()) << log.status();
+    std::vector<v1::AuditEntry> out;
+    if (!log.ok()) return out;
+    for (const v1::AuditEntry& e : log->entries()) {
+      const std::string& m = e.method();
+      const bool named = m.size() >= method.size() && m.compare(m.size() - method.size(), method.size(), method) == 0;
+      if (e.status_code() == 0 && named) out.push_back(e);
+    }
+    return out;
+  }
+
   std::atomic<int64_t> now_ns_{0};
   std::unique_ptr<TestDistrict> district_;
 };
