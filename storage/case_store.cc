@@ -56,7 +56,8 @@ absl::StatusOr<SubmitOutcome> Replay(const CaseStore& store, const SubmitCommand
 
 absl::StatusOr<SubmitOutcome> CaseStore::Submit(const SubmitCommand& cmd) {
   std::vector<absl::StatusOr<SubmitOutcome>> out = SubmitBatch(
-      {cmd}, [&cmd](const std::vector<const v1::Case*>& written, CommitRequest* commit) {
+      {cmd}, [&cmd](const std::vector<const v1::Case*>& written, const std::vector<const v1::Case*>&,
+                    CommitRequest* commit) {
         return cmd.attach ? cmd.attach(*written.front(), commit) : absl::OkStatus();
       });
   return std::move(out.front());
@@ -93,9 +94,12 @@ std::vector<absl::StatusOr<SubmitOutcome>> CaseStore::SubmitBatch(
     if (out.back().ok() && !out.back()->replayed) stored.push_back(i);
   }
   if (stored.empty()) return out;
-  std::vector<const v1::Case*> written;
+  std::vector<const v1::Case*> written, replayed;
   for (size_t i : stored) written.push_back(&out[i]->stored);
-  absl::Status s = attach ? attach(written, &commit) : absl::OkStatus();
+  for (const auto& o : out) {
+    if (o.ok() && o->replayed) replayed.push_back(&o->stored);
+  }
+  absl::Status s = attach ? attach(written, replayed, &commit) : absl::OkStatus();
   if (s.ok()) s = pipeline_->Commit(std::move(commit)).status();
   if (!s.ok()) {
     for (size_t i : stored) out[i] = s;

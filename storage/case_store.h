@@ -102,9 +102,12 @@ class CaseStore {
   // and the pipeline's errors. A failed submission writes nothing.
   absl::StatusOr<SubmitOutcome> Submit(const SubmitCommand& cmd);
 
-  // Called once per batch with the versions about to be stored (not the
-  // refused or replayed items); what it adds is written in the same batch.
+  // Called once per batch that writes, with the versions about to be stored
+  // and the stored versions replayed items answer (a retry of a stored
+  // request: the caller learns them, so its access-log entry names them);
+  // refused items are in neither. What it adds is written in the same batch.
   using BatchAttach = std::function<absl::Status(const std::vector<const v1::Case*>& written,
+                                                 const std::vector<const v1::Case*>& replayed,
                                                  CommitRequest* commit)>;
 
   // Submits each command as Submit would (cmd.attach is not called; `attach`

@@ -191,6 +191,35 @@ TEST_F(AuditE2eTest, ConcurrentWritersKeepOneValidChain) {
   EXPECT_EQ(r.entries, 160u);
 }
 
+// SubmitCases answers a replayed item with its case id and version: the
+// call's entry names that case, whether the batch wrote other items or
+// nothing at all.
+TEST_F(AuditE2eTest, ReplayedItemsOfABatchAreNamedInItsEntry) {
+  v1::SubmitCasesRequest batch;
+  v1::SubmitCaseRequest* a = batch.add_items();
+  *a->mutable_case_() = SampleCase();
+  a->set_request_id("ledger-row-1");
+  auto first = district_->As("market").SubmitCases(batch);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string id = first->results(0).case_id();
+  ASSERT_FALSE(id.empty());
+  auto replay = district_->As("market").SubmitCases(batch);  // writes nothing
+  ASSERT_TRUE(replay.ok()) << replay.status();
+  ASSERT_TRUE(replay->results(0).replayed());
+  v1::SubmitCaseRequest* b = batch.add_items();
+  *b->mutable_case_() = SampleCase();
+  b->set_request_id("ledger-row-2");
+  auto mixed = district_->As("market").SubmitCases(batch);  // writes the second only
+  ASSERT_TRUE(mixed.ok()) << mixed.status();
+  ASSERT_TRUE(mixed->results(0).replayed());
+  ASSERT_FALSE(mixed->results(1).replayed());
+  int entries = 0;
+  for (const v1::AuditEntry& e : WhoRead(id)) {
+    if (e.method() == "caselink.v1.CaseService/SubmitCases" && e.agency_id() == "market") ++entries;
+  }
+  EXPECT_EQ(entries, 3) << "the write, the replay alone and the replay beside a write";
+}
+
 TEST_F(AuditE2eTest, SupervisorsAskWhoAccessedAgencyAndParty) {
   const absl::Time start = absl::Now() - absl::Seconds(1);
   const std::string id = SubmitMarketCase();

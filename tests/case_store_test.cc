@@ -343,9 +343,11 @@ TEST_F(CaseStoreTest, BatchStoresEveryAcceptedItemInOneCommitAndRefusesOthersAlo
       Create("market", "r0", "v1"),  // a replay of the first submission
   };
   int attached = -1;
+  std::vector<std::string> replayed_ids;
   auto out = store_->SubmitBatch(cmds, [&](const std::vector<const v1::Case*>& written,
-                                           CommitRequest* commit) {
+                                           const std::vector<const v1::Case*>& replayed, CommitRequest* commit) {
     attached = static_cast<int>(written.size());
+    for (const v1::Case* c : replayed) replayed_ids.push_back(c->case_id());
     commit->puts.push_back({Table::kMeta, "batch-marker", "x"});
     return absl::OkStatus();
   });
@@ -357,6 +359,7 @@ TEST_F(CaseStoreTest, BatchStoresEveryAcceptedItemInOneCommitAndRefusesOthersAlo
   EXPECT_TRUE(out[3]->replayed);
   EXPECT_TRUE(Same(out[3]->stored, existing));
   EXPECT_EQ(attached, 2);  // only the two new cases, not the refused or replayed item
+  EXPECT_EQ(replayed_ids, std::vector<std::string>{existing.case_id()}) << "the replay is named apart";
   EXPECT_EQ(CountHeads(), 3);
   EXPECT_TRUE(Same(*store_->Get(out[0]->stored.case_id(), 0), out[0]->stored));
   EXPECT_EQ(store_->Versions(existing.case_id())->size(), 1u);

@@ -181,6 +181,18 @@ TEST_F(ReportTest, EveryFigureOfAHandBuiltDistrict) {
   EXPECT_TRUE(r->major_cases(0).parties(0).person().id_number().empty());
   EXPECT_EQ(r->as_of().seconds(), absl::ToUnixSeconds(Cst(2024, 6, 1, 10, 0)));
   EXPECT_EQ(r->time_zone(), "Asia/Shanghai");
+  // The cases the lists name reached the government: its entry names them
+  // (the major cases' through the response filter, the overdue items' too).
+  std::set<std::string> logged;
+  for (const auto& e : LoggedCalls("government", "ReportService/GetJointMeetingReport")) {
+    logged.insert(e.case_ids().begin(), e.case_ids().end());
+  }
+  for (const auto& o : r->overdue()) {
+    if (o.case_id().empty()) continue;
+    EXPECT_TRUE(logged.count(o.case_id())) << o.id() << " names " << o.case_id();
+  }
+  EXPECT_TRUE(logged.count(c3_)) << "F3's case";
+  for (const auto& m : r->major_cases()) EXPECT_TRUE(logged.count(m.case_id())) << m.case_id();
   // The justice bureau and the procuratorate read the same figures.
   for (const char* a : {"justice", "procuratorate"}) {
     auto other = Report(a);

@@ -311,6 +311,8 @@ TEST_F(StreamTrustTest, AStreamLogsItsDeliveriesInBoundedEntries) {
   EXPECT_GE(watch_entries, 2);
 }
 
+// A town addressed by items naming another agency's case does not read the
+// case through its events; the case ids it was told are on its record.
 TEST_F(StreamTrustTest, ATownLinkedToAnotherAgencysCaseDoesNotReadIt) {
   const std::string market_case = NewCase("market");
   ASSERT_TRUE(Supervise("town-a", market_case).ok());
@@ -326,8 +328,16 @@ TEST_F(StreamTrustTest, ATownLinkedToAnotherAgencysCaseDoesNotReadIt) {
   get.set_case_id(market_case);
   get.set_purpose("streams test");
   EXPECT_EQ(As("town-a").GetCase(get).status().code(), absl::StatusCode::kNotFound);
-  // Nothing of it is on town-a's record either.
-  EXPECT_TRUE(WatchEntries(market_case, "town-a").empty());
+  // Its id reached town-a (the items name it, as GetSupervision would): the
+  // delivery entries name the case, and no field of it.
+  std::vector<v1::AuditEntry> entries = WatchEntries(market_case, "town-a");
+  ASSERT_FALSE(entries.empty()) << "town-a received the items naming market's case with nothing on record";
+  for (const v1::AuditEntry& e : entries) {
+    EXPECT_THAT(e.case_ids(), ::testing::Contains(market_case));
+    EXPECT_TRUE(e.fields_full().empty()) << e.ShortDebugString();
+    EXPECT_TRUE(e.fields_masked().empty()) << e.ShortDebugString();
+    EXPECT_TRUE(e.party_hmacs().empty()) << e.ShortDebugString();
+  }
 }
 
 TEST_F(StreamTrustTest, ASupervisionLinkIsNotATransfer) {

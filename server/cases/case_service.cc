@@ -71,10 +71,11 @@ storage::CaseStore::BatchAttach CaseServiceImpl::AccessLogAttach(const CallScope
   if (sc_.access_log == nullptr && sc_.screening == nullptr) return nullptr;
   // The writes, their screening hits and their access-log entry go in one
   // batch: a version is never stored without either.
-  return [this, &scope](const std::vector<const v1::Case*>& written, storage::CommitRequest* commit) {
+  return [this, &scope](const std::vector<const v1::Case*>& written, const std::vector<const v1::Case*>& replayed,
+                        storage::CommitRequest* commit) {
     if (sc_.screening != nullptr) CASELINK_RETURN_IF_ERROR(sc_.screening->AttachHits(written, commit));
     if (sc_.access_log == nullptr) return absl::OkStatus();
-    return sc_.access_log->AttachEntries(scope, written, commit);
+    return sc_.access_log->AttachEntries(scope, written, commit, replayed);
   };
 }
 
@@ -113,9 +114,10 @@ absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
   bool attached = false;
   const auto log_attach = AccessLogAttach(scope);
   auto stored = sc_.cases->SubmitBatch(
-      cmds, [&](const std::vector<const v1::Case*>& written, storage::CommitRequest* commit) {
+      cmds, [&](const std::vector<const v1::Case*>& written, const std::vector<const v1::Case*>& replayed,
+                storage::CommitRequest* commit) {
         attached = true;
-        return log_attach ? log_attach(written, commit) : absl::OkStatus();
+        return log_attach ? log_attach(written, replayed, commit) : absl::OkStatus();
       });
   if (attached) {
     absl::Status batch_failure;
@@ -140,6 +142,13 @@ absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
       refused[item_of[k]] = absl::IsNotFound(stored[k].status())
                                 ? CaseNotFound(req.items(item_of[k]).case_().case_id())
                                 : stored[k].status();
+    }
+  }
+  // Nothing written (every item replayed or refused): the call's own entry
+  // names the cases the replayed results name, as a read's would.
+  if (!attached && scope.record != nullptr) {
+    for (const auto& r : stored) {
+      if (r.ok()) scope.record->case_ids.push_back(r->stored.case_id());
     }
   }
   for (int i = 0; i < req.items_size(); ++i) {

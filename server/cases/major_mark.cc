@@ -83,9 +83,10 @@ absl::Status CaseServiceImpl::DoMarkMajor(const CallScope& scope, const v1::Mark
     return next;
   };
   storage::CaseStore::BatchAttach base = AccessLogAttach(scope);
-  auto attach = [&base](const std::vector<const v1::Case*>& written, storage::CommitRequest* commit) {
+  auto attach = [&base](const std::vector<const v1::Case*>& written, const std::vector<const v1::Case*>& replayed,
+                        storage::CommitRequest* commit) {
     for (const v1::Case* c : written) commit->appends.push_back(OwnerEvent(*c));
-    return base ? base(written, commit) : absl::OkStatus();
+    return base ? base(written, replayed, commit) : absl::OkStatus();
   };
   auto out = std::move(sc_.cases->SubmitBatch({std::move(cmd)}, attach).front());
   if (absl::IsNotFound(out.status())) return CaseNotFound(req.case_id());

@@ -268,7 +268,8 @@ absl::Status AccessLogger::AttachEntry(const CallScope& scope, const v1::Case& w
 
 absl::Status AccessLogger::AttachEntries(const CallScope& scope,
                                          const std::vector<const v1::Case*>& written,
-                                         storage::CommitRequest* commit) const {
+                                         storage::CommitRequest* commit,
+                                         const std::vector<const v1::Case*>& replayed) const {
   if (scope.record == nullptr) return absl::InternalError("the call has no access record");
   AccessRecord r = *scope.record;
   r.case_ids.clear();
@@ -277,6 +278,8 @@ absl::Status AccessLogger::AttachEntries(const CallScope& scope,
     r.case_ids.push_back(c->case_id());
     for (std::string& id : PartyIdsOf(*c)) r.party_ids.push_back(std::move(id));
   }
+  // A replayed result answers with the stored case's id and version only.
+  for (const v1::Case* c : replayed) r.case_ids.push_back(c->case_id());
   commit->appends.push_back(storage::audit::EntryAppend(BuildEntry(r, absl::OkStatus())));
   scope.record->logged_in_batch = true;
   return absl::OkStatus();

@@ -83,9 +83,10 @@ class AccessLogger {
   absl::Status AttachEntry(const CallScope& scope, const v1::Case& written,
                            storage::CommitRequest* commit) const;
   // The same for a call that wrote several cases in one batch: one entry
-  // naming every case written.
+  // naming every case written, and the `replayed` ones its answer names.
   absl::Status AttachEntries(const CallScope& scope, const std::vector<const v1::Case*>& written,
-                             storage::CommitRequest* commit) const;
+                             storage::CommitRequest* commit,
+                             const std::vector<const v1::Case*>& replayed = {}) const;
   // The same for a workflow step on item `item_id` linking `case_ids`.
   absl::Status AttachItemEntry(const CallScope& scope, const std::string& item_id,
                                const std::vector<std::string>& case_ids,

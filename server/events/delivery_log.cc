@@ -1,5 +1,7 @@
 #include "server/events/delivery_log.h"
 
+#include <algorithm>
+
 namespace caselink::server {
 
 DeliveryLog::DeliveryLog(const AccessLogger* log, const AccessRecord& call) : log_(log) {
@@ -16,13 +18,33 @@ void DeliveryLog::Reset() {
   events_ = 0;
 }
 
+void DeliveryLog::AddEvent(const v1::Event& e) {
+  ++events_;
+  auto name = [this](const std::string& id) {
+    if (id.empty()) return;
+    if (std::find(chunk_.case_ids.begin(), chunk_.case_ids.end(), id) == chunk_.case_ids.end()) {
+      chunk_.case_ids.push_back(id);
+    }
+  };
+  if (e.kind() == v1::EVENT_CASE_MARKED_MAJOR) name(e.item_id());
+  static const google::protobuf::OneofDescriptor* const kItem = v1::Event::descriptor()->FindOneofByName("item");
+  const google::protobuf::Reflection* r = e.GetReflection();
+  const google::protobuf::FieldDescriptor* set = r->GetOneofFieldDescriptor(e, kItem);
+  if (set == nullptr) return;
+  const google::protobuf::Message& item = r->GetMessage(e, set);
+  const google::protobuf::FieldDescriptor* ids = item.GetDescriptor()->FindFieldByName("case_ids");
+  if (ids == nullptr || !ids->is_repeated() || ids->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return;
+  const google::protobuf::Reflection* ir = item.GetReflection();
+  for (int i = 0; i < ir->FieldSize(item, ids); ++i) name(ir->GetRepeatedString(item, ids, i));
+}
+
 bool DeliveryLog::Full() const {
   return events_ >= kMaxEvents || static_cast<int>(chunk_.case_ids.size()) >= kMaxCaseIds;
 }
 
 absl::Status DeliveryLog::Commit() {
-  // An event whose cases are all invisible delivers no case data: the item
-  // it carries (ids, states, the procuratorial opinion) is not a case read.
+  // Events that name no case (an item without cases) need no entry: the
+  // stream's own entry records the call.
   if (!chunk_.case_ids.empty() && log_ != nullptr) {
     absl::Status s = log_->Log(chunk_, absl::OkStatus());
     if (!s.ok()) return s;

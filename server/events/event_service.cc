@@ -74,7 +74,7 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
         break;
       }
       CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(live.scope(), req, &e, deliveries.Chunk()));
-      deliveries.AddEvent();
+      deliveries.AddEvent(e);
       pending.push_back(std::move(e));
       if (deliveries.Full()) {
         CASELINK_RETURN_IF_ERROR(flush());

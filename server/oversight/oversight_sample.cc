@@ -67,11 +67,18 @@ v1::Sample ViewOf(const CampaignAccess& access, const std::string& agency, v1::S
   return own;
 }
 
-// The sample as stored after a draw or an addition, in full (only the
-// organiser and the team write it), its cases named in the access record.
+// The sample after a draw or an addition, in full (only the organiser and the
+// team write it), its cases named in the access record. `decided`: the sample
+// as the write decided it under the campaign's lock, whose cases its batch's
+// entry names; answered as is, so a case another call adds meanwhile is not
+// shown unlogged. Without it (a retry answered from the request record) the
+// sample is read now, and its cases reach the call's entry, written after.
 absl::Status AnswerWithSample(const storage::OversightStore& store, const CallScope& scope, const std::string& id,
-                              bool replayed, v1::SampleResponse* resp) {
-  CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store.Sample(id));
+                              std::optional<v1::Sample> decided, bool replayed, v1::SampleResponse* resp) {
+  std::optional<v1::Sample> sample = std::move(decided);
+  if (!sample.has_value()) {
+    CASELINK_ASSIGN_OR_RETURN(sample, store.Sample(id));
+  }
   if (!sample.has_value()) return NoSampleYet(id);
   NoteCases(scope, CaseIds(*sample));
   *resp->mutable_sample() = std::move(*sample);
@@ -120,6 +127,7 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
   }
 
   std::vector<std::string> logged;
+  std::optional<v1::Sample> decided;
   storage::OversightCommand cmd;
   cmd.request_id = req.request_id();
   cmd.request_digest = RequestDigest(req);
@@ -129,6 +137,7 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
     if (!now_stored.has_value()) {
       if (!draw.has_draw_time()) return absl::AbortedError("the sample changed meanwhile; retry the request");
       logged = CaseIds(draw);
+      decided = draw;
       // The team reads what it reviews: the links go in the draw's batch.
       std::vector<storage::Put> puts = InspectionLinkPuts(Links(sc_), access.campaign, logged);
       puts.insert(puts.begin(), storage::OversightStore::DrawPut(draw));
@@ -139,6 +148,7 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
     if ((req.seed() == 0 || req.seed() == s.seed()) && req.size_per_stratum() == s.size_per_stratum() &&
         req.fraction_percent() == s.fraction_percent()) {
       logged = CaseIds(s);
+      decided = s;
       return storage::OversightWrite{{}, id, 0};
     }
     return absl::AlreadyExistsError(absl::StrCat(
@@ -147,7 +157,7 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
         "by hand (AddSampleCase)"));
   };
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
-  return AnswerWithSample(store_, scope, id, out.replayed, resp);
+  return AnswerWithSample(store_, scope, id, std::move(decided), out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const v1::AddSampleCaseRequest& req,
@@ -173,6 +183,7 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
   }
 
   std::vector<std::string> logged;
+  std::optional<v1::Sample> decided;
   storage::OversightCommand cmd;
   cmd.request_id = req.request_id();
   cmd.request_digest = RequestDigest(req);
@@ -196,12 +207,21 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
     *added.mutable_add_time() = ToProtoTime(sc_.now());
     logged = CaseIds(*sample);
     logged.push_back(added.case_id());
+    // As Sample() will read it: the hand-added cases ordered by case_id.
+    decided = *sample;
+    auto* cases = decided->mutable_cases();
+    auto at = std::find_if(cases->begin(), cases->end(), [&](const v1::SampledCase& s) {
+      return s.by_hand() && s.case_id() > added.case_id();
+    });
+    const int pos = static_cast<int>(at - cases->begin());
+    *cases->Add() = added;
+    for (int i = cases->size() - 1; i > pos; --i) cases->SwapElements(i, i - 1);
     std::vector<storage::Put> puts = InspectionLinkPuts(Links(sc_), access.campaign, {added.case_id()});
     puts.insert(puts.begin(), storage::OversightStore::AddedCasePut(id, added));
     return storage::OversightWrite{std::move(puts), id, 0};
   };
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
-  return AnswerWithSample(store_, scope, id, out.replayed, resp);
+  return AnswerWithSample(store_, scope, id, std::move(decided), out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoGetSample(const CallScope& scope, const v1::GetCampaignRequest& req,

@@ -18,6 +18,7 @@
 #include "server/core/unary_call.h"
 #include "server/screening/hit_state.h"
 #include "server/screening/screener.h"
+#include "server/workflow/item_answers.h"
 
 namespace caselink::server {
 namespace {
@@ -187,6 +188,22 @@ void ListAgenciesWithoutEntries(const CallScope& scope, v1::JointMeetingReport* 
 
 }  // namespace
 
+namespace {
+
+// The case ids the report lists outside its major cases (which the response
+// filter names): the overdue items', the dismissed hits' and the decision
+// items'. They reach the caller, so the call's entry names them.
+void NoteListedCases(const CallScope& scope, const v1::JointMeetingReport& r) {
+  std::vector<std::string> ids;
+  for (const v1::OverdueItem& o : r.overdue()) ids.push_back(o.case_id());
+  for (const v1::ScreeningHit& h : r.dismissed_hits()) ids.push_back(h.case_id());
+  for (const v1::DecisionItem& d : r.decisions()) ids.insert(ids.end(), d.case_ids().begin(), d.case_ids().end());
+  ids.erase(std::remove(ids.begin(), ids.end(), std::string()), ids.end());
+  NoteCases(scope, ids);
+}
+
+}  // namespace
+
 absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& scope,
                                      const v1::JointMeetingReportRequest& req,
                                      v1::JointMeetingReport* out) {
@@ -247,7 +264,9 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   ListAgenciesWithoutEntries(scope, out);
   out->set_late_entry_working_days(sc.late_entry_working_days);
   CASELINK_RETURN_IF_ERROR(AddCampaignSummaries(sc, scope, period, out));
-  return AddDecisionItems(sc, scope, period, at, out);
+  CASELINK_RETURN_IF_ERROR(AddDecisionItems(sc, scope, period, at, out));
+  NoteListedCases(scope, *out);
+  return absl::OkStatus();
 }
 
 ReportServiceImpl::ReportServiceImpl(const ServiceContext& sc) : RawService(sc), sc_(sc) {
