@@ -4,3 +4,7 @@ caselink_add_test(audit_chain_test SOURCES audit_chain_test.cc LIBS caselink_sto
 caselink_add_test(audit_e2e_test SOURCES audit_e2e_test.cc LIBS caselink_storage LABELS e2e audit threads)
 target_compile_definitions(audit_e2e_test PRIVATE CASELINK_ADMIN_PATH="$<TARGET_FILE:caselink-admin>")
 add_dependencies(audit_e2e_test caselink-admin)
+# Every case id an answer carries is named in the call's access-log entry
+# (found by reflection over the answers of the item, sample, meeting and
+# report reads).
+caselink_add_test(e2e_logged_case_ids_test SOURCES e2e_logged_case_ids_test.cc LABELS e2e audit)
