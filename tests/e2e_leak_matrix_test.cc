@@ -359,25 +359,7 @@ TEST_F(LeakMatrixTest, EveryAgencyGetsExactlyWhatThePolicyGrants) {
   std::map<std::string, std::set<std::string>> inspected;
   std::string sampled_case;  // the emergency bureau's case in the sample
   {
-    v1::CreateCampaignRequest req;
-    v1::Campaign* c = req.mutable_campaign();
-    c->set_name("leak matrix campaign");
-    c->set_from_date("2000-01-01");
-    c->set_to_date("2099-01-01");
-    c->add_agencies("emergency");
-    for (const auto& [agency, role] : {std::pair<const char*, v1::TeamRole>{"justice", v1::TEAM_LEADER},
-                                       std::pair<const char*, v1::TeamRole>{"market", v1::TEAM_MEMBER}}) {
-      v1::TeamMember* m = c->add_team();
-      m->set_agency_id(agency);
-      m->set_role(role);
-    }
-    v1::Criterion* k = c->add_criteria();
-    k->set_id("law");
-    k->set_name("法律适用");
-    k->set_weight(100);
-    k->set_max_score(10);
-    c->mutable_grades()->set_excellent_min(90);
-    c->mutable_grades()->set_pass_min(60);
+    const v1::CreateCampaignRequest req = AnyDateCampaign({"emergency"}, {"market"});
     auto campaign = district_->As("justice").CreateCampaign(req);
     ASSERT_TRUE(campaign.ok()) << campaign.status();
     v1::DrawSampleRequest draw;

@@ -75,25 +75,7 @@ TEST_F(LoggedCaseIdsTest, EveryCaseIdInAnAnswerIsInItsEntry) {
   auto s2 = Supervise("town-a", c1);
   ASSERT_TRUE(s2.ok()) << s2.status();
 
-  v1::CreateCampaignRequest creq;
-  v1::Campaign* c = creq.mutable_campaign();
-  c->set_name("评查");
-  c->set_from_date("2000-01-01");
-  c->set_to_date("2099-01-01");
-  c->add_agencies("market");
-  for (const auto& [agency, role] : {std::pair<const char*, v1::TeamRole>{"justice", v1::TEAM_LEADER},
-                                     std::pair<const char*, v1::TeamRole>{"emergency", v1::TEAM_MEMBER}}) {
-    v1::TeamMember* m = c->add_team();
-    m->set_agency_id(agency);
-    m->set_role(role);
-  }
-  v1::Criterion* k = c->add_criteria();
-  k->set_id("law");
-  k->set_name("法律适用");
-  k->set_weight(100);
-  k->set_max_score(10);
-  c->mutable_grades()->set_excellent_min(90);
-  c->mutable_grades()->set_pass_min(60);
+  const v1::CreateCampaignRequest creq = AnyDateCampaign({"market"}, {"emergency"});
   auto campaign = As("justice").CreateCampaign(creq);
   ASSERT_TRUE(campaign.ok()) << campaign.status();
   const std::string campaign_id = campaign->campaign().id();

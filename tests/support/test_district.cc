@@ -218,4 +218,30 @@ absl::StatusOr<v1::TransferResponse> NewForwardTransfer(Client& sender, const st
   return ForwardTransfer(sender, c.case_().case_id(), receiver);
 }
 
+v1::CreateCampaignRequest AnyDateCampaign(const std::vector<std::string>& inspected,
+                                          const std::vector<std::string>& members) {
+  v1::CreateCampaignRequest req;
+  v1::Campaign* c = req.mutable_campaign();
+  c->set_name("评查");
+  c->set_from_date("2000-01-01");
+  c->set_to_date("2099-01-01");
+  for (const std::string& a : inspected) c->add_agencies(a);
+  v1::TeamMember* leader = c->add_team();
+  leader->set_agency_id("justice");
+  leader->set_role(v1::TEAM_LEADER);
+  for (const std::string& a : members) {
+    v1::TeamMember* m = c->add_team();
+    m->set_agency_id(a);
+    m->set_role(v1::TEAM_MEMBER);
+  }
+  v1::Criterion* k = c->add_criteria();
+  k->set_id("law");
+  k->set_name("法律适用");
+  k->set_weight(100);
+  k->set_max_score(10);
+  c->mutable_grades()->set_excellent_min(90);
+  c->mutable_grades()->set_pass_min(60);
+  return req;
+}
+
 }  // namespace caselink::testing

@@ -130,4 +130,10 @@ absl::StatusOr<v1::TransferResponse> ForwardTransfer(Client& sender, const std::
 // materials above.
 absl::StatusOr<v1::TransferResponse> NewForwardTransfer(Client& sender, const std::string& receiver = "psb");
 
+// A campaign the justice bureau may create, over every date (2000-01-01 to
+// 2099-01-01): `inspected` agencies, "justice" leading a team with `members`,
+// one criterion of weight 100.
+v1::CreateCampaignRequest AnyDateCampaign(const std::vector<std::string>& inspected,
+                                          const std::vector<std::string>& members);
+
 }  // namespace caselink::testing
