@@ -12,11 +12,14 @@
 #include <vector>
 
 #include "absl/strings/match.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "server/core/access_logger.h"
 #include "server/core/log_field.h"
 #include "server/core/refusal_limiter.h"
+#include "server/core/service_context.h"
+#include "server/core/unary_call.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
 #include "support/fault_injection_fs.h"
@@ -324,6 +327,70 @@ TEST_F(AccessLoggerTest, AFullDiskGivesUnavailableSayingWhyAndKeepsWhatWasAcknow
   auto es = Entries();
   EXPECT_EQ(es.size(), 2u);
   EXPECT_EQ(pipeline_->NextSequence(storage::Table::kAuditLog), 3u);
+}
+
+// A write's entry is sealed in its batch before the answer exists; if the
+// response filter then finds case ids in the answer that entry does not name,
+// ConcludeCall writes them in a second entry before the answer leaves (on
+// both of its paths), and writes nothing more when the batch named them all.
+TEST_F(AccessLoggerTest, CasesAWritesAnswerNamesBeyondItsBatchEntryGetAnEntryOfTheirOwn) {
+  Open();
+  ServiceContext sc;
+  sc.access_log = logger_.get();
+  const std::string method = "caselink.v1.WorkflowService/TakeAction";
+  auto write = [&](AccessRecord* record, std::vector<std::string> batch_names) {
+    CallScope scope;
+    scope.method = method;
+    scope.record = record;
+    storage::CommitRequest commit;
+    ASSERT_TRUE(logger_->AttachItemEntry(scope, "T-1", batch_names, &commit).ok());
+    ASSERT_TRUE(pipeline_->Commit(std::move(commit)).ok());
+    EXPECT_TRUE(record->logged_in_batch);
+  };
+
+  AccessRecord all_named = Record("certA", "psb");
+  all_named.method = method;
+  write(&all_named, {"C1", "C2"});
+  all_named.case_ids = {"C2", "C1"};  // what the filter found in the answer
+  ASSERT_TRUE(ConcludeCall(sc, method, all_named, absl::OkStatus(), absl::Now(), "r1").ok());
+  ASSERT_EQ(Entries().size(), 1u);
+
+  AccessRecord more = Record("certA", "psb");
+  more.method = method;
+  write(&more, {"C1"});
+  more.case_ids = {"C1", "C3", "C4", "C3"};
+  ASSERT_TRUE(ConcludeCall(sc, method, more, absl::OkStatus(), absl::Now(), "r2").ok());
+  auto es = Entries();
+  ASSERT_EQ(es.size(), 3u);
+  EXPECT_THAT(es[1].case_ids(), ::testing::ElementsAre("C1"));
+  EXPECT_THAT(es[2].case_ids(), ::testing::ElementsAre("C3", "C4"));
+  EXPECT_EQ(es[2].method(), method);
+  EXPECT_EQ(es[2].agency_id(), "psb");
+  EXPECT_THAT(es[2].detail(), HasSubstr("beyond the entry written with its write"));
+
+  AccessRecord async = Record("certA", "psb");
+  async.method = method;
+  write(&async, {"C1"});
+  async.case_ids = {"C1", "C5"};
+  absl::Notification answered;
+  absl::Status status = absl::UnknownError("not answered");
+  ConcludeCallAsync(sc, method, async, absl::OkStatus(), absl::Now(), "r3", [&](absl::Status s) {
+    status = s;
+    answered.Notify();
+  });
+  answered.WaitForNotification();
+  ASSERT_TRUE(status.ok()) << status;
+  es = Entries();
+  ASSERT_EQ(es.size(), 5u);
+  EXPECT_THAT(es[4].case_ids(), ::testing::ElementsAre("C5"));
+
+  // A failed write's batch stored nothing: the call's own entry is written.
+  AccessRecord failed = Record("certA", "psb");
+  failed.method = method;
+  failed.logged_in_batch = false;
+  EXPECT_EQ(ConcludeCall(sc, method, failed, absl::FailedPreconditionError("wrong state"), absl::Now(), "r4").code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Entries().size(), 6u);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 // certificate is refused before anything else.
 #include "server/core/call_guard.h"
 
+#include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/oversight.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
@@ -180,6 +182,42 @@ TEST_F(CallGuardTest, CasesInsideOtherMessagesAreFilteredToo) {
   ASSERT_TRUE(guard_->FilterResponse(town, req, &response, nullptr).ok());
   ASSERT_EQ(response.cases_size(), 1);
   EXPECT_EQ(response.cases(0).case_id(), "C-1");
+}
+
+TEST_F(CallGuardTest, EveryCaseIdAnAnswerCarriesIsNamedInTheRecordOnce) {
+  // Items name their cases outside any Case message: the filter finds the
+  // (caselink.v1.case_ref) fields at any depth, whatever the RPC.
+  CallScope police = Scope("psb", "caselink.v1.WorkflowService/ListTransfers");
+  AccessRecord record;
+  record.case_ids = {"C-1"};  // named before (e.g. a Case of the answer)
+  v1::ListTransfersResponse response;
+  v1::Transfer* t = response.add_transfers();
+  t->add_case_ids("C-1");
+  t->add_case_ids("C-2");
+  t->mutable_last_transition()->set_linked_case_id("C-3");
+  response.add_transfers()->add_case_ids("C-2");
+  v1::ListItemsRequest req;
+  ASSERT_TRUE(guard_->FilterResponse(police, req, &response, &record).ok());
+  EXPECT_THAT(record.case_ids, ElementsAre("C-1", "C-2", "C-3"));
+
+  v1::SampleResponse sample;
+  sample.mutable_sample()->add_cases()->set_case_id("C-9");
+  sample.mutable_sample()->add_cases()->set_case_id("C-9");
+  AccessRecord r2;
+  ASSERT_TRUE(guard_->FilterResponse(police, req, &sample, &r2).ok());
+  EXPECT_THAT(r2.case_ids, ElementsAre("C-9"));
+}
+
+TEST_F(CallGuardTest, TheAccessLogsOwnEntriesAreNotNamedAsReads) {
+  // An auditor's answer quotes entries; their case ids are what others read
+  // (docs/audit.md): AuditEntry.case_ids is deliberately not case_ref.
+  CallScope auditor = Scope("justice", "caselink.v1.AuditService/WhoRead");
+  AccessRecord record;
+  v1::AuditQueryResponse response;
+  response.add_entries()->add_case_ids("C-5");
+  v1::WhoReadRequest req;
+  ASSERT_TRUE(guard_->FilterResponse(auditor, req, &response, &record).ok());
+  EXPECT_THAT(record.case_ids, IsEmpty());
 }
 
 TEST_F(CallGuardTest, UnknownFieldsNeverLeave) {

@@ -282,6 +282,7 @@ absl::Status AccessLogger::AttachEntries(const CallScope& scope,
   for (const v1::Case* c : replayed) r.case_ids.push_back(c->case_id());
   commit->appends.push_back(storage::audit::EntryAppend(BuildEntry(r, absl::OkStatus())));
   scope.record->logged_in_batch = true;
+  scope.record->named_in_batch = std::move(r.case_ids);
   return absl::OkStatus();
 }
 
@@ -296,6 +297,7 @@ absl::Status AccessLogger::AttachItemEntry(const CallScope& scope, const std::st
   e.set_item_id(item_id);
   commit->appends.push_back(storage::audit::EntryAppend(std::move(e)));
   scope.record->logged_in_batch = true;
+  scope.record->named_in_batch = std::move(r.case_ids);
   return absl::OkStatus();
 }
 
@@ -304,7 +306,10 @@ absl::Status AccessLogger::LogBeforeAction(const CallScope& scope, const std::st
   v1::AuditEntry e = BuildEntry(*scope.record, absl::OkStatus());
   e.set_detail(LogField(detail, kLoggedPurposeChars));
   absl::Status s = Commit({std::move(e)}, true, scope.record->method, scope.record->agency_id);
-  if (s.ok()) scope.record->logged_in_batch = true;
+  if (s.ok()) {
+    scope.record->logged_in_batch = true;
+    scope.record->named_in_batch = scope.record->case_ids;
+  }
   return s;
 }
 

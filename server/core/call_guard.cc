@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "auth/free_text_masker.h"
@@ -102,11 +103,39 @@ class ResponseFilter {
         } else {
           CASELINK_RETURN_IF_ERROR(Apply(r->MutableMessage(msg, f)));
         }
+      } else if (IsCaseRef(f)) {
+        NameCases(*msg, f);
       } else if (IsFreeText(f)) {
         MaskFreeText(msg, f);
       }
     }
     return absl::OkStatus();
+  }
+
+  // A field declared (caselink.v1.case_ref): its values are case ids the
+  // answer reveals, outside any Case message (an item's cases, a sample's,
+  // a report's lists). Case ids are PUBLIC, never masked.
+  static bool IsCaseRef(const FieldDescriptor* f) {
+    return f->type() == FieldDescriptor::TYPE_STRING && f->options().GetExtension(v1::case_ref);
+  }
+
+  // Names `f`'s values in the call's record, each once: the one step by
+  // which every case id an answer carries reaches its access-log entry.
+  void NameCases(const Message& msg, const FieldDescriptor* f) {
+    if (record_ == nullptr) return;
+    if (!named_built_) {
+      named_.insert(record_->case_ids.begin(), record_->case_ids.end());
+      named_built_ = true;
+    }
+    auto name = [&](const std::string& id) {
+      if (!id.empty() && named_.insert(id).second) record_->case_ids.push_back(id);
+    };
+    const Reflection* r = msg.GetReflection();
+    if (!f->is_repeated()) {
+      name(r->GetString(msg, f));
+      return;
+    }
+    for (int i = 0; i < r->FieldSize(msg, f); ++i) name(r->GetRepeatedString(msg, f, i));
   }
 
   void FilterRepeated(Message* msg, const FieldDescriptor* f) {
@@ -180,7 +209,10 @@ class ResponseFilter {
     }
     // The record's field sets are the union over every case returned.
     auth::RedactMessage(*plan, scope_.authz->masks(), c, record_ != nullptr ? &record_->fields : nullptr);
-    if (record_ != nullptr) record_->case_ids.push_back(id);
+    if (record_ != nullptr) {
+      record_->case_ids.push_back(id);
+      if (named_built_) named_.insert(id);
+    }
     return true;
   }
 
@@ -190,6 +222,10 @@ class ResponseFilter {
   bool foreign_ = false;
   bool foreign_plan_computed_ = false;
   std::optional<auth::FieldPlan> foreign_plan_;
+  // The record's case ids, built at the first case_ref field (a GetCase
+  // answer has none and never builds it).
+  bool named_built_ = false;
+  absl::flat_hash_set<std::string> named_;
 
  public:
   bool saw_foreign_case() const { return foreign_; }

@@ -2,8 +2,10 @@
 // call (certificate -> agency -> RPC granted?), decides row visibility, and
 // filters every Case anywhere in a response (rows the caller may not see are
 // removed or answered NOT_FOUND exactly like a missing case; fields are
-// redacted by reflection), and requires a purpose for reads of other agencies'
-// cases. Handlers never decide about fields. Thread-safe.
+// redacted by reflection), names in the call's access record every case id
+// the answer carries (each Case's, and every (caselink.v1.case_ref) field's),
+// and requires a purpose for reads of other agencies' cases. Handlers never
+// decide about fields, nor which case ids their answer reveals. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -50,8 +52,11 @@ struct AccessRecord {
   std::vector<std::string> party_ids;
   std::string searched_party_id;
   // Set when the handler put the call's entry into its own write batch
-  // (AccessLogger::AttachEntry), so ServeUnary does not log it again.
+  // (AccessLogger::AttachEntry), so ServeUnary does not log it again, with
+  // the case ids that entry names: if the answer then names more (the
+  // response filter finds them), ConcludeCall logs those in a second entry.
   bool logged_in_batch = false;
+  std::vector<std::string> named_in_batch;
   // The workflow item and document a call concerned (DocumentService), and
   // the byte range it sent or received.
   std::string item_id;
@@ -101,6 +106,8 @@ class CallGuard {
   // Applies the policy to every caselink.v1.Case inside `response`; see the
   // class comment. `request` supplies the purpose (its `purpose` field).
   // Drops unknown fields from the whole response first (closed world).
+  // Adds to record->case_ids, each once, the id of every Case kept and every
+  // value of a case_ref field (the access log's entry names them).
   absl::Status FilterResponse(const CallScope& scope, const google::protobuf::Message& request,
                               google::protobuf::Message* response, AccessRecord* record) const;
 

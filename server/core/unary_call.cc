@@ -3,6 +3,7 @@
 #include <functional>
 #include <memory>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_cat.h"
@@ -62,8 +63,34 @@ namespace {
 
 // Every call is logged before its answer leaves; a write that succeeded
 // logged itself in its own batch. No log entry, no answer (fail closed).
-bool NeedsEntry(const ServiceContext& sc, const AccessRecord& record, const absl::Status& status) {
-  return sc.access_log != nullptr && !(record.logged_in_batch && status.ok());
+enum class EntryNeeded { kNone, kCall, kBeyondBatch };
+
+// The case ids of a write's answer (found by the response filter) that the
+// entry in its batch does not name: written before the answer existed, it
+// named what the handler knew.
+std::vector<std::string> NamedBeyondBatch(const AccessRecord& r) {
+  std::vector<std::string> beyond;
+  if (r.case_ids.empty()) return beyond;
+  absl::flat_hash_set<absl::string_view> named(r.named_in_batch.begin(), r.named_in_batch.end());
+  for (const std::string& id : r.case_ids) {
+    if (named.insert(id).second) beyond.push_back(id);
+  }
+  return beyond;
+}
+
+EntryNeeded NeedsEntry(const ServiceContext& sc, const AccessRecord& record, const absl::Status& status) {
+  if (sc.access_log == nullptr) return EntryNeeded::kNone;
+  if (!(record.logged_in_batch && status.ok())) return EntryNeeded::kCall;
+  return NamedBeyondBatch(record).empty() ? EntryNeeded::kNone : EntryNeeded::kBeyondBatch;
+}
+
+// The second entry of a write whose answer named cases its batch's entry did
+// not: the call's record naming only those, saying why it exists.
+AccessRecord BeyondBatchRecord(const AccessRecord& record) {
+  AccessRecord r = record;
+  r.case_ids = NamedBeyondBatch(record);
+  r.detail = "cases the answer named beyond the entry written with its write";
+  return r;
 }
 
 // The steps after the entry: metrics and the operator's log line.
@@ -91,8 +118,10 @@ absl::Status AfterEntry(const ServiceContext& sc, const std::string& method, con
 absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
                           const AccessRecord& record, absl::Status status, absl::Time start,
                           const std::string& request_id) {
-  if (NeedsEntry(sc, record, status)) {
-    absl::Status logged = sc.access_log->Log(record, status);
+  const EntryNeeded needed = NeedsEntry(sc, record, status);
+  if (needed != EntryNeeded::kNone) {
+    absl::Status logged = needed == EntryNeeded::kCall ? sc.access_log->Log(record, status)
+                                                       : sc.access_log->Log(BeyondBatchRecord(record), status);
     if (!logged.ok()) status = logged;
   }
   return AfterEntry(sc, method, record, status, start, request_id);
@@ -101,14 +130,22 @@ absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
 void ConcludeCallAsync(const ServiceContext& sc, const std::string& method, const AccessRecord& record,
                        absl::Status status, absl::Time start, const std::string& request_id,
                        std::function<void(absl::Status)> done) {
-  if (!NeedsEntry(sc, record, status)) {
+  const EntryNeeded needed = NeedsEntry(sc, record, status);
+  if (needed == EntryNeeded::kNone) {
     done(AfterEntry(sc, method, record, status, start, request_id));
     return;
   }
-  sc.access_log->LogAsync(record, status, [&sc, &method, &record, status, start, &request_id,
-                                           done = std::move(done)](absl::Status logged) {
+  auto then = [&sc, &method, &record, status, start, &request_id,
+               done = std::move(done)](absl::Status logged) {
     done(AfterEntry(sc, method, record, logged.ok() ? status : logged, start, request_id));
-  });
+  };
+  if (needed == EntryNeeded::kCall) {
+    sc.access_log->LogAsync(record, status, std::move(then));
+    return;
+  }
+  // LogAsync builds the entry before it returns: the second record of a
+  // write need not outlive this call.
+  sc.access_log->LogAsync(BeyondBatchRecord(record), status, std::move(then));
 }
 
 void ConcludeRefusedHandshake(const ServiceContext& sc, const std::string& cert_pem, const absl::Status& refusal) {

@@ -267,6 +267,7 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
     absl::Status logged = sc_.access_log->Log(record, absl::OkStatus());
     if (!logged.ok()) return AccessLogUnavailable(logged);
     record.logged_in_batch = true;
+    record.named_in_batch = record.case_ids;
   }
   v1::DownloadDocumentResponse msg;
   *msg.mutable_document() = *doc;

@@ -20,22 +20,12 @@ void DeliveryLog::Reset() {
 
 void DeliveryLog::AddEvent(const v1::Event& e) {
   ++events_;
-  auto name = [this](const std::string& id) {
-    if (id.empty()) return;
-    if (std::find(chunk_.case_ids.begin(), chunk_.case_ids.end(), id) == chunk_.case_ids.end()) {
-      chunk_.case_ids.push_back(id);
-    }
-  };
-  if (e.kind() == v1::EVENT_CASE_MARKED_MAJOR) name(e.item_id());
-  static const google::protobuf::OneofDescriptor* const kItem = v1::Event::descriptor()->FindOneofByName("item");
-  const google::protobuf::Reflection* r = e.GetReflection();
-  const google::protobuf::FieldDescriptor* set = r->GetOneofFieldDescriptor(e, kItem);
-  if (set == nullptr) return;
-  const google::protobuf::Message& item = r->GetMessage(e, set);
-  const google::protobuf::FieldDescriptor* ids = item.GetDescriptor()->FindFieldByName("case_ids");
-  if (ids == nullptr || !ids->is_repeated() || ids->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return;
-  const google::protobuf::Reflection* ir = item.GetReflection();
-  for (int i = 0; i < ir->FieldSize(item, ids); ++i) name(ir->GetRepeatedString(item, ids, i));
+  // A major mark carries its case's id in item_id, a field that is not a
+  // case id for other kinds (so not declared case_ref): named here.
+  if (e.kind() != v1::EVENT_CASE_MARKED_MAJOR || e.item_id().empty()) return;
+  if (std::find(chunk_.case_ids.begin(), chunk_.case_ids.end(), e.item_id()) == chunk_.case_ids.end()) {
+    chunk_.case_ids.push_back(e.item_id());
+  }
 }
 
 bool DeliveryLog::Full() const {

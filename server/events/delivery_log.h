@@ -2,8 +2,8 @@
 // The events a stream is about to send are filtered into a chunk record
 // (Chunk()); Commit() writes that chunk as one access-log entry (status OK,
 // the stream's method, agency, certificate and purpose, the case ids, field
-// paths and party-id HMACs of that chunk only; the case ids its events' items
-// name too) BEFORE the stream sends those
+// paths and party-id HMACs of that chunk only, every case id its events
+// carry) BEFORE the stream sends those
 // events, durably as any read entry. So nothing is sent that the log does
 // not hold, a crash loses no entry of anything delivered, and an entry may
 // name cases of events the stream then failed to send (the client went away,
@@ -32,11 +32,9 @@ class DeliveryLog {
 
   // The record the next events are filtered into (CallGuard::FilterResponse).
   AccessRecord* Chunk() { return &chunk_; }
-  // Counts one event filtered into the chunk, and names in it the cases the
-  // event names outside its embedded (filtered) cases: its item's case_ids
-  // (found by reflection over the item oneof) and, for a case's own event
-  // (EVENT_CASE_MARKED_MAJOR), its item_id. An agency learns those ids from
-  // the event as it would from GetTransfer, which names them too.
+  // Counts one event filtered into the chunk (the filter named the cases it
+  // embeds and its item's case_ref fields, as for any answer) and names a
+  // case's own event (EVENT_CASE_MARKED_MAJOR) by its item_id.
   void AddEvent(const v1::Event& e);
   // The chunk has reached its bound and must be committed before more
   // events are added.

@@ -174,7 +174,6 @@ absl::Status MeetingServiceImpl::DoCreateMeeting(const CallScope& scope, const v
   }
   // A replay's entry is written by ConcludeCall: it names what it returned.
   scope.record->item_id = out->meeting.id();
-  NoteCases(scope, out->meeting.case_ids());
   *resp->mutable_meeting() = std::move(out->meeting);
   resp->set_replayed(out->replayed);
   return absl::OkStatus();
@@ -185,7 +184,6 @@ absl::Status MeetingServiceImpl::DoGetMeeting(const CallScope& scope, const v1::
   CASELINK_RETURN_IF_ERROR(ValidateCaseId("meeting_id", req.meeting_id()));
   scope.record->item_id = req.meeting_id();
   CASELINK_ASSIGN_OR_RETURN(*resp->mutable_meeting(), VisibleMeeting(scope, req.meeting_id()));
-  NoteCases(scope, resp->meeting().case_ids());
   // Decision items are few; each shows only to those who may see it.
   const workflow::Actor actor = ActorOf(scope);
   const absl::Time now = sc_.now();
@@ -199,7 +197,6 @@ absl::Status MeetingServiceImpl::DoGetMeeting(const CallScope& scope, const v1::
         }
         if (d.meeting_id() != req.meeting_id() || !workflow::CanSee(actor, d)) return true;
         workflow::MarkOverdue(now, &d);
-        NoteCases(scope, d.case_ids());
         *resp->add_decisions() = std::move(d);
         return true;
       }));
@@ -231,10 +228,7 @@ absl::Status MeetingServiceImpl::DoListMeetings(const CallScope& scope, const v1
     };
     return key(a) > key(b);
   });
-  for (v1::Meeting& m : visible) {
-    NoteCases(scope, m.case_ids());
-    *resp->add_meetings() = std::move(m);
-  }
+  for (v1::Meeting& m : visible) *resp->add_meetings() = std::move(m);
   return absl::OkStatus();
 }
 

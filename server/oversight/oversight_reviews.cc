@@ -83,14 +83,11 @@ absl::Status OversightServiceImpl::DoListReviews(const CallScope& scope, const v
   if (!req.case_id().empty()) CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
   CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Review> reviews,
                             store_.Reviews(access.campaign.id(), req.case_id(), req.history()));
-  std::vector<std::string> cases;
   for (v1::Review& r : reviews) {
     // An inspected agency reads the reviews of its own cases only.
     if (!access.full_view() && r.case_agency() != scope.principal.agency_id) continue;
-    cases.push_back(r.case_id());
     *resp->add_reviews() = std::move(r);
   }
-  NoteCases(scope, cases);
   return absl::OkStatus();
 }
 

@@ -68,19 +68,18 @@ v1::Sample ViewOf(const CampaignAccess& access, const std::string& agency, v1::S
 }
 
 // The sample after a draw or an addition, in full (only the organiser and the
-// team write it), its cases named in the access record. `decided`: the sample
-// as the write decided it under the campaign's lock, whose cases its batch's
-// entry names; answered as is, so a case another call adds meanwhile is not
-// shown unlogged. Without it (a retry answered from the request record) the
-// sample is read now, and its cases reach the call's entry, written after.
-absl::Status AnswerWithSample(const storage::OversightStore& store, const CallScope& scope, const std::string& id,
+// team write it). `decided`: the sample as the write decided it under the
+// campaign's lock, whose cases its batch's entry names; answered as is, so
+// the answer is the sample the write saw. Without it (a retry answered from
+// the request record) the sample is read now. Either way the response filter
+// names its cases (a case beyond the batch's entry gets an entry of its own).
+absl::Status AnswerWithSample(const storage::OversightStore& store, const std::string& id,
                               std::optional<v1::Sample> decided, bool replayed, v1::SampleResponse* resp) {
   std::optional<v1::Sample> sample = std::move(decided);
   if (!sample.has_value()) {
     CASELINK_ASSIGN_OR_RETURN(sample, store.Sample(id));
   }
   if (!sample.has_value()) return NoSampleYet(id);
-  NoteCases(scope, CaseIds(*sample));
   *resp->mutable_sample() = std::move(*sample);
   resp->set_replayed(replayed);
   return absl::OkStatus();
@@ -157,7 +156,7 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
         "by hand (AddSampleCase)"));
   };
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
-  return AnswerWithSample(store_, scope, id, std::move(decided), out.replayed, resp);
+  return AnswerWithSample(store_, id, std::move(decided), out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const v1::AddSampleCaseRequest& req,
@@ -221,7 +220,7 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
     return storage::OversightWrite{std::move(puts), id, 0};
   };
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
-  return AnswerWithSample(store_, scope, id, std::move(decided), out.replayed, resp);
+  return AnswerWithSample(store_, id, std::move(decided), out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoGetSample(const CallScope& scope, const v1::GetCampaignRequest& req,
@@ -230,7 +229,6 @@ absl::Status OversightServiceImpl::DoGetSample(const CallScope& scope, const v1:
   CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(access.campaign.id()));
   if (!sample.has_value()) return NoSampleYet(access.campaign.id());
   v1::Sample seen = ViewOf(access, scope.principal.agency_id, std::move(*sample));
-  NoteCases(scope, CaseIds(seen));
   *resp->mutable_sample() = std::move(seen);
   return absl::OkStatus();
 }

@@ -72,7 +72,6 @@ absl::StatusOr<storage::OversightOutcome> OversightServiceImpl::Write(const Call
   absl::StatusOr<storage::OversightOutcome> out = store_.Apply(cmd);
   // A failed batch stored no entry: the call's failure is logged on its own.
   if (!out.ok() && scope.record != nullptr) scope.record->logged_in_batch = false;
-  if (out.ok() && out->replayed) NoteCases(scope, *case_ids);
   return out;
 }
 

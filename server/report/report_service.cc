@@ -188,21 +188,6 @@ void ListAgenciesWithoutEntries(const CallScope& scope, v1::JointMeetingReport* 
 
 }  // namespace
 
-namespace {
-
-// The case ids the report lists outside its major cases (which the response
-// filter names): the overdue items', the dismissed hits' and the decision
-// items'. They reach the caller, so the call's entry names them.
-void NoteListedCases(const CallScope& scope, const v1::JointMeetingReport& r) {
-  std::vector<std::string> ids;
-  for (const v1::OverdueItem& o : r.overdue()) ids.push_back(o.case_id());
-  for (const v1::ScreeningHit& h : r.dismissed_hits()) ids.push_back(h.case_id());
-  for (const v1::DecisionItem& d : r.decisions()) ids.insert(ids.end(), d.case_ids().begin(), d.case_ids().end());
-  ids.erase(std::remove(ids.begin(), ids.end(), std::string()), ids.end());
-  NoteCases(scope, ids);
-}
-
-}  // namespace
 
 absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& scope,
                                      const v1::JointMeetingReportRequest& req,
@@ -265,7 +250,6 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   out->set_late_entry_working_days(sc.late_entry_working_days);
   CASELINK_RETURN_IF_ERROR(AddCampaignSummaries(sc, scope, period, out));
   CASELINK_RETURN_IF_ERROR(AddDecisionItems(sc, scope, period, at, out));
-  NoteListedCases(scope, *out);
   return absl::OkStatus();
 }
 

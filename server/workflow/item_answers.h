@@ -1,12 +1,12 @@
 // The answers every workflow-item RPC gives, whatever the kind of item
 // (transfer, supervision record, rectification notice, decision item): the
 // item, its history or a page of items put into the RPC's own response
-// message, and the item and its cases named in the call's access record.
+// message, and the item named in the call's access record (its cases are
+// named by the response filter, as every case_ref field of every answer).
 // One place for what WorkflowService, OversightService and MeetingService
 // handlers share. Header-only templates over workflow_engine.h.
 #pragma once
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -16,16 +16,6 @@
 
 namespace caselink::server {
 
-// Adds `case_ids` to the call's access record, each once.
-template <class Ids>
-void NoteCases(const CallScope& scope, const Ids& case_ids) {
-  if (scope.record == nullptr) return;
-  std::set<std::string> named(scope.record->case_ids.begin(), scope.record->case_ids.end());
-  for (const std::string& id : case_ids) {
-    if (named.insert(id).second) scope.record->case_ids.push_back(id);
-  }
-}
-
 // A creation's or an action's outcome into `resp` (its item field and
 // `replayed`).
 template <class Item, class Response>
@@ -33,7 +23,6 @@ absl::Status AnswerOutcome(const CallScope& scope, absl::StatusOr<ItemOutcome<It
                            Item* (Response::*item)(), Response* resp) {
   if (!out.ok()) return out.status();
   if (scope.record != nullptr) scope.record->item_id = out->item.id();
-  NoteCases(scope, out->item.case_ids());
   *(resp->*item)() = std::move(out->item);
   resp->set_replayed(out->replayed);
   return absl::OkStatus();
@@ -53,7 +42,6 @@ absl::Status AnswerGet(const ServiceContext& sc, const CallScope& scope, const s
   if (scope.record != nullptr) scope.record->item_id = id;
   std::vector<v1::Transition> history;
   CASELINK_ASSIGN_OR_RETURN(*(resp->*item)(), GetItem<Item>(sc, scope, id, &history));
-  NoteCases(scope, ((*resp).*item)()->case_ids());
   for (v1::Transition& t : history) *resp->add_history() = std::move(t);
   return absl::OkStatus();
 }
@@ -64,10 +52,7 @@ absl::Status AnswerList(const ServiceContext& sc, const CallScope& scope, const 
                         google::protobuf::RepeatedPtrField<Item>* (Response::*items)(), Response* resp) {
   CASELINK_ASSIGN_OR_RETURN(std::vector<Item> page,
                             ListItems<Item>(sc, scope, req, resp->mutable_next_page_token()));
-  for (Item& i : page) {
-    NoteCases(scope, i.case_ids());
-    *(resp->*items)()->Add() = std::move(i);
-  }
+  for (Item& i : page) *(resp->*items)()->Add() = std::move(i);
   return absl::OkStatus();
 }
 

@@ -316,10 +316,7 @@ absl::StatusOr<bool> OverdueOfKind(const ServiceContext& sc, const CallScope& sc
   std::vector<Item> items;
   CASELINK_ASSIGN_OR_RETURN(const bool left, ScanItems<Item>(sc, scope, from, [](const Item& i) { return i.overdue(); },
                                                              budget, &items, last));
-  for (Item& i : items) {
-    NoteCases(scope, i.case_ids());
-    *field->Add() = std::move(i);
-  }
+  for (Item& i : items) *field->Add() = std::move(i);
   return left;
 }
 
