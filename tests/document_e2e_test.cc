@@ -12,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "support/sha256_hex.h"
 #include "workflow_fixture.h"
@@ -351,6 +352,30 @@ TEST_F(DocumentTest, AnActionNamesDocumentsOfItsItemByIdAndRecordsTheirHash) {
   v1::GetItemRequest get;
   get.set_id(transfer_);
   EXPECT_EQ(As("market").GetTransfer(get)->transfer().state(), v1::STATE_RETURNED) << "refusals changed nothing";
+
+  // An agency that cannot see the transfer learns nothing from naming its
+  // documents: not the document's kind or hash, not that the transfer exists.
+  // Every answer is the one a missing transfer gets.
+  auto outsider = [&](const std::string& item, v1::MaterialKind kind, const std::string& sha256) {
+    v1::WorkflowActionRequest r;
+    r.set_id(item);
+    r.set_action(v1::ACTION_RESUBMIT);
+    v1::Material* m = r.add_materials();
+    m->set_document_id(up->document().id());
+    m->set_kind(kind);
+    m->set_sha256(sha256);
+    return As("hrss").ActOnTransfer(r);
+  };
+  const std::string missing = "T20240305-NOSUCHITEM00";
+  for (auto answer : {outsider(transfer_, v1::MATERIAL_TRANSFER_LETTER, ""),
+                      outsider(transfer_, v1::MATERIAL_KIND_UNSPECIFIED, std::string(64, '0')),
+                      outsider(transfer_, v1::MATERIAL_KIND_UNSPECIFIED, "")}) {
+    ASSERT_EQ(answer.status().code(), absl::StatusCode::kNotFound) << answer.status();
+    EXPECT_EQ(std::string(answer.status().message()),
+              absl::StrReplaceAll(std::string(outsider(missing, v1::MATERIAL_TRANSFER_LETTER, "").status().message()),
+                                  {{missing, transfer_}}));
+    EXPECT_THAT(std::string(answer.status().message()), ::testing::Not(HasSubstr(Sha256Hex(report))));
+  }
 
   auto done = resubmit(up->document().id(), v1::MATERIAL_KIND_UNSPECIFIED);
   ASSERT_TRUE(done.ok()) << done.status();

@@ -230,6 +230,41 @@ std::optional<v1::Event> FirstEvent(Client& client, v1::EventKind kind, const st
   return found;
 }
 
+// A meeting or a decision item may name only cases its convener knows (its
+// own, ones it may read, ones its report counts): another agency's case is
+// answered exactly like a missing one, so CreateMeeting is no oracle of which
+// case ids exist, and nothing is stored. The government, which reads no case
+// rows, names the cases its district report counts.
+TEST_F(MeetingTest, AMeetingNamesOnlyCasesItsConvenerKnows) {
+  const std::string markets = NewCase("market");
+  const std::string towns = NewCase("town-a");
+  const std::string missing = "C20240305-NOSUCHCASE00";
+  auto unknown = As("town-a").CreateMeeting(Joint({"town-a", "market"}, {markets}));
+  auto absent = As("town-a").CreateMeeting(Joint({"town-a", "market"}, {missing}));
+  ASSERT_EQ(Code(unknown), absl::StatusCode::kNotFound) << unknown.status();
+  ASSERT_EQ(Code(absent), absl::StatusCode::kNotFound) << absent.status();
+  EXPECT_EQ(std::string(unknown.status().message()), absl::StrCat("case '", markets, "' not found"));
+  EXPECT_EQ(std::string(absent.status().message()), absl::StrCat("case '", missing, "' not found"));
+  v1::ListMeetingsRequest all;
+  auto listed = As("town-a").ListMeetings(all);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->meetings_size(), 0);
+
+  auto own = As("town-a").CreateMeeting(Joint({"town-a", "market"}, {towns}));
+  ASSERT_TRUE(own.ok()) << own.status();
+  auto decided = As("town-a").CreateDecision([&] {
+    v1::CreateDecisionRequest d = Decision(own->meeting().id(), "market", "2024-04-30");
+    d.add_case_ids(markets);
+    return d;
+  }());
+  EXPECT_EQ(Code(decided), absl::StatusCode::kNotFound) << decided.status();
+  EXPECT_EQ(std::string(decided.status().message()), absl::StrCat("case '", markets, "' not found"));
+
+  auto government = As("government").CreateMeeting(Joint({"government", "market"}, {markets, towns}));
+  ASSERT_TRUE(government.ok()) << government.status();
+  EXPECT_THAT(government->meeting().case_ids(), ElementsAre(markets, towns));
+}
+
 TEST_F(MeetingTest, ADecisionItemIsFollowedByItsOwnerAndClosedByTheConvener) {
   const std::string meeting = NewMeeting("government", {"market", "procuratorate"});
   ASSERT_FALSE(meeting.empty());

@@ -6,16 +6,34 @@
 
 namespace caselink::server {
 
+namespace {
+
+// The reads through which an agency may know a case's id: reading the case,
+// or counting it in its joint-meeting report (the government reads no case
+// rows, yet convenes the meeting on the cases its report lists).
+constexpr const char* kKnowingReads[] = {"caselink.v1.CaseService/GetCase",
+                                         "caselink.v1.ReportService/GetJointMeetingReport"};
+
+bool Knows(const ServiceContext& sc, const CallScope& scope, const v1::Case& c) {
+  if (c.owner_agency() == scope.principal.agency_id) return true;
+  CallScope as_reader = scope;
+  for (const char* method : kKnowingReads) {
+    as_reader.method = method;
+    if (sc.guard->Visible(as_reader, c)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::Status CheckNamedCase(const ServiceContext& sc, const CallScope& scope, absl::string_view field,
                             const std::string& case_id, bool must_own, absl::string_view own_case_hint) {
   CASELINK_RETURN_IF_ERROR(ValidateCaseId(field, case_id));
   auto c = sc.cases->Get(case_id, 0);
   if (absl::IsNotFound(c.status())) return CaseNotFound(case_id);
   if (!c.ok()) return c.status();
+  if (!Knows(sc, scope, *c)) return CaseNotFound(case_id);
   if (!must_own || c->owner_agency() == scope.principal.agency_id) return absl::OkStatus();
-  CallScope as_reader = scope;
-  as_reader.method = "caselink.v1.CaseService/GetCase";
-  if (!sc.guard->Visible(as_reader, *c)) return CaseNotFound(case_id);
   return absl::PermissionDeniedError(absl::StrCat(field, ": case '", case_id, "' belongs to agency '",
                                                   c->owner_agency(), "'; ", own_case_hint));
 }

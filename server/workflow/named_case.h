@@ -1,9 +1,12 @@
 // The one check of a case that a workflow request names (the case a transfer
 // is about, the cases of a supervision record, the penalty case an action
-// links): it must be a valid id of an existing case, and, where the request
-// must name the caller's own case, owned by the caller. A case the caller may
-// not read answers NOT_FOUND exactly like a missing one, so a refusal never
-// tells that another agency's case id exists. Thread-safe.
+// links, a meeting's and a decision item's cases): it must be a valid id of an
+// existing case the caller knows — its own, one it may read (GetCase), or one
+// its joint-meeting report counts — and, where the request must name the
+// caller's own case, owned by the caller. Any other case answers NOT_FOUND
+// exactly like a missing one, so neither a refusal nor an acceptance tells
+// that a case id the caller cannot see exists, and a request never links a
+// case it cannot see to anyone. Thread-safe.
 #pragma once
 
 #include <string>

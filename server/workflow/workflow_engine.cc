@@ -195,12 +195,16 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
   cmd.item_id = req.id();
   Item after;  // set by decide, named by the access-log entry
   cmd.attach = AccessLogAttach(sc, scope, &after);
-  // The request as stored in the step: materials naming a document get its
-  // kind, hash and name (the digest above stays that of what was sent).
-  v1::WorkflowActionRequest resolved = req;
-  CASELINK_RETURN_IF_ERROR(ResolveDocumentMaterials(sc, req.id(), resolved.mutable_materials()));
   cmd.decide = [&](const std::optional<std::string>& head) -> absl::StatusOr<storage::TransitionWrite> {
     CASELINK_ASSIGN_OR_RETURN(Item cur, Parse<Item>(*head));
+    // Before anything that reads what the item holds (its documents): an
+    // item the caller may not see is answered as a missing one, never told
+    // apart by what its materials' errors would say.
+    if (!workflow::CanSee(ActorOf(scope), cur)) return ItemNotFound<Item>(req.id());
+    // The request as stored in the step: materials naming a document get its
+    // kind, hash and name (the digest above stays that of what was sent).
+    v1::WorkflowActionRequest resolved = req;
+    CASELINK_RETURN_IF_ERROR(ResolveDocumentMaterials(sc, req.id(), resolved.mutable_materials()));
     CASELINK_ASSIGN_OR_RETURN(workflow::Step<Item> step,
                               workflow::Act(*settings, ActorOf(scope), cur, resolved, sc.now()));
     if (!req.linked_case_id().empty()) {
