@@ -275,6 +275,19 @@ TEST_F(ScreeningTest, DismissalSupervisionAndTransferMoveTheHitsState) {
   v1::ScreeningHit supervised = HitOf("procuratorate", sold);
   EXPECT_EQ(supervised.state(), v1::HIT_SUPERVISED);
   EXPECT_EQ(supervised.item_id(), rec->record().id());
+  EXPECT_EQ(HitOf("market", sold).item_id(), rec->record().id()) << "addressed to market: it sees it";
+  // A supervision record addressed to another agency (the police, about
+  // market's case) is not market's to see: its hit neither names the record
+  // nor turns SUPERVISED, as GetSupervision answers NOT_FOUND for it.
+  auto to_police = Supervise("psb", unsold);
+  ASSERT_TRUE(to_police.ok()) << to_police.status();
+  EXPECT_EQ(HitOf("procuratorate", unsold).state(), v1::HIT_SUPERVISED);
+  const v1::ScreeningHit markets_view = HitOf("market", unsold);
+  EXPECT_EQ(markets_view.state(), v1::HIT_OPEN);
+  EXPECT_EQ(markets_view.item_id(), "");
+  v1::GetItemRequest get_record;
+  get_record.set_id(to_police->record().id());
+  EXPECT_EQ(As("market").GetSupervision(get_record).status().code(), absl::StatusCode::kNotFound);
   // The agency transfers: TRANSFERRED, and no longer dismissable.
   auto t = Forward(sold);
   ASSERT_TRUE(t.ok()) << t.status();
@@ -293,14 +306,14 @@ TEST_F(ScreeningTest, DismissalSupervisionAndTransferMoveTheHitsState) {
   refused.set_subject("涉嫌生产、销售伪劣产品罪");
   refused.set_not_approved_reason("负责人认为情节显著轻微");
   ASSERT_TRUE(As("market").CreateTransfer(refused).ok());
-  EXPECT_EQ(HitOf("procuratorate", unsold).state(), v1::HIT_OPEN);
+  EXPECT_EQ(HitOf("market", unsold).state(), v1::HIT_OPEN);
 
   v1::ListHitsRequest open_only;
   open_only.add_states(v1::HIT_OPEN);
   const auto open = Hits("procuratorate", open_only);
   EXPECT_EQ(open.count(sold), 0u);
   EXPECT_EQ(open.count(wages), 0u);
-  EXPECT_EQ(open.count(unsold), 1u);
+  EXPECT_EQ(open.count(unsold), 0u) << "supervised (the police's record), as the procuratorate sees it";
 }
 
 // The joint-meeting report (docs/reports.md): hits by state per agency, the

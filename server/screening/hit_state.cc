@@ -4,6 +4,7 @@
 #include "caselink/v1/workflow.pb.h"
 #include "caselink_common/status_macros.h"
 #include "server/workflow/workflow_context.h"
+#include "workflow/item_machine.h"
 
 namespace caselink::server {
 namespace {
@@ -43,14 +44,18 @@ void NoteItem(const v1::SupervisionRecord& r, ItemsOfCases* out) {
   }
 }
 
-absl::StatusOr<ItemsOfCases> ItemsByCase(const ServiceContext& sc, const rocksdb::Snapshot* at) {
+absl::StatusOr<ItemsOfCases> ItemsByCase(const ServiceContext& sc, const rocksdb::Snapshot* at,
+                                         const workflow::Actor* viewer) {
   ItemsOfCases out;
   if (sc.workflow == nullptr || sc.workflow->store == nullptr) return out;
   CASELINK_RETURN_IF_ERROR(ForEachHead<v1::Transfer>(
-      sc, storage::Table::kTransfers, at, [&](const std::string&, const v1::Transfer& t) { NoteItem(t, &out); }));
+      sc, storage::Table::kTransfers, at, [&](const std::string&, const v1::Transfer& t) {
+        if (viewer == nullptr || workflow::CanSee(*viewer, t)) NoteItem(t, &out);
+      }));
   CASELINK_RETURN_IF_ERROR(ForEachHead<v1::SupervisionRecord>(
-      sc, storage::Table::kSupervision, at,
-      [&](const std::string&, const v1::SupervisionRecord& r) { NoteItem(r, &out); }));
+      sc, storage::Table::kSupervision, at, [&](const std::string&, const v1::SupervisionRecord& r) {
+        if (viewer == nullptr || workflow::CanSee(*viewer, r)) NoteItem(r, &out);
+      }));
   return out;
 }
 

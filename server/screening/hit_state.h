@@ -15,6 +15,7 @@
 #include "caselink/v1/workflow.pb.h"
 #include "server/core/service_context.h"
 #include "storage/screening_store.h"
+#include "workflow/actor.h"
 
 namespace caselink::server {
 
@@ -33,8 +34,11 @@ void NoteItem(const v1::SupervisionRecord& r, ItemsOfCases* out);
 
 // Every case's items, from the transfer and supervision heads (as of `at`,
 // null: now). Items are few next to cases: one pass over both tables.
+// With `viewer`, only the items it may see: a hit shown to an agency never
+// names (nor is SUPERVISED by) a supervision record addressed to another.
 absl::StatusOr<absl::flat_hash_map<std::string, CaseItems>> ItemsByCase(const ServiceContext& sc,
-                                                                        const rocksdb::Snapshot* at = nullptr);
+                                                                        const rocksdb::Snapshot* at = nullptr,
+                                                                        const workflow::Actor* viewer = nullptr);
 
 // Sets hit->state (and item_id, or the dismissal's reason, by and time).
 absl::Status SetHitState(const storage::ScreeningStore& store,

@@ -9,6 +9,7 @@
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
 #include "server/screening/hit_state.h"
+#include "server/workflow/workflow_actor.h"
 
 namespace caselink::server {
 namespace {
@@ -68,7 +69,8 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
     candidates.push_back(h);
     return true;
   }));
-  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_));
+  const workflow::Actor viewer = ActorOf(scope);
+  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_, nullptr, &viewer));
   std::vector<v1::ScreeningHit> visible;
   for (v1::ScreeningHit& h : candidates) {
     v1::Case c;
@@ -117,7 +119,8 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
                                                     "'; only the owning agency dismisses its hits (rule: dismissal "
                                                     "is the owner's answer, 310号 第十四条 supervision stays open)"));
   }
-  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_));
+  const workflow::Actor viewer = ActorOf(scope);
+  CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_, nullptr, &viewer));
   v1::ScreeningHit current = *hit;
   CASELINK_RETURN_IF_ERROR(SetHitState(*store_, items, &current));
   if (current.state() == v1::HIT_TRANSFERRED) {
