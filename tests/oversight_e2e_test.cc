@@ -605,6 +605,19 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   auto government_summary = As("government").GetCampaignSummary(Get(campaign));
   ASSERT_TRUE(government_summary.ok()) << government_summary.status();
   EXPECT_EQ(government_summary->rows_size(), 15);
+  // Every row counts market's overdue notice, but the notice itself (what
+  // market was told to rectify, its cases, its materials) shows only to
+  // those GetRectification shows it to: not to a team member of another
+  // agency, nor to the government.
+  for (const auto* other : {&*emergency_summary, &*government_summary}) {
+    ExpectRow(other->rows(5), expected[5]);
+    EXPECT_EQ(other->overdue_size(), 0);
+  }
+  v1::GetItemRequest get_notice;
+  get_notice.set_id(n2_id);
+  EXPECT_EQ(As("emergency").GetRectification(get_notice).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(As("government").GetRectification(get_notice).status().code(), absl::StatusCode::kPermissionDenied)
+      << "the government is not granted notices at all";
 
   // --- The joint-meeting report carries the campaign (行政执法监督, 四(一)) as
   // each caller sees its summary; a period it does not overlap, none. ---

@@ -1,11 +1,12 @@
 #include "server/oversight/campaign_summary.h"
 
-#include <set>
 #include <vector>
 
 #include "caselink_common/status_macros.h"
 #include "server/oversight/campaign_access.h"
+#include "server/workflow/workflow_actor.h"
 #include "workflow/campaign_rules.h"
+#include "workflow/item_machine.h"
 
 namespace caselink::server {
 namespace {
@@ -47,6 +48,19 @@ void NarrowTo(const std::string& agency, v1::CampaignSummary* s) {
   }
 }
 
+// The overdue notices are shown as GetRectification would show them: only
+// those the caller may see (its own, or all for the procuratorate and the
+// justice bureau). The rows still count every notice: a team member or the
+// government learns how many notices of an agency are overdue, not what
+// another agency was told to rectify.
+void KeepVisibleNotices(const workflow::Actor& actor, v1::CampaignSummary* s) {
+  google::protobuf::RepeatedPtrField<v1::Rectification> kept;
+  for (v1::Rectification& r : *s->mutable_overdue()) {
+    if (workflow::CanSee(actor, r)) *kept.Add() = std::move(r);
+  }
+  s->mutable_overdue()->Swap(&kept);
+}
+
 }  // namespace
 
 absl::StatusOr<v1::CampaignSummary> BuildCampaignSummary(const ServiceContext& sc,
@@ -59,12 +73,7 @@ absl::StatusOr<v1::CampaignSummary> BuildCampaignSummary(const ServiceContext& s
   v1::CampaignSummary s = workflow::TallyCampaign(access.campaign, sample.value_or(v1::Sample()), reviews,
                                                   notices, sc.now());
   if (!access.full_view()) NarrowTo(scope.principal.agency_id, &s);
-  if (scope.record != nullptr) {
-    std::set<std::string> named;
-    for (const v1::ReviewDifference& d : s.differences()) named.insert(d.case_id());
-    for (const v1::Rectification& r : s.overdue()) named.insert(r.case_ids().begin(), r.case_ids().end());
-    scope.record->case_ids.insert(scope.record->case_ids.end(), named.begin(), named.end());
-  }
+  KeepVisibleNotices(ActorOf(scope), &s);
   return s;
 }
 
