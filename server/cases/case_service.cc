@@ -145,12 +145,8 @@ absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
     }
   }
   // Nothing written (every item replayed or refused): the call's own entry
-  // names the cases the replayed results name, as a read's would.
-  if (!attached && scope.record != nullptr) {
-    for (const auto& r : stored) {
-      if (r.ok()) scope.record->case_ids.push_back(r->stored.case_id());
-    }
-  }
+  // names the cases the replayed results name (the response filter finds
+  // each result's case_id), as a read's would.
   for (int i = 0; i < req.items_size(); ++i) {
     if (refused[i].ok()) continue;
     const grpc::Status g = ToGrpc(refused[i]);

@@ -89,7 +89,6 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
            std::make_pair(b.hit_time().seconds(), b.hit_time().nanos());
   });
   for (size_t i = offset; i < visible.size() && resp->hits_size() < page_size; ++i) {
-    scope.record->case_ids.push_back(visible[i].case_id());
     *resp->add_hits() = std::move(visible[i]);
   }
   if (offset + static_cast<size_t>(resp->hits_size()) < visible.size()) {
@@ -127,7 +126,6 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
     return absl::FailedPreconditionError(absl::StrCat("case '", c.case_id(), "' was transferred (", current.item_id(),
                                                       "); its hit is closed and cannot be dismissed"));
   }
-  scope.record->case_ids.push_back(c.case_id());
   if (current.state() == v1::HIT_DISMISSED && current.dismiss_reason() == req.reason()) {
     *resp->mutable_hit() = std::move(current);
     resp->set_replayed(true);
