@@ -317,6 +317,46 @@ TEST_F(DocumentTest, PartiesReadAPolicyWithholdsAClassAndOthersSeeNothing) {
   EXPECT_TRUE(emergency_refusal);
 }
 
+// Download's first message carries the document's metadata: it is filtered
+// as GetDocument's answer is (an identity number typed into the file name is
+// masked for an agency whose policy masks identity numbers of other agencies'
+// cases), and the download's entry names the masked path.
+TEST_F(DocumentTest, ADownloadShowsTheMetadataAsGetDocumentDoes) {
+  const std::string receipt = Pdf(20 << 10, 11);
+  v1::UploadHeader h = Header(receipt, v1::MATERIAL_RECEIPT);
+  h.set_sensitivity(v1::INTERNAL);
+  const std::string id_number = "510105199001011237";
+  h.set_file_name("张三" + id_number + "询问笔录.pdf");
+  auto up = Upload("psb", h, receipt);
+  ASSERT_TRUE(up.ok()) << up.status();
+  const std::string doc_id = up->document().id();
+
+  v1::GetDocumentRequest get;
+  get.set_id(doc_id);
+  auto got = As("justice").GetDocument(get);
+  ASSERT_TRUE(got.ok()) << got.status();
+  const std::string shown = got->document().file_name();
+  EXPECT_THAT(shown, ::testing::Not(HasSubstr(id_number)));
+  auto down = As("justice").DownloadDocument(Download(doc_id), [](int64_t, absl::string_view) {
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(down.ok()) << down.status();
+  EXPECT_EQ(down->file_name(), shown);
+  EXPECT_EQ(down->sha256(), Sha256Hex(receipt));
+  auto owner = As("psb").DownloadDocument(Download(doc_id), [](int64_t, absl::string_view) {
+    return absl::OkStatus();
+  });
+  ASSERT_TRUE(owner.ok()) << owner.status();
+
+  bool logged = false;
+  for (const v1::AuditEntry& e : DocumentEntries("justice")) {
+    if (e.method() != "caselink.v1.DocumentService/Download" || e.document_id() != doc_id) continue;
+    EXPECT_THAT(e.fields_masked(), ::testing::Contains("Document.file_name"));
+    logged = true;
+  }
+  EXPECT_TRUE(logged);
+}
+
 // A step names the documents that go with it by id: the step's history then
 // holds their kind and hash (310号 第六条's 检验报告 sent on resubmission).
 TEST_F(DocumentTest, AnActionNamesDocumentsOfItsItemByIdAndRecordsTheirHash) {

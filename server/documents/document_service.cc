@@ -260,6 +260,12 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
   if (doc->uploader_agency() != scope.principal.agency_id && req.purpose().empty()) {
     return absl::InvalidArgumentError("purpose: is required (查询事由) to read another agency's document");
   }
+  // The metadata the first message carries goes through the response filter
+  // as GetDocument's answer does (identifiers in the file name masked per the
+  // caller's policy), before the entry, so the entry names what it masked.
+  v1::DownloadDocumentResponse msg;
+  *msg.mutable_document() = *doc;
+  CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(scope, req, &msg, &record));
   // The read is on the record before the first byte leaves (fail closed).
   NoteDocument(*doc, req.offset(), &record);
   record.case_ids = item->case_ids;
@@ -269,8 +275,6 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
     record.logged_in_batch = true;
     record.named_in_batch = record.case_ids;
   }
-  v1::DownloadDocumentResponse msg;
-  *msg.mutable_document() = *doc;
   int64_t at = req.offset();
   absl::Status sent = absl::OkStatus();
   auto send = [&](absl::string_view piece) {
