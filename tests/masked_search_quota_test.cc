@@ -22,7 +22,7 @@ constexpr char kPolicy[] = R"pb(
   agencies { id: "town" identities: "caselink://agency/town" roles: TOWN }
   rules {
     name: "own" roles: [ENFORCEMENT, JUSTICE, PROCURATORATE, TOWN]
-    rpcs: ["caselink.v1.CaseService/SearchCases"]
+    rpcs: ["caselink.v1.CaseService/SearchCases", "caselink.v1.CaseService/GetCase"]
     rows { own: true }
     fields { sensitivity: PUBLIC action: ALLOW }
     fields { sensitivity: PERSONAL action: ALLOW }
@@ -38,7 +38,7 @@ constexpr char kPolicy[] = R"pb(
   }
   rules {
     name: "reviewer-all" roles: [JUSTICE]
-    rpcs: ["caselink.v1.CaseService/SearchCases"]
+    rpcs: ["caselink.v1.CaseService/SearchCases", "caselink.v1.CaseService/GetCase"]
     rows { all: true }
     fields { sensitivity: PUBLIC action: ALLOW }
     fields { sensitivity: PERSONAL action: ALLOW }
@@ -46,7 +46,7 @@ constexpr char kPolicy[] = R"pb(
   }
   rules {
     name: "chief-all" roles: [PROCURATORATE]
-    rpcs: ["caselink.v1.CaseService/SearchCases"]
+    rpcs: ["caselink.v1.CaseService/SearchCases", "caselink.v1.CaseService/GetCase"]
     rows { all: true }
     fields { sensitivity: PUBLIC action: ALLOW }
     fields { sensitivity: PERSONAL action: ALLOW }
@@ -127,6 +127,31 @@ TEST(MaskedSearchTest, ChargeRefusesOverTheLimitNamingIt) {
       << over;
   EXPECT_EQ(record.denied_by, "masked_search_limit");
   EXPECT_TRUE(ChargeMaskedSearch(nullptr, s, ById(), t0).ok());
+}
+
+// AuditService.PartyAccess answers whether a number is a party's: the same
+// oracle, charged to the same bucket for an agency that reads numbers masked
+// (through GetCase's rules, whatever rules grant the audit question).
+TEST(MaskedSearchTest, APartyAccessQuestionIsChargedLikeASearchById) {
+  EXPECT_TRUE(ReadsPartyIdsMasked(Scope("reviewer")));
+  EXPECT_FALSE(ReadsPartyIdsMasked(Scope("chief")));
+  EXPECT_FALSE(ReadsPartyIdsMasked(Scope("town")));
+  MaskedSearchQuota quota(2);
+  const absl::Time t0 = absl::FromUnixSeconds(1709604000);
+  AccessRecord record;
+  CallScope s = Scope("reviewer");
+  s.method = "caselink.v1.AuditService/PartyAccess";
+  s.record = &record;
+  EXPECT_TRUE(ChargeMaskedPartyQuestion(&quota, s, t0).ok());
+  CallScope search = Scope("reviewer");
+  EXPECT_TRUE(ChargeMaskedSearch(&quota, search, ById(), t0).ok());  // one bucket for both
+  absl::Status over = ChargeMaskedPartyQuestion(&quota, s, t0);
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted) << over;
+  EXPECT_NE(std::string(over.message()).find("PartyAccess"), std::string::npos) << over;
+  EXPECT_EQ(record.denied_by, "masked_search_limit");
+  CallScope chief = Scope("chief");
+  chief.method = s.method;
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(ChargeMaskedPartyQuestion(&quota, chief, t0).ok()) << i;
 }
 
 }  // namespace

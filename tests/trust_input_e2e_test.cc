@@ -246,6 +246,18 @@ TEST_F(MaskedSearchLimitTest, OverTheLimitIsResourceExhausted) {
   Advance(absl::Minutes(21));
   EXPECT_TRUE(SearchId("justice", kZhangId).ok());
   EXPECT_EQ(SearchId("justice", kZhangId).status().code(), absl::StatusCode::kResourceExhausted);
+  // Asking the log who accessed a number is the same oracle for justice
+  // (it reads numbers masked): charged to the same bucket; the
+  // procuratorate, which reads them in full, is not.
+  v1::PartyAccessRequest who;
+  who.set_party_id(kZhangId);
+  auto asked = As("justice").PartyAccess(who);
+  EXPECT_EQ(asked.status().code(), absl::StatusCode::kResourceExhausted) << asked.status();
+  EXPECT_THAT(std::string(asked.status().message()), HasSubstr("PartyAccess"));
+  Advance(absl::Minutes(21));
+  EXPECT_TRUE(As("justice").PartyAccess(who).ok());
+  EXPECT_EQ(As("justice").PartyAccess(who).status().code(), absl::StatusCode::kResourceExhausted);
+  for (int i = 0; i < 5; ++i) EXPECT_TRUE(As("procuratorate").PartyAccess(who).ok()) << i;
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "caselink_common/status_macros.h"
 #include "caselink_common/proto_time.h"
+#include "server/core/masked_search_quota.h"
 #include "server/core/party_ids.h"
 #include "server/core/unary_call.h"
 #include "storage/audit_store.h"
@@ -62,7 +63,7 @@ absl::Status AuditServiceImpl::DoAgencyAccess(const CallScope&, const v1::Agency
                 resp);
 }
 
-absl::Status AuditServiceImpl::DoPartyAccess(const CallScope&, const v1::PartyAccessRequest& req,
+absl::Status AuditServiceImpl::DoPartyAccess(const CallScope& scope, const v1::PartyAccessRequest& req,
                                              v1::AuditQueryResponse* resp) {
   // As searched and logged: "…x" is "…X" (party_ids.h).
   const std::string id = NormalizePartyId(req.party_id());
@@ -72,6 +73,9 @@ absl::Status AuditServiceImpl::DoPartyAccess(const CallScope&, const v1::PartyAc
   }
   CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req.limit()));
   if (sc_.access_log == nullptr) return absl::FailedPreconditionError("no access log");
+  // An auditor that sees identity numbers masked could confirm a guessed
+  // number by asking who accessed it: charged like a search by it.
+  CASELINK_RETURN_IF_ERROR(ChargeMaskedPartyQuestion(sc_.masked_search_quota, scope, sc_.now()));
   return Answer(storage::QueryAuditByParty(*db_, sc_.access_log->PartyHmac(req.party_id()), limit), resp);
 }
 

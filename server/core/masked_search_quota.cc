@@ -1,6 +1,7 @@
 #include "server/core/masked_search_quota.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/str_cat.h"
 #include "server/core/server_metrics.h"
@@ -23,12 +24,15 @@ bool MaskedSearchQuota::TryTake(const std::string& agency, absl::Time now) {
   return true;
 }
 
-bool SearchesMaskedValue(const CallScope& scope, const v1::SearchCasesRequest& req) {
-  if (req.party_id().empty() && req.party_name().empty()) return false;
-  // A row of another agency, linked to the caller by a transfer and by a
-  // campaign's sample, in each domain: every row selector (own, transferred,
-  // linked, inspection_sample, domains, all) that can
-  // show the caller another agency's party is tried.
+namespace {
+
+// Whether some row of another agency the caller may read through `method`
+// (linked to it by a transfer, by a campaign's sample, in each domain: every
+// row selector — own, transferred, linked, inspection_sample, domains, all —
+// that can show the caller another agency's party) shows it a value `hidden`
+// says is masked or withheld.
+bool AnyForeignRowHides(const CallScope& scope, const std::string& method,
+                        const std::function<bool(const auth::FieldPlan&)>& hidden) {
   auth::RowFacts row;
   row.owner_agency = absl::StrCat("~not-", scope.principal.agency_id);
   row.linked_agencies.push_back(scope.principal.agency_id);
@@ -36,30 +40,51 @@ bool SearchesMaskedValue(const CallScope& scope, const v1::SearchCasesRequest& r
   const google::protobuf::EnumDescriptor* domains = v1::Domain_descriptor();
   for (int i = 0; i < domains->value_count(); ++i) {
     row.domain = static_cast<v1::Domain>(domains->value(i)->number());
-    auto plan = scope.authz->PlanRead(scope.principal, scope.method, row);
-    if (!plan.has_value()) continue;
-    if (!req.party_id().empty() &&
-        (plan->Decide("parties.person.id_number", v1::PERSONAL_ID) != v1::ALLOW ||
-         plan->Decide("parties.organization.credit_code", v1::PERSONAL_ID) != v1::ALLOW)) {
-      return true;
-    }
-    if (!req.party_name().empty() && plan->Decide("parties.person.name", v1::PERSONAL) != v1::ALLOW) {
-      return true;
-    }
+    auto plan = scope.authz->PlanRead(scope.principal, method, row);
+    if (plan.has_value() && hidden(*plan)) return true;
   }
   return false;
+}
+
+bool HidesPartyIds(const auth::FieldPlan& plan) {
+  return plan.Decide("parties.person.id_number", v1::PERSONAL_ID) != v1::ALLOW ||
+         plan.Decide("parties.organization.credit_code", v1::PERSONAL_ID) != v1::ALLOW;
+}
+
+// Takes one from the caller's bucket, or refuses naming the limit; `what`
+// says what the caller did too often.
+absl::Status Charge(MaskedSearchQuota* quota, const CallScope& scope, absl::Time now, absl::string_view what) {
+  if (quota->TryTake(scope.principal.agency_id, now)) return absl::OkStatus();
+  if (scope.record != nullptr) scope.record->denied_by = deny_rule::kMaskedSearchLimit;
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "agency '", scope.principal.agency_id, "' has made ", quota->per_hour(), " ", what,
+      " in the last hour by values its policy shows it masked (limits.masked_searches_per_agency_per_hour = ",
+      quota->per_hour(), "); retry later, or ask the operator"));
+}
+
+}  // namespace
+
+bool SearchesMaskedValue(const CallScope& scope, const v1::SearchCasesRequest& req) {
+  if (req.party_id().empty() && req.party_name().empty()) return false;
+  return AnyForeignRowHides(scope, scope.method, [&](const auth::FieldPlan& plan) {
+    if (!req.party_id().empty() && HidesPartyIds(plan)) return true;
+    return !req.party_name().empty() && plan.Decide("parties.person.name", v1::PERSONAL) != v1::ALLOW;
+  });
+}
+
+bool ReadsPartyIdsMasked(const CallScope& scope) {
+  return AnyForeignRowHides(scope, "caselink.v1.CaseService/GetCase", HidesPartyIds);
 }
 
 absl::Status ChargeMaskedSearch(MaskedSearchQuota* quota, const CallScope& scope,
                                 const v1::SearchCasesRequest& req, absl::Time now) {
   if (quota == nullptr || !SearchesMaskedValue(scope, req)) return absl::OkStatus();
-  if (quota->TryTake(scope.principal.agency_id, now)) return absl::OkStatus();
-  if (scope.record != nullptr) scope.record->denied_by = deny_rule::kMaskedSearchLimit;
-  return absl::ResourceExhaustedError(absl::StrCat(
-      "agency '", scope.principal.agency_id, "' has made ", quota->per_hour(),
-      " searches in the last hour by party_id or party_name, values its policy shows it masked "
-      "(limits.masked_searches_per_agency_per_hour = ", quota->per_hour(),
-      "); retry later, or ask the operator"));
+  return Charge(quota, scope, now, "searches by party_id or party_name");
+}
+
+absl::Status ChargeMaskedPartyQuestion(MaskedSearchQuota* quota, const CallScope& scope, absl::Time now) {
+  if (quota == nullptr || !ReadsPartyIdsMasked(scope)) return absl::OkStatus();
+  return Charge(quota, scope, now, "searches or AuditService.PartyAccess questions by party_id");
 }
 
 }  // namespace caselink::server

@@ -9,7 +9,10 @@
 // Each agency has a token bucket of `per_hour` searches that refills
 // continuously (per_hour an hour), so at most per_hour searches pass in any
 // hour after a full bucket. Over it: RESOURCE_EXHAUSTED naming
-// limits.masked_searches_per_agency_per_hour. Thread-safe.
+// limits.masked_searches_per_agency_per_hour. The same bucket is charged by
+// AuditService.PartyAccess for an agency that reads identity numbers masked:
+// "who accessed this 身份证号" answers whether the number is a party's, the
+// same oracle. Thread-safe.
 #pragma once
 
 #include <string>
@@ -51,5 +54,13 @@ bool SearchesMaskedValue(const CallScope& scope, const v1::SearchCasesRequest& r
 // deny_rule::kMaskedSearchLimit and returns RESOURCE_EXHAUSTED.
 absl::Status ChargeMaskedSearch(MaskedSearchQuota* quota, const CallScope& scope,
                                 const v1::SearchCasesRequest& req, absl::Time now);
+
+// Whether the caller reads another agency's identity numbers (身份证号,
+// 统一社会信用代码) masked or not at all through GetCase's rules.
+bool ReadsPartyIdsMasked(const CallScope& scope);
+
+// Charges a question by party id (AuditService.PartyAccess) to the same
+// quota when ReadsPartyIdsMasked; the same refusal as ChargeMaskedSearch.
+absl::Status ChargeMaskedPartyQuestion(MaskedSearchQuota* quota, const CallScope& scope, absl::Time now);
 
 }  // namespace caselink::server
