@@ -7,8 +7,12 @@
 // certificate is refused before anything else.
 #include "server/core/call_guard.h"
 
+#include <tuple>
+
 #include "caselink/v1/audit.pb.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/document.pb.h"
+#include "caselink/v1/meeting.pb.h"
 #include "caselink/v1/oversight.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "gmock/gmock.h"
@@ -218,6 +222,39 @@ TEST_F(CallGuardTest, TheAccessLogsOwnEntriesAreNotNamedAsReads) {
   v1::WhoReadRequest req;
   ASSERT_TRUE(guard_->FilterResponse(auditor, req, &response, &record).ok());
   EXPECT_THAT(record.case_ids, IsEmpty());
+}
+
+TEST_F(CallGuardTest, IdentifiersTypedIntoTitlesAndReferencesOutsideACaseAreMasked) {
+  // Text users type outside a Case (a meeting's title, a step's or a
+  // document's reference number) may quote a party: it gets the caller's
+  // decision for another agency's case, as GetCase would answer.
+  const std::string id = "510105199001011237";
+  auto filled = [&] {
+    v1::GetMeetingResponse m;
+    m.mutable_meeting()->set_title("关于张三(" + id + ")案的会商");
+    v1::GetTransferResponse t;
+    t.add_history()->set_reference("笔录" + id);
+    v1::GetDocumentResponse d;
+    d.mutable_document()->set_reference("卷" + id);
+    return std::make_tuple(m, t, d);
+  };
+  for (const char* agency : {"government", "justice", "town-a"}) {
+    auto [m, t, d] = filled();
+    ASSERT_TRUE(guard_->FilterResponse(Scope(agency, "caselink.v1.MeetingService/GetMeeting"), v1::GetMeetingRequest(),
+                                       &m, nullptr).ok());
+    ASSERT_TRUE(guard_->FilterResponse(Scope(agency, "caselink.v1.WorkflowService/GetTransfer"), v1::GetItemRequest(),
+                                       &t, nullptr).ok());
+    ASSERT_TRUE(guard_->FilterResponse(Scope(agency, "caselink.v1.DocumentService/Get"), v1::GetDocumentRequest(),
+                                       &d, nullptr).ok());
+    for (const std::string& text : {m.meeting().title(), t.history(0).reference(), d.document().reference()}) {
+      EXPECT_THAT(text, ::testing::Not(HasSubstr(id))) << agency;
+      EXPECT_THAT(text, ::testing::Not(HasSubstr("0101"))) << agency << ": " << text;
+    }
+  }
+  auto [m, t, d] = filled();  // the procuratorate reads numbers in full
+  ASSERT_TRUE(guard_->FilterResponse(Scope("procuratorate", "caselink.v1.MeetingService/GetMeeting"),
+                                     v1::GetMeetingRequest(), &m, nullptr).ok());
+  EXPECT_THAT(m.meeting().title(), HasSubstr(id));
 }
 
 TEST_F(CallGuardTest, UnknownFieldsNeverLeave) {

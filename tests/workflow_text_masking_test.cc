@@ -53,7 +53,7 @@ class WorkflowTextMaskingTest : public ::testing::Test {
     step->set_step(1);
     step->set_actor_agency("market");
     step->set_reason(std::string("货款转入银行卡") + kCard);
-    step->set_reference(kId);  // PUBLIC: a document number field, never rewritten
+    step->set_reference(kId);  // typed by a user, so scanned like any text (INTERNAL)
     v1::GetItemRequest req;
     EXPECT_TRUE(guard_->FilterResponse(scope, req, &resp, record).ok());
     return resp;
@@ -71,7 +71,7 @@ TEST_F(WorkflowTextMaskingTest, PsbGetsTheIdMaskedAsInAForeignCase) {
   EXPECT_FALSE(absl::StrContains(r.transfer().subject(), kId)) << r.transfer().subject();
   EXPECT_TRUE(absl::StrContains(r.transfer().subject(), "510***********1235")) << r.transfer().subject();
   EXPECT_TRUE(absl::StartsWith(r.transfer().subject(), "涉嫌生产、销售伪劣产品罪"));
-  EXPECT_EQ(r.history(0).reference(), kId);
+  EXPECT_EQ(r.history(0).reference(), "510***********1235");
   EXPECT_EQ(r.transfer().case_ids(0), "C20240305-ABCDEFGHJKMN");
   EXPECT_TRUE(record.fields.masked.count("Transfer.subject")) << "the log does not record the masking";
 }
@@ -87,7 +87,7 @@ TEST_F(WorkflowTextMaskingTest, ATownThatReadsNoForeignCaseGetsTheMarker) {
   EXPECT_FALSE(absl::StrContains(r.transfer().subject(), kId)) << r.transfer().subject();
   EXPECT_FALSE(absl::StrContains(r.history(0).reason(), kCard)) << r.history(0).reason();
   EXPECT_TRUE(absl::StrContains(r.transfer().subject(), "[已屏蔽]")) << r.transfer().subject();
-  EXPECT_EQ(r.history(0).reference(), kId);
+  EXPECT_EQ(r.history(0).reference(), "[已屏蔽]");
 }
 
 }  // namespace
