@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/random/random.h"
@@ -63,32 +64,27 @@ namespace {
 
 // Every call is logged before its answer leaves; a write that succeeded
 // logged itself in its own batch. No log entry, no answer (fail closed).
-enum class EntryNeeded { kNone, kCall, kBeyondBatch };
+bool NeedsOwnEntry(const ServiceContext& sc, const AccessRecord& record, const absl::Status& status) {
+  return sc.access_log != nullptr && !(record.logged_in_batch && status.ok());
+}
 
-// The case ids of a write's answer (found by the response filter) that the
-// entry in its batch does not name: written before the answer existed, it
-// named what the handler knew.
-std::vector<std::string> NamedBeyondBatch(const AccessRecord& r) {
+// The second entry of a write whose answer (as the response filter found
+// it) names cases the entry in its batch does not — written before the
+// answer existed, that entry named what the handler knew: the call's record
+// naming only those, saying why it exists. None if the batch named them all.
+std::optional<AccessRecord> BeyondBatchRecord(const ServiceContext& sc, const AccessRecord& record,
+                                              const absl::Status& status) {
+  if (sc.access_log == nullptr || !record.logged_in_batch || !status.ok() || record.case_ids.empty()) {
+    return std::nullopt;
+  }
+  absl::flat_hash_set<absl::string_view> named(record.named_in_batch.begin(), record.named_in_batch.end());
   std::vector<std::string> beyond;
-  if (r.case_ids.empty()) return beyond;
-  absl::flat_hash_set<absl::string_view> named(r.named_in_batch.begin(), r.named_in_batch.end());
-  for (const std::string& id : r.case_ids) {
+  for (const std::string& id : record.case_ids) {
     if (named.insert(id).second) beyond.push_back(id);
   }
-  return beyond;
-}
-
-EntryNeeded NeedsEntry(const ServiceContext& sc, const AccessRecord& record, const absl::Status& status) {
-  if (sc.access_log == nullptr) return EntryNeeded::kNone;
-  if (!(record.logged_in_batch && status.ok())) return EntryNeeded::kCall;
-  return NamedBeyondBatch(record).empty() ? EntryNeeded::kNone : EntryNeeded::kBeyondBatch;
-}
-
-// The second entry of a write whose answer named cases its batch's entry did
-// not: the call's record naming only those, saying why it exists.
-AccessRecord BeyondBatchRecord(const AccessRecord& record) {
+  if (beyond.empty()) return std::nullopt;
   AccessRecord r = record;
-  r.case_ids = NamedBeyondBatch(record);
+  r.case_ids = std::move(beyond);
   r.detail = "cases the answer named beyond the entry written with its write";
   return r;
 }
@@ -118,34 +114,34 @@ absl::Status AfterEntry(const ServiceContext& sc, const std::string& method, con
 absl::Status ConcludeCall(const ServiceContext& sc, const std::string& method,
                           const AccessRecord& record, absl::Status status, absl::Time start,
                           const std::string& request_id) {
-  const EntryNeeded needed = NeedsEntry(sc, record, status);
-  if (needed != EntryNeeded::kNone) {
-    absl::Status logged = needed == EntryNeeded::kCall ? sc.access_log->Log(record, status)
-                                                       : sc.access_log->Log(BeyondBatchRecord(record), status);
-    if (!logged.ok()) status = logged;
+  absl::Status logged = absl::OkStatus();
+  if (NeedsOwnEntry(sc, record, status)) {
+    logged = sc.access_log->Log(record, status);
+  } else if (std::optional<AccessRecord> second = BeyondBatchRecord(sc, record, status)) {
+    logged = sc.access_log->Log(*second, status);
   }
+  if (!logged.ok()) status = logged;
   return AfterEntry(sc, method, record, status, start, request_id);
 }
 
 void ConcludeCallAsync(const ServiceContext& sc, const std::string& method, const AccessRecord& record,
                        absl::Status status, absl::Time start, const std::string& request_id,
                        std::function<void(absl::Status)> done) {
-  const EntryNeeded needed = NeedsEntry(sc, record, status);
-  if (needed == EntryNeeded::kNone) {
-    done(AfterEntry(sc, method, record, status, start, request_id));
-    return;
+  std::optional<AccessRecord> second;
+  if (!NeedsOwnEntry(sc, record, status)) {
+    second = BeyondBatchRecord(sc, record, status);
+    if (!second.has_value()) {
+      done(AfterEntry(sc, method, record, status, start, request_id));
+      return;
+    }
   }
   auto then = [&sc, &method, &record, status, start, &request_id,
                done = std::move(done)](absl::Status logged) {
     done(AfterEntry(sc, method, record, logged.ok() ? status : logged, start, request_id));
   };
-  if (needed == EntryNeeded::kCall) {
-    sc.access_log->LogAsync(record, status, std::move(then));
-    return;
-  }
-  // LogAsync builds the entry before it returns: the second record of a
-  // write need not outlive this call.
-  sc.access_log->LogAsync(BeyondBatchRecord(record), status, std::move(then));
+  // LogAsync builds the entry before it returns: the second record need not
+  // outlive this call.
+  sc.access_log->LogAsync(second.has_value() ? *second : record, status, std::move(then));
 }
 
 void ConcludeRefusedHandshake(const ServiceContext& sc, const std::string& cert_pem, const absl::Status& refusal) {
