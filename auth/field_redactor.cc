@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "auth/hidden_values.h"
 #include "auth/redaction_plan.h"
 #include "caselink/v1/annotations.pb.h"
 
@@ -58,23 +59,117 @@ bool MaskFreeText(const MaskBook& masks, Message* msg, const FieldDescriptor* f,
   return changed;
 }
 
-void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, Message* msg,
-          RedactionReport* report);
+// Every personal value (a string field with a mask shape) inside a message
+// the caller does not receive: all of them are hidden.
+void CollectWithheld(const MaskBook& masks, const Message& msg, HiddenValues* hidden) {
+  const Reflection* r = msg.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(msg, &fields);
+  std::string scratch;
+  for (const FieldDescriptor* f : fields) {
+    if (IsCaselinkMessage(f)) {
+      const int n = f->is_repeated() ? r->FieldSize(msg, f) : 1;
+      for (int i = 0; i < n; ++i) {
+        CollectWithheld(masks, f->is_repeated() ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f),
+                        hidden);
+      }
+    } else if (f->type() == FieldDescriptor::TYPE_STRING &&
+               f->options().GetExtension(v1::mask_shape) != v1::MASK_SHAPE_UNSPECIFIED) {
+      const int n = f->is_repeated() ? r->FieldSize(msg, f) : 1;
+      for (int i = 0; i < n; ++i) {
+        hidden->Add(f->is_repeated() ? r->GetRepeatedStringReference(msg, f, i, &scratch)
+                                     : r->GetStringReference(msg, f, &scratch),
+                    masks.free_text().deny_marker(), /*denied=*/true);
+      }
+    }
+  }
+}
+
+// The personal values of `msg` the caller gets masked or not at all, as the
+// walk will render them (before the walk changes anything).
+void CollectHidden(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp,
+                   const Message& msg, HiddenValues* hidden) {
+  if (!mp.hides_shaped()) return;
+  const Reflection* r = msg.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(msg, &fields);
+  std::string scratch;
+  for (const FieldDescriptor* f : fields) {
+    const FieldStep* step = mp.Step(f);
+    const bool walked = step != nullptr && (step->action == v1::ALLOW || step->action == v1::MASK);
+    const int n = f->is_repeated() ? r->FieldSize(msg, f) : 1;
+    if (IsCaselinkMessage(f)) {
+      for (int i = 0; i < n; ++i) {
+        const Message& inner = f->is_repeated() ? r->GetRepeatedMessage(msg, f, i) : r->GetMessage(msg, f);
+        if (!walked) {
+          CollectWithheld(masks, inner, hidden);
+        } else if (step->inside != nullptr) {
+          CollectHidden(plan, masks, *step->inside, inner, hidden);
+        } else {
+          CompiledRedaction deeper(plan, inner.GetDescriptor(), step->path);
+          CollectHidden(plan, masks, deeper.root(), inner, hidden);
+        }
+      }
+      continue;
+    }
+    if (step == nullptr || step->action == v1::ALLOW || f->type() != FieldDescriptor::TYPE_STRING ||
+        step->shape == v1::MASK_SHAPE_UNSPECIFIED) {
+      continue;
+    }
+    for (int i = 0; i < n; ++i) {
+      const std::string& value = f->is_repeated() ? r->GetRepeatedStringReference(msg, f, i, &scratch)
+                                                  : r->GetStringReference(msg, f, &scratch);
+      if (step->action == v1::MASK) {
+        hidden->Add(value, masks.Mask(value, step->shape), /*denied=*/false);
+      } else {
+        hidden->Add(value, masks.free_text().deny_marker(), /*denied=*/true);
+      }
+    }
+  }
+}
+
+// Replaces the hidden values met in the text field `f` (not itself a
+// personal value: those are masked by their shape). Returns whether any was.
+bool ReplaceHidden(const HiddenValues* hidden, Message* msg, const FieldDescriptor* f,
+                   const FieldStep& step) {
+  if (hidden == nullptr || hidden->empty() || f->type() != FieldDescriptor::TYPE_STRING ||
+      step.shape != v1::MASK_SHAPE_UNSPECIFIED || step.output_only) {
+    return false;
+  }
+  const Reflection* r = msg->GetReflection();
+  bool changed = false;
+  std::string scratch, out;
+  if (f->is_repeated()) {
+    for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
+      if (hidden->Apply(r->GetRepeatedStringReference(*msg, f, i, &scratch), &out)) {
+        r->SetRepeatedString(msg, f, i, std::move(out));
+        changed = true;
+      }
+    }
+  } else if (hidden->Apply(r->GetStringReference(*msg, f, &scratch), &out)) {
+    r->SetString(msg, f, std::move(out));
+    changed = true;
+  }
+  return changed;
+}
+
+void Walk(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidden,
+          const MessagePlan& mp, Message* msg, RedactionReport* report);
 
 // Walks into a caselink message field's value: with the compiled plan of its
 // path, or one compiled now for a type nested deeper than the cache compiles.
-void WalkInside(const FieldPlan& plan, const MaskBook& masks, const FieldStep& step, Message* inner,
-                RedactionReport* report) {
+void WalkInside(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidden,
+                const FieldStep& step, Message* inner, RedactionReport* report) {
   if (step.inside != nullptr) {
-    Walk(plan, masks, *step.inside, inner, report);
+    Walk(plan, masks, hidden, *step.inside, inner, report);
     return;
   }
   CompiledRedaction deeper(plan, inner->GetDescriptor(), step.path);
-  Walk(plan, masks, deeper.root(), inner, report);
+  Walk(plan, masks, hidden, deeper.root(), inner, report);
 }
 
-void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, Message* msg,
-          RedactionReport* report) {
+void Walk(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidden,
+          const MessagePlan& mp, Message* msg, RedactionReport* report) {
   const Reflection* r = msg->GetReflection();
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(*msg, &fields);
@@ -89,22 +184,25 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, const MessagePlan& mp, M
     if (step->caselink_message) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
-          WalkInside(plan, masks, *step, r->MutableRepeatedMessage(msg, f, i), report);
+          WalkInside(plan, masks, hidden, *step, r->MutableRepeatedMessage(msg, f, i), report);
         }
       } else {
-        WalkInside(plan, masks, *step, r->MutableMessage(msg, f), report);
+        WalkInside(plan, masks, hidden, *step, r->MutableMessage(msg, f), report);
       }
       continue;
     }
     if (step->action == v1::ALLOW) {
-      // Returned in full unless identifiers inside it were masked.
-      const bool masked = MaskFreeText(masks, msg, f, *step);
+      // Returned in full unless a hidden value or an identifier inside it
+      // was masked.
+      const bool replaced = ReplaceHidden(hidden, msg, f, *step);
+      const bool masked = MaskFreeText(masks, msg, f, *step) || replaced;
       if (report) (masked ? report->masked : report->full).insert(step->reported);
       continue;
     }
     if (f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
-      // Identifiers first: the field mask keeps the value's ends, which
-      // could otherwise hold one.
+      // Hidden values and identifiers first: the field mask keeps the
+      // value's ends, which could otherwise hold one.
+      ReplaceHidden(hidden, msg, f, *step);
       MaskFreeText(masks, msg, f, *step);
       MaskField(masks, msg, f, step->shape);
       if (report) report->masked.insert(step->reported);
@@ -154,7 +252,9 @@ void RedactMessage(const FieldPlan& plan, const MaskBook& masks, Message* msg,
   std::shared_ptr<const CompiledRedaction> compiled =
       plan.cache() != nullptr ? plan.cache()->Get(plan, msg->GetDescriptor())
                               : std::make_shared<const CompiledRedaction>(plan, msg->GetDescriptor());
-  Walk(plan, masks, compiled->root(), msg, report);
+  HiddenValues hidden;
+  CollectHidden(plan, masks, compiled->root(), *msg, &hidden);
+  Walk(plan, masks, hidden.empty() ? nullptr : &hidden, compiled->root(), msg, report);
 }
 
 absl::Status CheckWritable(const FieldPlan& writable, const Message& msg) {

@@ -27,7 +27,11 @@ struct RedactionReport {
 // decision on a value that is not a string clears it (a number cannot be half
 // shown). Inside every string returned (ALLOW or MASK), identifiers found by
 // `masks.free_text()` get the caller's decision for their class at that
-// field; a field so changed is reported as masked. `report` may be null.
+// field, and a personal value of `msg` the caller does not get in full (a
+// party's name, phone or address: a string field with a mask shape, masked
+// or withheld) is rendered in the rest of `msg`'s text as in its own field
+// (auth/hidden_values.h: "张三" in the facts becomes "张*" or the DENY
+// marker); a field so changed is reported as masked. `report` may be null.
 void RedactMessage(const FieldPlan& plan, const MaskBook& masks, google::protobuf::Message* msg,
                    RedactionReport* report);
 

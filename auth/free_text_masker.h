@@ -33,6 +33,9 @@ class FreeTextMasker {
 
   // Whether any detector runs.
   bool enabled() const { return enabled_; }
+  // What DENY puts in place of a value (also of a hidden field's value met
+  // in other text: auth/hidden_values.h).
+  const std::string& deny_marker() const { return deny_marker_; }
 
   // Rewrites `value` for a caller whose action for a sensitivity class is
   // `decide(class)` (asked only for classes of identifiers actually found).

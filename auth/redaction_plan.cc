@@ -14,6 +14,21 @@ using google::protobuf::FieldDescriptor;
 // and its deeper levels are compiled by the walk as it meets them.
 constexpr int kMaxCompiledDepth = 16;
 
+// Whether `type`, or a caselink message it holds, has a string field with a
+// mask shape (a personal value).
+bool HoldsShapedValue(const Descriptor* type, int depth) {
+  if (depth >= kMaxCompiledDepth) return true;  // cannot tell: assume it does
+  for (int i = 0; i < type->field_count(); ++i) {
+    const FieldDescriptor* f = type->field(i);
+    if (f->type() == FieldDescriptor::TYPE_STRING &&
+        f->options().GetExtension(v1::mask_shape) != v1::MASK_SHAPE_UNSPECIFIED) {
+      return true;
+    }
+    if (IsCaselinkMessage(f) && HoldsShapedValue(f->message_type(), depth + 1)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 CompiledRedaction::CompiledRedaction(const FieldPlan& plan, const Descriptor* type,
@@ -47,6 +62,18 @@ const MessagePlan* CompiledRedaction::Compile(const FieldPlan& plan, const Descr
     if (step.caselink_message && (step.action == v1::ALLOW || step.action == v1::MASK) &&
         depth + 1 < kMaxCompiledDepth) {
       step.inside = Compile(plan, f->message_type(), step.path, depth + 1);
+    }
+    if (step.caselink_message) {
+      // Walked: as its plan says (compiled later when nested too deep);
+      // withheld: whatever personal value it holds is hidden.
+      const bool walked = step.action == v1::ALLOW || step.action == v1::MASK;
+      if (walked ? (step.inside == nullptr || step.inside->hides_shaped_)
+                 : HoldsShapedValue(f->message_type(), depth + 1)) {
+        node->hides_shaped_ = true;
+      }
+    } else if (f->type() == FieldDescriptor::TYPE_STRING &&
+               step.shape != v1::MASK_SHAPE_UNSPECIFIED && step.action != v1::ALLOW) {
+      node->hides_shaped_ = true;
     }
   }
   return node;

@@ -55,10 +55,17 @@ class MessagePlan {
     return &steps_[f->index()];
   }
   const google::protobuf::Descriptor* type() const { return type_; }
+  // Whether a value of this type can hold a personal value (a string field
+  // with a mask shape) that the caller does not get in full: then the walk
+  // collects those values first, to find them in the message's other text
+  // (auth/hidden_values.h). False for a caller who reads every one in full,
+  // who pays nothing for it.
+  bool hides_shaped() const { return hides_shaped_; }
 
  private:
   friend class CompiledRedaction;
   const google::protobuf::Descriptor* type_ = nullptr;
+  bool hides_shaped_ = false;
   std::vector<FieldStep> steps_;
 };
 

@@ -8,7 +8,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "auth/field_plan.h"
+#include "auth/free_text_masker.h"
 #include "auth/masking.h"
 #include "caselink/v1/annotations.pb.h"
 #include "caselink/v1/case.pb.h"
@@ -29,6 +31,7 @@ using ::google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 std::unique_ptr<GrantTable> Table(const std::string& fields_text) {
@@ -436,6 +439,91 @@ TEST(RedactTest, MostPermissiveRuleWinsPerField) {
   EXPECT_EQ(r.c.parties(0).person().id_number(), "510***********1237");
   EXPECT_EQ(r.c.parties(0).person().name(), "");     // PERSONAL: nobody
   EXPECT_EQ(r.c.facts(), "");
+}
+
+// A party's name, phone or address the caller gets masked or not at all
+// must not come back through the case's other text (auth/hidden_values.h).
+v1::Case CaseWhoseTextNamesItsParties() {
+  v1::Case c = FullCase();
+  c.set_title("张三无照经营案");
+  c.set_facts("经查，张三（住四川省成都市锦江区某街1号，电话13812345678）受李四指使……");
+  c.set_violation("张三丰另案处理");  // another person whose name begins alike
+  return c;
+}
+
+TEST(HiddenValuesInTextTest, AMaskedNameIsMaskedWhereverTheCaseWritesIt) {
+  auto t = Table(
+      "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
+      "fields { sensitivity: PERSONAL action: MASK } fields { sensitivity: PERSONAL_ID action: MASK } "
+      "fields { sensitivity: INVESTIGATIVE action: ALLOW }");
+  FieldPlan plan;
+  plan.Add(t.get(), "mask-personal");
+  Redacted r = Apply(plan, CaseWhoseTextNamesItsParties());
+  EXPECT_EQ(r.c.parties(0).person().name(), "张*");
+  EXPECT_EQ(r.c.title(), "张*无照经营案");
+  // The address and the phone as their fields show them; the phone is also
+  // a mobile number, which the identifier scanner would have masked alike.
+  EXPECT_EQ(r.c.facts(), "经查，张*（住四川省成都市*******，电话138****5678）受李*指使……");
+  EXPECT_EQ(r.c.violation(), "张*丰另案处理");
+  EXPECT_EQ(r.report.full.count("title"), 0u);
+  EXPECT_EQ(r.report.masked.count("title"), 1u);
+  EXPECT_EQ(r.report.masked.count("facts"), 1u);
+  EXPECT_EQ(r.report.masked.count("violation"), 1u);
+  // Text that names nobody is returned in full.
+  EXPECT_EQ(r.c.legal_basis(), "《无证无照经营查处办法》第十三条");
+  EXPECT_EQ(r.report.full.count("legal_basis"), 1u);
+}
+
+TEST(HiddenValuesInTextTest, AWithheldNameBecomesTheDenyMarker) {
+  // The justice bureau's kind of grant without PERSONAL: the names are
+  // withheld, the title read.
+  auto t = Table(
+      "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
+      "fields { sensitivity: INVESTIGATIVE action: ALLOW }");
+  FieldPlan plan;
+  plan.Add(t.get(), "no-personal");
+  Redacted r = Apply(plan, CaseWhoseTextNamesItsParties());
+  EXPECT_EQ(r.c.parties(0).person().name(), "");
+  EXPECT_EQ(r.c.title(), std::string(kFreeTextDenyMarker) + "无照经营案");
+  EXPECT_EQ(r.c.facts(), absl::StrCat("经查，", kFreeTextDenyMarker, "（住", kFreeTextDenyMarker,
+                                      "，电话", kFreeTextDenyMarker, "）受", kFreeTextDenyMarker,
+                                      "指使……"));
+}
+
+TEST(HiddenValuesInTextTest, AWithheldContainerHidesEveryValueInIt) {
+  // The parties denied as a whole: none of their values may show elsewhere.
+  auto t = Table(std::string(kAllowAll) + "fields { path: \"parties\" action: DENY }");
+  FieldPlan plan;
+  plan.Add(t.get(), "no-parties");
+  Redacted r = Apply(plan, CaseWhoseTextNamesItsParties());
+  EXPECT_EQ(r.c.parties_size(), 0);
+  EXPECT_EQ(r.c.title(), std::string(kFreeTextDenyMarker) + "无照经营案");
+  EXPECT_THAT(r.c.facts(), Not(HasSubstr("李四")));
+  EXPECT_THAT(r.c.facts(), Not(HasSubstr("锦江区某街")));
+}
+
+TEST(HiddenValuesInTextTest, ACallerWhoReadsTheNamesGetsTheTextAsWritten) {
+  auto t = Table(kAllowAll);
+  FieldPlan plan;
+  plan.Add(t.get(), "all");
+  const v1::Case written = CaseWhoseTextNamesItsParties();
+  Redacted r = Apply(plan, written);
+  EXPECT_TRUE(MessageDifferencer::Equals(r.c, written));
+  EXPECT_THAT(r.report.masked, IsEmpty());
+}
+
+TEST(HiddenValuesInTextTest, OneCharacterValuesAreNotSearched) {
+  // A one-character name would blank that character everywhere.
+  auto t = Table(
+      "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
+      "fields { sensitivity: INVESTIGATIVE action: ALLOW }");
+  FieldPlan plan;
+  plan.Add(t.get(), "no-personal");
+  v1::Case c = FullCase();
+  c.mutable_parties(0)->mutable_person()->set_name("张");
+  c.set_title("张某无照经营案");
+  Redacted r = Apply(plan, c);
+  EXPECT_EQ(r.c.title(), "张某无照经营案");
 }
 
 TEST(CheckWritableTest, AllowedFieldsAreOk) {

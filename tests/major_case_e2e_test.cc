@@ -168,5 +168,46 @@ TEST_F(MajorCaseTest, RefusalsNameTheRuleOrFieldAndChangeNothing) {
   EXPECT_EQ(Versions(id), 2);
 }
 
+// The government reads no personal data (its rules grant PUBLIC and
+// INTERNAL): a party's name the owner wrote into the title (INTERNAL) must
+// not reach it there either, neither in MarkMajor's answer nor in the
+// report's list of major cases; the owner still reads its title as written.
+TEST_F(MajorCaseTest, ANameInTheTitleReachesTheGovernmentNoMoreThanTheNameField) {
+  v1::SubmitCaseRequest submit;
+  *submit.mutable_case_() = SampleCase(v1::WORK_SAFETY, "张三丰非法储存危险化学品案");
+  submit.mutable_case_()->set_violation("张三丰未取得许可储存危险化学品");
+  auto created = As("town-a").SubmitCase(submit);
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string id = created->case_().case_id();
+
+  auto marked = As("government").MarkMajor(Mark(id, true));
+  ASSERT_TRUE(marked.ok()) << marked.status();
+  EXPECT_EQ(marked->case_().parties(0).person().name(), "") << "PERSONAL is not the government's";
+  EXPECT_EQ(marked->case_().title(), "[已屏蔽]非法储存危险化学品案");
+  EXPECT_EQ(marked->case_().violation(), "[已屏蔽]未取得许可储存危险化学品");
+  EXPECT_FALSE(absl::StrContains(marked->case_().DebugString(), "张三丰"));
+
+  v1::JointMeetingReportRequest rr;
+  rr.set_from_date("2024-01-01");
+  rr.set_to_date("2025-01-01");
+  rr.set_purpose("联席会议");
+  auto report = As("government").GetJointMeetingReport(rr);
+  ASSERT_TRUE(report.ok()) << report.status();
+  bool listed = false;
+  for (const v1::Case& c : report->major_cases()) {
+    if (c.case_id() != id) continue;
+    listed = true;
+    EXPECT_EQ(c.title(), "[已屏蔽]非法储存危险化学品案");
+  }
+  EXPECT_TRUE(listed);
+  EXPECT_FALSE(absl::StrContains(report->DebugString(), "张三丰"));
+
+  v1::GetCaseRequest get;
+  get.set_case_id(id);
+  auto own = As("town-a").GetCase(get);
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->title(), "张三丰非法储存危险化学品案") << "the owner reads its case as written";
+}
+
 }  // namespace
 }  // namespace caselink::testing
