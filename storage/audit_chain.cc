@@ -89,16 +89,7 @@ Append EntryAppend(const v1::AuditEntry& e) {
   // No map fields: plain serialization is deterministic (field order).
   a.payload = e.SerializeAsString();
   a.index.reserve(2 + e.case_ids_size() + e.party_hmacs_size());
-  auto add = [&a](std::string prefix) { a.index.push_back({Table::kAuditIndex, std::move(prefix)}); };
-  for (const std::string& id : e.case_ids()) add(CaseIndexPrefix(id));
-  if (!e.requested_case_id().empty()) {
-    bool listed = false;
-    for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
-    if (!listed) add(CaseIndexPrefix(e.requested_case_id()));
-  }
-  add(AgencyIndexTimePrefix(e.agency_id(), FromProtoTime(e.time())));
-  for (const std::string& h : e.party_hmacs()) add(PartyIndexPrefix(h));
-  if (!e.searched_party_hmac().empty()) add(PartyIndexPrefix(e.searched_party_hmac()));
+  ForEachIndexPrefix(e, [&a](std::string prefix) { a.index.push_back({Table::kAuditIndex, std::move(prefix)}); });
   return a;
 }
 
@@ -205,13 +196,14 @@ absl::StatusOr<std::unique_ptr<CheckpointSigner>> CheckpointSigner::FromPem(
 CheckpointSigner::~CheckpointSigner() { EVP_PKEY_free(static_cast<EVP_PKEY*>(pkey_)); }
 
 absl::StatusOr<v1::AuditCheckpoint> CheckpointSigner::Sign(uint64_t seq, const std::string& head_hash,
-                                                           absl::Time time) const {
+                                                           absl::Time time, uint64_t next_within_entries) const {
   v1::AuditCheckpoint cp;
   cp.set_seq(seq);
   cp.set_head_hash(head_hash);
   *cp.mutable_time() =
       ToProtoTime(absl::FromUnixMicros(absl::ToUnixMicros(time)));
   cp.set_public_key_pem(public_key_pem_);
+  cp.set_next_within_entries(next_within_entries);  // part of the signed bytes
   const std::string bytes = SignedBytes(cp);
   MdCtxPtr ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   size_t len = 0;
@@ -278,6 +270,28 @@ std::string AgencyIndexTimePrefix(const std::string& agency_id, absl::Time time)
 std::string PartyIndexPrefix(const std::string& party_hmac) { return absl::StrCat("p", party_hmac); }
 uint64_t SeqOfIndexKey(const std::string& key) {
   return key.size() < 8 ? 0 : CommitPipeline::DecodeSequenceKey(key.substr(key.size() - 8));
+}
+
+void ForEachIndexPrefix(const v1::AuditEntry& e, absl::FunctionRef<void(std::string prefix)> add) {
+  for (const std::string& id : e.case_ids()) add(CaseIndexPrefix(id));
+  if (!e.requested_case_id().empty()) {
+    bool listed = false;
+    for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
+    if (!listed) add(CaseIndexPrefix(e.requested_case_id()));
+  }
+  add(AgencyIndexTimePrefix(e.agency_id(), FromProtoTime(e.time())));
+  for (const std::string& h : e.party_hmacs()) add(PartyIndexPrefix(h));
+  if (!e.searched_party_hmac().empty()) add(PartyIndexPrefix(e.searched_party_hmac()));
+}
+
+const char* IndexKeyKind(absl::string_view key) {
+  if (key.empty()) return "unknown";
+  switch (key[0]) {
+    case 'c': return "case";
+    case 'a': return "agency";
+    case 'p': return "party";
+  }
+  return "unknown";
 }
 
 }  // namespace caselink::storage::audit

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -71,8 +72,10 @@ class CheckpointSigner {
   static absl::StatusOr<std::unique_ptr<CheckpointSigner>> FromPem(const std::string& private_key_pem);
   ~CheckpointSigner();
 
+  // `next_within_entries`: the promise signed with it (AuditCheckpoint
+  // field 6); 0 writes none, as checkpoints before it did.
   absl::StatusOr<v1::AuditCheckpoint> Sign(uint64_t seq, const std::string& head_hash,
-                                           absl::Time time) const;
+                                           absl::Time time, uint64_t next_within_entries = 0) const;
   const std::string& public_key_pem() const { return public_key_pem_; }
 
  private:
@@ -101,5 +104,14 @@ std::string AgencyIndexPrefix(const std::string& agency_id);
 std::string AgencyIndexTimePrefix(const std::string& agency_id, absl::Time time);
 std::string PartyIndexPrefix(const std::string& party_hmac);
 uint64_t SeqOfIndexKey(const std::string& key);
+
+// Every index prefix of `e` (its seq, prev_hash and hash are not used), in
+// the order written; the same prefix may come twice (a case listed twice),
+// and is then one key. The one definition of what the index holds: the
+// writer (EntryAppend) and the verifier (VerifyAuditLog) both call it.
+void ForEachIndexPrefix(const v1::AuditEntry& e, absl::FunctionRef<void(std::string prefix)> f);
+
+// What an index key is by: "case", "agency", "party", or "unknown".
+const char* IndexKeyKind(absl::string_view key);
 
 }  // namespace caselink::storage::audit

@@ -1,5 +1,6 @@
 #include "storage/audit_sealer.h"
 
+#include <algorithm>
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -64,14 +65,19 @@ absl::Status AuditChain::Load() {
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the access-log head"));
   std::unique_ptr<rocksdb::Iterator> cp = db_->NewIterator(rocksdb::ReadOptions(), Table::kAuditCheckpoints);
   cp->SeekToLast();
+  const uint64_t every = static_cast<uint64_t>(options_.checkpoint_every_entries);
+  s.since_checkpoint = s.seq;
+  s.limit = 1;  // no checkpoint (or an unreadable one): the next entry gets one
   if (cp->Valid()) {
     v1::AuditCheckpoint last;
     if (last.ParseFromString(cp->value().ToString())) {
       s.last_checkpoint = FromProtoTime(last.time());
       s.since_checkpoint = s.seq > last.seq() ? s.seq - last.seq() : 0;
+      // Keep the last checkpoint's promise even if the setting grew since;
+      // one of before the promise existed bounds nothing but the setting.
+      const uint64_t promised = last.next_within_entries();
+      s.limit = promised > 0 ? std::min(promised, every) : every;
     }
-  } else {
-    s.since_checkpoint = s.seq;
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(cp->status(), "reading the last audit checkpoint"));
   if (s.last_checkpoint == absl::InfinitePast()) s.last_checkpoint = options_.now();
@@ -104,34 +110,57 @@ absl::StatusOr<std::string> AuditChain::Seal(uint64_t seq, const std::string& pa
     return absl::InternalError(absl::StrCat("access-log sequence ", seq, " does not follow ", working_.seq));
   }
   std::string hash = audit::ChainHash(working_.hash, canonical);
+  const uint64_t every = static_cast<uint64_t>(options_.checkpoint_every_entries);
+  if (working_.since_checkpoint + 1 >= working_.limit) {
+    // The checkpoint the last one promised, in this entry's batch, wherever
+    // the entry is in its group. Without it the entry is not written (the
+    // group fails, nothing is stored): the promise would be broken.
+    const absl::Time now = options_.now();
+    auto cp = options_.signer->Sign(seq, hash, now, every);
+    if (!cp.ok()) {
+      return absl::InternalError(absl::StrCat("the audit checkpoint due at seq ", seq,
+                                              " could not be signed: ", cp.status().message()));
+    }
+    pending_.push_back({Table::kAuditCheckpoints, CommitPipeline::SequenceKey(seq), cp->SerializeAsString()});
+    working_.since_checkpoint = 0;
+    working_.limit = every;
+    working_.last_checkpoint = now;
+  } else {
+    ++working_.since_checkpoint;
+  }
   AppendBytesField(v1::AuditEntry::kPrevHashFieldNumber, working_.hash, &stored);
   AppendBytesField(v1::AuditEntry::kHashFieldNumber, hash, &stored);
   working_.seq = seq;
   working_.hash = std::move(hash);
-  ++working_.since_checkpoint;
   return stored;
 }
 
 std::vector<Put> AuditChain::AfterGroup(uint64_t last_seq) {
   absl::MutexLock l(&mu_);
+  std::vector<Put> puts = std::move(pending_);
+  pending_.clear();
   const absl::Time now = options_.now();
-  const bool due = working_.since_checkpoint >= static_cast<uint64_t>(options_.checkpoint_every_entries) ||
-                   (working_.since_checkpoint > 0 && now - working_.last_checkpoint >= options_.checkpoint_every);
-  if (!due || last_seq != working_.seq) return {};
-  auto cp = options_.signer->Sign(working_.seq, working_.hash, now);
+  const bool due = working_.since_checkpoint > 0 && now - working_.last_checkpoint >= options_.checkpoint_every;
+  if (!due || last_seq != working_.seq) return puts;
+  const uint64_t every = static_cast<uint64_t>(options_.checkpoint_every_entries);
+  auto cp = options_.signer->Sign(working_.seq, working_.hash, now, every);
   if (!cp.ok()) {
-    // The entries stay chained; the next group tries again.
+    // The entries stay chained and within the last promise; the next group
+    // tries again.
     spdlog::error("audit checkpoint at seq {} not signed: {}", last_seq, std::string(cp.status().message()));
-    return {};
+    return puts;
   }
   working_.since_checkpoint = 0;
+  working_.limit = every;
   working_.last_checkpoint = now;
-  return {{Table::kAuditCheckpoints, CommitPipeline::SequenceKey(last_seq), cp->SerializeAsString()}};
+  puts.push_back({Table::kAuditCheckpoints, CommitPipeline::SequenceKey(last_seq), cp->SerializeAsString()});
+  return puts;
 }
 
 void AuditChain::Rollback() {
   absl::MutexLock l(&mu_);
   working_ = committed_;
+  pending_.clear();
   in_group_ = false;
 }
 
@@ -154,12 +183,18 @@ absl::Status AuditChain::CheckpointNow() {
     seq = committed_.seq;
     hash = committed_.hash;
   }
-  CASELINK_ASSIGN_OR_RETURN(v1::AuditCheckpoint cp, options_.signer->Sign(seq, hash, options_.now()));
+  const uint64_t every = static_cast<uint64_t>(options_.checkpoint_every_entries);
+  CASELINK_ASSIGN_OR_RETURN(v1::AuditCheckpoint cp, options_.signer->Sign(seq, hash, options_.now(), every));
   CommitRequest req;
   req.puts.push_back({Table::kAuditCheckpoints, CommitPipeline::SequenceKey(seq), cp.SerializeAsString()});
   CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(req)).status());
   absl::MutexLock l(&mu_);
-  if (committed_.seq == seq) committed_.since_checkpoint = 0;
+  // If entries were sealed meanwhile, the count goes on from the checkpoint
+  // before (earlier than needed: the promise still holds).
+  if (committed_.seq == seq) {
+    committed_.since_checkpoint = 0;
+    committed_.limit = every;
+  }
   return absl::OkStatus();
 }
 

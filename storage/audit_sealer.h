@@ -2,7 +2,12 @@
 // CommitPipeline's groups, one group at a time: it seals each appended AuditEntry
 // (seq, prev_hash, hash) — its index keys come with the append
 // (audit::EntryAppend) — and signs a checkpoint every
-// N entries or T seconds — all in the batch of the entries themselves. A
+// N entries or T seconds — all in the batch of the entries themselves. The
+// N-th entry after a checkpoint is sealed with the next one (also in the
+// middle of a group), and each checkpoint promises N in its signed bytes
+// (next_within_entries), so no N+1 entries are ever without a checkpoint:
+// `caselink-admin audit verify` reports CHECKPOINT_MISSING otherwise. If
+// that checkpoint cannot be signed, the entry is not written either. A
 // failed group is forgotten (rollback), so the chain only ever extends what
 // is durable. It resumes from the log's head on restart. Thread-safe.
 //
@@ -63,6 +68,12 @@ class AuditChain {
     uint64_t seq = 0;
     std::string hash = audit::GenesisHash();
     uint64_t since_checkpoint = 0;
+    // The entry that makes `since_checkpoint` reach this is sealed with a
+    // checkpoint in its own batch: what the last checkpoint promised
+    // (next_within_entries), so the promise holds across a restart with
+    // another setting; 1 while the log has no checkpoint (the first entry
+    // gets one).
+    uint64_t limit = 1;
     absl::Time last_checkpoint = absl::InfinitePast();
   };
 
@@ -80,6 +91,8 @@ class AuditChain {
   mutable absl::Mutex mu_;
   State committed_ ABSL_GUARDED_BY(mu_);  // what is durable
   State working_ ABSL_GUARDED_BY(mu_);    // committed_ plus the group being written
+  // Checkpoints signed by Seal in the group being written, for AfterGroup.
+  std::vector<Put> pending_ ABSL_GUARDED_BY(mu_);
   bool in_group_ ABSL_GUARDED_BY(mu_) = false;
 };
 

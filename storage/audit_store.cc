@@ -1,8 +1,10 @@
 #include "storage/audit_store.h"
 
+#include <algorithm>
 #include <memory>
 #include <set>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "caselink_common/status_macros.h"
@@ -59,6 +61,140 @@ absl::Status WriteJsonLine(const google::protobuf::Message& m, std::ostream& out
   return out ? absl::OkStatus() : absl::DataLossError("writing the export failed");
 }
 
+// The access-log index (Table::kAuditIndex) against the verified entries,
+// in bounded memory. Expect: every key an entry calls for, by MultiGet in
+// batches. Finish: one scan counting the index's keys; the keys found are
+// distinct (each ends in its entry's seq), so the index holds a key no entry
+// calls for exactly when it holds more than were found, and only then a
+// second scan reads each key's entry to name the first such key.
+class IndexCheck {
+ public:
+  IndexCheck(const Database& db, const rocksdb::ReadOptions& ro, AuditVerifier* v) : db_(db), ro_(ro), v_(v) {}
+
+  absl::Status Expect(const v1::AuditEntry& e) {
+    for (std::string& k : KeysOf(e)) {
+      keys_.push_back(std::move(k));
+      seqs_.push_back(e.seq());
+    }
+    return keys_.size() >= kBatch ? Flush() : absl::OkStatus();
+  }
+
+  absl::Status Finish(uint64_t verified_to, bool beyond_is_extra) {
+    CASELINK_RETURN_IF_ERROR(Flush());
+    uint64_t in_range = 0;
+    bool beyond = false;
+    Iter it(db_.NewIterator(ro_, Table::kAuditIndex));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ++keys_seen_;
+      const uint64_t seq = SeqOf(it->key());
+      if (seq >= 1 && seq <= verified_to) {
+        ++in_range;
+      } else if (beyond_is_extra) {
+        beyond = true;
+      }
+    }
+    CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the access-log index"));
+    if (in_range == found_ && !beyond) return absl::OkStatus();
+    // Name the extra key of the lowest seq.
+    uint64_t worst = UINT64_MAX;
+    std::string detail;
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const std::string key = it->key().ToString();
+      const uint64_t seq = SeqOf(it->key());
+      if (seq >= worst) continue;
+      std::string why;
+      if (seq >= 1 && seq <= verified_to) {
+        std::string bytes;
+        rocksdb::Status s = db_.Get(ro_, Table::kAuditLog, CommitPipeline::SequenceKey(seq), &bytes);
+        if (!s.ok()) return FromRocks(s, absl::StrCat("reading access-log entry ", seq));
+        v1::AuditEntry e;
+        if (!e.ParseFromString(bytes)) return absl::DataLossError(absl::StrCat("access-log entry ", seq, " is damaged"));
+        const std::vector<std::string> expected = KeysOf(e);
+        if (std::find(expected.begin(), expected.end(), key) != expected.end()) continue;
+        why = absl::StrCat("the index files entry ", seq, " under ", Describe(key), ", which the entry does not name");
+      } else if (beyond_is_extra) {
+        why = absl::StrCat("the index files entry ", seq, " under ", Describe(key), ", but the log holds no entry ",
+                           seq);
+      } else {
+        continue;
+      }
+      worst = seq;
+      detail = std::move(why);
+    }
+    CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the access-log index"));
+    if (worst != UINT64_MAX) v_->AddProblem(AuditProblem::kIndexExtra, worst, std::move(detail));
+    return absl::OkStatus();
+  }
+
+  uint64_t keys() const { return keys_seen_; }
+
+ private:
+  static constexpr size_t kBatch = 1024;
+
+  static uint64_t SeqOf(const rocksdb::Slice& key) {
+    if (key.size() < 8) return 0;
+    return CommitPipeline::DecodeSequenceKey(std::string(key.data() + key.size() - 8, 8));
+  }
+
+  // The keys the writer stores for `e`: each prefix followed by its seq.
+  static std::vector<std::string> KeysOf(const v1::AuditEntry& e) {
+    std::vector<std::string> keys;
+    const std::string seq_key = CommitPipeline::SequenceKey(e.seq());
+    audit::ForEachIndexPrefix(e, [&](std::string prefix) { keys.push_back(prefix.append(seq_key)); });
+    std::sort(keys.begin(), keys.end());
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    return keys;
+  }
+
+  // "its case key (case C123)": the kind, and what the key names.
+  static std::string Describe(const std::string& key) {
+    const std::string kind = audit::IndexKeyKind(key);
+    const std::string body = key.size() >= 9 ? key.substr(1, key.size() - 9) : key;
+    std::string what;
+    if (kind == "case") {
+      what = absl::StrCat("case ", absl::CHexEscape(body.substr(0, body.size() - (body.empty() ? 0 : 1))));
+    } else if (kind == "agency") {
+      what = absl::StrCat("agency ", absl::CHexEscape(body.substr(0, body.find('\0'))));
+    } else if (kind == "party") {
+      what = absl::StrCat("party HMAC ", audit::Hex(body));
+    } else {
+      what = absl::StrCat("key '", absl::CHexEscape(key), "'");
+    }
+    return absl::StrCat("its ", kind, " key (", what, ")");
+  }
+
+  absl::Status Flush() {
+    if (keys_.empty()) return absl::OkStatus();
+    std::vector<rocksdb::Slice> slices(keys_.begin(), keys_.end());
+    std::vector<rocksdb::PinnableSlice> values(keys_.size());
+    std::vector<rocksdb::Status> statuses(keys_.size());
+    db_.MultiGet(ro_, Table::kAuditIndex, slices.size(), slices.data(), values.data(), statuses.data(),
+                 /*sorted_input=*/false);
+    for (size_t i = 0; i < keys_.size(); ++i) {
+      if (statuses[i].ok()) {
+        ++found_;
+      } else if (statuses[i].IsNotFound()) {
+        v_->AddProblem(AuditProblem::kIndexMissing, seqs_[i],
+                       absl::StrCat("entry ", seqs_[i], " is missing from the index under ", Describe(keys_[i]),
+                                    ": WhoRead, AgencyAccess or PartyAccess would not show it"));
+      } else {
+        return FromRocks(statuses[i], "reading the access-log index");
+      }
+    }
+    keys_.clear();
+    seqs_.clear();
+    return absl::OkStatus();
+  }
+
+  const Database& db_;
+  const rocksdb::ReadOptions& ro_;
+  AuditVerifier* v_;
+  std::vector<std::string> keys_;  // of the batch
+  std::vector<uint64_t> seqs_;
+  uint64_t found_ = 0;
+  uint64_t keys_seen_ = 0;
+};
+
 }  // namespace
 
 absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string& case_id, int limit) {
@@ -91,19 +227,37 @@ absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Dat
 }
 
 absl::StatusOr<AuditVerifyReport> VerifyAuditLog(const Database& db,
-                                                 const std::string& expected_public_key_pem) {
-  AuditVerifier v(expected_public_key_pem);
-  Iter cp = NewIter(db, Table::kAuditCheckpoints);
+                                                 const std::string& expected_public_key_pem,
+                                                 uint64_t checkpoint_every) {
+  AuditVerifier v(expected_public_key_pem, checkpoint_every);
+  const std::shared_ptr<const rocksdb::Snapshot> snapshot = db.Snapshot();
+  rocksdb::ReadOptions ro;
+  ro.snapshot = snapshot.get();
+  Iter cp(db.NewIterator(ro, Table::kAuditCheckpoints));
   for (cp->SeekToFirst(); cp->Valid(); cp->Next()) {
     v.AddCheckpoint(CommitPipeline::DecodeSequenceKey(cp->key().ToString()), cp->value().ToString());
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(cp->status(), "reading audit checkpoints"));
-  Iter it = NewIter(db, Table::kAuditLog);
+  IndexCheck index(db, ro, &v);
+  Iter it(db.NewIterator(ro, Table::kAuditLog));
+  uint64_t verified_to = 0;  // the last entry of the unbroken chain
+  bool broken = false;
+  v1::AuditEntry e;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    if (!v.AddEntry(CommitPipeline::DecodeSequenceKey(it->key().ToString()), it->value().ToString())) break;
+    const uint64_t seq = CommitPipeline::DecodeSequenceKey(it->key().ToString());
+    if (!v.AddEntry(seq, it->value().ToString(), &e)) {
+      broken = true;
+      break;
+    }
+    verified_to = seq;
+    CASELINK_RETURN_IF_ERROR(index.Expect(e));
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the access log"));
-  return v.Finish();
+  // Keys of entries past a break are not judged (the break comes first).
+  CASELINK_RETURN_IF_ERROR(index.Finish(verified_to, /*beyond_is_extra=*/!broken));
+  AuditVerifyReport report = v.Finish();
+  report.index_keys = index.keys();
+  return report;
 }
 
 absl::StatusOr<uint64_t> ExportAuditLog(const Database& db, uint64_t from, uint64_t to, std::ostream& out) {
@@ -135,7 +289,8 @@ absl::StatusOr<uint64_t> ExportAuditLog(const Database& db, uint64_t from, uint6
 }
 
 absl::StatusOr<AuditVerifyReport> VerifyAuditExport(const std::string& jsonl,
-                                                    const std::string& expected_public_key_pem) {
+                                                    const std::string& expected_public_key_pem,
+                                                    uint64_t checkpoint_every) {
   std::vector<v1::AuditCheckpoint> checkpoints;
   std::vector<v1::AuditEntry> entries;
   int line_no = 0;
@@ -151,7 +306,7 @@ absl::StatusOr<AuditVerifyReport> VerifyAuditExport(const std::string& jsonl,
     if (r.has_checkpoint()) checkpoints.push_back(r.checkpoint());
     if (r.has_entry()) entries.push_back(r.entry());
   }
-  AuditVerifier v(expected_public_key_pem);
+  AuditVerifier v(expected_public_key_pem, checkpoint_every);
   for (const auto& cp : checkpoints) v.AddCheckpoint(cp);
   // In an export the line order is the order. An entry out of place whose
   // own position is filled later was moved (REORDERED at that position); a

@@ -35,9 +35,17 @@ absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::strin
 // The newest signed checkpoint, or nullopt if none was written yet.
 absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Database& db);
 
-// Verifies every entry and checkpoint of the database.
+// Verifies every entry and checkpoint of the database (AuditVerifier;
+// `checkpoint_every` as there), and the access-log index against the
+// entries: every key an entry calls for (audit::ForEachIndexPrefix) is
+// there (else INDEX_MISSING at the entry), and every key of the index is
+// one its entry calls for (else INDEX_EXTRA at the seq it names). Memory
+// stays bounded: point reads per entry, then one scan of the index (and a
+// second, reading each key's entry, only if it holds more keys than found).
+// One snapshot: a live database verifies as of one instant.
 absl::StatusOr<AuditVerifyReport> VerifyAuditLog(const Database& db,
-                                                 const std::string& expected_public_key_pem);
+                                                 const std::string& expected_public_key_pem,
+                                                 uint64_t checkpoint_every = AuditVerifier::kDefaultCheckpointEvery);
 
 // Writes entries [from, to] (to = 0: to the end) and the checkpoints in that
 // range as JSON lines (AuditExportRecord, checkpoints first). Returns the
@@ -46,7 +54,9 @@ absl::StatusOr<uint64_t> ExportAuditLog(const Database& db, uint64_t from, uint6
 
 // Verifies an export made by ExportAuditLog (its chain starts at its first
 // entry's prev_hash, or genesis if it starts at seq 1).
+// An export holds no index: only the chain and checkpoints are checked.
 absl::StatusOr<AuditVerifyReport> VerifyAuditExport(const std::string& jsonl,
-                                                    const std::string& expected_public_key_pem);
+                                                    const std::string& expected_public_key_pem,
+                                                    uint64_t checkpoint_every = AuditVerifier::kDefaultCheckpointEvery);
 
 }  // namespace caselink::storage

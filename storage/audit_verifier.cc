@@ -1,5 +1,7 @@
 #include "storage/audit_verifier.h"
 
+#include <iterator>
+
 #include "absl/strings/str_cat.h"
 #include "storage/audit_chain.h"
 
@@ -13,6 +15,9 @@ const char* AuditProblemName(AuditProblem p) {
     case AuditProblem::kReordered: return "REORDERED";
     case AuditProblem::kSignatureInvalid: return "SIGNATURE_INVALID";
     case AuditProblem::kCheckpointMismatch: return "CHECKPOINT_MISMATCH";
+    case AuditProblem::kCheckpointMissing: return "CHECKPOINT_MISSING";
+    case AuditProblem::kIndexMissing: return "INDEX_MISSING";
+    case AuditProblem::kIndexExtra: return "INDEX_EXTRA";
   }
   return "UNKNOWN";
 }
@@ -20,14 +25,22 @@ const char* AuditProblemName(AuditProblem p) {
 std::string AuditVerifyReport::Summary() const {
   if (ok()) {
     return absl::StrCat("OK: ", entries, " entries (seq ", first_seq, "..", last_seq, "), ",
-                        checkpoints, " signed checkpoint(s), head ", head_hash_hex,
+                        checkpoints, " signed checkpoint(s)",
+                        index_keys > 0 ? absl::StrCat(", ", index_keys, " index keys") : "", ", head ", head_hash_hex,
                         signer_fingerprint.empty() ? "" : ", signer key sha256 " + signer_fingerprint);
   }
   return absl::StrCat("BROKEN at seq ", seq, ": ", AuditProblemName(problem), ": ", detail);
 }
 
-AuditVerifier::AuditVerifier(std::string expected_public_key_pem)
-    : expected_key_(std::move(expected_public_key_pem)) {}
+AuditVerifier::AuditVerifier(std::string expected_public_key_pem, uint64_t checkpoint_every)
+    : expected_key_(std::move(expected_public_key_pem)), checkpoint_every_(checkpoint_every) {}
+
+void AuditVerifier::AddProblem(AuditProblem p, uint64_t seq, std::string detail) {
+  if (!other_problem_.ok() && other_problem_.seq <= seq) return;
+  other_problem_.problem = p;
+  other_problem_.seq = seq;
+  other_problem_.detail = std::move(detail);
+}
 
 void AuditVerifier::Fail(AuditProblem p, uint64_t seq, std::string detail) {
   if (!report_.ok()) return;
@@ -79,12 +92,13 @@ void AuditVerifier::AddCheckpoint(const v1::AuditCheckpoint& cp) {
                       ", the others by ", report_.signer_fingerprint));
     return;
   }
-  checkpoint_hash_[cp.seq()] = cp.head_hash();
+  checkpoints_[cp.seq()] = Checkpoint{cp.head_hash(), cp.next_within_entries()};
 }
 
-bool AuditVerifier::AddEntry(uint64_t key_seq, const std::string& bytes) {
+bool AuditVerifier::AddEntry(uint64_t key_seq, const std::string& bytes, v1::AuditEntry* parsed) {
   if (stopped_) return false;
-  v1::AuditEntry e;
+  v1::AuditEntry local;
+  v1::AuditEntry& e = parsed != nullptr ? *parsed : local;
   if (!e.ParseFromString(bytes)) {
     if (next_seq_ != 0 && key_seq > next_seq_) {
       Fail(AuditProblem::kMissing, next_seq_, absl::StrCat("entries ", next_seq_, "..", key_seq - 1, " are missing"));
@@ -108,6 +122,13 @@ bool AuditVerifier::CheckEntry(uint64_t key_seq, const v1::AuditEntry& e) {
     next_seq_ = key_seq;
     prev_hash_ = key_seq == 1 ? audit::GenesisHash() : e.prev_hash();
     report_.first_seq = key_seq;
+    // A whole log: its first checkpoint is due within `checkpoint_every_`
+    // if there is none, or if the first one is of the kind that promises
+    // (a server that promises writes one with entry 1). A log whose first
+    // checkpoint promises nothing was written before promises existed.
+    if (key_seq == 1 && (checkpoints_.empty() || checkpoints_.begin()->second.next_within > 0)) {
+      checkpoint_due_ = checkpoint_every_;
+    }
   }
   if (key_seq > next_seq_) {
     Fail(AuditProblem::kMissing, next_seq_,
@@ -145,11 +166,31 @@ bool AuditVerifier::CheckEntry(uint64_t key_seq, const v1::AuditEntry& e) {
     }
     return false;
   }
-  auto cp = checkpoint_hash_.find(key_seq);
-  if (cp != checkpoint_hash_.end() && cp->second != e.hash()) {
+  auto cp = checkpoints_.find(key_seq);
+  if (cp != checkpoints_.end() && cp->second.head_hash != e.hash()) {
     Fail(AuditProblem::kCheckpointMismatch, key_seq,
-         absl::StrCat("the signed checkpoint at seq ", key_seq, " names head hash ", audit::Hex(cp->second),
-                      ", the chain has ", audit::Hex(e.hash()), " (entries up to it were rewritten)"));
+         absl::StrCat("the signed checkpoint at seq ", key_seq, " names head hash ",
+                      audit::Hex(cp->second.head_hash), ", the chain has ", audit::Hex(e.hash()),
+                      " (entries up to it were rewritten)"));
+    return false;
+  }
+  if (cp != checkpoints_.end()) {
+    checkpoint_due_ = cp->second.next_within > 0 ? key_seq + cp->second.next_within : 0;
+  } else if (checkpoint_due_ != 0 && key_seq >= checkpoint_due_) {
+    // The server writes the promised checkpoint in the batch of the entry
+    // that reaches it: this entry exists, so its checkpoint was deleted.
+    auto before = checkpoints_.lower_bound(key_seq);
+    const bool any_before = before != checkpoints_.begin();
+    const uint64_t from = any_before ? std::prev(before)->first : 0;
+    Fail(AuditProblem::kCheckpointMissing, key_seq,
+         any_before
+             ? absl::StrCat("no signed checkpoint at seq ", from + 1, "..", key_seq, ", though the checkpoint at seq ",
+                            from, " promised the next within ", key_seq - from,
+                            " entries (checkpoints were deleted; entries after seq ", from,
+                            " are not covered by a signature)")
+             : absl::StrCat("no signed checkpoint at seq 1..", key_seq, " (a log holds one within its first ",
+                            key_seq, " entries; checkpoints were deleted, nothing up to here is covered by a "
+                            "signature; for a server set to more, pass --checkpoint-every-entries)"));
     return false;
   }
   seen_[e.hash()] = key_seq;
@@ -161,8 +202,8 @@ bool AuditVerifier::CheckEntry(uint64_t key_seq, const v1::AuditEntry& e) {
 }
 
 AuditVerifyReport AuditVerifier::Finish() {
-  if (report_.ok() && !checkpoint_hash_.empty()) {
-    const uint64_t last_cp = checkpoint_hash_.rbegin()->first;
+  if (report_.ok() && !checkpoints_.empty()) {
+    const uint64_t last_cp = checkpoints_.rbegin()->first;
     if (last_cp > report_.last_seq) {
       const uint64_t missing = report_.entries == 0 ? 1 : report_.last_seq + 1;
       Fail(AuditProblem::kMissing, missing,
@@ -172,10 +213,15 @@ AuditVerifyReport AuditVerifier::Finish() {
   }
   // The first broken sequence number wins; a bad checkpoint signature counts
   // at the checkpoint's seq.
-  if (!sig_problem_.ok() && (report_.ok() || sig_problem_.seq < report_.seq)) {
-    report_.problem = sig_problem_.problem;
-    report_.seq = sig_problem_.seq;
-    report_.detail = sig_problem_.detail;
+  // A checkpoint whose signature fails is missing from the chain's view
+  // too: at the same seq, the signature is the finding.
+  for (const AuditVerifyReport* other : {&sig_problem_, &other_problem_}) {
+    if (!other->ok() && (report_.ok() || other->seq < report_.seq ||
+                         (other->seq == report_.seq && report_.problem == AuditProblem::kCheckpointMissing))) {
+      report_.problem = other->problem;
+      report_.seq = other->seq;
+      report_.detail = other->detail;
+    }
   }
   report_.head_hash_hex = audit::Hex(prev_hash_);
   return report_;

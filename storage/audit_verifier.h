@@ -1,6 +1,7 @@
 // AuditVerifier checks an access log offline: the hash chain of every entry,
 // the sequence (no gaps, nothing moved), the checkpoint signatures and that
-// each checkpoint's head hash is the chain's hash at its seq. It reports the
+// each checkpoint's head hash is the chain's hash at its seq, and that no
+// checkpoint is missing where the one before promised the next. It reports the
 // first broken sequence number and what is wrong. Shared by the server and
 // `caselink audit verify`; feeds come from a database or an export
 // (audit_store.h). Not thread-safe (one verification per object).
@@ -28,6 +29,9 @@ enum class AuditProblem {
   kReordered,           // an entry is stored at another position than its own
   kSignatureInvalid,    // a checkpoint's signature is invalid, or by another key
   kCheckpointMismatch,  // a checkpoint's head hash differs from the chain's
+  kCheckpointMissing,   // no checkpoint where the one before promised one (deleted)
+  kIndexMissing,        // an entry's key is absent from the access-log index
+  kIndexExtra,          // an index key names an entry that does not call for it
 };
 
 const char* AuditProblemName(AuditProblem p);
@@ -38,6 +42,7 @@ struct AuditVerifyReport {
   std::string detail;  // what exactly is wrong
   uint64_t entries = 0;
   uint64_t checkpoints = 0;
+  uint64_t index_keys = 0;  // checked against the entries (a database; 0 for an export)
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
   std::string head_hash_hex;
@@ -49,17 +54,31 @@ struct AuditVerifyReport {
 
 class AuditVerifier {
  public:
+  // What a log's start is held to when no checkpoint promised anything: the
+  // server's default `audit.checkpoint_every_entries`.
+  static constexpr uint64_t kDefaultCheckpointEvery = 1000;
+
   // `expected_public_key_pem`: if not empty, checkpoints must be signed by
   // this key; otherwise all must be signed by one and the same key.
-  explicit AuditVerifier(std::string expected_public_key_pem = "");
+  // `checkpoint_every`: the most entries a log starting at seq 1 may hold
+  // before its first checkpoint when that one carries a promise (a new
+  // server writes it with entry 1), or in all when it has none
+  // (CHECKPOINT_MISSING at that seq otherwise); 0 checks neither. After a
+  // checkpoint, its own signed promise (next_within_entries) is the bound.
+  explicit AuditVerifier(std::string expected_public_key_pem = "",
+                         uint64_t checkpoint_every = kDefaultCheckpointEvery);
 
   // Checkpoints first (key = the seq it is stored under), then entries in
   // key order. AddEntry returns false once a problem is found.
   void AddCheckpoint(uint64_t key_seq, const std::string& bytes);
-  bool AddEntry(uint64_t key_seq, const std::string& bytes);
+  // `parsed`, if given, receives the entry when it verified.
+  bool AddEntry(uint64_t key_seq, const std::string& bytes, v1::AuditEntry* parsed = nullptr);
   // Parsed forms, for exports (no key: the record's own seq is its position).
   void AddCheckpoint(const v1::AuditCheckpoint& cp);
   bool AddEntry(const v1::AuditEntry& e);
+  // A problem found beside the chain (the index of a database): reported
+  // if its seq is the first broken one.
+  void AddProblem(AuditProblem p, uint64_t seq, std::string detail);
   AuditVerifyReport Finish();
 
  private:
@@ -69,7 +88,14 @@ class AuditVerifier {
   std::string expected_key_;
   AuditVerifyReport report_;
   AuditVerifyReport sig_problem_;            // first bad checkpoint signature
-  std::map<uint64_t, std::string> checkpoint_hash_;  // seq -> head hash (validly signed)
+  AuditVerifyReport other_problem_;          // first AddProblem
+  struct Checkpoint {
+    std::string head_hash;
+    uint64_t next_within = 0;  // its promise; 0: none
+  };
+  std::map<uint64_t, Checkpoint> checkpoints_;  // seq -> validly signed checkpoint
+  uint64_t checkpoint_every_;
+  uint64_t checkpoint_due_ = 0;  // a checkpoint must be at or before this seq; 0: none promised
   std::unordered_map<std::string, uint64_t> seen_;   // entry hash -> seq
   uint64_t next_seq_ = 0;  // 0: the first entry anchors the chain
   std::string prev_hash_;

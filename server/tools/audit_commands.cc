@@ -21,6 +21,7 @@ struct VerifyArgs {
   std::string db;
   std::string file;
   std::string public_key;
+  uint64_t checkpoint_every = storage::AuditVerifier::kDefaultCheckpointEvery;
 };
 
 struct ExportArgs {
@@ -44,11 +45,11 @@ int RunVerify(const VerifyArgs& args) {
   if (!args.db.empty()) {
     auto db = storage::Database::OpenReadOnly(args.db);
     if (!db.ok()) return ReportError(db.status());
-    report = storage::VerifyAuditLog(**db, key_pem);
+    report = storage::VerifyAuditLog(**db, key_pem, args.checkpoint_every);
   } else {
     auto text = ReadInputFile(args.file);
     if (!text.ok()) return ReportError(text.status());
-    report = storage::VerifyAuditExport(*text, key_pem);
+    report = storage::VerifyAuditExport(*text, key_pem, args.checkpoint_every);
   }
   if (!report.ok()) return ReportError(report.status());
   std::cout << report->Summary() << std::endl;
@@ -81,12 +82,16 @@ void AddAuditCommands(CLI::App& app, Action* action) {
   {
     auto args = std::make_shared<VerifyArgs>();
     CLI::App* sub = audit->add_subcommand(
-        "verify", "Checks the hash chain and checkpoint signatures; exit 3 and the first "
-                  "broken seq if the log was altered");
+        "verify", "Checks the hash chain, the checkpoint signatures, that no checkpoint is missing "
+                  "and (--db) the index; exit 3 and the first broken seq if the log was altered");
     sub->add_option("--db", args->db, "A caselink database directory (opened read-only)");
     sub->add_option("--file", args->file, "An export made by `caselink-admin audit export`");
     sub->add_option("--public-key", args->public_key,
                     "PEM public key the checkpoints must be signed with (the server's)");
+    sub->add_option("--checkpoint-every-entries", args->checkpoint_every,
+                    "The server's audit.checkpoint_every_entries (default 1000): a log's first checkpoint, "
+                    "or any at all, is due within this many entries; later ones within what the one before "
+                    "promised (0: do not check the start)");
     sub->callback([action, args] { *action = [args] { return RunVerify(*args); }; });
   }
   {
