@@ -24,8 +24,17 @@ struct QueryArgs {
   std::string from;
   std::string to;
   int32_t limit = 0;
+  uint64_t after_seq = 0;
   std::string purpose;
 };
+
+// The cases the request named that the answer did not carry.
+std::string AskedCases(const v1::AuditEntry& e) {
+  std::vector<std::string> asked;
+  if (!e.requested_case_id().empty()) asked.push_back(e.requested_case_id());
+  asked.insert(asked.end(), e.requested_case_ids().begin(), e.requested_case_ids().end());
+  return asked.empty() ? "" : absl::StrCat("asked=", absl::StrJoin(asked, ","));
+}
 
 std::string EntryLine(const v1::AuditEntry& e) {
   return absl::StrJoin(
@@ -34,7 +43,7 @@ std::string EntryLine(const v1::AuditEntry& e) {
           e.agency_id().empty() ? "-" : e.agency_id(), e.method().empty() ? "-" : e.method(),
           absl::StatusCodeToString(static_cast<absl::StatusCode>(e.status_code())),
           absl::StrCat("cases=", e.case_ids().empty() ? "-" : absl::StrJoin(e.case_ids(), ",")),
-          e.requested_case_id().empty() ? "" : absl::StrCat("asked=", e.requested_case_id()),
+          AskedCases(e),
           e.fields_masked().empty() ? "" : absl::StrCat("masked=", absl::StrJoin(e.fields_masked(), ",")),
           e.fields_withheld().empty() ? "" : absl::StrCat("withheld=", absl::StrJoin(e.fields_withheld(), ",")),
           e.purpose().empty() ? "" : absl::StrCat("purpose=", e.purpose()),
@@ -45,11 +54,19 @@ std::string EntryLine(const v1::AuditEntry& e) {
       "\t");
 }
 
-int Print(const CommandContext& ctx, const absl::StatusOr<v1::AuditQueryResponse>& r) {
+// `by_seq`: the query pages by sequence number (who-read, party), else by
+// time (agency).
+int Print(const CommandContext& ctx, const absl::StatusOr<v1::AuditQueryResponse>& r, bool by_seq) {
   if (!r.ok()) return ReportRpcError(r.status());
   if (ctx.globals.output == OutputFormat::kText) {
     for (const v1::AuditEntry& e : r->entries()) std::cout << EntryLine(e) << "\n";
-    if (r->truncated()) std::cout << "(more entries match; raise --limit)\n";
+    if (r->truncated() && r->entries_size() > 0) {
+      const v1::AuditEntry& last = r->entries(r->entries_size() - 1);
+      std::cout << "(more entries match; next page: "
+                << (by_seq ? absl::StrCat("--after-seq ", last.seq())
+                           : absl::StrCat("--from ", TimeUtil::ToString(last.time())))
+                << ")\n";
+    }
     std::cout.flush();
   } else {
     PrintMessage(*r, ctx.globals.output);
@@ -68,15 +85,17 @@ int RunQuery(const CommandContext& ctx, const std::string& what, const QueryArgs
     v1::WhoReadRequest req;
     req.set_case_id(args.key);
     req.set_limit(args.limit);
+    req.set_after_seq(args.after_seq);
     req.set_purpose(args.purpose);
-    return Print(ctx, (*client)->WhoRead(req));
+    return Print(ctx, (*client)->WhoRead(req), true);
   }
   if (what == "party") {
     v1::PartyAccessRequest req;
     req.set_party_id(args.key);
     req.set_limit(args.limit);
+    req.set_after_seq(args.after_seq);
     req.set_purpose(args.purpose);
-    return Print(ctx, (*client)->PartyAccess(req));
+    return Print(ctx, (*client)->PartyAccess(req), true);
   }
   v1::AgencyAccessRequest req;
   req.set_agency_id(args.key);
@@ -87,7 +106,7 @@ int RunQuery(const CommandContext& ctx, const std::string& what, const QueryArgs
   }
   if (args.from.empty()) req.clear_from();
   if (args.to.empty()) req.clear_to();
-  return Print(ctx, (*client)->AgencyAccess(req));
+  return Print(ctx, (*client)->AgencyAccess(req), false);
 }
 
 void AddQuery(CLI::App* audit, CommandContext& ctx, const std::string& name, const std::string& help,
@@ -98,6 +117,9 @@ void AddQuery(CLI::App* audit, CommandContext& ctx, const std::string& name, con
   if (period) {
     sub->add_option("--from", args->from, "Start of the period (RFC 3339), inclusive");
     sub->add_option("--to", args->to, "End of the period (RFC 3339), exclusive; default now");
+  } else {
+    sub->add_option("--after-seq", args->after_seq,
+                    "Only entries after this sequence number (the last one a truncated answer showed)");
   }
   sub->add_option("--limit", args->limit, "At most this many entries (1-1000; default 100)")
       ->check(CLI::Range(0, 1000));

@@ -88,7 +88,7 @@ Append EntryAppend(const v1::AuditEntry& e) {
   Append a{Table::kAuditLog, {}, {}};
   // No map fields: plain serialization is deterministic (field order).
   a.payload = e.SerializeAsString();
-  a.index.reserve(2 + e.case_ids_size() + e.party_hmacs_size());
+  a.index.reserve(2 + e.case_ids_size() + e.requested_case_ids_size() + e.party_hmacs_size());
   ForEachIndexPrefix(e, [&a](std::string prefix) { a.index.push_back({Table::kAuditIndex, std::move(prefix)}); });
   return a;
 }
@@ -279,6 +279,10 @@ void ForEachIndexPrefix(const v1::AuditEntry& e, absl::FunctionRef<void(std::str
     for (const std::string& id : e.case_ids()) listed |= id == e.requested_case_id();
     if (!listed) add(CaseIndexPrefix(e.requested_case_id()));
   }
+  // The other cases a request named, which the entry holds only when it
+  // does not list them (a refused call lists none): WhoRead finds the
+  // attempt under each.
+  for (const std::string& id : e.requested_case_ids()) add(CaseIndexPrefix(id));
   add(AgencyIndexTimePrefix(e.agency_id(), FromProtoTime(e.time())));
   for (const std::string& h : e.party_hmacs()) add(PartyIndexPrefix(h));
   if (!e.searched_party_hmac().empty()) add(PartyIndexPrefix(e.searched_party_hmac()));

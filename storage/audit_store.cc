@@ -51,6 +51,13 @@ absl::StatusOr<AuditPage> Scan(const Database& db, const std::string& lo, const 
 
 std::string PrefixEnd(const std::string& prefix) { return prefix + std::string(9, '\xff'); }
 
+// The entries of one case's or party's index after `after_seq`.
+absl::StatusOr<AuditPage> ScanAfter(const Database& db, const std::string& prefix, int limit,
+                                    uint64_t after_seq) {
+  if (after_seq == UINT64_MAX) return AuditPage();
+  return Scan(db, prefix + CommitPipeline::SequenceKey(after_seq + 1), PrefixEnd(prefix), limit);
+}
+
 absl::Status WriteJsonLine(const google::protobuf::Message& m, std::ostream& out) {
   std::string line;
   google::protobuf::util::JsonPrintOptions o;
@@ -197,9 +204,9 @@ class IndexCheck {
 
 }  // namespace
 
-absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string& case_id, int limit) {
-  const std::string p = audit::CaseIndexPrefix(case_id);
-  return Scan(db, p, PrefixEnd(p), limit);
+absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string& case_id, int limit,
+                                           uint64_t after_seq) {
+  return ScanAfter(db, audit::CaseIndexPrefix(case_id), limit, after_seq);
 }
 
 absl::StatusOr<AuditPage> QueryAuditByAgency(const Database& db, const std::string& agency_id,
@@ -208,9 +215,9 @@ absl::StatusOr<AuditPage> QueryAuditByAgency(const Database& db, const std::stri
               limit);
 }
 
-absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::string& party_hmac, int limit) {
-  const std::string p = audit::PartyIndexPrefix(party_hmac);
-  return Scan(db, p, PrefixEnd(p), limit);
+absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::string& party_hmac, int limit,
+                                            uint64_t after_seq) {
+  return ScanAfter(db, audit::PartyIndexPrefix(party_hmac), limit, after_seq);
 }
 
 absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Database& db) {

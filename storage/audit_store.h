@@ -27,10 +27,14 @@ struct AuditPage {
 
 // Entries whose index key starts with `prefix` (see audit_chain.h), at most
 // `limit`. For the agency index, `from`/`to` bound the entry time ([from, to)).
-absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string& case_id, int limit);
+// By case and by party, only entries with a sequence number above
+// `after_seq` (the last of a truncated page: the next page).
+absl::StatusOr<AuditPage> QueryAuditByCase(const Database& db, const std::string& case_id, int limit,
+                                           uint64_t after_seq = 0);
 absl::StatusOr<AuditPage> QueryAuditByAgency(const Database& db, const std::string& agency_id,
                                              absl::Time from, absl::Time to, int limit);
-absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::string& party_hmac, int limit);
+absl::StatusOr<AuditPage> QueryAuditByParty(const Database& db, const std::string& party_hmac, int limit,
+                                            uint64_t after_seq = 0);
 
 // The newest signed checkpoint, or nullopt if none was written yet.
 absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Database& db);

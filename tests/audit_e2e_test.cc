@@ -6,6 +6,7 @@
 #include "support/raw_db.h"
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
@@ -302,6 +303,64 @@ TEST_F(AuditE2eTest, AdminVerifyNamesTheTamperedEntryOfACopy) {
   // The original is untouched and still verifies.
   out.clear();
   EXPECT_EQ(RunAdmin("audit verify --db " + district_->db_path(), &out), 0) << out;
+}
+
+// A request can name a case deeper than a top-level case_id (the Case a
+// submit carries, a meeting's cases): a refused attempt on it is found by
+// WhoRead like one by case_id (requested_case_ids, from every case_ref field).
+TEST_F(AuditE2eTest, ARefusedAttemptOnACaseNamedInsideTheRequestIsFoundByWhoRead) {
+  const std::string id = SubmitMarketCase();
+  v1::SubmitCaseRequest overwrite;
+  *overwrite.mutable_case_() = SampleCase();
+  overwrite.mutable_case_()->set_case_id(id);
+  overwrite.set_expected_version(1);
+  auto refused = district_->As("town-a").SubmitCase(overwrite);
+  ASSERT_FALSE(refused.ok());
+
+  auto entries = WhoRead(id);
+  const v1::AuditEntry* attempt = Find(entries, "town-a", "caselink.v1.CaseService/SubmitCase");
+  ASSERT_NE(attempt, nullptr) << "the refused submit naming " << id << " is not under WhoRead";
+  EXPECT_EQ(attempt->status_code(), static_cast<int>(refused.status().code()));
+  EXPECT_THAT(attempt->requested_case_ids(), Contains(id));
+  EXPECT_TRUE(attempt->case_ids().empty());
+}
+
+// WhoRead answers at most `limit` entries, oldest first; `after_seq` reads
+// on, so no access to a busy case is out of an auditor's reach.
+TEST_F(AuditE2eTest, WhoReadPagesPastItsLimit) {
+  const std::string id = SubmitMarketCase();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Get("psb", id).ok());
+  const size_t before = WhoRead(id).size();  // the submit, five reads (and no question yet)
+  ASSERT_GE(before, 6u);
+
+  std::vector<uint64_t> seqs;
+  v1::WhoReadRequest page;
+  page.set_case_id(id);
+  page.set_limit(2);
+  for (int pages = 0; pages < 50; ++pages) {
+    auto r = district_->As("procuratorate").WhoRead(page);
+    ASSERT_TRUE(r.ok()) << r.status();
+    ASSERT_LE(r->entries_size(), 2);
+    for (const v1::AuditEntry& e : r->entries()) seqs.push_back(e.seq());
+    if (!r->truncated()) break;
+    ASSERT_GT(r->entries_size(), 0);
+    page.set_after_seq(r->entries(r->entries_size() - 1).seq());
+  }
+  ASSERT_TRUE(std::is_sorted(seqs.begin(), seqs.end()));
+  EXPECT_EQ(std::adjacent_find(seqs.begin(), seqs.end()), seqs.end()) << "an entry came twice";
+  // Every entry there was, then the questions asked meanwhile (each logged
+  // naming the case), all reached.
+  EXPECT_GE(seqs.size(), before + 1);
+  int psb_reads = 0;
+  for (const v1::AuditEntry& e : WhoRead(id)) psb_reads += e.agency_id() == "psb" && e.method() == kGetCase;
+  EXPECT_EQ(psb_reads, 5);
+
+  // Past the last entry: nothing, not an error.
+  page.set_after_seq(UINT64_MAX);
+  auto none = district_->As("procuratorate").WhoRead(page);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->entries_size(), 0);
+  EXPECT_FALSE(none->truncated());
 }
 
 }  // namespace

@@ -46,6 +46,7 @@ using google::protobuf::FileDescriptor;
 const std::set<std::string> kNotNamed = {
     "caselink.v1.AuditEntry.case_ids",
     "caselink.v1.AuditEntry.requested_case_id",
+    "caselink.v1.AuditEntry.requested_case_ids",
 };
 
 bool LooksLikeCaseId(const FieldDescriptor* f) {

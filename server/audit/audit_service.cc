@@ -47,7 +47,7 @@ absl::Status AuditServiceImpl::DoWhoRead(const CallScope&, const v1::WhoReadRequ
                                          v1::AuditQueryResponse* resp) {
   CASELINK_RETURN_IF_ERROR(Required("case_id", req.case_id()));
   CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req.limit()));
-  return Answer(storage::QueryAuditByCase(*db_, req.case_id(), limit), resp);
+  return Answer(storage::QueryAuditByCase(*db_, req.case_id(), limit, req.after_seq()), resp);
 }
 
 absl::Status AuditServiceImpl::DoAgencyAccess(const CallScope&, const v1::AgencyAccessRequest& req,
@@ -76,7 +76,8 @@ absl::Status AuditServiceImpl::DoPartyAccess(const CallScope& scope, const v1::P
   // An auditor that sees identity numbers masked could confirm a guessed
   // number by asking who accessed it: charged like a search by it.
   CASELINK_RETURN_IF_ERROR(ChargeMaskedPartyQuestion(sc_.masked_search_quota, scope, sc_.now()));
-  return Answer(storage::QueryAuditByParty(*db_, sc_.access_log->PartyHmac(req.party_id()), limit), resp);
+  return Answer(storage::QueryAuditByParty(*db_, sc_.access_log->PartyHmac(req.party_id()), limit, req.after_seq()),
+                resp);
 }
 
 }  // namespace caselink::server

@@ -7,6 +7,7 @@
 #include "caselink_common/proto_time.h"
 #include "server/core/log_field.h"
 #include "server/core/party_ids.h"
+#include "server/core/row_facts.h"
 #include "spdlog/spdlog.h"
 #include "storage/audit_chain.h"
 #include "storage/rocks_status.h"
@@ -133,7 +134,10 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   e->set_document_id(LogField(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
   e->set_document_sha256(r.document_sha256);
   if (!r.detail.empty()) e->set_detail(LogField(r.detail, kLoggedPurposeChars));
-  if (refused) return;
+  if (refused) {
+    for (const std::string& id : r.requested_case_ids) *e->add_requested_case_ids() = LogField(id, kRefusedTextChars);
+    return;
+  }
   e->set_document_offset(r.document_offset);
   e->set_document_bytes(r.document_bytes);
   // A listing of versions names a case once, in the order first returned.
@@ -141,6 +145,13 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   cases.reserve(r.case_ids.size());
   for (const std::string& id : r.case_ids) {
     if (cases.insert(id).second) e->add_case_ids(id);
+  }
+  // What the request named and the answer did not carry (a batch's refused
+  // items): named too, so WhoRead finds the attempt.
+  for (const std::string& id : r.requested_case_ids) {
+    if (id != r.requested_case_id && !cases.contains(id)) {
+      *e->add_requested_case_ids() = LogField(id, kLoggedCaseIdChars);
+    }
   }
   for (const std::string& p : r.fields.full) e->add_fields_full(p);
   for (const std::string& p : r.fields.masked) e->add_fields_masked(p);
@@ -274,15 +285,27 @@ absl::Status AccessLogger::AttachEntries(const CallScope& scope,
   AccessRecord r = *scope.record;
   r.case_ids.clear();
   r.party_ids.clear();
+  const CaseOnlyRowFacts row_facts;
   for (const v1::Case* c : written) {
     r.case_ids.push_back(c->case_id());
     for (std::string& id : PartyIdsOf(*c)) r.party_ids.push_back(std::move(id));
+    // The answer returns the written case through the response filter; the
+    // entry, sealed before the answer exists, names the field paths that
+    // filter will report, by the same redaction on a copy (the case's own
+    // row facts: if links grant the caller more, the answer's paths differ
+    // and ConcludeCall writes a second entry naming them).
+    if (std::optional<auth::FieldPlan> plan =
+            scope.authz->PlanRead(scope.principal, scope.method, row_facts.Facts(*c))) {
+      v1::Case shown = *c;
+      auth::RedactMessage(*plan, scope.authz->masks(), &shown, &r.fields);
+    }
   }
   // A replayed result answers with the stored case's id and version only.
   for (const v1::Case* c : replayed) r.case_ids.push_back(c->case_id());
   commit->appends.push_back(storage::audit::EntryAppend(BuildEntry(r, absl::OkStatus())));
   scope.record->logged_in_batch = true;
   scope.record->named_in_batch = std::move(r.case_ids);
+  scope.record->fields_in_batch = std::move(r.fields);
   return absl::OkStatus();
 }
 

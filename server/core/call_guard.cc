@@ -233,8 +233,44 @@ class ResponseFilter {
 
 }  // namespace
 
+namespace {
+
+// A request names at most this many cases in its entry: more than any
+// batch the API accepts (SubmitCases takes 1000 items).
+constexpr size_t kMaxRequestedCases = 1024;
+
+// Appends the values of every (caselink.v1.case_ref) field of `m`, at any
+// depth, that are not yet in `seen`.
+void CollectCaseRefs(const Message& m, int depth, absl::flat_hash_set<std::string>* seen,
+                     std::vector<std::string>* out) {
+  if (depth > 16) return;
+  const Reflection* r = m.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(m, &fields);
+  for (const FieldDescriptor* f : fields) {
+    const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+    if (auth::IsCaselinkMessage(f)) {
+      for (int i = 0; i < n; ++i) {
+        CollectCaseRefs(f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), depth + 1,
+                        seen, out);
+      }
+    } else if (f->type() == FieldDescriptor::TYPE_STRING && f->options().GetExtension(v1::case_ref)) {
+      for (int i = 0; i < n && out->size() < kMaxRequestedCases; ++i) {
+        std::string id = f->is_repeated() ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+        if (!id.empty() && seen->insert(id).second) out->push_back(std::move(id));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void NoteRequest(const Message& request, AccessRecord* record) {
   record->requested_case_id = StringField(request, "case_id");
+  absl::flat_hash_set<std::string> seen;
+  if (!record->requested_case_id.empty()) seen.insert(record->requested_case_id);
+  record->requested_case_ids.clear();
+  CollectCaseRefs(request, 0, &seen, &record->requested_case_ids);
   record->purpose = StringField(request, "purpose");
   record->purpose_case_ref = StringField(request, "purpose_case_ref");
   record->searched_party_id = StringField(request, "party_id");

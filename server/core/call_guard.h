@@ -47,6 +47,9 @@ struct AccessRecord {
   std::string purpose;
   std::string purpose_case_ref;
   std::string requested_case_id;        // request.case_id, also when refused
+  // Every other case id the request names: its (caselink.v1.case_ref)
+  // fields at any depth (a meeting's cases, a submitted case's id).
+  std::vector<std::string> requested_case_ids;
   // Identity numbers of the parties of the returned cases, and a party id
   // the request searched for: in memory only; the log keeps their HMAC.
   std::vector<std::string> party_ids;
@@ -57,6 +60,10 @@ struct AccessRecord {
   // response filter finds them), ConcludeCall logs those in a second entry.
   bool logged_in_batch = false;
   std::vector<std::string> named_in_batch;
+  // The field paths that entry names: what the written cases show the
+  // caller, worked out by the same redaction the answer gets. If the answer
+  // then carries other paths, the second entry names them too.
+  auth::RedactionReport fields_in_batch;
   // The workflow item and document a call concerned (DocumentService), and
   // the byte range it sent or received.
   std::string item_id;

@@ -9,11 +9,13 @@
 namespace caselink::server {
 
 grpc::Status ServeStreaming(const ServiceContext& sc, grpc::ServerContext* ctx, const std::string& method,
-                            bool take_slot, const std::function<absl::Status(const CallScope& scope)>& body) {
+                            bool take_slot, const std::function<absl::Status(const CallScope& scope)>& body,
+                            const google::protobuf::Message* request) {
   const absl::Time start = absl::Now();
   const std::string call_id = NewCallId();
   ctx->AddTrailingMetadata("caselink-request-id", call_id);
   AccessRecord record;
+  if (request != nullptr) NoteRequest(*request, &record);
   absl::StatusOr<CallScope> scope = sc.guard->Admit(*ctx, method, &record);
   absl::Status status = scope.status();
   if (status.ok()) {

@@ -19,8 +19,11 @@ namespace caselink::server {
 // `take_slot`: the call counts against limits.max_calls_in_flight_per_agency
 // (uploads and downloads; event streams have their own limit). The body gets
 // the admitted scope (scope.record is the call's access record) and returns
-// the call's status.
+// the call's status. `request`, for a call that has one before the stream
+// (Watch, Download), is noted in the record like a unary call's (its
+// purpose and the cases it names reach the entry also when refused).
 grpc::Status ServeStreaming(const ServiceContext& sc, grpc::ServerContext* ctx, const std::string& method,
-                            bool take_slot, const std::function<absl::Status(const CallScope& scope)>& body);
+                            bool take_slot, const std::function<absl::Status(const CallScope& scope)>& body,
+                            const google::protobuf::Message* request = nullptr);
 
 }  // namespace caselink::server

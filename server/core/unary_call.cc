@@ -68,10 +68,20 @@ bool NeedsOwnEntry(const ServiceContext& sc, const AccessRecord& record, const a
   return sc.access_log != nullptr && !(record.logged_in_batch && status.ok());
 }
 
+// Whether `answer` holds a path `batch` does not.
+bool HasPathBeyond(const auth::FieldPathSet& answer, const auth::FieldPathSet& batch) {
+  for (absl::string_view path : answer) {
+    if (batch.count(path) == 0) return true;
+  }
+  return false;
+}
+
 // The second entry of a write whose answer (as the response filter found
-// it) names cases the entry in its batch does not — written before the
-// answer existed, that entry named what the handler knew: the call's record
-// naming only those, saying why it exists. None if the batch named them all.
+// it) names cases, or returns field paths, the entry in its batch does not
+// — written before the answer existed, that entry named what the write
+// knew: the call's record naming the cases beyond it (or, if only the
+// fields differ, the answer's cases) with the answer's field paths, saying
+// why it exists. None if the batch entry named it all.
 std::optional<AccessRecord> BeyondBatchRecord(const ServiceContext& sc, const AccessRecord& record,
                                               const absl::Status& status) {
   if (sc.access_log == nullptr || !record.logged_in_batch || !status.ok() || record.case_ids.empty()) {
@@ -82,10 +92,15 @@ std::optional<AccessRecord> BeyondBatchRecord(const ServiceContext& sc, const Ac
   for (const std::string& id : record.case_ids) {
     if (named.insert(id).second) beyond.push_back(id);
   }
-  if (beyond.empty()) return std::nullopt;
+  const bool more_fields = HasPathBeyond(record.fields.full, record.fields_in_batch.full) ||
+                           HasPathBeyond(record.fields.masked, record.fields_in_batch.masked) ||
+                           HasPathBeyond(record.fields.withheld, record.fields_in_batch.withheld);
+  if (beyond.empty() && !more_fields) return std::nullopt;
   AccessRecord r = record;
-  r.case_ids = std::move(beyond);
-  r.detail = "cases the answer named beyond the entry written with its write";
+  if (!beyond.empty()) r.case_ids = std::move(beyond);
+  r.requested_case_ids.clear();  // the first entry named them
+  r.detail = more_fields ? "what the answer returned beyond the entry written with its write"
+                         : "cases the answer named beyond the entry written with its write";
   return r;
 }
 

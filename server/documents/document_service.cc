@@ -92,7 +92,7 @@ DocumentServiceImpl::DocumentServiceImpl(const ServiceContext& sc, storage::Docu
                       grpc::ServerWriter<v1::DownloadDocumentResponse>* writer) {
                  return ServeStreaming(sc_, ctx, kDownload, /*take_slot=*/true, [&](const CallScope& scope) {
                    return SendDownload(scope, ctx, *req, writer);
-                 });
+                 }, req);
                }),
            Unary("List", this, &D::DoList), Unary("Get", this, &D::DoGet)});
 }

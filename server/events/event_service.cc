@@ -94,7 +94,7 @@ grpc::Status EventServiceImpl::Watch(grpc::ServerContext* ctx, const v1::WatchRe
   // have their own per-agency limit (max_watch_streams_per_agency).
   return ServeStreaming(sc_, ctx, kWatch, /*take_slot=*/false, [&](const CallScope& scope) {
     return Stream(ctx, scope, *req, writer, scope.record);
-  });
+  }, req);
 }
 
 }  // namespace caselink::server
