@@ -257,6 +257,17 @@ void RedactMessage(const FieldPlan& plan, const MaskBook& masks, Message* msg,
   Walk(plan, masks, hidden.empty() ? nullptr : &hidden, compiled->root(), msg, report);
 }
 
+void CollectHiddenValues(const FieldPlan* plan, const MaskBook& masks, const Message& msg, HiddenValues* out) {
+  if (plan == nullptr) {
+    CollectWithheld(masks, msg, out);
+    return;
+  }
+  std::shared_ptr<const CompiledRedaction> compiled =
+      plan->cache() != nullptr ? plan->cache()->Get(*plan, msg.GetDescriptor())
+                               : std::make_shared<const CompiledRedaction>(*plan, msg.GetDescriptor());
+  CollectHidden(*plan, masks, compiled->root(), msg, out);
+}
+
 absl::Status CheckWritable(const FieldPlan& writable, const Message& msg) {
   return WalkWritable(writable, msg, "");
 }

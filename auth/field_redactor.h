@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "auth/field_path_set.h"
 #include "auth/field_plan.h"
+#include "auth/hidden_values.h"
 #include "auth/masking.h"
 #include "google/protobuf/message.h"
 
@@ -34,6 +35,14 @@ struct RedactionReport {
 // marker); a field so changed is reported as masked. `report` may be null.
 void RedactMessage(const FieldPlan& plan, const MaskBook& masks, google::protobuf::Message* msg,
                    RedactionReport* report);
+
+// The personal values of `msg` (a case) that a caller reading it under
+// `plan` does not get in full, each as RedactMessage renders it; with no
+// plan (the caller may not read the case) every one is withheld. For text
+// outside the case that names it (a meeting's summary, a transition's
+// reason), rendered by the same rule as the case's own text.
+void CollectHiddenValues(const FieldPlan* plan, const MaskBook& masks, const google::protobuf::Message& msg,
+                         HiddenValues* out);
 
 // For writes: every field set in `msg` must be ALLOWed by `writable`; the
 // first one that is not gives PermissionDenied naming its path. Fields marked

@@ -137,6 +137,7 @@ struct CaselinkServer::Impl {
   std::unique_ptr<storage::CaseStore> cases;
   std::unique_ptr<auth::PolicyHolder> policy;
   std::unique_ptr<CallGuard> guard;
+  std::unique_ptr<StoreCaseSource> case_source;
   // Before the server: the guard and the handshake verifier use it.
   std::shared_ptr<RevocationWatch> revocation;
   std::unique_ptr<WorkerPool> pool;
@@ -269,6 +270,8 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
   CASELINK_ASSIGN_OR_RETURN(impl->revocation, RevocationWatch::Start(config.tls()));
   impl->guard->set_revocation(impl->revocation.get());
+  impl->case_source = std::make_unique<StoreCaseSource>(impl->cases.get());
+  impl->guard->set_case_source(impl->case_source.get());
   impl->revocation->AddGauges(&impl->metrics.registry());
   impl->pool = std::make_unique<WorkerPool>(kWorkerThreads);
   impl->context.guard = impl->guard.get();

@@ -551,5 +551,39 @@ TEST_F(MeetingTest, TheReportListsOpenAndOverdueDecisionItemsOverdueFirst) {
   EXPECT_EQ(overdue->transfers_size(), 0) << "the government follows its items, not transfers";
 }
 
+// A meeting's summary and a decision item's subject are text outside any
+// case, but they name the cases of the item: a party's name written there
+// reaches each reader no more than that case's name field does — the owner
+// reads it, the government (no personal data) and an attendee that may not
+// read the case get the DENY marker, also in the answer to the write.
+TEST_F(MeetingTest, ANameInTheSummaryReachesEachReaderAsTheCaseShowsIt) {
+  const std::string towns = NewCase("town-a");  // party 张三丰 (SampleCase)
+  v1::CreateMeetingRequest req = Joint({"government", "town-a", "market"}, {towns});
+  req.mutable_meeting()->set_summary("研判张三丰非法储存危险化学品一案，议定由镇政府督促整改。");
+  auto made = As("government").CreateMeeting(req);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->meeting().summary(), "研判[已屏蔽]非法储存危险化学品一案，议定由镇政府督促整改。");
+  const std::string id = made->meeting().id();
+
+  auto owner = As("town-a").GetMeeting(GetReq(id));
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  EXPECT_EQ(owner->meeting().summary(), req.meeting().summary()) << "the owner reads its party's name";
+  auto other = As("market").GetMeeting(GetReq(id));
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->meeting().summary(), "研判[已屏蔽]非法储存危险化学品一案，议定由镇政府督促整改。");
+
+  v1::CreateDecisionRequest d = Decision(id, "town-a", "2024-04-30");
+  d.add_case_ids(towns);
+  d.set_subject("督促张三丰于四月底前完成整改");
+  auto decided = As("government").CreateDecision(d);
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  EXPECT_EQ(decided->decision().subject(), "督促[已屏蔽]于四月底前完成整改");
+  v1::GetItemRequest get;
+  get.set_id(decided->decision().id());
+  auto followed = As("town-a").GetDecision(get);
+  ASSERT_TRUE(followed.ok()) << followed.status();
+  EXPECT_EQ(followed->decision().subject(), d.subject());
+}
+
 }  // namespace
 }  // namespace caselink::testing

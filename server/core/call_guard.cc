@@ -69,8 +69,9 @@ bool IsCase(const FieldDescriptor* f) {
 // Walks a response and applies the row and field decisions to each Case.
 class ResponseFilter {
  public:
-  ResponseFilter(const CallScope& scope, const RowFactsSource& facts, AccessRecord* record)
-      : scope_(scope), facts_(facts), record_(record) {}
+  ResponseFilter(const CallScope& scope, const RowFactsSource& facts, const CaseSource* cases,
+                 AccessRecord* record)
+      : scope_(scope), facts_(facts), cases_(cases), record_(record) {}
 
   // NOT_FOUND if a singular Case (or the response itself) is invisible.
   absl::Status ApplyTop(Message* msg) {
@@ -87,6 +88,28 @@ class ResponseFilter {
     const Reflection* r = msg->GetReflection();
     std::vector<const FieldDescriptor*> fields;
     r->ListFields(*msg, &fields);
+    // The cases this message names: their personal values are hidden in its
+    // text and the text of what it holds (a transfer's transitions).
+    const size_t scopes = named_cases_.size();
+    if (cases_ != nullptr) {
+      std::vector<std::string> ids;
+      for (const FieldDescriptor* f : fields) {
+        if (!IsCaseRef(f)) continue;
+        const int n = f->is_repeated() ? r->FieldSize(*msg, f) : 1;
+        for (int i = 0; i < n; ++i) {
+          std::string id = f->is_repeated() ? r->GetRepeatedString(*msg, f, i) : r->GetString(*msg, f);
+          if (!id.empty()) ids.push_back(std::move(id));
+        }
+      }
+      if (!ids.empty()) named_cases_.push_back(NamedCases{std::move(ids), false, {}});
+    }
+    absl::Status status = ApplyFields(msg, fields);
+    named_cases_.resize(scopes);
+    return status;
+  }
+
+  absl::Status ApplyFields(Message* msg, const std::vector<const FieldDescriptor*>& fields) {
+    const Reflection* r = msg->GetReflection();
     for (const FieldDescriptor* f : fields) {
       if (IsCase(f)) {
         if (f->is_repeated()) {
@@ -166,9 +189,48 @@ class ResponseFilter {
            !f->options().GetExtension(v1::output_only);
   }
 
+  // The personal values of the cases of one message (the cases its
+  // case_ref fields name), loaded when its first text is met.
+  struct NamedCases {
+    std::vector<std::string> ids;
+    bool loaded = false;
+    auth::HiddenValues hidden;
+  };
+
+  // Each case as the caller reads it under GetCase (its row facts: the
+  // owner reads its own in full); a case the caller may not read hides
+  // every personal value. A case not found hides nothing (it holds none).
+  void Load(NamedCases* nc) {
+    nc->loaded = true;
+    for (const std::string& id : nc->ids) {
+      absl::StatusOr<v1::Case> c = cases_->Latest(id);
+      if (!c.ok()) continue;
+      std::optional<auth::FieldPlan> plan =
+          scope_.authz->PlanRead(scope_.principal, "caselink.v1.CaseService/GetCase", facts_.Facts(*c));
+      auth::CollectHiddenValues(plan.has_value() ? &*plan : nullptr, scope_.authz->masks(), *c, &nc->hidden);
+    }
+  }
+
+  // `value` with the personal values of the cases named around it hidden;
+  // false if it holds none.
+  bool HideNamedCaseValues(const std::string& value, std::string* out) {
+    bool changed = false;
+    std::string current;
+    for (NamedCases& nc : named_cases_) {
+      if (!nc.loaded) Load(&nc);
+      if (nc.hidden.empty()) continue;
+      if (nc.hidden.Apply(changed ? current : value, out)) {
+        current = *out;
+        changed = true;
+      }
+    }
+    if (changed) *out = std::move(current);
+    return changed;
+  }
+
   void MaskFreeText(Message* msg, const FieldDescriptor* f) {
     const auth::FreeTextMasker& masker = scope_.authz->masks().free_text();
-    if (!masker.enabled()) return;
+    if (!masker.enabled() && named_cases_.empty()) return;
     if (!foreign_plan_computed_) {
       auth::RowFacts nobody;
       nobody.owner_agency = "\x01no-agency";  // matches no agency of any policy
@@ -182,16 +244,26 @@ class ResponseFilter {
       return foreign_plan_.has_value() ? foreign_plan_->Decide(path, cls) : v1::DENY;
     };
     const Reflection* r = msg->GetReflection();
+    // Names and addresses of the cases around the text first, then the
+    // identifiers the scanner finds.
+    auto rewrite = [&](const std::string& value, std::string* out) {
+      std::string hidden;
+      const bool named = !named_cases_.empty() && HideNamedCaseValues(value, &hidden);
+      const std::string& text = named ? hidden : value;
+      if (masker.enabled() && masker.Apply(text, decide, out)) return true;
+      if (named) *out = std::move(hidden);
+      return named;
+    };
     std::string out;
     bool masked = false;
     if (f->is_repeated()) {
       for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
-        if (masker.Apply(r->GetRepeatedString(*msg, f, i), decide, &out)) {
+        if (rewrite(r->GetRepeatedString(*msg, f, i), &out)) {
           r->SetRepeatedString(msg, f, i, std::move(out));
           masked = true;
         }
       }
-    } else if (masker.Apply(r->GetString(*msg, f), decide, &out)) {
+    } else if (rewrite(r->GetString(*msg, f), &out)) {
       r->SetString(msg, f, std::move(out));
       masked = true;
     }
@@ -218,7 +290,9 @@ class ResponseFilter {
 
   const CallScope& scope_;
   const RowFactsSource& facts_;
+  const CaseSource* cases_;  // null: no case values hidden in outside text
   AccessRecord* record_;
+  std::vector<NamedCases> named_cases_;  // innermost last
   bool foreign_ = false;
   bool foreign_plan_computed_ = false;
   std::optional<auth::FieldPlan> foreign_plan_;
@@ -344,7 +418,7 @@ absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& re
   // Closed world on the way out too: fields this server does not know (in
   // data stored before requests were closed) are never returned.
   response->DiscardUnknownFields();
-  ResponseFilter filter(scope, *facts_, record);
+  ResponseFilter filter(scope, *facts_, cases_, record);
   CASELINK_RETURN_IF_ERROR(filter.ApplyTop(response));
   if (filter.saw_foreign_case() && purpose.empty()) {
     if (record != nullptr) record->denied_by = deny_rule::kPurposeRequired;

@@ -19,6 +19,7 @@
 #include "auth/policy_holder.h"
 #include "google/protobuf/message.h"
 #include "grpcpp/server_context.h"
+#include "server/core/case_source.h"
 #include "server/core/row_facts.h"
 
 namespace caselink::server {
@@ -101,6 +102,10 @@ class CallGuard {
   // Revocation is checked on every call (also on connections opened before a
   // CRL changed); without a watch (unit tests) it is not checked.
   void set_revocation(const RevocationWatch* watch) { revocation_ = watch; }
+  // Where the response filter reads the cases workflow text names, to hide
+  // their personal values in it as the caller reads them; without one
+  // (unit tests) only the identifier scanner runs on such text.
+  void set_case_source(const CaseSource* cases) { cases_ = cases; }
   // The revocation verdict for the caller's certificate, for long calls
   // (event streams) to re-check: OK or UNAUTHENTICATED.
   absl::Status CheckRevocation(const grpc::ServerContextBase& ctx) const;
@@ -125,6 +130,7 @@ class CallGuard {
   auth::PolicyHolder* policy_;
   const RowFactsSource* facts_;
   const RevocationWatch* revocation_ = nullptr;
+  const CaseSource* cases_ = nullptr;
 };
 
 // The NOT_FOUND every path answers for a missing or invisible case.
