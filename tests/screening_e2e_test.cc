@@ -24,6 +24,8 @@
 namespace caselink::testing {
 namespace {
 
+using ::testing::Contains;
+
 using ::testing::HasSubstr;
 
 struct Row {
@@ -230,7 +232,10 @@ TEST_F(ScreeningTest, TheProcuratorateSeesEveryHitAnAgencyItsOwnOthersNone) {
   for (const auto& e : log->entries()) {
     if (e.method() != "caselink.v1.ScreeningService/ListHits") continue;
     std::set<std::string> cases(e.case_ids().begin(), e.case_ids().end());
-    logged |= cases.count(ids[0]) > 0;
+    if (cases.count(ids[0]) == 0) continue;
+    logged = true;
+    // ...and with what of them: each hit's figures are its case's facts.
+    EXPECT_THAT(e.fields_full(), Contains("measured_facts")) << "the figures returned are not in the entry";
   }
   EXPECT_TRUE(logged) << "the procuratorate's ListHits is logged with the cases it returned";
 }

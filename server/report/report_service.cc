@@ -154,7 +154,7 @@ absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const Rep
     if (h.state() != v1::HIT_DISMISSED || out->dismissed_hits_size() >= ReportTally::kMaxListed) continue;
     std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, sc.guard->FactsOf(*c));
     if (!plan.has_value()) continue;
-    RedactHit(*plan, &h);
+    RedactHit(*plan, &h, scope.record != nullptr ? &scope.record->fields : nullptr);
     *out->add_dismissed_hits() = std::move(h);
   }
   return absl::OkStatus();

@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "auth/field_plan.h"
+#include "auth/field_redactor.h"
 #include "caselink/v1/screening.pb.h"
 #include "caselink/v1/workflow.pb.h"
 #include "server/core/service_context.h"
@@ -46,7 +47,9 @@ absl::Status SetHitState(const storage::ScreeningStore& store,
 
 // A hit's figures are its case's INTERNAL facts and its dismissal reason is
 // INTERNAL: both are cleared unless `plan` (the caller's for the case's row)
-// allows that class for the case's facts.
-void RedactHit(const auth::FieldPlan& plan, v1::ScreeningHit* hit);
+// allows that class for the case's facts. `report` (the call's access
+// record's, may be null) gets what was returned or withheld: the figures as
+// the case's `measured_facts`, the reason as `ScreeningHit.dismiss_reason`.
+void RedactHit(const auth::FieldPlan& plan, v1::ScreeningHit* hit, auth::RedactionReport* report);
 
 }  // namespace caselink::server

@@ -81,7 +81,7 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
         std::find(req.states().begin(), req.states().end(), h.state()) == req.states().end()) {
       continue;
     }
-    RedactHit(*plan, &h);
+    RedactHit(*plan, &h, scope.record != nullptr ? &scope.record->fields : nullptr);
     visible.push_back(std::move(h));
   }
   std::stable_sort(visible.begin(), visible.end(), [](const v1::ScreeningHit& a, const v1::ScreeningHit& b) {
@@ -146,7 +146,7 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
     scope.record->logged_in_batch = false;  // the failure is logged as the call's entry
     return stored;
   }
-  RedactHit(*plan, &dismissed);
+  RedactHit(*plan, &dismissed, &scope.record->fields);
   *resp->mutable_hit() = std::move(dismissed);
   return absl::OkStatus();
 }
