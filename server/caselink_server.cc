@@ -1,4 +1,5 @@
 #include "server/caselink_server.h"
+#include "server/admin/restore.h"
 #include "server/server_hooks.h"
 
 #include <thread>
@@ -6,6 +7,7 @@
 #include "storage/blocking_hook.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -81,6 +83,29 @@ void WritePortFile(const std::string& path, int port) {
 
 // The access log's name for the operator's policy reload (SIGHUP).
 const std::string kReloadPolicy = "caselinkd/ReloadPolicy";
+const std::string kRestore = "caselinkd/Restore";
+
+// A database restored from a backup carries a note of it (admin/restore.h):
+// logged as an operator entry, synced, then removed, so the log says itself
+// that it was cut back to the backup. A note that cannot be read fails the
+// start rather than losing that statement.
+absl::Status LogRestoreNote(const std::string& db_path, const AccessLogger& log) {
+  const std::filesystem::path note = std::filesystem::path(db_path) / kRestoreNoteFile;
+  std::error_code ec;
+  if (!std::filesystem::exists(note, ec)) return absl::OkStatus();
+  std::ifstream in(note);
+  std::string line;
+  if (!in || !std::getline(in, line)) {
+    return absl::DataLossError(absl::StrCat(note.string(), ": the restore note cannot be read; it must be "
+                                            "logged before the server serves (write one line, or remove it "
+                                            "knowingly)"));
+  }
+  CASELINK_RETURN_IF_ERROR(log.LogOperatorAction(kRestore, line, absl::OkStatus()));
+  std::filesystem::remove(note, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot remove ", note.string(), ": ", ec.message()));
+  spdlog::warn("{}", line);
+  return absl::OkStatus();
+}
 
 // "policy <path> sha256 <hex>": which policy the reload put in force.
 std::string PolicyFileDetail(const std::string& path) {
@@ -261,6 +286,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   const absl::TimeZone district_tz = settings.tz;
   impl->workflow = std::make_unique<WorkflowParts>(impl->db.get(), impl->pipeline.get(), std::move(settings));
   CASELINK_RETURN_IF_ERROR(StartAccessLog(config, hooks, impl.get()));
+  CASELINK_RETURN_IF_ERROR(LogRestoreNote(config.db_path(), *impl->access_log));
   impl->cases = std::make_unique<storage::CaseStore>(impl->db.get(), impl->pipeline.get(),
                                                      impl->party_index_key, district_tz);
   // Before serving: a database of an older version (or another time zone)

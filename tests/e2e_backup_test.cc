@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "storage/audit_store.h"
 #include "storage/case_store.h"
 #include "storage/database.h"
 #include "storage/document_store.h"
@@ -141,6 +142,44 @@ TEST_F(BackupTest, RestoreRefusesToOverwriteWithoutForceAndKeepsTheOldDatabase) 
             0)
       << out;
   EXPECT_THAT(out, ::testing::HasSubstr("the previous database is kept in"));
+}
+
+// A restore cuts the log back to the backup; the restored log says so
+// itself: the server's next start writes an operator entry naming the
+// backup and where the previous database was kept, and the chain verifies.
+TEST_F(BackupTest, TheRestoredLogRecordsTheRestoreAtTheNextStart) {
+  ASSERT_TRUE(district_->As("market").SubmitCase(SampleCase()).ok());
+  const std::string backup_dir = district_->dir() + "/backups";
+  v1::BackupRequest req;
+  req.set_directory(backup_dir);
+  ASSERT_TRUE(district_->As("operator").Backup(req, absl::Seconds(60)).ok());
+  ASSERT_TRUE(district_->As("market").SubmitCase(SampleCase()).ok());  // after the backup: lost by the restore
+  district_->Stop();
+  std::string out;
+  ASSERT_EQ(Daemon::RunToCompletion(CASELINK_ADMIN_PATH,
+                                    {"restore", "--config", district_->config_path(), "--from", backup_dir, "--force"},
+                                    &out),
+            0)
+      << out;
+  ASSERT_TRUE(district_->Restart().ok());
+  district_->Stop();
+
+  auto db = storage::Database::OpenReadOnly(district_->db_path());
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto all = storage::QueryAuditByAgency(**db, "", absl::UnixEpoch(), absl::FromUnixSeconds(int64_t{1} << 40), 1000);
+  ASSERT_TRUE(all.ok()) << all.status();
+  const v1::AuditEntry* restore = nullptr;
+  for (const v1::AuditEntry& e : all->entries) {
+    if (e.method() == "caselinkd/Restore") restore = &e;
+  }
+  ASSERT_NE(restore, nullptr) << "no entry of the restore in the restored log";
+  EXPECT_THAT(restore->detail(), ::testing::HasSubstr(backup_dir));
+  EXPECT_THAT(restore->detail(), ::testing::HasSubstr("entries written after that backup are not in this log"));
+  EXPECT_THAT(restore->detail(), ::testing::HasSubstr(".before-restore-"));
+  EXPECT_FALSE(std::filesystem::exists(district_->db_path() + "/CASELINK-RESTORED")) << "logged once, then removed";
+  auto verified = storage::VerifyAuditLog(**db, "");
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->ok()) << verified->Summary();
 }
 
 // Documents travel with the backup: the restored database holds the

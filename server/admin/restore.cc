@@ -1,6 +1,7 @@
 #include "server/admin/restore.h"
 
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -51,9 +52,23 @@ absl::StatusOr<std::string> RestoreFromBackup(const v1::ServerConfig& config, co
           " and ", db_path, " is unchanged:\n", summary));
     }
   }
-  if (fs::exists(db_path, ec)) {
-    const std::string kept = absl::StrCat(
-        db_path, ".before-restore-", absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone()));
+  const absl::Time now = absl::Now();
+  const std::string kept = absl::StrCat(db_path, ".before-restore-",
+                                        absl::FormatTime("%Y%m%dT%H%M%SZ", now, absl::UTCTimeZone()));
+  const bool keeping = fs::exists(db_path, ec);
+  {
+    // One line, read back by the server's next start (restore.h).
+    std::ofstream note(fs::path(staging) / kRestoreNoteFile, std::ios::trunc);
+    note << "restored from the newest backup of " << backup_dir << " at "
+         << absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", now, absl::UTCTimeZone())
+         << "; entries written after that backup are not in this log"
+         << (keeping ? absl::StrCat("; the database before the restore is kept in ", kept) : std::string())
+         << "\n";
+    if (!note.flush()) {
+      return absl::UnavailableError(absl::StrCat("cannot write the restore note into ", staging));
+    }
+  }
+  if (keeping) {
     fs::rename(db_path, kept, ec);
     if (ec) return absl::UnavailableError(absl::StrCat("cannot move ", db_path, " aside: ", ec.message()));
     absl::StrAppend(&summary, "the previous database is kept in ", kept, "\n");

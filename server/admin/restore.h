@@ -15,6 +15,12 @@
 
 namespace caselink::server {
 
+// The restored database carries a note of the restore (kRestoreNoteFile, in
+// its directory): the server's next start writes it to the access log as an
+// operator entry (`caselinkd/Restore`) and removes it, so the log itself says
+// that entries after the backup are not in it, and where the old ones went.
+inline constexpr char kRestoreNoteFile[] = "CASELINK-RESTORED";
+
 // Returns the integrity report for people. Errors: FAILED_PRECONDITION
 // (db_path holds a database and !force; the restored copy failed its checks
 // — it is left in the staging directory for inspection), NOT_FOUND (no
