@@ -3,8 +3,6 @@
 // the offline verifier points at the exact entry and kind of every tampering
 // (changed, deleted, moved, rewritten, truncated, forged signature).
 #include "support/raw_db.h"
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <sstream>
 #include <thread>
@@ -18,6 +16,7 @@
 #include "storage/audit_store.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
+#include "support/audit_samples.h"
 #include "support/temp_dir.h"
 
 namespace caselink::storage {
@@ -25,27 +24,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string NewKeyPem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, n);
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
-v1::AuditEntry Entry(int i) {
-  v1::AuditEntry e;
-  e.set_agency_id(absl::StrCat("agency-", i % 3));
-  e.set_method("caselink.v1.CaseService/GetCase");
-  e.add_case_ids(absl::StrCat("case-", i));
-  e.set_purpose(absl::StrCat("purpose-", i));
-  e.mutable_time()->set_seconds(1700000000 + i);
-  return e;
-}
+std::string NewKeyPem() { return ::caselink::testing::NewCheckpointKeyPem(); }
+v1::AuditEntry Entry(int i) { return ::caselink::testing::SampleAuditEntry(i); }
 
 class AuditChainTest : public ::testing::Test {
  protected:

@@ -10,8 +10,6 @@
 //   one INDEX_EXTRA, in `verify --db` and in the integrity check;
 // - checkpoints of before the promise (and the legacy fixture database)
 //   verify as before.
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -29,6 +27,7 @@
 #include "storage/database.h"
 #include "storage/integrity_check.h"
 #include "support/raw_db.h"
+#include "support/audit_samples.h"
 #include "support/temp_dir.h"
 
 namespace caselink::storage {
@@ -36,27 +35,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string NewKeyPem() {
-  EVP_PKEY* key = EVP_EC_gen("P-256");
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  std::string pem(data, n);
-  BIO_free(bio);
-  EVP_PKEY_free(key);
-  return pem;
-}
-
-v1::AuditEntry Entry(int i) {
-  v1::AuditEntry e;
-  e.set_agency_id(absl::StrCat("agency-", i % 3));
-  e.set_method("caselink.v1.CaseService/GetCase");
-  e.add_case_ids(absl::StrCat("case-", i));
-  e.set_purpose(absl::StrCat("purpose-", i));
-  e.mutable_time()->set_seconds(1700000000 + i);
-  return e;
-}
+std::string NewKeyPem() { return ::caselink::testing::NewCheckpointKeyPem(); }
+v1::AuditEntry Entry(int i) { return ::caselink::testing::SampleAuditEntry(i); }
 
 class AuditCompletenessTest : public ::testing::Test {
  protected:

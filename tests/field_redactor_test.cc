@@ -443,6 +443,11 @@ TEST(RedactTest, MostPermissiveRuleWinsPerField) {
 
 // A party's name, phone or address the caller gets masked or not at all
 // must not come back through the case's other text (auth/hidden_values.h).
+
+// Every class but the personal ones (the justice bureau's kind of grant).
+constexpr char kNoPersonal[] =
+    "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
+    "fields { sensitivity: INVESTIGATIVE action: ALLOW }";
 v1::Case CaseWhoseTextNamesItsParties() {
   v1::Case c = FullCase();
   c.set_title("张三无照经营案");
@@ -477,9 +482,7 @@ TEST(HiddenValuesInTextTest, AMaskedNameIsMaskedWhereverTheCaseWritesIt) {
 TEST(HiddenValuesInTextTest, AWithheldNameBecomesTheDenyMarker) {
   // The justice bureau's kind of grant without PERSONAL: the names are
   // withheld, the title read.
-  auto t = Table(
-      "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
-      "fields { sensitivity: INVESTIGATIVE action: ALLOW }");
+  auto t = Table(kNoPersonal);
   FieldPlan plan;
   plan.Add(t.get(), "no-personal");
   Redacted r = Apply(plan, CaseWhoseTextNamesItsParties());
@@ -514,9 +517,7 @@ TEST(HiddenValuesInTextTest, ACallerWhoReadsTheNamesGetsTheTextAsWritten) {
 
 TEST(HiddenValuesInTextTest, OneCharacterValuesAreNotSearched) {
   // A one-character name would blank that character everywhere.
-  auto t = Table(
-      "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
-      "fields { sensitivity: INVESTIGATIVE action: ALLOW }");
+  auto t = Table(kNoPersonal);
   FieldPlan plan;
   plan.Add(t.get(), "no-personal");
   v1::Case c = FullCase();

@@ -27,6 +27,14 @@ class MajorCaseTest : public WorkflowTest {
     r.set_purpose("联席会议重大案件研判");
     return r;
   }
+  // The government's joint-meeting report over the fixture's year.
+  absl::StatusOr<v1::JointMeetingReport> GovernmentsReport() {
+    v1::JointMeetingReportRequest rr;
+    rr.set_from_date("2024-01-01");
+    rr.set_to_date("2025-01-01");
+    rr.set_purpose("联席会议");
+    return As("government").GetJointMeetingReport(rr);
+  }
   int64_t Versions(const std::string& case_id) {
     v1::ListCaseVersionsRequest r;
     r.set_case_id(case_id);
@@ -96,11 +104,7 @@ TEST_F(MajorCaseTest, TheGovernmentMarksATownsCaseMajorAndTheOwnerIsToldAndKeeps
   EXPECT_EQ(resubmitted->case_().title(), "测试案件(补正)");
 
   // The joint-meeting report lists it among the major cases.
-  v1::JointMeetingReportRequest rr;
-  rr.set_from_date("2024-01-01");
-  rr.set_to_date("2025-01-01");
-  rr.set_purpose("联席会议");
-  auto report = As("government").GetJointMeetingReport(rr);
+  auto report = GovernmentsReport();
   ASSERT_TRUE(report.ok()) << report.status();
   bool listed = false;
   for (const v1::Case& c : report->major_cases()) listed |= c.case_id() == id;
@@ -196,11 +200,7 @@ TEST_F(MajorCaseTest, ANameInTheTitleReachesTheGovernmentNoMoreThanTheNameField)
   EXPECT_EQ(marked->case_().violation(), "[已屏蔽]未取得许可储存危险化学品");
   EXPECT_FALSE(absl::StrContains(marked->case_().DebugString(), "张三丰"));
 
-  v1::JointMeetingReportRequest rr;
-  rr.set_from_date("2024-01-01");
-  rr.set_to_date("2025-01-01");
-  rr.set_purpose("联席会议");
-  auto report = As("government").GetJointMeetingReport(rr);
+  auto report = GovernmentsReport();
   ASSERT_TRUE(report.ok()) << report.status();
   bool listed = false;
   for (const v1::Case& c : report->major_cases()) {
