@@ -39,6 +39,11 @@ std::unique_ptr<GrantTable> Table(const std::string& fields_text) {
 }
 
 constexpr const char* kAllowAll = ::caselink::testing::kAllowAllClasses;
+// Everything, the personal classes masked (the police's kind of grant).
+constexpr char kMaskPersonal[] =
+    "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
+    "fields { sensitivity: PERSONAL action: MASK } fields { sensitivity: PERSONAL_ID action: MASK } "
+    "fields { sensitivity: INVESTIGATIVE action: ALLOW }";
 
 // The example policy's masks.
 MaskBook ExampleMasks() {
@@ -274,10 +279,7 @@ TEST(RedactTest, EmptyPlanClearsEverything) {
 }
 
 TEST(RedactTest, MaskMasksStringsByShape) {
-  auto t = Table(
-      "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
-      "fields { sensitivity: PERSONAL action: MASK } fields { sensitivity: PERSONAL_ID action: MASK } "
-      "fields { sensitivity: INVESTIGATIVE action: ALLOW }");
+  auto t = Table(kMaskPersonal);
   FieldPlan plan;
   plan.Add(t.get(), "mask-personal");
   Redacted r = Apply(plan);
@@ -457,10 +459,7 @@ v1::Case CaseWhoseTextNamesItsParties() {
 }
 
 TEST(HiddenValuesInTextTest, AMaskedNameIsMaskedWhereverTheCaseWritesIt) {
-  auto t = Table(
-      "fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW } "
-      "fields { sensitivity: PERSONAL action: MASK } fields { sensitivity: PERSONAL_ID action: MASK } "
-      "fields { sensitivity: INVESTIGATIVE action: ALLOW }");
+  auto t = Table(kMaskPersonal);
   FieldPlan plan;
   plan.Add(t.get(), "mask-personal");
   Redacted r = Apply(plan, CaseWhoseTextNamesItsParties());
