@@ -37,11 +37,11 @@ absl::StatusOr<std::unique_ptr<AuditChain>> AuditChain::Attach(Database* db,
   AuditChain* c = chain.get();
   Sealer sealer;
   sealer.seal = [c](uint64_t seq, const std::string& payload) { return c->Seal(seq, payload); };
-  sealer.rollback = [c](uint64_t) { c->Rollback(); };
+  sealer.rollback = [c](uint64_t first) { c->Rollback(first); };
   sealer.after_group = [c](uint64_t last) { return c->AfterGroup(last); };
   pipeline->SetSealer(Table::kAuditLog, std::move(sealer));
-  pipeline->AddListener([c](Table t, uint64_t) {
-    if (t == Table::kAuditLog) c->Durable();
+  pipeline->AddListener([c](Table t, uint64_t last) {
+    if (t == Table::kAuditLog) c->Durable(last);
   });
   return chain;
 }
@@ -141,33 +141,43 @@ std::vector<Put> AuditChain::AfterGroup(uint64_t last_seq) {
   pending_.clear();
   const absl::Time now = options_.now();
   const bool due = working_.since_checkpoint > 0 && now - working_.last_checkpoint >= options_.checkpoint_every;
-  if (!due || last_seq != working_.seq) return puts;
+  if (!due || last_seq != working_.seq) {
+    sealed_.push_back(working_);
+    return puts;
+  }
   const uint64_t every = static_cast<uint64_t>(options_.checkpoint_every_entries);
   auto cp = options_.signer->Sign(working_.seq, working_.hash, now, every);
   if (!cp.ok()) {
     // The entries stay chained and within the last promise; the next group
     // tries again.
     spdlog::error("audit checkpoint at seq {} not signed: {}", last_seq, std::string(cp.status().message()));
+    sealed_.push_back(working_);
     return puts;
   }
   working_.since_checkpoint = 0;
   working_.limit = every;
   working_.last_checkpoint = now;
   puts.push_back({Table::kAuditCheckpoints, CommitPipeline::SequenceKey(last_seq), cp->SerializeAsString()});
+  sealed_.push_back(working_);
   return puts;
 }
 
-void AuditChain::Rollback() {
+void AuditChain::Rollback(uint64_t first_seq) {
   absl::MutexLock l(&mu_);
-  working_ = committed_;
+  while (!sealed_.empty() && sealed_.back().seq >= first_seq) sealed_.pop_back();
+  working_ = sealed_.empty() ? committed_ : sealed_.back();
   pending_.clear();
-  in_group_ = false;
+  in_group_ = !sealed_.empty();
 }
 
-void AuditChain::Durable() {
+void AuditChain::Durable(uint64_t last_seq) {
   absl::MutexLock l(&mu_);
-  committed_ = working_;
-  in_group_ = false;
+  while (!sealed_.empty() && sealed_.front().seq <= last_seq) {
+    committed_ = std::move(sealed_.front());
+    sealed_.pop_front();
+  }
+  // A group being sealed meanwhile keeps going from working_.
+  in_group_ = working_.seq != committed_.seq;
 }
 
 absl::Status AuditChain::CheckpointNow() {

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -82,15 +83,22 @@ class AuditChain {
   absl::Status Load();
   absl::StatusOr<std::string> Seal(uint64_t seq, const std::string& payload);
   std::vector<Put> AfterGroup(uint64_t last_seq);
-  void Rollback();
-  void Durable();
+  void Rollback(uint64_t first_seq);
+  void Durable(uint64_t last_seq);
 
   Database* db_;
   CommitPipeline* pipeline_;
   AuditChainOptions options_;
   mutable absl::Mutex mu_;
   State committed_ ABSL_GUARDED_BY(mu_);  // what is durable
-  State working_ ABSL_GUARDED_BY(mu_);    // committed_ plus the group being written
+  State working_ ABSL_GUARDED_BY(mu_);    // committed_ plus the groups sealed since
+  // The state at the end of each group sealed and not yet durable, oldest
+  // first (a read's entries are answered once written and synced within
+  // CommitPipeline::kLazySync, so several groups can be in between):
+  // Durable(last) makes the one ending at `last` the committed state, even
+  // while the next group is being sealed; Rollback(first) returns to the one
+  // before `first`, not to an older durable state the written groups are past.
+  std::deque<State> sealed_ ABSL_GUARDED_BY(mu_);
   // Checkpoints signed by Seal in the group being written, for AfterGroup.
   std::vector<Put> pending_ ABSL_GUARDED_BY(mu_);
   bool in_group_ ABSL_GUARDED_BY(mu_) = false;

@@ -269,6 +269,28 @@ TEST_F(AuditChainTest, FailedGroupStoresNothingAndTheChainContinues) {
   EXPECT_EQ(v.entries, 4u);
 }
 
+// A read's entry is answered once written and synced up to kLazySync later:
+// a group that fails while such a group is written but not yet synced must
+// return the chain to the end of that group, not to the last synced entry
+// (which the next group's sequence number is past: every later seal failed).
+TEST_F(AuditChainTest, AFailedGroupAfterAnUnsyncedOneLeavesTheChainAtItsEnd) {
+  AppendN(3);
+  for (int round = 0; round < 20; ++round) {
+    CommitRequest lazy;
+    lazy.durable = false;
+    lazy.appends.push_back(audit::EntryAppend(Entry(100 + round)));
+    ASSERT_TRUE(pipeline_->Commit(std::move(lazy)).ok());
+    pipeline_->InjectFailureForTest(absl::UnavailableError("injected"), 1);
+    EXPECT_FALSE(Append(200 + round).ok());
+    auto next = Append(300 + round);
+    ASSERT_TRUE(next.ok()) << "round " << round << ": " << next.status();
+  }
+  StopServer();
+  AuditVerifyReport v = Verify();
+  EXPECT_TRUE(v.ok()) << v.Summary();
+  EXPECT_EQ(v.entries, 3u + 2 * 20);
+}
+
 TEST_F(AuditChainTest, RestartContinuesTheChain) {
   AppendN(5);
   Close();
