@@ -309,7 +309,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     for (const Delete& del : p->request.deletes) bytes += del.key.size() + 16;
   }
   rocksdb::WriteBatch batch(bytes);
-  absl::Status status = injected;
+  absl::Status status;
   std::map<Table, uint64_t> last_in_group;
   for (Pending* p : group) {
     if (!status.ok()) break;
@@ -369,11 +369,17 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     }
     // Not synced here: the syncer's fsync makes it durable (see the header).
     absl::MutexLock log(&log_mu_);
-    rocksdb::Status written = db_->raw()->Write(rocksdb::WriteOptions(), &batch);
-    status = FromRocks(written, "committing");
-    if (written.IsIOError()) {
-      absl::MutexLock l(&mu_);
-      if (write_failure_.ok()) write_failure_ = status;
+    if (!injected.ok()) {
+      // As a write that fails after the group was sealed (not an I/O error:
+      // the pipeline goes on), so the logs roll back as they would.
+      status = injected;
+    } else {
+      rocksdb::Status written = db_->raw()->Write(rocksdb::WriteOptions(), &batch);
+      status = FromRocks(written, "committing");
+      if (written.IsIOError()) {
+        absl::MutexLock l(&mu_);
+        if (write_failure_.ok()) write_failure_ = status;
+      }
     }
   }
   if (!status.ok()) {
