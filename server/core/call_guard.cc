@@ -1,5 +1,6 @@
 #include "server/core/call_guard.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
@@ -314,9 +315,8 @@ namespace {
 constexpr size_t kMaxRequestedCases = 1024;
 
 // Appends the values of every (caselink.v1.case_ref) field of `m`, at any
-// depth, that are not yet in `seen`.
-void CollectCaseRefs(const Message& m, int depth, absl::flat_hash_set<std::string>* seen,
-                     std::vector<std::string>* out) {
+// depth, as they come (repeats too), up to kMaxRequestedCases.
+void CollectCaseRefs(const Message& m, int depth, std::vector<std::string>* out) {
   if (depth > 16) return;
   const Reflection* r = m.GetReflection();
   std::vector<const FieldDescriptor*> fields;
@@ -325,13 +325,12 @@ void CollectCaseRefs(const Message& m, int depth, absl::flat_hash_set<std::strin
     const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
     if (auth::IsCaselinkMessage(f)) {
       for (int i = 0; i < n; ++i) {
-        CollectCaseRefs(f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), depth + 1,
-                        seen, out);
+        CollectCaseRefs(f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f), depth + 1, out);
       }
     } else if (f->type() == FieldDescriptor::TYPE_STRING && f->options().GetExtension(v1::case_ref)) {
       for (int i = 0; i < n && out->size() < kMaxRequestedCases; ++i) {
         std::string id = f->is_repeated() ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
-        if (!id.empty() && seen->insert(id).second) out->push_back(std::move(id));
+        if (!id.empty()) out->push_back(std::move(id));
       }
     }
   }
@@ -341,10 +340,22 @@ void CollectCaseRefs(const Message& m, int depth, absl::flat_hash_set<std::strin
 
 void NoteRequest(const Message& request, AccessRecord* record) {
   record->requested_case_id = StringField(request, "case_id");
-  absl::flat_hash_set<std::string> seen;
-  if (!record->requested_case_id.empty()) seen.insert(record->requested_case_id);
-  record->requested_case_ids.clear();
-  CollectCaseRefs(request, 0, &seen, &record->requested_case_ids);
+  std::vector<std::string>& ids = record->requested_case_ids;
+  ids.clear();
+  CollectCaseRefs(request, 0, &ids);
+  // Without the top-level case_id (a GetCase names only that one)...
+  ids.erase(std::remove(ids.begin(), ids.end(), record->requested_case_id), ids.end());
+  if (ids.size() > 1) {
+    // ...and each once, in the order named.
+    absl::flat_hash_set<std::string> seen;
+    size_t kept = 0;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (!seen.insert(ids[i]).second) continue;
+      if (kept != i) ids[kept] = std::move(ids[i]);
+      ++kept;
+    }
+    ids.resize(kept);
+  }
   record->purpose = StringField(request, "purpose");
   record->purpose_case_ref = StringField(request, "purpose_case_ref");
   record->searched_party_id = StringField(request, "party_id");
