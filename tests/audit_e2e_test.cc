@@ -363,5 +363,29 @@ TEST_F(AuditE2eTest, WhoReadPagesPastItsLimit) {
   EXPECT_FALSE(none->truncated());
 }
 
+// A stream refused at the door (a certificate of no agency) is logged with
+// what its request stated, as a refused unary call is: its purpose.
+TEST_F(AuditE2eTest, AStreamRefusedAtTheDoorIsLoggedWithItsRequest) {
+  auto kc = district_->ca().IssueAgency("stranger");
+  ASSERT_TRUE(kc.ok());
+  auto stranger = district_->ClientWith(*kc);
+  ASSERT_TRUE(stranger.ok());
+  v1::DownloadDocumentRequest req;
+  req.set_id("D-any");
+  req.set_purpose("核查移送材料");
+  auto r = (*stranger)->DownloadDocument(req, [](int64_t, absl::string_view) { return absl::OkStatus(); });
+  EXPECT_TRUE(absl::IsPermissionDenied(r.status())) << r.status();
+  district_->Stop();
+
+  auto db = storage::Database::OpenReadOnly(district_->db_path());
+  ASSERT_TRUE(db.ok()) << db.status();
+  auto refused = storage::QueryAuditByAgency(**db, "", absl::UnixEpoch(), absl::FromUnixSeconds(int64_t{1} << 40), 1000);
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  const v1::AuditEntry* download = Find(refused->entries, "", "caselink.v1.DocumentService/Download");
+  ASSERT_NE(download, nullptr);
+  EXPECT_EQ(download->status_code(), static_cast<int>(absl::StatusCode::kPermissionDenied));
+  EXPECT_EQ(download->purpose(), "核查移送材料");
+}
+
 }  // namespace
 }  // namespace caselink::testing
