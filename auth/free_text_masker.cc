@@ -105,9 +105,19 @@ FreeTextMasker FreeTextMasker::ForPolicy(const v1::Policy& policy) {
   return policy.has_free_text() ? FreeTextMasker(policy.free_text()) : FreeTextMasker();
 }
 
+namespace {
+
+// An identity number or credit code: what the access log names a party by.
+bool IsPartyId(const FreeTextMatch& m) {
+  const int bits = (1 << static_cast<int>(FreeTextClass::kIdNumber)) | (1 << static_cast<int>(FreeTextClass::kCreditCode));
+  return m.cls == FreeTextClass::kIdNumber || m.cls == FreeTextClass::kCreditCode || (m.also & bits) != 0;
+}
+
+}  // namespace
+
 bool FreeTextMasker::Apply(absl::string_view value,
                            absl::FunctionRef<v1::FieldAction(v1::Sensitivity)> decide,
-                           std::string* out) const {
+                           std::string* out, std::vector<std::string>* shown_party_ids) const {
   if (!enabled_ || value.size() < 11) return false;  // nothing shorter is found
   // Reused between calls: the common case (no identifier) allocates nothing.
   thread_local std::vector<FreeTextMatch> matches;
@@ -137,7 +147,12 @@ bool FreeTextMasker::Apply(absl::string_view value,
       const v1::FieldAction other = action_for(detectors_[c].sensitivity);
       if (rank(other) < rank(action)) action = other;
     }
-    if (action == v1::ALLOW) continue;
+    if (action == v1::ALLOW) {
+      if (shown_party_ids != nullptr && IsPartyId(m)) {
+        shown_party_ids->emplace_back(value.substr(m.begin, m.end - m.begin));
+      }
+      continue;
+    }
     if (!changed) {
       result.reserve(value.size() + 16);
       changed = true;

@@ -41,9 +41,11 @@ class FreeTextMasker {
   // `decide(class)` (asked only for classes of identifiers actually found).
   // Returns false, leaving `out` untouched, if nothing was found or every
   // found value is ALLOWed; otherwise `out` is the rewritten value.
+  // `shown_party_ids` (may be null) gets each identity number and credit
+  // code left as it is, so the access log can name the party it reveals.
   bool Apply(absl::string_view value,
              absl::FunctionRef<v1::FieldAction(v1::Sensitivity)> decide,
-             std::string* out) const;
+             std::string* out, std::vector<std::string>* shown_party_ids = nullptr) const;
 
  private:
   struct Detector {

@@ -282,14 +282,24 @@ absl::StatusOr<ListPage> CaseStore::List(const ListQuery& q) const {
   }
   int scanned = 0;
   for (; it->Valid(); it->Next()) {
-    if (static_cast<int>(page.cases.size()) >= q.limit || scanned >= q.scan_budget) {
+    if (scanned >= q.scan_budget) {
       page.more = true;
       break;
     }
     ++scanned;
-    page.resume_after = it->key().ToString();
-    CASELINK_ASSIGN_OR_RETURN(v1::Case c, ParseCase(it->value().ToString(), page.resume_after));
-    if (q.filter && !q.filter(c)) continue;
+    std::string key = it->key().ToString();
+    CASELINK_ASSIGN_OR_RETURN(v1::Case c, ParseCase(it->value().ToString(), key));
+    if (q.filter && !q.filter(c)) {
+      page.resume_after = std::move(key);
+      continue;
+    }
+    // A full page answers "more" only for a row the filter keeps, so rows
+    // it hides never show through the token (the next page starts here).
+    if (static_cast<int>(page.cases.size()) >= q.limit) {
+      page.more = true;
+      break;
+    }
+    page.resume_after = std::move(key);
     page.cases.push_back(std::move(c));
   }
   CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing cases"));
@@ -441,7 +451,10 @@ absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const
     // The ids the page still needs, read together: one batched MultiGet
     // instead of a lookup per case.
     std::vector<std::string> ids;
-    const size_t want = static_cast<size_t>(q.limit) - page.cases.size();
+    // A full page reads a few more ids, looking ahead for one the filter keeps.
+    constexpr size_t kLookAhead = 8;
+    const size_t have = page.cases.size();
+    const size_t want = have < static_cast<size_t>(q.limit) ? static_cast<size_t>(q.limit) - have : kLookAhead;
     for (; ids.size() < want && more_keys() && scanned < q.scan_budget; it->Next(), ++scanned) {
       std::string id = it->key().ToString().substr(prefix.size());
       // Case ids never hold a NUL, so a NUL after the prefix means the key is
@@ -462,14 +475,22 @@ absl::StatusOr<ListPage> CaseStore::SearchIndex(const std::string& prefix, const
           return absl::DataLossError(absl::StrCat("index names case '", ids[i], "' which is missing"));
         }
         CASELINK_RETURN_IF_ERROR(FromRocks(statuses[i], "reading a case"));
-        page.resume_after = ids[i];
         CASELINK_ASSIGN_OR_RETURN(v1::Case c, ParseCase(values[i].ToString(), ids[i]));
-        if (q.filter && !q.filter(c)) continue;
+        if (q.filter && !q.filter(c)) {
+          page.resume_after = ids[i];
+          continue;
+        }
+        // As in List: "more" only for a row the filter keeps.
+        if (static_cast<int>(page.cases.size()) >= q.limit) {
+          page.more = true;
+          break;
+        }
+        page.resume_after = ids[i];
         page.cases.push_back(std::move(c));
       }
     }
-    if (!more_keys()) break;
-    if (static_cast<int>(page.cases.size()) >= q.limit || scanned >= q.scan_budget) {
+    if (page.more || !more_keys()) break;
+    if (scanned >= q.scan_budget) {
       page.more = true;
       break;
     }

@@ -82,8 +82,11 @@ struct ListQuery {
 
 struct ListPage {
   std::vector<v1::Case> cases;
-  // The last case_id examined: where the next page starts.
+  // The last case_id taken or passed over: where the next page starts.
   std::string resume_after;
+  // Set if a row the filter keeps is left after a full page, or the scan
+  // budget ran out first; never because rows the filter drops follow (a
+  // token must not tell a caller that rows it may not see exist).
   bool more = false;
 };
 

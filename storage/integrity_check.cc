@@ -80,6 +80,22 @@ absl::StatusOr<std::set<std::string>> CheckHeads(const Database& db, const CaseI
 
 std::string DescribeKey(const std::string& key) { return absl::StrCat("key '", absl::CHexEscape(key), "'"); }
 
+// A search-index key by its kind and case, never its content: a name key
+// holds a party's name, and the report reaches the operator, who sees no
+// case data (case_index.h gives the layouts).
+std::string DescribeIndexKey(const std::string& key) {
+  constexpr size_t kHmacBytes = 16;
+  if (!key.empty() && key[0] == 'n') {
+    const size_t nul = key.rfind('\0');
+    if (nul != std::string::npos) {
+      return absl::StrCat("a party-name key of case ", absl::CHexEscape(key.substr(nul + 1)));
+    }
+  } else if (!key.empty() && key[0] == 'p' && key.size() > 1 + kHmacBytes) {
+    return absl::StrCat("a party-id key of case ", absl::CHexEscape(key.substr(1 + kHmacBytes)));
+  }
+  return absl::StrCat("a key of ", key.size(), " bytes of an unknown kind");
+}
+
 // "case C filed under 2024-03-05", from a date-index key (date \0 case_id).
 std::string DescribeDateKey(const std::string& key) {
   const size_t nul = key.find('\0');
@@ -136,7 +152,7 @@ absl::StatusOr<IntegrityReport> CheckIntegrity(const Database& db, const std::st
     (void)seen;
   }
   CASELINK_ASSIGN_OR_RETURN(r.index_keys, CheckDerived(db, Table::kCaseIndex, "search index", std::move(expected),
-                                                        DescribeKey, " of a case's head is missing", &r));
+                                                        DescribeIndexKey, " of a case's head is missing", &r));
   absl::StatusOr<int64_t> docs = DocumentStore::VerifyAll(db);
   if (docs.ok()) {
     r.document_contents = static_cast<uint64_t>(*docs);

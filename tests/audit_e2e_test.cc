@@ -387,5 +387,68 @@ TEST_F(AuditE2eTest, AStreamRefusedAtTheDoorIsLoggedWithItsRequest) {
   EXPECT_EQ(download->purpose(), "核查移送材料");
 }
 
+// Text outside a Case is on the record as it was returned: its path among
+// the fields returned in full (or masked), and an identity number it shows
+// in full as a read of that party, so PartyAccess finds the reader.
+TEST_F(AuditE2eTest, TextReturnedInFullIsNamedWithThePartiesItShows) {
+  constexpr char kWitness[] = "11010519491231002X";  // in no case: only in the text
+  const std::string id = SubmitMarketCase();
+  v1::CreateTransferRequest tr;
+  tr.set_request_id("text-parties-1");
+  tr.set_direction(v1::TRANSFER_FORWARD);
+  tr.set_receiver_agency("psb");
+  tr.set_case_id(id);
+  tr.set_subject(absl::StrCat("证人身份证号 ", kWitness, "，已询问"));
+  AddTransferMaterials(&tr);
+  auto sent = district_->As("market").CreateTransfer(tr);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  v1::GetItemRequest get;
+  get.set_id(sent->transfer().id());
+  auto read = district_->As("procuratorate").GetTransfer(get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_THAT(read->transfer().subject(), HasSubstr(kWitness)) << "the procuratorate reads ID numbers in full";
+
+  v1::PartyAccessRequest party;
+  party.set_party_id(kWitness);
+  auto by_party = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_party.ok()) << by_party.status();
+  ASSERT_EQ(by_party->entries_size(), 1) << by_party->ShortDebugString();
+  EXPECT_EQ(by_party->entries(0).agency_id(), "procuratorate");
+  EXPECT_EQ(by_party->entries(0).method(), "caselink.v1.WorkflowService/GetTransfer");
+  EXPECT_THAT(by_party->entries(0).fields_full(), Contains("Transfer.subject"));
+
+  // The sender reads other agencies' ID numbers masked, its own text too:
+  // its write's one entry, sealed in the batch before the answer existed,
+  // already names the text as masked (no second entry after the answer).
+  int creates = 0;
+  for (const v1::AuditEntry& e : WhoRead(id)) {
+    if (e.method() != "caselink.v1.WorkflowService/CreateTransfer") continue;
+    ++creates;
+    EXPECT_THAT(e.fields_masked(), Contains("Transfer.subject")) << e.ShortDebugString();
+    EXPECT_EQ(e.item_id(), sent->transfer().id());
+  }
+  EXPECT_EQ(creates, 1);
+}
+
+// AgencyAccess's own entry says which agency and which time it asked about.
+TEST_F(AuditE2eTest, AnAgencyAccessQuestionNamesTheAgencyAskedAbout) {
+  v1::AgencyAccessRequest agency;
+  agency.set_agency_id("psb");
+  agency.mutable_from()->set_seconds(1700000000);
+  ASSERT_TRUE(district_->As("justice").AgencyAccess(agency).ok());
+  v1::AgencyAccessRequest mine;
+  mine.set_agency_id("justice");
+  auto log = district_->As("procuratorate").AgencyAccess(mine);
+  ASSERT_TRUE(log.ok()) << log.status();
+  bool found = false;
+  for (const auto& e : log->entries()) {
+    if (e.method() != "caselink.v1.AuditService/AgencyAccess") continue;
+    found = true;
+    EXPECT_THAT(e.detail(), HasSubstr("agency 'psb'"));
+    EXPECT_THAT(e.detail(), HasSubstr("2023-11-14"));
+  }
+  EXPECT_TRUE(found) << "justice's question is not in the log";
+}
+
 }  // namespace
 }  // namespace caselink::testing

@@ -135,5 +135,112 @@ TEST(CaseRefAnnotationTest, EveryCaseIdAnRpcCanAnswerWithIsDeclared) {
   EXPECT_EQ(walk.exempted, kNotNamed);
 }
 
+// A sensitive field outside a Case that is neither text (the scanner reads
+// it) nor a message (walked) would be returned as stored: it must declare
+// the Case field whose rule governs it (caselink.v1.governed_by), and that
+// field must exist.
+struct GovernedWalk {
+  std::set<const Descriptor*> seen;
+  std::vector<std::string> ungoverned;
+  std::vector<std::string> dangling;
+  std::set<std::string> governed;
+
+  static bool ResolvesInCase(const std::string& path) {
+    const Descriptor* d = v1::Case::descriptor();
+    std::stringstream parts(path);
+    std::string part;
+    const FieldDescriptor* f = nullptr;
+    while (std::getline(parts, part, '.')) {
+      if (d == nullptr) return false;
+      f = d->FindFieldByName(part);
+      if (f == nullptr) return false;
+      d = f->message_type();
+    }
+    return f != nullptr;
+  }
+
+  void Visit(const Descriptor* d) {
+    if (d == v1::Case::descriptor() || !seen.insert(d).second) return;
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (f->options().HasExtension(v1::governed_by)) {
+        governed.insert(f->full_name());
+        if (!ResolvesInCase(f->options().GetExtension(v1::governed_by))) dangling.push_back(f->full_name());
+      }
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && f->message_type()->file()->package() == "caselink.v1") {
+        Visit(f->message_type());
+        continue;
+      }
+      if (!f->options().HasExtension(v1::sensitivity) || f->options().GetExtension(v1::sensitivity) == v1::PUBLIC) {
+        continue;
+      }
+      if (f->type() == FieldDescriptor::TYPE_STRING || f->options().HasExtension(v1::governed_by)) continue;
+      ungoverned.push_back(f->full_name());
+    }
+  }
+};
+
+TEST(CaseRefAnnotationTest, EverySensitiveValueOutsideACaseIsGoverned) {
+  GovernedWalk walk;
+  for (const FileDescriptor* file : ApiFiles()) {
+    for (int s = 0; s < file->service_count(); ++s) {
+      for (int m = 0; m < file->service(s)->method_count(); ++m) walk.Visit(file->service(s)->method(m)->output_type());
+    }
+  }
+  EXPECT_TRUE(walk.ungoverned.empty()) << "sensitive fields outside a Case that nothing governs: "
+                                       << ::testing::PrintToString(walk.ungoverned);
+  EXPECT_TRUE(walk.dangling.empty()) << "governed_by naming no field of caselink.v1.Case: "
+                                     << ::testing::PrintToString(walk.dangling);
+  // A screening hit's figures and its dismissal's reason (screening_e2e).
+  EXPECT_TRUE(walk.governed.count("caselink.v1.MetFigure.value") > 0);
+  EXPECT_TRUE(walk.governed.count("caselink.v1.ScreeningHit.dismiss_reason") > 0);
+}
+
+// Text the identifier scanner reads outside a Case has an author: a
+// (text_author) field of its message or of one that holds it, so the author
+// reads its own words back as written (no oracle on a case's values).
+struct AuthorWalk {
+  std::set<std::pair<const Descriptor*, bool>> seen;
+  std::set<std::string> unauthored;
+  int authors = 0;
+
+  void Visit(const Descriptor* d, bool authored) {
+    if (d == v1::Case::descriptor() || !seen.insert({d, authored}).second) return;
+    for (int i = 0; i < d->field_count(); ++i) {
+      if (d->field(i)->options().GetExtension(v1::text_author)) {
+        EXPECT_EQ(d->field(i)->type(), FieldDescriptor::TYPE_STRING) << d->field(i)->full_name();
+        EXPECT_FALSE(d->field(i)->is_repeated()) << d->field(i)->full_name();
+        authored = true;
+        ++authors;
+      }
+    }
+    for (int i = 0; i < d->field_count(); ++i) {
+      const FieldDescriptor* f = d->field(i);
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+        if (f->message_type()->file()->package() == "caselink.v1") Visit(f->message_type(), authored);
+        continue;
+      }
+      const bool scanned = f->type() == FieldDescriptor::TYPE_STRING && f->options().HasExtension(v1::sensitivity) &&
+                           f->options().GetExtension(v1::sensitivity) != v1::PUBLIC &&
+                           !f->options().GetExtension(v1::output_only);
+      if (scanned && !authored) unauthored.insert(f->full_name());
+    }
+  }
+};
+
+TEST(CaseRefAnnotationTest, EveryTextOutsideACaseNamesItsAuthor) {
+  AuthorWalk walk;
+  for (const FileDescriptor* file : ApiFiles()) {
+    for (int s = 0; s < file->service_count(); ++s) {
+      for (int m = 0; m < file->service(s)->method_count(); ++m) {
+        walk.Visit(file->service(s)->method(m)->output_type(), false);
+      }
+    }
+  }
+  EXPECT_TRUE(walk.unauthored.empty()) << "text outside a Case with no (text_author) over it: "
+                                       << ::testing::PrintToString(walk.unauthored);
+  EXPECT_GE(walk.authors, 10);
+}
+
 }  // namespace
 }  // namespace caselink

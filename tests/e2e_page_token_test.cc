@@ -13,6 +13,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <string>
@@ -183,6 +184,68 @@ TEST_F(PageTokenE2eTest, EmptyPagesOfAnInvisibleDistrictRevealNoCaseId) {
   v1::ListCasesRequest walk;
   walk.set_page_token(forged);
   ExpectPageTokenRefused(district_->As("town-a").ListCases(walk).status(), "forged token");
+}
+
+// A full page carries a token only if a row the caller may see follows:
+// rows of other agencies after the last one shown must not turn it on. (An
+// agency asking for one row at a time learnt that others' rows exist — and,
+// searching by its own party's id, that another agency recorded that party.)
+TEST_F(PageTokenE2eTest, AFullPageHasATokenOnlyIfARowItMaySeeFollows) {
+  // One case (SampleCase: the same two parties) of each of four agencies
+  // that list and search their own rows only.
+  std::map<std::string, std::string> owner_of;
+  for (const char* agency : {"market", "hrss", "emergency", "town-a"}) {
+    const std::set<std::string> ids = SubmitMany(agency, 1);
+    ASSERT_EQ(ids.size(), 1u) << agency;
+    owner_of[*ids.begin()] = agency;
+  }
+  // The owner of the first case id has the others' rows after its own.
+  const std::string first = owner_of.begin()->second;
+  v1::ListCasesRequest list;
+  list.set_page_size(1);
+  list.set_purpose("执法协作核查");
+  auto listed = district_->As(first).ListCases(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->cases_size(), 1);
+  EXPECT_EQ(listed->next_page_token(), "") << first << "'s last row came with a token: others' rows follow it";
+  v1::SearchCasesRequest search;
+  search.set_party_id("510181198503121235");
+  search.set_page_size(1);
+  search.set_purpose("执法协作核查");
+  auto found = district_->As(first).SearchCases(search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->cases_size(), 1);
+  EXPECT_EQ(found->next_page_token(), "") << first << " learnt that another agency recorded its party";
+  // Its own row after a full page still gets one, and it is found.
+  auto second = district_->As(first).SubmitCase(SampleCase());
+  ASSERT_TRUE(second.ok()) << second.status();
+  std::set<std::string> seen;
+  for (auto req = list; seen.size() < 3;) {
+    auto page = district_->As(first).ListCases(req);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& c : page->cases()) seen.insert(c.case_id());
+    if (page->next_page_token().empty()) break;
+    req.set_page_token(page->next_page_token());
+  }
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.count(second->case_().case_id()), 1u);
+
+  // The workflow lists alike: each enforcement agency transfers its case;
+  // the sender of the first transfer id lists one at a time.
+  std::map<std::string, std::string> sender_of;
+  for (const auto& [case_id, agency] : owner_of) {
+    if (agency == "town-a") continue;
+    auto t = ForwardTransfer(district_->As(agency), case_id);
+    ASSERT_TRUE(t.ok()) << agency << ": " << t.status();
+    sender_of[t->transfer().id()] = agency;
+  }
+  const std::string first_sender = sender_of.begin()->second;
+  v1::ListItemsRequest items;
+  items.set_page_size(1);
+  auto transfers = district_->As(first_sender).ListTransfers(items);
+  ASSERT_TRUE(transfers.ok()) << transfers.status();
+  ASSERT_EQ(transfers->transfers_size(), 1);
+  EXPECT_EQ(transfers->next_page_token(), "") << first_sender << "'s last transfer came with a token";
 }
 
 TEST_F(PageTokenE2eTest, AnotherAgencysTokenIsRefused) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
@@ -23,6 +24,7 @@ namespace caselink::storage {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 const std::string kPartyKey(32, 'k');
 
@@ -126,6 +128,18 @@ TEST_F(IntegrityCheckTest, TheDateIndexMustNameEachHeadUnderItsDate) {
   EXPECT_THAT(r.Summary(), HasSubstr("date index: case " + id_ + " filed under '2019-01-01' matches no case's head"));
   EXPECT_THAT(r.Summary(), HasSubstr("date index: case " + id_ + " filed under '" + key.substr(0, 10) +
                                      "', of the case's head, is missing"));
+}
+
+// The report reaches the operator, who sees no case data: a stray search
+// key is described by its kind and case, never by the name it holds.
+TEST_F(IntegrityCheckTest, AStraySearchKeyIsReportedWithoutThePartysName) {
+  const std::string name = "欧阳某某";
+  Put(Table::kCaseIndex, absl::StrCat("n", name, std::string(1, '\0'), id_), "");
+  IntegrityReport r = Check();
+  ASSERT_EQ(r.problem_count, 1u) << r.Summary();
+  EXPECT_THAT(r.problems[0], HasSubstr("search index: a party-name key of case " + id_ + " matches no case's head"));
+  EXPECT_THAT(r.Summary(), Not(HasSubstr(absl::CHexEscape(name))));
+  EXPECT_THAT(r.Summary(), Not(HasSubstr(name)));
 }
 
 TEST_F(IntegrityCheckTest, ADatabaseWithoutTheDateIndexYetIsNotFaultedForIt) {

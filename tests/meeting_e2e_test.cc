@@ -562,8 +562,13 @@ TEST_F(MeetingTest, ANameInTheSummaryReachesEachReaderAsTheCaseShowsIt) {
   req.mutable_meeting()->set_summary("研判张三丰非法储存危险化学品一案，议定由镇政府督促整改。");
   auto made = As("government").CreateMeeting(req);
   ASSERT_TRUE(made.ok()) << made.status();
-  EXPECT_EQ(made->meeting().summary(), "研判[已屏蔽]非法储存危险化学品一案，议定由镇政府督促整改。");
+  // The convener reads its own words as it wrote them: were the name hidden
+  // in its answer, writing guesses would tell it which are the party's.
+  EXPECT_EQ(made->meeting().summary(), req.meeting().summary());
   const std::string id = made->meeting().id();
+  auto convener = As("government").GetMeeting(GetReq(id));
+  ASSERT_TRUE(convener.ok()) << convener.status();
+  EXPECT_EQ(convener->meeting().summary(), req.meeting().summary());
 
   auto owner = As("town-a").GetMeeting(GetReq(id));
   ASSERT_TRUE(owner.ok()) << owner.status();
@@ -577,12 +582,44 @@ TEST_F(MeetingTest, ANameInTheSummaryReachesEachReaderAsTheCaseShowsIt) {
   d.set_subject("督促张三丰于四月底前完成整改");
   auto decided = As("government").CreateDecision(d);
   ASSERT_TRUE(decided.ok()) << decided.status();
-  EXPECT_EQ(decided->decision().subject(), "督促[已屏蔽]于四月底前完成整改");
+  EXPECT_EQ(decided->decision().subject(), d.subject()) << "its sender's own words";
   v1::GetItemRequest get;
   get.set_id(decided->decision().id());
   auto followed = As("town-a").GetDecision(get);
   ASSERT_TRUE(followed.ok()) << followed.status();
   EXPECT_EQ(followed->decision().subject(), d.subject());
+}
+
+// The oracle the author exemption closes: an agency that may not read a case
+// writes guesses into text naming it (a meeting it convenes on its report's
+// cases, a progress report on a decision addressed to it) and reads back
+// which came out hidden. Its own text comes back as written, whoever's case
+// it names; another reader of the same text still gets the names hidden.
+TEST_F(MeetingTest, GuessesInAnAgencysOwnTextComeBackAsWritten) {
+  const std::string towns = NewCase("town-a");  // party 张三丰 (SampleCase)
+  v1::CreateMeetingRequest req = Joint({"government", "town-a", "market"}, {towns});
+  req.mutable_meeting()->set_summary("张三、李四、张三丰、王五");
+  auto made = As("government").CreateMeeting(req);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->meeting().summary(), "张三、李四、张三丰、王五") << "the answer told the convener which guess is the party";
+
+  v1::CreateDecisionRequest d = Decision(made->meeting().id(), "market", "2024-04-30");
+  d.add_case_ids(towns);
+  d.set_subject("协助核查");
+  auto decided = As("government").CreateDecision(d);
+  ASSERT_TRUE(decided.ok()) << decided.status();
+  const std::string guesses = "已核查：赵六、张三丰、钱七";
+  auto acted = Act("market", decided->decision().id(), v1::ACTION_REPORT_PROGRESS, guesses);
+  ASSERT_TRUE(acted.ok()) << acted.status();
+  EXPECT_EQ(acted->decision().last_transition().reason(), guesses)
+      << "market's own progress report came back with a guess hidden";
+  // town-a (the case's owner) reads every name; the government, which did
+  // not write this transition and may not read the case, gets it hidden.
+  v1::GetItemRequest get;
+  get.set_id(decided->decision().id());
+  auto seen = As("government").GetDecision(get);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->decision().last_transition().reason(), "已核查：赵六、[已屏蔽]、钱七");
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ namespace {
 using ::testing::Contains;
 
 using ::testing::HasSubstr;
+using ::testing::IsSupersetOf;
+using ::testing::Not;
 
 struct Row {
   std::string agency;
@@ -95,8 +97,10 @@ class ScreeningTest : public WorkflowTest {
                                std::filesystem::copy_options::overwrite_existing);
     DistrictOptions o;
     o.screening_config = absl::StrCat("rules_file: \"", rules_path_, "\"");
+    o.policy_text = policy_text_;
     StartDistrict(std::move(o));
   }
+  std::string policy_text_;  // empty: the example policy
   void TearDown() override {
     district_.reset();
     std::error_code ec;
@@ -235,7 +239,7 @@ TEST_F(ScreeningTest, TheProcuratorateSeesEveryHitAnAgencyItsOwnOthersNone) {
     if (cases.count(ids[0]) == 0) continue;
     logged = true;
     // ...and with what of them: each hit's figures are its case's facts.
-    EXPECT_THAT(e.fields_full(), Contains("measured_facts")) << "the figures returned are not in the entry";
+    EXPECT_THAT(e.fields_full(), Contains("MetFigure.value")) << "the figures returned are not in the entry";
   }
   EXPECT_TRUE(logged) << "the procuratorate's ListHits is logged with the cases it returned";
 }
@@ -468,6 +472,90 @@ TEST_F(ScreeningTest, AReloadRescreensWithGoodRulesAndKeepsTheOldOnesOnABadFile)
   ASSERT_FALSE(checked.ok());
   EXPECT_THAT(std::string(checked.message()), HasSubstr(rules_path_));
   EXPECT_THAT(std::string(checked.message()), HasSubstr("'no_such_fact' is not a CaseFacts field"));
+}
+
+
+// A hit's figures are its case's measured facts and its dismissal weighs
+// them: a reader whose rule withholds the case's `measured_facts` gets the
+// hit (its rule, threshold, state) without either, and the entry says so.
+// Declared in screening.proto (governed_by), applied by the response filter.
+class ScreeningFactsWithheldTest : public ScreeningTest {
+ protected:
+  void SetUp() override {
+    std::string policy = TestDistrict::ExamplePolicyText();
+    for (const char* rule : {"screening-procuratorate", "report-district"}) {
+      const std::string head = absl::StrCat("name: \"", rule, "\"");
+      const size_t at = policy.find(head);
+      ASSERT_NE(at, std::string::npos) << rule;
+      const std::string grant = "fields { sensitivity: INTERNAL action: ALLOW }";
+      const size_t g = policy.find(grant, at);
+      ASSERT_NE(g, std::string::npos) << rule;
+      policy.insert(g + grant.size(), "\n  fields { path: \"measured_facts\" action: DENY }");
+    }
+    policy_text_ = policy;
+    ScreeningTest::SetUp();
+  }
+};
+
+TEST_F(ScreeningFactsWithheldTest, AHitsFiguresAndReasonReachOnlyReadersOfTheCasesFacts) {
+  const std::vector<std::string> ids = SubmitLedger();
+  const std::string wages = ids[6];  // hrss, art276-1
+  v1::DismissHitRequest d;
+  d.set_request_id("dismiss-wages");
+  d.set_case_id(wages);
+  d.set_rule_id("art276-1-unpaid-wages");
+  d.set_reason("欠薪已于立案前全额支付");
+  auto dismissed = As("hrss").DismissHit(d);
+  ASSERT_TRUE(dismissed.ok()) << dismissed.status();
+  EXPECT_EQ(dismissed->hit().dismiss_reason(), d.reason()) << "the owner reads its own facts";
+
+  const v1::ScreeningHit owners = HitOf("hrss", wages);
+  ASSERT_GT(owners.figures_size(), 0);
+  EXPECT_GT(owners.figures(0).value(), 0);
+  EXPECT_EQ(owners.dismiss_reason(), d.reason());
+
+  const v1::ScreeningHit withheld = HitOf("procuratorate", wages);
+  EXPECT_EQ(withheld.rule_id(), "art276-1-unpaid-wages");
+  EXPECT_EQ(withheld.state(), v1::HIT_DISMISSED);
+  EXPECT_EQ(withheld.dismissed_by(), "hrss");
+  ASSERT_EQ(withheld.figures_size(), owners.figures_size());
+  for (const v1::MetFigure& f : withheld.figures()) {
+    EXPECT_EQ(f.value(), 0) << f.fact() << ": a measured fact reached a reader its rule withholds it from";
+    EXPECT_GT(f.figure(), 0) << f.fact() << ": the threshold is the rule's, not the case's";
+  }
+  EXPECT_EQ(withheld.dismiss_reason(), "");
+
+  v1::JointMeetingReportRequest q;
+  q.set_from_date("2024-01-01");
+  q.set_to_date("2025-01-01");
+  q.set_purpose("联席会议");
+  auto report = As("government").GetJointMeetingReport(q);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->dismissed_hits_size(), 1);
+  EXPECT_EQ(report->dismissed_hits(0).case_id(), wages);
+  EXPECT_EQ(report->dismissed_hits(0).dismiss_reason(), "");
+
+  // The entries: withheld for the procuratorate, in full for the owner.
+  v1::AgencyAccessRequest audit;
+  audit.mutable_from()->set_seconds(0);
+  audit.set_limit(1000);
+  audit.set_purpose("审计线索查询");
+  auto fields_of = [&](const std::string& agency, bool full) {
+    audit.set_agency_id(agency);
+    auto log = As("justice").AgencyAccess(audit);
+    EXPECT_TRUE(log.ok()) << log.status();
+    std::set<std::string> out;
+    if (!log.ok()) return out;
+    for (const auto& e : log->entries()) {
+      if (e.method() != "caselink.v1.ScreeningService/ListHits") continue;
+      const auto& f = full ? e.fields_full() : e.fields_withheld();
+      out.insert(f.begin(), f.end());
+    }
+    return out;
+  };
+  EXPECT_THAT(fields_of("procuratorate", false), IsSupersetOf({"MetFigure.value", "ScreeningHit.dismiss_reason"}));
+  EXPECT_THAT(fields_of("procuratorate", true), Not(Contains("MetFigure.value")));
+  EXPECT_THAT(fields_of("hrss", true), IsSupersetOf({"MetFigure.value", "ScreeningHit.dismiss_reason"}));
 }
 
 }  // namespace

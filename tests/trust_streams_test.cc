@@ -15,6 +15,7 @@
 //    reverse transfer does not read the case (Watch, GetCase); a supervision
 //    link does not count as a transfer for enforcement agencies either; an
 //    explicit `rows { linked: true }` grants exactly those linked cases.
+#include <cctype>
 #include <chrono>
 #include <iostream>
 #include <memory>
@@ -329,12 +330,17 @@ TEST_F(StreamTrustTest, ATownLinkedToAnotherAgencysCaseDoesNotReadIt) {
   get.set_purpose("streams test");
   EXPECT_EQ(As("town-a").GetCase(get).status().code(), absl::StatusCode::kNotFound);
   // Its id reached town-a (the items name it, as GetSupervision would): the
-  // delivery entries name the case, and no field of it.
+  // delivery entries name the case, and no field of it (the items' own text,
+  // "SupervisionRecord.subject", is named by its message's path; a Case's
+  // paths begin with a field name).
   std::vector<v1::AuditEntry> entries = WatchEntries(market_case, "town-a");
   ASSERT_FALSE(entries.empty()) << "town-a received the items naming market's case with nothing on record";
   for (const v1::AuditEntry& e : entries) {
     EXPECT_THAT(e.case_ids(), ::testing::Contains(market_case));
-    EXPECT_TRUE(e.fields_full().empty()) << e.ShortDebugString();
+    for (const std::string& path : e.fields_full()) {
+      EXPECT_TRUE(!path.empty() && std::isupper(static_cast<unsigned char>(path[0])))
+          << "a field of market's case reached town-a: " << path << " in " << e.ShortDebugString();
+    }
     EXPECT_TRUE(e.fields_masked().empty()) << e.ShortDebugString();
     EXPECT_TRUE(e.party_hmacs().empty()) << e.ShortDebugString();
   }

@@ -1,6 +1,7 @@
 #include "server/audit/audit_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "caselink_common/status_macros.h"
 #include "caselink_common/proto_time.h"
 #include "server/core/masked_search_quota.h"
@@ -50,12 +51,18 @@ absl::Status AuditServiceImpl::DoWhoRead(const CallScope&, const v1::WhoReadRequ
   return Answer(storage::QueryAuditByCase(*db_, req.case_id(), limit, req.after_seq()), resp);
 }
 
-absl::Status AuditServiceImpl::DoAgencyAccess(const CallScope&, const v1::AgencyAccessRequest& req,
+absl::Status AuditServiceImpl::DoAgencyAccess(const CallScope& scope, const v1::AgencyAccessRequest& req,
                                               v1::AuditQueryResponse* resp) {
   CASELINK_RETURN_IF_ERROR(Required("agency_id", req.agency_id()));
   CASELINK_ASSIGN_OR_RETURN(int limit, Limit(req.limit()));
   const absl::Time from = req.has_from() ? FromProtoTime(req.from()) : absl::UnixEpoch();
   const absl::Time to = req.has_to() ? FromProtoTime(req.to()) : absl::InfiniteFuture();
+  // The question's own entry names what was asked (docs/audit.md), also
+  // when it is refused below.
+  if (scope.record != nullptr) {
+    scope.record->detail = absl::StrCat("agency '", req.agency_id(), "' from ", absl::FormatTime(from, absl::UTCTimeZone()),
+                                        req.has_to() ? absl::StrCat(" to ", absl::FormatTime(to, absl::UTCTimeZone())) : "");
+  }
   if (to <= from) return absl::InvalidArgumentError("to: must be after from");
   return Answer(storage::QueryAuditByAgency(
                     *db_, req.agency_id(), from,

@@ -306,21 +306,30 @@ absl::Status AccessLogger::AttachEntries(const CallScope& scope,
   scope.record->logged_in_batch = true;
   scope.record->named_in_batch = std::move(r.case_ids);
   scope.record->fields_in_batch = std::move(r.fields);
+  scope.record->party_ids_in_batch = std::move(r.party_ids);
   return absl::OkStatus();
 }
 
 absl::Status AccessLogger::AttachItemEntry(const CallScope& scope, const std::string& item_id,
                                            const std::vector<std::string>& case_ids,
-                                           storage::CommitRequest* commit) const {
+                                           storage::CommitRequest* commit, const AccessRecord* shown) const {
   if (scope.record == nullptr) return absl::InternalError("the call has no access record");
   AccessRecord r = *scope.record;
   r.case_ids = case_ids;
   r.party_ids.clear();
+  if (shown != nullptr) {
+    r.fields = shown->fields;
+    r.party_ids = shown->party_ids;
+  }
   v1::AuditEntry e = BuildEntry(r, absl::OkStatus());
   e.set_item_id(item_id);
   commit->appends.push_back(storage::audit::EntryAppend(std::move(e)));
   scope.record->logged_in_batch = true;
   scope.record->named_in_batch = std::move(r.case_ids);
+  scope.record->fields_in_batch = std::move(r.fields);
+  scope.record->party_ids_in_batch = std::move(r.party_ids);
+  // A second entry (what the answer showed beyond this one) names it too.
+  if (scope.record->item_id.empty()) scope.record->item_id = item_id;
   return absl::OkStatus();
 }
 
@@ -332,6 +341,8 @@ absl::Status AccessLogger::LogBeforeAction(const CallScope& scope, const std::st
   if (s.ok()) {
     scope.record->logged_in_batch = true;
     scope.record->named_in_batch = scope.record->case_ids;
+    scope.record->fields_in_batch = scope.record->fields;
+    scope.record->party_ids_in_batch = scope.record->party_ids;
   }
   return s;
 }

@@ -88,9 +88,12 @@ class AccessLogger {
                              storage::CommitRequest* commit,
                              const std::vector<const v1::Case*>& replayed = {}) const;
   // The same for a workflow step on item `item_id` linking `case_ids`.
+  // `shown` (CallGuard::PreviewRecord of the answer, may be null) gives the
+  // field paths and parties the answer will show; without it, an answer
+  // showing any gets a second entry after the write (unary_call.cc).
   absl::Status AttachItemEntry(const CallScope& scope, const std::string& item_id,
                                const std::vector<std::string>& case_ids,
-                               storage::CommitRequest* commit) const;
+                               storage::CommitRequest* commit, const AccessRecord* shown = nullptr) const;
 
   // For an action with effects outside the database (a backup): commits and
   // fsyncs the call's entry (OK, `detail` saying what is about to be done)

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "auth/free_text_masker.h"
 #include "auth/peer_identity.h"
@@ -92,7 +93,7 @@ class ResponseFilter {
     // The cases this message names: their personal values are hidden in its
     // text and the text of what it holds (a transfer's transitions).
     const size_t scopes = named_cases_.size();
-    if (cases_ != nullptr) {
+    {
       std::vector<std::string> ids;
       for (const FieldDescriptor* f : fields) {
         if (!IsCaseRef(f)) continue;
@@ -104,7 +105,19 @@ class ResponseFilter {
       }
       if (!ids.empty()) named_cases_.push_back(NamedCases{std::move(ids), false, {}});
     }
+    // Whose text this message holds: its (text_author) field, else its
+    // enclosing message's author.
+    bool own = !own_text_.empty() && own_text_.back();
+    for (const FieldDescriptor* f : fields) {
+      if (f->type() == FieldDescriptor::TYPE_STRING && !f->is_repeated() &&
+          f->options().GetExtension(v1::text_author)) {
+        own = r->GetString(*msg, f) == scope_.principal.agency_id;
+        break;
+      }
+    }
+    own_text_.push_back(own);
     absl::Status status = ApplyFields(msg, fields);
+    own_text_.pop_back();
     named_cases_.resize(scopes);
     return status;
   }
@@ -119,6 +132,8 @@ class ResponseFilter {
           auto* c = static_cast<v1::Case*>(r->MutableMessage(msg, f));
           if (!Admit(c)) return CaseNotFound(c->case_id());
         }
+      } else if (IsGoverned(f)) {
+        if (Govern(msg, f) && IsFreeText(f)) MaskFreeText(msg, f);
       } else if (auth::IsCaselinkMessage(f)) {
         if (f->is_repeated()) {
           for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
@@ -134,6 +149,68 @@ class ResponseFilter {
       }
     }
     return absl::OkStatus();
+  }
+
+  // A field declared (caselink.v1.governed_by): facts of the cases its
+  // message names, read as the named Case field of those cases.
+  static bool IsGoverned(const FieldDescriptor* f) { return f->options().HasExtension(v1::governed_by); }
+
+  // Keeps `f` if the caller receives its governing Case field in full of
+  // every case the innermost naming message names, else clears it (a value
+  // about no case, or a case not found, is withheld: deny by default). The
+  // record names the field under its own path either way. True if kept.
+  bool Govern(Message* msg, const FieldDescriptor* f) {
+    const std::string& governing = f->options().GetExtension(v1::governed_by);
+    bool allowed = false;
+    for (auto scope = named_cases_.rbegin(); scope != named_cases_.rend(); ++scope) {
+      if (scope->ids.empty()) continue;
+      allowed = true;
+      for (const std::string& id : scope->ids) {
+        const auth::FieldPlan* plan = CasePlan(id);
+        if (plan == nullptr || plan->Decide(governing, GoverningClass(governing)) != v1::ALLOW) {
+          allowed = false;
+          break;
+        }
+      }
+      break;
+    }
+    // Text that is kept is recorded by MaskFreeText (in full or masked).
+    if (record_ != nullptr && (!allowed || !IsFreeText(f))) {
+      const std::string path = absl::StrCat(msg->GetDescriptor()->name(), ".", f->name());
+      (allowed ? record_->fields.full : record_->fields.withheld).insert(path);
+    }
+    if (!allowed) msg->GetReflection()->ClearField(msg, f);
+    return allowed;
+  }
+
+  // The class of the Case field at `path` ("measured_facts.sales_amount_fen");
+  // a path naming no field counts as the most sensitive class.
+  static v1::Sensitivity GoverningClass(const std::string& path) {
+    const google::protobuf::Descriptor* d = v1::Case::descriptor();
+    const FieldDescriptor* f = nullptr;
+    for (absl::string_view part : absl::StrSplit(path, '.')) {
+      if (d == nullptr) return v1::INVESTIGATIVE;
+      f = d->FindFieldByName(std::string(part));
+      if (f == nullptr) return v1::INVESTIGATIVE;
+      d = f->message_type();
+    }
+    return f == nullptr ? v1::INVESTIGATIVE : auth::FieldSensitivity(f);
+  }
+
+  // The caller's plan for case `id` under the call's RPC, as a Case of it
+  // in this answer would get; null if the caller may not read it or it is
+  // not found.
+  const auth::FieldPlan* CasePlan(const std::string& id) {
+    auto it = case_plans_.find(id);
+    if (it == case_plans_.end()) {
+      std::optional<auth::FieldPlan> plan;
+      if (cases_ != nullptr) {
+        absl::StatusOr<v1::Case> c = cases_->Latest(id);
+        if (c.ok()) plan = scope_.authz->PlanRead(scope_.principal, scope_.method, facts_.Facts(*c));
+      }
+      it = case_plans_.emplace(id, std::move(plan)).first;
+    }
+    return it->second.has_value() ? &*it->second : nullptr;
   }
 
   // A field declared (caselink.v1.case_ref): its values are case ids the
@@ -203,6 +280,7 @@ class ResponseFilter {
   // every personal value. A case not found hides nothing (it holds none).
   void Load(NamedCases* nc) {
     nc->loaded = true;
+    if (cases_ == nullptr) return;
     for (const std::string& id : nc->ids) {
       absl::StatusOr<v1::Case> c = cases_->Latest(id);
       if (!c.ok()) continue;
@@ -229,9 +307,16 @@ class ResponseFilter {
     return changed;
   }
 
+  // The entry names the text's path among the fields masked if anything in
+  // it was, else among those returned in full, and each identity number or
+  // credit code the text shows as a party read (PartyAccess finds it).
   void MaskFreeText(Message* msg, const FieldDescriptor* f) {
     const auth::FreeTextMasker& masker = scope_.authz->masks().free_text();
-    if (!masker.enabled() && named_cases_.empty()) return;
+    const std::string path = absl::StrCat(msg->GetDescriptor()->name(), ".", f->name());
+    if (!masker.enabled() && (named_cases_.empty() || cases_ == nullptr)) {
+      if (record_ != nullptr) record_->fields.full.insert(path);
+      return;
+    }
     if (!foreign_plan_computed_) {
       auth::RowFacts nobody;
       nobody.owner_agency = "\x01no-agency";  // matches no agency of any policy
@@ -240,18 +325,21 @@ class ResponseFilter {
       foreign_plan_ = scope_.authz->PlanRead(scope_.principal, "caselink.v1.CaseService/GetCase", nobody);
       foreign_plan_computed_ = true;
     }
-    const std::string path = absl::StrCat(msg->GetDescriptor()->name(), ".", f->name());
     auto decide = [&](v1::Sensitivity cls) {
       return foreign_plan_.has_value() ? foreign_plan_->Decide(path, cls) : v1::DENY;
     };
     const Reflection* r = msg->GetReflection();
     // Names and addresses of the cases around the text first, then the
     // identifiers the scanner finds.
+    std::vector<std::string> shown_ids;
     auto rewrite = [&](const std::string& value, std::string* out) {
       std::string hidden;
-      const bool named = !named_cases_.empty() && HideNamedCaseValues(value, &hidden);
+      // The caller's own text is returned as it wrote it (annotations.proto,
+      // text_author): hiding a case's values in it would be an oracle.
+      const bool own = !own_text_.empty() && own_text_.back();
+      const bool named = !own && cases_ != nullptr && !named_cases_.empty() && HideNamedCaseValues(value, &hidden);
       const std::string& text = named ? hidden : value;
-      if (masker.enabled() && masker.Apply(text, decide, out)) return true;
+      if (masker.enabled() && masker.Apply(text, decide, out, record_ != nullptr ? &shown_ids : nullptr)) return true;
       if (named) *out = std::move(hidden);
       return named;
     };
@@ -268,7 +356,9 @@ class ResponseFilter {
       r->SetString(msg, f, std::move(out));
       masked = true;
     }
-    if (masked && record_ != nullptr) record_->fields.masked.insert(path);
+    if (record_ == nullptr) return;
+    (masked ? record_->fields.masked : record_->fields.full).insert(path);
+    for (const std::string& id : shown_ids) record_->party_ids.push_back(NormalizePartyId(id));
   }
 
   // Redacts `c` in place; false if the row is invisible.
@@ -294,6 +384,8 @@ class ResponseFilter {
   const CaseSource* cases_;  // null: no case values hidden in outside text
   AccessRecord* record_;
   std::vector<NamedCases> named_cases_;  // innermost last
+  std::vector<bool> own_text_;           // per message walked: the caller wrote its text
+  absl::flat_hash_map<std::string, std::optional<auth::FieldPlan>> case_plans_;
   bool foreign_ = false;
   bool foreign_plan_computed_ = false;
   std::optional<auth::FieldPlan> foreign_plan_;
@@ -437,6 +529,13 @@ absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& re
         "purpose: is required (查询事由) to read cases of other agencies; say why you read them");
   }
   return absl::OkStatus();
+}
+
+void CallGuard::PreviewRecord(const CallScope& scope, const Message& answer, AccessRecord* out) const {
+  std::unique_ptr<Message> copy(answer.New());
+  copy->CopyFrom(answer);
+  ResponseFilter filter(scope, *facts_, cases_, out);
+  filter.ApplyTop(copy.get()).IgnoreError();  // an invisible answer is the filter's to refuse later
 }
 
 absl::Status CallGuard::CheckWritable(const CallScope& scope, const v1::Case& submitted) const {

@@ -65,6 +65,8 @@ struct AccessRecord {
   // caller, worked out by the same redaction the answer gets. If the answer
   // then carries other paths, the second entry names them too.
   auth::RedactionReport fields_in_batch;
+  // The parties that entry names (their ids as the answer shows them).
+  std::vector<std::string> party_ids_in_batch;
   // The workflow item and document a call concerned (DocumentService), and
   // the byte range it sent or received.
   std::string item_id;
@@ -120,6 +122,11 @@ class CallGuard {
   // Drops unknown fields from the whole response first (closed world).
   // Adds to record->case_ids, each once, the id of every Case kept and every
   // value of a case_ref field (the access log's entry names them).
+  // What FilterResponse would record of `answer` (its field paths, and the
+  // parties its text shows) into `out`, leaving `answer` as it is: for a
+  // write whose entry is sealed in its batch before the answer exists.
+  void PreviewRecord(const CallScope& scope, const google::protobuf::Message& answer, AccessRecord* out) const;
+
   absl::Status FilterResponse(const CallScope& scope, const google::protobuf::Message& request,
                               google::protobuf::Message* response, AccessRecord* record) const;
 

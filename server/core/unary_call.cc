@@ -1,5 +1,7 @@
 #include "server/core/unary_call.h"
 
+#include "server/core/party_ids.h"
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,6 +17,7 @@
 #include "caselink_common/status_macros.h"
 #include "auth/peer_identity.h"
 #include "server/core/field_validator.h"
+#include "server/core/party_ids.h"
 #include "server/core/server_metrics.h"
 #include "server/core/status_map.h"
 #include "spdlog/spdlog.h"
@@ -84,9 +87,7 @@ bool HasPathBeyond(const auth::FieldPathSet& answer, const auth::FieldPathSet& b
 // why it exists. None if the batch entry named it all.
 std::optional<AccessRecord> BeyondBatchRecord(const ServiceContext& sc, const AccessRecord& record,
                                               const absl::Status& status) {
-  if (sc.access_log == nullptr || !record.logged_in_batch || !status.ok() || record.case_ids.empty()) {
-    return std::nullopt;
-  }
+  if (sc.access_log == nullptr || !record.logged_in_batch || !status.ok()) return std::nullopt;
   absl::flat_hash_set<absl::string_view> named(record.named_in_batch.begin(), record.named_in_batch.end());
   std::vector<std::string> beyond;
   for (const std::string& id : record.case_ids) {
@@ -95,12 +96,18 @@ std::optional<AccessRecord> BeyondBatchRecord(const ServiceContext& sc, const Ac
   const bool more_fields = HasPathBeyond(record.fields.full, record.fields_in_batch.full) ||
                            HasPathBeyond(record.fields.masked, record.fields_in_batch.masked) ||
                            HasPathBeyond(record.fields.withheld, record.fields_in_batch.withheld);
-  if (beyond.empty() && !more_fields) return std::nullopt;
+  // Parties the answer shows (a written case's, an identity number in an
+  // item's text returned in full) that the batch entry did not name.
+  absl::flat_hash_set<std::string> parties_named;
+  for (const std::string& id : record.party_ids_in_batch) parties_named.insert(NormalizePartyId(id));
+  bool more_parties = false;
+  for (const std::string& id : record.party_ids) more_parties |= parties_named.count(NormalizePartyId(id)) == 0;
+  if (beyond.empty() && !more_fields && !more_parties) return std::nullopt;
   AccessRecord r = record;
   if (!beyond.empty()) r.case_ids = std::move(beyond);
   r.requested_case_ids.clear();  // the first entry named them
-  r.detail = more_fields ? "what the answer returned beyond the entry written with its write"
-                         : "cases the answer named beyond the entry written with its write";
+  r.detail = more_fields || more_parties ? "what the answer returned beyond the entry written with its write"
+                                         : "cases the answer named beyond the entry written with its write";
   return r;
 }
 

@@ -208,8 +208,10 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   cmd.request_id = h.request_id();
   cmd.request_digest = digest;
   if (sc_.access_log != nullptr) {
-    cmd.attach = [&](const v1::Document&, storage::CommitRequest* commit) {
-      return sc_.access_log->AttachItemEntry(scope, item.id, item.case_ids, commit);
+    cmd.attach = [&](const v1::Document& stored, storage::CommitRequest* commit) {
+      AccessRecord shown;
+      if (sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, stored, &shown);
+      return sc_.access_log->AttachItemEntry(scope, item.id, item.case_ids, commit, &shown);
     };
   }
   CASELINK_ASSIGN_OR_RETURN(storage::DocumentStore::CommitOutcome out, store_->Commit(cmd, &writer));
@@ -274,6 +276,8 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
     if (!logged.ok()) return AccessLogUnavailable(logged);
     record.logged_in_batch = true;
     record.named_in_batch = record.case_ids;
+    record.fields_in_batch = record.fields;
+    record.party_ids_in_batch = record.party_ids;
   }
   int64_t at = req.offset();
   absl::Status sent = absl::OkStatus();

@@ -163,7 +163,9 @@ absl::Status MeetingServiceImpl::DoCreateMeeting(const CallScope& scope, const v
     for (storage::Put& p : attached) commit->puts.push_back(std::move(p));
     if (sc_.access_log != nullptr) {
       const std::vector<std::string> cases(m.case_ids().begin(), m.case_ids().end());
-      CASELINK_RETURN_IF_ERROR(sc_.access_log->AttachItemEntry(scope, m.id(), cases, commit));
+      AccessRecord shown;
+      if (sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, m, &shown);
+      CASELINK_RETURN_IF_ERROR(sc_.access_log->AttachItemEntry(scope, m.id(), cases, commit, &shown));
     }
     return m;
   };

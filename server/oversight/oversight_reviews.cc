@@ -68,7 +68,7 @@ absl::Status OversightServiceImpl::DoSubmitReview(const CallScope& scope, const 
     *review.mutable_review_time() = ToProtoTime(sc_.now());
     return storage::OversightWrite{{storage::OversightStore::ReviewPut(review)}, review.id(), version};
   };
-  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &cases));
+  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &cases, [&] { return &review; }));
   if (out.replayed) {
     CASELINK_ASSIGN_OR_RETURN(review, store_.Review(id, req.case_id(), me, out.version));
   }

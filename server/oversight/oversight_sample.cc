@@ -155,7 +155,9 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
         ", by '", s.drawn_by(), "'); a sample is drawn once: ask with the same parameters to get it, or add cases "
         "by hand (AddSampleCase)"));
   };
-  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
+  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged, [&]() -> const google::protobuf::Message* {
+                              return decided.has_value() ? &*decided : nullptr;
+                            }));
   return AnswerWithSample(store_, id, std::move(decided), out.replayed, resp);
 }
 
@@ -219,7 +221,9 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
     puts.insert(puts.begin(), storage::OversightStore::AddedCasePut(id, added));
     return storage::OversightWrite{std::move(puts), id, 0};
   };
-  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged));
+  CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged, [&]() -> const google::protobuf::Message* {
+                              return decided.has_value() ? &*decided : nullptr;
+                            }));
   return AnswerWithSample(store_, id, std::move(decided), out.replayed, resp);
 }
 

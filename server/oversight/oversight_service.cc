@@ -62,11 +62,15 @@ OversightServiceImpl::OversightServiceImpl(const ServiceContext& sc, storage::Da
 absl::StatusOr<storage::OversightOutcome> OversightServiceImpl::Write(const CallScope& scope,
                                                                       storage::OversightCommand cmd,
                                                                       const std::string& campaign_id,
-                                                                      const std::vector<std::string>* case_ids) {
+                                                                      const std::vector<std::string>* case_ids,
+                                                                      std::function<const google::protobuf::Message*()> answer) {
   cmd.agency = scope.principal.agency_id;
   if (sc_.access_log != nullptr) {
     cmd.attach = [&](storage::CommitRequest* commit) {
-      return sc_.access_log->AttachItemEntry(scope, campaign_id, *case_ids, commit);
+      AccessRecord shown;
+      const google::protobuf::Message* a = answer();
+      if (a != nullptr && sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, *a, &shown);
+      return sc_.access_log->AttachItemEntry(scope, campaign_id, *case_ids, commit, a != nullptr ? &shown : nullptr);
     };
   }
   absl::StatusOr<storage::OversightOutcome> out = store_.Apply(cmd);
@@ -105,7 +109,7 @@ absl::Status OversightServiceImpl::DoCreateCampaign(const CallScope& scope, cons
     return storage::OversightWrite{{storage::OversightStore::CampaignPut(campaign)}, id, 0};
   };
   const std::vector<std::string> no_cases;
-  CASELINK_ASSIGN_OR_RETURN(storage::OversightOutcome out, Write(scope, std::move(cmd), id, &no_cases));
+  CASELINK_ASSIGN_OR_RETURN(storage::OversightOutcome out, Write(scope, std::move(cmd), id, &no_cases, [&] { return &campaign; }));
   if (out.replayed) {
     CASELINK_ASSIGN_OR_RETURN(campaign, store_.Campaign(out.answer_id));
     if (scope.record != nullptr) scope.record->item_id = out.answer_id;

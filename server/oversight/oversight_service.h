@@ -6,6 +6,8 @@
 // every answer naming cases names them in the call's entry.
 #pragma once
 
+#include <functional>
+
 #include "caselink/v1/oversight.grpc.pb.h"
 #include "server/core/raw_service.h"
 #include "server/core/service_context.h"
@@ -51,10 +53,12 @@ class OversightServiceImpl final : public RawService {
                                     v1::CampaignSummary* resp);
 
   // Runs `cmd` through the store with the call's access-log entry in its
-  // batch, naming the campaign and `*case_ids` (read after `decide` ran).
+  // batch, naming the campaign and `*case_ids` (read after `decide` ran),
+  // and what `answer()` (after `decide`; may return null) will show.
   absl::StatusOr<storage::OversightOutcome> Write(const CallScope& scope, storage::OversightCommand cmd,
                                                   const std::string& campaign_id,
-                                                  const std::vector<std::string>* case_ids);
+                                                  const std::vector<std::string>* case_ids,
+                                                  std::function<const google::protobuf::Message*()> answer);
 
   const ServiceContext& sc_;
   storage::OversightStore store_;

@@ -152,9 +152,9 @@ absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const Rep
     CASELINK_RETURN_IF_ERROR(SetHitState(store, items, &h));
     tally->AddHit(h);
     if (h.state() != v1::HIT_DISMISSED || out->dismissed_hits_size() >= ReportTally::kMaxListed) continue;
-    std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, sc.guard->FactsOf(*c));
-    if (!plan.has_value()) continue;
-    RedactHit(*plan, &h, scope.record != nullptr ? &scope.record->fields : nullptr);
+    // Its figures and reason reach the reader as the case's measured facts
+    // (the response filter: ScreeningHit's governed_by fields).
+    if (!sc.guard->Visible(scope, *c)) continue;
     *out->add_dismissed_hits() = std::move(h);
   }
   return absl::OkStatus();

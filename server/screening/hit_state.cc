@@ -86,16 +86,4 @@ absl::Status SetHitState(const storage::ScreeningStore& store,
   return absl::OkStatus();
 }
 
-void RedactHit(const auth::FieldPlan& plan, v1::ScreeningHit* hit, auth::RedactionReport* report) {
-  const bool allowed = plan.Decide("measured_facts", v1::INTERNAL) == v1::ALLOW;
-  if (report != nullptr) {
-    auth::FieldPathSet& paths = allowed ? report->full : report->withheld;
-    if (hit->figures_size() > 0) paths.insert("measured_facts");
-    if (!hit->dismiss_reason().empty()) paths.insert("ScreeningHit.dismiss_reason");
-  }
-  if (allowed) return;
-  for (v1::MetFigure& f : *hit->mutable_figures()) f.clear_value();
-  hit->clear_dismiss_reason();
-}
-
 }  // namespace caselink::server

@@ -45,11 +45,5 @@ absl::StatusOr<absl::flat_hash_map<std::string, CaseItems>> ItemsByCase(const Se
 absl::Status SetHitState(const storage::ScreeningStore& store,
                          const absl::flat_hash_map<std::string, CaseItems>& items, v1::ScreeningHit* hit);
 
-// A hit's figures are its case's INTERNAL facts and its dismissal reason is
-// INTERNAL: both are cleared unless `plan` (the caller's for the case's row)
-// allows that class for the case's facts. `report` (the call's access
-// record's, may be null) gets what was returned or withheld: the figures as
-// the case's `measured_facts`, the reason as `ScreeningHit.dismiss_reason`.
-void RedactHit(const auth::FieldPlan& plan, v1::ScreeningHit* hit, auth::RedactionReport* report);
 
 }  // namespace caselink::server

@@ -81,7 +81,6 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
         std::find(req.states().begin(), req.states().end(), h.state()) == req.states().end()) {
       continue;
     }
-    RedactHit(*plan, &h, scope.record != nullptr ? &scope.record->fields : nullptr);
     visible.push_back(std::move(h));
   }
   std::stable_sort(visible.begin(), visible.end(), [](const v1::ScreeningHit& a, const v1::ScreeningHit& b) {
@@ -139,14 +138,15 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
   storage::CommitRequest commit;
   commit.puts.push_back(storage::ScreeningStore::DismissalPut(dismissed));
   if (sc_.access_log != nullptr) {
-    CASELINK_RETURN_IF_ERROR(sc_.access_log->AttachItemEntry(scope, "", {c.case_id()}, &commit));
+    AccessRecord shown;
+    if (sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, dismissed, &shown);
+    CASELINK_RETURN_IF_ERROR(sc_.access_log->AttachItemEntry(scope, "", {c.case_id()}, &commit, &shown));
   }
   absl::Status stored = sc_.pipeline->Commit(std::move(commit)).status();
   if (!stored.ok()) {
     scope.record->logged_in_batch = false;  // the failure is logged as the call's entry
     return stored;
   }
-  RedactHit(*plan, &dismissed, &scope.record->fields);
   *resp->mutable_hit() = std::move(dismissed);
   return absl::OkStatus();
 }

@@ -137,7 +137,10 @@ std::function<absl::Status(storage::CommitRequest*)> AccessLogAttach(const Servi
   if (sc.access_log == nullptr) return nullptr;
   return [&sc, &scope, after](storage::CommitRequest* commit) {
     const std::vector<std::string> cases(after->case_ids().begin(), after->case_ids().end());
-    return sc.access_log->AttachItemEntry(scope, after->id(), cases, commit);
+    // The answer is the item: its text's fields and parties go into this entry.
+    AccessRecord shown;
+    if (sc.guard != nullptr) sc.guard->PreviewRecord(scope, *after, &shown);
+    return sc.access_log->AttachItemEntry(scope, after->id(), cases, commit, &shown);
   };
 }
 
@@ -275,8 +278,11 @@ absl::StatusOr<PageBudget> BudgetOf(const ServiceContext& sc, int32_t page_size)
 
 // Reads the heads of one kind after `after`, in id order, appending to `out`
 // the items the caller may see that `keep` accepts (marked overdue or not as
-// of now), until the budget is full. Returns true if it stopped on a full
-// page with rows left; `*last` is the id of the last row read.
+// of now), until the budget is full. Returns true if a row the page would
+// show is left after a full page, or the rows examined reached the budget;
+// `*last` is the id of the last row taken or passed over. A full page looks
+// ahead for a row to show rather than answering "more" because some row
+// follows: rows the caller may not see must not turn a page's token on.
 template <class Item, class Keep>
 absl::StatusOr<bool> ScanItems(const ServiceContext& sc, const CallScope& scope, const std::string& after,
                                const Keep& keep, PageBudget* budget, std::vector<Item>* out, std::string* last) {
@@ -286,7 +292,7 @@ absl::StatusOr<bool> ScanItems(const ServiceContext& sc, const CallScope& scope,
   bool more = false;
   CASELINK_RETURN_IF_ERROR(sc.workflow->store->ScanHeads(
       Traits<Item>::kTables.head, after, [&](const std::string& id, const std::string& bytes) {
-        if (budget->full()) {
+        if (budget->examined >= budget->max_examined) {
           more = true;
           return false;
         }
@@ -296,10 +302,20 @@ absl::StatusOr<bool> ScanItems(const ServiceContext& sc, const CallScope& scope,
           parse_status = item.status();
           return false;
         }
-        *last = id;
-        if (!workflow::CanSee(actor, *item)) return true;
+        if (!workflow::CanSee(actor, *item)) {
+          *last = id;
+          return true;
+        }
         workflow::MarkOverdue(now, &*item);
-        if (!keep(*item)) return true;
+        if (!keep(*item)) {
+          *last = id;
+          return true;
+        }
+        if (budget->shown >= budget->limit) {
+          more = true;  // the next page starts at this row
+          return false;
+        }
+        *last = id;
         ++budget->shown;
         out->push_back(std::move(*item));
         return true;
