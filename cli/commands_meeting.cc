@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "caselink/pages.h"
 #include "caselink/v1/meeting.pb.h"
 #include "command.h"
 #include "command_args.h"
@@ -116,7 +117,10 @@ int RunMeetingLs(const CommandContext& ctx, const MeetingLsArgs& a) {
   v1::ListMeetingsRequest req;
   req.set_from_date(a.from);
   req.set_to_date(a.to);
-  return Run(ctx, [&](Client& c) { return c.ListMeetings(req); });
+  // Every page: the command lists the meetings of the dates asked.
+  return Run(ctx, [&](Client& c) {
+    return AllPages(req, [&](const v1::ListMeetingsRequest& r) { return c.ListMeetings(r); });
+  });
 }
 
 int RunDecisionCreate(const CommandContext& ctx, const DecisionCreateArgs& a) {

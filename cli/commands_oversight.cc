@@ -23,6 +23,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "caselink/pages.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "caselink/v1/oversight.pb.h"
@@ -227,7 +228,9 @@ int RunReviews(const CommandContext& ctx, const ReviewsArgs& a) {
   req.set_campaign_id(a.campaign_id);
   req.set_case_id(a.case_id);
   req.set_history(a.history);
-  return Run(ctx, [&](Client& c) { return c.ListReviews(req); });
+  return Run(ctx, [&](Client& c) {
+    return AllPages(req, [&](const v1::ListReviewsRequest& r) { return c.ListReviews(r); });
+  });
 }
 
 // Writes `text` to `out`, or to stdout when `out` is empty.

@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "caselink/pages.h"
 #include "gmock/gmock.h"
 #include "support/sha256_hex.h"
 #include "workflow_fixture.h"
@@ -191,7 +192,36 @@ TEST_F(MeetingTest, GovernmentConvenesAJointMeetingSeenByItsAttendeesOnly) {
   ASSERT_TRUE(in_range.ok()) << in_range.status();
   ASSERT_EQ(in_range->meetings_size(), 1);
   EXPECT_EQ(in_range->meetings(0).id(), earlier->meeting().id());
-  EXPECT_EQ(As("market").ListMeetings({})->meetings_size(), 1);
+  // Pages: one at a time, newest first; a meeting convened between two
+  // pages neither repeats a row nor hides one (the token holds a position
+  // in the order, not an offset); a token is bound to its dates.
+  v1::ListMeetingsRequest one;
+  one.set_page_size(1);
+  auto page1 = As("government").ListMeetings(one);
+  ASSERT_TRUE(page1.ok()) << page1.status();
+  ASSERT_EQ(page1->meetings_size(), 1);
+  EXPECT_EQ(page1->meetings(0).id(), m.id());
+  ASSERT_FALSE(page1->next_page_token().empty());
+  auto newest = As("government").CreateMeeting(Joint({"market"}, {}, "2024-03-20"));
+  ASSERT_TRUE(newest.ok()) << newest.status();
+  one.set_page_token(page1->next_page_token());
+  auto page2 = As("government").ListMeetings(one);
+  ASSERT_TRUE(page2.ok()) << page2.status();
+  ASSERT_EQ(page2->meetings_size(), 1);
+  EXPECT_EQ(page2->meetings(0).id(), earlier->meeting().id());
+  EXPECT_EQ(page2->next_page_token(), "");
+  v1::ListMeetingsRequest other_dates = range;
+  other_dates.set_page_token(page1->next_page_token());
+  EXPECT_EQ(Code(As("government").ListMeetings(other_dates)), absl::StatusCode::kInvalidArgument);
+  v1::ListMeetingsRequest small;
+  small.set_page_size(1);
+  auto whole = AllPages(small, [&](const v1::ListMeetingsRequest& r) { return As("government").ListMeetings(r); });
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  ASSERT_EQ(whole->meetings_size(), 3);
+  EXPECT_EQ(whole->meetings(0).id(), newest->meeting().id());
+  EXPECT_EQ(whole->next_page_token(), "");
+
+  EXPECT_EQ(As("market").ListMeetings({})->meetings_size(), 2);
   EXPECT_EQ(As("psb").ListMeetings({})->meetings_size(), 1);
   EXPECT_EQ(As("hrss").ListMeetings({})->meetings_size(), 0);
   range.set_to_date("2024-02-31");

@@ -18,6 +18,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "caselink/pages.h"
 #include "gmock/gmock.h"
 #include "summary_row_figures.h"
 #include "gtest/gtest.h"
@@ -444,6 +445,21 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   EXPECT_EQ(history->reviews(0).version(), 1);
   EXPECT_EQ(history->reviews(0).total_centi(), 10000);
   EXPECT_EQ(history->reviews(1).version(), 2);
+  // Paged one at a time: the same reviews in the same order; a token is
+  // bound to its filters.
+  v1::ListReviewsRequest one = lr;
+  one.set_page_size(1);
+  auto paged = AllPages(one, [&](const v1::ListReviewsRequest& r) { return As("procuratorate").ListReviews(r); });
+  ASSERT_TRUE(paged.ok()) << paged.status();
+  ASSERT_EQ(paged->reviews_size(), history->reviews_size());
+  for (int i = 0; i < paged->reviews_size(); ++i) EXPECT_EQ(paged->reviews(i).id(), history->reviews(i).id());
+  auto first_page = As("procuratorate").ListReviews(one);
+  ASSERT_TRUE(first_page.ok()) << first_page.status();
+  ASSERT_FALSE(first_page->next_page_token().empty());
+  v1::ListReviewsRequest latest_only = one;
+  latest_only.set_history(false);
+  latest_only.set_page_token(first_page->next_page_token());
+  EXPECT_EQ(As("procuratorate").ListReviews(latest_only).status().code(), absl::StatusCode::kInvalidArgument);
 
   // --- What an inspected agency sees; what an uninvolved one gets. ---
   auto market_sample = As("market").GetSample(Get(campaign));

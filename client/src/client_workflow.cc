@@ -1,6 +1,7 @@
 // Client methods of WorkflowService: each one line through the generic
 // UnaryCall; mutating calls get a request_id fixed before the first attempt.
 #include "caselink/client.h"
+#include "caselink/pages.h"
 #include "caselink/request_id.h"
 #include "client_impl.h"
 #include "unary_call.h"
@@ -63,15 +64,7 @@ absl::StatusOr<v1::ListOverdueResponse> Client::ListOverdue(const v1::ListOverdu
 absl::StatusOr<v1::ListOverdueResponse> Client::ListOverdue() {
   v1::ListOverdueRequest request;
   request.set_page_size(500);
-  v1::ListOverdueResponse all;
-  do {
-    absl::StatusOr<v1::ListOverdueResponse> page = ListOverdue(request);
-    if (!page.ok()) return page.status();
-    request.set_page_token(page->next_page_token());
-    page->clear_next_page_token();
-    all.MergeFrom(*page);
-  } while (!request.page_token().empty());
-  return all;
+  return AllPages(request, [this](const v1::ListOverdueRequest& r) { return ListOverdue(r); });
 }
 
 }  // namespace caselink

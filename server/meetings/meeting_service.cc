@@ -4,11 +4,13 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
 #include "server/core/request_validator.h"
+#include "server/core/sorted_page.h"
 #include "server/meetings/meeting_access.h"
 #include "server/workflow/document_materials.h"
 #include "server/workflow/item_answers.h"
@@ -224,14 +226,11 @@ absl::Status MeetingServiceImpl::DoListMeetings(const CallScope& scope, const v1
   }));
   // Newest date first; on one day, the later record first (ids sort by day,
   // so the creation time decides).
-  std::sort(visible.begin(), visible.end(), [](const v1::Meeting& a, const v1::Meeting& b) {
-    auto key = [](const v1::Meeting& m) {
-      return std::make_tuple(m.date(), m.create_time().seconds(), m.create_time().nanos(), m.id());
-    };
-    return key(a) > key(b);
-  });
-  for (v1::Meeting& m : visible) *resp->add_meetings() = std::move(m);
-  return absl::OkStatus();
+  auto key = [](const v1::Meeting& m) {
+    return absl::StrFormat("%s|%020d|%09d|%s", m.date(), m.create_time().seconds(), m.create_time().nanos(), m.id());
+  };
+  return ServeSortedPage(sc_, PageScope::For(scope, req), req.page_size(), req.page_token(), std::move(visible), key,
+                         SortOrder::kDescending, resp->mutable_meetings(), resp->mutable_next_page_token());
 }
 
 absl::Status MeetingServiceImpl::DoCreateDecision(const CallScope& scope, const v1::CreateDecisionRequest& req,

@@ -2,12 +2,15 @@
 // workflow::ScoreReview; each submission is a new version of the reviewer's
 // review of the case, the earlier ones kept.
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
 #include "server/core/request_validator.h"
+#include "server/core/sorted_page.h"
 #include "server/oversight/campaign_access.h"
 #include "server/oversight/oversight_service.h"
+
 #include "workflow/campaign_rules.h"
 
 namespace caselink::server {
@@ -83,12 +86,18 @@ absl::Status OversightServiceImpl::DoListReviews(const CallScope& scope, const v
   if (!req.case_id().empty()) CASELINK_RETURN_IF_ERROR(ValidateCaseId("case_id", req.case_id()));
   CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Review> reviews,
                             store_.Reviews(access.campaign.id(), req.case_id(), req.history()));
+  std::vector<v1::Review> visible;
   for (v1::Review& r : reviews) {
     // An inspected agency reads the reviews of its own cases only.
     if (!access.full_view() && r.case_agency() != scope.principal.agency_id) continue;
-    *resp->add_reviews() = std::move(r);
+    visible.push_back(std::move(r));
   }
-  return absl::OkStatus();
+  // By case, reviewer, then version (a number, not its text: v10 after v9).
+  auto key = [](const v1::Review& r) {
+    return absl::StrFormat("%s|%s|%020d", r.case_id(), r.reviewer_agency(), r.version());
+  };
+  return ServeSortedPage(sc_, PageScope::For(scope, req), req.page_size(), req.page_token(), std::move(visible), key,
+                         SortOrder::kAscending, resp->mutable_reviews(), resp->mutable_next_page_token());
 }
 
 }  // namespace caselink::server

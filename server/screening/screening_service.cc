@@ -4,10 +4,12 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/status_macros.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
+#include "server/core/sorted_page.h"
 #include "server/screening/hit_state.h"
 #include "server/workflow/workflow_actor.h"
 
@@ -15,7 +17,6 @@ namespace caselink::server {
 namespace {
 
 const std::string kService = v1::ScreeningService::service_full_name();
-constexpr int kDefaultPageSize = 100;
 
 // The caller's plan for the hit's case row through the call's RPC, or
 // nullopt if the row is invisible to it (or the case is gone).
@@ -48,14 +49,6 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
       return absl::InvalidArgumentError(absl::StrCat("states[", i, "]: is not a HitState"));
     }
   }
-  if (sc_.page_tokens == nullptr) return absl::FailedPreconditionError("page tokens are not configured");
-  const PageScope where = PageScope::For(scope, req);
-  CASELINK_ASSIGN_OR_RETURN(const std::string position, sc_.page_tokens->Open(req.page_token(), where));
-  size_t offset = 0;
-  if (!position.empty() && !absl::SimpleAtoi(position, &offset)) {
-    return absl::InvalidArgumentError("page_token: is malformed");
-  }
-  const int page_size = req.page_size() > 0 ? std::min(req.page_size(), sc_.max_page_size) : kDefaultPageSize;
   const absl::Time now = sc_.now();
 
   std::vector<v1::ScreeningHit> candidates;
@@ -83,18 +76,12 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
     }
     visible.push_back(std::move(h));
   }
-  std::stable_sort(visible.begin(), visible.end(), [](const v1::ScreeningHit& a, const v1::ScreeningHit& b) {
-    return std::make_pair(a.hit_time().seconds(), a.hit_time().nanos()) >
-           std::make_pair(b.hit_time().seconds(), b.hit_time().nanos());
-  });
-  for (size_t i = offset; i < visible.size() && resp->hits_size() < page_size; ++i) {
-    *resp->add_hits() = std::move(visible[i]);
-  }
-  if (offset + static_cast<size_t>(resp->hits_size()) < visible.size()) {
-    CASELINK_ASSIGN_OR_RETURN(*resp->mutable_next_page_token(),
-                              sc_.page_tokens->Seal(where, absl::StrCat(offset + resp->hits_size())));
-  }
-  return absl::OkStatus();
+  // Newest first; a case has one hit per rule.
+  auto key = [](const v1::ScreeningHit& h) {
+    return absl::StrFormat("%020d|%09d|%s|%s", h.hit_time().seconds(), h.hit_time().nanos(), h.case_id(), h.rule_id());
+  };
+  return ServeSortedPage(sc_, PageScope::For(scope, req), req.page_size(), req.page_token(), std::move(visible), key,
+                         SortOrder::kDescending, resp->mutable_hits(), resp->mutable_next_page_token());
 }
 
 absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1::DismissHitRequest& req,

@@ -209,6 +209,7 @@ class Client {
   absl::StatusOr<v1::SampleResponse> AddSampleCase(v1::AddSampleCaseRequest request);
   absl::StatusOr<v1::SampleResponse> GetSample(const v1::GetCampaignRequest& request);
   absl::StatusOr<v1::ReviewResponse> SubmitReview(v1::SubmitReviewRequest request);
+  // One page (page_size, page_token); caselink/pages.h AllPages() for all.
   absl::StatusOr<v1::ListReviewsResponse> ListReviews(const v1::ListReviewsRequest& request);
   absl::StatusOr<v1::RectificationResponse> CreateRectification(v1::CreateRectificationRequest request);
   absl::StatusOr<v1::RectificationResponse> ActOnRectification(v1::WorkflowActionRequest request);
@@ -220,6 +221,8 @@ class Client {
   // 会商, and their decision items (议定事项) followed to closure.
   absl::StatusOr<v1::MeetingResponse> CreateMeeting(v1::CreateMeetingRequest request);
   absl::StatusOr<v1::GetMeetingResponse> GetMeeting(const v1::GetMeetingRequest& request);
+  // One page, newest first (page_size, page_token); caselink/pages.h
+  // AllPages() for all.
   absl::StatusOr<v1::ListMeetingsResponse> ListMeetings(const v1::ListMeetingsRequest& request);
   absl::StatusOr<v1::DecisionResponse> CreateDecision(v1::CreateDecisionRequest request);
   absl::StatusOr<v1::DecisionResponse> ActOnDecision(v1::WorkflowActionRequest request);
