@@ -1,5 +1,6 @@
 // Sealed page tokens: the one implementation behind every listing that pages
-// (ListCases, SearchCases, ListTransfers, ListSupervision).
+// (ListCases, SearchCases, the workflow lists, and through sorted_page.h
+// ListHits, ListMeetings and ListReviews).
 //
 // A token is AES-256-GCM ciphertext of "where the next page starts", under a
 // server key (PageTokenKey), with a random 96-bit nonce. The caller's agency,

@@ -11,6 +11,7 @@
 #include "caselink_common/status_macros.h"
 #include "server/core/access_logger.h"
 #include "server/core/field_validator.h"
+#include "server/core/item_entry.h"
 #include "server/core/request_validator.h"
 #include "server/core/stream_call.h"
 #include "server/documents/document_access.h"
@@ -209,9 +210,7 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   cmd.request_digest = digest;
   if (sc_.access_log != nullptr) {
     cmd.attach = [&](const v1::Document& stored, storage::CommitRequest* commit) {
-      AccessRecord shown;
-      if (sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, stored, &shown);
-      return sc_.access_log->AttachItemEntry(scope, item.id, item.case_ids, commit, &shown);
+      return AttachItemEntryFor(sc_, scope, item.id, item.case_ids, &stored, commit);
     };
   }
   CASELINK_ASSIGN_OR_RETURN(storage::DocumentStore::CommitOutcome out, store_->Commit(cmd, &writer));

@@ -9,6 +9,7 @@
 #include "caselink_common/proto_time.h"
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
+#include "server/core/item_entry.h"
 #include "server/core/request_validator.h"
 #include "server/core/sorted_page.h"
 #include "server/meetings/meeting_access.h"
@@ -165,9 +166,7 @@ absl::Status MeetingServiceImpl::DoCreateMeeting(const CallScope& scope, const v
     for (storage::Put& p : attached) commit->puts.push_back(std::move(p));
     if (sc_.access_log != nullptr) {
       const std::vector<std::string> cases(m.case_ids().begin(), m.case_ids().end());
-      AccessRecord shown;
-      if (sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, m, &shown);
-      CASELINK_RETURN_IF_ERROR(sc_.access_log->AttachItemEntry(scope, m.id(), cases, commit, &shown));
+      CASELINK_RETURN_IF_ERROR(AttachItemEntryFor(sc_, scope, m.id(), cases, &m, commit));
     }
     return m;
   };

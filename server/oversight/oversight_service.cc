@@ -9,6 +9,7 @@
 #include "caselink_common/proto_time.h"
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
+#include "server/core/item_entry.h"
 #include "server/core/request_validator.h"
 #include "server/oversight/campaign_access.h"
 #include "server/oversight/campaign_summary.h"
@@ -67,10 +68,7 @@ absl::StatusOr<storage::OversightOutcome> OversightServiceImpl::Write(const Call
   cmd.agency = scope.principal.agency_id;
   if (sc_.access_log != nullptr) {
     cmd.attach = [&](storage::CommitRequest* commit) {
-      AccessRecord shown;
-      const google::protobuf::Message* a = answer();
-      if (a != nullptr && sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, *a, &shown);
-      return sc_.access_log->AttachItemEntry(scope, campaign_id, *case_ids, commit, a != nullptr ? &shown : nullptr);
+      return AttachItemEntryFor(sc_, scope, campaign_id, *case_ids, answer(), commit);
     };
   }
   absl::StatusOr<storage::OversightOutcome> out = store_.Apply(cmd);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/status_macros.h"
+#include "server/core/item_entry.h"
 #include "server/core/page_token.h"
 #include "server/core/request_validator.h"
 #include "server/core/sorted_page.h"
@@ -125,9 +126,7 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
   storage::CommitRequest commit;
   commit.puts.push_back(storage::ScreeningStore::DismissalPut(dismissed));
   if (sc_.access_log != nullptr) {
-    AccessRecord shown;
-    if (sc_.guard != nullptr) sc_.guard->PreviewRecord(scope, dismissed, &shown);
-    CASELINK_RETURN_IF_ERROR(sc_.access_log->AttachItemEntry(scope, "", {c.case_id()}, &commit, &shown));
+    CASELINK_RETURN_IF_ERROR(AttachItemEntryFor(sc_, scope, "", {c.case_id()}, &dismissed, &commit));
   }
   absl::Status stored = sc_.pipeline->Commit(std::move(commit)).status();
   if (!stored.ok()) {

@@ -8,6 +8,7 @@
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
 #include "server/core/access_logger.h"
+#include "server/core/item_entry.h"
 #include "server/workflow/document_materials.h"
 #include "server/workflow/item_answers.h"
 #include "server/meetings/meeting_access.h"
@@ -138,9 +139,7 @@ std::function<absl::Status(storage::CommitRequest*)> AccessLogAttach(const Servi
   return [&sc, &scope, after](storage::CommitRequest* commit) {
     const std::vector<std::string> cases(after->case_ids().begin(), after->case_ids().end());
     // The answer is the item: its text's fields and parties go into this entry.
-    AccessRecord shown;
-    if (sc.guard != nullptr) sc.guard->PreviewRecord(scope, *after, &shown);
-    return sc.access_log->AttachItemEntry(scope, after->id(), cases, commit, &shown);
+    return AttachItemEntryFor(sc, scope, after->id(), cases, after, commit);
   };
 }
 
