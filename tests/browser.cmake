@@ -1,5 +1,5 @@
-# Real-browser checks of the offline HTML reports (label `browser`, left out
-# of scripts/test.sh): tests/browser/render_fixture_reports writes a report
+# Real-browser checks of the offline HTML reports (label `browser`; the test
+# command installs Chromium and runs them): tests/browser/render_fixture_reports writes a report
 # from a hand-made fixture, tests/browser/check_page.py opens it in Debian's
 # headless `chromium` over the DevTools protocol (standard-library Python) and
 # fails on any console error, exception or network request, or when no chart
