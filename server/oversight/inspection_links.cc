@@ -23,9 +23,13 @@ absl::StatusOr<int> BackfillInspectionLinks(const storage::OversightStore& store
   CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Campaign> campaigns, store.Campaigns());
   storage::CommitRequest commit;
   for (const v1::Campaign& campaign : campaigns) {
-    CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store.Sample(campaign.id()));
-    if (!sample.has_value()) continue;
-    for (const v1::SampledCase& c : sample->cases()) {
+    // Kept in its StatusOr (not moved into a local optional): GCC 12 with
+    // the sanitizers reported the moved-to optional as maybe uninitialized,
+    // an error under -Werror (scripts/sanitize.sh).
+    const absl::StatusOr<std::optional<v1::Sample>> sample = store.Sample(campaign.id());
+    if (!sample.ok()) return sample.status();
+    if (!sample->has_value()) continue;
+    for (const v1::SampledCase& c : (*sample)->cases()) {
       const std::vector<storage::CaseLink> have = links.Links(c.case_id());
       for (const v1::TeamMember& m : campaign.team()) {
         const bool linked = std::any_of(have.begin(), have.end(), [&](const storage::CaseLink& l) {
