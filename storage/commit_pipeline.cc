@@ -124,18 +124,24 @@ void CommitPipeline::CommitAsync(CommitRequest request, Done done) {
   p->request = std::move(request);
   p->done = std::move(done);
   bool lead = false;
+  bool refused = false;
   {
     absl::MutexLock l(&mu_);
     if (stopping_) {
       p->status = absl::UnavailableError("the server is shutting down");
+      refused = true;
     } else if (!sync_failure_.ok()) {
       p->status = sync_failure_;
+      refused = true;
     } else {
       queue_.push_back(p);
       if (!leading_) lead = leading_ = true;
     }
   }
-  if (!p->status.ok()) {
+  // Once queued, `p` belongs to whoever leads its group, which may answer
+  // and free it before this line: only the locals decide from here (reading
+  // p->status here was a use after free, found by scripts/sanitize.sh).
+  if (refused) {
     Answer(p);
     return;
   }
