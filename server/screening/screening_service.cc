@@ -2,13 +2,11 @@
 
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/status_macros.h"
 #include "server/core/item_entry.h"
-#include "server/core/page_token.h"
 #include "server/core/request_validator.h"
 #include "server/core/sorted_page.h"
 #include "server/screening/hit_state.h"
