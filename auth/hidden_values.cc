@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "auth/folded_text.h"
+
 namespace caselink::auth {
 namespace {
 
@@ -20,24 +22,28 @@ struct Match {
 }  // namespace
 
 void HiddenValues::Add(absl::string_view value, std::string replacement, bool denied) {
-  if (CodePoints(value) < kMinHiddenValueCodePoints || value == replacement) return;
+  if (value == replacement) return;
+  std::string folded = Fold(value);
+  if (CodePoints(folded) < kMinHiddenValueCodePoints) return;
   for (Entry& e : values_) {
-    if (e.value != value) continue;
+    if (e.value != folded) continue;
     if (denied && !e.denied) {
       e.replacement = std::move(replacement);
       e.denied = true;
     }
     return;
   }
-  values_.push_back(Entry{std::string(value), std::move(replacement), denied});
+  values_.push_back(Entry{std::move(folded), std::move(replacement), denied});
 }
 
 bool HiddenValues::Apply(absl::string_view text, std::string* out) const {
+  const FoldedText ft(text);
+  const absl::string_view folded = ft.folded();
   std::vector<Match> matches;
   for (const Entry& e : values_) {
-    for (size_t at = text.find(e.value); at != absl::string_view::npos;
-         at = text.find(e.value, at + e.value.size())) {
-      matches.push_back(Match{at, at + e.value.size(), &e.replacement});
+    for (size_t at = folded.find(e.value); at != absl::string_view::npos;
+         at = folded.find(e.value, at + e.value.size())) {
+      matches.push_back(Match{ft.OriginalBegin(at), ft.OriginalEnd(at + e.value.size()), &e.replacement});
     }
   }
   if (matches.empty()) return false;

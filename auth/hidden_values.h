@@ -5,11 +5,14 @@
 // same message's other text (a case's title or facts naming its party) and
 // replaces them the same way, so text never gives back what a field withheld.
 //
-// Promises: exact, case-sensitive matches of whole values of at least
-// kMinHiddenValueCodePoints code points (one character would match every
-// text); leftmost first, the longer value at the same place; text around a
-// match is returned byte for byte. Valid UTF-8 stays valid (a match of valid
-// UTF-8 inside valid UTF-8 starts and ends on code point boundaries).
+// Promises: whole values of at least kMinHiddenValueCodePoints code points
+// (one character would match every text), found however a writer spaced or
+// spelled them (auth/folded_text.h: separators inside a value, full-width
+// digits and letters, ASCII case: "138 0013-8000" is the phone 13800138000),
+// the whole span replaced, separators inside it included; leftmost first,
+// the longer value at the same place; text around a match is returned byte
+// for byte. Valid UTF-8 stays valid (a match of valid UTF-8 inside valid
+// UTF-8 starts and ends on code point boundaries).
 #pragma once
 
 #include <string>
@@ -36,7 +39,7 @@ class HiddenValues {
 
  private:
   struct Entry {
-    std::string value;
+    std::string value;  // folded (FoldedText)
     std::string replacement;
     bool denied = false;
   };

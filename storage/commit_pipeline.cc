@@ -317,6 +317,7 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
   rocksdb::WriteBatch batch(bytes);
   absl::Status status;
   std::map<Table, uint64_t> last_in_group;
+  absl::flat_hash_map<std::string, uint64_t> group_counts;
   for (Pending* p : group) {
     if (!status.ok()) break;
     for (const Delete& del : p->request.deletes) {
@@ -357,12 +358,23 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
         const std::string seq_key = SequenceKey(seq);
         std::string key;
         for (const IndexPrefix& ix : a.index) {
-          key.assign(ix.prefix).append(seq_key);
-          batch.Put(db_->cf(ix.table), key, rocksdb::Slice());
+          if (ix.counted) {
+            absl::StatusOr<uint64_t> count = NextCount(ix, &group_counts);
+            if (!count.ok()) {
+              status = count.status();
+              break;
+            }
+            key.assign(ix.prefix).append(SequenceKey(*count));
+            batch.Put(db_->cf(ix.table), key, seq_key);
+          } else {
+            key.assign(ix.prefix).append(seq_key);
+            batch.Put(db_->cf(ix.table), key, rocksdb::Slice());
+          }
         }
       }
       p->result.sequences.push_back(seq);
-      last_in_group[a.table] = seq;
+      last_in_group[a.table] = seq;  // sealed: rolled back if the group fails
+      if (!status.ok()) break;
     }
   }
   if (status.ok()) {
@@ -401,12 +413,45 @@ bool CommitPipeline::CommitGroup(std::vector<Pending*>& group,
     }
     return false;
   }
+  if (!group_counts.empty()) {
+    absl::MutexLock l(&counts_mu_);
+    for (auto& [prefix, count] : group_counts) next_count_[prefix] = count;
+  }
   {
     absl::MutexLock l(&mu_);
     next_seq_ = std::move(next);
   }
   *last_in_group_out = std::move(last_in_group);
   return true;
+}
+
+absl::StatusOr<uint64_t> CommitPipeline::NextCount(const IndexPrefix& ix,
+                                   absl::flat_hash_map<std::string, uint64_t>* group_counts) {
+  std::string id(1, static_cast<char>(ix.table));
+  id.append(ix.prefix);
+  auto in_group = group_counts->find(id);
+  if (in_group != group_counts->end()) return in_group->second++;
+  uint64_t next = 0;
+  {
+    absl::MutexLock l(&counts_mu_);
+    auto known = next_count_.find(id);
+    if (known != next_count_.end()) next = known->second;
+  }
+  if (next == 0) {
+    // First use since the start: continue after the prefix's last key (of
+    // either layout: a database from before counting has sequence numbers
+    // there, which only makes the count start higher).
+    std::unique_ptr<rocksdb::Iterator> it(db_->raw()->NewIterator(rocksdb::ReadOptions(), db_->cf(ix.table)));
+    it->SeekForPrev(ix.prefix + std::string(8, '\xff'));
+    next = 1;
+    if (it->Valid() && it->key().starts_with(ix.prefix) && it->key().size() == ix.prefix.size() + 8) {
+      next = DecodeSequenceKey(it->key().ToString().substr(ix.prefix.size())) + 1;
+    }
+    // Unreadable, the count would reuse a number: the group fails instead.
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the last key of a counted index");
+  }
+  (*group_counts)[id] = next + 1;
+  return next;
 }
 
 void CommitPipeline::AddListener(std::function<void(Table, uint64_t)> listener) {

@@ -54,6 +54,7 @@
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -70,9 +71,17 @@ struct Put {
 // A secondary key of an appended record, known before its sequence number:
 // `prefix` followed by the record's big-endian sequence number is written to
 // `table`, with an empty value, in the record's batch (e.g. agency \0 seq).
+//
+// `counted`: the key ends instead with the prefix's own count (1, 2, … for
+// the records indexed under this prefix, continuing after the last key
+// already there) and its value is the record's sequence key. A reader of one
+// prefix then sees consecutive numbers that tell nothing of the records
+// indexed under other prefixes (an agency's event cursors: a gap in them
+// would count the district's events addressed to others).
 struct IndexPrefix {
   Table table;
   std::string prefix;
+  bool counted = false;
 };
 
 struct Append {
@@ -199,6 +208,12 @@ class CommitPipeline {
   void RunSyncer();
   // Writes the group; returns false if it failed (members already answered).
   bool CommitGroup(std::vector<Pending*>& group, std::map<Table, uint64_t>* last_in_group);
+  // The next count of a counted index prefix (see IndexPrefix), taken in
+  // `group_counts` (the counts of the group being written, kept only if it
+  // is written), else from the counts of earlier groups, else from the
+  // last key under the prefix in the database.
+  absl::StatusOr<uint64_t> NextCount(const IndexPrefix& ix, absl::flat_hash_map<std::string, uint64_t>* group_counts)
+      ABSL_LOCKS_EXCLUDED(counts_mu_);
 
   Database* db_;
   // Held around each write to the log and each fsync of it, so a fsync never
@@ -218,6 +233,11 @@ class CommitPipeline {
   bool writers_done_ ABSL_GUARDED_BY(mu_) = false;
   // Read by NextSequence; written by the leader, at the end of a group.
   std::map<Table, uint64_t> next_seq_ ABSL_GUARDED_BY(mu_);
+  // The next count of each counted index prefix seen (key: table byte, then
+  // the prefix), updated by the leaders after each group written. Its own
+  // lock, taken alone: one group is written at a time, so it never waits.
+  absl::Mutex counts_mu_;
+  absl::flat_hash_map<std::string, uint64_t> next_count_ ABSL_GUARDED_BY(counts_mu_);
   // Written by SetSealer before the first Commit, then read by the leaders.
   std::map<Table, Sealer> sealers_;
   absl::Status injected_failure_ ABSL_GUARDED_BY(mu_);

@@ -29,7 +29,7 @@ enum class Table {
   kSupervisionHistory, // record_id \0 step(be64) -> transition (immutable)
   kCaseLinks,          // case_id \0 agency -> link kind (row visibility)
   kEvents,             // log: events addressed to agencies
-  kEventIndex,         // agency \0 seq(be64) -> "" (per-agency event cursor)
+  kEventIndex,         // agency \0 cursor(be64) -> event seq(be64) (per-agency count; older keys: agency \0 seq -> "")
   kCaseIndex,          // search index keys of cases -> ""
   kDocuments,          // document_id -> Document (immutable)
   kItemDocuments,      // item_id \0 document_id -> "" (an item's documents)

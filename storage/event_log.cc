@@ -12,21 +12,23 @@ std::string EventLog::IndexPrefix(const std::string& agency) {
   return absl::StrCat(agency, absl::string_view("\0", 1));
 }
 
-std::string EventLog::IndexKey(const std::string& agency, uint64_t seq) {
-  return IndexPrefix(agency) + CommitPipeline::SequenceKey(seq);
+std::string EventLog::IndexKey(const std::string& agency, uint64_t cursor) {
+  return IndexPrefix(agency) + CommitPipeline::SequenceKey(cursor);
 }
 
 Append EventLog::MakeAppend(const v1::StoredEvent& event) {
   Append a{Table::kEvents, event.SerializeAsString(), {}};
   a.index.reserve(event.addressees_size());
   for (const std::string& agency : event.addressees()) {
-    a.index.push_back({Table::kEventIndex, IndexPrefix(agency)});
+    a.index.push_back({Table::kEventIndex, IndexPrefix(agency), /*counted=*/true});
   }
   return a;
 }
 
 absl::StatusOr<std::vector<v1::Event>> EventLog::Read(const std::string& agency, uint64_t after,
-                                                      int limit) const {
+                                                      int limit, uint64_t up_to_seq,
+                                                      bool* held_back) const {
+  if (held_back != nullptr) *held_back = false;
   const std::string prefix = IndexPrefix(agency);
   // One snapshot for index and log, so an index key always finds its record.
   const std::shared_ptr<const rocksdb::Snapshot> snap = db_->Snapshot();
@@ -39,7 +41,13 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Read(const std::string& agency,
     for (it->Seek(IndexKey(agency, after + 1));
          it->Valid() && it->key().starts_with(prefix) && static_cast<int>(out.size()) < limit;
          it->Next()) {
-      const std::string seq_key = it->key().ToString().substr(prefix.size());
+      const std::string cursor_key = it->key().ToString().substr(prefix.size());
+      // The older layout's key ends with the sequence number itself.
+      const std::string seq_key = it->value().empty() ? cursor_key : it->value().ToString();
+      if (CommitPipeline::DecodeSequenceKey(seq_key) > up_to_seq) {
+        if (held_back != nullptr) *held_back = true;
+        break;
+      }
       std::string bytes;
       rocksdb::Status s = db_->Get(ro, Table::kEvents, seq_key, &bytes);
       if (!s.ok()) {
@@ -52,7 +60,7 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Read(const std::string& agency,
         break;
       }
       v1::Event e = std::move(*ev.mutable_event());
-      e.set_cursor(CommitPipeline::DecodeSequenceKey(seq_key));
+      e.set_cursor(CommitPipeline::DecodeSequenceKey(cursor_key));
       out.push_back(std::move(e));
     }
     if (status.ok()) status = FromRocks(it->status(), "reading the event index");

@@ -1,10 +1,12 @@
 // EventLog: the sequenced log of workflow events (kEvents) and its
-// per-agency index (kEventIndex: agency \0 seq). Events are appended through
-// the CommitPipeline in the same batch as the change they describe, each
-// with one index key per addressee, completed by the pipeline with the
-// sequence number (the event's cursor). Readers walk the index of their
-// agency from a cursor, so each agency sees exactly its events, in commit
-// order, with no gaps or repeats. Thread-safe.
+// per-agency index (kEventIndex: agency \0 cursor -> the event's sequence
+// key). Events are appended through the CommitPipeline in the same batch as
+// the change they describe, each with one counted index key per addressee
+// (IndexPrefix::counted), so an agency's cursors are 1, 2, 3, … for its own
+// events: commit order, no gaps or repeats, and nothing about how many
+// events other agencies got. A database from before the count keeps its
+// older keys (agency \0 seq -> ""), read the same; new cursors continue
+// after them. Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,12 +30,15 @@ class EventLog {
   static Append MakeAppend(const v1::StoredEvent& event);
 
   // Up to `limit` events addressed to `agency` with cursor > `after`, in
-  // cursor order, each with its cursor set.
-  absl::StatusOr<std::vector<v1::Event>> Read(const std::string& agency, uint64_t after,
-                                              int limit) const;
+  // cursor order, each with its cursor set; it stops before the first event
+  // whose sequence number is above `up_to_seq` (not yet synced, say), and
+  // then sets `*held_back` if given.
+  absl::StatusOr<std::vector<v1::Event>> Read(const std::string& agency, uint64_t after, int limit,
+                                              uint64_t up_to_seq = UINT64_MAX,
+                                              bool* held_back = nullptr) const;
 
   static std::string IndexPrefix(const std::string& agency);
-  static std::string IndexKey(const std::string& agency, uint64_t seq);
+  static std::string IndexKey(const std::string& agency, uint64_t cursor);
 
  private:
   Database* db_;

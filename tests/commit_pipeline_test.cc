@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
 #include "storage/database.h"
+#include "support/raw_db.h"
 #include "support/temp_dir.h"
 
 namespace caselink::storage {
@@ -264,6 +265,65 @@ TEST(CommitPipelineTest, IndexPrefixesAreCompletedWithTheRecordsSequence) {
   EXPECT_EQ(keys, (std::vector<std::string>{std::string("market\0", 7) + s2,
                                             std::string("psb\0", 4) + s1,
                                             std::string("psb\0", 4) + s2}));
+}
+
+// What a counted index holds, in key order: (key, value) pairs.
+std::vector<std::pair<std::string, std::string>> IndexContents(Database* db, Table table) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), table));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) out.emplace_back(it->key().ToString(), it->value().ToString());
+  return out;
+}
+
+TEST(CommitPipelineTest, CountedPrefixesNumberTheirOwnRecordsWithoutGaps) {
+  TempDir dir;
+  auto db = Database::Open(dir.Join("db"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  const std::string psb("psb\0", 4), market("market\0", 7);
+  auto key = [](const std::string& prefix, uint64_t n) { return prefix + CommitPipeline::SequenceKey(n); };
+  auto seq = [](uint64_t n) { return CommitPipeline::SequenceKey(n); };
+  // A key of the older layout (the event's sequence number, no value): the
+  // count continues after it.
+  ASSERT_TRUE(RawDb(*db)->Put(rocksdb::WriteOptions(), (*db)->cf(Table::kEventIndex), key(psb, 7), "").ok());
+  auto event = [&](const std::string& payload, std::vector<std::string> to) {
+    Append a{Table::kEvents, payload, {}};
+    for (const std::string& prefix : to) a.index.push_back({Table::kEventIndex, prefix, /*counted=*/true});
+    return a;
+  };
+  {
+    CommitPipeline pipeline(db->get());
+    CommitRequest a;
+    a.appends.push_back(event("A", {psb, market}));
+    ASSERT_TRUE(pipeline.Commit(std::move(a)).ok());
+    CommitRequest b;
+    b.appends.push_back(event("B", {market}));
+    ASSERT_TRUE(pipeline.Commit(std::move(b)).ok());
+    // A failed group takes no count: the next record of psb gets the number
+    // the failed one would have had.
+    pipeline.InjectFailureForTest(absl::UnavailableError("injected"), 1);
+    CommitRequest c;
+    c.appends.push_back(event("C", {psb}));
+    EXPECT_FALSE(pipeline.Commit(std::move(c)).ok());
+    CommitRequest d;
+    d.appends.push_back(event("D", {psb}));
+    auto r = pipeline.Commit(std::move(d));
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->sequences, std::vector<uint64_t>{3});
+  }
+  // A new pipeline on the same database continues each count.
+  CommitPipeline pipeline(db->get());
+  CommitRequest e;
+  e.appends.push_back(event("E", {market}));
+  e.appends.push_back(event("F", {psb}));
+  e.appends.push_back(event("G", {psb}));
+  auto r = pipeline.Commit(std::move(e));
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->sequences, (std::vector<uint64_t>{4, 5, 6}));
+  EXPECT_EQ(IndexContents(db->get(), Table::kEventIndex),
+            (std::vector<std::pair<std::string, std::string>>{
+                {key(market, 1), seq(1)}, {key(market, 2), seq(2)}, {key(market, 3), seq(4)},
+                {key(psb, 7), ""}, {key(psb, 8), seq(1)}, {key(psb, 9), seq(3)},
+                {key(psb, 10), seq(5)}, {key(psb, 11), seq(6)}}));
 }
 
 TEST(CommitPipelineTest, AFailedGroupWritesNoIndexKeys) {

@@ -72,5 +72,49 @@ TEST(HiddenValuesTest, MatchesNeverSplitACodePoint) {
   EXPECT_EQ(Applied(h, "张三"), "(none)");
 }
 
+TEST(HiddenValuesTest, DigitsSpacedOutOrHyphenatedAreStillFound) {
+  HiddenValues h;
+  h.Add("13800138000", "138****8000", false);
+  EXPECT_EQ(Applied(h, "电话138 0013-8000。"), "电话138****8000。");
+  EXPECT_EQ(Applied(h, "电话 138.0013.8000 或 1-3-8-0-0-1-3-8-0-0-0"), "电话 138****8000 或 138****8000");
+  // The ideographic space, a typographic dash, zero-width spaces.
+  EXPECT_EQ(Applied(h, "138\u30000013\u20148000"), "138****8000");
+  EXPECT_EQ(Applied(h, "1\u200b3\u200b800138000"), "138****8000");
+  EXPECT_EQ(Applied(h, "1380013800"), "(none)");
+}
+
+TEST(HiddenValuesTest, FullWidthFormsAndTheCaseOfLettersAreFolded) {
+  HiddenValues h;
+  h.Add("51018119850312123X", "510***********123X", false);
+  EXPECT_EQ(Applied(h, "身份证５１０１８１１９８５０３１２１２３ｘ号"), "身份证510***********123X号");
+  EXPECT_EQ(Applied(h, "身份证51018119850312123x号"), "身份证510***********123X号");
+}
+
+TEST(HiddenValuesTest, ANameSpacedOutIsFoundAndTheTextAroundItKept) {
+  HiddenValues h;
+  h.Add("张三丰", "张**", false);
+  EXPECT_EQ(Applied(h, "据张 三 丰称"), "据张**称");
+  EXPECT_EQ(Applied(h, "（张\u00b7三丰） "), "（张**） ");
+  // Separators before and after a value are not part of it.
+  EXPECT_EQ(Applied(h, " - 张三丰 - "), " - 张** - ");
+}
+
+TEST(HiddenValuesTest, TwoSpellingsOfOneValueAreOneValue) {
+  HiddenValues h;
+  h.Add("138 0013 8000", "138****8000", false);
+  h.Add("13800138000", "[已屏蔽]", true);
+  EXPECT_EQ(h.size(), 1u);
+  EXPECT_EQ(Applied(h, "13800138000"), "[已屏蔽]");
+  // A value that is only separators and one character is too short.
+  h.Add("- 1 -", "*", false);
+  EXPECT_EQ(h.size(), 1u);
+}
+
+TEST(HiddenValuesTest, BytesThatAreNotUtf8AreKeptAsTheyAre) {
+  HiddenValues h;
+  h.Add("ab", "**", false);
+  EXPECT_EQ(Applied(h, "\xff a b\xfe\xe4"), "\xff **\xfe\xe4");
+}
+
 }  // namespace
 }  // namespace caselink::auth

@@ -94,6 +94,8 @@ TEST_F(WorkflowTest, WatchResumesAcrossRestartWithNoLossAndNoDuplicate) {
   ASSERT_EQ(all.size(), 11u);
   std::vector<uint64_t> cursors = Cursors(all);
   ExpectStrictlyIncreasing(cursors);
+  // psb's own count, kept across the restart.
+  EXPECT_EQ(cursors, (std::vector<uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
   std::set<std::string> got;
   for (const auto& e : all) {
     if (e.kind() == v1::EVENT_TRANSFER_CREATED) got.insert(e.item_id());
@@ -110,6 +112,20 @@ TEST_F(WorkflowTest, WatchResumesAcrossRestartWithNoLossAndNoDuplicate) {
   auto tail = rest.WaitFor(5);
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_EQ(Cursors(rest.WaitFor(5)), std::vector<uint64_t>(cursors.begin() + 6, cursors.end()));
+}
+
+TEST_F(WorkflowTest, AnAgencysCursorsSayNothingOfEventsAddressedToOthers) {
+  ASSERT_TRUE(Forward(NewCase("market")).ok());
+  // Events between the procuratorate and market only: had psb's cursors
+  // been the district's sequence numbers, the gap would have counted them.
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Supervise("market", NewCase("market")).ok());
+  ASSERT_TRUE(Forward(NewCase("market")).ok());
+  Collector psb(&As("psb"));
+  auto events = psb.WaitFor(2);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // nothing more may arrive
+  EXPECT_EQ(Cursors(psb.WaitFor(2)), (std::vector<uint64_t>{1, 2}));
+  Collector procuratorate(&As("procuratorate"));
+  EXPECT_EQ(Cursors(procuratorate.WaitFor(3)), (std::vector<uint64_t>{1, 2, 3}));
 }
 
 TEST_F(WorkflowTest, EventsAreAddressedToTheAgenciesInvolvedAndRedactedLikeReads) {

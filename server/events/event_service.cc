@@ -63,16 +63,12 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
     CASELINK_RETURN_IF_ERROR(live.Recheck(record));
     const uint64_t seen = wf.hub->generation();
     const uint64_t durable = wf.hub->durable_seq();
-    CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Event> batch,
-                              wf.events->Read(live.scope().principal.agency_id, cursor, kBatch));
+    // Events written but not yet fsynced are held back: the stream waits
+    // for the sync rather than deliver one a power failure could take back.
     bool ahead = false;
+    CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Event> batch,
+                              wf.events->Read(live.scope().principal.agency_id, cursor, kBatch, durable, &ahead));
     for (v1::Event& e : batch) {
-      // Written but not yet fsynced: wait for the sync rather than deliver
-      // an event a power failure could still take back.
-      if (e.cursor() > durable) {
-        ahead = true;
-        break;
-      }
       CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(live.scope(), req, &e, deliveries.Chunk()));
       deliveries.AddEvent(e);
       pending.push_back(std::move(e));

@@ -1,0 +1,110 @@
+#include "auth/folded_text.h"
+
+#include <cstdint>
+
+namespace caselink::auth {
+namespace {
+
+// Decodes the code point at `at` into `*cp` and returns its length in
+// bytes; 0 if the bytes there are not valid UTF-8.
+size_t Decode(absl::string_view s, size_t at, uint32_t* cp) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = byte(at);
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+  if (len == 0 || at + len > s.size()) return 0;
+  uint32_t v = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
+  for (size_t i = 1; i < len; ++i) {
+    if ((byte(at + i) & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (byte(at + i) & 0x3F);
+  }
+  *cp = v;
+  return len;
+}
+
+// Written inside a value to space it out, never part of it.
+bool IsSeparator(uint32_t cp) {
+  switch (cp) {
+    case ' ': case '\t': case '\n': case '\r': case '\v': case '\f': case '-': case '_': case '.':
+    case 0x00A0:  // no-break space
+    case 0x00AD:  // soft hyphen
+    case 0x00B7:  // middle dot (阿卜杜·热合曼)
+    case 0x200B: case 0x200C: case 0x200D: case 0x2060: case 0xFEFF:  // zero-width
+    case 0x2010: case 0x2011: case 0x2012: case 0x2013: case 0x2014: case 0x2015:  // dashes
+    case 0x2212:  // minus
+    case 0x3000:  // ideographic space
+    case 0x30FB:  // katakana middle dot
+    case 0xFF0D:  // full-width hyphen-minus
+    case 0xFF0E:  // full-width full stop
+    case 0xFF3F:  // full-width low line
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200A;  // the typographic spaces
+  }
+}
+
+// The ASCII a full-width form stands for, ASCII letters in lower case; 0 if
+// the code point is kept as it is.
+char FoldAscii(uint32_t cp) {
+  if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0;
+  if (cp >= 'A' && cp <= 'Z') return static_cast<char>(cp - 'A' + 'a');
+  return cp < 0x80 ? static_cast<char>(cp) : 0;
+}
+
+// Calls emit(bytes, original begin, original end) for each folded piece.
+template <class Emit>
+void FoldEach(absl::string_view text, Emit emit) {
+  for (size_t at = 0; at < text.size();) {
+    uint32_t cp = 0;
+    const size_t len = Decode(text, at, &cp);
+    if (len == 0) {  // not UTF-8: the byte as it is
+      emit(text.substr(at, 1), at, at + 1);
+      ++at;
+      continue;
+    }
+    if (!IsSeparator(cp)) {
+      const char ascii = FoldAscii(cp);
+      emit(ascii != 0 ? absl::string_view(&ascii, 1) : text.substr(at, len), at, at + len);
+    }
+    at += len;
+  }
+}
+
+}  // namespace
+
+FoldedText::FoldedText(absl::string_view text) {
+  size_t out = 0;  // folded bytes so far
+  FoldEach(text, [&](absl::string_view bytes, size_t begin, size_t end) {
+    if (same_ && begin == out && bytes == text.substr(begin, end - begin)) {
+      out += bytes.size();
+      return;
+    }
+    if (same_) {  // the first change: what came before is the identity
+      same_ = false;
+      storage_.reserve(text.size());
+      storage_.assign(text.data(), out);
+      begin_.reserve(text.size());
+      end_.reserve(text.size());
+      for (size_t i = 0; i < out; ++i) {
+        begin_.push_back(i);
+        end_.push_back(i + 1);
+      }
+    }
+    storage_.append(bytes.data(), bytes.size());
+    begin_.insert(begin_.end(), bytes.size(), begin);
+    end_.insert(end_.end(), bytes.size(), end);
+  });
+  folded_ = same_ ? text : absl::string_view(storage_);
+}
+
+std::string Fold(absl::string_view value) {
+  std::string out;
+  out.reserve(value.size());
+  FoldEach(value, [&out](absl::string_view bytes, size_t, size_t) { out.append(bytes.data(), bytes.size()); });
+  return out;
+}
+
+}  // namespace caselink::auth
