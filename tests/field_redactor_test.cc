@@ -478,6 +478,20 @@ TEST(HiddenValuesInTextTest, AMaskedNameIsMaskedWhereverTheCaseWritesIt) {
   EXPECT_EQ(r.report.full.count("legal_basis"), 1u);
 }
 
+TEST(HiddenValuesInTextTest, AValueSpacedOutOrInFullWidthInTheTextIsStillHidden) {
+  // The facts write the party's name and phone otherwise than its fields:
+  // exact matching would have returned both as written.
+  auto t = Table(kNoPersonal);
+  FieldPlan plan;
+  plan.Add(t.get(), "no-personal");
+  v1::Case c = CaseWhoseTextNamesItsParties();
+  c.set_facts("经查，张 三（电话 138-1234-5678，又记作１３８１２３４５６７８）");
+  Redacted r = Apply(plan, c);
+  EXPECT_EQ(r.c.facts(), absl::StrCat("经查，", kFreeTextDenyMarker, "（电话 ", kFreeTextDenyMarker,
+                                      "，又记作", kFreeTextDenyMarker, "）"));
+  EXPECT_EQ(r.report.masked.count("facts"), 1u);
+}
+
 TEST(HiddenValuesInTextTest, AWithheldNameBecomesTheDenyMarker) {
   // The justice bureau's kind of grant without PERSONAL: the names are
   // withheld, the title read.
