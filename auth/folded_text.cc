@@ -73,31 +73,51 @@ void FoldEach(absl::string_view text, Emit emit) {
   }
 }
 
+// The length of the code point at `at` if it folds to itself, else 0 (it
+// changes, or is not UTF-8). Runs over every text a hidden value is looked
+// for in, so the common cases (ASCII, the CJK ideographs U+4E00–U+9FFF) are
+// decided from the lead byte.
+size_t KeptLength(absl::string_view s, size_t at) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  const unsigned char c = byte(at);
+  if (c < 0x80) return IsSeparator(c) || (c >= 'A' && c <= 'Z') ? 0 : 1;
+  if (c >= 0xE4 && c <= 0xE9) {
+    return at + 2 < s.size() && (byte(at + 1) & 0xC0) == 0x80 && (byte(at + 2) & 0xC0) == 0x80 ? 3 : 0;
+  }
+  uint32_t cp = 0;
+  const size_t len = Decode(s, at, &cp);
+  if (len == 0 || IsSeparator(cp) || FoldAscii(cp) != 0) return 0;
+  return len;
+}
+
 }  // namespace
 
 FoldedText::FoldedText(absl::string_view text) {
-  size_t out = 0;  // folded bytes so far
-  FoldEach(text, [&](absl::string_view bytes, size_t begin, size_t end) {
-    if (same_ && begin == out && bytes == text.substr(begin, end - begin)) {
-      out += bytes.size();
-      return;
-    }
-    if (same_) {  // the first change: what came before is the identity
-      same_ = false;
-      storage_.reserve(text.size());
-      storage_.assign(text.data(), out);
-      begin_.reserve(text.size());
-      end_.reserve(text.size());
-      for (size_t i = 0; i < out; ++i) {
-        begin_.push_back(i);
-        end_.push_back(i + 1);
-      }
-    }
+  size_t same = 0;  // the prefix that folds to itself
+  while (same < text.size()) {
+    const size_t len = KeptLength(text, same);
+    if (len == 0) break;
+    same += len;
+  }
+  if (same == text.size()) {
+    folded_ = text;
+    return;
+  }
+  same_ = false;
+  storage_.reserve(text.size());
+  storage_.assign(text.data(), same);
+  begin_.reserve(text.size());
+  end_.reserve(text.size());
+  for (size_t i = 0; i < same; ++i) {
+    begin_.push_back(i);
+    end_.push_back(i + 1);  // matches end on code point boundaries
+  }
+  FoldEach(text.substr(same), [&](absl::string_view bytes, size_t begin, size_t end) {
     storage_.append(bytes.data(), bytes.size());
-    begin_.insert(begin_.end(), bytes.size(), begin);
-    end_.insert(end_.end(), bytes.size(), end);
+    begin_.insert(begin_.end(), bytes.size(), same + begin);
+    end_.insert(end_.end(), bytes.size(), same + end);
   });
-  folded_ = same_ ? text : absl::string_view(storage_);
+  folded_ = storage_;
 }
 
 std::string Fold(absl::string_view value) {
