@@ -32,6 +32,7 @@ using ::caselink::testing::Fault;
 using ::caselink::testing::FaultInjectionEnv;
 using ::caselink::testing::TempDir;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::string Repeat(const std::string& s, int n) {
   std::string out;
@@ -61,6 +62,23 @@ TEST(LogFieldTest, ReplacesInvalidUtf8AndControlCharacters) {
   EXPECT_EQ(logged, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD" "c");
   // Each replaced byte counts as one character of the budget.
   EXPECT_THAT(LogField(std::string(500, '\x07'), 10), HasSubstr("[truncated: 500 bytes in all]"));
+}
+
+TEST(LogTextTest, IdentifiersInACallersTextAreMaskedAndTheirPartiesNamed) {
+  std::vector<std::string> ids;
+  EXPECT_EQ(LogText("核查张三510181198503121235、电话13812345678", 1000, &ids),
+            "核查张三510***********1235、电话138****5678");
+  // The identity number names a party (an HMAC in the entry); a phone does not.
+  EXPECT_EQ(ids, std::vector<std::string>{"510181198503121235"});
+  // Masked before the cut: a number at the cut is not half kept.
+  ids.clear();
+  const std::string logged = LogText(Repeat("核", 95) + "510181198503121235", 100, &ids);
+  EXPECT_THAT(logged, Not(HasSubstr("51018119")));
+  EXPECT_THAT(logged, HasSubstr("[truncated: "));
+  EXPECT_EQ(ids, std::vector<std::string>{"510181198503121235"});
+  ids.clear();
+  EXPECT_EQ(LogText("核查线索", 1000, &ids), "核查线索");
+  EXPECT_TRUE(ids.empty());
 }
 
 TEST(RefusalLimiterTest, LogsTheBudgetThenCountsAndSummarizesWhenTheWindowEnds) {

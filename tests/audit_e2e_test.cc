@@ -106,6 +106,27 @@ TEST_F(AuditE2eTest, GetCaseByPoliceIsLoggedWithMaskedFieldsAndPurpose) {
   EXPECT_EQ(submits, 1);
 }
 
+TEST_F(AuditE2eTest, AnIdentityNumberWrittenInAPurposeIsMaskedAndFindsTheEntry) {
+  const std::string id = SubmitMarketCase();
+  // The number of a party of no case here: the purpose alone names it.
+  constexpr char kOther[] = "11010519491231002X";
+  ASSERT_TRUE(Get("psb", id, absl::StrCat("核查", kOther, "名下线索")).ok());
+  // And a refused call (an unknown case) whose purpose names it too.
+  EXPECT_EQ(Get("psb", "C-NONE", absl::StrCat("再查", kOther)).status().code(), absl::StatusCode::kNotFound);
+  v1::PartyAccessRequest party;
+  party.set_party_id(kOther);
+  auto by_party = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_party.ok()) << by_party.status();
+  ASSERT_EQ(by_party->entries_size(), 2);
+  EXPECT_EQ(by_party->entries(0).purpose(), "核查110***********002X名下线索");
+  EXPECT_THAT(by_party->entries(0).case_ids(), Contains(id));
+  EXPECT_EQ(by_party->entries(1).purpose(), "再查110***********002X");
+  EXPECT_EQ(by_party->entries(1).status_code(), static_cast<int>(absl::StatusCode::kNotFound));
+  for (const v1::AuditEntry& e : by_party->entries()) {
+    EXPECT_EQ(e.SerializeAsString().find(kOther), std::string::npos);
+  }
+}
+
 TEST_F(AuditE2eTest, RefusedRequestsAreLoggedWithTheirStatus) {
   const std::string id = SubmitMarketCase();
   EXPECT_TRUE(absl::IsNotFound(Get("town-a", id).status()));

@@ -106,6 +106,17 @@ void AccessLogger::AttachMetrics(metrics::Registry* registry) {
                      });
 }
 
+namespace {
+
+// Sorted and each once, whatever the order of the parties.
+void SortUnique(google::protobuf::RepeatedPtrField<std::string>* hmacs) {
+  std::sort(hmacs->begin(), hmacs->end());
+  const int kept = static_cast<int>(std::unique(hmacs->begin(), hmacs->end()) - hmacs->begin());
+  while (hmacs->size() > kept) hmacs->RemoveLast();
+}
+
+}  // namespace
+
 std::string AccessLogger::PartyHmac(const std::string& party_id) const {
   // Normalized first (party_ids.h), so a search logged with "…x" is found
   // by PartyAccess for "…X" and the other way round.
@@ -127,15 +138,22 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   e->set_method(r.method);
   e->set_status_code(static_cast<int>(outcome.code()));
   e->set_requested_case_id(LogField(r.requested_case_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
-  e->set_purpose(LogField(r.purpose, refused ? kRefusedTextChars : kLoggedPurposeChars));
-  e->set_purpose_case_ref(LogField(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars));
+  // Identity numbers a caller wrote into its purpose are masked there and
+  // named by HMAC with the parties below (also in a refused call's entry).
+  std::vector<std::string> written_ids;
+  e->set_purpose(LogText(r.purpose, refused ? kRefusedTextChars : kLoggedPurposeChars, &written_ids));
+  e->set_purpose_case_ref(
+      LogText(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars, &written_ids));
   if (!r.searched_party_id.empty()) e->set_searched_party_hmac(PartyHmac(r.searched_party_id));
   e->set_item_id(LogField(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
   e->set_document_id(LogField(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
   e->set_document_sha256(r.document_sha256);
   if (!r.detail.empty()) e->set_detail(LogField(r.detail, kLoggedPurposeChars));
+  auto* hmacs = e->mutable_party_hmacs();
+  for (const std::string& id : written_ids) *hmacs->Add() = PartyHmac(id);
   if (refused) {
     for (const std::string& id : r.requested_case_ids) *e->add_requested_case_ids() = LogField(id, kRefusedTextChars);
+    SortUnique(hmacs);
     return;
   }
   e->set_document_offset(r.document_offset);
@@ -156,12 +174,8 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   for (const std::string& p : r.fields.full) e->add_fields_full(p);
   for (const std::string& p : r.fields.masked) e->add_fields_masked(p);
   for (const std::string& p : r.fields.withheld) e->add_fields_withheld(p);
-  // Sorted and each once, whatever the order of the parties.
-  auto* hmacs = e->mutable_party_hmacs();
   for (const std::string& id : r.party_ids) *hmacs->Add() = PartyHmac(id);
-  std::sort(hmacs->begin(), hmacs->end());
-  const int kept = static_cast<int>(std::unique(hmacs->begin(), hmacs->end()) - hmacs->begin());
-  while (hmacs->size() > kept) hmacs->RemoveLast();
+  SortUnique(hmacs);
 }
 
 v1::AuditEntry AccessLogger::SummaryEntry(const RefusalLimiter::Summary& s) const {

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "absl/strings/str_cat.h"
+#include "auth/free_text_masker.h"
 
 namespace caselink::server {
 namespace {
@@ -71,6 +72,18 @@ std::string LogField(absl::string_view value, size_t max_chars) {
     ++chars;
   }
   return out;
+}
+
+std::string LogText(absl::string_view value, size_t max_chars, std::vector<std::string>* party_ids) {
+  static const auth::FreeTextMasker* const kMasker = new auth::FreeTextMasker();
+  // Read as a caller allowed everything, only to name the parties...
+  std::string unused;
+  kMasker->Apply(value, [](v1::Sensitivity) { return v1::ALLOW; }, &unused, party_ids);
+  // ...then masked, before the value is cut: a number cut in two would no
+  // longer be found.
+  std::string masked;
+  if (kMasker->Apply(value, [](v1::Sensitivity) { return v1::MASK; }, &masked)) return LogField(masked, max_chars);
+  return LogField(value, max_chars);
 }
 
 }  // namespace caselink::server
