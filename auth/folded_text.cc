@@ -120,6 +120,37 @@ FoldedText::FoldedText(absl::string_view text) {
   folded_ = storage_;
 }
 
+bool FoldingJoinsAlnum(absl::string_view text) {
+  bool after_alnum = false;  // the last kept code point was a letter or digit
+  bool separated = false;    // and separators followed it
+  for (size_t at = 0; at < text.size();) {
+    const unsigned char c = static_cast<unsigned char>(text[at]);
+    if (c >= 0xE4 && c <= 0xE9) {  // a CJK ideograph (or broken bytes): neither
+      after_alnum = separated = false;
+      at += 3;
+      continue;
+    }
+    uint32_t cp = c;
+    size_t len = c < 0x80 ? 1 : Decode(text, at, &cp);
+    if (len == 0) {
+      after_alnum = separated = false;
+      ++at;
+      continue;
+    }
+    at += len;
+    if (IsSeparator(cp)) {
+      separated = after_alnum;
+      continue;
+    }
+    const char ascii = FoldAscii(cp);
+    const bool alnum = (ascii >= '0' && ascii <= '9') || (ascii >= 'a' && ascii <= 'z');
+    if (alnum && separated) return true;
+    after_alnum = alnum;
+    separated = false;
+  }
+  return false;
+}
+
 std::string Fold(absl::string_view value) {
   std::string out;
   out.reserve(value.size());

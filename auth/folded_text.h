@@ -22,6 +22,8 @@ class FoldedText {
 
   // Valid while the text passed in is.
   absl::string_view folded() const { return folded_; }
+  // Whether folding changed nothing (then folded() is the text itself).
+  bool unchanged() const { return same_; }
   // The original bytes [begin, end) that folded bytes [fbegin, fend)
   // (fbegin < fend) came from: from the first one's code point to the end
   // of the last one's.
@@ -39,5 +41,10 @@ class FoldedText {
 
 // Only the folded form of `value` (for values, which need no map back).
 std::string Fold(absl::string_view value);
+
+// Whether folding `text` joins two letters or digits (ASCII or full-width)
+// that separators kept apart: if not, a number found in the folded text is
+// found in the text as written. One pass, no allocation.
+bool FoldingJoinsAlnum(absl::string_view text);
 
 }  // namespace caselink::auth

@@ -1,5 +1,9 @@
 #include "auth/free_text_masker.h"
 
+#include <algorithm>
+
+#include "auth/folded_text.h"
+
 #include <cstdint>
 #include <utility>
 
@@ -113,6 +117,43 @@ bool IsPartyId(const FreeTextMatch& m) {
   return m.cls == FreeTextClass::kIdNumber || m.cls == FreeTextClass::kCreditCode || (m.also & bits) != 0;
 }
 
+// Adds to `matches` (found in `text` as written) the identifiers found once
+// the separators inside numbers are dropped ("510105 1990 0307 1233",
+// "138-1234-5678": auth/folded_text.h), then merges overlapping matches,
+// each merged one carrying every class its parts were read as (so the
+// strictest decision applies). Both scans, because dropping the separators
+// also joins numbers a space kept apart ("kId kPhone" is one run of 29
+// digits, which holds neither).
+void AddSpacedOutMatches(absl::string_view text, std::vector<FreeTextMatch>* matches) {
+  if (!FoldingJoinsAlnum(text)) return;
+  const FoldedText folded(text);
+  thread_local std::vector<FreeTextMatch> more;
+  more.clear();
+  ScanFreeText(folded.folded(), &more);
+  if (more.empty()) return;
+  for (FreeTextMatch m : more) {
+    m.begin = folded.OriginalBegin(m.begin);
+    m.end = folded.OriginalEnd(m.end);
+    matches->push_back(m);
+  }
+  std::sort(matches->begin(), matches->end(), [](const FreeTextMatch& a, const FreeTextMatch& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end > b.end;
+  });
+  size_t kept = 0;
+  for (size_t i = 0; i < matches->size(); ++i) {
+    const FreeTextMatch& m = (*matches)[i];
+    if (kept > 0 && m.begin < (*matches)[kept - 1].end) {
+      FreeTextMatch& into = (*matches)[kept - 1];
+      into.end = std::max(into.end, m.end);
+      if (m.cls != into.cls) into.also |= 1 << static_cast<int>(m.cls);
+      into.also |= m.also & ~(1 << static_cast<int>(into.cls));
+      continue;
+    }
+    (*matches)[kept++] = m;
+  }
+  matches->resize(kept);
+}
+
 }  // namespace
 
 bool FreeTextMasker::Apply(absl::string_view value,
@@ -123,6 +164,7 @@ bool FreeTextMasker::Apply(absl::string_view value,
   thread_local std::vector<FreeTextMatch> matches;
   matches.clear();
   ScanFreeText(value, &matches);
+  AddSpacedOutMatches(value, &matches);
   if (matches.empty()) return false;
   std::array<int, 8> decided;
   decided.fill(-1);
@@ -149,7 +191,8 @@ bool FreeTextMasker::Apply(absl::string_view value,
     }
     if (action == v1::ALLOW) {
       if (shown_party_ids != nullptr && IsPartyId(m)) {
-        shown_party_ids->emplace_back(value.substr(m.begin, m.end - m.begin));
+        // Without the spaces a writer may have put in it.
+        shown_party_ids->push_back(Fold(value.substr(m.begin, m.end - m.begin)));
       }
       continue;
     }

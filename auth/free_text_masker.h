@@ -4,6 +4,10 @@
 // decision for the detector's sensitivity class says what it gets: ALLOW the
 // value, MASK the detector's masked form, DENY (or no grant) a fixed marker.
 //
+// Identifiers are found as written and also with the separators a writer
+// may put inside a number dropped ("510105 1990 0307 1233", "138-1234-5678",
+// zero-width spaces: auth/folded_text.h); such a match covers its separators.
+//
 // Promises: text outside the found identifiers is returned byte for byte;
 // the output is valid UTF-8 if the input was; the work is linear in the value
 // (one scan, then one copy). The field redactor (auth/field_redactor.h) calls

@@ -27,9 +27,10 @@
 //                (the run is then 13 digits "86…"; only the 11 are the match,
 //                so "+86" stays visible).
 //   BANK_CARD    16 to 19 digits passing the Luhn check.
-// - Not found (limits): numbers split by spaces, hyphens or other separators
-//   ("138 1234 5678", "6222-0212-…"), numbers spelled in Chinese numerals,
-//   numbers glued to further digits.
+// - Not found here (limits): numbers split by spaces, hyphens or other
+//   separators ("138 1234 5678", "6222-0212-…"; the masker finds those by
+//   scanning the text again with separators dropped, auth/free_text_masker.h),
+//   numbers spelled in Chinese numerals, numbers glued to further digits.
 #pragma once
 
 #include <cstddef>

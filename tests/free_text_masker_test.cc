@@ -255,6 +255,25 @@ TEST(FreeTextMaskerTest, FullWidthValuesAreMaskedByCodePoint) {
   EXPECT_EQ(MaskWith(m, "电话１３８１２３４５６７８", v1::MASK, v1::MASK), "电话１３８****５６７８");
 }
 
+TEST(FreeTextMaskerTest, NumbersWrittenWithSeparatorsAreFoundToo) {
+  FreeTextMasker m;
+  EXPECT_EQ(MaskWith(m, "身份证 510105 19900307 1233 号", v1::ALLOW, v1::MASK), "身份证 510*************1233 号");
+  EXPECT_EQ(MaskWith(m, "电话138-1234-5678。", v1::MASK, v1::ALLOW), "电话138******5678。");
+  EXPECT_EQ(MaskWith(m, "卡号6222\u30000212\u30003456\u20127894", v1::DENY, v1::ALLOW), "卡号[已屏蔽]");
+  // Numbers a space keeps apart are still found one by one.
+  EXPECT_EQ(MaskWith(m, std::string(kId) + " " + kPhone, v1::MASK, v1::MASK), "510***********1233 138****5678");
+  // Text with no number changes nothing, whatever its spaces.
+  EXPECT_EQ(MaskWith(m, "2024 年 3 月 5 日 下午 3 点", v1::DENY, v1::DENY), "2024 年 3 月 5 日 下午 3 点");
+}
+
+TEST(FreeTextMaskerTest, AnIdentityNumberShownInFullIsNamedWithoutItsSpaces) {
+  FreeTextMasker m;
+  std::string out;
+  std::vector<std::string> shown;
+  m.Apply("证号 510105 19900307 1233", [](v1::Sensitivity) { return v1::ALLOW; }, &out, &shown);
+  EXPECT_EQ(shown, std::vector<std::string>{kId});
+}
+
 TEST(FreeTextMaskerTest, AsksOnlyForClassesFoundAndOncePerClass) {
   FreeTextMasker m;
   std::vector<v1::Sensitivity> asked;
