@@ -77,7 +77,9 @@ struct Put {
 // already there) and its value is the record's sequence key. A reader of one
 // prefix then sees consecutive numbers that tell nothing of the records
 // indexed under other prefixes (an agency's event cursors: a gap in them
-// would count the district's events addressed to others).
+// would count the district's events addressed to others). A counted prefix
+// must not begin another prefix of its table (event prefixes end with \0,
+// which no agency id holds): its count is read from its last key.
 struct IndexPrefix {
   Table table;
   std::string prefix;
