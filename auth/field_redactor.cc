@@ -36,7 +36,7 @@ void MaskField(const MaskBook& masks, Message* msg, const FieldDescriptor* f, v1
 // path. Returns whether any value changed. Server-assigned fields hold none.
 bool MaskFreeText(const MaskBook& masks, Message* msg, const FieldDescriptor* f,
                   const FieldStep& step) {
-  if (f->type() != FieldDescriptor::TYPE_STRING || !masks.free_text().enabled()) return false;
+  if (f->type() != FieldDescriptor::TYPE_STRING || !masks.free_text().enabled() || step.names_case) return false;
   const Reflection* r = msg->GetReflection();
   auto decide = [&](v1::Sensitivity cls) {
     return cls >= 0 && cls < static_cast<int>(step.text.size()) ? step.text[cls] : v1::DENY;
@@ -133,7 +133,7 @@ void CollectHidden(const FieldPlan& plan, const MaskBook& masks, const MessagePl
 bool ReplaceHidden(const HiddenValues* hidden, Message* msg, const FieldDescriptor* f,
                    const FieldStep& step) {
   if (hidden == nullptr || hidden->empty() || f->type() != FieldDescriptor::TYPE_STRING ||
-      step.shape != v1::MASK_SHAPE_UNSPECIFIED || step.output_only) {
+      step.shape != v1::MASK_SHAPE_UNSPECIFIED || step.output_only || step.names_case) {
     return false;
   }
   const Reflection* r = msg->GetReflection();

@@ -59,6 +59,7 @@ const MessagePlan* CompiledRedaction::Compile(const FieldPlan& plan, const Descr
     }
     step.shape = f->options().GetExtension(v1::mask_shape);
     step.output_only = f->options().GetExtension(v1::output_only);
+    step.names_case = f->options().GetExtension(v1::case_ref);
     if (step.caselink_message && (step.action == v1::ALLOW || step.action == v1::MASK) &&
         depth + 1 < kMaxCompiledDepth) {
       step.inside = Compile(plan, f->message_type(), step.path, depth + 1);

@@ -43,6 +43,10 @@ struct FieldStep {
   std::array<v1::FieldAction, v1::Sensitivity_ARRAYSIZE> text{};
   v1::MaskShape shape = v1::MASK_SHAPE_UNSPECIFIED;
   bool output_only = false;
+  // A (caselink.v1.case_ref) field: a case's id, never free text, so no
+  // identifier or hidden value is looked for in it (the random part of an
+  // id, joined to its date over the "-", can pass a number's check).
+  bool names_case = false;
 };
 
 // The steps of one message type at one path prefix.

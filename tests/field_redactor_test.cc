@@ -492,6 +492,22 @@ TEST(HiddenValuesInTextTest, AValueSpacedOutOrInFullWidthInTheTextIsStillHidden)
   EXPECT_EQ(r.report.masked.count("facts"), 1u);
 }
 
+TEST(HiddenValuesInTextTest, ACaseIdIsNeverReadAsANumber) {
+  // The date and random part of this id, joined over its "-", are 16 digits
+  // that pass the Luhn check: in text they read as a bank card, which this
+  // caller (no PERSONAL grant) may not see. In the case's id they are an id.
+  const std::string id = "C20241204-38123451ABCD";
+  auto t = Table(kNoPersonal);
+  FieldPlan plan;
+  plan.Add(t.get(), "no-personal");
+  v1::Case c = FullCase();
+  c.set_case_id(id);
+  c.set_title("并案" + id);
+  Redacted r = Apply(plan, c);
+  EXPECT_EQ(r.c.case_id(), id);
+  EXPECT_EQ(r.c.title(), std::string("并案C") + kFreeTextDenyMarker + "ABCD");
+}
+
 TEST(HiddenValuesInTextTest, AWithheldNameBecomesTheDenyMarker) {
   // The justice bureau's kind of grant without PERSONAL: the names are
   // withheld, the title read.
