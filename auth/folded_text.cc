@@ -2,28 +2,10 @@
 
 #include <cstdint>
 
+#include "caselink_common/utf8.h"
+
 namespace caselink::auth {
 namespace {
-
-// Decodes the code point at `at` into `*cp` and returns its length in
-// bytes; 0 if the bytes there are not valid UTF-8.
-size_t Decode(absl::string_view s, size_t at, uint32_t* cp) {
-  const auto byte = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
-  const unsigned char c = byte(at);
-  if (c < 0x80) {
-    *cp = c;
-    return 1;
-  }
-  size_t len = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-  if (len == 0 || at + len > s.size()) return 0;
-  uint32_t v = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
-  for (size_t i = 1; i < len; ++i) {
-    if ((byte(at + i) & 0xC0) != 0x80) return 0;
-    v = (v << 6) | (byte(at + i) & 0x3F);
-  }
-  *cp = v;
-  return len;
-}
 
 // Written inside a value to space it out, never part of it.
 bool IsSeparator(uint32_t cp) {
@@ -59,7 +41,7 @@ template <class Emit>
 void FoldEach(absl::string_view text, Emit emit) {
   for (size_t at = 0; at < text.size();) {
     uint32_t cp = 0;
-    const size_t len = Decode(text, at, &cp);
+    const size_t len = Utf8SequenceLength(text, at, &cp);
     if (len == 0) {  // not UTF-8: the byte as it is
       emit(text.substr(at, 1), at, at + 1);
       ++at;
@@ -85,7 +67,7 @@ size_t KeptLength(absl::string_view s, size_t at) {
     return at + 2 < s.size() && (byte(at + 1) & 0xC0) == 0x80 && (byte(at + 2) & 0xC0) == 0x80 ? 3 : 0;
   }
   uint32_t cp = 0;
-  const size_t len = Decode(s, at, &cp);
+  const size_t len = Utf8SequenceLength(s, at, &cp);
   if (len == 0 || IsSeparator(cp) || FoldAscii(cp) != 0) return 0;
   return len;
 }
@@ -131,7 +113,7 @@ bool FoldingJoinsAlnum(absl::string_view text) {
       continue;
     }
     uint32_t cp = c;
-    size_t len = c < 0x80 ? 1 : Decode(text, at, &cp);
+    size_t len = c < 0x80 ? 1 : Utf8SequenceLength(text, at, &cp);
     if (len == 0) {
       after_alnum = separated = false;
       ++at;
