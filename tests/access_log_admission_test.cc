@@ -81,6 +81,29 @@ TEST(LogTextTest, IdentifiersInACallersTextAreMaskedAndTheirPartiesNamed) {
   EXPECT_TRUE(ids.empty());
 }
 
+TEST(LogIdTest, AnIdOfTheServersShapeIsKeptAndAnythingElseIsReadAsText) {
+  std::vector<std::string> ids;
+  // Its date and random part joined over the "-" make 16 Luhn-valid digits:
+  // read as text it would be masked as a card number, and WhoRead for the
+  // case would no longer find the entry.
+  const std::string card_like = "C20241204-38123451ABCD";
+  ASSERT_NE(LogText(card_like, 64, &ids), card_like);
+  EXPECT_EQ(LogId(card_like, 64, &ids), card_like);
+  EXPECT_TRUE(ids.empty());
+  // An identity number where an id goes is masked and names its party.
+  EXPECT_EQ(LogId("510181198503121235", 64, &ids), "510***********1235");
+  EXPECT_EQ(ids, std::vector<std::string>{"510181198503121235"});
+  ids.clear();
+  // The shape is exact: one character more, a lower-case letter or a
+  // letter of the date and it is text.
+  EXPECT_NE(LogId("C20241204-38123451ABCDE", 64, &ids), "C20241204-38123451ABCDE");
+  EXPECT_NE(LogId("C20241204-38123451abcd", 64, &ids), "C20241204-38123451abcd");
+  EXPECT_EQ(LogId("C2024120X-38123451ABCD", 64, &ids), "C2024120X-38123451ABCD");  // nothing to mask in it
+  EXPECT_EQ(LogId("", 64, &ids), "");
+  EXPECT_EQ(LogId("C1", 64, &ids), "C1");
+  EXPECT_THAT(LogId(std::string(100, 'C'), 64, &ids), HasSubstr("[truncated: 100 bytes in all]"));
+}
+
 TEST(RefusalLimiterTest, LogsTheBudgetThenCountsAndSummarizesWhenTheWindowEnds) {
   RefusalLimiter limiter(3, absl::Minutes(1));
   const absl::Time t0 = absl::FromUnixSeconds(1700000000);
@@ -222,6 +245,40 @@ TEST_F(AccessLoggerTest, ARefusedCallIsLoggedCompactly) {
   EXPECT_FALSE(es[0].searched_party_hmac().empty());  // who looked for whom stays
   EXPECT_THAT(es[0].purpose(), HasSubstr("[truncated: 5000 bytes in all]"));
   EXPECT_LT(es[0].ByteSizeLong(), 400u);
+}
+
+// A caller can put an identity number wherever the request names an id;
+// the permanent entry masks it there too and names its party, so the
+// party's PartyAccess finds the probe, answered or refused.
+TEST_F(AccessLoggerTest, AnIdentityNumberWhereAnIdGoesIsMaskedAndNamesItsParty) {
+  Open();
+  const std::string person = "510181198503121235";
+  const std::string other = "11010519491231002X";
+  const std::string real = "C20241204-38123451ABCD";
+  for (const absl::Status& outcome : {absl::NotFoundError("no such case"), absl::OkStatus()}) {
+    AccessRecord r = Record("certA", "psb");
+    r.requested_case_id = person;
+    r.item_id = person;
+    r.document_id = person;
+    r.requested_case_ids = {real, other};
+    ASSERT_TRUE(logger_->Log(r, outcome).ok());
+  }
+  auto es = Entries();
+  ASSERT_EQ(es.size(), 2u);
+  for (const v1::AuditEntry& e : es) {
+    SCOPED_TRACE(e.status_code());
+    EXPECT_THAT(e.DebugString(), Not(HasSubstr("51018119850312")));
+    EXPECT_THAT(e.DebugString(), Not(HasSubstr("11010519491231")));
+    EXPECT_EQ(e.requested_case_id(), "510***********1235");
+    EXPECT_EQ(e.item_id(), "510***********1235");
+    EXPECT_EQ(e.document_id(), "510***********1235");
+    ASSERT_EQ(e.requested_case_ids_size(), 2);
+    EXPECT_EQ(e.requested_case_ids(0), real);  // a case id of the server's shape stays what WhoRead asks
+    EXPECT_EQ(e.requested_case_ids(1), "110***********002X");
+    std::vector<std::string> want = {logger_->PartyHmac(person), logger_->PartyHmac(other)};
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(std::vector<std::string>(e.party_hmacs().begin(), e.party_hmacs().end()), want);
+  }
 }
 
 // The logger builds each entry in its thread's reused message: a second

@@ -127,6 +127,19 @@ TEST_F(AuditE2eTest, AnIdentityNumberWrittenInAPurposeIsMaskedAndFindsTheEntry) 
   }
 }
 
+TEST_F(AuditE2eTest, AnIdentityNumberAskedForAsACaseIdIsMaskedAndFindsTheEntry) {
+  constexpr char kPerson[] = "11010519491231002X";
+  EXPECT_EQ(Get("psb", kPerson, "核查").status().code(), absl::StatusCode::kNotFound);
+  v1::PartyAccessRequest party;
+  party.set_party_id(kPerson);
+  auto by_party = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_party.ok()) << by_party.status();
+  ASSERT_EQ(by_party->entries_size(), 1);
+  EXPECT_EQ(by_party->entries(0).requested_case_id(), "110***********002X");
+  EXPECT_EQ(by_party->entries(0).agency_id(), "psb");
+  EXPECT_EQ(by_party->entries(0).SerializeAsString().find(kPerson), std::string::npos);
+}
+
 TEST_F(AuditE2eTest, RefusedRequestsAreLoggedWithTheirStatus) {
   const std::string id = SubmitMarketCase();
   EXPECT_TRUE(absl::IsNotFound(Get("town-a", id).status()));

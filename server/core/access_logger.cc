@@ -137,22 +137,25 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   e->set_cert_fingerprint(r.cert_fingerprint);
   e->set_method(r.method);
   e->set_status_code(static_cast<int>(outcome.code()));
-  e->set_requested_case_id(LogField(r.requested_case_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
-  // Identity numbers a caller wrote into its purpose are masked there and
-  // named by HMAC with the parties below (also in a refused call's entry).
+  // Identity numbers a caller wrote into its purpose, or where an id goes,
+  // are masked there and named by HMAC with the parties below (also in a
+  // refused call's entry).
   std::vector<std::string> written_ids;
+  e->set_requested_case_id(LogId(r.requested_case_id, refused ? kRefusedTextChars : kLoggedCaseIdChars, &written_ids));
   e->set_purpose(LogText(r.purpose, refused ? kRefusedTextChars : kLoggedPurposeChars, &written_ids));
   e->set_purpose_case_ref(
       LogText(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars, &written_ids));
   if (!r.searched_party_id.empty()) e->set_searched_party_hmac(PartyHmac(r.searched_party_id));
-  e->set_item_id(LogField(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
-  e->set_document_id(LogField(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars));
+  e->set_item_id(LogId(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars, &written_ids));
+  e->set_document_id(LogId(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars, &written_ids));
   e->set_document_sha256(r.document_sha256);
   if (!r.detail.empty()) e->set_detail(LogField(r.detail, kLoggedPurposeChars));
   auto* hmacs = e->mutable_party_hmacs();
-  for (const std::string& id : written_ids) *hmacs->Add() = PartyHmac(id);
   if (refused) {
-    for (const std::string& id : r.requested_case_ids) *e->add_requested_case_ids() = LogField(id, kRefusedTextChars);
+    for (const std::string& id : r.requested_case_ids) {
+      *e->add_requested_case_ids() = LogId(id, kRefusedTextChars, &written_ids);
+    }
+    for (const std::string& id : written_ids) *hmacs->Add() = PartyHmac(id);
     SortUnique(hmacs);
     return;
   }
@@ -168,9 +171,10 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   // items): named too, so WhoRead finds the attempt.
   for (const std::string& id : r.requested_case_ids) {
     if (id != r.requested_case_id && !cases.contains(id)) {
-      *e->add_requested_case_ids() = LogField(id, kLoggedCaseIdChars);
+      *e->add_requested_case_ids() = LogId(id, kLoggedCaseIdChars, &written_ids);
     }
   }
+  for (const std::string& id : written_ids) *hmacs->Add() = PartyHmac(id);
   for (const std::string& p : r.fields.full) e->add_fields_full(p);
   for (const std::string& p : r.fields.masked) e->add_fields_masked(p);
   for (const std::string& p : r.fields.withheld) e->add_fields_withheld(p);

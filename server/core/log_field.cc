@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "caselink_common/utf8.h"
 #include "auth/free_text_masker.h"
+#include "storage/case_id.h"
 
 namespace caselink::server {
 namespace {
@@ -50,6 +51,11 @@ std::string LogText(absl::string_view value, size_t max_chars, std::vector<std::
   std::string masked;
   if (kMasker->Apply(value, [](v1::Sensitivity) { return v1::MASK; }, &masked)) return LogField(masked, max_chars);
   return LogField(value, max_chars);
+}
+
+std::string LogId(absl::string_view value, size_t max_chars, std::vector<std::string>* party_ids) {
+  if (value.empty() || storage::HasNewCaseIdShape(value)) return std::string(value);
+  return LogText(value, max_chars, party_ids);
 }
 
 }  // namespace caselink::server
