@@ -98,6 +98,20 @@ TEST_F(RequestIdTest, AWorkflowErrorCarriesTheIdTheServerLogged) {
   ExpectTheLoggedId(got.status(), "/GetTransfer", absl::StatusCodeToString(got.status().code()));
 }
 
+// The operator's log outlives the call outside the database: an identity
+// number a caller asks for as a case id reaches it masked, as in the
+// access log, while the caller's own answer still quotes what it sent.
+TEST_F(RequestIdTest, AnIdentityNumberAskedForIsMaskedInTheServersLogLine) {
+  v1::GetCaseRequest req;
+  req.set_case_id("510181198503121235");
+  req.set_purpose("request id test");
+  auto got = district_->As("psb").GetCase(req);
+  ASSERT_EQ(got.status().code(), absl::StatusCode::kNotFound) << got.status();
+  ExpectTheLoggedId(got.status(), "/GetCase", "NOT_FOUND");
+  EXPECT_THAT(log_.str(), ::testing::HasSubstr("msg=\"case '510***********1235' not found\""));
+  EXPECT_THAT(log_.str(), ::testing::Not(::testing::HasSubstr("51018119850312"))) << log_.str();
+}
+
 TEST_F(RequestIdTest, EachCallHasItsOwnId) {
   v1::GetCaseRequest req;
   req.set_case_id("c-does-not-exist");
