@@ -6,6 +6,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
+#include "caselink_common/private_file.h"
 #include "output.h"
 
 namespace caselink::cli {
@@ -31,6 +32,10 @@ int EmitReport(const google::protobuf::Message& message, const std::string& form
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fflush(stdout);
     return kExitOk;
+  }
+  // Reports list cases by title, which often names a party: the owner's alone.
+  if (absl::Status made = CreatePrivateFile(out); !made.ok()) {
+    return ReportUsageError(absl::StrCat(out, ": cannot write the ", what, ": ", made.message()));
   }
   std::ofstream file(out, std::ios::binary | std::ios::trunc);
   file.write(text.data(), static_cast<std::streamsize>(text.size()));

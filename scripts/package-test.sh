@@ -71,6 +71,13 @@ getent passwd caselink >/dev/null || fail "postinst did not create the caselink 
 [[ -s /etc/caselink/server.textproto && -s /etc/caselink/pki/server.pem ]] || fail "postinst made no configuration"
 systemd-analyze verify /usr/lib/systemd/system/caselinkd.service || fail "systemd-analyze verify"
 say "installed; unit verified"
+# What the server's group may read of the example PKI, and what it may not.
+for f in server.key audit-hmac.key ca.pem; do
+  runuser -u caselink -- test -r "/etc/caselink/pki/$f" || fail "user caselink cannot read pki/$f"
+done
+for f in ca.key agencies/market.key; do
+  runuser -u caselink -- test -r "/etc/caselink/pki/$f" && fail "user caselink can read pki/$f"
+done
 
 PKI=/etc/caselink/pki
 cli() {

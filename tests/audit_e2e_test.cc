@@ -4,11 +4,13 @@
 // concurrent writers, answer AuditService questions for the supervisors only,
 // and `caselink-admin audit verify` names the entry of a tampered copy.
 #include "support/raw_db.h"
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -337,6 +339,27 @@ TEST_F(AuditE2eTest, AdminVerifyNamesTheTamperedEntryOfACopy) {
   // The original is untouched and still verifies.
   out.clear();
   EXPECT_EQ(RunAdmin("audit verify --db " + district_->db_path(), &out), 0) << out;
+}
+
+// An export names who read which case and why: whatever the umask, the
+// file is its owner's alone.
+TEST_F(AuditE2eTest, AdminExportWritesEveryEntryIntoAFileOnlyItsOwnerReads) {
+  const std::string id = SubmitMarketCase();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Get("psb", id).ok());
+  district_->Stop();
+  const std::string file = district_->dir() + "/audit.jsonl";
+  const mode_t previous = ::umask(022);
+  std::string out;
+  const int code = RunAdmin("audit export --db " + district_->db_path() + " --out " + file, &out);
+  ::umask(previous);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("exported 4 entries"));
+  std::ifstream in(file);
+  int lines = 0;
+  for (std::string line; std::getline(in, line);) lines += line.find(id) != std::string::npos ? 1 : 0;
+  EXPECT_EQ(lines, 4);  // the submit and the three reads name the case
+  EXPECT_EQ(std::filesystem::status(file).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 }
 
 // A request can name a case deeper than a top-level case_id (the Case a

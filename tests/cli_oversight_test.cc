@@ -8,6 +8,9 @@
 // reports done and the government closes, and marks a market case major.
 // Usage errors exit 2 naming what is wrong, before anything is sent; RPC
 // errors exit 1 with the server's message.
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -288,12 +291,17 @@ TEST_F(CliOversightTest, AMeetingsDecisionIsDoneAndClosedAndACaseMarkedMajor) {
 
   // The joint-meeting report as JSON into a file (--out is honoured for
   // every format) carries the closed decision item of the period.
+  // The file lists cases by title: its owner's alone, whatever the umask.
   const std::string report_path = Path("report.json");
+  const mode_t previous = ::umask(022);
   RunResult report_run =
       Exec({"report", "--from", "2024-03-01", "--to", "2024-04-01", "--format", "json", "--out", report_path},
            "government");
+  ::umask(previous);
   ASSERT_EQ(report_run.exit_code, 0) << report_run.err;
   EXPECT_EQ(report_run.out, "");
+  EXPECT_EQ(std::filesystem::status(report_path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   const auto report = FromJson<v1::JointMeetingReport>(Slurp(report_path));
   ASSERT_EQ(report.decisions_size(), 1);
   EXPECT_EQ(report.decisions(0).id(), decision.id());

@@ -3,6 +3,8 @@
 // storing nothing and logged, who may read (parties, the policy's rows) and a
 // policy withholding a class, and a download resumed after the server
 // restarts. Backup and restore of documents: e2e_backup_test.cc.
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -147,10 +149,15 @@ TEST_F(DocumentTest, UploadAndDownloadRoundTripWithTheHashChecked) {
   get.set_id(doc.id());
   EXPECT_EQ(As("psb").GetDocument(get)->document().sha256(), doc.sha256());
   const std::string target = district_->dir() + "/psb-移送书.pdf";
+  // Case material on the agency's disk: its user's alone, whatever the umask.
+  const mode_t previous = ::umask(022);
   auto down = As("psb").DownloadDocumentFile(Download(doc.id()), target);
+  ::umask(previous);
   ASSERT_TRUE(down.ok()) << down.status();
   EXPECT_EQ(Slurp(target), pdf);
   EXPECT_FALSE(std::filesystem::exists(target + ".part"));
+  EXPECT_EQ(std::filesystem::status(target).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
 
   // Uploading the same file again is answered with the first document.
   auto again = As("market").UploadDocumentFile(h, Put("移送书.pdf", pdf));

@@ -29,3 +29,4 @@ target_compile_definitions(policy_loader_link_test PRIVATE CASELINK_SOURCE_DIR="
 
 # Links caselink_common alone: the sniffer needs no server, storage or gRPC.
 caselink_add_plain_test(content_type_sniffer_test SOURCES content_type_sniffer_test.cc LIBS caselink_common LABELS unit)
+caselink_add_test(private_file_test SOURCES private_file_test.cc LABELS unit)

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "caselink_common/private_file.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "absl/strings/str_cat.h"
@@ -182,6 +183,8 @@ absl::StatusOr<v1::Document> Client::DownloadDocumentFile(const v1::DownloadDocu
       req,
       [&](int64_t offset, absl::string_view bytes) -> absl::Status {
         if (!out.is_open()) {
+          // Case material: readable by the downloading user alone, whatever its umask.
+          if (absl::Status made = CreatePrivateFile(part); !made.ok()) return made;
           out.open(part, std::ios::binary | (req.offset() > 0 ? std::ios::app : std::ios::trunc));
           if (!out) return absl::PermissionDeniedError(absl::StrCat("cannot write ", part));
         }
@@ -201,7 +204,9 @@ absl::StatusOr<v1::Document> Client::DownloadDocumentFile(const v1::DownloadDocu
     if (absl::IsOutOfRange(doc.status())) std::filesystem::remove(part, ec);
     return doc.status();  // the .part file stays for a resumed download
   }
-  if (!std::filesystem::exists(part, ec)) std::ofstream(part, std::ios::binary);  // an empty document
+  if (!std::filesystem::exists(part, ec)) {  // an empty document
+    if (absl::Status made = CreatePrivateFile(part); !made.ok()) return made;
+  }
   Sha256 hash;
   absl::StatusOr<int64_t> size = HashFile(part, &hash);
   if (!size.ok()) return size.status();

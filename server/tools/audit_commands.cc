@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "caselink_common/private_file.h"
 #include "server/tools/commands.h"
 #include "server/tools/tool_io.h"
 #include "storage/audit_store.h"
@@ -64,6 +65,8 @@ int RunVerify(const VerifyArgs& args) {
 int RunExport(const ExportArgs& args) {
   auto db = storage::Database::OpenReadOnly(args.db);
   if (!db.ok()) return ReportError(db.status());
+  // The export names who read which case and why: its owner's alone.
+  if (absl::Status made = CreatePrivateFile(args.out); !made.ok()) return ReportError(made);
   std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
   if (!out) return ReportError(absl::InvalidArgumentError(absl::StrCat("cannot write ", args.out)));
   auto n = storage::ExportAuditLog(**db, args.from, args.to, out);
