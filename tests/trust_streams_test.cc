@@ -276,6 +276,52 @@ TEST_F(StreamTrustTest, DeliveriesAreInTheAccessLogWhileTheStreamIsOpen) {
   EXPECT_FALSE(entries[0].party_hmacs().empty());
 }
 
+// An item naming no case (a supervision record without cases) still has
+// text, and an identity number in it: its delivery is on the record too,
+// naming the item, the fields and the party it showed.
+TEST_F(StreamTrustTest, AnItemNamingNoCaseIsOnTheRecordWhenDelivered) {
+  constexpr char kWitness[] = "11010519491231002X";
+  auto s = Supervise("market", "");
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_EQ(s->record().case_ids_size(), 0);
+  ASSERT_TRUE(ActS("market", s->record().id(), v1::ACTION_REPLY, absl::StrCat("已询问证人", kWitness)).ok());
+  OpenStream pro(As("procuratorate"));
+  for (int i = 0; i < 2; ++i) {
+    auto e = pro.Next();
+    ASSERT_TRUE(e.has_value()) << i;
+    EXPECT_EQ(e->item_id(), s->record().id());
+  }
+  // While the stream is open, both deliveries are on the record.
+  v1::AgencyAccessRequest req;
+  req.set_agency_id("procuratorate");
+  req.set_limit(1000);
+  req.set_purpose("streams test: case-less items");
+  auto r = As("procuratorate").AgencyAccess(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  std::vector<v1::AuditEntry> deliveries;
+  for (const v1::AuditEntry& e : r->entries()) {
+    if (e.method() == kWatch && e.status_code() == 0) deliveries.push_back(e);
+  }
+  ASSERT_FALSE(deliveries.empty()) << "a case-less item was delivered without an entry";
+  bool fields = false;
+  for (const v1::AuditEntry& e : deliveries) {
+    EXPECT_EQ(e.item_id(), s->record().id());
+    EXPECT_TRUE(e.case_ids().empty());
+    fields |= e.fields_full_size() + e.fields_masked_size() > 0;
+  }
+  EXPECT_TRUE(fields);
+  // The witness's number reached the watcher in the reply's reason: the
+  // party's question finds the delivery.
+  v1::PartyAccessRequest party;
+  party.set_party_id(kWitness);
+  party.set_purpose("streams test: case-less items");
+  auto by_party = As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_party.ok()) << by_party.status();
+  bool watched = false;
+  for (const v1::AuditEntry& e : by_party->entries()) watched |= e.method() == kWatch && e.agency_id() == "procuratorate";
+  EXPECT_TRUE(watched);
+}
+
 TEST_F(StreamTrustTest, AStreamLogsItsDeliveriesInBoundedEntries) {
   // More events than one entry may hold, all already stored: a replay.
   const int n = server::DeliveryLog::kMaxEvents + 6;

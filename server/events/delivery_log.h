@@ -3,7 +3,8 @@
 // (Chunk()); Commit() writes that chunk as one access-log entry (status OK,
 // the stream's method, agency, certificate and purpose, the case ids, field
 // paths and party-id HMACs of that chunk only, every case id its events
-// carry) BEFORE the stream sends those
+// carry, and the item when its events are about one) BEFORE the stream
+// sends those
 // events, durably as any read entry. So nothing is sent that the log does
 // not hold, a crash loses no entry of anything delivered, and an entry may
 // name cases of events the stream then failed to send (the client went away,
@@ -39,8 +40,9 @@ class DeliveryLog {
   // The chunk has reached its bound and must be committed before more
   // events are added.
   bool Full() const;
-  // Writes the chunk as one entry if it names any case, then starts a new
-  // one. An error means the entry was not stored: its events must not be sent.
+  // Writes the chunk as one entry if it holds any event (whether or not it
+  // names a case), then starts a new one. An error means the entry was not
+  // stored: its events must not be sent.
   absl::Status Commit();
 
   // Entries written so far (for the stream's log line).
@@ -54,6 +56,7 @@ class DeliveryLog {
   AccessRecord base_;
   AccessRecord chunk_;
   int events_ = 0;
+  bool several_items_ = false;  // the chunk's events are about more than one item
   int entries_ = 0;
   int cases_ = 0;
 };
