@@ -34,8 +34,10 @@ void MaskField(const MaskBook& masks, Message* msg, const FieldDescriptor* f, v1
 // Content-aware masking (auth/free_text_masker.h): identifiers inside the
 // string field `f` get the caller's decision for their class at the field's
 // path. Returns whether any value changed. Server-assigned fields hold none.
+// `shown` (may be null) gets the identity numbers and credit codes left in
+// full.
 bool MaskFreeText(const MaskBook& masks, Message* msg, const FieldDescriptor* f,
-                  const FieldStep& step) {
+                  const FieldStep& step, std::vector<std::string>* shown) {
   if (f->type() != FieldDescriptor::TYPE_STRING || !masks.free_text().enabled() || step.names_case) return false;
   const Reflection* r = msg->GetReflection();
   auto decide = [&](v1::Sensitivity cls) {
@@ -45,13 +47,13 @@ bool MaskFreeText(const MaskBook& masks, Message* msg, const FieldDescriptor* f,
   std::string scratch, out;
   if (f->is_repeated()) {
     for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
-      if (masks.free_text().Apply(r->GetRepeatedStringReference(*msg, f, i, &scratch), decide, &out)) {
+      if (masks.free_text().Apply(r->GetRepeatedStringReference(*msg, f, i, &scratch), decide, &out, shown)) {
         if (step.output_only) return changed;
         r->SetRepeatedString(msg, f, i, std::move(out));
         changed = true;
       }
     }
-  } else if (masks.free_text().Apply(r->GetStringReference(*msg, f, &scratch), decide, &out)) {
+  } else if (masks.free_text().Apply(r->GetStringReference(*msg, f, &scratch), decide, &out, shown)) {
     if (step.output_only) return false;
     r->SetString(msg, f, std::move(out));
     changed = true;
@@ -154,22 +156,22 @@ bool ReplaceHidden(const HiddenValues* hidden, Message* msg, const FieldDescript
 }
 
 void Walk(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidden,
-          const MessagePlan& mp, Message* msg, RedactionReport* report);
+          const MessagePlan& mp, Message* msg, RedactionReport* report, std::vector<std::string>* shown);
 
 // Walks into a caselink message field's value: with the compiled plan of its
 // path, or one compiled now for a type nested deeper than the cache compiles.
 void WalkInside(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidden,
-                const FieldStep& step, Message* inner, RedactionReport* report) {
+                const FieldStep& step, Message* inner, RedactionReport* report, std::vector<std::string>* shown) {
   if (step.inside != nullptr) {
-    Walk(plan, masks, hidden, *step.inside, inner, report);
+    Walk(plan, masks, hidden, *step.inside, inner, report, shown);
     return;
   }
   CompiledRedaction deeper(plan, inner->GetDescriptor(), step.path);
-  Walk(plan, masks, hidden, deeper.root(), inner, report);
+  Walk(plan, masks, hidden, deeper.root(), inner, report, shown);
 }
 
 void Walk(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidden,
-          const MessagePlan& mp, Message* msg, RedactionReport* report) {
+          const MessagePlan& mp, Message* msg, RedactionReport* report, std::vector<std::string>* shown) {
   const Reflection* r = msg->GetReflection();
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(*msg, &fields);
@@ -184,10 +186,10 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidd
     if (step->caselink_message) {
       if (f->is_repeated()) {
         for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
-          WalkInside(plan, masks, hidden, *step, r->MutableRepeatedMessage(msg, f, i), report);
+          WalkInside(plan, masks, hidden, *step, r->MutableRepeatedMessage(msg, f, i), report, shown);
         }
       } else {
-        WalkInside(plan, masks, hidden, *step, r->MutableMessage(msg, f), report);
+        WalkInside(plan, masks, hidden, *step, r->MutableMessage(msg, f), report, shown);
       }
       continue;
     }
@@ -195,7 +197,7 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidd
       // Returned in full unless a hidden value or an identifier inside it
       // was masked.
       const bool replaced = ReplaceHidden(hidden, msg, f, *step);
-      const bool masked = MaskFreeText(masks, msg, f, *step) || replaced;
+      const bool masked = MaskFreeText(masks, msg, f, *step, shown) || replaced;
       if (report) (masked ? report->masked : report->full).insert(step->reported);
       continue;
     }
@@ -203,7 +205,7 @@ void Walk(const FieldPlan& plan, const MaskBook& masks, const HiddenValues* hidd
       // Hidden values and identifiers first: the field mask keeps the
       // value's ends, which could otherwise hold one.
       ReplaceHidden(hidden, msg, f, *step);
-      MaskFreeText(masks, msg, f, *step);
+      MaskFreeText(masks, msg, f, *step, /*shown=*/nullptr);  // the field's mask then hides part of it
       MaskField(masks, msg, f, step->shape);
       if (report) report->masked.insert(step->reported);
     } else {
@@ -248,13 +250,13 @@ absl::Status WalkWritable(const FieldPlan& writable, const Message& msg, const s
 }  // namespace
 
 void RedactMessage(const FieldPlan& plan, const MaskBook& masks, Message* msg,
-                   RedactionReport* report) {
+                   RedactionReport* report, std::vector<std::string>* shown_party_ids) {
   std::shared_ptr<const CompiledRedaction> compiled =
       plan.cache() != nullptr ? plan.cache()->Get(plan, msg->GetDescriptor())
                               : std::make_shared<const CompiledRedaction>(plan, msg->GetDescriptor());
   HiddenValues hidden;
   CollectHidden(plan, masks, compiled->root(), *msg, &hidden);
-  Walk(plan, masks, hidden.empty() ? nullptr : &hidden, compiled->root(), msg, report);
+  Walk(plan, masks, hidden.empty() ? nullptr : &hidden, compiled->root(), msg, report, shown_party_ids);
 }
 
 void CollectHiddenValues(const FieldPlan* plan, const MaskBook& masks, const Message& msg, HiddenValues* out) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "auth/field_path_set.h"
@@ -33,8 +34,12 @@ struct RedactionReport {
 // or withheld) is rendered in the rest of `msg`'s text as in its own field
 // (auth/hidden_values.h: "张三" in the facts becomes "张*" or the DENY
 // marker); a field so changed is reported as masked. `report` may be null.
+// `shown_party_ids` (may be null) gets every identity number and credit code
+// the text of a field returned in full still shows (a witness's number in the
+// facts), so the access log can name the parties the answer reveals beyond
+// the message's own party fields.
 void RedactMessage(const FieldPlan& plan, const MaskBook& masks, google::protobuf::Message* msg,
-                   RedactionReport* report);
+                   RedactionReport* report, std::vector<std::string>* shown_party_ids = nullptr);
 
 // The personal values of `msg` (a case) that a caller reading it under
 // `plan` does not get in full, each as RedactMessage renders it; with no

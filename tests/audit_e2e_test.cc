@@ -129,6 +129,34 @@ TEST_F(AuditE2eTest, AnIdentityNumberWrittenInAPurposeIsMaskedAndFindsTheEntry) 
   }
 }
 
+// A number written in a case's text (a witness, not a party) reaches a
+// reader who gets identity numbers in full: its party's question finds the
+// read, and the submitter's own entry too. A reader who gets it masked did
+// not learn it: its entry does not name the witness.
+TEST_F(AuditE2eTest, AnIdentityNumberInACasesTextShownInFullNamesItsParty) {
+  constexpr char kWitness[] = "11010519491231002X";
+  v1::Case c = SampleCase();
+  c.set_facts(absl::StrCat("证人身份证号", kWitness, "，已询问"));
+  auto submitted = district_->As("market").SubmitCase(c);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  const std::string id = submitted->case_().case_id();
+  auto full = Get("procuratorate", id);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_THAT(full->facts(), HasSubstr(kWitness));
+  auto masked = Get("psb", id);
+  ASSERT_TRUE(masked.ok()) << masked.status();
+  ASSERT_THAT(masked->facts(), Not(HasSubstr(kWitness)));
+
+  v1::PartyAccessRequest party;
+  party.set_party_id(kWitness);
+  auto by_party = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_party.ok()) << by_party.status();
+  std::vector<std::string> who;
+  for (const v1::AuditEntry& e : by_party->entries()) who.push_back(absl::StrCat(e.agency_id(), " ", e.method()));
+  EXPECT_THAT(who, ::testing::UnorderedElementsAre("market caselink.v1.CaseService/SubmitCase",
+                                                   absl::StrCat("procuratorate ", kGetCase)));
+}
+
 TEST_F(AuditE2eTest, AnIdentityNumberAskedForAsACaseIdIsMaskedAndFindsTheEntry) {
   constexpr char kPerson[] = "11010519491231002X";
   EXPECT_EQ(Get("psb", kPerson, "核查").status().code(), absl::StatusCode::kNotFound);

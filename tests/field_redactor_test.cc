@@ -544,6 +544,32 @@ TEST(HiddenValuesInTextTest, ACallerWhoReadsTheNamesGetsTheTextAsWritten) {
   EXPECT_THAT(r.report.masked, IsEmpty());
 }
 
+// The access log names the parties an answer reveals: also a number the
+// case's text shows in full (a witness), not only its party fields; never
+// one the caller got masked.
+TEST(HiddenValuesInTextTest, NumbersTheTextShowsInFullAreReportedForTheLog) {
+  constexpr char kWitness[] = "11010519491231002X";
+  v1::Case c = FullCase();
+  c.set_facts(absl::StrCat("证人身份证号", kWitness, "，已询问"));
+  c.clear_parties();
+  auto all = Table(kAllowAll);
+  FieldPlan reads_all;
+  reads_all.Add(all.get(), "all");
+  std::vector<std::string> shown;
+  RedactMessage(reads_all, ExampleMasks(), &c, nullptr, &shown);
+  EXPECT_THAT(c.facts(), HasSubstr(kWitness));
+  EXPECT_THAT(shown, ::testing::ElementsAre(::testing::StrCaseEq(kWitness)));  // the log's HMAC normalizes the case
+
+  auto none = Table(kNoPersonal);
+  FieldPlan reads_none;
+  reads_none.Add(none.get(), "no-personal");
+  c.set_facts(absl::StrCat("证人身份证号", kWitness, "，已询问"));
+  shown.clear();
+  RedactMessage(reads_none, ExampleMasks(), &c, nullptr, &shown);
+  EXPECT_THAT(c.facts(), Not(HasSubstr(kWitness)));
+  EXPECT_TRUE(shown.empty());
+}
+
 TEST(HiddenValuesInTextTest, OneCharacterValuesAreNotSearched) {
   // A one-character name would blank that character everywhere.
   auto t = Table(kNoPersonal);

@@ -315,7 +315,9 @@ absl::Status AccessLogger::AttachEntries(const CallScope& scope,
     if (std::optional<auth::FieldPlan> plan =
             scope.authz->PlanRead(scope.principal, scope.method, row_facts.Facts(*c))) {
       v1::Case shown = *c;
-      auth::RedactMessage(*plan, scope.authz->masks(), &shown, &r.fields);
+      std::vector<std::string> shown_ids;
+      auth::RedactMessage(*plan, scope.authz->masks(), &shown, &r.fields, &shown_ids);
+      for (const std::string& id : shown_ids) r.party_ids.push_back(NormalizePartyId(id));
     }
   }
   // A replayed result answers with the stored case's id and version only.

@@ -370,8 +370,15 @@ class ResponseFilter {
     if (record_ != nullptr) {
       for (std::string& pid : PartyIdsOf(*c)) record_->party_ids.push_back(std::move(pid));
     }
-    // The record's field sets are the union over every case returned.
-    auth::RedactMessage(*plan, scope_.authz->masks(), c, record_ != nullptr ? &record_->fields : nullptr);
+    // The record's field sets are the union over every case returned; the
+    // identity numbers its text shows in full name their parties too.
+    if (record_ != nullptr) {
+      std::vector<std::string> shown;
+      auth::RedactMessage(*plan, scope_.authz->masks(), c, &record_->fields, &shown);
+      for (const std::string& pid : shown) record_->party_ids.push_back(NormalizePartyId(pid));
+    } else {
+      auth::RedactMessage(*plan, scope_.authz->masks(), c, nullptr);
+    }
     if (record_ != nullptr) {
       record_->case_ids.push_back(id);
       if (named_built_) named_.insert(id);
