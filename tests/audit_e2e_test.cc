@@ -157,6 +157,36 @@ TEST_F(AuditE2eTest, AnIdentityNumberInACasesTextShownInFullNamesItsParty) {
                                                    absl::StrCat("procuratorate ", kGetCase)));
 }
 
+// A search whose answer held another agency's case is refused without a
+// purpose, and that refusal says the query matched: every such attempt is
+// an entry naming the cases (never only counted past the refusal budget),
+// so WhoRead finds it.
+TEST_F(AuditE2eTest, AnAnswerRefusedForWantOfAPurposeNamesItsCasesEveryTime) {
+  const std::string id = SubmitMarketCase();
+  v1::SearchCasesRequest q;
+  q.set_party_name("张三丰");  // SampleCase()'s person
+  q.set_owner_agency("market");
+  q.set_page_size(1);
+  constexpr int kCalls = 65;  // over the 60 refusals of a minute logged one by one
+  for (int i = 0; i < kCalls; ++i) {
+    ASSERT_EQ(district_->As("psb").SearchCases(q).status().code(), absl::StatusCode::kInvalidArgument) << i;
+  }
+  v1::WhoReadRequest req;
+  req.set_case_id(id);
+  req.set_limit(1000);
+  auto r = district_->As("procuratorate").WhoRead(req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  int attempts = 0;
+  for (const v1::AuditEntry& e : r->entries()) {
+    if (e.agency_id() != "psb" || e.method() != "caselink.v1.CaseService/SearchCases") continue;
+    EXPECT_EQ(e.status_code(), static_cast<int>(absl::StatusCode::kInvalidArgument));
+    EXPECT_TRUE(e.case_ids().empty());  // nothing was returned
+    EXPECT_THAT(e.requested_case_ids(), Contains(id));
+    ++attempts;
+  }
+  EXPECT_EQ(attempts, kCalls);
+}
+
 TEST_F(AuditE2eTest, AnIdentityNumberAskedForAsACaseIdIsMaskedAndFindsTheEntry) {
   constexpr char kPerson[] = "11010519491231002X";
   EXPECT_EQ(Get("psb", kPerson, "核查").status().code(), absl::StatusCode::kNotFound);

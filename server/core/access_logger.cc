@@ -41,6 +41,10 @@ bool IsRefusal(const absl::Status& s) {
   }
 }
 
+// At most this many cases of a refused answer are named in its entry (a
+// page holds fewer).
+constexpr size_t kMaxRefusedAnswerCases = 1024;
+
 // How often the operator's log repeats that the disk is full.
 constexpr absl::Duration kFullWarningEvery = absl::Seconds(10);
 
@@ -155,6 +159,12 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
     for (const std::string& id : r.requested_case_ids) {
       *e->add_requested_case_ids() = LogId(id, kRefusedTextChars, &written_ids);
     }
+    // The cases of an answer refused after it was built (no purpose stated
+    // for another agency's case): not returned, but the refusal said the
+    // query matched them, so WhoRead finds the attempt on each.
+    for (size_t i = 0; i < r.case_ids.size() && i < kMaxRefusedAnswerCases; ++i) {
+      *e->add_requested_case_ids() = r.case_ids[i];
+    }
     for (const std::string& id : written_ids) *hmacs->Add() = PartyHmac(id);
     SortUnique(hmacs);
     return;
@@ -242,7 +252,10 @@ storage::CommitRequest AccessLogger::EntryRequest(const AccessRecord& record,
   storage::CommitRequest req;
   std::vector<RefusalLimiter::Summary> due;
   bool one_by_one = true;
-  if (IsRefusal(outcome)) {
+  // A refusal the stored rows caused (an answer that held another agency's
+  // case, refused for want of a purpose: the refusal itself tells that the
+  // query matched one) is logged one by one, never only counted.
+  if (IsRefusal(outcome) && record.case_ids.empty()) {
     one_by_one = limiter_.Admit(record.cert_fingerprint, record.agency_id, now_(), &due);
   }
   for (const RefusalLimiter::Summary& s : due) req.appends.push_back(storage::audit::EntryAppend(SummaryEntry(s)));
