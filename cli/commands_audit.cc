@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "command.h"
+#include "input.h"
 #include "google/protobuf/util/time_util.h"
 #include "output.h"
 
@@ -91,7 +92,9 @@ int RunQuery(const CommandContext& ctx, const std::string& what, const QueryArgs
   }
   if (what == "party") {
     v1::PartyAccessRequest req;
-    req.set_party_id(args.key);
+    absl::StatusOr<std::string> id = FlagValueOrStdin("PARTY_ID", args.key);  // "-": off the command line
+    if (!id.ok()) return ReportUsageError(id.status().message());
+    req.set_party_id(*id);
     req.set_limit(args.limit);
     req.set_after_seq(args.after_seq);
     req.set_purpose(args.purpose);
@@ -134,7 +137,7 @@ void AddAuditCommands(CLI::App& app, CommandContext& ctx) {
   audit->require_subcommand(1);
   AddQuery(audit, ctx, "who-read", "Who read (or tried to read) a case", "CASE_ID", false);
   AddQuery(audit, ctx, "agency", "What an agency accessed in a period", "AGENCY", true);
-  AddQuery(audit, ctx, "party", "Who accessed or searched a party id (身份证号/统一社会信用代码)", "PARTY_ID", false);
+  AddQuery(audit, ctx, "party", "Who accessed or searched a party id (身份证号/统一社会信用代码; - reads it from stdin)", "PARTY_ID", false);
 }
 
 CASELINK_REGISTER_COMMANDS(AddAuditCommands);

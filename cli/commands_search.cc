@@ -4,6 +4,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "command.h"
+#include "input.h"
 #include "output.h"
 #include "paging.h"
 
@@ -33,6 +34,13 @@ bool ParseEnumFlag(const std::string& flag, const std::string& text, E* out, std
 
 int RunSearch(const CommandContext& ctx, SearchArgs args) {
   std::string error;
+  // "-": from stdin (one line each, --party-id's first), off the command line.
+  absl::StatusOr<std::string> id = FlagValueOrStdin("--party-id", args.request.party_id());
+  if (!id.ok()) return ReportUsageError(id.status().message());
+  args.request.set_party_id(*id);
+  absl::StatusOr<std::string> name = FlagValueOrStdin("--party-name", args.request.party_name());
+  if (!name.ok()) return ReportUsageError(name.status().message());
+  args.request.set_party_name(*name);
   if (!args.domain.empty()) {
     v1::Domain d;
     if (!ParseEnumFlag("--domain", args.domain, &d, &error)) return ReportUsageError(error);
@@ -58,9 +66,9 @@ void AddSearchCommands(CLI::App& app, CommandContext& ctx) {
   v1::SearchCasesRequest& r = args->request;
   CLI::App* s = app.add_subcommand("search", "Find cases across agencies (SearchCases)");
   s->add_option_function<std::string>("--party-id", [args](const std::string& v) { args->request.set_party_id(v); },
-                                      "身份证号 or 统一社会信用代码 of a party (needs --purpose)");
+                                      "身份证号 or 统一社会信用代码 of a party (needs --purpose); - reads it from stdin");
   s->add_option_function<std::string>("--party-name", [args](const std::string& v) { args->request.set_party_name(v); },
-                                      "Exact name of a party");
+                                      "Exact name of a party; - reads it from stdin");
   s->add_option_function<std::string>("--owner", [args](const std::string& v) { args->request.set_owner_agency(v); },
                                       "Owning agency id");
   s->add_option("--domain", args->domain, "Domain, e.g. MARKET_ORDER");

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 #include <sstream>
 
 #include <google/protobuf/util/json_util.h>
@@ -26,6 +27,17 @@ absl::StatusOr<v1::Case> ParseCaseJson(absl::string_view path,
                      std::string(status.message())));
   }
   return c;
+}
+
+absl::StatusOr<std::string> FlagValueOrStdin(absl::string_view flag, const std::string& value) {
+  if (value != "-") return value;
+  std::string line;
+  if (!std::getline(std::cin, line)) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, " -: no line to read on standard input"));
+  }
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.empty()) return absl::InvalidArgumentError(absl::StrCat(flag, " -: the line read on standard input is empty"));
+  return line;
 }
 
 }  // namespace caselink::cli

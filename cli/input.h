@@ -1,4 +1,4 @@
-// Reading the files `caselink` is given: whole files and Case JSON.
+// Reading what `caselink` is given: whole files, Case JSON, values on stdin.
 // Stateless functions; thread-safe.
 //
 // Example:
@@ -25,5 +25,12 @@ absl::StatusOr<std::string> ReadWholeFile(absl::string_view path);
 // the parse problem.
 absl::StatusOr<v1::Case> ParseCaseJson(absl::string_view path,
                                        const std::string& json);
+
+// `value` as given for `flag`, or, when it is "-", the next line of
+// standard input without its line end. For identifiers (a 身份证号, a
+// party's name): given on stdin they stay out of the command line, which
+// every local user can read (ps, /proc) and the shell keeps in its
+// history. INVALID_ARGUMENT naming the flag when stdin has no such line.
+absl::StatusOr<std::string> FlagValueOrStdin(absl::string_view flag, const std::string& value);
 
 }  // namespace caselink::cli

@@ -89,8 +89,14 @@ class CliTest : public WorkflowTest {
   // Runs `caselink ARGS` as `agency` with stdout and stderr to files (not a
   // terminal).
   RunResult Exec(const std::vector<std::string>& args, const std::string& agency = "market") {
-    const std::string out = Path("stdout"), err = Path("stderr");
-    const std::string cmd = absl::StrCat(Command(agency, args), " >", Quote(out), " 2>", Quote(err), " </dev/null");
+    return ExecWithInput(args, agency, "");
+  }
+  // The same with `input` on its standard input.
+  RunResult ExecWithInput(const std::vector<std::string>& args, const std::string& agency, const std::string& input) {
+    const std::string out = Path("stdout"), err = Path("stderr"), in = Path("stdin");
+    EXPECT_TRUE(WriteFile(in, input).ok());
+    const std::string cmd =
+        absl::StrCat(Command(agency, args), " >", Quote(out), " 2>", Quote(err), " <", Quote(in));
     const int status = std::system(cmd.c_str());
     RunResult run;
     run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

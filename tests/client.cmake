@@ -31,6 +31,10 @@ if(TARGET caselink_client)
     target_compile_definitions(cli_document_test PRIVATE
       CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
     add_dependencies(cli_document_test caselink)
+    # `caselink search` and `audit party` reading a party's id from stdin.
+    caselink_add_test(cli_search_test SOURCES cli_search_test.cc LIBS caselink_client LABELS client cli e2e)
+    target_compile_definitions(cli_search_test PRIVATE CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
+    add_dependencies(cli_search_test caselink)
   endif()
 
   # cmake --install into a scratch prefix, then build and run an outside
