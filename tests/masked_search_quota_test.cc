@@ -14,12 +14,41 @@ constexpr char kSearch[] = "caselink.v1.CaseService/SearchCases";
 
 // Three agencies: "clerk" sees others' names and ids masked, "reviewer" sees
 // names in full and ids masked, "chief" sees everything; "town" sees only its
-// own rows, in full.
+// own rows, in full. "police" sees the rows transferred to it in full and
+// every other agency's row with ids masked (as the example policy's psb);
+// "inspector" sees rows linked to it by a supervision record or a campaign's
+// sample, ids masked.
 constexpr char kPolicy[] = R"pb(
   agencies { id: "clerk" identities: "caselink://agency/clerk" roles: ENFORCEMENT }
   agencies { id: "reviewer" identities: "caselink://agency/reviewer" roles: JUSTICE }
   agencies { id: "chief" identities: "caselink://agency/chief" roles: PROCURATORATE }
   agencies { id: "town" identities: "caselink://agency/town" roles: TOWN }
+  agencies { id: "police" identities: "caselink://agency/police" roles: POLICE }
+  agencies { id: "inspector" identities: "caselink://agency/inspector" roles: GOVERNMENT }
+  rules {
+    name: "police-transferred" roles: [POLICE]
+    rpcs: ["caselink.v1.CaseService/SearchCases", "caselink.v1.CaseService/GetCase"]
+    rows { own: true transferred: true }
+    fields { sensitivity: PUBLIC action: ALLOW }
+    fields { sensitivity: PERSONAL action: ALLOW }
+    fields { sensitivity: PERSONAL_ID action: ALLOW }
+  }
+  rules {
+    name: "police-others" roles: [POLICE]
+    rpcs: ["caselink.v1.CaseService/SearchCases", "caselink.v1.CaseService/GetCase"]
+    rows { all: true }
+    fields { sensitivity: PUBLIC action: ALLOW }
+    fields { sensitivity: PERSONAL action: ALLOW }
+    fields { sensitivity: PERSONAL_ID action: MASK }
+  }
+  rules {
+    name: "inspector-linked" roles: [GOVERNMENT]
+    rpcs: ["caselink.v1.CaseService/SearchCases", "caselink.v1.CaseService/GetCase"]
+    rows { linked: true inspection_sample: true }
+    fields { sensitivity: PUBLIC action: ALLOW }
+    fields { sensitivity: PERSONAL action: ALLOW }
+    fields { sensitivity: PERSONAL_ID action: MASK }
+  }
   rules {
     name: "own" roles: [ENFORCEMENT, JUSTICE, PROCURATORATE, TOWN]
     rpcs: ["caselink.v1.CaseService/SearchCases", "caselink.v1.CaseService/GetCase"]
@@ -92,6 +121,13 @@ TEST(MaskedSearchTest, WhichSearchesCount) {
   EXPECT_FALSE(SearchesMaskedValue(Scope("chief"), ById()));
   EXPECT_FALSE(SearchesMaskedValue(Scope("chief"), ByName()));
   EXPECT_FALSE(SearchesMaskedValue(Scope("town"), ById()));  // sees only its own rows
+  // A rule showing transferred rows in full does not make the ids of every
+  // other agency's rows, shown masked by another rule, a free search.
+  EXPECT_TRUE(SearchesMaskedValue(Scope("police"), ById()));
+  EXPECT_TRUE(ReadsPartyIdsMasked(Scope("police")));
+  EXPECT_FALSE(SearchesMaskedValue(Scope("police"), ByName()));
+  // Rows reached only through a supervision record or a sample count too.
+  EXPECT_TRUE(SearchesMaskedValue(Scope("inspector"), ById()));
   v1::SearchCasesRequest by_domain;
   by_domain.set_domain(v1::MARKET_ORDER);
   EXPECT_FALSE(SearchesMaskedValue(Scope("clerk"), by_domain));

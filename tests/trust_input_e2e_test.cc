@@ -216,6 +216,17 @@ class MaskedSearchLimitTest : public TrustInputTest {
   }
 };
 
+// The example policy's police read the cases transferred to them in full,
+// and every other agency's cases with identity numbers masked: their
+// searches by a party's number are an oracle on the masked ones, counted
+// like justice's (before, the transfer rule's full grant hid the other).
+TEST_F(MaskedSearchLimitTest, ThePolicesSearchesByNumberAreCountedToo) {
+  ASSERT_TRUE(As("market").SubmitCase(SampleCase()).ok());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(SearchId("psb", kZhangId).ok()) << i;
+  auto over = SearchId("psb", kZhangId);
+  EXPECT_EQ(over.status().code(), absl::StatusCode::kResourceExhausted) << over.status();
+}
+
 TEST_F(MaskedSearchLimitTest, OverTheLimitIsResourceExhausted) {
   ASSERT_TRUE(As("market").SubmitCase(SampleCase()).ok());
   // justice sees identity numbers masked: its party-id searches count.

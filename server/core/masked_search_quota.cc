@@ -27,21 +27,29 @@ bool MaskedSearchQuota::TryTake(const std::string& agency, absl::Time now) {
 namespace {
 
 // Whether some row of another agency the caller may read through `method`
-// (linked to it by a transfer, by a campaign's sample, in each domain: every
-// row selector — own, transferred, linked, inspection_sample, domains, all —
-// that can show the caller another agency's party) shows it a value `hidden`
-// says is masked or withheld.
+// shows it a value `hidden` says is masked or withheld. Rows differ in what
+// links them to the caller (a transfer, a supervision record, a campaign's
+// sample: what the `transferred`, `linked` and `inspection_sample` selectors
+// follow), and a row's plan merges every rule that selects it, so a row with
+// more links may show in full what a row with fewer shows masked: every
+// combination of links is asked, in every domain, the rows with no link
+// first (a police rule ALLOWing transferred rows must not hide that another
+// rule shows it every other agency's rows masked).
 bool AnyForeignRowHides(const CallScope& scope, const std::string& method,
                         const std::function<bool(const auth::FieldPlan&)>& hidden) {
-  auth::RowFacts row;
-  row.owner_agency = absl::StrCat("~not-", scope.principal.agency_id);
-  row.linked_agencies.push_back(scope.principal.agency_id);
-  row.inspection_agencies.push_back(scope.principal.agency_id);
   const google::protobuf::EnumDescriptor* domains = v1::Domain_descriptor();
-  for (int i = 0; i < domains->value_count(); ++i) {
-    row.domain = static_cast<v1::Domain>(domains->value(i)->number());
-    auto plan = scope.authz->PlanRead(scope.principal, method, row);
-    if (plan.has_value() && hidden(*plan)) return true;
+  const std::string& me = scope.principal.agency_id;
+  for (int links = 0; links < 8; ++links) {
+    auth::RowFacts row;
+    row.owner_agency = absl::StrCat("~not-", me);
+    if (links & 1) row.linked_agencies.push_back(me);
+    if (links & 2) row.supervision_agencies.push_back(me);
+    if (links & 4) row.inspection_agencies.push_back(me);
+    for (int i = 0; i < domains->value_count(); ++i) {
+      row.domain = static_cast<v1::Domain>(domains->value(i)->number());
+      auto plan = scope.authz->PlanRead(scope.principal, method, row);
+      if (plan.has_value() && hidden(*plan)) return true;
+    }
   }
   return false;
 }
