@@ -412,6 +412,42 @@ TEST_F(StreamTrustTest, ASupervisionLinkIsNotATransfer) {
   EXPECT_TRUE(As("emergency").GetCase(get).ok());
 }
 
+// The police read every agency's cases with identity numbers masked, but
+// their workflow rules select only their own cases and those transferred to
+// them: a reverse transfer may name only those. Else it would link any case
+// to the police (read in full, `transferred`) and to the receiver (read in
+// full too). The procuratorate's workflow rules select every case.
+TEST_F(StreamTrustTest, APoliceReverseTransferNamesOnlyACaseItsWorkflowRulesSelect) {
+  const std::string market_case = NewCase("market");
+  v1::GetCaseRequest get;
+  get.set_case_id(market_case);
+  get.set_purpose("streams test");
+  auto masked = As("psb").GetCase(get);
+  ASSERT_TRUE(masked.ok()) << masked.status();
+  const std::string shown = masked->parties(0).person().id_number();
+  ASSERT_NE(shown.find('*'), std::string::npos) << shown;
+
+  v1::CreateTransferRequest req;
+  req.set_direction(v1::TRANSFER_REVERSE);
+  req.set_receiver_agency("emergency");
+  req.set_case_id(market_case);
+  req.set_subject("不需要追究刑事责任, 依法应当给予行政处罚");
+  auto refused = As("psb").CreateTransfer(req);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()), ::testing::HasSubstr("caselink.v1.WorkflowService/CreateTransfer"));
+  // Nothing changed: psb still reads it masked, emergency not at all.
+  EXPECT_EQ(As("psb").GetCase(get)->parties(0).person().id_number(), shown);
+  EXPECT_EQ(As("emergency").GetCase(get).status().code(), absl::StatusCode::kNotFound);
+
+  // A case transferred to the police is theirs to send back.
+  ASSERT_TRUE(Forward(market_case).ok());
+  ASSERT_TRUE(As("psb").CreateTransfer(req).ok());
+  EXPECT_TRUE(As("emergency").GetCase(get).ok());
+  // The procuratorate names any case (its rules select every row).
+  const std::string other = NewCase("market");
+  ASSERT_TRUE(Reverse("emergency", other).ok());
+}
+
 TEST_F(StreamTrustTest, AnExplicitLinkedSelectorGrantsTheLinkedCases) {
   const std::string market_case = NewCase("market");
   const std::string other_case = NewCase("market");
