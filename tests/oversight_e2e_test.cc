@@ -384,6 +384,14 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   add.set_case_id(ids["H-1"]);
   auto not_inspected = As("justice").AddSampleCase(add);
   EXPECT_EQ(not_inspected.status().code(), absl::StatusCode::kNotFound) << not_inspected.status();
+  // A team member adds only a case it knows: emergency reads no market
+  // case, so one it got hold of answers as missing (the same words as a
+  // case outside the campaign), and nothing links it to the team.
+  add.set_case_id(ids["M-out-2"]);
+  auto unknown = As("emergency").AddSampleCase(add);
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kNotFound) << unknown.status();
+  EXPECT_EQ(std::string(unknown.status().message()),
+            absl::StrReplaceAll(std::string(not_inspected.status().message()), {{ids["H-1"], ids["M-out-2"]}}));
 
   // --- Reviews: two reviewers of one case, a revision, findings. ---
   const std::string m1 = market_drawn[0], m2 = market_drawn[1], e1 = emergency_drawn[0];

@@ -13,6 +13,7 @@
 #include "server/oversight/campaign_access.h"
 #include "server/oversight/inspection_links.h"
 #include "server/oversight/oversight_service.h"
+#include "server/workflow/named_case.h"
 #include "server/oversight/sample_population.h"
 #include "workflow/campaign_rules.h"
 
@@ -172,12 +173,15 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
   if (req.reason().empty()) {
     return absl::InvalidArgumentError("reason: is required (why this case is added by hand; it is kept)");
   }
-  // Only a case of an inspected agency can be sampled; any other answers as
-  // a missing case, so the refusal tells nothing of cases outside the campaign.
+  // Only a case of an inspected agency, and one the caller knows (reads, or
+  // counts in its report: the sample links it to the team, which then reads
+  // it): any other answers as a missing case, so the refusal tells nothing
+  // of cases outside the campaign or outside what the caller may read.
   absl::StatusOr<v1::Case> c = sc_.cases->Get(req.case_id(), 0);
   if (!c.ok() && !absl::IsNotFound(c.status())) return c.status();
   const auto& inspected = access.campaign.agencies();
-  if (!c.ok() || std::find(inspected.begin(), inspected.end(), c->owner_agency()) == inspected.end()) {
+  if (!c.ok() || std::find(inspected.begin(), inspected.end(), c->owner_agency()) == inspected.end() ||
+      !CheckNamedCase(sc_, scope, "case_id", req.case_id(), /*must_own=*/false, "").ok()) {
     return absl::NotFoundError(absl::StrCat("case '", req.case_id(),
                                             "' not found among the cases of the agencies campaign '", id,
                                             "' inspects"));
