@@ -76,7 +76,7 @@ absl::Status CheckCases(const ServiceContext& sc, const CallScope& scope, const 
             absl::StrCat(at, ": case '", case_ids[i], "' is already listed as ", field, "[", j, "]"));
       }
     }
-    CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, at, case_ids[i], /*must_own=*/false, ""));
+    CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, at, case_ids[i], NamedCaseRule::kKnown, ""));
   }
   return absl::OkStatus();
 }

@@ -181,7 +181,7 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
   if (!c.ok() && !absl::IsNotFound(c.status())) return c.status();
   const auto& inspected = access.campaign.agencies();
   if (!c.ok() || std::find(inspected.begin(), inspected.end(), c->owner_agency()) == inspected.end() ||
-      !CheckNamedCase(sc_, scope, "case_id", req.case_id(), /*must_own=*/false, "").ok()) {
+      !CheckNamedCase(sc_, scope, "case_id", req.case_id(), NamedCaseRule::kKnown, "").ok()) {
     return absl::NotFoundError(absl::StrCat("case '", req.case_id(),
                                             "' not found among the cases of the agencies campaign '", id,
                                             "' inspects"));

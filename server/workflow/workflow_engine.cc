@@ -211,7 +211,7 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
                               workflow::Act(*settings, ActorOf(scope), cur, resolved, sc.now()));
     if (!req.linked_case_id().empty()) {
       CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, "linked_case_id", req.linked_case_id(),
-                                              /*must_own=*/true, "link your own penalty case"));
+                                              NamedCaseRule::kOwn, "link your own penalty case"));
     }
     if (!req.forward_to_agency().empty()) {
       // The competent body is another police agency of the district.

@@ -49,26 +49,13 @@ absl::Status CheckServiceTime(const google::protobuf::Timestamp& served, absl::T
   return absl::OkStatus();
 }
 
-// A case the request names; a forward transfer is about a case of the
-// sender. A reverse transfer's or a supervision record's case must also be
-// one the caller's rules for this very RPC select: the item links the case
-// to its participants, which can widen what they read (a transfer link is
-// what `rows { transferred: true }` follows), so naming a case the caller
-// only reads through other rules (the police reading every agency's cases,
-// identity numbers masked) would hand it, in full, to the receiver and to
-// the caller itself.
+// A case the request names: a forward transfer's is the sender's own; a
+// reverse transfer's or a supervision record's one the caller's rules for
+// this RPC select, since the item links it to its parties (named_case.h).
 absl::Status CheckCase(const ServiceContext& sc, const CallScope& scope, const std::string& field,
                        const std::string& case_id, bool must_own) {
-  CASELINK_RETURN_IF_ERROR(
-      CheckNamedCase(sc, scope, field, case_id, must_own, "an agency transfers only its own cases"));
-  if (must_own) return absl::OkStatus();
-  absl::StatusOr<v1::Case> c = sc.cases->Get(case_id, 0);
-  if (!c.ok()) return c.status();
-  if (sc.guard->Visible(scope, *c)) return absl::OkStatus();
-  return absl::PermissionDeniedError(absl::StrCat(
-      field, ": case '", case_id, "' is not among the cases your rules for ", scope.method,
-      " select (e.g. your own, or one transferred to you); an item may name only those, since it "
-      "links the case to every party of the item"));
+  return CheckNamedCase(sc, scope, field, case_id, must_own ? NamedCaseRule::kOwn : NamedCaseRule::kSelected,
+                        "an agency transfers only its own cases");
 }
 
 }  // namespace
