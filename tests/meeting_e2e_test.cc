@@ -295,6 +295,48 @@ TEST_F(MeetingTest, AMeetingNamesOnlyCasesItsConvenerKnows) {
   EXPECT_THAT(government->meeting().case_ids(), ElementsAre(markets, towns));
 }
 
+// A decision item links its cases to its owner (who then reads them where a
+// rule selects `linked` rows), so its convener may name only cases its rules
+// for CreateDecision select: psb, which reads every agency's cases masked,
+// may hold a 会商 on market's case but assign an item only on a case it
+// handles; the government names any case of the district.
+TEST_F(MeetingTest, ADecisionItemNamesOnlyCasesItsConvenersRulesSelect) {
+  const std::string markets = NewCase("market");
+  const std::string psbs = NewCase("psb", v1::PUBLIC_ORDER);
+  v1::GetCaseRequest get;
+  get.set_case_id(markets);
+  get.set_purpose("会商");
+  ASSERT_TRUE(As("psb").GetCase(get).ok()) << "psb knows market's case (masked)";
+
+  v1::CreateMeetingRequest consult = Joint({"psb", "emergency"}, {markets, psbs});
+  consult.mutable_meeting()->set_kind(v1::MEETING_MAJOR_CASE_CONSULT);
+  auto meeting = As("psb").CreateMeeting(consult);
+  ASSERT_TRUE(meeting.ok()) << meeting.status();
+  const std::string id = meeting->meeting().id();
+
+  v1::CreateDecisionRequest foreign = Decision(id, "emergency", "2024-04-30");
+  foreign.add_case_ids(markets);
+  auto refused = As("psb").CreateDecision(foreign);
+  ASSERT_EQ(Code(refused), absl::StatusCode::kPermissionDenied) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("case_ids[0]: case '" + markets + "' is not among the cases your rules for "
+                        "caselink.v1.MeetingService/CreateDecision select"));
+  auto none = As("emergency").ListDecisions({});
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->decisions_size(), 0) << "a refused item is not stored";
+
+  v1::CreateDecisionRequest own = Decision(id, "emergency", "2024-04-30");
+  own.add_case_ids(psbs);
+  auto made = As("psb").CreateDecision(own);
+  ASSERT_TRUE(made.ok()) << made.status();
+
+  const std::string government = NewMeeting("government", {"government", "emergency"});
+  v1::CreateDecisionRequest district = Decision(government, "emergency", "2024-04-30");
+  district.add_case_ids(markets);
+  auto decided = As("government").CreateDecision(district);
+  ASSERT_TRUE(decided.ok()) << decided.status();
+}
+
 TEST_F(MeetingTest, ADecisionItemIsFollowedByItsOwnerAndClosedByTheConvener) {
   const std::string meeting = NewMeeting("government", {"market", "procuratorate"});
   ASSERT_FALSE(meeting.empty());
@@ -526,6 +568,60 @@ TEST_F(MeetingTest, TheMinutesAreADocumentOfTheMeeting) {
     return n;
   });
   EXPECT_EQ(Code(attendee_upload), absl::StatusCode::kPermissionDenied) << attendee_upload.status();
+}
+
+// A document's file name and reference are text about its item's cases, like
+// the item's own text: a party's name in them reaches a reader who may not
+// read the case hidden (Document.case_ids, declared case_ref), the case's
+// owner and the uploader in full.
+TEST_F(MeetingTest, ADocumentsFileNameReachesEachReaderAsItsCasesShowThem) {
+  const std::string towns = NewCase("town-a");  // party 张三丰 (SampleCase)
+  const std::string minutes = Pdf(4 << 10, 11);
+  v1::UploadHeader h;
+  h.set_kind(v1::MATERIAL_OTHER);
+  h.set_file_name("张三丰询问笔录.pdf");
+  h.set_reference("张三丰案材料1号");
+  h.set_size(static_cast<int64_t>(minutes.size()));
+  h.set_sha256(Sha256Hex(minutes));
+  h.set_draft(true);
+  size_t at = 0;
+  auto draft = As("procuratorate").UploadDocument(h, [&](char* buf, size_t cap) -> absl::StatusOr<size_t> {
+    const size_t n = std::min(cap, minutes.size() - at);
+    std::memcpy(buf, minutes.data() + at, n);
+    at += n;
+    return n;
+  });
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  v1::CreateMeetingRequest req = Joint({"procuratorate", "town-a", "market"}, {towns});
+  req.mutable_meeting()->set_kind(v1::MEETING_MAJOR_CASE_CONSULT);
+  req.mutable_meeting()->add_materials()->set_document_id(draft->document().id());
+  auto made = As("procuratorate").CreateMeeting(req);
+  ASSERT_TRUE(made.ok()) << made.status();
+  ASSERT_EQ(made->meeting().materials_size(), 1);
+  const std::string doc_id = made->meeting().materials(0).document_id();
+
+  v1::ListDocumentsRequest list;
+  list.set_item_id(made->meeting().id());
+  v1::GetDocumentRequest get;
+  get.set_id(doc_id);
+  struct Reader {
+    std::string agency, file_name, reference;
+  };
+  for (const Reader& r : {Reader{"market", "[已屏蔽]询问笔录.pdf", "[已屏蔽]案材料1号"},
+                          Reader{"town-a", "张三丰询问笔录.pdf", "张三丰案材料1号"},
+                          Reader{"procuratorate", "张三丰询问笔录.pdf", "张三丰案材料1号"}}) {
+    SCOPED_TRACE(r.agency);
+    auto listed = As(r.agency).ListDocuments(list);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    ASSERT_EQ(listed->documents_size(), 1);
+    EXPECT_EQ(listed->documents(0).file_name(), r.file_name);
+    EXPECT_EQ(listed->documents(0).reference(), r.reference);
+    EXPECT_THAT(listed->documents(0).case_ids(), ElementsAre(towns));
+    auto got = As(r.agency).GetDocument(get);
+    ASSERT_TRUE(got.ok()) << got.status();
+    EXPECT_EQ(got->document().file_name(), r.file_name);
+    EXPECT_EQ(got->document().reference(), r.reference);
+  }
 }
 
 // The joint-meeting report follows the meetings through: open items of any

@@ -238,6 +238,39 @@ TEST_F(ReportTest, HiddenRowsAreNeitherCountedNorListed) {
   EXPECT_EQ(t->major_cases_size(), 0);
 }
 
+// A supervision record addressed to market naming emergency's case counts in
+// market's report, but in no domain: its row must not tell market the domain
+// of a case market cannot read. A district-wide reader sees the case's domain.
+TEST_F(ReportTest, AnItemNamingACaseTheCallerCannotReadCountsInNoDomain) {
+  const std::string theirs = Case("emergency", v1::WORK_SAFETY, "2024-03-10", 30000);
+  ASSERT_FALSE(theirs.empty());
+  Supervision("market", theirs, Cst(2024, 3, 12, 9, 0), "某检行建〔2024〕9号");
+  SetNow(Cst(2024, 6, 1, 10, 0));
+  v1::GetCaseRequest get;
+  get.set_case_id(theirs);
+  ASSERT_EQ(As("market").GetCase(get).status().code(), absl::StatusCode::kNotFound);
+
+  auto mine = Report("market");
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  int64_t issued = 0;
+  for (const auto& row : mine->rows()) {
+    EXPECT_NE(row.domain(), v1::WORK_SAFETY) << row.ShortDebugString();
+    if (row.figures().supervision_issued() > 0) {
+      EXPECT_EQ(row.domain(), v1::DOMAIN_UNSPECIFIED) << row.ShortDebugString();
+    }
+    issued += row.figures().supervision_issued();
+  }
+  EXPECT_EQ(issued, 1) << "the record addressed to market still counts";
+
+  auto district = Report("procuratorate");
+  ASSERT_TRUE(district.ok()) << district.status();
+  bool found = false;
+  for (const auto& row : district->rows()) {
+    found |= row.agency() == "market" && row.domain() == v1::WORK_SAFETY && row.figures().supervision_issued() == 1;
+  }
+  EXPECT_TRUE(found) << district->ShortDebugString();
+}
+
 TEST_F(ReportTest, RowRulesOfAnotherPolicyDecideWhatCounts) {
   // A district whose justice bureau may report on work safety only.
   std::string policy = TestDistrict::ExamplePolicyText();

@@ -72,6 +72,15 @@ void NoteDocument(const v1::Document& doc, int64_t offset, AccessRecord* record)
   record->document_bytes = doc.size() - offset;
 }
 
+// The document as answered: with its item's cases (Document.case_ids, never
+// stored), so the response filter reads its file name and reference as text
+// about those cases, like any item's text.
+v1::Document WithItemCases(v1::Document doc, const ItemAccess& item) {
+  doc.clear_case_ids();
+  for (const std::string& id : item.case_ids) doc.add_case_ids(id);
+  return doc;
+}
+
 }  // namespace
 
 DocumentServiceImpl::DocumentServiceImpl(const ServiceContext& sc, storage::DocumentStore* store,
@@ -128,7 +137,7 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
     // A retry of a finished upload: the bytes need not be read again.
     NoteDocument(*earlier, 0, &record);
     record.case_ids = item.case_ids;
-    *resp->mutable_document() = *std::move(earlier);
+    *resp->mutable_document() = WithItemCases(*std::move(earlier), item);
     resp->set_replayed(true);
     return absl::OkStatus();
   }
@@ -161,8 +170,12 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   while (reader->Read(&bytes)) {
     v1::UploadDocumentRequest part;
     CASELINK_RETURN_IF_ERROR(ParseClosed(&bytes, &part));
-    if (!part.has_chunk()) {
+    if (part.has_header()) {
       return absl::InvalidArgumentError("header: only the first message of an upload is a header; then chunks");
+    }
+    if (!part.has_chunk()) {
+      return absl::InvalidArgumentError(
+          "chunk: each message after the header must carry a chunk of the file (this one carries nothing)");
     }
     const std::string& chunk = part.chunk();
     if (writer.size() + static_cast<int64_t>(chunk.size()) > h.size()) {
@@ -215,7 +228,7 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   }
   CASELINK_ASSIGN_OR_RETURN(storage::DocumentStore::CommitOutcome out, store_->Commit(cmd, &writer));
   record.case_ids = item.case_ids;
-  *resp->mutable_document() = std::move(out.document);
+  *resp->mutable_document() = WithItemCases(std::move(out.document), item);
   resp->set_replayed(out.replayed);
   return absl::OkStatus();
 }
@@ -265,7 +278,7 @@ absl::Status DocumentServiceImpl::SendDownload(const CallScope& scope, grpc::Ser
   // as GetDocument's answer does (identifiers in the file name masked per the
   // caller's policy), before the entry, so the entry names what it masked.
   v1::DownloadDocumentResponse msg;
-  *msg.mutable_document() = *doc;
+  *msg.mutable_document() = WithItemCases(*doc, *item);
   CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(scope, req, &msg, &record));
   // The read is on the record before the first byte leaves (fail closed).
   NoteDocument(*doc, req.offset(), &record);
@@ -318,7 +331,7 @@ absl::Status DocumentServiceImpl::DoList(const CallScope& scope, const v1::ListD
   CASELINK_ASSIGN_OR_RETURN(ItemAccess item, LoadItem(sc_, scope, req.item_id()));
   CASELINK_RETURN_IF_ERROR(DocumentPlan(sc_, scope, item, ItemNotFound(item.id)).status());
   CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> docs, store_->ListByItem(item.id));
-  for (v1::Document& d : docs) *resp->add_documents() = std::move(d);
+  for (v1::Document& d : docs) *resp->add_documents() = WithItemCases(std::move(d), item);
   scope.record->case_ids = item.case_ids;
   return absl::OkStatus();
 }
@@ -329,7 +342,7 @@ absl::Status DocumentServiceImpl::DoGet(const CallScope& scope, const v1::GetDoc
   CASELINK_ASSIGN_OR_RETURN(VisibleDocument visible, FindVisible(scope, req.id()));
   scope.record->document_sha256 = visible.doc.sha256();
   scope.record->case_ids = visible.item.case_ids;
-  *resp->mutable_document() = std::move(visible.doc);
+  *resp->mutable_document() = WithItemCases(std::move(visible.doc), visible.item);
   return absl::OkStatus();
 }
 

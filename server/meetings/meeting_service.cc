@@ -66,8 +66,12 @@ absl::Status CheckAttendees(const CallScope& scope, const Strings& attendees) {
 }
 
 // Each case once, each existing: an unknown id is the NOT_FOUND naming it.
+// A meeting's cases need only be known to the convener (they link nobody);
+// a decision item links its cases to its owner, whose reads that can widen
+// (`rows { linked: true }`), so its cases must be selected by the
+// convener's rules for CreateDecision (NamedCaseRule::kSelected).
 absl::Status CheckCases(const ServiceContext& sc, const CallScope& scope, const std::string& field,
-                        const Strings& case_ids) {
+                        const Strings& case_ids, NamedCaseRule rule) {
   for (int i = 0; i < case_ids.size(); ++i) {
     const std::string at = absl::StrCat(field, "[", i, "]");
     for (int j = 0; j < i; ++j) {
@@ -76,7 +80,7 @@ absl::Status CheckCases(const ServiceContext& sc, const CallScope& scope, const 
             absl::StrCat(at, ": case '", case_ids[i], "' is already listed as ", field, "[", j, "]"));
       }
     }
-    CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, at, case_ids[i], NamedCaseRule::kKnown, ""));
+    CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, at, case_ids[i], rule, ""));
   }
   return absl::OkStatus();
 }
@@ -136,7 +140,7 @@ absl::Status MeetingServiceImpl::DoCreateMeeting(const CallScope& scope, const v
   if (in.title().empty()) return absl::InvalidArgumentError("meeting.title: is required");
   CASELINK_RETURN_IF_ERROR(ParseDate("meeting.date", in.date()).status());
   CASELINK_RETURN_IF_ERROR(CheckAttendees(scope, in.attendees()));
-  CASELINK_RETURN_IF_ERROR(CheckCases(sc_, scope, "meeting.case_ids", in.case_ids()));
+  CASELINK_RETURN_IF_ERROR(CheckCases(sc_, scope, "meeting.case_ids", in.case_ids(), NamedCaseRule::kKnown));
 
   const absl::Time now = sc_.now();
   storage::CreateMeetingCommand cmd;
@@ -250,7 +254,7 @@ absl::Status MeetingServiceImpl::DoCreateDecision(const CallScope& scope, const 
     return absl::InvalidArgumentError(absl::StrCat("due_date: ", req.due_date(), " is before the date of meeting '",
                                                    meeting.id(), "' (", meeting.date(), ")"));
   }
-  CASELINK_RETURN_IF_ERROR(CheckCases(sc_, scope, "case_ids", req.case_ids()));
+  CASELINK_RETURN_IF_ERROR(CheckCases(sc_, scope, "case_ids", req.case_ids(), NamedCaseRule::kSelected));
   v1::DecisionItem draft;
   draft.set_meeting_id(meeting.id());
   draft.set_receiver_agency(req.owner_agency());

@@ -91,12 +91,16 @@ class RowGate {
   absl::flat_hash_map<std::pair<std::string, int>, Access> access_;
 };
 
-// The domain of an item: that of its first case (UNSPECIFIED without one).
+// The domain of an item as the caller may know it: that of its first case
+// when the caller's report rows show that case, else UNSPECIFIED, as for an
+// item without cases. An item addressed to the caller (a supervision record
+// naming another agency's case) must not tell it that case's domain.
 v1::Domain DomainOf(const ServiceContext& sc, const google::protobuf::RepeatedPtrField<std::string>& case_ids,
-                    const rocksdb::Snapshot* at) {
+                    const rocksdb::Snapshot* at, RowGate* gate) {
   if (case_ids.empty()) return v1::DOMAIN_UNSPECIFIED;
   auto c = sc.cases->Get(case_ids[0], 0, at);
-  return c.ok() ? c->domain() : v1::DOMAIN_UNSPECIFIED;
+  if (!c.ok() || !gate->Case(*c)) return v1::DOMAIN_UNSPECIFIED;
+  return c->domain();
 }
 
 // Streams the items of one table, parsed, to `fn`.
@@ -226,7 +230,7 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
     NoteItem(t, &items_of_cases);
     if (!period.Contains(FromProtoTime(t.create_time()))) return;
-    const v1::Domain domain = DomainOf(sc, t.case_ids(), at);
+    const v1::Domain domain = DomainOf(sc, t.case_ids(), at, &gate);
     const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
     if (gate.Item(agency, domain, t.participants(), false)) tally.AddTransfer(t, domain);
   }));
@@ -234,7 +238,7 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
       sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
         NoteItem(r, &items_of_cases);
         if (!period.Contains(FromProtoTime(r.service_time()))) return;
-        const v1::Domain domain = DomainOf(sc, r.case_ids(), at);
+        const v1::Domain domain = DomainOf(sc, r.case_ids(), at, &gate);
         if (gate.Item(r.receiver_agency(), domain, r.participants(), true)) tally.AddSupervision(r, domain);
       }));
   CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, period, at, items_of_cases, &gate, &tally, out));
