@@ -14,6 +14,8 @@
 #include <sstream>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "caselink_common/text_format_errors.h"
 #include "absl/strings/str_join.h"
@@ -135,6 +137,20 @@ void CheckAudit(const v1::AuditConfig& audit, std::vector<std::string>* errors) 
 
 }  // namespace
 
+// gRPC takes "host:port" (or "unix:PATH"); a port above 65535 it would
+// take modulo 2^16, so a typo would listen on some other port.
+static absl::Status CheckListenAddress(const std::string& address) {
+  if (absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:")) return absl::OkStatus();
+  const size_t colon = address.rfind(':');
+  const std::string port = colon == std::string::npos ? "" : address.substr(colon + 1);
+  uint32_t n = 0;
+  if (port.empty() || !absl::SimpleAtoi(port, &n) || n > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("listen_address: '", address,
+                                                   "' is not host:port with a port of 0-65535 (or unix:PATH)"));
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   std::string text;
   if (!ReadFile(path, &text)) {
@@ -162,6 +178,9 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   if (!missing.empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat(path, ": missing required setting(s): ", absl::StrJoin(missing, ", ")));
+  }
+  if (absl::Status a = CheckListenAddress(c.listen_address()); !a.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", a.message()));
   }
   const fs::path base = fs::absolute(fs::path(path)).parent_path();
   Resolve(base, c.mutable_db_path());

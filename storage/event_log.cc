@@ -69,4 +69,15 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Read(const std::string& agency,
   return out;
 }
 
+absl::StatusOr<uint64_t> EventLog::LastCursor(const std::string& agency) const {
+  const std::string prefix = IndexPrefix(agency);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), Table::kEventIndex));
+  it->SeekForPrev(IndexKey(agency, UINT64_MAX));
+  if (it->Valid() && it->key().starts_with(prefix)) {
+    return CommitPipeline::DecodeSequenceKey(it->key().ToString().substr(prefix.size()));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "reading the event index"));
+  return 0;
+}
+
 }  // namespace caselink::storage

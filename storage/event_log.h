@@ -37,6 +37,11 @@ class EventLog {
                                               uint64_t up_to_seq = UINT64_MAX,
                                               bool* held_back = nullptr) const;
 
+  // The highest cursor issued to `agency` (0 if none): a Watch asking to
+  // resume after a higher one names a cursor this database never gave it
+  // (one from a database since restored from an older backup, say).
+  absl::StatusOr<uint64_t> LastCursor(const std::string& agency) const;
+
   static std::string IndexPrefix(const std::string& agency);
   static std::string IndexKey(const std::string& agency, uint64_t cursor);
 

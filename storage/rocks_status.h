@@ -3,6 +3,8 @@
 // (the caller may retry); corruption becomes DATA_LOSS.
 #pragma once
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "rocksdb/status.h"
@@ -16,5 +18,11 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what);
 
 // Whether `s` came from a write that failed because the disk is full.
 bool IsStorageFull(const absl::Status& s);
+
+// Whether `s` is RocksDB's own failure (made by FromRocks): its message holds
+// RocksDB's text (file paths, checksums) for the operator, and
+// StorageOperation(s) the `what` it was made with ("reading a case").
+bool IsStorageError(const absl::Status& s);
+std::string StorageOperation(const absl::Status& s);
 
 }  // namespace caselink::storage

@@ -2,6 +2,7 @@
 
 #include <memory>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "caselink/v1/workflow_storage.pb.h"
 #include "caselink_common/status_macros.h"
@@ -38,6 +39,22 @@ absl::StatusOr<TransitionOutcome> WorkflowStore::Replay(const TransitionCommand&
   return TransitionOutcome{step.item_after(), true};
 }
 
+namespace {
+
+constexpr absl::string_view kMissingItemPayload = "caselink.storage/missing-item";
+
+absl::Status MissingItem(const std::string& id) {
+  absl::Status s = absl::NotFoundError(absl::StrCat("'", id, "' not found"));
+  s.SetPayload(kMissingItemPayload, absl::Cord("1"));
+  return s;
+}
+
+}  // namespace
+
+bool IsMissingItem(const absl::Status& s) {
+  return absl::IsNotFound(s) && s.GetPayload(kMissingItemPayload).has_value();
+}
+
 absl::StatusOr<TransitionOutcome> WorkflowStore::Apply(const TransitionCommand& cmd) {
   const std::string req_key = RequestKeyOf(cmd.agency, cmd.request_id);
   KeyLocks::Guard guard = locks_.Lock({req_key, cmd.item_id});
@@ -56,7 +73,7 @@ absl::StatusOr<TransitionOutcome> WorkflowStore::Apply(const TransitionCommand& 
     if (hs.ok()) return absl::AbortedError("item id collision; retry the request");
     if (!hs.IsNotFound()) return FromRocks(hs, "reserving an item id");
   } else {
-    if (hs.IsNotFound()) return absl::NotFoundError(absl::StrCat("'", cmd.item_id, "' not found"));
+    if (hs.IsNotFound()) return MissingItem(cmd.item_id);
     if (!hs.ok()) return FromRocks(hs, "reading an item");
     head = std::move(head_bytes);
   }

@@ -57,11 +57,16 @@ struct TransitionOutcome {
   bool replayed = false;
 };
 
+// Whether Apply's error says the item itself does not exist, as against a
+// NotFound of `decide` (a case or document the action names), which the
+// caller must hear as it is.
+bool IsMissingItem(const absl::Status& s);
+
 class WorkflowStore {
  public:
   WorkflowStore(Database* db, CommitPipeline* pipeline) : db_(db), pipeline_(pipeline) {}
 
-  // Errors: NotFound (no such item, for an action), AlreadyExists (request_id
+  // Errors: NotFound (no such item, for an action: IsMissingItem), AlreadyExists (request_id
   // reused for a different request), Aborted (id collision on creation), the
   // errors of `decide` and of the pipeline.
   absl::StatusOr<TransitionOutcome> Apply(const TransitionCommand& cmd);

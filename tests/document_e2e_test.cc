@@ -18,6 +18,8 @@
 #include "gmock/gmock.h"
 #include "support/sha256_hex.h"
 #include "workflow_fixture.h"
+#include <grpcpp/channel.h>
+#include "caselink/v1/document.grpc.pb.h"
 
 namespace caselink::testing {
 namespace {
@@ -242,6 +244,42 @@ TEST_F(DocumentTest, RefusedUploadsStoreNothingAndAreLogged) {
   ASSERT_EQ(over.status().code(), absl::StatusCode::kOutOfRange) << over.status();
   EXPECT_THAT(std::string(over.status().message()), HasSubstr("max_item_bytes"));
   EXPECT_EQ(Documents(), 1);
+}
+
+// What the client library never sends, a raw stream may: a second header,
+// or a message carrying neither header nor chunk. Each is named for what it
+// is, and nothing is stored.
+TEST_F(DocumentTest, AStreamOfTheWrongShapeIsNamedForWhatItCarries) {
+  const std::string content = Pdf(4 << 10, 5);
+  auto stub = v1::DocumentService::NewStub(As("market").channel());
+  struct Shape {
+    const char* name;
+    v1::UploadDocumentRequest second;
+    const char* says;
+  };
+  v1::UploadDocumentRequest header;
+  *header.mutable_header() = Header(content);
+  v1::UploadDocumentRequest empty;
+  for (const Shape& shape : {Shape{"second header", header, "header: only the first message of an upload is a header"},
+                             Shape{"empty message", empty, "chunk: each message after the header must carry a chunk"}}) {
+    SCOPED_TRACE(shape.name);
+    v1::UploadDocumentRequest first = header;
+    first.mutable_header()->set_request_id(absl::StrCat("raw-", std::string(1, shape.name[0])));
+    grpc::ClientContext ctx;
+    v1::UploadDocumentResponse resp;
+    auto writer = stub->Upload(&ctx, &resp);
+    ASSERT_TRUE(writer->Write(first));
+    writer->Write(shape.second);
+    writer->WritesDone();
+    grpc::Status s = writer->Finish();
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << s.error_message();
+    EXPECT_THAT(s.error_message(), HasSubstr(shape.says));
+  }
+  v1::ListDocumentsRequest list;
+  list.set_item_id(transfer_);
+  auto listed = As("market").ListDocuments(list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->documents_size(), 0);
 }
 
 TEST_F(DocumentTest, PartiesReadAPolicyWithholdsAClassAndOthersSeeNothing) {

@@ -171,6 +171,34 @@ TEST_F(AuditAdmissionTest, AFullDiskGivesUnavailableAndAcknowledgedWritesSurvive
   ExpectChainVerifies(district_->db_path());
 }
 
+TEST_F(AuditAdmissionTest, AFailingDiskTellsTheCallerNothingOfTheServersFiles) {
+  StartWith(fault_.env.get());
+  const std::string id = NewCase("market");
+  ASSERT_FALSE(id.empty());
+  v1::GetCaseRequest get;
+  get.set_case_id(id);
+  for (bool syncs : {false, true}) {
+    SCOPED_TRACE(syncs ? "failing fsync" : "failing write");
+    if (syncs) {
+      fault_.fs->FailWrites(Fault::kNone);
+      fault_.fs->FailSyncs(Fault::kIoError);
+    } else {
+      fault_.fs->FailWrites(Fault::kIoError);
+    }
+    auto write = Once("market").SubmitCase(SampleCase());
+    ASSERT_FALSE(write.ok());
+    EXPECT_EQ(write.status().code(), absl::StatusCode::kUnavailable) << write.status();
+    auto read = Once("market").GetCase(get);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.status().code(), absl::StatusCode::kUnavailable) << read.status();
+    for (const absl::Status& s : {write.status(), read.status()}) {
+      std::printf("PROBE %s\n", s.ToString().c_str());
+      EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr(district_->db_path()))) << s;
+      EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr(".log"))) << s;
+    }
+  }
+}
+
 TEST_F(AuditAdmissionTest, AWorkflowStepAndItsEntryAreOneBatch) {
   StartWith(fault_.env.get());
   const std::string case_id = NewCase("market");

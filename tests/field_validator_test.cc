@@ -169,6 +169,23 @@ TEST(FieldValidatorTest, DefaultMaxLengthBoundsUnannotatedStrings) {
   ExpectRefused(r, "case.parties[0].person.id_number", "default max_length 256");
 }
 
+// A repeated field holds at most its (max_count), else kDefaultMaxCount: a
+// case cannot carry 100,000 provisions that every later read carries too.
+TEST(FieldValidatorTest, RepeatedFieldsAreBoundedByTheirDeclaredOrDefaultCount) {
+  v1::SubmitCaseRequest r = Valid();
+  for (int i = 0; i < 100; ++i) r.mutable_case_()->add_legal_provisions()->set_law("中华人民共和国行政处罚法");
+  EXPECT_TRUE(ValidateRequestFields(r).ok()) << ValidateRequestFields(r);
+  r.mutable_case_()->add_legal_provisions()->set_law("中华人民共和国行政处罚法");
+  ExpectRefused(r, "case.legal_provisions", "max_count 100");
+  EXPECT_THAT(std::string(ValidateRequestFields(r).message()), HasSubstr("holds 101 elements"));
+
+  v1::CreateSupervisionRequest s;  // case_ids declares no (max_count)
+  for (size_t i = 0; i < kDefaultMaxCount; ++i) s.add_case_ids("C20240305-ABCDEFGHJKMN");
+  EXPECT_TRUE(ValidateRequestFields(s).ok()) << ValidateRequestFields(s);
+  s.add_case_ids("C20240305-ABCDEFGHJKMN");
+  ExpectRefused(s, "case_ids", "default max_count 1000");
+}
+
 TEST(FieldValidatorTest, AmountBound) {
   v1::SubmitCaseRequest r = Valid();
   r.mutable_case_()->mutable_penalty()->set_amount_fen(10000000000000);  // 10^13

@@ -241,6 +241,23 @@ TEST(ValidateSubmitCaseTest, NonexistentDecisionDate) {
   ExpectInvalid(s, "case.penalty.decision_date");
 }
 
+// "0001-01-01" was refused as "not a real date" and "9999-12-31" stored: a
+// placeholder is neither, and the message says which dates are taken.
+TEST(ValidateSubmitCaseTest, DatesLieBetweenTheFoundingAndTheCenturysEnd) {
+  for (const char* placeholder : {"0001-01-01", "1900-01-01", "1949-09-30", "2100-01-01", "9999-12-31"}) {
+    v1::SubmitCaseRequest r = ValidCreate();
+    r.mutable_case_()->mutable_penalty()->set_decision_date(placeholder);
+    absl::Status s = ServedSubmitCase(r);
+    ExpectInvalid(s, "case.penalty.decision_date");
+    EXPECT_THAT(std::string(s.message()), HasSubstr("is outside 1949-10-01 to 2099-12-31")) << placeholder;
+  }
+  for (const char* real : {"1949-10-01", "1996-10-01", "2099-12-31"}) {
+    v1::SubmitCaseRequest r = ValidCreate();
+    r.mutable_case_()->mutable_penalty()->set_decision_date(real);
+    EXPECT_TRUE(ServedSubmitCase(r).ok()) << real << ": " << ServedSubmitCase(r);
+  }
+}
+
 TEST(ValidateGetCaseTest, Fields) {
   v1::GetCaseRequest r;
   r.set_case_id("C20240301-ABCDEFGHJKMN");

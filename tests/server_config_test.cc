@@ -61,6 +61,26 @@ TEST_F(ServerConfigTest, NegativeValuesWithAMeaningLoad) {
   EXPECT_EQ(c->workflow().reminder_working_days(), -5);
 }
 
+// gRPC would take port 99999 modulo 2^16 and listen on 34463.
+TEST_F(ServerConfigTest, AListenPortOutOfRangeIsRefused) {
+  const std::string tls =
+      "tls { cert_file: \"server.pem\" key_file: \"server.key\" client_ca_file: \"ca.pem\" } "
+      "db_path: \"db\" policy_file: \"policy.textproto\" ";
+  const std::string path = dir_.Join("server.textproto");
+  for (const char* bad : {"127.0.0.1:99999", "127.0.0.1", "127.0.0.1:", "localhost:-1"}) {
+    ASSERT_TRUE(testing::WriteFile(path, absl::StrCat("listen_address: \"", bad, "\" ", tls)).ok());
+    auto c = LoadServerConfig(path);
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(c.status().message(), HasSubstr(absl::StrCat("listen_address: '", bad, "'")));
+  }
+  for (const char* good : {"0.0.0.0:65535", "[::]:8443", "localhost:0", "unix:/run/caselink.sock"}) {
+    ASSERT_TRUE(testing::WriteFile(path, absl::StrCat("listen_address: \"", good, "\" ", tls)).ok());
+    auto c = LoadServerConfig(path);
+    EXPECT_TRUE(c.ok()) << good << ": " << c.status();
+  }
+}
+
 TEST_F(ServerConfigTest, ZeroStillMeansTheDefaultAndLongPathsLoad) {
   const std::string long_dir = "/srv/" + std::string(600, 'd');
   auto c = Load(absl::StrCat("limits { max_rows_examined_per_page: 0 } admin { backup_dir: \"", long_dir, "\" }"));

@@ -129,6 +129,16 @@ TEST_F(WorkflowTest, ReverseTransferAnsweredWithPenaltyOrReasons) {
   // The reply links a case of the replying agency, not anyone else's.
   auto wrong = ActT("market", id, v1::ACTION_REPLY_PENALTY, "", psb_case);
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kPermissionDenied);
+  // A penalty case that does not exist (or that market may not see) is told
+  // as such, not as the transfer market is answering being missing.
+  const std::string missing = "C20240305-NOSUCHCASE00";
+  auto absent = ActT("market", id, v1::ACTION_REPLY_PENALTY, "已罚款", missing);
+  EXPECT_EQ(absent.status().code(), absl::StatusCode::kNotFound) << absent.status();
+  EXPECT_EQ(std::string(absent.status().message()), "case '" + missing + "' not found");
+  const std::string emergencys = NewCase("emergency");
+  auto hidden = ActT("market", id, v1::ACTION_REPLY_PENALTY, "已罚款", emergencys);
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound) << hidden.status();
+  EXPECT_EQ(std::string(hidden.status().message()), "case '" + emergencys + "' not found");
   const std::string penalty_case = NewCase("market");
   auto done = ActT("market", id, v1::ACTION_REPLY_PENALTY, "已罚款", penalty_case);
   ASSERT_TRUE(done.ok()) << done.status();

@@ -128,6 +128,41 @@ TEST_F(WorkflowTest, AnAgencysCursorsSayNothingOfEventsAddressedToOthers) {
   EXPECT_EQ(Cursors(procuratorate.WaitFor(3)), (std::vector<uint64_t>{1, 2, 3}));
 }
 
+// A cursor beyond the last one issued to the agency (one from a database
+// since restored from an older backup, or made up) is refused at once, not
+// waited on forever; the last issued cursor itself resumes quietly.
+TEST_F(WorkflowTest, AWatchFromACursorNeverIssuedIsOutOfRange) {
+  ASSERT_TRUE(Forward(NewCase("market")).ok());
+  ASSERT_TRUE(Forward(NewCase("market")).ok());
+  auto stub = v1::EventService::NewStub(As("psb").channel());
+  v1::WatchRequest req;
+  req.set_purpose("test");
+  req.set_from_cursor(3);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto beyond = stub->Watch(&ctx, req);
+  v1::Event e;
+  EXPECT_FALSE(beyond->Read(&e));
+  grpc::Status s = beyond->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::OUT_OF_RANGE) << s.error_message();
+  EXPECT_THAT(s.error_message(), HasSubstr("from_cursor: 3 is beyond the last cursor issued to agency 'psb' (2)"));
+
+  req.set_from_cursor(UINT64_MAX);
+  grpc::ClientContext far;
+  far.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto farther = stub->Watch(&far, req);
+  EXPECT_FALSE(farther->Read(&e));
+  EXPECT_EQ(farther->Finish().error_code(), grpc::StatusCode::OUT_OF_RANGE);
+
+  // From the last cursor: nothing yet, the stream stays open.
+  req.set_from_cursor(2);
+  grpc::ClientContext open;
+  open.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(700));
+  auto waiting = stub->Watch(&open, req);
+  EXPECT_FALSE(waiting->Read(&e));
+  EXPECT_EQ(waiting->Finish().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+}
+
 TEST_F(WorkflowTest, EventsAreAddressedToTheAgenciesInvolvedAndRedactedLikeReads) {
   const std::string case_id = NewCase("market");
   auto t = Forward(case_id);

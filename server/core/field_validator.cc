@@ -58,6 +58,7 @@ class Walker {
         continue;
       }
       const int n = r->FieldSize(m, f);
+      CASELINK_RETURN_IF_ERROR(Count(f, n, path));
       for (int i = 0; i < n; ++i) {
         CASELINK_RETURN_IF_ERROR(Element(m, r, f, i, absl::StrCat(path, "[", i, "]")));
       }
@@ -114,6 +115,15 @@ class Walker {
       default:
         return absl::OkStatus();
     }
+  }
+
+  static absl::Status Count(const FieldDescriptor* f, int n, const std::string& path) {
+    const auto& o = f->options();
+    const size_t max = o.HasExtension(v1::max_count) ? o.GetExtension(v1::max_count) : kDefaultMaxCount;
+    if (static_cast<size_t>(n) <= max) return absl::OkStatus();
+    return Violation(path, absl::StrCat("holds ", n, " elements; the limit is ", max),
+                     o.HasExtension(v1::max_count) ? absl::StrCat("max_count ", max)
+                                                   : absl::StrCat("default max_count ", max));
   }
 
   static absl::Status String(const FieldDescriptor* f, const std::string& value,

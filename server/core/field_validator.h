@@ -11,6 +11,8 @@
 //     U+0080–U+009F); line feed, carriage return, tab, U+2028 and U+2029
 //     only in fields with (allow_line_breaks);
 //   - strings are at most (max_length) bytes, else kDefaultMaxLength;
+//   - repeated fields hold at most (max_count) elements, else
+//     kDefaultMaxCount;
 //   - integers lie within [(min_int), (max_int)]; a signed integer without
 //     (min_int) must not be negative;
 //   - enums hold a value the .proto declares (proto3 keeps unknown numbers);
@@ -38,6 +40,11 @@ namespace caselink::server {
 // name, id or short reference (about 85 汉字), small enough that a field
 // nobody thought about cannot carry a document.
 inline constexpr size_t kDefaultMaxLength = 256;
+
+// The bound of a repeated field that declares no (max_count): far above any
+// list a request needs (a ledger page, a meeting's cases), far below what
+// the message size would let through.
+inline constexpr size_t kDefaultMaxCount = 1000;
 
 // Applies every declared input rule to `request` (see the file comment).
 absl::Status ValidateRequestFields(const google::protobuf::Message& request);

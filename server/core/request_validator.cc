@@ -50,13 +50,24 @@ absl::Status KnownEnum(absl::string_view field, int value, EnumValid valid, bool
   return absl::OkStatus();
 }
 
+// The dates a case's record may carry: from the People's Republic's founding
+// to the end of this century. "0001-01-01" or "9999-12-31" is a placeholder,
+// not a date, and would sort before or after every real one.
+constexpr char kFirstDate[] = "1949-10-01";
+constexpr char kLastDate[] = "2099-12-31";
+
 absl::Status ValidateDate(absl::string_view field, absl::string_view date) {
   if (date.empty()) return absl::OkStatus();
   absl::CivilDay day;
-  // ParseCivilTime normalizes 2023-02-29 to March 1st: a round trip refuses it.
-  if (date.size() != 10 || !absl::ParseCivilTime(date, &day) || absl::FormatCivilTime(day) != date) {
+  if (date.size() != 10 || !absl::ParseCivilTime(date, &day)) {
     return Invalid(field, "must be a real date YYYY-MM-DD");
   }
+  if (date < kFirstDate || date > kLastDate) {
+    return Invalid(field, absl::StrCat(date, " is outside ", kFirstDate, " to ", kLastDate,
+                                       "; leave it empty when there is none"));
+  }
+  // ParseCivilTime normalizes 2023-02-29 to March 1st: a round trip refuses it.
+  if (absl::FormatCivilTime(day) != date) return Invalid(field, "must be a real date YYYY-MM-DD");
   return absl::OkStatus();
 }
 
@@ -98,7 +109,6 @@ absl::Status ValidateCaseContent(const v1::Case& c) {
   CASELINK_RETURN_IF_ERROR(KnownEnum("case.domain", c.domain(), v1::Domain_IsValid, true));
   CASELINK_RETURN_IF_ERROR(Required("case.title", c.title()));
   CASELINK_RETURN_IF_ERROR(KnownEnum("case.status", c.status(), v1::CaseStatus_IsValid, true));
-  if (c.parties_size() > 100) return Invalid("case.parties", "has more than 100 parties");
   for (int i = 0; i < c.parties_size(); ++i) {
     CASELINK_RETURN_IF_ERROR(ValidateParty(c.parties(i), absl::StrCat("case.parties[", i, "]")));
   }
@@ -162,10 +172,6 @@ absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req) {
 
 absl::Status ValidateSubmitCases(const v1::SubmitCasesRequest& req) {
   if (req.items().empty()) return Invalid("items", "must hold at least one SubmitCaseRequest");
-  if (req.items_size() > kMaxSubmitBatch) {
-    return Invalid("items", absl::StrCat("holds ", req.items_size(), " requests; at most ",
-                                         kMaxSubmitBatch, " per call"));
-  }
   absl::flat_hash_set<absl::string_view> ids;
   for (int i = 0; i < req.items_size(); ++i) {
     if (!ids.insert(req.items(i).request_id()).second) {

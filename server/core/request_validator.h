@@ -11,9 +11,9 @@
 namespace caselink::server {
 
 absl::Status ValidateSubmitCase(const v1::SubmitCaseRequest& req);
-// The batch itself: 1..kMaxSubmitBatch items with distinct request_ids (each
-// item is then validated as a SubmitCase request).
-inline constexpr int kMaxSubmitBatch = 1000;
+// The batch itself: at least one item (at most 1000: the (max_count) of
+// SubmitCasesRequest.items), with distinct request_ids; each item is then
+// validated as a SubmitCase request.
 absl::Status ValidateSubmitCases(const v1::SubmitCasesRequest& req);
 absl::Status ValidateGetCase(const v1::GetCaseRequest& req);
 absl::Status ValidateListCases(const v1::ListCasesRequest& req, int max_page_size);

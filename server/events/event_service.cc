@@ -36,6 +36,12 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
     return slot.status();
   }
   record->purpose = req.purpose();
+  CASELINK_ASSIGN_OR_RETURN(const uint64_t last, wf.events->LastCursor(scope.principal.agency_id));
+  if (req.from_cursor() > last) {
+    return absl::OutOfRangeError(absl::StrCat(
+        "from_cursor: ", req.from_cursor(), " is beyond the last cursor issued to agency '",
+        scope.principal.agency_id, "' (", last, "); resume from a cursor an event carried, or 0 for every event"));
+  }
   // Each group of events is filtered under the policy in force when it is
   // sent (not the one the stream was opened under), logged, then sent.
   StreamScope live(sc_.guard, ctx, scope);

@@ -18,6 +18,7 @@
 #include "server/workflow/named_case.h"
 #include "server/workflow/workflow_actor.h"
 #include "storage/case_id.h"
+#include "storage/workflow_store.h"
 #include "workflow/creation_rules.h"
 #include "workflow/item_machine.h"
 
@@ -122,7 +123,9 @@ template <class Item>
 absl::StatusOr<ItemOutcome<Item>> Finish(const ServiceContext& sc,
                                          absl::StatusOr<storage::TransitionOutcome> out,
                                          const std::string& id) {
-  if (absl::IsNotFound(out.status())) return ItemNotFound<Item>(id);
+  // The item missing is told in the service's words; a case or document the
+  // action names that is missing (or not the caller's to see) is told as is.
+  if (storage::IsMissingItem(out.status())) return ItemNotFound<Item>(id);
   if (!out.ok()) return out.status();
   CASELINK_ASSIGN_OR_RETURN(Item item, Parse<Item>(out->item_after));
   workflow::MarkOverdue(sc.now(), &item);
