@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   CLI::App app{"caselink: share cases between agencies over mutual TLS"};
   app.name("caselink");
   app.require_subcommand(1);
+  app.footer(
+      "Global options (--target, --ca, --cert, --key, --timeout, --server-name, --output) come before the "
+      "subcommand.\nExit codes: 0 done; 1 the server or the network failed; 2 a bad command line, file or input.");
   app.add_option("--target", g.target, "Server host:port")
       ->envname("CASELINK_TARGET")
       ->capture_default_str();
@@ -27,7 +30,7 @@ int main(int argc, char** argv) {
       ->envname("CASELINK_KEY");
   app.add_option("--timeout", g.timeout_seconds, "Deadline per call, seconds")
       ->envname("CASELINK_TIMEOUT")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(0.001, 86400.0))
       ->capture_default_str();
   app.add_option("--server-name", g.server_name,
                  "TLS name to expect instead of the target host")

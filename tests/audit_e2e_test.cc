@@ -397,6 +397,18 @@ TEST_F(AuditE2eTest, AdminVerifyNamesTheTamperedEntryOfACopy) {
   // The original is untouched and still verifies.
   out.clear();
   EXPECT_EQ(RunAdmin("audit verify --db " + district_->db_path(), &out), 0) << out;
+  // A certificate given as the public key is a wrong argument (exit 2), not
+  // a tampered log (exit 3): the intact original must not raise that alarm.
+  const std::string cert = district_->dir() + "/not-a-public-key.pem";
+  {
+    auto kc = district_->AgencyCert("psb");
+    ASSERT_TRUE(kc.ok()) << kc.status();
+    std::ofstream(cert) << kc->cert_pem;
+  }
+  out.clear();
+  EXPECT_EQ(RunAdmin("audit verify --db " + district_->db_path() + " --public-key " + cert, &out), 2) << out;
+  EXPECT_THAT(out, HasSubstr("--public-key " + cert));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("NOT intact")));
 }
 
 // An export names who read which case and why: whatever the umask, the

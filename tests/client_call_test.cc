@@ -1,6 +1,7 @@
 // Client calls against a fake CaseService over mutual TLS, and against a
 // closed port: retries, request ids, deadlines, status mapping, limits.
 #include <chrono>
+#include <functional>
 #include <regex>
 #include <set>
 #include <thread>
@@ -225,6 +226,71 @@ TEST(ClientCall, ServerNameOverrideChecksTheGivenName) {
   auto with = MustConnect(o);
   auto result = with->ListCases(v1::ListCasesRequest());
   EXPECT_TRUE(result.ok()) << result.status();
+}
+
+// Every service whose calls are idempotent (reads, writes with a
+// request_id) retries a server that is restarting — UNAVAILABLE, or
+// CANCELLED when it stopped with the call in flight — not only CaseService;
+// a backup is not taken twice.
+TEST(ClientCall, EveryIdempotentServiceRetriesARestartingServer) {
+  FakeServer server(Pki());
+  ClientOptions o = ClientOptionsFor(Pki(), server.target());
+  o.max_attempts = 4;
+  auto client = MustConnect(o);
+  struct Call {
+    const char* method;
+    std::function<absl::Status()> run;
+  };
+  v1::CreateMeetingRequest meeting;
+  meeting.set_request_id("m-1");
+  const std::vector<Call> calls = {
+      {"/caselink.v1.MeetingService/ListMeetings", [&] { return client->ListMeetings({}).status(); }},
+      {"/caselink.v1.MeetingService/CreateMeeting", [&] { return client->CreateMeeting(meeting).status(); }},
+      {"/caselink.v1.ScreeningService/ListHits", [&] { return client->ListHits({}).status(); }},
+      {"/caselink.v1.OversightService/ListCampaigns", [&] { return client->ListCampaigns({}).status(); }},
+      {"/caselink.v1.ReportService/GetJointMeetingReport",
+       [&] { return client->GetJointMeetingReport({}).status(); }},
+      {"/caselink.v1.DocumentService/List", [&] { return client->ListDocuments({}).status(); }},
+      {"/caselink.v1.DocumentService/Get", [&] { return client->GetDocument({}).status(); }},
+      {"/caselink.v1.AdminService/GetStats", [&] { return client->GetStats().status(); }},
+  };
+  int round = 0;
+  for (grpc::StatusCode code : {grpc::StatusCode::UNAVAILABLE, grpc::StatusCode::CANCELLED}) {
+    ++round;
+    server.others().fail_code = code;
+    for (const Call& c : calls) {
+      SCOPED_TRACE(c.method);
+      server.others().fail_next_calls = 2;
+      absl::Status s = c.run();
+      EXPECT_TRUE(s.ok()) << s;
+      EXPECT_EQ(server.others().calls(c.method), 3 * round) << "two failures, then the answer";
+    }
+  }
+  server.others().fail_code = grpc::StatusCode::UNAVAILABLE;
+  server.others().fail_next_calls = 1;
+  EXPECT_EQ(client->Backup({}, absl::Seconds(5)).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(server.others().calls("/caselink.v1.AdminService/Backup"), 1);
+}
+
+// A server stopping cancels the event streams still open: the stream ends
+// CANCELLED although this caller cancelled nothing. Watch reconnects then,
+// as after UNAVAILABLE.
+TEST(ClientCall, WatchReconnectsAfterTheServerCancelsItsStream) {
+  FakeServer server(Pki());
+  auto client = MustConnect(ClientOptionsFor(Pki(), server.target()));
+  server.others().fail_code = grpc::StatusCode::CANCELLED;
+  server.others().fail_next_calls = 2;
+  WatchOptions w;
+  w.initial_backoff = absl::Milliseconds(10);
+  w.max_consecutive_failures = 5;
+  int events = 0;
+  absl::Status s = client->Watch(w, [&](const v1::Event&) {
+    ++events;
+    return false;  // the first event is enough
+  });
+  EXPECT_TRUE(s.ok()) << s;
+  EXPECT_EQ(events, 1);
+  EXPECT_EQ(server.others().calls("/caselink.v1.EventService/Watch"), 3);
 }
 
 TEST(ClientCall, ServerRejectsAClientCertificateFromAnotherCa) {

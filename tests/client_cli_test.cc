@@ -162,11 +162,22 @@ TEST_F(CliTest, UsageErrorsExit2) {
   EXPECT_THAT(r.err, HasSubstr("WORK_SAFETY"));
 }
 
-TEST_F(CliTest, HelpExits0) {
+TEST_F(CliTest, HelpExits0AndSaysWhatTheExitCodesMean) {
   RunResult r = Exec({"--help"});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.out, HasSubstr("submit"));
   EXPECT_THAT(r.out, HasSubstr("versions"));
+  EXPECT_THAT(r.out, HasSubstr("Exit codes: 0 done; 1 the server or the network failed; 2 a bad command line"));
+  EXPECT_THAT(r.out, HasSubstr("before the subcommand"));
+}
+
+// Another key than the certificate's: named before any call (exit 2), not
+// "UNAVAILABLE: empty address list" after every retry (exit 1).
+TEST_F(CliTest, AKeyThatIsNotTheCertificatesIsABadArgument) {
+  const std::string other = dir_.Write("server.key", Pki().server_key_pem);
+  RunResult r = Exec({"--target", "127.0.0.1:1", "--ca", ca_, "--cert", cert_, "--key", other, "get", "c1"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("ClientOptions.key_pem is not the private key of the certificate in cert_pem"));
 }
 
 TEST_F(CliTest, UnreachableServerExits1WithCodeName) {

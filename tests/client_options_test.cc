@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "caselink/client.h"
 #include "caselink/client_options.h"
 #include "caselink/request_id.h"
@@ -71,10 +72,18 @@ TEST(ClientOptionsFromFiles, EmptyFileOrNoNameIsAnError) {
   EXPECT_THAT(o.status().message(), HasSubstr("CA certificate"));
 }
 
+// One PKI for the file: RSA keys take a while to make.
+const client_testing::TestPki& Pki() {
+  static const client_testing::TestPki* pki = new client_testing::TestPki(MakeTestPki());
+  return *pki;
+}
+
 ClientOptions Valid() {
   ClientOptions o;
   o.target = "localhost:7443";
-  o.ca_pem = o.cert_pem = o.key_pem = kPem;
+  o.ca_pem = Pki().ca_pem;
+  o.cert_pem = Pki().client_cert_pem;
+  o.key_pem = Pki().client_key_pem;
   return o;
 }
 
@@ -104,6 +113,31 @@ TEST(ClientOptionsValidate, EachBadOptionIsNamed) {
     absl::Status s = o.Validate();
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.option;
     EXPECT_THAT(s.message(), HasSubstr(c.option));
+  }
+}
+
+// gRPC would take these and fail every call later with "empty address
+// list"; the options name what is wrong before any call.
+TEST(ClientOptionsValidate, TheKeyMustBeTheCertificatesAndEachPemMustParse) {
+  struct Case {
+    const char* option;
+    const char* says;
+    void (*mutate)(ClientOptions&);
+  } cases[] = {
+      {"ca_pem", "holds no PEM certificate", [](ClientOptions& o) { o.ca_pem = kPem; }},
+      {"cert_pem", "holds no PEM certificate", [](ClientOptions& o) { o.cert_pem = kPem; }},
+      {"key_pem", "holds no unencrypted PEM private key", [](ClientOptions& o) { o.key_pem = o.cert_pem; }},
+      {"key_pem", "is not the private key of the certificate in cert_pem",
+       [](ClientOptions& o) { o.key_pem = Pki().server_key_pem; }},
+  };
+  for (const Case& c : cases) {
+    ClientOptions o = Valid();
+    c.mutate(o);
+    absl::Status s = o.Validate();
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << c.says;
+    EXPECT_THAT(s.message(), HasSubstr(absl::StrCat("ClientOptions.", c.option, " ", c.says)));
+    auto client = Client::Connect(o);
+    EXPECT_EQ(client.status().code(), absl::StatusCode::kInvalidArgument) << c.says;
   }
 }
 

@@ -194,6 +194,61 @@ grpc::Status FakeCaseService::ListCaseVersions(
 
 // --- FakeServer -------------------------------------------------------------
 
+// --- FakeOtherServices --------------------------------------------------------
+
+namespace {
+
+// Reads the request, then answers it once.
+class OneAnswer final : public grpc::ServerGenericBidiReactor {
+ public:
+  OneAnswer(FakeOtherServices* services, grpc::GenericCallbackServerContext* ctx)
+      : services_(services), method_(ctx->method()) {
+    StartRead(&request_);
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no request"));
+      return;
+    }
+    grpc::Status status = services_->Begin(method_);
+    if (!status.ok()) {
+      Finish(status);
+      return;
+    }
+    grpc::Slice empty("");
+    response_ = grpc::ByteBuffer(&empty, 1);
+    StartWriteAndFinish(&response_, grpc::WriteOptions(), grpc::Status::OK);
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  FakeOtherServices* services_;
+  std::string method_;
+  grpc::ByteBuffer request_, response_;
+};
+
+}  // namespace
+
+grpc::ServerGenericBidiReactor* FakeOtherServices::CreateReactor(grpc::GenericCallbackServerContext* ctx) {
+  return new OneAnswer(this, ctx);
+}
+
+grpc::Status FakeOtherServices::Begin(const std::string& method) {
+  {
+    absl::MutexLock lock(&mu_);
+    ++calls_[method];
+  }
+  if (fail_next_calls.fetch_sub(1) > 0) return grpc::Status(fail_code.load(), "scripted failure");
+  fail_next_calls = 0;
+  return grpc::Status::OK;
+}
+
+int FakeOtherServices::calls(const std::string& method) const {
+  absl::MutexLock lock(&mu_);
+  auto it = calls_.find(method);
+  return it == calls_.end() ? 0 : it->second;
+}
+
 FakeServer::FakeServer(const TestPki& pki) {
   grpc::SslServerCredentialsOptions ssl(
       GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
@@ -203,6 +258,7 @@ FakeServer::FakeServer(const TestPki& pki) {
   builder.AddListeningPort("127.0.0.1:0", grpc::SslServerCredentials(ssl),
                            &port_);
   builder.RegisterService(&service_);
+  builder.RegisterCallbackGenericService(&others_);
   server_ = builder.BuildAndStart();
   if (!server_ || port_ == 0) throw std::runtime_error("FakeServer: no port");
 }

@@ -12,11 +12,14 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/server.h>
+#include <grpcpp/support/byte_buffer.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -97,18 +100,40 @@ class FakeCaseService final : public v1::CaseService::Service {
   int calls_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-// FakeCaseService served over mutual TLS (client certificate required and
-// verified against the PKI's CA). Shuts down in the destructor.
+// Every other method (MeetingService, AdminService, …): the next
+// fail_next_calls calls end with fail_code, the rest answer an empty message
+// (a streaming method: one empty message). Counts calls per method.
+class FakeOtherServices final : public grpc::CallbackGenericService {
+ public:
+  std::atomic<int> fail_next_calls{0};
+  std::atomic<grpc::StatusCode> fail_code{grpc::StatusCode::UNAVAILABLE};
+  // Calls of "/caselink.v1.Service/Method" so far.
+  int calls(const std::string& method) const;
+
+  grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext* ctx) override;
+  // Counts the call; the status it ends with.
+  grpc::Status Begin(const std::string& method);
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, int> calls_ ABSL_GUARDED_BY(mu_);
+};
+
+// FakeCaseService (and FakeOtherServices for the rest) served over mutual
+// TLS (client certificate required and verified against the PKI's CA).
+// Shuts down in the destructor.
 class FakeServer {
  public:
   explicit FakeServer(const TestPki& pki);
   ~FakeServer();
   FakeCaseService& service() { return service_; }
+  FakeOtherServices& others() { return others_; }
   int port() const { return port_; }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
 
  private:
   FakeCaseService service_;
+  FakeOtherServices others_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -14,12 +14,22 @@
 namespace caselink::client_internal {
 namespace {
 
-// Services whose every RPC is idempotent and so safe to retry. Add each new
-// service the client wraps here.
+// Services whose every RPC is idempotent and so safe to retry: reads, and
+// writes that carry a request_id (a retry replays the first answer). Add
+// each new service the client wraps here.
 constexpr const char* kRetriedServices[] = {
-    "caselink.v1.CaseService",
-    "caselink.v1.WorkflowService",  // writes carry a request_id
-    "caselink.v1.AuditService",  // read-only
+    "caselink.v1.CaseService",       "caselink.v1.WorkflowService",   "caselink.v1.AuditService",
+    "caselink.v1.MeetingService",    "caselink.v1.ScreeningService",  "caselink.v1.OversightService",
+    "caselink.v1.ReportService",
+};
+// Single methods of the other services. Not AdminService/Backup (a retry
+// would take a second backup), not the document streams (Upload and
+// Download resume by request_id and offset, client_documents.cc), not Watch
+// (it reconnects by cursor, watch.cc).
+constexpr const char* kRetriedMethods[][2] = {
+    {"caselink.v1.DocumentService", "List"},
+    {"caselink.v1.DocumentService", "Get"},
+    {"caselink.v1.AdminService", "GetStats"},
 };
 
 // A google.protobuf.Duration in its JSON form, e.g. "0.100000000s".
@@ -35,6 +45,9 @@ std::string RetryServiceConfigJson(const ClientOptions& options) {
       kRetriedServices, ",", [](std::string* out, const char* service) {
         absl::StrAppend(out, "{\"service\":\"", service, "\"}");
       });
+  for (const auto& m : kRetriedMethods) {
+    absl::StrAppend(&names, ",{\"service\":\"", m[0], "\",\"method\":\"", m[1], "\"}");
+  }
   std::string method_config = absl::StrCat("{\"name\":[", names, "]");
   if (options.max_attempts > 1) {
     // Backoff doubles per retry; cap it so the few retries gRPC allows (at
@@ -47,7 +60,10 @@ std::string RetryServiceConfigJson(const ClientOptions& options) {
                     JsonDuration(options.initial_backoff),
                     "\",\"maxBackoff\":\"", JsonDuration(max_backoff),
                     "\",\"backoffMultiplier\":2",
-                    ",\"retryableStatusCodes\":[\"UNAVAILABLE\"]}");
+                    // CANCELLED from the server: it stopped (a restart)
+                    // with the call in flight. A call this process cancels
+                    // is never retried by gRPC.
+                    ",\"retryableStatusCodes\":[\"UNAVAILABLE\",\"CANCELLED\"]}");
   }
   absl::StrAppend(&method_config, "}");
   return absl::StrCat("{\"methodConfig\":[", method_config, "]}");

@@ -1,5 +1,5 @@
 // Client methods of DocumentService: the two streaming calls (an upload
-// reads its source in 1 MiB chunks, a download hands each message to the
+// reads its source in 256 KiB chunks, a download hands each message to the
 // sink as it arrives), the file helpers on top of them (hash before upload,
 // resume and verify on download), and the two unary reads.
 #include <grpcpp/client_context.h>

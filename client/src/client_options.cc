@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "caselink_common/read_file.h"
+#include "tls_material.h"
 
 namespace caselink {
 namespace {
@@ -65,6 +66,7 @@ absl::Status ClientOptions::Validate() const {
   if (absl::Status s = CheckPem("ca_pem", ca_pem); !s.ok()) return s;
   if (absl::Status s = CheckPem("cert_pem", cert_pem); !s.ok()) return s;
   if (absl::Status s = CheckPem("key_pem", key_pem); !s.ok()) return s;
+  if (absl::Status s = client_internal::CheckTlsMaterial(ca_pem, cert_pem, key_pem); !s.ok()) return s;
   if (deadline <= absl::ZeroDuration() || deadline == absl::InfiniteDuration()) {
     return absl::InvalidArgumentError(
         "ClientOptions.deadline must be positive and finite");

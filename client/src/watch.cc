@@ -66,7 +66,9 @@ absl::Status Client::Watch(const WatchOptions& options,
       if (stop) return absl::OkStatus();
       if (cancel->cancelled()) return absl::CancelledError("watch cancelled");
       absl::Status s = client_internal::FromGrpcCall(status, context);
-      const bool retry = s.ok() || absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s);
+      // CANCELLED here is the server's (this caller's Cancel returned above):
+      // a server stopping cancels the streams still open (a restart).
+      const bool retry = s.ok() || absl::IsUnavailable(s) || absl::IsDeadlineExceeded(s) || absl::IsCancelled(s);
       if (!retry) return s;
       if (got_any) {
         failures = 0;

@@ -12,6 +12,7 @@
 #include "caselink_common/private_file.h"
 #include "server/tools/commands.h"
 #include "server/tools/tool_io.h"
+#include "storage/audit_chain.h"
 #include "storage/audit_store.h"
 #include "storage/database.h"
 
@@ -41,6 +42,13 @@ int RunVerify(const VerifyArgs& args) {
     auto k = ReadInputFile(args.public_key);
     if (!k.ok()) return ReportError(k.status());
     key_pem = *k;
+    // A wrong file is a usage error, not a log whose signatures all fail
+    // (which would read as tampering).
+    if (absl::Status key = storage::audit::PublicKeyFingerprint(key_pem).status(); !key.ok()) {
+      return ReportError(absl::InvalidArgumentError(
+          absl::StrCat("--public-key ", args.public_key, ": ", key.message(),
+                       " (give the public key the checkpoints are signed with, a PEM \"PUBLIC KEY\")")));
+    }
   }
   absl::StatusOr<storage::AuditVerifyReport> report;
   if (!args.db.empty()) {

@@ -5,16 +5,21 @@
 
 #include "caselink/client.h"
 
-int main() {
-  const char* pem =
-      "-----BEGIN CERTIFICATE-----\nMA==\n-----END CERTIFICATE-----\n";
-  caselink::ClientOptions options;
-  options.target = "127.0.0.1:1";  // nothing listens on port 1
-  options.ca_pem = options.cert_pem = options.key_pem = pem;
-  options.deadline = absl::Seconds(2);
-  options.max_attempts = 1;
+int main(int argc, char** argv) {
+  if (argc != 3) {
+    std::cerr << "usage: consumer CERT.pem KEY.pem (the certificate serves as CA too)" << std::endl;
+    return 2;
+  }
+  auto options = caselink::ClientOptions::FromFiles("127.0.0.1:1",  // nothing listens on port 1
+                                                     argv[1], argv[1], argv[2]);
+  if (!options.ok()) {
+    std::cout << "FromFiles: " << options.status() << std::endl;
+    return 1;
+  }
+  options->deadline = absl::Seconds(2);
+  options->max_attempts = 1;
 
-  auto client = caselink::Client::Connect(options);
+  auto client = caselink::Client::Connect(*options);
   std::cout << "Connect: " << client.status() << std::endl;
   if (!client.ok()) return 1;
 

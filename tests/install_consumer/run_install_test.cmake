@@ -32,5 +32,9 @@ run(${CMAKE_COMMAND} -S ${CONSUMER_DIR} -B ${consumer_build} -G ${GENERATOR}
     -DCMAKE_PREFIX_PATH=${prefix} -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF
     "-DCMAKE_EXE_LINKER_FLAGS=${LINK_FLAGS}")
 run(${CMAKE_COMMAND} --build ${consumer_build})
-run(${consumer_build}/consumer)
+# A throwaway identity (the client checks that the key is the certificate's
+# before it connects): one self-signed EC certificate serves as CA too.
+run(openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=consumer
+    -keyout ${WORK_DIR}/consumer.key -out ${WORK_DIR}/consumer.pem)
+run(${consumer_build}/consumer ${WORK_DIR}/consumer.pem ${WORK_DIR}/consumer.key)
 message(STATUS "install consumer: OK")

@@ -14,9 +14,10 @@
 //   req.set_purpose("joint inspection 2024-07");
 //   absl::StatusOr<caselink::v1::Case> c = (*client)->GetCase(req);
 //
-// Every call carries the options' deadline. Calls are retried on UNAVAILABLE
-// up to options.max_attempts (all CaseService RPCs are idempotent; writes are
-// made so by their request_id). Errors are the server's status codes and
+// Every call carries the options' deadline. A call safe to repeat (a read,
+// or a write made so by its request_id: every RPC but AdminService.Backup and
+// the document streams) is retried on UNAVAILABLE, and on CANCELLED sent by a
+// server that stopped with it in flight, up to options.max_attempts. Errors are the server's status codes and
 // messages, unchanged (see proto/caselink/v1/case_service.proto); a server
 // that cannot be reached gives UNAVAILABLE or, once the deadline passes,
 // DEADLINE_EXCEEDED. Every error the server returned carries the server's

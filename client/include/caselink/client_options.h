@@ -53,8 +53,10 @@ struct ClientOptions {
                                                  absl::string_view key_file);
 
   // OK when the options can be used by Client::Connect; otherwise
-  // INVALID_ARGUMENT naming the first offending option. Does not parse the
-  // PEM contents beyond checking that each looks like PEM.
+  // INVALID_ARGUMENT naming the first offending option. The PEMs are parsed:
+  // ca_pem must hold a certificate, cert_pem a certificate and key_pem its
+  // (unencrypted) private key — a key of another agency is named here, not
+  // left to fail every call later.
   absl::Status Validate() const;
 };
 

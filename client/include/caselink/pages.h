@@ -7,7 +7,7 @@
 //   v1::ListMeetingsRequest req;
 //   req.set_from_date("2024-01-01");
 //   absl::StatusOr<v1::ListMeetingsResponse> all =
-//       caselink::AllPages(req, [&](const v1::ListMeetingsRequest& r) { return client.ListMeetings(r); });
+//       caselink::AllPages(req, [&](const v1::ListMeetingsRequest& r) { return client->ListMeetings(r); });
 #pragma once
 
 #include <string>
