@@ -41,6 +41,18 @@ class MeetingTest : public WorkflowTest {
     return req;
   }
 
+  // Uploads all of `content` under `h` as `agency`.
+  absl::StatusOr<v1::UploadDocumentResponse> Upload(const std::string& agency, const v1::UploadHeader& h,
+                                                    const std::string& content) {
+    size_t at = 0;
+    return As(agency).UploadDocument(h, [&](char* buf, size_t cap) -> absl::StatusOr<size_t> {
+      const size_t n = std::min(cap, content.size() - at);
+      std::memcpy(buf, content.data() + at, n);
+      at += n;
+      return n;
+    });
+  }
+
   std::string NewMeeting(const std::string& convener, const std::vector<std::string>& attendees) {
     auto r = As(convener).CreateMeeting(Joint(attendees));
     EXPECT_TRUE(r.ok()) << r.status();
@@ -501,13 +513,7 @@ TEST_F(MeetingTest, TheMinutesAreADocumentOfTheMeeting) {
   h.set_size(static_cast<int64_t>(minutes.size()));
   h.set_sha256(Sha256Hex(minutes));
   h.set_draft(true);
-  size_t at = 0;
-  auto draft = As("procuratorate").UploadDocument(h, [&](char* buf, size_t cap) -> absl::StatusOr<size_t> {
-    const size_t n = std::min(cap, minutes.size() - at);
-    std::memcpy(buf, minutes.data() + at, n);
-    at += n;
-    return n;
-  });
+  auto draft = Upload("procuratorate", h, minutes);
   ASSERT_TRUE(draft.ok()) << draft.status();
 
   v1::CreateMeetingRequest req = Joint({"market", "psb"});
@@ -560,13 +566,7 @@ TEST_F(MeetingTest, TheMinutesAreADocumentOfTheMeeting) {
   v1::UploadHeader more = h;
   more.set_draft(false);
   more.set_item_id(m.id());
-  at = 0;
-  auto attendee_upload = As("market").UploadDocument(more, [&](char* buf, size_t cap) -> absl::StatusOr<size_t> {
-    const size_t n = std::min(cap, minutes.size() - at);
-    std::memcpy(buf, minutes.data() + at, n);
-    at += n;
-    return n;
-  });
+  auto attendee_upload = Upload("market", more, minutes);
   EXPECT_EQ(Code(attendee_upload), absl::StatusCode::kPermissionDenied) << attendee_upload.status();
 }
 
@@ -584,13 +584,7 @@ TEST_F(MeetingTest, ADocumentsFileNameReachesEachReaderAsItsCasesShowThem) {
   h.set_size(static_cast<int64_t>(minutes.size()));
   h.set_sha256(Sha256Hex(minutes));
   h.set_draft(true);
-  size_t at = 0;
-  auto draft = As("procuratorate").UploadDocument(h, [&](char* buf, size_t cap) -> absl::StatusOr<size_t> {
-    const size_t n = std::min(cap, minutes.size() - at);
-    std::memcpy(buf, minutes.data() + at, n);
-    at += n;
-    return n;
-  });
+  auto draft = Upload("procuratorate", h, minutes);
   ASSERT_TRUE(draft.ok()) << draft.status();
   v1::CreateMeetingRequest req = Joint({"procuratorate", "town-a", "market"}, {towns});
   req.mutable_meeting()->set_kind(v1::MEETING_MAJOR_CASE_CONSULT);
