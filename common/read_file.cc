@@ -2,6 +2,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 
@@ -17,6 +18,11 @@ absl::StatusOr<std::string> ReadFileOr(absl::string_view path, absl::string_view
     if (err == ENOENT) return absl::NotFoundError(message);
     if (err == EACCES) return absl::PermissionDeniedError(message);
     return absl::InvalidArgumentError(message);
+  }
+  // A directory opens as a stream that reads nothing: say what it is, not
+  // that the "file" is empty.
+  if (std::filesystem::is_directory(std::string(path))) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read ", name, ": it is a directory, not a file"));
   }
   std::ostringstream content;
   content << in.rdbuf();

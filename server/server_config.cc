@@ -152,10 +152,9 @@ static absl::Status CheckListenAddress(const std::string& address) {
 }
 
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
-  std::string text;
-  if (!ReadFile(path, &text)) {
-    return absl::NotFoundError(absl::StrCat("cannot read configuration file ", path));
-  }
+  absl::StatusOr<std::string> read = ReadFileOr(path, "configuration");
+  if (!read.ok()) return read.status();
+  const std::string text = *std::move(read);
   v1::ServerConfig c;
   caselink::TextFormatErrors collector(path);
   google::protobuf::TextFormat::Parser parser;

@@ -70,6 +70,10 @@ TEST(ClientOptionsFromFiles, EmptyFileOrNoNameIsAnError) {
   o = ClientOptions::FromFiles("h:1", "", pem, pem);
   EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(o.status().message(), HasSubstr("CA certificate"));
+  // A directory is not "empty": the message says what it is.
+  o = ClientOptions::FromFiles("h:1", dir.path(), pem, pem);
+  EXPECT_EQ(o.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(o.status().message(), HasSubstr("it is a directory, not a file"));
 }
 
 // One PKI for the file: RSA keys take a while to make.

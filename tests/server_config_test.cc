@@ -61,6 +61,15 @@ TEST_F(ServerConfigTest, NegativeValuesWithAMeaningLoad) {
   EXPECT_EQ(c->workflow().reminder_working_days(), -5);
 }
 
+TEST_F(ServerConfigTest, AnUnreadableFileSaysWhy) {
+  auto missing = LoadServerConfig(dir_.Join("nope.textproto"));
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(missing.status().message(), HasSubstr("No such file or directory"));
+  auto directory = LoadServerConfig(dir_.path());
+  EXPECT_EQ(directory.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(directory.status().message(), HasSubstr("it is a directory"));
+}
+
 // gRPC would take port 99999 modulo 2^16 and listen on 34463.
 TEST_F(ServerConfigTest, AListenPortOutOfRangeIsRefused) {
   const std::string tls =
