@@ -142,6 +142,11 @@ TEST_F(BackupTest, RestoreRefusesToOverwriteWithoutForceAndKeepsTheOldDatabase) 
             0)
       << out;
   EXPECT_THAT(out, ::testing::HasSubstr("the previous database is kept in"));
+  out.clear();
+  const std::string nowhere = district_->dir() + "/no-such-backups";
+  EXPECT_EQ(Daemon::RunToCompletion(CASELINK_ADMIN_PATH, {"restore", "--config", cfg, "--from", nowhere}, &out), 2)
+      << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("--from " + nowhere + ": is not a directory"));
 }
 
 // A restore cuts the log back to the backup; the restored log says so

@@ -1,6 +1,7 @@
 // `caselink-admin restore`: restores the newest backup of a directory made by
 // `caselink admin backup` into the configured db_path of a stopped server,
 // checks it and moves it into place (server/restore.h).
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -25,6 +26,12 @@ int RunRestore(const RestoreArgs& args) {
   if (!cfg.ok()) {
     return ReportError(absl::Status(cfg.status().code(), absl::StrCat("cannot load configuration ", args.config,
                                                                       ": ", cfg.status().message())));
+  }
+  // A wrong path is a bad argument (exit 2), not a restore that failed.
+  std::error_code ec;
+  if (!std::filesystem::is_directory(args.from, ec)) {
+    return ReportError(absl::InvalidArgumentError(
+        absl::StrCat("--from ", args.from, ": is not a directory (give the backup directory, as admin backup wrote it)")));
   }
   auto summary = server::RestoreFromBackup(*cfg, args.from, args.force);
   if (!summary.ok()) {
