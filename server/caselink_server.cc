@@ -293,6 +293,7 @@ absl::StatusOr<std::unique_ptr<CaselinkServer>> StartWithHooks(const v1::ServerC
   // gets its date index here, once.
   CASELINK_RETURN_IF_ERROR(impl->cases->EnsureDateIndex());
   CASELINK_ASSIGN_OR_RETURN(impl->policy, auth::PolicyHolder::Load(config.policy_file()));
+  WarnIfPolicyGrantsNothing(impl->policy->path(), impl->policy->Current()->policy());
   impl->guard = std::make_unique<CallGuard>(impl->policy.get(), impl->workflow->row_facts());
   CASELINK_ASSIGN_OR_RETURN(impl->revocation, RevocationWatch::Start(config.tls()));
   impl->guard->set_revocation(impl->revocation.get());
@@ -444,6 +445,7 @@ absl::Status CaselinkServer::ReloadPolicy() {
   if (!s.ok()) (void)impl_->access_log->LogOperatorAction(kReloadPolicy, detail, s);
   if (s.ok()) {
     spdlog::info("policy reloaded from {}", impl_->policy->path());
+    WarnIfPolicyGrantsNothing(impl_->policy->path(), impl_->policy->Current()->policy());
   } else {
     spdlog::error("policy reload failed; the previous policy stays in force: {}", std::string(s.message()));
   }

@@ -22,6 +22,7 @@
 #include "workflow/screening_rules.h"
 #include "auth/policy_loader.h"
 #include "server/core/field_validator.h"
+#include "spdlog/spdlog.h"
 #include "server/workflow/workflow_settings.h"
 #include "auth/revocation.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -151,6 +152,13 @@ static absl::Status CheckListenAddress(const std::string& address) {
   return absl::OkStatus();
 }
 
+void WarnIfPolicyGrantsNothing(const std::string& path, const v1::Policy& policy) {
+  if (policy.agencies().empty() || policy.rules().empty()) {
+    spdlog::warn("policy {} has {} agencies and {} rules: every call will be refused (deny by default)", path,
+                 policy.agencies_size(), policy.rules_size());
+  }
+}
+
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   absl::StatusOr<std::string> read = ReadFileOr(path, "configuration");
   if (!read.ok()) return read.status();
@@ -247,6 +255,7 @@ absl::Status CheckServerConfig(const v1::ServerConfig& config) {
   CheckAdmin(config.admin(), &errors);
   auto policy = auth::LoadPolicyFile(config.policy_file());
   if (!policy.ok()) errors.emplace_back(policy.status().message());
+  if (policy.ok()) WarnIfPolicyGrantsNothing(config.policy_file(), *policy);
   auto settings = LoadWorkflowSettings(config.workflow());
   if (!settings.ok()) errors.emplace_back(settings.status().message());
   if (!config.screening().rules_file().empty()) {

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "caselink/v1/config.pb.h"
+#include "caselink/v1/policy.pb.h"
 
 namespace caselink::server {
 
@@ -33,8 +34,14 @@ absl::StatusOr<AuditKeys> LoadAuditKeys(const v1::ServerConfig& config);
 // (32+ bytes), page-token key (32+ bytes,
 // if named) and signing key are usable, admin.backup_dir (if set) is a
 // writable directory.
-// Lists every problem found, one per line.
+// Lists every problem found, one per line. A policy that grants nothing is
+// warned about (WarnIfPolicyGrantsNothing), not refused.
 absl::Status CheckServerConfig(const v1::ServerConfig& config);
+
+// A policy without agencies or rules is valid (deny by default: every call
+// refused) but almost surely a mistake, an empty or truncated file: the
+// operator's log says so, at start, on reload and in --check-config.
+void WarnIfPolicyGrantsNothing(const std::string& path, const v1::Policy& policy);
 
 // tls.crl_grace_hours as a duration (negative: none).
 absl::Duration CrlGrace(const v1::TlsConfig& tls);

@@ -174,6 +174,16 @@ TEST_F(DaemonPolicyTest, SighupReloadsAndABadFileKeepsTheOldPolicy) {
   EXPECT_EQ(daemon.Terminate(), 0);  // SIGTERM: clean shutdown, exit 0
 }
 
+// An empty (or truncated) policy is valid — deny by default — but the
+// operator is told that it will refuse every call.
+TEST_F(DaemonPolicyTest, APolicyThatGrantsNothingIsWarnedAbout) {
+  ASSERT_TRUE(WriteFile(dir_.Join("policy.textproto"), "").ok());
+  std::string out;
+  int code = Daemon::RunToCompletion(CASELINKD_PATH, {"--check-config", dir_.Join("server.textproto")}, &out);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("has 0 agencies and 0 rules: every call will be refused"));
+}
+
 TEST_F(DaemonPolicyTest, BadPolicyAtStartIsRefusedWithFileLineAndReason) {
   ASSERT_TRUE(WriteFile(dir_.Join("policy.textproto"),
                         "agencies { id: \"psb\" identities: \"caselink://agency/psb\" roles: POLICE }\n"
