@@ -129,6 +129,28 @@ TEST_F(AuditE2eTest, AnIdentityNumberWrittenInAPurposeIsMaskedAndFindsTheEntry) 
   }
 }
 
+// An auditor's question quotes what it asked about in its entry's detail: a
+// number typed where an agency id goes is masked there and found by its
+// party's question, like one written in a purpose.
+TEST_F(AuditE2eTest, AnIdentityNumberAskedAboutInAgencyAccessIsMaskedAndFindsTheEntry) {
+  constexpr char kOther[] = "11010519491231002X";
+  v1::AgencyAccessRequest ask;
+  ask.set_agency_id(kOther);
+  ask.set_purpose("核查");
+  ask.mutable_from()->set_seconds(0);
+  auto asked = district_->As("justice").AgencyAccess(ask);
+  ASSERT_TRUE(asked.ok()) << asked.status();
+  v1::PartyAccessRequest party;
+  party.set_party_id(kOther);
+  auto by_party = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_party.ok()) << by_party.status();
+  ASSERT_EQ(by_party->entries_size(), 1);
+  const v1::AuditEntry& e = by_party->entries(0);
+  EXPECT_EQ(e.agency_id(), "justice");
+  EXPECT_THAT(e.detail(), HasSubstr("agency '110***********002X'"));
+  EXPECT_EQ(e.SerializeAsString().find(kOther), std::string::npos);
+}
+
 // A number written in a case's text (a witness, not a party) reaches a
 // reader who gets identity numbers in full: its party's question finds the
 // read, and the submitter's own entry too. A reader who gets it masked did

@@ -173,6 +173,8 @@ TEST(ClientConnect, DoesNotBlockOnAnUnreachableServer) {
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
   EXPECT_NE((*client)->channel(), nullptr);
   EXPECT_EQ((*client)->options().target, o.target);
+  EXPECT_EQ((*client)->options().cert_pem, o.cert_pem);
+  EXPECT_TRUE((*client)->options().key_pem.empty()) << "the client keeps no copy of the private key";
 }
 
 // A request id derived from a request is the server's "same request" test:

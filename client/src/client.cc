@@ -19,8 +19,19 @@ absl::StatusOr<std::unique_ptr<Client>> Client::Connect(
   return std::unique_ptr<Client>(new Client(options, std::make_unique<Impl>(std::move(channel))));
 }
 
+namespace {
+
+// The channel's credentials hold the key from here on; the client keeps no
+// copy of its own, so options() never hands the private key to a log line.
+ClientOptions WithoutKey(ClientOptions options) {
+  options.key_pem.clear();
+  return options;
+}
+
+}  // namespace
+
 Client::Client(ClientOptions options, std::unique_ptr<Impl> impl)
-    : options_(std::move(options)), impl_(std::move(impl)) {}
+    : options_(WithoutKey(std::move(options))), impl_(std::move(impl)) {}
 
 Client::~Client() = default;
 

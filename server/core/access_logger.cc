@@ -153,7 +153,9 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   e->set_item_id(LogId(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars, &written_ids));
   e->set_document_id(LogId(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars, &written_ids));
   e->set_document_sha256(r.document_sha256);
-  if (!r.detail.empty()) e->set_detail(LogField(r.detail, kLoggedPurposeChars));
+  // A call's detail may quote its request (the agency an AgencyAccess asked
+  // about): masked and named like the purpose.
+  if (!r.detail.empty()) e->set_detail(LogText(r.detail, kLoggedPurposeChars, &written_ids));
   auto* hmacs = e->mutable_party_hmacs();
   if (refused) {
     for (const std::string& id : r.requested_case_ids) {

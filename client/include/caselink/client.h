@@ -250,7 +250,8 @@ class Client {
   // grpc::Status, without the request id payload.
   std::shared_ptr<grpc::Channel> channel() const;
 
-  // The options this client was created with.
+  // The options this client was created with, without key_pem (empty): the
+  // channel holds the key, the client keeps no copy to hand out.
   const ClientOptions& options() const { return options_; }
 
  private:
