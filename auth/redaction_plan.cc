@@ -1,6 +1,7 @@
 #include "auth/redaction_plan.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "auth/field_path_set.h"
 #include "google/protobuf/descriptor.pb.h"
 
@@ -78,6 +79,21 @@ const MessagePlan* CompiledRedaction::Compile(const FieldPlan& plan, const Descr
     }
   }
   return node;
+}
+
+bool ShowsInFull(const CompiledRedaction& compiled, absl::string_view path) {
+  const MessagePlan* node = &compiled.root();
+  std::vector<absl::string_view> parts = absl::StrSplit(path, '.');
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (node == nullptr) return false;
+    const FieldDescriptor* f = node->type()->FindFieldByName(std::string(parts[i]));
+    const FieldStep* step = f == nullptr ? nullptr : node->Step(f);
+    if (step == nullptr) return false;
+    if (i + 1 == parts.size()) return step->action == v1::ALLOW;
+    if (step->action != v1::ALLOW && step->action != v1::MASK) return false;
+    node = step->inside;
+  }
+  return false;
 }
 
 std::shared_ptr<const CompiledRedaction> RedactionPlanCache::Get(const FieldPlan& plan,

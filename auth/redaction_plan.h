@@ -16,6 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/inlined_vector.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "auth/field_plan.h"
 #include "caselink/v1/annotations.pb.h"
@@ -86,6 +87,12 @@ class CompiledRedaction {
                              const std::string& prefix, int depth);
   std::deque<MessagePlan> nodes_;  // stable addresses; nodes_.front() is the root
 };
+
+// Whether the plan compiled in `compiled` shows the field at `path` ("a.b",
+// fields of the compiled message type) in full: every message on the way is
+// walked (ALLOW, or MASK for one a longer path grant reaches into) and the
+// field itself is ALLOW. False for a path the type does not have.
+bool ShowsInFull(const CompiledRedaction& compiled, absl::string_view path);
 
 class RedactionPlanCache {
  public:

@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "caselink/v1/admin.pb.h"
 #include "caselink/v1/annotations.pb.h"
 #include "caselink/v1/audit.pb.h"
@@ -240,6 +243,50 @@ TEST(CaseRefAnnotationTest, EveryTextOutsideACaseNamesItsAuthor) {
   EXPECT_TRUE(walk.unauthored.empty()) << "text outside a Case with no (text_author) over it: "
                                        << ::testing::PrintToString(walk.unauthored);
   EXPECT_GE(walk.authors, 10);
+}
+
+// A request field of a listing (List*, Search*) named as a field of a Case
+// compares that value: it must declare (filters), so a row whose value the
+// caller may not read never matches it (call_guard.h, VisibleThroughFilters);
+// and every (filters) path must name a field of caselink.v1.Case.
+TEST(CaseRefAnnotationTest, EveryListingFilterOnACaseValueIsDeclared) {
+  // Keys, not filters: the case a listing is of.
+  const std::set<std::string> kKeys = {"case_id"};
+  std::vector<std::string> undeclared, dangling;
+  int declared = 0;
+  for (const FileDescriptor* file : ApiFiles()) {
+    for (int s = 0; s < file->service_count(); ++s) {
+      for (int m = 0; m < file->service(s)->method_count(); ++m) {
+        const auto* method = file->service(s)->method(m);
+        const Descriptor* in = method->input_type();
+        for (int i = 0; i < in->field_count(); ++i) {
+          const FieldDescriptor* f = in->field(i);
+          const std::string& path = f->options().GetExtension(v1::filters);
+          if (!path.empty()) {
+            ++declared;
+            const Descriptor* d = v1::Case::descriptor();
+            const FieldDescriptor* at = nullptr;
+            for (absl::string_view part : absl::StrSplit(path, '.')) {
+              at = d == nullptr ? nullptr : d->FindFieldByName(std::string(part));
+              d = at != nullptr && at->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? at->message_type() : nullptr;
+              if (at == nullptr) break;
+            }
+            if (at == nullptr) dangling.push_back(f->full_name() + " -> " + path);
+            continue;
+          }
+          const bool listing = absl::StartsWith(method->name(), "List") || absl::StartsWith(method->name(), "Search");
+          const std::string name(absl::StripSuffix(f->name(), "_only"));
+          if (listing && kKeys.count(f->name()) == 0 && v1::Case::descriptor()->FindFieldByName(name) != nullptr) {
+            undeclared.push_back(f->full_name());
+          }
+        }
+      }
+    }
+  }
+  EXPECT_TRUE(undeclared.empty()) << "listing fields named as a Case field without (filters): "
+                                  << ::testing::PrintToString(undeclared);
+  EXPECT_TRUE(dangling.empty()) << "(filters) naming no Case field: " << ::testing::PrintToString(dangling);
+  EXPECT_GE(declared, 10);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 //     (invisible) case id exactly as a missing one; a party id searched in
 //     lower case is found by PartyAccess; searches by a value the caller sees
 //     masked are limited per agency (RESOURCE_EXHAUSTED, metric, access log).
+#include <functional>
 #include <set>
 #include <string>
 
@@ -269,6 +270,112 @@ TEST_F(MaskedSearchLimitTest, OverTheLimitIsResourceExhausted) {
   EXPECT_TRUE(As("justice").PartyAccess(who).ok());
   EXPECT_EQ(As("justice").PartyAccess(who).status().code(), absl::StatusCode::kResourceExhausted);
   for (int i = 0; i < 5; ++i) EXPECT_TRUE(As("procuratorate").PartyAccess(who).ok()) << i;
+}
+
+// Filters on values a district's policy withholds are no oracle: a row whose
+// filtered value the caller may not read matches no filter on it, whatever
+// the value (annotations.proto, filters). The example policy withholds none
+// of these fields; a district may: here towns read every case but not its
+// outcome (status, penalty, major), the government reads working data only
+// (PUBLIC denied: no domain, no owner).
+TEST_F(TrustInputTest, AFilterOnAValueThePolicyWithholdsMatchesNothing) {
+  std::string policy = TestDistrict::ExamplePolicyText();
+  policy +=
+      "rules { name: \"town-others-no-outcome\" roles: [TOWN]\n"
+      "  rpcs: [\"caselink.v1.CaseService/GetCase\", \"caselink.v1.CaseService/ListCases\", "
+      "\"caselink.v1.CaseService/SearchCases\"]\n"
+      "  rows { all: true }\n"
+      "  fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW }\n"
+      "  fields { path: \"penalty\" action: DENY } fields { path: \"status\" action: DENY }\n"
+      "  fields { path: \"major\" action: DENY } fields { path: \"major_mark\" action: DENY } }\n"
+      "rules { name: \"government-internal\" roles: [GOVERNMENT]\n"
+      "  rpcs: [\"caselink.v1.CaseService/ListCases\", \"caselink.v1.CaseService/SearchCases\"]\n"
+      "  rows { all: true } fields { sensitivity: INTERNAL action: ALLOW } }\n";
+  DistrictOptions o;
+  o.policy_text = policy;
+  district_.reset();
+  StartDistrict(o);
+  const std::string id = NewCase("market");  // INVESTIGATING, decided 2024-04-01, MARKET_ORDER
+  ASSERT_FALSE(id.empty());
+  v1::GetCaseRequest get;
+  get.set_case_id(id);
+  get.set_purpose("核查");
+  auto read = As("town-a").GetCase(get);
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_FALSE(read->has_penalty());
+  ASSERT_EQ(read->status(), v1::CASE_STATUS_UNSPECIFIED) << "the status is withheld from towns";
+
+  auto search = [&](const std::string& agency, const std::function<void(v1::SearchCasesRequest*)>& set) {
+    v1::SearchCasesRequest q;
+    q.set_purpose("核查");
+    set(&q);
+    auto r = As(agency).SearchCases(q);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->cases_size() : -1;
+  };
+  // What the town reads still filters; what it does not read matches nothing.
+  EXPECT_EQ(search("town-a", [](auto* q) { q->set_owner_agency("market"); }), 1);
+  EXPECT_EQ(search("town-a", [](auto* q) { q->set_decided_from("2024-04-01"); q->set_decided_to("2024-04-01"); }), 0);
+  EXPECT_EQ(search("town-a", [](auto* q) { q->set_status(v1::INVESTIGATING); }), 0);
+  EXPECT_EQ(search("town-a", [](auto* q) { q->set_major_only(true); }), 0);
+
+  auto list = [&](const std::function<void(v1::ListCasesRequest*)>& set) {
+    v1::ListCasesRequest q;
+    q.set_purpose("核查");
+    set(&q);
+    auto r = As("government").ListCases(q);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? r->cases_size() : -1;
+  };
+  EXPECT_EQ(list([](auto*) {}), 1) << "the government lists the case";
+  EXPECT_EQ(list([](auto* q) { q->set_domain(v1::MARKET_ORDER); }), 0);
+  EXPECT_EQ(list([](auto* q) { q->set_owner_agency("market"); }), 0);
+}
+
+// A version is read as its case is now: under a district's rule that selects
+// rows by domain, a case moved out of the caller's domain is missing in every
+// version, not only in its latest (its first version, still in the domain,
+// read in full before).
+TEST_F(TrustInputTest, AnOlderVersionIsReadAsTheCaseIsNow) {
+  std::string policy = TestDistrict::ExamplePolicyText();
+  policy +=
+      "rules { name: \"town-public-order\" roles: [TOWN]\n"
+      "  rpcs: [\"caselink.v1.CaseService/GetCase\", \"caselink.v1.CaseService/ListCaseVersions\"]\n"
+      "  rows { domains: [PUBLIC_ORDER] }\n"
+      "  fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW }\n"
+      "  fields { sensitivity: PERSONAL action: ALLOW } fields { sensitivity: PERSONAL_ID action: ALLOW }\n"
+      "  fields { sensitivity: INVESTIGATIVE action: ALLOW } }\n";
+  DistrictOptions o;
+  o.policy_text = policy;
+  district_.reset();
+  StartDistrict(o);
+  auto first = As("emergency").SubmitCase(SampleCase(v1::PUBLIC_ORDER));
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string id = first->case_().case_id();
+  v1::GetCaseRequest get;
+  get.set_case_id(id);
+  get.set_purpose("核查");
+  ASSERT_TRUE(As("town-a").GetCase(get).ok()) << "in the town's domain";
+
+  v1::Case moved = first->case_();
+  moved.set_domain(v1::WORK_SAFETY);
+  auto second = As("emergency").SubmitCase(moved, /*expected_version=*/1);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->case_().version(), 2);
+
+  EXPECT_EQ(As("town-a").GetCase(get).status().code(), absl::StatusCode::kNotFound);
+  get.set_version(1);
+  auto old = As("town-a").GetCase(get);
+  EXPECT_EQ(old.status().code(), absl::StatusCode::kNotFound) << (old.ok() ? old->ShortDebugString() : "");
+  EXPECT_EQ(std::string(old.status().message()), "case '" + id + "' not found");
+  v1::ListCaseVersionsRequest versions;
+  versions.set_case_id(id);
+  versions.set_purpose("核查");
+  EXPECT_EQ(As("town-a").ListCaseVersions(versions).status().code(), absl::StatusCode::kNotFound);
+  // The owner still reads both.
+  auto own = As("emergency").ListCaseVersions(versions);
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->versions_size(), 2);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "server/cases/case_service.h"
 
+#include <algorithm>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -156,12 +157,20 @@ absl::Status CaseServiceImpl::DoSubmitMany(const CallScope& scope,
   return absl::OkStatus();
 }
 
-absl::Status CaseServiceImpl::DoGet(const CallScope&, const v1::GetCaseRequest& req, v1::Case* resp) {
+absl::Status CaseServiceImpl::DoGet(const CallScope& scope, const v1::GetCaseRequest& req, v1::Case* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateGetCase(req));
   auto c = sc_.cases->Get(req.case_id(), req.version());
   // One answer for "absent" and "not yours": no existence leak.
   if (absl::IsNotFound(c.status())) return CaseNotFound(req.case_id());
   if (!c.ok()) return c.status();
+  if (req.version() != 0) {
+    // An older version is read as the case is now (CallGuard::RedactAsLatest).
+    auto latest = sc_.cases->Get(req.case_id(), 0);
+    if (!latest.ok()) return absl::IsNotFound(latest.status()) ? CaseNotFound(req.case_id()) : latest.status();
+    if (latest->version() != c->version() && !sc_.guard->RedactAsLatest(scope, *latest, &*c, scope.record)) {
+      return CaseNotFound(req.case_id());
+    }
+  }
   *resp = std::move(*c);
   return absl::OkStatus();
 }
@@ -196,7 +205,7 @@ absl::Status CaseServiceImpl::DoList(const CallScope& scope, const v1::ListCases
   auto filter = [&](const v1::Case& c) {
     if (req.domain() != v1::DOMAIN_UNSPECIFIED && c.domain() != req.domain()) return false;
     if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;
-    return sc_.guard->Visible(scope, c);
+    return sc_.guard->VisibleThroughFilters(scope, req, c);
   };
   return ServePage(
       PageScope::For(scope, req), req.page_size(), req.page_token(), filter,
@@ -223,7 +232,8 @@ absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchC
     const std::string& date = c.penalty().decision_date();
     if (!req.decided_from().empty() && (date.empty() || date < req.decided_from())) return false;
     if (!req.decided_to().empty() && (date.empty() || date > req.decided_to())) return false;
-    return sc_.guard->Visible(scope, c);
+    // A value the caller may not read matches no filter (annotations.proto, filters).
+    return sc_.guard->VisibleThroughFilters(scope, req, c);
   };
   // The most selective index decides the scan; the filter checks the rest.
   std::string prefix;
@@ -254,7 +264,12 @@ absl::Status CaseServiceImpl::DoVersions(const CallScope& scope,
   auto versions = sc_.cases->Versions(req.case_id());
   if (absl::IsNotFound(versions.status())) return CaseNotFound(req.case_id());
   if (!versions.ok()) return versions.status();
+  if (versions->empty()) return CaseNotFound(req.case_id());
+  // Every version is read as the case is now (CallGuard::RedactAsLatest).
+  const v1::Case latest = *std::max_element(
+      versions->begin(), versions->end(), [](const v1::Case& a, const v1::Case& b) { return a.version() < b.version(); });
   for (v1::Case& c : *versions) {
+    if (c.version() != latest.version() && !sc_.guard->RedactAsLatest(scope, latest, &c, scope.record)) continue;
     if (sc_.guard->Visible(scope, c)) *resp->add_versions() = std::move(c);
   }
   if (resp->versions().empty()) return CaseNotFound(req.case_id());

@@ -5,11 +5,13 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "auth/free_text_masker.h"
 #include "auth/peer_identity.h"
+#include "auth/redaction_plan.h"
 #include "caselink/v1/annotations.pb.h"
 #include "caselink/v1/case.pb.h"
 #include "caselink_common/status_macros.h"
@@ -516,6 +518,46 @@ auth::RowFacts CallGuard::FactsOf(const v1::Case& c) const { return facts_->Fact
 
 bool CallGuard::Visible(const CallScope& scope, const v1::Case& c) const {
   return scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c)).has_value();
+}
+
+namespace {
+
+// The Case paths `request`'s set filter fields compare, each once.
+absl::InlinedVector<std::string, 4> FilteredPaths(const Message& request) {
+  absl::InlinedVector<std::string, 4> paths;
+  const Reflection* r = request.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  r->ListFields(request, &fields);  // set fields only: an unset filter filters nothing
+  for (const FieldDescriptor* f : fields) {
+    const std::string& path = f->options().GetExtension(v1::filters);
+    if (path.empty() || std::find(paths.begin(), paths.end(), path) != paths.end()) continue;
+    paths.push_back(path);
+  }
+  return paths;
+}
+
+}  // namespace
+
+bool CallGuard::RedactAsLatest(const CallScope& scope, const v1::Case& latest, v1::Case* version,
+                               AccessRecord* record) const {
+  std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(latest));
+  if (!plan.has_value()) return false;
+  auth::RedactMessage(*plan, scope.authz->masks(), version, record != nullptr ? &record->fields : nullptr);
+  return true;
+}
+
+bool CallGuard::VisibleThroughFilters(const CallScope& scope, const Message& request, const v1::Case& c) const {
+  std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c));
+  if (!plan.has_value()) return false;
+  const absl::InlinedVector<std::string, 4> paths = FilteredPaths(request);
+  if (paths.empty()) return true;
+  std::shared_ptr<const auth::CompiledRedaction> compiled =
+      plan->cache() != nullptr ? plan->cache()->Get(*plan, v1::Case::descriptor())
+                               : std::make_shared<const auth::CompiledRedaction>(*plan, v1::Case::descriptor());
+  for (const std::string& path : paths) {
+    if (!auth::ShowsInFull(*compiled, path)) return false;
+  }
+  return true;
 }
 
 absl::Status CallGuard::FilterResponse(const CallScope& scope, const Message& request,

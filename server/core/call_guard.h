@@ -114,6 +114,21 @@ class CallGuard {
 
   // Whether the caller may see this row through the call's RPC.
   bool Visible(const CallScope& scope, const v1::Case& c) const;
+  // Visible, and `request`'s row filters (its fields declaring
+  // (caselink.v1.filters)) look only at fields the caller's plan for this
+  // row shows in full: a listing calls it on each row its filter matched,
+  // so a row whose filtered value the caller may not read never matches.
+  bool VisibleThroughFilters(const CallScope& scope, const google::protobuf::Message& request,
+                             const v1::Case& c) const;
+  // A superseded version of a case is read as its case is now: under the
+  // row facts of `latest` (owner, current domain, links), not of the
+  // version's own, since an older domain could select it for a caller the
+  // case's row no longer admits. Redacts `version` with that plan (noting
+  // what it masked or withheld in `record`), before the response filter's own
+  // pass, which can then only withhold more. False if the caller may not see
+  // the case's row: the version must then be answered as missing.
+  bool RedactAsLatest(const CallScope& scope, const v1::Case& latest, v1::Case* version,
+                      AccessRecord* record) const;
   // What the row rules know of a case (owner, domain, links).
   auth::RowFacts FactsOf(const v1::Case& c) const;
 
