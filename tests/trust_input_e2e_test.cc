@@ -34,6 +34,15 @@ void ExpectInvalid(const absl::Status& s, const std::string& path, const std::st
 
 class TrustInputTest : public WorkflowTest {
  protected:
+  // Restarts the district with the example policy plus `rules` (a
+  // district's own rules, in the policy's text format).
+  void StartWithExtraRules(const std::string& rules) {
+    DistrictOptions o;
+    o.policy_text = TestDistrict::ExamplePolicyText() + rules;
+    district_.reset();
+    StartDistrict(o);
+  }
+
   std::set<std::string> SearchName(const std::string& agency, const std::string& name) {
     v1::SearchCasesRequest q;
     q.set_party_name(name);
@@ -279,8 +288,7 @@ TEST_F(MaskedSearchLimitTest, OverTheLimitIsResourceExhausted) {
 // outcome (status, penalty, major), the government reads working data only
 // (PUBLIC denied: no domain, no owner).
 TEST_F(TrustInputTest, AFilterOnAValueThePolicyWithholdsMatchesNothing) {
-  std::string policy = TestDistrict::ExamplePolicyText();
-  policy +=
+  StartWithExtraRules(
       "rules { name: \"town-others-no-outcome\" roles: [TOWN]\n"
       "  rpcs: [\"caselink.v1.CaseService/GetCase\", \"caselink.v1.CaseService/ListCases\", "
       "\"caselink.v1.CaseService/SearchCases\"]\n"
@@ -290,11 +298,7 @@ TEST_F(TrustInputTest, AFilterOnAValueThePolicyWithholdsMatchesNothing) {
       "  fields { path: \"major\" action: DENY } fields { path: \"major_mark\" action: DENY } }\n"
       "rules { name: \"government-internal\" roles: [GOVERNMENT]\n"
       "  rpcs: [\"caselink.v1.CaseService/ListCases\", \"caselink.v1.CaseService/SearchCases\"]\n"
-      "  rows { all: true } fields { sensitivity: INTERNAL action: ALLOW } }\n";
-  DistrictOptions o;
-  o.policy_text = policy;
-  district_.reset();
-  StartDistrict(o);
+      "  rows { all: true } fields { sensitivity: INTERNAL action: ALLOW } }\n");
   const std::string id = NewCase("market");  // INVESTIGATING, decided 2024-04-01, MARKET_ORDER
   ASSERT_FALSE(id.empty());
   v1::GetCaseRequest get;
@@ -337,18 +341,13 @@ TEST_F(TrustInputTest, AFilterOnAValueThePolicyWithholdsMatchesNothing) {
 // version, not only in its latest (its first version, still in the domain,
 // read in full before).
 TEST_F(TrustInputTest, AnOlderVersionIsReadAsTheCaseIsNow) {
-  std::string policy = TestDistrict::ExamplePolicyText();
-  policy +=
+  StartWithExtraRules(
       "rules { name: \"town-public-order\" roles: [TOWN]\n"
       "  rpcs: [\"caselink.v1.CaseService/GetCase\", \"caselink.v1.CaseService/ListCaseVersions\"]\n"
       "  rows { domains: [PUBLIC_ORDER] }\n"
       "  fields { sensitivity: PUBLIC action: ALLOW } fields { sensitivity: INTERNAL action: ALLOW }\n"
       "  fields { sensitivity: PERSONAL action: ALLOW } fields { sensitivity: PERSONAL_ID action: ALLOW }\n"
-      "  fields { sensitivity: INVESTIGATIVE action: ALLOW } }\n";
-  DistrictOptions o;
-  o.policy_text = policy;
-  district_.reset();
-  StartDistrict(o);
+      "  fields { sensitivity: INVESTIGATIVE action: ALLOW } }\n");
   auto first = As("emergency").SubmitCase(SampleCase(v1::PUBLIC_ORDER));
   ASSERT_TRUE(first.ok()) << first.status();
   const std::string id = first->case_().case_id();

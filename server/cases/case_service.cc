@@ -202,10 +202,11 @@ absl::Status CaseServiceImpl::ServePage(
 absl::Status CaseServiceImpl::DoList(const CallScope& scope, const v1::ListCasesRequest& req,
                                      v1::ListCasesResponse* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateListCases(req, sc_.max_page_size));
+  const std::vector<std::string> filtered = CallGuard::FilteredPaths(req);
   auto filter = [&](const v1::Case& c) {
     if (req.domain() != v1::DOMAIN_UNSPECIFIED && c.domain() != req.domain()) return false;
     if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;
-    return sc_.guard->VisibleThroughFilters(scope, req, c);
+    return sc_.guard->VisibleThroughFilters(scope, filtered, c);
   };
   return ServePage(
       PageScope::For(scope, req), req.page_size(), req.page_token(), filter,
@@ -224,6 +225,7 @@ absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchC
   }
   v1::SearchCasesRequest key = req;  // the query a page token is bound to
   key.set_party_id(absl::AsciiStrToUpper(req.party_id()));
+  const std::vector<std::string> filtered = CallGuard::FilteredPaths(req);
   auto filter = [&](const v1::Case& c) {
     if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;
     if (req.domain() != v1::DOMAIN_UNSPECIFIED && c.domain() != req.domain()) return false;
@@ -233,7 +235,7 @@ absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchC
     if (!req.decided_from().empty() && (date.empty() || date < req.decided_from())) return false;
     if (!req.decided_to().empty() && (date.empty() || date > req.decided_to())) return false;
     // A value the caller may not read matches no filter (annotations.proto, filters).
-    return sc_.guard->VisibleThroughFilters(scope, req, c);
+    return sc_.guard->VisibleThroughFilters(scope, filtered, c);
   };
   // The most selective index decides the scan; the filter checks the rest.
   std::string prefix;

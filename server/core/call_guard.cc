@@ -5,7 +5,6 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
-#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
@@ -520,11 +519,8 @@ bool CallGuard::Visible(const CallScope& scope, const v1::Case& c) const {
   return scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c)).has_value();
 }
 
-namespace {
-
-// The Case paths `request`'s set filter fields compare, each once.
-absl::InlinedVector<std::string, 4> FilteredPaths(const Message& request) {
-  absl::InlinedVector<std::string, 4> paths;
+std::vector<std::string> CallGuard::FilteredPaths(const Message& request) {
+  std::vector<std::string> paths;
   const Reflection* r = request.GetReflection();
   std::vector<const FieldDescriptor*> fields;
   r->ListFields(request, &fields);  // set fields only: an unset filter filters nothing
@@ -536,8 +532,6 @@ absl::InlinedVector<std::string, 4> FilteredPaths(const Message& request) {
   return paths;
 }
 
-}  // namespace
-
 bool CallGuard::RedactAsLatest(const CallScope& scope, const v1::Case& latest, v1::Case* version,
                                AccessRecord* record) const {
   std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(latest));
@@ -546,10 +540,10 @@ bool CallGuard::RedactAsLatest(const CallScope& scope, const v1::Case& latest, v
   return true;
 }
 
-bool CallGuard::VisibleThroughFilters(const CallScope& scope, const Message& request, const v1::Case& c) const {
+bool CallGuard::VisibleThroughFilters(const CallScope& scope, const std::vector<std::string>& paths,
+                                      const v1::Case& c) const {
   std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c));
   if (!plan.has_value()) return false;
-  const absl::InlinedVector<std::string, 4> paths = FilteredPaths(request);
   if (paths.empty()) return true;
   std::shared_ptr<const auth::CompiledRedaction> compiled =
       plan->cache() != nullptr ? plan->cache()->Get(*plan, v1::Case::descriptor())

@@ -114,11 +114,13 @@ class CallGuard {
 
   // Whether the caller may see this row through the call's RPC.
   bool Visible(const CallScope& scope, const v1::Case& c) const;
-  // Visible, and `request`'s row filters (its fields declaring
-  // (caselink.v1.filters)) look only at fields the caller's plan for this
+  // The Case paths a listing request's set filter fields compare (its
+  // fields declaring (caselink.v1.filters)), each once; read once a call.
+  static std::vector<std::string> FilteredPaths(const google::protobuf::Message& request);
+  // Visible, and the filtered paths are fields the caller's plan for this
   // row shows in full: a listing calls it on each row its filter matched,
   // so a row whose filtered value the caller may not read never matches.
-  bool VisibleThroughFilters(const CallScope& scope, const google::protobuf::Message& request,
+  bool VisibleThroughFilters(const CallScope& scope, const std::vector<std::string>& filtered_paths,
                              const v1::Case& c) const;
   // A superseded version of a case is read as its case is now: under the
   // row facts of `latest` (owner, current domain, links), not of the

@@ -64,12 +64,13 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
   const workflow::Actor viewer = ActorOf(scope);
   CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_, nullptr, &viewer));
   std::vector<v1::ScreeningHit> visible;
+  const std::vector<std::string> filtered = CallGuard::FilteredPaths(req);
   for (v1::ScreeningHit& h : candidates) {
     v1::Case c;
     CASELINK_ASSIGN_OR_RETURN(std::optional<auth::FieldPlan> plan, PlanFor(sc_, scope, h.case_id(), &c));
     if (!plan.has_value()) continue;  // a row the caller may not see: as if absent
     // A filter on a value of the case the caller may not read matches nothing.
-    if (!sc_.guard->VisibleThroughFilters(scope, req, c)) continue;
+    if (!sc_.guard->VisibleThroughFilters(scope, filtered, c)) continue;
     CASELINK_RETURN_IF_ERROR(SetHitState(*store_, items, &h));
     if (!req.states().empty() &&
         std::find(req.states().begin(), req.states().end(), h.state()) == req.states().end()) {
