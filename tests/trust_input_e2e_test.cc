@@ -9,6 +9,7 @@
 //     masked are limited per agency (RESOURCE_EXHAUSTED, metric, access log).
 #include <functional>
 #include <set>
+#include <thread>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -375,6 +376,66 @@ TEST_F(TrustInputTest, AnOlderVersionIsReadAsTheCaseIsNow) {
   auto own = As("emergency").ListCaseVersions(versions);
   ASSERT_TRUE(own.ok()) << own.status();
   EXPECT_EQ(own->versions_size(), 2);
+}
+
+// An event is read as its case is now: the police's Watch rule of a
+// district selecting market-order cases only; a transfer's event, delivered
+// after its case moved to another domain, no longer carries the case (it
+// carried the case as it was when the transfer was made, in full).
+TEST_F(TrustInputTest, AnEventsCaseIsReadAsTheCaseIsNow) {
+  const std::string rule =
+      "name: \"workflow-police\"\n  roles: [POLICE]\n"
+      "  rpcs: [\"caselink.v1.WorkflowService/*\", \"caselink.v1.EventService/Watch\"]\n";
+  const std::string rows = "  rows { own: true transferred: true }";
+  std::string policy = TestDistrict::ExamplePolicyText();
+  ASSERT_NE(policy.find(rule + rows), std::string::npos) << "the example policy changed";
+  DistrictOptions o;
+  o.policy_text = absl::StrReplaceAll(policy, {{rule + rows, rule + "  rows { domains: [MARKET_ORDER] }"}});
+  district_.reset();
+  StartDistrict(o);
+
+  auto first = As("market").SubmitCase(SampleCase(v1::MARKET_ORDER));
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string id = first->case_().case_id();
+  auto t = Forward(id);
+  ASSERT_TRUE(t.ok()) << t.status();
+  const std::string transfer = t->transfer().id();
+  // The cases the procuratorate's stream carries with the transfer's event.
+  auto event_cases = [&]() {
+    std::vector<v1::Case> cases;
+    bool seen = false;
+    WatchOptions w;
+    w.max_consecutive_failures = 1;
+    WatchCanceller cancel;  // no hang if the event never comes
+    std::thread timer([&cancel] {
+      for (int i = 0; i < 100 && !cancel.cancelled(); ++i) absl::SleepFor(absl::Milliseconds(100));
+      cancel.Cancel();
+    });
+    absl::Status s = As("psb").Watch(w, [&](const v1::Event& e) {
+      if (e.item_id() != transfer) return true;
+      cases.assign(e.cases().begin(), e.cases().end());
+      seen = true;
+      return false;
+    }, &cancel);
+    cancel.Cancel();
+    timer.join();
+    EXPECT_TRUE(s.ok()) << s;
+    EXPECT_TRUE(seen) << "the receiver is told of its transfer";
+    return cases;
+  };
+  std::vector<v1::Case> before = event_cases();
+  ASSERT_EQ(before.size(), 1u) << "a market-order case, in the procuratorate's rows";
+  EXPECT_EQ(before[0].case_id(), id);
+  EXPECT_GT(before[0].parties_size(), 0);
+
+  v1::Case moved = first->case_();
+  moved.set_domain(v1::WORK_SAFETY);
+  auto second = As("market").SubmitCase(moved, /*expected_version=*/1);
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->case_().version(), 2);
+
+  std::vector<v1::Case> after = event_cases();
+  EXPECT_TRUE(after.empty()) << after.front().ShortDebugString();
 }
 
 }  // namespace

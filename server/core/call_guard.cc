@@ -540,6 +540,25 @@ bool CallGuard::RedactAsLatest(const CallScope& scope, const v1::Case& latest, v
   return true;
 }
 
+absl::Status CallGuard::ReadSnapshotsAsLatest(const CallScope& scope,
+                                              google::protobuf::RepeatedPtrField<v1::Case>* snapshots,
+                                              AccessRecord* record) const {
+  if (cases_ == nullptr) return absl::OkStatus();  // unit tests: no store to read the latest from
+  int kept = 0;
+  for (int i = 0; i < snapshots->size(); ++i) {
+    v1::Case* snapshot = snapshots->Mutable(i);
+    absl::StatusOr<v1::Case> latest = cases_->Latest(snapshot->case_id());
+    if (absl::IsNotFound(latest.status())) continue;
+    if (!latest.ok()) return latest.status();
+    // The latest version itself is decided by its own facts in FilterResponse.
+    if (latest->version() != snapshot->version() && !RedactAsLatest(scope, *latest, snapshot, record)) continue;
+    if (kept != i) snapshots->SwapElements(kept, i);
+    ++kept;
+  }
+  snapshots->DeleteSubrange(kept, snapshots->size() - kept);
+  return absl::OkStatus();
+}
+
 bool CallGuard::VisibleThroughFilters(const CallScope& scope, const std::vector<std::string>& paths,
                                       const v1::Case& c) const {
   std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c));

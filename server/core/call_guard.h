@@ -131,6 +131,13 @@ class CallGuard {
   // the case's row: the version must then be answered as missing.
   bool RedactAsLatest(const CallScope& scope, const v1::Case& latest, v1::Case* version,
                       AccessRecord* record) const;
+  // RedactAsLatest for cases an answer embeds as they were at some moment
+  // (an event's cases): each is read as its case is now, and left out if the
+  // caller may not see that case's row now or the case is gone. Then
+  // FilterResponse filters them as any answer. Errors reading a case fail.
+  absl::Status ReadSnapshotsAsLatest(const CallScope& scope,
+                                     google::protobuf::RepeatedPtrField<v1::Case>* snapshots,
+                                     AccessRecord* record) const;
   // What the row rules know of a case (owner, domain, links).
   auth::RowFacts FactsOf(const v1::Case& c) const;
 

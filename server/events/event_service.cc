@@ -75,6 +75,10 @@ absl::Status EventServiceImpl::Stream(grpc::ServerContext* ctx, const CallScope&
     CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Event> batch,
                               wf.events->Read(live.scope().principal.agency_id, cursor, kBatch, durable, &ahead));
     for (v1::Event& e : batch) {
+      // An event embeds its cases as they were when it happened; each is
+      // read as its case is now (a case since moved out of the caller's rows
+      // is left out), as GetCase reads an older version.
+      CASELINK_RETURN_IF_ERROR(sc_.guard->ReadSnapshotsAsLatest(live.scope(), e.mutable_cases(), deliveries.Chunk()));
       CASELINK_RETURN_IF_ERROR(sc_.guard->FilterResponse(live.scope(), req, &e, deliveries.Chunk()));
       deliveries.AddEvent(e);
       pending.push_back(std::move(e));
