@@ -484,6 +484,14 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   auto team_sample = As("emergency").GetSample(Get(campaign));
   ASSERT_TRUE(team_sample.ok());
   EXPECT_EQ(team_sample->sample().cases_size(), 8) << "a team member sees the whole sample";
+  // ... but the population only of the strata it lists (its own): market's
+  // undrawn cases are none of its business.
+  ASSERT_EQ(team_sample->sample().strata_size(), 4);
+  for (int i = 0; i < 4; ++i) {
+    const v1::SampleStratum& x = team_sample->sample().strata(i);
+    EXPECT_EQ(x.population(), x.agency_id() == "emergency" ? std::get<2>(strata[i]) : 0) << i;
+    EXPECT_EQ(x.drawn(), std::get<3>(strata[i])) << i;
+  }
   for (const char* agency : {"psb", "hrss"}) {
     EXPECT_EQ(As(agency).GetSample(Get(campaign)).status().code(), absl::StatusCode::kNotFound) << agency;
     EXPECT_EQ(As(agency).ListReviews(all_reviews).status().code(), absl::StatusCode::kNotFound) << agency;
@@ -615,12 +623,13 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   EXPECT_TRUE(summary->overdue(0).overdue());
   EXPECT_EQ(summary->campaign().id(), campaign);
 
-  // The inspected agency: its rows and the district's, its own differences.
+  // The inspected agency: its rows and its own differences; not the
+  // district's, which less its own would be emergency's (the only other
+  // inspected agency).
   auto market_summary = As("market").GetCampaignSummary(Get(campaign));
   ASSERT_TRUE(market_summary.ok()) << market_summary.status();
-  ASSERT_EQ(market_summary->rows_size(), 10);
+  ASSERT_EQ(market_summary->rows_size(), 5);
   for (int i = 0; i < 5; ++i) ExpectRow(market_summary->rows(i), expected[5 + i]);
-  for (int i = 0; i < 5; ++i) ExpectRow(market_summary->rows(5 + i), expected[10 + i]);
   EXPECT_EQ(market_summary->differences_size(), 1);
   EXPECT_EQ(market_summary->overdue_size(), 1);
   auto emergency_summary = As("emergency").GetCampaignSummary(Get(campaign));
@@ -674,7 +683,7 @@ TEST_F(OversightTest, SampleReviewsNoticesAndSummary) {
   auto market_report = As("market").GetJointMeetingReport(rr);
   ASSERT_TRUE(market_report.ok()) << market_report.status();
   ASSERT_EQ(market_report->campaigns_size(), 1);
-  EXPECT_EQ(market_report->campaigns(0).rows_size(), 10) << "its own rows and the district's";
+  EXPECT_EQ(market_report->campaigns(0).rows_size(), 5) << "its own rows; the district's would be emergency's";
   auto hrss_report = As("hrss").GetJointMeetingReport(rr);
   ASSERT_TRUE(hrss_report.ok()) << hrss_report.status();
   EXPECT_EQ(hrss_report->campaigns_size(), 0) << "not inspected, not on the team";
@@ -818,6 +827,155 @@ TEST_F(OversightTest, TheTeamReadsTheSampledCasesAndNoOthers) {
   std::set<std::string> want = market_drawn;
   want.insert(ids["M-out-1"]);
   EXPECT_EQ(read_ok, want);
+}
+
+// An inspected agency's summary never lets it work out another agency's
+// review results: a district row less its own row is the other agencies'
+// sum, so the district rows reach it only when at least two other inspected
+// agencies have reviewed cases in them (docs/oversight.md, "The summary
+// report"). The organiser still gets every row.
+TEST_F(OversightTest, AnInspectedAgencysDistrictRowsNeverIsolateAnotherAgency) {
+  const std::map<std::string, v1::Domain> inspected = {
+      {"market", v1::MARKET_ORDER}, {"emergency", v1::WORK_SAFETY}, {"hrss", v1::LABOUR_PROTECTION}};
+  std::map<std::string, std::string> case_of;  // agency -> its one case
+  for (const auto& [agency, domain] : inspected) case_of[agency] = NewCase(agency, domain);
+  auto created = As("justice").CreateCampaign(AnyDateCampaign({"market", "emergency", "hrss"}, {"procuratorate"}));
+  ASSERT_TRUE(created.ok()) << created.status();
+  const std::string campaign = created->campaign().id();
+  ASSERT_TRUE(Draw(As("justice"), campaign, 7, 1).ok());
+  // One criterion "law" of weight 100 out of 10: the total is score × 1000.
+  auto review = [&](const std::string& agency, int score, bool finding) {
+    v1::SubmitReviewRequest req;
+    req.set_campaign_id(campaign);
+    req.set_case_id(case_of[agency]);
+    v1::Score* x = req.add_scores();
+    x->set_criterion_id("law");
+    x->set_score(score);
+    if (finding) {
+      v1::Finding* f = req.add_findings();
+      f->set_criterion_id("law");
+      f->set_description("适用法律错误");
+    }
+    auto r = As("justice").SubmitReview(req);
+    EXPECT_TRUE(r.ok()) << agency << ": " << r.status();
+  };
+  auto summary_of = [&](const std::string& agency) {
+    auto s = As(agency).GetCampaignSummary(Get(campaign));
+    EXPECT_TRUE(s.ok()) << agency << ": " << s.status();
+    return s.ok() ? *s : v1::CampaignSummary();
+  };
+  auto district_rows = [](const v1::CampaignSummary& s) {
+    std::map<std::string, v1::SummaryRow> rows;  // criterion -> district row
+    for (const v1::SummaryRow& r : s.rows()) {
+      if (r.agency_id().empty()) rows[r.criterion_id()] = r;
+    }
+    return rows;
+  };
+
+  // Market and emergency reviewed: market's district rows less its own would
+  // be emergency's 20.00 points, failed, one finding. Withheld, whole and
+  // per criterion; the agency's own rows stay.
+  review("market", 9, false);
+  review("emergency", 2, true);
+  const v1::CampaignSummary full = summary_of("justice");
+  ASSERT_EQ(district_rows(full).size(), 2u) << "the organiser sees the district rows";
+  EXPECT_EQ(district_rows(full)[""].cases_reviewed(), 2);
+  for (const std::string agency : {"market", "emergency"}) {
+    const v1::CampaignSummary narrow = summary_of(agency);
+    EXPECT_TRUE(district_rows(narrow).empty()) << agency << " would subtract its own row and read the other's";
+    ASSERT_EQ(narrow.rows_size(), 2) << agency;
+    for (const v1::SummaryRow& r : narrow.rows()) EXPECT_EQ(r.agency_id(), agency);
+  }
+  // Nor through the joint-meeting report, which carries the same summary.
+  v1::JointMeetingReportRequest rr;
+  rr.set_from_date("2024-01-01");
+  rr.set_to_date("2024-04-01");
+  rr.set_purpose("联席会议");
+  auto report = As("market").GetJointMeetingReport(rr);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->campaigns_size(), 1);
+  EXPECT_EQ(report->campaigns(0).campaign().id(), campaign);
+  EXPECT_TRUE(district_rows(report->campaigns(0)).empty()) << "the report's copy of the summary";
+  EXPECT_EQ(report->campaigns(0).rows_size(), 2);
+
+  // Hrss reviewed too: market's district rows less its own are now emergency's
+  // and hrss's together, so it gets them (the organiser's figures). Emergency
+  // likewise; hrss's has two others as well.
+  review("hrss", 7, false);
+  const std::map<std::string, v1::SummaryRow> all = district_rows(summary_of("justice"));
+  ASSERT_EQ(all.size(), 2u);
+  for (const std::string agency : {"market", "emergency", "hrss"}) {
+    const std::map<std::string, v1::SummaryRow> seen = district_rows(summary_of(agency));
+    ASSERT_EQ(seen.size(), 2u) << agency;
+    for (const auto& [criterion, row] : all) {
+      EXPECT_EQ(seen.at(criterion).SerializeAsString(), row.SerializeAsString()) << agency << " / " << criterion;
+    }
+  }
+  EXPECT_EQ(all.at("").cases_reviewed(), 3);
+  EXPECT_EQ(all.at("").average_centi(), 6000);
+}
+
+// A team member that reads only the sampled cases of an inspected agency
+// does not learn from the sample how many of its cases were not drawn: the
+// strata's populations (and a fraction draw's percentage, which bounds them)
+// reach the organiser and those that list the stratum's cases.
+TEST_F(OversightTest, ATeamMemberLearnsNoPopulationOfCasesItCannotRead) {
+  // Two cases per stratum; a campaign drawn one per stratum, and one drawn by
+  // a fraction, inspecting other agencies (a sample links its cases to the
+  // team for good, so the two must not share cases).
+  const std::map<std::string, v1::Domain> domain_of = {
+      {"market", v1::MARKET_ORDER}, {"emergency", v1::WORK_SAFETY}, {"hrss", v1::LABOUR_PROTECTION}};
+  std::map<std::string, std::vector<std::string>> cases_of;  // agency -> its cases
+  for (const auto& [agency, domain] : domain_of) {
+    for (int i = 0; i < 2; ++i) cases_of[agency].push_back(NewCase(agency, domain));
+  }
+  auto read = [&](const std::string& agency, const std::string& case_id) {
+    v1::GetCaseRequest g;
+    g.set_case_id(case_id);
+    g.set_purpose("案卷评查");
+    return As(agency).GetCase(g);
+  };
+  for (const bool by_fraction : {false, true}) {
+    SCOPED_TRACE(by_fraction ? "fraction 50" : "per stratum 1");
+    const std::vector<std::string> inspected =
+        by_fraction ? std::vector<std::string>{"hrss"} : std::vector<std::string>{"market", "emergency"};
+    auto created = As("justice").CreateCampaign(AnyDateCampaign(inspected, {"town-a", "procuratorate"}));
+    ASSERT_TRUE(created.ok()) << created.status();
+    const std::string campaign = created->campaign().id();
+    auto drawn = by_fraction ? Draw(As("justice"), campaign, 11, 0, 50) : Draw(As("justice"), campaign, 11, 1);
+    ASSERT_TRUE(drawn.ok()) << drawn.status();
+    ASSERT_EQ(drawn->sample().strata_size(), static_cast<int>(inspected.size()));
+    for (const v1::SampleStratum& x : drawn->sample().strata()) {
+      EXPECT_EQ(x.population(), 2) << "the organiser: " << x.agency_id();
+      EXPECT_EQ(x.drawn(), 1) << x.agency_id();
+    }
+
+    // town-a reads the drawn case of each stratum and not the other one.
+    auto town = As("town-a").GetSample(Get(campaign));
+    ASSERT_TRUE(town.ok()) << town.status();
+    EXPECT_EQ(town->sample().cases_size(), static_cast<int>(inspected.size()));
+    EXPECT_EQ(town->sample().fraction_percent(), 0) << "drawn = ceil(population × 50%) would bound the population";
+    ASSERT_EQ(town->sample().strata_size(), static_cast<int>(inspected.size()));
+    for (const v1::SampleStratum& x : town->sample().strata()) {
+      int readable = 0;
+      for (const std::string& id : cases_of[x.agency_id()]) readable += read("town-a", id).ok() ? 1 : 0;
+      EXPECT_EQ(readable, 1) << x.agency_id() << ": only its drawn case";
+      EXPECT_LE(x.population(), readable) << x.agency_id();
+      EXPECT_EQ(x.population(), 0) << x.agency_id() << ": withheld";
+      EXPECT_EQ(x.drawn(), 1) << x.agency_id() << ": the cases it is shown";
+    }
+    // The procuratorate on the team lists every case: it gets the populations.
+    auto procuratorate = As("procuratorate").GetSample(Get(campaign));
+    ASSERT_TRUE(procuratorate.ok()) << procuratorate.status();
+    EXPECT_EQ(procuratorate->sample().fraction_percent(), by_fraction ? 50 : 0);
+    for (const v1::SampleStratum& x : procuratorate->sample().strata()) EXPECT_EQ(x.population(), 2);
+    // An inspected agency lists its own cases: its own stratum's population.
+    auto own = As(inspected[0]).GetSample(Get(campaign));
+    ASSERT_TRUE(own.ok()) << own.status();
+    ASSERT_EQ(own->sample().strata_size(), 1);
+    EXPECT_EQ(own->sample().strata(0).population(), 2);
+    EXPECT_EQ(own->sample().fraction_percent(), by_fraction ? 50 : 0);
+  }
 }
 
 }  // namespace

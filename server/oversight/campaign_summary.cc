@@ -1,5 +1,7 @@
 #include "server/oversight/campaign_summary.h"
 
+#include <map>
+#include <set>
 #include <vector>
 
 #include "caselink_common/status_macros.h"
@@ -30,15 +32,40 @@ absl::StatusOr<std::vector<v1::Rectification>> NoticesOf(const ServiceContext& s
   return out;
 }
 
+// A district row less the caller's own row is the sum of the other inspected
+// agencies' rows. Where fewer than two other agencies have a reviewed case in
+// it, that sum is one agency's figures (its average, grades, findings) or
+// none, so the caller would read another agency's review results it may not
+// see. The criteria ("" for the whole) whose district row at least
+// kDistrictMinOthers other agencies with reviewed cases contribute to (only
+// those rows are shown to the narrow view; the others are left out).
+constexpr int kDistrictMinOthers = 2;
+
+std::set<std::string> DistrictRowsShown(const std::string& agency, const v1::CampaignSummary& s) {
+  std::map<std::string, int> others;  // criterion -> other agencies with reviewed cases
+  for (const v1::SummaryRow& r : s.rows()) {
+    if (r.agency_id().empty() || r.agency_id() == agency || r.cases_reviewed() == 0) continue;
+    ++others[r.criterion_id()];
+  }
+  std::set<std::string> shown;
+  for (const auto& [criterion, n] : others) {
+    if (n >= kDistrictMinOthers) shown.insert(criterion);
+  }
+  return shown;
+}
+
 // Keeps what concerns `agency` as an inspected agency: its rows, the
-// district's, and its own cases' differences and notices.
+// district's rows that hide every other agency (DistrictRowsShown), and its
+// own cases' differences and notices.
 void NarrowTo(const std::string& agency, v1::CampaignSummary* s) {
   v1::CampaignSummary all = *s;
+  const std::set<std::string> shown = DistrictRowsShown(agency, all);
   s->clear_rows();
   s->clear_differences();
   s->clear_overdue();
   for (v1::SummaryRow& r : *all.mutable_rows()) {
-    if (r.agency_id() == agency || r.agency_id().empty()) *s->add_rows() = std::move(r);
+    const bool district = r.agency_id().empty();
+    if (r.agency_id() == agency || (district && shown.count(r.criterion_id()) > 0)) *s->add_rows() = std::move(r);
   }
   for (v1::ReviewDifference& d : *all.mutable_differences()) {
     if (d.agency_id() == agency) *s->add_differences() = std::move(d);

@@ -1,6 +1,8 @@
 // The summary report of a campaign (专项行动总结报告, CampaignSummary) as the
 // caller may see it: the organiser, the team and the government get every
-// row; an inspected agency its own rows, the district rows, and only the
+// row; an inspected agency its own rows, the district rows only where at
+// least two other inspected agencies have reviewed cases (else the district
+// less its own would be one other agency's figures), and only the
 // differences and overdue notices of its own cases. Callable outside
 // OversightService (the joint-meeting report). Thread-safe.
 #pragma once

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "auth/authorizer.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/request_digest.h"
 #include "caselink_common/status_macros.h"
@@ -52,36 +53,73 @@ const storage::CaseLinks* Links(const ServiceContext& sc) {
   return sc.workflow == nullptr ? nullptr : sc.workflow->links;
 }
 
-// The sample as the caller sees it: an inspected agency only its own cases
-// and strata.
-v1::Sample ViewOf(const CampaignAccess& access, const std::string& agency, v1::Sample s) {
-  if (access.full_view()) return s;
-  v1::Sample own = s;
-  own.clear_strata();
-  own.clear_cases();
-  for (v1::SampleStratum& x : *s.mutable_strata()) {
-    if (x.agency_id() == agency) *own.add_strata() = std::move(x);
-  }
-  for (v1::SampledCase& c : *s.mutable_cases()) {
-    if (c.agency_id() == agency) *own.add_cases() = std::move(c);
-  }
-  return own;
+// Whether the caller's policy lets it list every case of a stratum: some
+// rule granting it ListCases selects the stratum's rows by owner and domain
+// alone (own, domains, all). Links (a transfer, the inspection sample) grant
+// particular cases, never a stratum, so a RowFacts without links asks exactly
+// that.
+bool ListsStratum(const CallScope& scope, const v1::SampleStratum& x) {
+  if (scope.authz == nullptr) return false;
+  auth::RowFacts row;
+  row.owner_agency = x.agency_id();
+  row.domain = x.domain();
+  return scope.authz->PlanRead(scope.principal, "caselink.v1.CaseService/ListCases", row).has_value();
 }
 
-// The sample after a draw or an addition, in full (only the organiser and the
-// team write it). `decided`: the sample as the write decided it under the
+// A stratum's population counts its cases that were not drawn. A team member
+// reads only the sampled cases of another agency (rule oversight-team-cases),
+// so the count would tell it that cases it cannot read exist: it is kept for
+// the organiser (who drew it) and for callers that list the whole stratum,
+// and is 0 for the others. A fraction draw's percentage bounds the population
+// too (drawn = ceil(population × percent / 100)), so it goes with it.
+void WithholdPopulations(const CampaignAccess& access, const CallScope& scope, v1::Sample* s) {
+  if (access.organiser) return;
+  bool withheld = false;
+  for (v1::SampleStratum& x : *s->mutable_strata()) {
+    if (ListsStratum(scope, x)) continue;
+    x.set_population(0);
+    withheld = true;
+  }
+  if (withheld) s->set_fraction_percent(0);
+}
+
+// The sample as the caller sees it: an inspected agency only its own cases
+// and strata; populations only where the caller may know them.
+v1::Sample ViewOf(const CampaignAccess& access, const CallScope& scope, v1::Sample s) {
+  const std::string& agency = scope.principal.agency_id;
+  if (!access.full_view()) {
+    v1::Sample own = s;
+    own.clear_strata();
+    own.clear_cases();
+    for (v1::SampleStratum& x : *s.mutable_strata()) {
+      if (x.agency_id() == agency) *own.add_strata() = std::move(x);
+    }
+    for (v1::SampledCase& c : *s.mutable_cases()) {
+      if (c.agency_id() == agency) *own.add_cases() = std::move(c);
+    }
+    s = std::move(own);
+  }
+  WithholdPopulations(access, scope, &s);
+  return s;
+}
+
+// The sample after a draw or an addition, as ViewOf shows it to the writer
+// (only the organiser and the team write it: every case; the populations the
+// writer may know). `decided`: the sample as the write decided it under the
 // campaign's lock, whose cases its batch's entry names; answered as is, so
 // the answer is the sample the write saw. Without it (a retry answered from
 // the request record) the sample is read now. Either way the response filter
 // names its cases (a case beyond the batch's entry gets an entry of its own).
-absl::Status AnswerWithSample(const storage::OversightStore& store, const std::string& id,
-                              std::optional<v1::Sample> decided, bool replayed, v1::SampleResponse* resp) {
+absl::Status AnswerWithSample(const storage::OversightStore& store, const CampaignAccess& access,
+                              const CallScope& scope, std::optional<v1::Sample> decided, bool replayed,
+                              v1::SampleResponse* resp) {
+  const std::string& id = access.campaign.id();
   std::optional<v1::Sample> sample = std::move(decided);
   if (!sample.has_value()) {
     CASELINK_ASSIGN_OR_RETURN(sample, store.Sample(id));
   }
   if (!sample.has_value()) return NoSampleYet(id);
-  *resp->mutable_sample() = std::move(*sample);
+  *resp->mutable_sample() = ViewOf(access, scope, std::move(*sample));
   resp->set_replayed(replayed);
   return absl::OkStatus();
 }
@@ -159,7 +197,7 @@ absl::Status OversightServiceImpl::DoDrawSample(const CallScope& scope, const v1
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged, [&]() -> const google::protobuf::Message* {
                               return decided.has_value() ? &*decided : nullptr;
                             }));
-  return AnswerWithSample(store_, id, std::move(decided), out.replayed, resp);
+  return AnswerWithSample(store_, access, scope, std::move(decided), out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const v1::AddSampleCaseRequest& req,
@@ -228,7 +266,7 @@ absl::Status OversightServiceImpl::DoAddSampleCase(const CallScope& scope, const
   CASELINK_ASSIGN_OR_RETURN(const storage::OversightOutcome out, Write(scope, std::move(cmd), id, &logged, [&]() -> const google::protobuf::Message* {
                               return decided.has_value() ? &*decided : nullptr;
                             }));
-  return AnswerWithSample(store_, id, std::move(decided), out.replayed, resp);
+  return AnswerWithSample(store_, access, scope, std::move(decided), out.replayed, resp);
 }
 
 absl::Status OversightServiceImpl::DoGetSample(const CallScope& scope, const v1::GetCampaignRequest& req,
@@ -236,7 +274,7 @@ absl::Status OversightServiceImpl::DoGetSample(const CallScope& scope, const v1:
   CASELINK_ASSIGN_OR_RETURN(const CampaignAccess access, LoadCampaign(store_, scope, req.campaign_id()));
   CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Sample> sample, store_.Sample(access.campaign.id()));
   if (!sample.has_value()) return NoSampleYet(access.campaign.id());
-  v1::Sample seen = ViewOf(access, scope.principal.agency_id, std::move(*sample));
+  v1::Sample seen = ViewOf(access, scope, std::move(*sample));
   *resp->mutable_sample() = std::move(seen);
   return absl::OkStatus();
 }
