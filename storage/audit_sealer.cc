@@ -71,8 +71,25 @@ absl::Status AuditChain::Load() {
   if (cp->Valid()) {
     v1::AuditCheckpoint last;
     if (last.ParseFromString(cp->value().ToString())) {
+      // A signed checkpoint past the head, or at it with another hash: the
+      // log lost entries (or was rewritten) since it was signed. Extending
+      // it would chain new entries where the checkpoint names others, and
+      // verify would then blame the new, legitimate ones.
+      if (last.seq() > s.seq) {
+        return absl::DataLossError(absl::StrCat(
+            "the access log in ", db_->path(), " ends at seq ", s.seq, " but its last signed checkpoint names seq ",
+            last.seq(), ": entries were removed; the server will not extend it (run `caselink-admin audit verify "
+            "--db`, restore from a backup)"));
+      }
+      if (last.seq() == s.seq && last.head_hash() != s.hash) {
+        return absl::DataLossError(absl::StrCat(
+            "the access log in ", db_->path(), " ends at seq ", s.seq, " with hash ", audit::Hex(s.hash),
+            " but its last signed checkpoint names that seq with hash ", audit::Hex(last.head_hash()),
+            ": entries were removed or rewritten; the server will not extend it (run `caselink-admin audit "
+            "verify --db`, restore from a backup)"));
+      }
       s.last_checkpoint = FromProtoTime(last.time());
-      s.since_checkpoint = s.seq > last.seq() ? s.seq - last.seq() : 0;
+      s.since_checkpoint = s.seq - last.seq();
       // Keep the last checkpoint's promise even if the setting grew since;
       // one of before the promise existed bounds nothing but the setting.
       const uint64_t promised = last.next_within_entries();

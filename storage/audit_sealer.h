@@ -50,8 +50,9 @@ class AuditChain {
  public:
   // Reads the head of the log and its last checkpoint, then installs the
   // sealer on `pipeline` (before its first Commit). DATA_LOSS if the head
-  // entry cannot be read (run `caselink audit verify`). The chain must
-  // outlive every Commit of the pipeline.
+  // entry cannot be read, or the last signed checkpoint is past the head or
+  // names it with another hash (entries removed: run `caselink-admin audit
+  // verify`). The chain must outlive every Commit of the pipeline.
   static absl::StatusOr<std::unique_ptr<AuditChain>> Attach(Database* db, CommitPipeline* pipeline,
                                                             AuditChainOptions options);
 

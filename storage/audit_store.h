@@ -46,10 +46,15 @@ absl::StatusOr<std::optional<v1::AuditCheckpoint>> LastAuditCheckpoint(const Dat
 // one its entry calls for (else INDEX_EXTRA at the seq it names). Memory
 // stays bounded: point reads per entry, then one scan of the index (and a
 // second, reading each key's entry, only if it holds more keys than found).
-// One snapshot: a live database verifies as of one instant.
+// One snapshot: a live database verifies as of one instant. The log is held
+// to start at seq 1 (AuditVerifier::SetWholeLog: a deleted start is MISSING
+// at 1) and, if `expected_head.seq` is set, to reach that head
+// (AuditVerifier::ExpectHead: the one check that tells a rollback of the
+// whole database, checkpoints included).
 absl::StatusOr<AuditVerifyReport> VerifyAuditLog(const Database& db,
                                                  const std::string& expected_public_key_pem,
-                                                 uint64_t checkpoint_every = AuditVerifier::kDefaultCheckpointEvery);
+                                                 uint64_t checkpoint_every = AuditVerifier::kDefaultCheckpointEvery,
+                                                 const AuditHead& expected_head = {});
 
 // Writes entries [from, to] (to = 0: to the end) and the checkpoints in that
 // range as JSON lines (AuditExportRecord, checkpoints first). Returns the

@@ -2,6 +2,7 @@
 
 #include <iterator>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "storage/audit_chain.h"
 
@@ -26,14 +27,64 @@ std::string AuditVerifyReport::Summary() const {
   if (ok()) {
     return absl::StrCat("OK: ", entries, " entries (seq ", first_seq, "..", last_seq, "), ",
                         checkpoints, " signed checkpoint(s)",
-                        index_keys > 0 ? absl::StrCat(", ", index_keys, " index keys") : "", ", head ", head_hash_hex,
+                        index_keys > 0 ? absl::StrCat(", ", index_keys, " index keys") : "",
+                        entries > 0 ? absl::StrCat(", head ", last_seq, ":", head_hash_hex) : "",
                         signer_fingerprint.empty() ? "" : ", signer key sha256 " + signer_fingerprint);
   }
   return absl::StrCat("BROKEN at seq ", seq, ": ", AuditProblemName(problem), ": ", detail);
 }
 
+absl::StatusOr<AuditHead> ParseAuditHead(absl::string_view text) {
+  const size_t colon = text.find(':');
+  const absl::string_view seq_text = text.substr(0, colon);
+  AuditHead head;
+  if (!absl::SimpleAtoi(seq_text, &head.seq) || head.seq == 0) {
+    return absl::InvalidArgumentError(absl::StrCat("expected head '", text,
+                                                   "': give SEQ or SEQ:HASH with SEQ >= 1 (as an OK line prints "
+                                                   "its head)"));
+  }
+  if (colon == absl::string_view::npos) return head;
+  const absl::string_view hex = text.substr(colon + 1);
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  if (hex.size() != 2 * audit::kHashSize) {
+    return absl::InvalidArgumentError(absl::StrCat("expected head '", text, "': HASH must be ",
+                                                   2 * audit::kHashSize, " hex digits (SHA-256)"));
+  }
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    const int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+    if (hi < 0 || lo < 0) {
+      return absl::InvalidArgumentError(absl::StrCat("expected head '", text, "': HASH is not hex"));
+    }
+    head.hash.push_back(static_cast<char>(hi << 4 | lo));
+  }
+  return head;
+}
+
 AuditVerifier::AuditVerifier(std::string expected_public_key_pem, uint64_t checkpoint_every)
     : expected_key_(std::move(expected_public_key_pem)), checkpoint_every_(checkpoint_every) {}
+
+void AuditVerifier::SetWholeLog() { whole_log_ = true; }
+
+void AuditVerifier::ExpectHead(AuditHead head) {
+  whole_log_ = true;
+  expected_head_ = std::move(head);
+}
+
+bool AuditVerifier::StartIsMissing(uint64_t key_seq) {
+  if (!whole_log_ || next_seq_ != 0 || key_seq <= 1) return false;
+  // Without this, the first entry found would anchor the chain at its own
+  // prev_hash: deleting the start of a log (and its checkpoints) would
+  // verify, and a re-chained rest with it.
+  Fail(AuditProblem::kMissing, 1,
+       absl::StrCat(key_seq == 2 ? "entry 1 is" : absl::StrCat("entries 1..", key_seq - 1, " are"),
+                    " missing (the first stored entry is ", key_seq, "): a database's log starts at seq 1"));
+  return true;
+}
 
 void AuditVerifier::AddProblem(AuditProblem p, uint64_t seq, std::string detail) {
   if (!other_problem_.ok() && other_problem_.seq <= seq) return;
@@ -99,6 +150,7 @@ bool AuditVerifier::AddEntry(uint64_t key_seq, const std::string& bytes, v1::Aud
   if (stopped_) return false;
   v1::AuditEntry local;
   v1::AuditEntry& e = parsed != nullptr ? *parsed : local;
+  if (StartIsMissing(key_seq)) return false;
   if (!e.ParseFromString(bytes)) {
     if (next_seq_ != 0 && key_seq > next_seq_) {
       Fail(AuditProblem::kMissing, next_seq_, absl::StrCat("entries ", next_seq_, "..", key_seq - 1, " are missing"));
@@ -116,6 +168,7 @@ bool AuditVerifier::AddEntry(const v1::AuditEntry& e) {
 }
 
 bool AuditVerifier::CheckEntry(uint64_t key_seq, const v1::AuditEntry& e) {
+  if (StartIsMissing(key_seq)) return false;
   if (next_seq_ == 0) {
     // The first entry anchors the chain: genesis for seq 1, else (a ranged
     // export) the prev_hash it records.
@@ -193,6 +246,7 @@ bool AuditVerifier::CheckEntry(uint64_t key_seq, const v1::AuditEntry& e) {
                             "signature; for a server set to more, pass --checkpoint-every-entries)"));
     return false;
   }
+  if (key_seq == expected_head_.seq) hash_at_expected_ = e.hash();
   seen_[e.hash()] = key_seq;
   prev_hash_ = e.hash();
   report_.last_seq = key_seq;
@@ -209,6 +263,24 @@ AuditVerifyReport AuditVerifier::Finish() {
       Fail(AuditProblem::kMissing, missing,
            absl::StrCat("the log ends at seq ", report_.last_seq, " but a signed checkpoint names seq ",
                         last_cp, " (the tail was truncated)"));
+    }
+  }
+  if (expected_head_.seq != 0) {
+    // Checked against the verified chain only: past a break, the break is
+    // the finding.
+    if (report_.ok() && report_.last_seq < expected_head_.seq) {
+      Fail(AuditProblem::kMissing, report_.last_seq + 1,
+           absl::StrCat("the log ends at seq ", report_.last_seq, " but the head recorded outside the database is seq ",
+                        expected_head_.seq, ": entries ", report_.last_seq + 1, "..", expected_head_.seq,
+                        " are missing (the database was rolled back to an older copy, or its tail was "
+                        "removed with its checkpoints)"));
+    } else if (!hash_at_expected_.empty() && !expected_head_.hash.empty() &&
+               hash_at_expected_ != expected_head_.hash) {
+      AddProblem(AuditProblem::kChanged, expected_head_.seq,
+                 absl::StrCat("entry ", expected_head_.seq, " has hash ", audit::Hex(hash_at_expected_),
+                              ", the head recorded outside the database is ", expected_head_.seq, ":",
+                              audit::Hex(expected_head_.hash),
+                              " (entries up to it were rewritten, or this is another log)"));
     }
   }
   // The first broken sequence number wins; a bad checkpoint signature counts

@@ -8,6 +8,7 @@
 //
 // Example:
 //   AuditVerifier v(expected_public_key_pem);   // "" accepts any one key
+//   v.SetWholeLog();                            // a database's log, not a range
 //   for (auto& [key, bytes] : checkpoints) v.AddCheckpoint(key, bytes);
 //   for (auto& [key, bytes] : entries) if (!v.AddEntry(key, bytes)) break;
 //   AuditVerifyReport r = v.Finish();
@@ -18,6 +19,8 @@
 #include <string>
 #include <unordered_map>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "caselink/v1/audit.pb.h"
 
 namespace caselink::storage {
@@ -45,12 +48,25 @@ struct AuditVerifyReport {
   uint64_t index_keys = 0;  // checked against the entries (a database; 0 for an export)
   uint64_t first_seq = 0;
   uint64_t last_seq = 0;
-  std::string head_hash_hex;
+  std::string head_hash_hex;  // of the entry at last_seq; printed as "head SEQ:HASH"
   std::string signer_fingerprint;  // SHA-256 of the checkpoint key (DER), hex
   bool ok() const { return problem == AuditProblem::kNone; }
-  // One line for people: "OK: ..." or "BROKEN at seq N: KIND: detail".
+  // One line for people: "OK: ..., head SEQ:HASH, ..." or "BROKEN at seq N:
+  // KIND: detail". The head is in the form --expect-head takes.
   std::string Summary() const;
 };
+
+// A head recorded outside the database (the "head SEQ:HASH" an earlier
+// verify printed, of the database or of the last archived export): nothing
+// inside a database anchors its own head, so only this tells a rollback.
+struct AuditHead {
+  uint64_t seq = 0;  // 0: none expected
+  std::string hash;  // raw bytes; empty: only the seq is checked
+};
+
+// "SEQ" or "SEQ:HASH" (HASH: 64 hex digits, as Summary prints it). SEQ >= 1.
+// INVALID_ARGUMENT otherwise.
+absl::StatusOr<AuditHead> ParseAuditHead(absl::string_view text);
 
 class AuditVerifier {
  public:
@@ -76,6 +92,16 @@ class AuditVerifier {
   // Parsed forms, for exports (no key: the record's own seq is its position).
   void AddCheckpoint(const v1::AuditCheckpoint& cp);
   bool AddEntry(const v1::AuditEntry& e);
+  // A database's whole log, which starts at seq 1: a first entry K > 1 is
+  // MISSING at 1 (entries 1..K-1 were deleted). Without it (a ranged
+  // export) the first entry anchors the chain at its own prev_hash. Call
+  // before the first AddEntry.
+  void SetWholeLog();
+  // The log must reach `head.seq` (else MISSING after its last entry) and,
+  // if `head.hash` is set, the entry at that seq must have it (else CHANGED
+  // there). Implies SetWholeLog: a range is no log to hold a head to. Call
+  // before the first AddEntry.
+  void ExpectHead(AuditHead head);
   // A problem found beside the chain (the index of a database): reported
   // if its seq is the first broken one.
   void AddProblem(AuditProblem p, uint64_t seq, std::string detail);
@@ -84,6 +110,8 @@ class AuditVerifier {
  private:
   void Fail(AuditProblem p, uint64_t seq, std::string detail);
   bool CheckEntry(uint64_t key_seq, const v1::AuditEntry& e);
+  // A whole log's first stored entry is `key_seq` > 1: MISSING at 1.
+  bool StartIsMissing(uint64_t key_seq);
 
   std::string expected_key_;
   AuditVerifyReport report_;
@@ -98,6 +126,9 @@ class AuditVerifier {
   uint64_t checkpoint_due_ = 0;  // a checkpoint must be at or before this seq; 0: none promised
   std::unordered_map<std::string, uint64_t> seen_;   // entry hash -> seq
   uint64_t next_seq_ = 0;  // 0: the first entry anchors the chain
+  bool whole_log_ = false;
+  AuditHead expected_head_;
+  std::string hash_at_expected_;  // the verified entry's at expected_head_.seq
   std::string prev_hash_;
   bool stopped_ = false;
 };

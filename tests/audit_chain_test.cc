@@ -1,7 +1,9 @@
 // The access log's hash chain against a real RocksDB and the real commit
 // pipeline: entries are sealed in commit order, checkpoints are signed, and
 // the offline verifier points at the exact entry and kind of every tampering
-// (changed, deleted, moved, rewritten, truncated, forged signature).
+// (changed, deleted, moved, rewritten, truncated, forged signature, the start
+// of the log deleted, a rollback told by a head recorded outside the
+// database); the chain refuses to extend a log its last checkpoint is past.
 #include "support/raw_db.h"
 
 #include <sstream>
@@ -16,6 +18,7 @@
 #include "storage/audit_store.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
+#include "storage/integrity_check.h"
 #include "support/audit_samples.h"
 #include "support/temp_dir.h"
 
@@ -43,7 +46,7 @@ class AuditChainTest : public ::testing::Test {
     db_ = std::move(*db);
     pipeline_ = std::make_unique<CommitPipeline>(db_.get());
     AuditChainOptions o;
-    o.checkpoint_every_entries = 4;
+    o.checkpoint_every_entries = every_;
     o.signer = signer_.get();
     auto chain = AuditChain::Attach(db_.get(), pipeline_.get(), o);
     ASSERT_TRUE(chain.ok()) << chain.status();
@@ -88,13 +91,51 @@ class AuditChainTest : public ::testing::Test {
     db_ = std::move(*db);
   }
 
-  AuditVerifyReport Verify(const std::string& key = "") {
-    auto r = VerifyAuditLog(*db_, key);
+  AuditVerifyReport Verify(const std::string& key = "",
+                           uint64_t checkpoint_every = AuditVerifier::kDefaultCheckpointEvery,
+                           const AuditHead& head = {}) {
+    auto r = VerifyAuditLog(*db_, key, checkpoint_every, head);
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : AuditVerifyReport{};
   }
 
+  // The index keys entry `seq` is filed under, as the writer stores them.
+  std::vector<std::string> IndexKeysOf(uint64_t seq) {
+    v1::AuditEntry e;
+    EXPECT_TRUE(e.ParseFromString(Get(Table::kAuditLog, seq)));
+    std::vector<std::string> keys;
+    audit::ForEachIndexPrefix(e, [&](std::string prefix) { keys.push_back(prefix + CommitPipeline::SequenceKey(seq)); });
+    return keys;
+  }
+  // As a careful attacker (or an old copy) leaves it: the entry and its index keys gone.
+  void DeleteEntryAndIndex(uint64_t seq) {
+    for (const std::string& k : IndexKeysOf(seq)) {
+      ASSERT_TRUE(storage::RawDb(db_)->Delete(Database::DurableWrite(), db_->cf(Table::kAuditIndex), k).ok());
+    }
+    Delete(Table::kAuditLog, seq);
+  }
+  void DeleteCheckpointsAbove(uint64_t keep_to) {
+    std::vector<uint64_t> above;
+    std::unique_ptr<rocksdb::Iterator> it(
+        storage::RawDb(db_)->NewIterator(rocksdb::ReadOptions(), db_->cf(Table::kAuditCheckpoints)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      const uint64_t seq = CommitPipeline::DecodeSequenceKey(it->key().ToString());
+      if (seq > keep_to) above.push_back(seq);
+    }
+    it.reset();
+    for (uint64_t seq : above) Delete(Table::kAuditCheckpoints, seq);
+  }
+  // Attaches a chain to the stopped server's database, as caselinkd starts.
+  absl::Status AttachAgain() {
+    CommitPipeline pipeline(db_.get());
+    AuditChainOptions o;
+    o.checkpoint_every_entries = every_;
+    o.signer = signer_.get();
+    return AuditChain::Attach(db_.get(), &pipeline, o).status();
+  }
+
   testing::TempDir dir_;
+  int every_ = 4;  // checkpoint_every_entries of Open()
   std::unique_ptr<audit::CheckpointSigner> signer_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<AuditChain> chain_;
@@ -414,6 +455,172 @@ TEST_F(AuditChainTest, ExportVerifiesAndAnAlteredExportDoesNot) {
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->problem, AuditProblem::kChanged) << bad->Summary();
   EXPECT_EQ(bad->seq, 7u);
+}
+
+// --- the start of the log, its head, and a checkpoint past the head -------
+
+// Entries 1..5 and their index keys deleted, the checkpoints kept: until the
+// verifier held a database's log to start at seq 1, entry 6 anchored the
+// chain and this verified OK.
+TEST_F(AuditChainTest, TheDeletedStartOfTheLogIsMissingAtSeqOne) {
+  AppendN(10);
+  StopServer();
+  ASSERT_TRUE(Verify(signer_->public_key_pem()).ok());
+  for (uint64_t seq = 1; seq <= 5; ++seq) DeleteEntryAndIndex(seq);
+  AuditVerifyReport r = Verify(signer_->public_key_pem());
+  EXPECT_EQ(r.problem, AuditProblem::kMissing) << r.Summary();
+  EXPECT_EQ(r.seq, 1u);
+  EXPECT_THAT(r.detail, HasSubstr("entries 1..5 are missing"));
+  EXPECT_THAT(r.detail, HasSubstr("starts at seq 1"));
+  // The integrity check after a restore verifies the log the same way.
+  auto integrity = CheckIntegrity(*db_, std::string(32, 'k'), signer_->public_key_pem());
+  ASSERT_TRUE(integrity.ok()) << integrity.status();
+  EXPECT_EQ(integrity->audit.problem, AuditProblem::kMissing) << integrity->Summary();
+  EXPECT_EQ(integrity->audit.seq, 1u);
+}
+
+// Entry 1 and every checkpoint deleted, entry 3 rewritten and 3..10
+// re-chained: nothing signed is left, and the rest starts at 2. Even
+// with the key and checkpoint_every 1, this used to verify OK.
+TEST_F(AuditChainTest, ADeletedFirstEntryWithoutCheckpointsAndARechainedRestIsNotOk) {
+  AppendN(10);
+  StopServer();
+  DeleteEntryAndIndex(1);
+  DeleteCheckpointsAbove(0);
+  std::string prev;
+  for (uint64_t seq = 3; seq <= 10; ++seq) {
+    v1::AuditEntry e;
+    ASSERT_TRUE(e.ParseFromString(Get(Table::kAuditLog, seq)));
+    if (seq == 3) {
+      prev = e.prev_hash();
+      e.set_purpose("nothing to see");  // not indexed: the index still fits
+    }
+    e.set_prev_hash(prev);
+    e.set_hash(audit::ChainHash(prev, audit::CanonicalBytes(e)));
+    prev = e.hash();
+    Set(Table::kAuditLog, seq, e.SerializeAsString());
+  }
+  AuditVerifyReport r = Verify(signer_->public_key_pem(), 1);
+  EXPECT_FALSE(r.ok()) << r.Summary();
+  EXPECT_EQ(r.problem, AuditProblem::kMissing) << r.Summary();
+  EXPECT_EQ(r.seq, 1u);
+}
+
+// Entry 1 deleted, its index keys left behind: a finding (exit 3 in the
+// tool), not a failed run (it used to end in "reading access-log entry 1:
+// NotFound", exit 2).
+TEST_F(AuditChainTest, ADeletedFirstEntryWhoseIndexKeysAreLeftIsAProblemNotAnError) {
+  AppendN(10);
+  StopServer();
+  ASSERT_FALSE(IndexKeysOf(1).empty());
+  Delete(Table::kAuditLog, 1);
+  auto r = VerifyAuditLog(*db_, signer_->public_key_pem());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_FALSE(r->ok());
+  EXPECT_EQ(r->problem, AuditProblem::kMissing) << r->Summary();
+  EXPECT_EQ(r->seq, 1u);
+  auto integrity = CheckIntegrity(*db_, std::string(32, 'k'), signer_->public_key_pem());
+  ASSERT_TRUE(integrity.ok()) << integrity.status();
+  EXPECT_FALSE(integrity->audit.ok());
+}
+
+// An export of a range keeps its anchor: it starts at its first entry.
+TEST_F(AuditChainTest, ARangedExportStillStartsAtItsFirstEntry) {
+  AppendN(10);
+  StopServer();
+  std::ostringstream out;
+  ASSERT_TRUE(ExportAuditLog(*db_, 4, 0, out).ok());
+  auto r = VerifyAuditExport(out.str(), signer_->public_key_pem());
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(r->ok()) << r->Summary();
+  EXPECT_EQ(r->first_seq, 4u);
+}
+
+// A rollback to an older copy (the tail and its checkpoints gone) verifies
+// OK on its own: nothing inside the database anchors its head. A head
+// recorded outside it (the OK line's "head SEQ:HASH") tells.
+TEST_F(AuditChainTest, AnExpectedHeadTellsARollbackOfTheWholeDatabase) {
+  Close();
+  every_ = 10;
+  Open();
+  AppendN(25);
+  StopServer();  // checkpoints at 1, 11, 21 and the final one at 25
+  AuditVerifyReport intact = Verify(signer_->public_key_pem());
+  ASSERT_TRUE(intact.ok()) << intact.Summary();
+  ASSERT_EQ(intact.last_seq, 25u);
+  const std::string head_text = absl::StrCat("25:", intact.head_hash_hex);
+  EXPECT_THAT(intact.Summary(), HasSubstr("head " + head_text));
+  auto head = ParseAuditHead(head_text);
+  ASSERT_TRUE(head.ok()) << head.status();
+  EXPECT_TRUE(Verify(signer_->public_key_pem(), 10, *head).ok());
+
+  AuditHead wrong = *head;
+  wrong.hash[0] ^= 1;
+  AuditVerifyReport changed = Verify(signer_->public_key_pem(), 10, wrong);
+  EXPECT_EQ(changed.problem, AuditProblem::kChanged) << changed.Summary();
+  EXPECT_EQ(changed.seq, 25u);
+
+  v1::AuditEntry e11;
+  ASSERT_TRUE(e11.ParseFromString(Get(Table::kAuditLog, 11)));
+  for (uint64_t seq = 12; seq <= 25; ++seq) DeleteEntryAndIndex(seq);
+  DeleteCheckpointsAbove(11);
+  // The stated limit: without the recorded head, the older copy is intact.
+  ASSERT_TRUE(Verify(signer_->public_key_pem(), 10).ok());
+
+  AuditVerifyReport rolled_back = Verify(signer_->public_key_pem(), 10, AuditHead{25, ""});
+  EXPECT_EQ(rolled_back.problem, AuditProblem::kMissing) << rolled_back.Summary();
+  EXPECT_EQ(rolled_back.seq, 12u);
+  EXPECT_THAT(rolled_back.detail, HasSubstr("rolled back"));
+  rolled_back = Verify(signer_->public_key_pem(), 10, *head);
+  EXPECT_EQ(rolled_back.problem, AuditProblem::kMissing) << rolled_back.Summary();
+  EXPECT_EQ(rolled_back.seq, 12u);
+  // The head of when this copy was made is what it holds.
+  EXPECT_TRUE(Verify(signer_->public_key_pem(), 10, AuditHead{11, e11.hash()}).ok());
+}
+
+TEST(AuditHeadTest, ParsesSeqAndHashAndRefusesAnythingElse) {
+  auto seq_only = ParseAuditHead("42");
+  ASSERT_TRUE(seq_only.ok()) << seq_only.status();
+  EXPECT_EQ(seq_only->seq, 42u);
+  EXPECT_TRUE(seq_only->hash.empty());
+  const std::string hash(32, '\xab');
+  auto both = ParseAuditHead("7:" + audit::Hex(hash));
+  ASSERT_TRUE(both.ok()) << both.status();
+  EXPECT_EQ(both->seq, 7u);
+  EXPECT_EQ(both->hash, hash);
+  const std::string not_hex = "7:zz" + std::string(62, '0');  // the right length
+  for (const std::string& bad : {std::string(), std::string("0"), std::string("x"), std::string("-1"),
+                                 std::string("7:"), std::string("7:abcd"), not_hex}) {
+    EXPECT_TRUE(absl::IsInvalidArgument(ParseAuditHead(bad).status())) << bad;
+  }
+}
+
+// A signed checkpoint past the head (entries 9 and 10 deleted, the final
+// checkpoint at 10 kept): the server used to extend the log, and verify
+// then blamed the new, legitimate entries.
+TEST_F(AuditChainTest, TheChainRefusesALogItsLastCheckpointIsPast) {
+  AppendN(10);
+  StopServer();  // the final checkpoint names seq 10
+  DeleteEntryAndIndex(10);
+  DeleteEntryAndIndex(9);
+  absl::Status s = AttachAgain();
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_THAT(s.message(), HasSubstr("ends at seq 8 but its last signed checkpoint names seq 10"));
+  EXPECT_THAT(s.message(), HasSubstr("caselink-admin audit verify"));
+}
+
+TEST_F(AuditChainTest, TheChainRefusesAHeadItsCheckpointNamesWithAnotherHash) {
+  AppendN(10);
+  StopServer();  // the final checkpoint names seq 10 and its hash
+  ASSERT_TRUE(AttachAgain().ok());  // the control: an intact log is extended
+  v1::AuditEntry e;
+  ASSERT_TRUE(e.ParseFromString(Get(Table::kAuditLog, 10)));
+  e.set_purpose("nothing to see");
+  e.set_hash(audit::ChainHash(e.prev_hash(), audit::CanonicalBytes(e)));
+  Set(Table::kAuditLog, 10, e.SerializeAsString());
+  absl::Status s = AttachAgain();
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_THAT(s.message(), HasSubstr("its last signed checkpoint names that seq with hash"));
 }
 
 }  // namespace

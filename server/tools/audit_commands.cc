@@ -24,6 +24,7 @@ struct VerifyArgs {
   std::string file;
   std::string public_key;
   uint64_t checkpoint_every = storage::AuditVerifier::kDefaultCheckpointEvery;
+  std::string expect_head;  // "SEQ" or "SEQ:HASH"; empty: none
 };
 
 struct ExportArgs {
@@ -50,11 +51,22 @@ int RunVerify(const VerifyArgs& args) {
                        " (give the public key the checkpoints are signed with, a PEM \"PUBLIC KEY\")")));
     }
   }
+  storage::AuditHead expected_head;
+  if (!args.expect_head.empty()) {
+    // An export is a range: its head is the auditor's own archive, not
+    // something a copy of the database could have rolled back.
+    if (args.db.empty()) {
+      return ReportError(absl::InvalidArgumentError("--expect-head checks a database: give it with --db"));
+    }
+    auto head = storage::ParseAuditHead(args.expect_head);
+    if (!head.ok()) return ReportError(head.status());
+    expected_head = *std::move(head);
+  }
   absl::StatusOr<storage::AuditVerifyReport> report;
   if (!args.db.empty()) {
     auto db = storage::Database::OpenReadOnly(args.db);
     if (!db.ok()) return ReportError(db.status());
-    report = storage::VerifyAuditLog(**db, key_pem, args.checkpoint_every);
+    report = storage::VerifyAuditLog(**db, key_pem, args.checkpoint_every, expected_head);
   } else {
     auto text = ReadInputFile(args.file);
     if (!text.ok()) return ReportError(text.status());
@@ -93,8 +105,9 @@ void AddAuditCommands(CLI::App& app, Action* action) {
   {
     auto args = std::make_shared<VerifyArgs>();
     CLI::App* sub = audit->add_subcommand(
-        "verify", "Checks the hash chain, the checkpoint signatures, that no checkpoint is missing "
-                  "and (--db) the index; exit 3 and the first broken seq if the log was altered");
+        "verify", "Checks the hash chain, the checkpoint signatures, that no checkpoint is missing, "
+                  "(--db) that the log starts at seq 1 and the index, and (--expect-head) that it reaches "
+                  "a head recorded outside it; exit 3 and the first broken seq if the log was altered");
     sub->add_option("--db", args->db, "A caselink database directory (opened read-only)");
     sub->add_option("--file", args->file, "An export made by `caselink-admin audit export`");
     sub->add_option("--public-key", args->public_key,
@@ -103,6 +116,11 @@ void AddAuditCommands(CLI::App& app, Action* action) {
                     "The server's audit.checkpoint_every_entries (default 1000): a log's first checkpoint, "
                     "or any at all, is due within this many entries; later ones within what the one before "
                     "promised (0: do not check the start)");
+    sub->add_option("--expect-head", args->expect_head,
+                    "SEQ[:HASH] recorded outside the database (the head an earlier OK line printed, e.g. "
+                    "of --file on the last archived export): the log must reach SEQ (else MISSING) and the "
+                    "entry at SEQ have HASH (else CHANGED). Only this detects a rollback of the whole "
+                    "database, checkpoints included (--db only)");
     sub->callback([action, args] { *action = [args] { return RunVerify(*args); }; });
   }
   {
