@@ -215,14 +215,29 @@ absl::StatusOr<DocumentStore::CommitOutcome> DocumentStore::Commit(const CommitC
   if (writer->size() != doc.size()) return absl::InternalError("the writer's size is not the document's");
   const std::string req_key = RequestKeyOf(cmd.agency, cmd.request_id);
   // The content key too: two uploads of the same new content must not both
-  // write its record.
-  KeyLocks::Guard guard = locks_.Lock({req_key, content_key});
+  // write its record. And the item: its total is summed and the document
+  // added under one lock, or concurrent uploads each see the total without
+  // the others and together pass the limit. ("item\0" keeps the key apart
+  // from the raw hash and request keys.) A draft has no item to lock.
+  std::vector<std::string> keys = {req_key, content_key};
+  if (!doc.item_id().empty()) keys.push_back(absl::StrCat("item", absl::string_view("\0", 1), doc.item_id()));
+  KeyLocks::Guard guard = locks_.Lock(keys);
 
   CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Document> earlier,
                             FindRequest(cmd.agency, cmd.request_id, cmd.request_digest));
   if (earlier.has_value()) {
     CASELINK_RETURN_IF_ERROR(writer->Abandon());
     return CommitOutcome{*std::move(earlier), true, true};
+  }
+  if (!doc.item_id().empty() && cmd.max_item_bytes > 0) {
+    CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> present, ListByItem(doc.item_id()));
+    int64_t held = 0;
+    for (const v1::Document& d : present) held += d.size();
+    if (held + doc.size() > cmd.max_item_bytes) {
+      // The upload is refused: its chunks go, as any failed upload's.
+      CASELINK_RETURN_IF_ERROR(writer->Abandon());
+      return ItemBytesError(doc.item_id(), held, doc.size(), cmd.max_item_bytes);
+    }
   }
   CASELINK_ASSIGN_OR_RETURN(std::optional<std::string> existing, Content(*db_, doc.sha256()));
 
@@ -249,6 +264,13 @@ absl::StatusOr<DocumentStore::CommitOutcome> DocumentStore::Commit(const CommitC
   CASELINK_RETURN_IF_ERROR(pipeline_->Commit(std::move(commit)).status());
   writer->settled_ = true;
   return CommitOutcome{doc, false, existing.has_value()};
+}
+
+absl::Status DocumentStore::ItemBytesError(const std::string& item_id, int64_t held, int64_t adding,
+                                           int64_t limit) {
+  return absl::OutOfRangeError(absl::StrCat("header.size: item '", item_id, "' already holds ", held,
+                                            " bytes of documents; ", adding, " more would pass the limit of ", limit,
+                                            " bytes an item (documents.max_item_bytes)"));
 }
 
 absl::StatusOr<v1::Document> DocumentStore::Get(const std::string& id) const {

@@ -84,6 +84,11 @@ class DocumentStore {
     std::string agency;          // the uploader, owner of the idempotency key
     std::string request_id;
     std::string request_digest;  // to tell a retry from a reuse of the key
+    // The most bytes of documents the item may hold with this one
+    // (documents.max_item_bytes); 0: no limit. Checked again under the
+    // item's lock: an earlier check without it lets concurrent uploads to
+    // one item all pass it.
+    int64_t max_item_bytes = 0;
     // Adds the call's access-log entry to the batch. An error aborts the
     // commit; nothing is written.
     std::function<absl::Status(const v1::Document& stored, CommitRequest*)> attach;
@@ -97,8 +102,15 @@ class DocumentStore {
   // Makes the document exist (see the class comment). `writer` must be
   // finished; its chunks become the content, or are deleted if the content
   // already existed or the request is a replay. AlreadyExists if request_id
-  // was used for a different request.
+  // was used for a different request; OutOfRange (ItemBytesError) if the
+  // item's documents with this one would pass cmd.max_item_bytes — the
+  // writer's chunks are then deleted and nothing is written.
   absl::StatusOr<CommitOutcome> Commit(const CommitCommand& cmd, BlobWriter* writer);
+
+  // OUT_OF_RANGE: item `item_id` holds `held` bytes of documents and `adding`
+  // more would pass `limit`. One wording for the upload's early check and
+  // Commit's.
+  static absl::Status ItemBytesError(const std::string& item_id, int64_t held, int64_t adding, int64_t limit);
 
   // The document a request_id answered, if any (a retry before re-sending
   // the bytes). AlreadyExists if it answered a different request.

@@ -109,4 +109,8 @@ absl::StatusOr<std::string> ScreeningStore::ScreenedVersion() const {
 
 Put ScreeningStore::ScreenedVersionPut(const std::string& version) { return {Table::kMeta, kVersionKey, version}; }
 
+KeyLocks::Guard ScreeningStore::LockHit(const std::string& case_id, const std::string& rule_id) const {
+  return hit_locks_.Lock({HitKey(case_id, rule_id)});
+}
+
 }  // namespace caselink::storage

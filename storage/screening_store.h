@@ -20,6 +20,7 @@
 #include "caselink/v1/screening.pb.h"
 #include "storage/commit_pipeline.h"
 #include "storage/database.h"
+#include "storage/key_locks.h"
 
 namespace caselink::storage {
 
@@ -46,6 +47,11 @@ class ScreeningStore {
   absl::Status ForEachDismissal(const std::function<bool(const v1::ScreeningHit&)>& fn) const;
   // The put recording `dismissed` (dismiss_time set) as a dismissal.
   static Put DismissalPut(const v1::ScreeningHit& dismissed);
+  // Held while a dismissal of the case's hit of `rule_id` reads the latest
+  // dismissal and commits its own: the "same reason already on record"
+  // check is a read then a write, and identical concurrent dismissals
+  // without it each store one.
+  KeyLocks::Guard LockHit(const std::string& case_id, const std::string& rule_id) const;
 
   // The rules version the stored hits were computed with ("" if none).
   absl::StatusOr<std::string> ScreenedVersion() const;
@@ -54,6 +60,7 @@ class ScreeningStore {
  private:
   Database* db_;
   CommitPipeline* pipeline_;
+  mutable KeyLocks hit_locks_;  // LockHit's; a lock, not state of the store
 };
 
 }  // namespace caselink::storage

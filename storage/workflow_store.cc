@@ -25,14 +25,29 @@ absl::StatusOr<TransitionOutcome> WorkflowStore::Replay(const TransitionCommand&
                                                         const std::string& record) const {
   v1::WorkflowRequestRecord rec;
   if (!rec.ParseFromString(record)) return absl::DataLossError("stored workflow request record is corrupted");
-  if (rec.request_digest() != cmd.request_digest) {
+  const bool same_digest =
+      rec.request_digest() == cmd.request_digest ||
+      (!cmd.legacy_request_digest.empty() && rec.request_digest() == cmd.legacy_request_digest);
+  if (!same_digest) {
     return absl::AlreadyExistsError(absl::StrCat(
         "request_id '", cmd.request_id,
         "' was already used for a different request; use a new request_id"));
   }
+  auto different = [&] {
+    return absl::AlreadyExistsError(absl::StrCat("request_id '", cmd.request_id,
+                                                  "' was already used for a different request (item '",
+                                                  rec.item_id(), "'); use a new request_id"));
+  };
+  // One namespace of keys serves every kind of item, and a digest (an
+  // untyped one of an older record) can match a request of another kind or
+  // on another item: the step it answered is then not this request's.
+  if (!cmd.create && rec.item_id() != cmd.item_id) return different();
   std::string bytes;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cmd.tables.history,
                                      HistoryKey(rec.item_id(), rec.step()), &bytes);
+  // Steps are never deleted: absent from this kind's history, the step is
+  // one of another kind of item.
+  if (s.IsNotFound()) return different();
   if (!s.ok()) return FromRocks(s, "reading the step a request_id answered");
   v1::StoredStep step;
   if (!step.ParseFromString(bytes)) return absl::DataLossError("stored workflow step is corrupted");

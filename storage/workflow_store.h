@@ -40,7 +40,11 @@ struct TransitionCommand {
   ItemTables tables;
   std::string agency;          // the caller, owner of the idempotency key
   std::string request_id;
-  std::string request_digest;  // to tell a retry from a reuse of the key
+  std::string request_digest;  // to tell a retry from a reuse of the key (typed)
+  // The untyped digest of the same request, which records stored before
+  // digests were typed hold: a retry of such a request across the upgrade
+  // is still a retry. Empty: only `request_digest` matches.
+  std::string legacy_request_digest;
   std::string item_id;         // a fresh id for a creation
   bool create = false;
   // Called under the item's lock with the current head (nullopt when
@@ -67,7 +71,8 @@ class WorkflowStore {
   WorkflowStore(Database* db, CommitPipeline* pipeline) : db_(db), pipeline_(pipeline) {}
 
   // Errors: NotFound (no such item, for an action: IsMissingItem), AlreadyExists (request_id
-  // reused for a different request), Aborted (id collision on creation), the
+  // reused for a different request: another digest, or a step of another
+  // kind of item or of another item), Aborted (id collision on creation), the
   // errors of `decide` and of the pipeline.
   absl::StatusOr<TransitionOutcome> Apply(const TransitionCommand& cmd);
 

@@ -189,10 +189,32 @@ TEST(DeriveRequestIdTest, FromAMessageIgnoresRequestIdAndSeesTheContent) {
   EXPECT_EQ(DeriveRequestId(a).size(), 64u);
   b.set_reason("立案");
   EXPECT_NE(DeriveRequestId(a), DeriveRequestId(b));
-  // SHA-256 of the empty serialization: nothing but the request id set.
+  // SHA-256 of the type name, a NUL and the empty serialization: nothing
+  // but the request id set.
   v1::WorkflowActionRequest only_id;
   only_id.set_request_id("r1");
-  EXPECT_EQ(DeriveRequestId(only_id), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(DeriveRequestId(only_id), "a0bf339c6b9e1721f49f5c9eb869b8e25f58f095b0a842b32ad3640ab5a5ebbc");
+}
+
+// A reverse transfer and a 检察意见 with the same wording serialize to the
+// same bytes (direction 2 = kind 2, case_id = case_ids[0], subject,
+// materials); their derived ids must still differ, or re-running the second
+// command after the first reuses its id and is refused.
+TEST(DeriveRequestIdTest, MessagesOfDifferentTypesWithTheSameBytesGetDifferentIds) {
+  v1::CreateTransferRequest reverse;
+  reverse.set_direction(v1::TRANSFER_REVERSE);
+  reverse.set_receiver_agency("market");
+  reverse.set_case_id("C20240305-AAAAAAAAAAAA");
+  reverse.set_subject("检察意见: 被不起诉人应当给予行政处罚");
+  v1::CreateSupervisionRequest opinion;
+  opinion.set_kind(v1::SUPERVISION_OPINION);
+  opinion.set_receiver_agency("market");
+  opinion.add_case_ids("C20240305-AAAAAAAAAAAA");
+  opinion.set_subject("检察意见: 被不起诉人应当给予行政处罚");
+  // The premise: without the type the two are one request.
+  ASSERT_EQ(reverse.SerializeAsString(), opinion.SerializeAsString());
+  EXPECT_NE(DeriveRequestId(reverse), DeriveRequestId(opinion));
+  EXPECT_EQ(DeriveRequestId(reverse).size(), 64u);
 }
 
 TEST(ClientOptionsFilesTest, AMissingFileIsNotFoundNamingTheOption) {

@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "caselink/v1/case_service.pb.h"
+#include "caselink/v1/workflow.pb.h"
 #include "caselink_common/district_time_zone.h"
 #include "caselink_common/proto_time.h"
 #include "caselink_common/request_digest.h"
@@ -76,6 +77,31 @@ TEST(RequestDigestTest, IgnoresRequestIdAndSeesEverythingElse) {
   empty.set_request_id("x");
   EXPECT_EQ(absl::BytesToHexString(RequestDigest(empty)),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
+// Workflow requests of different types can serialize alike (a reverse
+// transfer and a 检察意见 of the same wording); the typed digest tells them
+// apart, and the untyped one stays what stored request records hold.
+TEST(RequestDigestTest, TypedDigestTellsTypesApartAndLeavesTheUntypedOneAsStored) {
+  v1::CreateTransferRequest reverse;
+  reverse.set_request_id("x");
+  reverse.set_direction(v1::TRANSFER_REVERSE);
+  reverse.set_receiver_agency("market");
+  reverse.set_subject("检察意见");
+  v1::CreateSupervisionRequest opinion;
+  opinion.set_request_id("y");
+  opinion.set_kind(v1::SUPERVISION_OPINION);
+  opinion.set_receiver_agency("market");
+  opinion.set_subject("检察意见");
+  EXPECT_EQ(RequestDigest(reverse), RequestDigest(opinion));
+  EXPECT_NE(TypedRequestDigest(reverse), TypedRequestDigest(opinion));
+  EXPECT_EQ(TypedRequestDigest(reverse).size(), 32u);
+  v1::CreateTransferRequest retry = reverse;
+  retry.set_request_id("z");
+  EXPECT_EQ(TypedRequestDigest(reverse), TypedRequestDigest(retry));
+  v1::SubmitCaseRequest empty;
+  EXPECT_EQ(absl::BytesToHexString(TypedRequestDigest(empty)),
+            "0ee30442d079d49591c8222e3623b74e6090f8b7ea4cae8357c8627050b599a5");
 }
 
 }  // namespace

@@ -212,6 +212,56 @@ TEST_F(DocumentStoreTest, ARetryIsAnsweredFromTheFirstCommitAndAReusedKeyIsRefus
   EXPECT_EQ(BlobKeys(), 1);
 }
 
+// Concurrent uploads to one item each pass the service's early check of the
+// item's total (made before the bytes arrive, without a lock); Commit sums
+// the item again under its lock. Two writers finished before either commits
+// are that race: the second must be refused, its chunks dropped.
+TEST_F(DocumentStoreTest, ACommitThatWouldPassTheItemsLimitIsRefusedAndLeavesNothing) {
+  constexpr int64_t kLimit = 200000;
+  auto finished = [&](const std::string& content) {
+    DocumentStore::BlobWriter w = store_->NewBlob();
+    EXPECT_TRUE(w.Append(content).ok());
+    EXPECT_TRUE(w.Finish().ok());
+    return w;
+  };
+  auto command = [&](const std::string& id, const std::string& content) {
+    DocumentStore::CommitCommand cmd;
+    cmd.document.set_id(id);
+    cmd.document.set_item_id("T1");
+    cmd.document.set_size(static_cast<int64_t>(content.size()));
+    cmd.document.set_sha256(Sha256Hex(content));
+    cmd.agency = "market";
+    cmd.request_id = "r-" + id;
+    cmd.request_digest = "digest-" + id;
+    cmd.max_item_bytes = kLimit;
+    return cmd;
+  };
+  const std::string a = RandomBytes(140000, 21);
+  const std::string b = RandomBytes(140000, 22);
+  DocumentStore::BlobWriter wa = finished(a);
+  DocumentStore::BlobWriter wb = finished(b);
+  EXPECT_EQ(BlobKeys(), 2);
+  auto first = store_->Commit(command("D1", a), &wa);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = store_->Commit(command("D2", b), &wb);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kOutOfRange) << second.status();
+  EXPECT_THAT(std::string(second.status().message()),
+              HasSubstr("item 'T1' already holds 140000 bytes of documents; 140000 more would pass the limit "
+                        "of 200000 bytes an item (documents.max_item_bytes)"));
+  auto listed = store_->ListByItem("T1");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id(), "D1");
+  EXPECT_EQ(store_->Get("D2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_FALSE(store_->FindRequest("market", "r-D2", "digest-D2")->has_value()) << "a refused upload has no record";
+  EXPECT_EQ(BlobKeys(), 1) << "the refused upload's chunks are deleted";
+  // Another item is not limited by T1's documents.
+  DocumentStore::BlobWriter wc = finished(b);
+  DocumentStore::CommitCommand other = command("D3", b);
+  other.document.set_item_id("T2");
+  EXPECT_TRUE(store_->Commit(other, &wc).ok());
+}
+
 TEST_F(DocumentStoreTest, ChunksLiveInBlobFiles) {
   ASSERT_TRUE(Put("D1", "T1", RandomBytes(2 * DocumentStore::kChunkBytes, 6), "r1").ok());
   ASSERT_TRUE(db_->Flush().ok());

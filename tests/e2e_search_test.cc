@@ -180,6 +180,38 @@ TEST_F(SearchTest, PagesStayValidWhileCasesArrive) {
   for (const std::string& id : before) EXPECT_TRUE(seen.count(id)) << "skipped " << id;
 }
 
+// A search refused for its page token runs nothing and reveals nothing: it
+// must not use up the masked-search quota (justice reads identity numbers
+// masked, so its searches by number are charged). Before, each refusal was
+// charged first and the valid search after three was RESOURCE_EXHAUSTED.
+TEST_F(SearchTest, ARefusedPageTokenDoesNotUseUpTheMaskedSearchQuota) {
+  district_.reset();
+  DistrictOptions o;
+  o.masked_searches_per_agency_per_hour = 3;
+  auto d = TestDistrict::Start(std::move(o));
+  ASSERT_TRUE(d.ok()) << d.status();
+  district_ = std::move(*d);
+  const std::string id = Submit("market", WithPerson(SampleCase(), "张三丰", kZhang));
+  v1::SearchCasesRequest r;
+  r.set_party_id(kZhang);
+  r.set_purpose("search test");
+  v1::SearchCasesRequest forged = r;
+  forged.set_page_token("bm90LWEtdG9rZW4tdGhpcy1zZXJ2ZXItaXNzdWVk");
+  for (int i = 0; i < 3; ++i) {
+    auto refused = district_->As("justice").SearchCases(forged);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument) << i << ": " << refused.status();
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("page_token"));
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto ok = district_->As("justice").SearchCases(r);
+    ASSERT_TRUE(ok.ok()) << i << ": " << ok.status();
+    ASSERT_EQ(ok->cases_size(), 1);
+    EXPECT_EQ(ok->cases(0).case_id(), id);
+  }
+  // The quota itself still holds: the fourth search that runs is over it.
+  EXPECT_EQ(district_->As("justice").SearchCases(r).status().code(), absl::StatusCode::kResourceExhausted);
+}
+
 TEST_F(SearchTest, PartyIdsAreNeverInIndexKeysInPlainText) {
   Submit("market", WithPerson(SampleCase(), "张三丰", kZhang));
   district_->Stop();

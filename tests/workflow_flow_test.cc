@@ -4,7 +4,14 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "caselink/v1/workflow_storage.pb.h"
+#include "caselink_common/request_digest.h"
 #include "gmock/gmock.h"
+#include "rocksdb/db.h"
+#include "storage/database.h"
+#include "storage/workflow_store.h"
+#include "support/raw_db.h"
 #include "workflow_fixture.h"
 
 namespace caselink::testing {
@@ -235,6 +242,114 @@ TEST_F(WorkflowTest, IdempotentRetriesReplayTheFirstAnswer) {
   v1::GetItemRequest gi;
   gi.set_id(first->transfer().id());
   EXPECT_EQ(As("psb").GetTransfer(gi)->history_size(), 2);
+}
+
+// A reverse transfer and a 检察意见 of the same wording serialize to the same
+// bytes (direction 2 = kind 2, subject, receiver) and share the
+// procuratorate's namespace of workflow request ids. The same request_id on
+// both is a reuse of the key for a different request, not a retry: before,
+// the digest ignored the type, the record matched, and the replay read the
+// supervision history with the transfer's id (NOT_FOUND "internal error").
+TEST_F(WorkflowTest, ARequestIdOfAReverseTransferIsNotReusedByASupervisionOfTheSameWording) {
+  v1::CreateTransferRequest reverse;
+  reverse.set_request_id("X-opinion-1");
+  reverse.set_direction(v1::TRANSFER_REVERSE);
+  reverse.set_receiver_agency("market");
+  reverse.set_subject("检察意见: 被不起诉人应当给予行政处罚");
+  v1::CreateSupervisionRequest opinion;
+  opinion.set_request_id(reverse.request_id());
+  opinion.set_kind(v1::SUPERVISION_OPINION);
+  opinion.set_receiver_agency("market");
+  opinion.set_subject(reverse.subject());
+  ASSERT_EQ(reverse.SerializeAsString(), opinion.SerializeAsString()) << "the premise: the same bytes";
+  auto t = As("procuratorate").CreateTransfer(reverse);
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto s = As("procuratorate").CreateSupervision(opinion);
+  ASSERT_EQ(s.status().code(), absl::StatusCode::kAlreadyExists) << s.status();
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("request_id 'X-opinion-1' was already used for a "
+                                                           "different request"));
+  EXPECT_THAT(std::string(s.status().message()), HasSubstr("use a new request_id"));
+  v1::ListItemsRequest list;
+  auto records = As("procuratorate").ListSupervision(list);
+  ASSERT_TRUE(records.ok()) << records.status();
+  EXPECT_EQ(records->records_size(), 0) << "a refused request stores nothing";
+  // The transfer's own retry still replays, and a new id creates the record.
+  auto retry = As("procuratorate").CreateTransfer(reverse);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->replayed());
+  EXPECT_EQ(retry->transfer().id(), t->transfer().id());
+  opinion.set_request_id("X-opinion-2");
+  auto fresh = As("procuratorate").CreateSupervision(opinion);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_FALSE(fresh->replayed());
+}
+
+// A request record stored before digests were typed holds the untyped
+// digest. A retry of that request after the upgrade still replays; a
+// request of another kind with the same bytes matches that digest too, and
+// must be told it reuses the key (naming the item it answered), not be
+// answered from the other kind's history (before: NOT_FOUND).
+TEST_F(WorkflowTest, ARecordStoredBeforeTypedDigestsReplaysItsRetryAndRefusesAnotherKind) {
+  v1::CreateTransferRequest reverse;
+  reverse.set_request_id("legacy-1");
+  reverse.set_direction(v1::TRANSFER_REVERSE);
+  reverse.set_receiver_agency("market");
+  reverse.set_subject("检察意见: 被不起诉人应当给予行政处罚");
+  auto t = As("procuratorate").CreateTransfer(reverse);
+  ASSERT_TRUE(t.ok()) << t.status();
+  district_->Stop();
+  {
+    // Plant the record as the release before this one wrote it.
+    auto db = storage::Database::Open(district_->db_path());
+    ASSERT_TRUE(db.ok()) << db.status();
+    const std::string key = storage::WorkflowStore::RequestKeyOf("procuratorate", "legacy-1");
+    std::string bytes;
+    ASSERT_TRUE((*db)->Get(rocksdb::ReadOptions(), storage::Table::kRequests, key, &bytes).ok());
+    v1::WorkflowRequestRecord rec;
+    ASSERT_TRUE(rec.ParseFromString(bytes));
+    ASSERT_NE(rec.request_digest(), RequestDigest(reverse)) << "the server stores the typed digest now";
+    rec.set_request_digest(RequestDigest(reverse));
+    ASSERT_TRUE(storage::RawDb(*db)
+                    ->Put(storage::Database::DurableWrite(), (*db)->cf(storage::Table::kRequests), key,
+                          rec.SerializeAsString())
+                    .ok());
+  }
+  ASSERT_TRUE(district_->Restart().ok());
+  auto retry = As("procuratorate").CreateTransfer(reverse);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->replayed());
+  EXPECT_EQ(retry->transfer().id(), t->transfer().id());
+  v1::CreateSupervisionRequest opinion;
+  opinion.set_request_id("legacy-1");
+  opinion.set_kind(v1::SUPERVISION_OPINION);
+  opinion.set_receiver_agency("market");
+  opinion.set_subject(reverse.subject());
+  ASSERT_EQ(RequestDigest(opinion), RequestDigest(reverse)) << "the premise: the untyped digests agree";
+  auto s = As("procuratorate").CreateSupervision(opinion);
+  ASSERT_EQ(s.status().code(), absl::StatusCode::kAlreadyExists) << s.status();
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr(absl::StrCat("request_id 'legacy-1' was already used for a different request (item '",
+                                     t->transfer().id(), "'); use a new request_id")));
+}
+
+// The state machine answers before the documents an action names: a
+// RESUBMIT on an ACCEPTED transfer is FAILED_PRECONDITION naming the state,
+// whatever its materials say (before: INVALID_ARGUMENT on materials[0]).
+TEST_F(WorkflowTest, AnActionTheStateDoesNotAllowIsRefusedForTheStateBeforeItsDocuments) {
+  const std::string id = NewForward();
+  ASSERT_TRUE(ActT("psb", id, v1::ACTION_ACCEPT).ok());
+  v1::WorkflowActionRequest r = Action(id, v1::ACTION_RESUBMIT);
+  r.mutable_materials(0)->set_document_id("D20240305-AAAAAAAAAAAA");  // no such document
+  auto got = As("market").ActOnTransfer(r);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kFailedPrecondition) << got.status();
+  EXPECT_THAT(std::string(got.status().message()), HasSubstr("STATE_ACCEPTED"));
+  // Where the state allows the action, the missing document is still refused.
+  const std::string returned = NewForward();
+  ASSERT_TRUE(ActT("psb", returned, v1::ACTION_RETURN_FOR_MATERIAL, "缺少鉴定意见").ok());
+  r.set_id(returned);
+  auto missing = As("market").ActOnTransfer(r);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kInvalidArgument) << missing.status();
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("materials[0].document_id"));
 }
 
 TEST_F(WorkflowTest, ConcurrentConflictingDecisionsExactlyOneWins) {

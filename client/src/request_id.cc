@@ -37,7 +37,11 @@ std::string DeriveRequestId(absl::string_view content, int64_t expected_version)
 }
 
 std::string DeriveRequestId(const google::protobuf::Message& request) {
-  return absl::BytesToHexString(RequestDigest(request));
+  // Typed: a reverse CreateTransfer and an OPINION CreateSupervision of the
+  // same wording serialize alike and share the procuratorate's namespace of
+  // workflow request ids; untyped, the second command would reuse the
+  // first's id and be refused.
+  return absl::BytesToHexString(TypedRequestDigest(request));
 }
 
 }  // namespace caselink

@@ -217,7 +217,6 @@ absl::Status CaseServiceImpl::DoList(const CallScope& scope, const v1::ListCases
 absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchCasesRequest& req,
                                        v1::SearchCasesResponse* resp) {
   CASELINK_RETURN_IF_ERROR(ValidateSearchCases(req, sc_.max_page_size));
-  CASELINK_RETURN_IF_ERROR(ChargeMaskedSearch(sc_.masked_search_quota, scope, req, sc_.now()));
   const storage::CaseIndex& index = sc_.cases->index();
   if (!req.party_id().empty() && !index.party_ids_enabled()) {
     return absl::FailedPreconditionError(
@@ -225,6 +224,12 @@ absl::Status CaseServiceImpl::DoSearch(const CallScope& scope, const v1::SearchC
   }
   v1::SearchCasesRequest key = req;  // the query a page token is bound to
   key.set_party_id(absl::AsciiStrToUpper(req.party_id()));
+  // Every refusal before the charge: a search that cannot run must not use
+  // up the masked-search quota. The token is opened as ServePage opens it
+  // (same scope) and again there; opening is a pure check.
+  if (sc_.page_tokens == nullptr) return absl::FailedPreconditionError("page tokens are not configured");
+  CASELINK_RETURN_IF_ERROR(sc_.page_tokens->Open(req.page_token(), PageScope::For(scope, key)).status());
+  CASELINK_RETURN_IF_ERROR(ChargeMaskedSearch(sc_.masked_search_quota, scope, req, sc_.now()));
   const std::vector<std::string> filtered = CallGuard::FilteredPaths(req);
   auto filter = [&](const v1::Case& c) {
     if (!req.owner_agency().empty() && c.owner_agency() != req.owner_agency()) return false;

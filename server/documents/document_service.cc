@@ -146,10 +146,10 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
     CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> present, store_->ListByItem(item.id));
     for (const v1::Document& d : present) item_bytes += d.size();
   }
+  // Early, so an upload that cannot fit is refused before its bytes are
+  // read; Commit checks again under the item's lock (concurrent uploads).
   if (item_bytes + h.size() > limits_.max_item_bytes) {
-    return absl::OutOfRangeError(absl::StrCat("header.size: item '", item.id, "' already holds ", item_bytes,
-                                              " bytes of documents; ", h.size(), " more would pass the limit of ",
-                                              limits_.max_item_bytes, " bytes an item (documents.max_item_bytes)"));
+    return storage::DocumentStore::ItemBytesError(item.id, item_bytes, h.size(), limits_.max_item_bytes);
   }
 
   // From here on every failure drops the chunks written (the writer's
@@ -221,6 +221,9 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   cmd.agency = agency;
   cmd.request_id = h.request_id();
   cmd.request_digest = digest;
+  // A draft's bytes count against the item it is attached to at creation
+  // (ResolveDraftMaterials); an upload to an item counts now.
+  if (!h.draft()) cmd.max_item_bytes = limits_.max_item_bytes;
   if (sc_.access_log != nullptr) {
     cmd.attach = [&](const v1::Document& stored, storage::CommitRequest* commit) {
       return AttachItemEntryFor(sc_, scope, item.id, item.case_ids, &stored, commit);

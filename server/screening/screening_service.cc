@@ -106,6 +106,9 @@ absl::Status ScreeningServiceImpl::DoDismissHit(const CallScope& scope, const v1
                                                     "'; only the owning agency dismisses its hits (rule: dismissal "
                                                     "is the owner's answer, 310号 第十四条 supervision stays open)"));
   }
+  // From the read of the latest dismissal to the commit of this one:
+  // identical concurrent dismissals must store one and replay the rest.
+  const storage::KeyLocks::Guard hit_lock = store_->LockHit(req.case_id(), req.rule_id());
   const workflow::Actor viewer = ActorOf(scope);
   CASELINK_ASSIGN_OR_RETURN(auto items, ItemsByCase(sc_, nullptr, &viewer));
   v1::ScreeningHit current = *hit;

@@ -169,7 +169,11 @@ absl::StatusOr<ItemOutcome<Item>> CreateItem(const ServiceContext& sc, const Cal
   cmd.tables = Traits<Item>::kTables;
   cmd.agency = agency;
   cmd.request_id = request_id;
-  cmd.request_digest = RequestDigest(request);
+  // Typed: creations of different kinds share the caller's namespace of
+  // request ids and can serialize alike (a reverse transfer, a 检察意见).
+  // Records stored before hold the untyped digest, still matched.
+  cmd.request_digest = TypedRequestDigest(request);
+  cmd.legacy_request_digest = RequestDigest(request);
   cmd.item_id = id;
   cmd.create = true;
   cmd.decide = [&](const std::optional<std::string>&) -> absl::StatusOr<storage::TransitionWrite> {
@@ -196,7 +200,8 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
   cmd.tables = Traits<Item>::kTables;
   cmd.agency = scope.principal.agency_id;
   cmd.request_id = req.request_id();
-  cmd.request_digest = RequestDigest(req);
+  cmd.request_digest = TypedRequestDigest(req);  // as CreateItem's
+  cmd.legacy_request_digest = RequestDigest(req);
   cmd.item_id = req.id();
   Item after;  // set by decide, named by the access-log entry
   cmd.attach = AccessLogAttach(sc, scope, &after);
@@ -206,12 +211,19 @@ absl::StatusOr<ItemOutcome<Item>> ActOnItem(const ServiceContext& sc, const Call
     // item the caller may not see is answered as a missing one, never told
     // apart by what its materials' errors would say.
     if (!workflow::CanSee(ActorOf(scope), cur)) return ItemNotFound<Item>(req.id());
+    // The state machine first (state, party, required fields): an action the
+    // item's state does not allow is FAILED_PRECONDITION whatever documents
+    // it names. Act is pure, and what resolving changes (a material's kind,
+    // hash, title) none of its checks reads, so it is run again below on the
+    // resolved request for the step to store.
+    const absl::Time now = sc.now();  // one time for both runs
+    CASELINK_RETURN_IF_ERROR(workflow::Act(*settings, ActorOf(scope), cur, req, now).status());
     // The request as stored in the step: materials naming a document get its
     // kind, hash and name (the digest above stays that of what was sent).
     v1::WorkflowActionRequest resolved = req;
     CASELINK_RETURN_IF_ERROR(ResolveDocumentMaterials(sc, req.id(), resolved.mutable_materials()));
     CASELINK_ASSIGN_OR_RETURN(workflow::Step<Item> step,
-                              workflow::Act(*settings, ActorOf(scope), cur, resolved, sc.now()));
+                              workflow::Act(*settings, ActorOf(scope), cur, resolved, now));
     if (!req.linked_case_id().empty()) {
       CASELINK_RETURN_IF_ERROR(CheckNamedCase(sc, scope, "linked_case_id", req.linked_case_id(),
                                               NamedCaseRule::kOwn, "link your own penalty case"));

@@ -29,10 +29,12 @@ std::string NewRequestId();
 // derives its default request_id from the file this way.)
 std::string DeriveRequestId(absl::string_view content, int64_t expected_version);
 
-// Lowercase hex of the server's own "same request" digest of `request`
-// (SHA-256 of its deterministic serialization with request_id cleared): a
-// request sent again with this id is answered as a replay, and the same id
-// with any other content is refused as ALREADY_EXISTS.
+// Lowercase hex of the server's "same request" digest of `request`, typed:
+// SHA-256 of its full type name, a NUL byte and its deterministic
+// serialization with request_id cleared, so two RPCs whose requests happen to
+// serialize alike never share an id. A request sent again with this id is
+// answered as a replay, and the same id with any other content is refused as
+// ALREADY_EXISTS.
 std::string DeriveRequestId(const google::protobuf::Message& request);
 
 }  // namespace caselink
