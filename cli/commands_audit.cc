@@ -90,11 +90,17 @@ int RunQuery(const CommandContext& ctx, const std::string& what, const QueryArgs
     req.set_purpose(args.purpose);
     return Print(ctx, (*client)->WhoRead(req), true);
   }
-  if (what == "party") {
+  if (what == "party" || what == "party-name") {
     v1::PartyAccessRequest req;
-    absl::StatusOr<std::string> id = FlagValueOrStdin("PARTY_ID", args.key);  // "-": off the command line
-    if (!id.ok()) return ReportUsageError(id.status().message());
-    req.set_party_id(*id);
+    const bool by_name = what == "party-name";
+    // "-": off the command line.
+    absl::StatusOr<std::string> key = FlagValueOrStdin(by_name ? "NAME" : "PARTY_ID", args.key);
+    if (!key.ok()) return ReportUsageError(key.status().message());
+    if (by_name) {
+      req.set_party_name(*key);
+    } else {
+      req.set_party_id(*key);
+    }
     req.set_limit(args.limit);
     req.set_after_seq(args.after_seq);
     req.set_purpose(args.purpose);
@@ -138,6 +144,7 @@ void AddAuditCommands(CLI::App& app, CommandContext& ctx) {
   AddQuery(audit, ctx, "who-read", "Who read (or tried to read) a case", "CASE_ID", false);
   AddQuery(audit, ctx, "agency", "What an agency accessed in a period", "AGENCY", true);
   AddQuery(audit, ctx, "party", "Who accessed or searched a party id (身份证号/统一社会信用代码; - reads it from stdin)", "PARTY_ID", false);
+  AddQuery(audit, ctx, "party-name", "Who searched for a party by this name (search --party-name; - reads it from stdin)", "NAME", false);
 }
 
 CASELINK_REGISTER_COMMANDS(AddAuditCommands);

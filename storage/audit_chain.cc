@@ -286,6 +286,7 @@ void ForEachIndexPrefix(const v1::AuditEntry& e, absl::FunctionRef<void(std::str
   add(AgencyIndexTimePrefix(e.agency_id(), FromProtoTime(e.time())));
   for (const std::string& h : e.party_hmacs()) add(PartyIndexPrefix(h));
   if (!e.searched_party_hmac().empty()) add(PartyIndexPrefix(e.searched_party_hmac()));
+  if (!e.searched_party_name_hmac().empty()) add(PartyIndexPrefix(e.searched_party_name_hmac()));
 }
 
 const char* IndexKeyKind(absl::string_view key) {

@@ -2,7 +2,8 @@
 // TLS log every call (allowed or refused) before answering, fail closed when
 // the log cannot be written, keep one valid chain across restarts and
 // concurrent writers, answer AuditService questions for the supervisors only,
-// and `caselink-admin audit verify` names the entry of a tampered copy.
+// and `caselink-admin audit verify` names the entry of a tampered copy and
+// holds the log to a head recorded outside it (--expect-head).
 #include "support/raw_db.h"
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -127,6 +129,37 @@ TEST_F(AuditE2eTest, AnIdentityNumberWrittenInAPurposeIsMaskedAndFindsTheEntry) 
   for (const v1::AuditEntry& e : by_party->entries()) {
     EXPECT_EQ(e.SerializeAsString().find(kOther), std::string::npos);
   }
+}
+
+// A search by a party's name is on the record under the name (its HMAC),
+// also when it found nothing: PartyAccess by that name answers who looked
+// the person up. Before, such an entry named neither the name nor a party.
+TEST_F(AuditE2eTest, ASearchByNameIsFoundByThatName) {
+  const std::string id = SubmitMarketCase();
+  v1::SearchCasesRequest q;
+  q.set_party_name("李四光");  // no party of that name
+  q.set_purpose("核查");
+  auto none = district_->As("psb").SearchCases(q);
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->cases_size(), 0);
+  v1::PartyAccessRequest party;
+  party.set_party_name("李四光");
+  auto by_name = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(by_name.ok()) << by_name.status();
+  ASSERT_EQ(by_name->entries_size(), 1);
+  const v1::AuditEntry& e = by_name->entries(0);
+  EXPECT_EQ(e.agency_id(), "psb");
+  EXPECT_EQ(e.method(), "caselink.v1.CaseService/SearchCases");
+  EXPECT_EQ(e.searched_party_name_hmac().size(), 32u);
+  EXPECT_EQ(e.SerializeAsString().find("李四光"), std::string::npos) << "the name is kept as its HMAC only";
+  // Another name finds nothing; a name and an id together are refused.
+  party.set_party_name("王五");
+  auto other = district_->As("procuratorate").PartyAccess(party);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->entries_size(), 0);
+  party.set_party_id(kPersonId);
+  EXPECT_EQ(district_->As("procuratorate").PartyAccess(party).status().code(), absl::StatusCode::kInvalidArgument);
+  (void)id;
 }
 
 // An auditor's question quotes what it asked about in its entry's detail: a
@@ -431,6 +464,43 @@ TEST_F(AuditE2eTest, AdminVerifyNamesTheTamperedEntryOfACopy) {
   EXPECT_EQ(RunAdmin("audit verify --db " + district_->db_path() + " --public-key " + cert, &out), 2) << out;
   EXPECT_THAT(out, HasSubstr("--public-key " + cert));
   EXPECT_THAT(out, ::testing::Not(HasSubstr("NOT intact")));
+}
+
+// Nothing inside a database anchors its head (a rollback to an older copy,
+// checkpoints included, verifies on its own): the auditor passes the head
+// an earlier OK line printed, "head SEQ:HASH", as --expect-head.
+TEST_F(AuditE2eTest, AdminVerifyHoldsTheLogToAnExpectedHead) {
+  const std::string id = SubmitMarketCase();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Get("psb", id).ok());
+  district_->Stop();
+  const std::string verify = "audit verify --db " + district_->db_path();
+  std::string out;
+  ASSERT_EQ(RunAdmin(verify, &out), 0) << out;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("head ([0-9]+):([0-9a-f]{64})"))) << out;
+  const uint64_t seq = std::stoull(m[1].str());
+  const std::string hash = m[2].str();
+  out.clear();
+  EXPECT_EQ(RunAdmin(verify + " --expect-head " + absl::StrCat(seq, ":", hash), &out), 0) << out;
+  EXPECT_THAT(out, HasSubstr(absl::StrCat("head ", seq, ":", hash)));
+  out.clear();
+  EXPECT_EQ(RunAdmin(verify + " --expect-head " + std::to_string(seq), &out), 0) << out;
+  // A head the log does not reach: entries after its end are missing.
+  out.clear();
+  EXPECT_EQ(RunAdmin(verify + " --expect-head " + std::to_string(seq + 5), &out), 3) << out;
+  EXPECT_THAT(out, HasSubstr(absl::StrCat("BROKEN at seq ", seq + 1, ": MISSING")));
+  // The entry at the head with another hash.
+  std::string other = hash;
+  other[0] = other[0] == '0' ? '1' : '0';
+  out.clear();
+  EXPECT_EQ(RunAdmin(verify + " --expect-head " + absl::StrCat(seq, ":", other), &out), 3) << out;
+  EXPECT_THAT(out, HasSubstr(absl::StrCat("BROKEN at seq ", seq, ": CHANGED")));
+  // A malformed head, or one given for an export, is a usage error.
+  out.clear();
+  EXPECT_EQ(RunAdmin(verify + " --expect-head " + absl::StrCat(seq, ":xyz"), &out), 2) << out;
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("NOT intact")));
+  out.clear();
+  EXPECT_EQ(RunAdmin("audit verify --file " + district_->dir() + "/none.jsonl --expect-head 1", &out), 2) << out;
 }
 
 // An export names who read which case and why: whatever the umask, the

@@ -289,5 +289,55 @@ TEST(CaseRefAnnotationTest, EveryListingFilterOnACaseValueIsDeclared) {
   EXPECT_GE(declared, 10);
 }
 
+// True if `path` ("penalty.amount_fen") names a field of caselink.v1.Case.
+bool NamesACaseField(const std::string& path) {
+  const Descriptor* d = v1::Case::descriptor();
+  const FieldDescriptor* at = nullptr;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    at = d == nullptr ? nullptr : d->FindFieldByName(std::string(part));
+    if (at == nullptr) return false;
+    d = at->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE ? at->message_type() : nullptr;
+  }
+  return at != nullptr;
+}
+
+// (aggregates) and (existence_governed_by) name real Case fields, and the
+// report's figures that a case adds to declare theirs: the tally adds to an
+// undeclared figure whatever the reader's plan.
+TEST(CaseRefAnnotationTest, EveryAggregateAndExistenceRuleNamesACaseField) {
+  std::vector<std::string> dangling;
+  int aggregates = 0, existence = 0;
+  for (const FileDescriptor* file : ApiFiles()) {
+    for (int m = 0; m < file->message_type_count(); ++m) {
+      const Descriptor* msg = file->message_type(m);
+      const std::string& governing = msg->options().GetExtension(v1::existence_governed_by);
+      if (!governing.empty()) {
+        ++existence;
+        if (!NamesACaseField(governing)) dangling.push_back(msg->full_name() + " -> " + governing);
+      }
+      for (int i = 0; i < msg->field_count(); ++i) {
+        const std::string& path = msg->field(i)->options().GetExtension(v1::aggregates);
+        if (path.empty()) continue;
+        ++aggregates;
+        if (!NamesACaseField(path)) dangling.push_back(msg->field(i)->full_name() + " -> " + path);
+      }
+    }
+  }
+  EXPECT_TRUE(dangling.empty()) << ::testing::PrintToString(dangling);
+  EXPECT_GE(existence, 1);
+  // The figures ReportTally::AddCase and AddHit fill, and the row keys.
+  for (const char* name : {"cases", "cases_decided", "penalty_amount_fen", "major_cases", "entries_late",
+                           "entries_timed", "entry_delay_median_days", "screening_hits", "screening_open",
+                           "screening_supervised", "screening_transferred", "screening_dismissed"}) {
+    const FieldDescriptor* f = v1::ReportFigures::descriptor()->FindFieldByName(name);
+    ASSERT_NE(f, nullptr) << name;
+    EXPECT_FALSE(f->options().GetExtension(v1::aggregates).empty()) << name << " adds a case's value undeclared";
+  }
+  EXPECT_EQ(v1::ReportRow::descriptor()->FindFieldByName("agency")->options().GetExtension(v1::aggregates),
+            "owner_agency");
+  EXPECT_EQ(v1::ReportRow::descriptor()->FindFieldByName("domain")->options().GetExtension(v1::aggregates), "domain");
+  EXPECT_GE(aggregates, 14);
+}
+
 }  // namespace
 }  // namespace caselink

@@ -290,10 +290,63 @@ TEST_F(ReportTest, RowRulesOfAnotherPolicyDecideWhatCounts) {
   EXPECT_EQ(r->rows(0).agency(), "emergency");
   EXPECT_EQ(r->rows(0).domain(), v1::WORK_SAFETY);
   EXPECT_EQ(Figures(r->total()),
-            "cases=1 decided=1 fen=30000 major=1 | fwd sent=1 acc=0 ref=0 pend=0 wd=1 od=0 | rev sent=0 ans=0 pend=0 od=0 | sup issued=1 ans=0 rect=0 od=1");
-  // PUBLIC only: the title (INTERNAL) of the major case is withheld.
+            "cases=1 decided=1 fen=0 major=1 | fwd sent=1 acc=0 ref=0 pend=0 wd=1 od=0 | rev sent=0 ans=0 pend=0 od=0 | sup issued=1 ans=0 rect=0 od=1");
+  // PUBLIC only: the title (INTERNAL) of the major case is withheld, and its
+  // penalty amount (INTERNAL) adds nothing to the sum (it was 30000).
   ASSERT_EQ(r->major_cases_size(), 1);
   EXPECT_TRUE(r->major_cases(0).title().empty());
+}
+
+// A case adds to a report only what the reader's plan shows of it (the
+// figures' and the row keys' (aggregates) in report.proto): a government that
+// may count work-safety cases but not read their domain, owner or amounts
+// gets them under an empty row key with no sum, and an overdue record naming
+// one of them in no domain. Before, the row named (emergency, WORK_SAFETY)
+// and summed the amount.
+TEST_F(ReportTest, ACaseAddsOnlyWhatTheReaderMayReadOfIt) {
+  std::string policy = TestDistrict::ExamplePolicyText();
+  const std::string from = "roles: [GOVERNMENT, JUSTICE, PROCURATORATE]\n  rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"]";
+  ASSERT_TRUE(absl::StrContains(policy, from));
+  policy = absl::StrReplaceAll(policy, {{from, "roles: [JUSTICE, PROCURATORATE]\n  rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"]"}});
+  policy += "rules { name: \"report-government-counted\" roles: [GOVERNMENT] "
+            "rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"] rows { domains: [WORK_SAFETY] } "
+            "fields { sensitivity: PUBLIC action: ALLOW } fields { path: \"domain\" action: DENY } "
+            "fields { path: \"owner_agency\" action: DENY } }\n";
+  DistrictOptions o;
+  o.policy_text = policy;
+  district_.reset();
+  StartDistrict(o);
+  BuildDistrict();
+  auto r = Report("government");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->total().cases(), 1);
+  EXPECT_EQ(r->total().penalty_amount_fen(), 0);
+  EXPECT_EQ(r->total().major_cases(), 1) << "major is PUBLIC: counted";
+  bool counted = false;
+  for (const auto& row : r->rows()) {
+    EXPECT_NE(row.domain(), v1::WORK_SAFETY) << row.ShortDebugString();
+    if (row.figures().cases() > 0) {
+      counted = true;
+      EXPECT_EQ(row.agency(), "") << row.ShortDebugString();
+      EXPECT_EQ(row.domain(), v1::DOMAIN_UNSPECIFIED) << row.ShortDebugString();
+    }
+  }
+  EXPECT_TRUE(counted);
+  bool listed = false;
+  for (const auto& o : r->overdue()) {
+    EXPECT_NE(o.domain(), v1::WORK_SAFETY) << o.ShortDebugString();
+    listed |= o.id() == s3_;
+  }
+  EXPECT_TRUE(listed) << "the overdue record itself is still listed";
+  // The procuratorate, which reads them, gets the same cases in full.
+  auto p = Report("procuratorate");
+  ASSERT_TRUE(p.ok()) << p.status();
+  bool full = false;
+  for (const auto& row : p->rows()) {
+    full |= row.agency() == "emergency" && row.domain() == v1::WORK_SAFETY &&
+            row.figures().penalty_amount_fen() == 30000;
+  }
+  EXPECT_TRUE(full) << p->ShortDebugString();
 }
 
 TEST_F(ReportTest, TransferredRowsCountForTheAgencyTheyAreLinkedTo) {
@@ -312,7 +365,8 @@ TEST_F(ReportTest, TransferredRowsCountForTheAgencyTheyAreLinkedTo) {
   // police are not linked to (reverse transfers, supervision records,
   // town-a's case).
   EXPECT_EQ(Figures(r->total()),
-            "cases=4 decided=3 fen=650050 major=2 | fwd sent=4 acc=1 ref=1 pend=1 wd=1 od=1 | rev sent=0 ans=0 pend=0 od=0 | sup issued=0 ans=0 rect=0 od=0");
+            "cases=4 decided=3 fen=0 major=2 | fwd sent=4 acc=1 ref=1 pend=1 wd=1 od=1 | rev sent=0 ans=0 pend=0 od=0 | sup issued=0 ans=0 rect=0 od=0")
+      << "PUBLIC only: the amounts (INTERNAL) are summed for no one who may not read them";
   ASSERT_EQ(r->overdue_size(), 1);
   EXPECT_EQ(r->overdue(0).id(), f3_);
 }

@@ -72,9 +72,13 @@ absl::Status AuditServiceImpl::DoAgencyAccess(const CallScope& scope, const v1::
 
 absl::Status AuditServiceImpl::DoPartyAccess(const CallScope& scope, const v1::PartyAccessRequest& req,
                                              v1::AuditQueryResponse* resp) {
+  if (req.party_id().empty() == req.party_name().empty()) {
+    return absl::InvalidArgumentError(
+        "party_id: give exactly one of party_id (身份证号 / 统一社会信用代码) and party_name (a name as searched)");
+  }
   // As searched and logged: "…x" is "…X" (party_ids.h).
   const std::string id = NormalizePartyId(req.party_id());
-  if (!IsValidResidentId(id) && !IsValidCreditCode(id)) {
+  if (!req.party_id().empty() && !IsValidResidentId(id) && !IsValidCreditCode(id)) {
     return absl::InvalidArgumentError(
         "party_id: must be an 18-character 身份证号 or 统一社会信用代码 with a valid check character");
   }
@@ -83,8 +87,9 @@ absl::Status AuditServiceImpl::DoPartyAccess(const CallScope& scope, const v1::P
   // An auditor that sees identity numbers masked could confirm a guessed
   // number by asking who accessed it: charged like a search by it.
   CASELINK_RETURN_IF_ERROR(ChargeMaskedPartyQuestion(sc_.masked_search_quota, scope, sc_.now()));
-  return Answer(storage::QueryAuditByParty(*db_, sc_.access_log->PartyHmac(req.party_id()), limit, req.after_seq()),
-                resp);
+  const std::string hmac = req.party_id().empty() ? sc_.access_log->PartyNameHmac(req.party_name())
+                                                 : sc_.access_log->PartyHmac(req.party_id());
+  return Answer(storage::QueryAuditByParty(*db_, hmac, limit, req.after_seq()), resp);
 }
 
 }  // namespace caselink::server

@@ -127,6 +127,10 @@ std::string AccessLogger::PartyHmac(const std::string& party_id) const {
   return hmac_key_.Mac(NormalizePartyId(party_id));
 }
 
+std::string AccessLogger::PartyNameHmac(const std::string& name) const {
+  return hmac_key_.Mac("name:" + name);
+}
+
 v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Status& outcome) const {
   v1::AuditEntry e;
   BuildEntryInto(r, outcome, &e);
@@ -150,6 +154,7 @@ void AccessLogger::BuildEntryInto(const AccessRecord& r, const absl::Status& out
   e->set_purpose_case_ref(
       LogText(r.purpose_case_ref, refused ? kRefusedTextChars : kLoggedCaseRefChars, &written_ids));
   if (!r.searched_party_id.empty()) e->set_searched_party_hmac(PartyHmac(r.searched_party_id));
+  if (!r.searched_party_name.empty()) e->set_searched_party_name_hmac(PartyNameHmac(r.searched_party_name));
   e->set_item_id(LogId(r.item_id, refused ? kRefusedTextChars : kLoggedCaseIdChars, &written_ids));
   e->set_document_id(LogId(r.document_id, refused ? kRefusedTextChars : kLoggedCaseIdChars, &written_ids));
   e->set_document_sha256(r.document_sha256);

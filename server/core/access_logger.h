@@ -125,6 +125,9 @@ class AccessLogger {
 
   // HMAC-SHA256 of a party id under the audit key (how PartyAccess looks up).
   std::string PartyHmac(const std::string& party_id) const;
+  // The HMAC a search by party name is logged and found under: of the name
+  // as written, prefixed so that it never equals an id's.
+  std::string PartyNameHmac(const std::string& name) const;
 
   // Whether the last write of an entry failed because the disk is full.
   bool storage_full() const { return storage_full_; }

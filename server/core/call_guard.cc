@@ -137,6 +137,7 @@ class ResponseFilter {
         if (Govern(msg, f) && IsFreeText(f)) MaskFreeText(msg, f);
       } else if (auth::IsCaselinkMessage(f)) {
         if (f->is_repeated()) {
+          if (HasExistenceRule(f)) KeepExisting(msg, f);
           for (int i = 0; i < r->FieldSize(*msg, f); ++i) {
             CASELINK_RETURN_IF_ERROR(Apply(r->MutableRepeatedMessage(msg, f, i)));
           }
@@ -150,6 +151,47 @@ class ResponseFilter {
       }
     }
     return absl::OkStatus();
+  }
+
+  // Messages declared (caselink.v1.existence_governed_by): being in the
+  // answer states a fact of the cases they name.
+  static bool HasExistenceRule(const FieldDescriptor* f) {
+    return f->message_type()->options().HasExtension(v1::existence_governed_by);
+  }
+
+  // Leaves out of repeated field `f` each message the caller may not know
+  // exists: one naming no case, or a case whose declared field the caller's
+  // plan does not show in full (a case it may not read at all included).
+  void KeepExisting(Message* msg, const FieldDescriptor* f) {
+    const std::string& governing = f->message_type()->options().GetExtension(v1::existence_governed_by);
+    const Reflection* r = msg->GetReflection();
+    int kept = 0;
+    const int n = r->FieldSize(*msg, f);
+    for (int i = 0; i < n; ++i) {
+      if (!ExistenceShown(r->GetRepeatedMessage(*msg, f, i), governing)) continue;
+      if (kept != i) r->SwapElements(msg, f, kept, i);
+      ++kept;
+    }
+    for (int i = n; i > kept; --i) r->RemoveLast(msg, f);
+  }
+
+  bool ExistenceShown(const Message& m, const std::string& governing) {
+    const Reflection* r = m.GetReflection();
+    std::vector<const FieldDescriptor*> fields;
+    r->ListFields(m, &fields);
+    bool named = false;
+    for (const FieldDescriptor* f : fields) {
+      if (!IsCaseRef(f)) continue;
+      const int n = f->is_repeated() ? r->FieldSize(m, f) : 1;
+      for (int i = 0; i < n; ++i) {
+        const std::string id = f->is_repeated() ? r->GetRepeatedString(m, f, i) : r->GetString(m, f);
+        if (id.empty()) continue;
+        named = true;
+        const auth::FieldPlan* plan = CasePlan(id);
+        if (plan == nullptr || !CallGuard::ShownInFull(*plan, {governing}).front()) return false;
+      }
+    }
+    return named;
   }
 
   // A field declared (caselink.v1.governed_by): facts of the cases its
@@ -459,6 +501,7 @@ void NoteRequest(const Message& request, AccessRecord* record) {
   record->purpose = StringField(request, "purpose");
   record->purpose_case_ref = StringField(request, "purpose_case_ref");
   record->searched_party_id = StringField(request, "party_id");
+  record->searched_party_name = StringField(request, "party_name");
 }
 
 absl::Status CaseNotFound(absl::string_view case_id) {
@@ -559,16 +602,22 @@ absl::Status CallGuard::ReadSnapshotsAsLatest(const CallScope& scope,
   return absl::OkStatus();
 }
 
+std::vector<bool> CallGuard::ShownInFull(const auth::FieldPlan& plan, const std::vector<std::string>& paths) {
+  std::vector<bool> shown(paths.size(), false);
+  if (paths.empty()) return shown;
+  std::shared_ptr<const auth::CompiledRedaction> compiled =
+      plan.cache() != nullptr ? plan.cache()->Get(plan, v1::Case::descriptor())
+                              : std::make_shared<const auth::CompiledRedaction>(plan, v1::Case::descriptor());
+  for (size_t i = 0; i < paths.size(); ++i) shown[i] = auth::ShowsInFull(*compiled, paths[i]);
+  return shown;
+}
+
 bool CallGuard::VisibleThroughFilters(const CallScope& scope, const std::vector<std::string>& paths,
                                       const v1::Case& c) const {
   std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c));
   if (!plan.has_value()) return false;
-  if (paths.empty()) return true;
-  std::shared_ptr<const auth::CompiledRedaction> compiled =
-      plan->cache() != nullptr ? plan->cache()->Get(*plan, v1::Case::descriptor())
-                               : std::make_shared<const auth::CompiledRedaction>(*plan, v1::Case::descriptor());
-  for (const std::string& path : paths) {
-    if (!auth::ShowsInFull(*compiled, path)) return false;
+  for (bool shown : ShownInFull(*plan, paths)) {
+    if (!shown) return false;
   }
   return true;
 }

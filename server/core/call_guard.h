@@ -55,6 +55,10 @@ struct AccessRecord {
   // the request searched for: in memory only; the log keeps their HMAC.
   std::vector<std::string> party_ids;
   std::string searched_party_id;
+  // A party name the request searched for (SearchCases.party_name), as
+  // written: the log keeps its HMAC, so who looked a person up by name, and
+  // whether it found anything, is on the record.
+  std::string searched_party_name;
   // Set when the handler put the call's entry into its own write batch
   // (AccessLogger::AttachEntry), so ServeUnary does not log it again, with
   // the case ids that entry names: if the answer then names more (the
@@ -122,6 +126,10 @@ class CallGuard {
   // so a row whose filtered value the caller may not read never matches.
   bool VisibleThroughFilters(const CallScope& scope, const std::vector<std::string>& filtered_paths,
                              const v1::Case& c) const;
+  // For each of `paths` (caselink.v1.Case field paths), whether `plan` shows
+  // it in full (ALLOW); the one test behind (filters), (aggregates) and
+  // (existence_governed_by).
+  static std::vector<bool> ShownInFull(const auth::FieldPlan& plan, const std::vector<std::string>& paths);
   // A superseded version of a case is read as its case is now: under the
   // row facts of `latest` (owner, current domain, links), not of the
   // version's own, since an older domain could select it for a caller the

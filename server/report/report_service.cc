@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "caselink_common/status_macros.h"
 #include "caselink_common/proto_time.h"
+#include "server/core/call_guard.h"
 #include "server/core/linked_row_facts.h"
 #include "server/report/report_campaigns.h"
 #include "server/report/report_decisions.h"
@@ -19,6 +20,8 @@
 #include "server/screening/hit_state.h"
 #include "server/screening/screener.h"
 #include "server/workflow/item_answers.h"
+#include "server/workflow/workflow_actor.h"
+#include "workflow/item_machine.h"
 
 namespace caselink::server {
 namespace {
@@ -43,6 +46,35 @@ class RowGate {
       case Access::kIfLinked: return Allowed(LinkedRowFacts(sc_.workflow->links).Facts(c));
     }
     return false;
+  }
+
+  // Which of the report's aggregated Case fields (AggregatedPaths) the
+  // caller reads in full of case `c`, which Case(c) admitted. A row visible
+  // without links is asked without them, once per owner and domain: a rule
+  // granting linked cases more fields can then only count less, never more.
+  const ReportTally::Shown& Shows(const v1::Case& c) {
+    const Access a = Of(c.owner_agency(), c.domain());
+    auto key = std::make_pair(c.owner_agency(), static_cast<int>(c.domain()));
+    if (a == Access::kVisible) {
+      auto it = shown_.find(key);
+      if (it != shown_.end()) return it->second;
+    }
+    const auth::RowFacts facts = a == Access::kVisible ? auth::RowFacts{c.owner_agency(), c.domain(), {}, {}, {}}
+                                                       : LinkedRowFacts(sc_.workflow->links).Facts(c);
+    std::optional<auth::FieldPlan> plan = scope_.authz->PlanRead(scope_.principal, scope_.method, facts);
+    ReportTally::Shown shown = plan.has_value() ? CallGuard::ShownInFull(*plan, AggregatedPaths())
+                                                : ReportTally::Shown(AggregatedPaths().size(), false);
+    if (a == Access::kVisible) return shown_.emplace(std::move(key), std::move(shown)).first->second;
+    linked_shown_ = std::move(shown);
+    return linked_shown_;
+  }
+
+  // Whether the caller reads case `c`'s domain in full (Case(c) admitted).
+  bool ShowsDomain(const v1::Case& c) {
+    static const size_t kDomain = static_cast<size_t>(
+        std::find(AggregatedPaths().begin(), AggregatedPaths().end(), "domain") - AggregatedPaths().begin());
+    const ReportTally::Shown& shown = Shows(c);
+    return kDomain < shown.size() && shown[kDomain];
   }
 
   // A workflow item counts in the row of `agency` and `domain`; the agencies
@@ -89,18 +121,26 @@ class RowGate {
   const ServiceContext& sc_;
   const CallScope& scope_;
   absl::flat_hash_map<std::pair<std::string, int>, Access> access_;
+  absl::flat_hash_map<std::pair<std::string, int>, ReportTally::Shown> shown_;
+  ReportTally::Shown linked_shown_;
 };
 
-// The domain of an item as the caller may know it: that of its first case
-// when the caller's report rows show that case, else UNSPECIFIED, as for an
-// item without cases. An item addressed to the caller (a supervision record
-// naming another agency's case) must not tell it that case's domain.
-v1::Domain DomainOf(const ServiceContext& sc, const google::protobuf::RepeatedPtrField<std::string>& case_ids,
+// The domain of an item: that of its first case when the caller's report
+// rows show that case, else UNSPECIFIED, as for an item without cases. The
+// row rules decide by it (`gate`); the report shows it only where the caller
+// reads that case's domain in full (`shown`). An item addressed to the
+// caller (a supervision record naming another agency's case) must not tell
+// it that case's domain.
+struct ItemDomain {
+  v1::Domain gate = v1::DOMAIN_UNSPECIFIED;
+  v1::Domain shown = v1::DOMAIN_UNSPECIFIED;
+};
+ItemDomain DomainOf(const ServiceContext& sc, const google::protobuf::RepeatedPtrField<std::string>& case_ids,
                     const rocksdb::Snapshot* at, RowGate* gate) {
-  if (case_ids.empty()) return v1::DOMAIN_UNSPECIFIED;
+  if (case_ids.empty()) return {};
   auto c = sc.cases->Get(case_ids[0], 0, at);
-  if (!c.ok() || !gate->Case(*c)) return v1::DOMAIN_UNSPECIFIED;
-  return c->domain();
+  if (!c.ok() || !gate->Case(*c)) return {};
+  return {c->domain(), gate->ShowsDomain(*c) ? c->domain() : v1::DOMAIN_UNSPECIFIED};
 }
 
 // Streams the items of one table, parsed, to `fn`.
@@ -154,7 +194,7 @@ absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const Rep
     if (!c.ok()) return c.status();
     if (!gate->Case(*c)) continue;
     CASELINK_RETURN_IF_ERROR(SetHitState(store, items, &h));
-    tally->AddHit(h);
+    tally->AddHit(h, gate->Shows(*c));
     if (h.state() != v1::HIT_DISMISSED || out->dismissed_hits_size() >= ReportTally::kMaxListed) continue;
     // Its figures and reason reach the reader as the case's measured facts
     // (the response filter: ScreeningHit's governed_by fields).
@@ -213,7 +253,7 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
     const bool in_period = decided.empty() ? period.Contains(FromProtoTime(c.create_time()))
                                            : period.ContainsDate(decided);
     if (in_period && gate.Case(c)) {
-      tally.AddCase(c, !decided.empty(), EntryOf(c, *settings, sc.late_entry_working_days));
+      tally.AddCase(c, !decided.empty(), EntryOf(c, *settings, sc.late_entry_working_days), gate.Shows(c));
     }
     return true;
   };
@@ -225,21 +265,25 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   } else {
     CASELINK_RETURN_IF_ERROR(sc.cases->ForEachLatest(add_case, at));
   }
-  // The items decide the hits' states too: noted in the same pass.
+  // The items decide the hits' states too: noted in the same pass, those
+  // the caller knows of only (it may see the item, or the report's rows
+  // count it): a hit's state must not tell an agency of a supervision record
+  // addressed to another (as ListHits, which notes the items it may see).
   ItemsOfCases items_of_cases;
+  const workflow::Actor viewer = ActorOf(scope);
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
-    NoteItem(t, &items_of_cases);
-    if (!period.Contains(FromProtoTime(t.create_time()))) return;
-    const v1::Domain domain = DomainOf(sc, t.case_ids(), at, &gate);
+    const ItemDomain domain = DomainOf(sc, t.case_ids(), at, &gate);
     const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
-    if (gate.Item(agency, domain, t.participants(), false)) tally.AddTransfer(t, domain);
+    const bool counted = gate.Item(agency, domain.gate, t.participants(), false);
+    if (counted || workflow::CanSee(viewer, t)) NoteItem(t, &items_of_cases);
+    if (counted && period.Contains(FromProtoTime(t.create_time()))) tally.AddTransfer(t, domain.shown);
   }));
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::SupervisionRecord>(
       sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
-        NoteItem(r, &items_of_cases);
-        if (!period.Contains(FromProtoTime(r.service_time()))) return;
-        const v1::Domain domain = DomainOf(sc, r.case_ids(), at, &gate);
-        if (gate.Item(r.receiver_agency(), domain, r.participants(), true)) tally.AddSupervision(r, domain);
+        const ItemDomain domain = DomainOf(sc, r.case_ids(), at, &gate);
+        const bool counted = gate.Item(r.receiver_agency(), domain.gate, r.participants(), true);
+        if (counted || workflow::CanSee(viewer, r)) NoteItem(r, &items_of_cases);
+        if (counted && period.Contains(FromProtoTime(r.service_time()))) tally.AddSupervision(r, domain.shown);
       }));
   CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, period, at, items_of_cases, &gate, &tally, out));
 

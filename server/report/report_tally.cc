@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "caselink/v1/annotations.pb.h"
 #include "caselink_common/proto_time.h"
 #include "workflow/item_machine.h"
 
@@ -53,7 +54,50 @@ int64_t Median(std::vector<int64_t> v) {
   return (v[(n - 1) / 2] + v[n / 2]) / 2;
 }
 
+// Index in AggregatedPaths() of the path field `f` of `d` declares; -1 for none.
+int PathIndex(const google::protobuf::Descriptor* d, int field_number) {
+  const std::string& path = d->FindFieldByNumber(field_number)->options().GetExtension(v1::aggregates);
+  const std::vector<std::string>& paths = AggregatedPaths();
+  auto it = std::find(paths.begin(), paths.end(), path);
+  return path.empty() || it == paths.end() ? -1 : static_cast<int>(it - paths.begin());
+}
+
+bool Shows(const ReportTally::Shown& shown, int index) {
+  return index < 0 || shown.empty() || shown[static_cast<size_t>(index)];
+}
+
+// a += the figures of b the case may add to (its declared path shown).
+void AddShownFigures(const v1::ReportFigures& b, const ReportTally::Shown& shown, v1::ReportFigures* a) {
+  const auto* d = v1::ReportFigures::descriptor();
+  static const std::vector<int>* path_of = [d] {
+    auto* out = new std::vector<int>();
+    for (int i = 0; i < d->field_count(); ++i) out->push_back(PathIndex(d, d->field(i)->number()));
+    return out;
+  }();
+  const auto* r = a->GetReflection();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (f->number() == v1::ReportFigures::kEntryDelayMedianDaysFieldNumber) continue;
+    if (r->GetInt64(b, f) == 0 || !Shows(shown, (*path_of)[static_cast<size_t>(i)])) continue;
+    r->SetInt64(a, f, r->GetInt64(*a, f) + r->GetInt64(b, f));
+  }
+}
+
 }  // namespace
+
+const std::vector<std::string>& AggregatedPaths() {
+  static const std::vector<std::string>* paths = [] {
+    auto* out = new std::vector<std::string>();
+    for (const google::protobuf::Descriptor* d : {v1::ReportFigures::descriptor(), v1::ReportRow::descriptor()}) {
+      for (int i = 0; i < d->field_count(); ++i) {
+        const std::string& path = d->field(i)->options().GetExtension(v1::aggregates);
+        if (!path.empty() && std::find(out->begin(), out->end(), path) == out->end()) out->push_back(path);
+      }
+    }
+    return out;
+  }();
+  return *paths;
+}
 
 void AddFigures(const v1::ReportFigures& b, v1::ReportFigures* a) {
   const auto* d = v1::ReportFigures::descriptor();
@@ -69,20 +113,38 @@ v1::ReportFigures& ReportTally::Row(const std::string& agency, v1::Domain domain
   return rows_[{agency, static_cast<int>(domain)}];
 }
 
-void ReportTally::AddCase(const v1::Case& c, bool decided, const Entry& entry) {
-  v1::ReportFigures& f = Row(c.owner_agency(), c.domain());
-  f.set_cases(f.cases() + 1);
+v1::ReportFigures& ReportTally::CaseRow(const std::string& owner, v1::Domain domain, const Shown& shown,
+                                        std::pair<std::string, int>* key) {
+  static const int kAgency = PathIndex(v1::ReportRow::descriptor(), v1::ReportRow::kAgencyFieldNumber);
+  static const int kDomain = PathIndex(v1::ReportRow::descriptor(), v1::ReportRow::kDomainFieldNumber);
+  *key = {Shows(shown, kAgency) ? owner : std::string(),
+          static_cast<int>(Shows(shown, kDomain) ? domain : v1::DOMAIN_UNSPECIFIED)};
+  return rows_[*key];
+}
+
+void ReportTally::AddCase(const v1::Case& c, bool decided, const Entry& entry, const Shown& shown) {
+  static const int kPlaced = PathIndex(v1::ReportFigures::descriptor(), v1::ReportFigures::kCasesFieldNumber);
+  static const int kDelay =
+      PathIndex(v1::ReportFigures::descriptor(), v1::ReportFigures::kEntryDelayMedianDaysFieldNumber);
+  static const int kMajor = PathIndex(v1::ReportFigures::descriptor(), v1::ReportFigures::kMajorCasesFieldNumber);
+  // Counted at all only if the caller may read what dates the case.
+  if (!Shows(shown, kPlaced)) return;
+  std::pair<std::string, int> key;
+  v1::ReportFigures& f = CaseRow(c.owner_agency(), c.domain(), shown, &key);
+  v1::ReportFigures add;
+  add.set_cases(1);
   if (entry.timed) {
-    f.set_entries_timed(f.entries_timed() + 1);
-    if (entry.late) f.set_entries_late(f.entries_late() + 1);
-    delays_[{c.owner_agency(), static_cast<int>(c.domain())}].push_back(entry.delay_days);
+    add.set_entries_timed(1);
+    if (entry.late) add.set_entries_late(1);
+    if (Shows(shown, kDelay)) delays_[key].push_back(entry.delay_days);
   }
   if (decided) {
-    f.set_cases_decided(f.cases_decided() + 1);
-    f.set_penalty_amount_fen(f.penalty_amount_fen() + c.penalty().amount_fen());
+    add.set_cases_decided(1);
+    add.set_penalty_amount_fen(c.penalty().amount_fen());
   }
-  if (c.major()) {
-    f.set_major_cases(f.major_cases() + 1);
+  add.set_major_cases(c.major() ? 1 : 0);
+  AddShownFigures(add, shown, &f);
+  if (c.major() && Shows(shown, kMajor)) {
     // The list keeps the first kMaxListed by case_id, whatever order the
     // cases come in (by date through the date index): a max-heap by id.
     if (static_cast<int>(major_.size()) < kMaxListed) {
@@ -99,15 +161,20 @@ void ReportTally::AddCase(const v1::Case& c, bool decided, const Entry& entry) {
   }
 }
 
-void ReportTally::AddHit(const v1::ScreeningHit& hit) {
-  v1::ReportFigures& f = Row(hit.owner_agency(), hit.domain());
-  f.set_screening_hits(f.screening_hits() + 1);
+void ReportTally::AddHit(const v1::ScreeningHit& hit, const Shown& shown) {
+  static const int kHits = PathIndex(v1::ReportFigures::descriptor(), v1::ReportFigures::kScreeningHitsFieldNumber);
+  if (!Shows(shown, kHits)) return;  // no row for what the caller may not count
+  std::pair<std::string, int> key;
+  v1::ReportFigures& f = CaseRow(hit.owner_agency(), hit.domain(), shown, &key);
+  v1::ReportFigures add;
+  add.set_screening_hits(1);
   switch (hit.state()) {
-    case v1::HIT_SUPERVISED: f.set_screening_supervised(f.screening_supervised() + 1); break;
-    case v1::HIT_TRANSFERRED: f.set_screening_transferred(f.screening_transferred() + 1); break;
-    case v1::HIT_DISMISSED: f.set_screening_dismissed(f.screening_dismissed() + 1); break;
-    default: f.set_screening_open(f.screening_open() + 1); break;
+    case v1::HIT_SUPERVISED: add.set_screening_supervised(1); break;
+    case v1::HIT_TRANSFERRED: add.set_screening_transferred(1); break;
+    case v1::HIT_DISMISSED: add.set_screening_dismissed(1); break;
+    default: add.set_screening_open(1); break;
   }
+  AddShownFigures(add, shown, &f);
 }
 
 template <class Item>

@@ -35,11 +35,17 @@ class ReportTally {
   explicit ReportTally(absl::Time now) : now_(now) {}
 
   using Entry = EntryTiming;
-  // A case dated in the period; `decided` if its penalty decision is.
-  void AddCase(const v1::Case& c, bool decided, const Entry& entry = {});
-  // A screening hit first met in the period, its state set; `domain`: of
-  // its case.
-  void AddHit(const v1::ScreeningHit& hit);
+  // Which of AggregatedPaths() the caller reads in full of one case, in that
+  // order (empty: all of them, for callers that read every field).
+  using Shown = std::vector<bool>;
+  // A case dated in the period; `decided` if its penalty decision is. It adds
+  // to a figure, a row key or the major-case list only what `shown` lets the
+  // caller read ((caselink.v1.aggregates) on ReportFigures and ReportRow), and
+  // nothing at all if the field that places it in the period is not shown.
+  void AddCase(const v1::Case& c, bool decided, const Entry& entry = {}, const Shown& shown = {});
+  // A screening hit first met in the period, its state set; `shown`: of its
+  // case, as for AddCase.
+  void AddHit(const v1::ScreeningHit& hit, const Shown& shown = {});
   // A transfer sent in the period; `domain`: of its first case.
   void AddTransfer(const v1::Transfer& t, v1::Domain domain);
   // A supervision record served in the period; `domain`: of its first case.
@@ -51,6 +57,9 @@ class ReportTally {
 
  private:
   v1::ReportFigures& Row(const std::string& agency, v1::Domain domain);
+  // The row a case's figures go to: its owner and domain, each where shown.
+  v1::ReportFigures& CaseRow(const std::string& owner, v1::Domain domain, const Shown& shown,
+                             std::pair<std::string, int>* key);
   template <class Item>
   void NoteOverdue(const Item& item, v1::OverdueItem::Kind kind, const std::string& agency,
                    v1::Domain domain, const google::protobuf::Timestamp& start);
@@ -63,6 +72,10 @@ class ReportTally {
   std::vector<v1::Case> major_;
   int64_t major_omitted_ = 0;
 };
+
+// The caselink.v1.Case paths ReportFigures' and ReportRow's fields declare
+// (caselink.v1.aggregates), each once, in field order.
+const std::vector<std::string>& AggregatedPaths();
 
 // a += b, field by field (every figure is an int64 count or sum, but the
 // median entry delay, which is left as it is in `a`).
