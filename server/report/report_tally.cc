@@ -75,10 +75,13 @@ void AddShownFigures(const v1::ReportFigures& b, const ReportTally::Shown& shown
     return out;
   }();
   const auto* r = a->GetReflection();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const auto* f = d->field(i);
+  // Only the few figures a case sets (ListFields: the non-zero ones), not
+  // all of them: this runs once per case of a report over the district.
+  std::vector<const google::protobuf::FieldDescriptor*> set;
+  r->ListFields(b, &set);
+  for (const auto* f : set) {
     if (f->number() == v1::ReportFigures::kEntryDelayMedianDaysFieldNumber) continue;
-    if (r->GetInt64(b, f) == 0 || !Shows(shown, (*path_of)[static_cast<size_t>(i)])) continue;
+    if (!Shows(shown, (*path_of)[static_cast<size_t>(f->index())])) continue;
     r->SetInt64(a, f, r->GetInt64(*a, f) + r->GetInt64(b, f));
   }
 }
