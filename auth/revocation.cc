@@ -114,9 +114,16 @@ absl::StatusOr<std::shared_ptr<const RevocationSnapshot>> RevocationSnapshot::Lo
     // Dot-files are temporary files of `caselink admin revoke`.
     if (path.filename().string().rfind('.', 0) == 0 || !it->is_regular_file(ec)) continue;
     std::string bytes;
-    if (!ReadFile(path, &bytes)) continue;
+    if (!ReadFile(path, &bytes)) {
+      s->skipped_.push_back(absl::StrCat(path.string(), ": cannot be read"));
+      continue;
+    }
     CrlPtr crl = ParseCrl(bytes);
-    if (!crl) continue;
+    if (!crl) {
+      ERR_clear_error();
+      s->skipped_.push_back(absl::StrCat(path.string(), ": not a CRL (PEM or DER)"));
+      continue;
+    }
     for (size_t i = 0; i < certs.size(); ++i) {
       if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()), X509_get_subject_name(certs[i].get())) != 0) continue;
       CaRevocation& ca = s->cas_[i];

@@ -64,6 +64,9 @@ class RevocationSnapshot {
 
   const std::vector<CaRevocation>& cas() const { return cas_; }
   const std::string& crl_dir() const { return crl_dir_; }
+  // Files of crl_dir skipped, each "path: why" (unreadable, not a CRL): a
+  // CRL an operator installed that does not count must not go unnoticed.
+  const std::vector<std::string>& skipped() const { return skipped_; }
 
   static CrlState State(const CaRevocation& ca, absl::Time now, absl::Duration grace);
 
@@ -81,6 +84,7 @@ class RevocationSnapshot {
   std::string ca_file_;
   std::string crl_dir_;
   std::vector<CaRevocation> cas_;
+  std::vector<std::string> skipped_;
 };
 
 }  // namespace caselink::auth

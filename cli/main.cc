@@ -1,14 +1,20 @@
 // caselink: the command-line client of a caselink server. The subcommands
 // come from the commands_*.cc files (see command.h); this file only parses
 // the global options and runs the chosen subcommand.
+#include <cstdlib>
 #include <string>
 
 #include <CLI/CLI.hpp>
+#include <grpc/support/log.h>
 
 #include "command.h"
 #include "output.h"
 
 int main(int argc, char** argv) {
+  // gRPC's own error lines (a failed handshake, a refused connection) would
+  // come before the one line the CLI prints for the same failure, in a form
+  // no user acts on; a user who sets GRPC_VERBOSITY gets them back.
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function([](gpr_log_func_args*) {});
   using caselink::cli::OutputFormat;
   caselink::cli::CommandContext ctx;
   caselink::cli::GlobalOptions& g = ctx.globals;

@@ -234,6 +234,26 @@ absl::Status Database::Flush() {
   return FromRocks(db_->Flush(fo, all), "flushing the memtables");
 }
 
+namespace {
+
+// True if `dir` holds files only RocksDB writes (CURRENT, IDENTITY,
+// MANIFEST-*, OPTIONS-*, *.sst, *.log, *.blob).
+bool LooksLikeRocksDb(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::string ext = it->path().extension().string();
+    if (name == "CURRENT" || name == "IDENTITY" || name.rfind("MANIFEST-", 0) == 0 ||
+        name.rfind("OPTIONS-", 0) == 0 || ext == ".sst" || ext == ".log" || ext == ".blob") {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path, rocksdb::Env* env) {
   rocksdb::DBOptions dbo;
   if (env != nullptr) dbo.env = env;
@@ -270,6 +290,15 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(const std::string& path
     std::error_code ec;
     if (std::filesystem::exists(path, ec) &&
         (!std::filesystem::is_directory(path, ec) || !std::filesystem::is_empty(path, ec))) {
+      // RocksDB's own files there: a database, damaged (its CURRENT or
+      // MANIFEST lost or corrupt), not someone's other files.
+      if (LooksLikeRocksDb(path)) {
+        return absl::DataLossError(absl::StrCat(
+            path, " holds a RocksDB database that cannot be opened (", ls.ToString(),
+            "): if it is this district's database, stop here and restore the newest backup "
+            "(caselink-admin restore --from BACKUP_DIR, docs/operations.md) into an empty directory; "
+            "keep the damaged one for investigation"));
+      }
       return absl::FailedPreconditionError(absl::StrCat(
           path, " exists but cannot be opened as a caselink database (", ls.ToString(),
           "); give db_path an empty or new directory"));

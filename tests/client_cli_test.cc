@@ -188,6 +188,22 @@ TEST_F(CliTest, UnreachableServerExits1WithCodeName) {
   EXPECT_THAT(r.err, StartsWith("caselink: error: UNAVAILABLE: "));
 }
 
+// A server of another CA: the handshake fails. gRPC's own log lines about it
+// ("Handshake failed with fatal error SSL_ERROR_SSL ...") used to come before
+// the CLI's one line; they say nothing a user acts on. GRPC_VERBOSITY set by
+// the user brings them back.
+TEST_F(CliTest, AFailedHandshakeIsOneLineOnStderr) {
+  const TestPki other = MakeTestPki();
+  FakeServer server(other);
+  RunResult r = Exec(With(Globals(server.target()), {"get", "c1"}));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+  EXPECT_THAT(r.err, StartsWith("caselink: error: UNAVAILABLE: "));
+  RunResult verbose = Exec(With(Globals(server.target()), {"get", "c1"}), {"GRPC_VERBOSITY=ERROR"});
+  EXPECT_EQ(verbose.exit_code, 1);
+  EXPECT_GT(verbose.err_lines().size(), 1u) << "GRPC_VERBOSITY keeps gRPC's own lines";
+}
+
 TEST_F(CliTest, ServerErrorExits1WithCodeMessageAndTheServersRequestId) {
   FakeServer server(Pki());
   RunResult r = Exec(With(Globals(server.target()), {"get", "missing"}));

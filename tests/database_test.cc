@@ -22,6 +22,7 @@ namespace {
 using ::caselink::testing::TempDir;
 using ::caselink::testing::WriteFile;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 std::vector<Table> AllTables() {
   std::vector<Table> out;
@@ -178,6 +179,11 @@ TEST(DatabaseTest, CurrentNamingAMissingManifestIsAnError) {
   auto db = Database::Open(path);
   ASSERT_FALSE(db.ok());
   EXPECT_THAT(db.status().message(), HasSubstr(path));
+  // A damaged database, not someone's files: the operator is told to
+  // restore, not to give an empty directory.
+  EXPECT_EQ(db.status().code(), absl::StatusCode::kDataLoss) << db.status();
+  EXPECT_THAT(db.status().message(), HasSubstr("restore the newest backup"));
+  EXPECT_THAT(db.status().message(), Not(HasSubstr("give db_path an empty")));
 }
 
 TEST(DatabaseTest, GarbageManifestIsAnErrorNamingThePath) {

@@ -66,6 +66,19 @@ TEST_F(SnapshotTest, NoCrlRefusesAndIsNamedByProblems) {
   EXPECT_THAT(problems[0], HasSubstr("no CRL issued by client CA \"CN=unit CA\""));
 }
 
+// A file of the CRL directory that is not a CRL is named, not silently
+// ignored (the watch logs it): an operator who copied a CA certificate or a
+// truncated download there must learn that it revokes nothing.
+TEST_F(SnapshotTest, AFileThatIsNoCrlIsNamedAsSkipped) {
+  WriteCrl("good.pem", -absl::Hours(1), absl::Hours(24));
+  ASSERT_TRUE(WriteFile(dir_.Join("crl/truncated.crl"), "-----BEGIN X509 CRL-----\nAAAA\n").ok());
+  ASSERT_TRUE(WriteFile(dir_.Join("crl/.tmp-revoke"), "partial").ok());  // revoke's own temporary file
+  auto s = Load();
+  ASSERT_EQ(s->skipped().size(), 1u);
+  EXPECT_THAT(s->skipped()[0], HasSubstr("truncated.crl: not a CRL"));
+  EXPECT_EQ(Verdict(), auth::RevocationVerdict::kOk) << "the good CRL still counts";
+}
+
 TEST_F(SnapshotTest, CurrentCrlAcceptsAndRevokedSerialIsRefused) {
   WriteCrl("any-name.pem", -absl::Hours(1), absl::Hours(24));
   EXPECT_EQ(Verdict(), auth::RevocationVerdict::kOk);

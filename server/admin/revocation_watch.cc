@@ -88,6 +88,19 @@ std::shared_ptr<const auth::RevocationSnapshot> RevocationWatch::Current() const
 // second); a stale state is repeated by the gauge, which alerting watches.
 void RevocationWatch::LogChanges(const auth::RevocationSnapshot& snapshot) {
   const absl::Time now = now_();
+  std::vector<std::string> newly_skipped;
+  {
+    absl::MutexLock l(&mu_);
+    for (const std::string& s : snapshot.skipped()) {
+      if (std::find(logged_skipped_.begin(), logged_skipped_.end(), s) == logged_skipped_.end()) {
+        newly_skipped.push_back(s);
+      }
+    }
+    logged_skipped_ = snapshot.skipped();
+  }
+  for (const std::string& s : newly_skipped) {
+    spdlog::warn("CRL file skipped: {}; it revokes nothing (install CRLs with caselink admin revoke)", s);
+  }
   for (const auth::CaRevocation& ca : snapshot.cas()) {
     const auth::CrlState state = auth::RevocationSnapshot::State(ca, now, grace_);
     {

@@ -87,6 +87,7 @@ class RevocationWatch : public std::enable_shared_from_this<RevocationWatch> {
   // dozen agency certificates come back all day (bounded: cleared when full).
   mutable absl::flat_hash_map<std::string, auth::CertRef> refs_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, auth::CrlState> logged_ ABSL_GUARDED_BY(mu_);  // by CA subject
+  std::vector<std::string> logged_skipped_ ABSL_GUARDED_BY(mu_);  // the last snapshot's skipped files
   std::filesystem::file_time_type crl_dir_mtime_ ABSL_GUARDED_BY(mu_);
 
   // Held while the listener runs, so clearing it waits for a running call.
