@@ -118,6 +118,19 @@ class ReportTest : public WorkflowTest {
     return As(agency).GetJointMeetingReport(req);
   }
 
+  // Restarts the district with the example's report-district rule granted to
+  // `roles` only ("JUSTICE, PROCURATORATE") and `rules` added.
+  void StartWithReportRules(const std::string& roles, const std::string& rules) {
+    std::string policy = TestDistrict::ExamplePolicyText();
+    const std::string rpc = "\n  rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"]";
+    const std::string from = "roles: [GOVERNMENT, JUSTICE, PROCURATORATE]" + rpc;
+    ASSERT_TRUE(absl::StrContains(policy, from));
+    DistrictOptions o;
+    o.policy_text = absl::StrReplaceAll(policy, {{from, "roles: [" + roles + "]" + rpc}}) + rules;
+    district_.reset();
+    StartDistrict(o);
+  }
+
   std::string c1_, c2_, c3_, e1_, f3_, r2_, s3_;
 };
 
@@ -273,16 +286,10 @@ TEST_F(ReportTest, AnItemNamingACaseTheCallerCannotReadCountsInNoDomain) {
 
 TEST_F(ReportTest, RowRulesOfAnotherPolicyDecideWhatCounts) {
   // A district whose justice bureau may report on work safety only.
-  std::string policy = TestDistrict::ExamplePolicyText();
-  const std::string from = "roles: [GOVERNMENT, JUSTICE, PROCURATORATE]\n  rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"]";
-  ASSERT_TRUE(absl::StrContains(policy, from));
-  policy = absl::StrReplaceAll(policy, {{from, "roles: [GOVERNMENT, PROCURATORATE]\n  rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"]"}});
-  policy += "rules { name: \"report-justice-safety\" roles: [JUSTICE] rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"] "
-            "rows { domains: [WORK_SAFETY] } fields { sensitivity: PUBLIC action: ALLOW } }\n";
-  DistrictOptions o;
-  o.policy_text = policy;
-  district_.reset();
-  StartDistrict(o);
+  StartWithReportRules("GOVERNMENT, PROCURATORATE",
+                       "rules { name: \"report-justice-safety\" roles: [JUSTICE] "
+                       "rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"] "
+                       "rows { domains: [WORK_SAFETY] } fields { sensitivity: PUBLIC action: ALLOW } }\n");
   BuildDistrict();
   auto r = Report("justice");
   ASSERT_TRUE(r.ok()) << r.status();
@@ -304,18 +311,11 @@ TEST_F(ReportTest, RowRulesOfAnotherPolicyDecideWhatCounts) {
 // one of them in no domain. Before, the row named (emergency, WORK_SAFETY)
 // and summed the amount.
 TEST_F(ReportTest, ACaseAddsOnlyWhatTheReaderMayReadOfIt) {
-  std::string policy = TestDistrict::ExamplePolicyText();
-  const std::string from = "roles: [GOVERNMENT, JUSTICE, PROCURATORATE]\n  rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"]";
-  ASSERT_TRUE(absl::StrContains(policy, from));
-  policy = absl::StrReplaceAll(policy, {{from, "roles: [JUSTICE, PROCURATORATE]\n  rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"]"}});
-  policy += "rules { name: \"report-government-counted\" roles: [GOVERNMENT] "
-            "rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"] rows { domains: [WORK_SAFETY] } "
-            "fields { sensitivity: PUBLIC action: ALLOW } fields { path: \"domain\" action: DENY } "
-            "fields { path: \"owner_agency\" action: DENY } }\n";
-  DistrictOptions o;
-  o.policy_text = policy;
-  district_.reset();
-  StartDistrict(o);
+  StartWithReportRules("JUSTICE, PROCURATORATE",
+                       "rules { name: \"report-government-counted\" roles: [GOVERNMENT] "
+                       "rpcs: [\"caselink.v1.ReportService/GetJointMeetingReport\"] rows { domains: [WORK_SAFETY] } "
+                       "fields { sensitivity: PUBLIC action: ALLOW } fields { path: \"domain\" action: DENY } "
+                       "fields { path: \"owner_agency\" action: DENY } }\n");
   BuildDistrict();
   auto r = Report("government");
   ASSERT_TRUE(r.ok()) << r.status();
