@@ -21,6 +21,7 @@
 #include "absl/strings/str_join.h"
 #include "workflow/screening_rules.h"
 #include "auth/policy_loader.h"
+#include "caselink/v1/audit.grpc.pb.h"
 #include "server/core/field_validator.h"
 #include "spdlog/spdlog.h"
 #include "server/workflow/workflow_settings.h"
@@ -156,6 +157,21 @@ void WarnIfPolicyGrantsNothing(const std::string& path, const v1::Policy& policy
   if (policy.agencies().empty() || policy.rules().empty()) {
     spdlog::warn("policy {} has {} agencies and {} rules: every call will be refused (deny by default)", path,
                  policy.agencies_size(), policy.rules_size());
+  }
+  // The access log's answers are its entries, every agency's: a rule that
+  // grants AuditService narrows nothing by rows or fields, and a district
+  // that wrote them meaning to must be told.
+  const std::string audit = std::string(v1::AuditService::service_full_name()) + "/";
+  for (const v1::Rule& rule : policy.rules()) {
+    if (!rule.has_rows() && rule.fields().empty()) continue;
+    for (const std::string& rpc : rule.rpcs()) {
+      if (rpc.rfind(audit, 0) != 0 && rpc != "*") continue;
+      spdlog::warn("policy {}: rule '{}' grants {} with rows or fields, which narrow nothing there: an "
+                   "AuditService answer is the access log's entries of every agency (docs/audit.md); grant it "
+                   "only to whom may read the whole log",
+                   path, rule.name(), rpc);
+      break;
+    }
   }
 }
 

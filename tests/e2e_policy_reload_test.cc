@@ -20,6 +20,7 @@ namespace caselink::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // The example policy with the police's "other cases" rule granting identity
 // numbers in full instead of masked.
@@ -182,6 +183,25 @@ TEST_F(DaemonPolicyTest, APolicyThatGrantsNothingIsWarnedAbout) {
   int code = Daemon::RunToCompletion(CASELINKD_PATH, {"--check-config", dir_.Join("server.textproto")}, &out);
   EXPECT_EQ(code, 0) << out;
   EXPECT_THAT(out, HasSubstr("has 0 agencies and 0 rules: every call will be refused"));
+}
+
+// AuditService answers are the log's entries, every agency's: a district rule
+// that grants it with rows (meaning to narrow an auditor to some domains) is
+// told that they narrow nothing.
+TEST_F(DaemonPolicyTest, RowsOnAnAuditGrantAreWarnedToNarrowNothing) {
+  ASSERT_TRUE(WriteFile(dir_.Join("policy.textproto"),
+                        "agencies { id: \"justice\" identities: \"caselink://agency/justice\" roles: JUSTICE }\n"
+                        "rules { name: \"audit-safety-only\" roles: JUSTICE rpcs: \"caselink.v1.AuditService/*\" "
+                        "rows { domains: WORK_SAFETY } }\n"
+                        "rules { name: \"reads\" roles: JUSTICE rpcs: \"caselink.v1.CaseService/GetCase\" "
+                        "rows { all: true } }\n")
+                  .ok());
+  std::string out;
+  int code = Daemon::RunToCompletion(CASELINKD_PATH, {"--check-config", dir_.Join("server.textproto")}, &out);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("rule 'audit-safety-only' grants caselink.v1.AuditService/* with rows or fields, which "
+                             "narrow nothing there"));
+  EXPECT_THAT(out, Not(HasSubstr("rule 'reads'")));
 }
 
 TEST_F(DaemonPolicyTest, BadPolicyAtStartIsRefusedWithFileLineAndReason) {
