@@ -338,6 +338,9 @@ TEST_F(ReportTest, ACaseAddsOnlyWhatTheReaderMayReadOfIt) {
     listed |= o.id() == s3_;
   }
   EXPECT_TRUE(listed) << "the overdue record itself is still listed";
+  // Nor is any agency said to have entered no case: the government cannot
+  // read whose the counted cases are (it named every agency, emergency too).
+  EXPECT_EQ(r->agencies_without_entries_size(), 0) << r->ShortDebugString();
   // The procuratorate, which reads them, gets the same cases in full.
   auto p = Report("procuratorate");
   ASSERT_TRUE(p.ok()) << p.status();

@@ -582,6 +582,13 @@ TEST_F(ScreeningFactsWithheldTest, AHitReachesOnlyReadersOfTheCasesFacts) {
   EXPECT_EQ(owners.owner_agency(), "hrss");
 
   EXPECT_TRUE(Hits("procuratorate").empty()) << "no hit reaches a reader its rule withholds the facts from";
+  // Nor does a page token count them (hits left out before paging).
+  v1::ListHitsRequest one;
+  one.set_page_size(1);
+  auto page = As("procuratorate").ListHits(one);
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_EQ(page->hits_size(), 0);
+  EXPECT_EQ(page->next_page_token(), "") << "a page token would tell that hidden hits exist";
 
   v1::JointMeetingReportRequest q;
   q.set_from_date("2024-01-01");

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "caselink_common/proto_time.h"
 #include "server/core/log_field.h"
@@ -128,7 +129,8 @@ std::string AccessLogger::PartyHmac(const std::string& party_id) const {
 }
 
 std::string AccessLogger::PartyNameHmac(const std::string& name) const {
-  return hmac_key_.Mac("name:" + name);
+  // Trimmed: " 张三" and "张三" are the same person asked about.
+  return hmac_key_.Mac(absl::StrCat("name:", absl::StripAsciiWhitespace(name)));
 }
 
 v1::AuditEntry AccessLogger::BuildEntry(const AccessRecord& r, const absl::Status& outcome) const {

@@ -612,6 +612,11 @@ std::vector<bool> CallGuard::ShownInFull(const auth::FieldPlan& plan, const std:
   return shown;
 }
 
+bool CallGuard::ExistenceShown(const auth::FieldPlan& plan, const google::protobuf::Descriptor* d) {
+  const std::string& governing = d->options().GetExtension(v1::existence_governed_by);
+  return governing.empty() || ShownInFull(plan, {governing}).front();
+}
+
 bool CallGuard::VisibleThroughFilters(const CallScope& scope, const std::vector<std::string>& paths,
                                       const v1::Case& c) const {
   std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, facts_->Facts(c));

@@ -130,6 +130,11 @@ class CallGuard {
   // it in full (ALLOW); the one test behind (filters), (aggregates) and
   // (existence_governed_by).
   static std::vector<bool> ShownInFull(const auth::FieldPlan& plan, const std::vector<std::string>& paths);
+  // Whether a message of type `d` naming a case the caller reads under `plan`
+  // may reach it: true unless `d` declares (existence_governed_by) a field
+  // `plan` does not show in full. The response filter applies it too; a
+  // listing applies it before paging, or a page token counts what it hides.
+  static bool ExistenceShown(const auth::FieldPlan& plan, const google::protobuf::Descriptor* d);
   // A superseded version of a case is read as its case is now: under the
   // row facts of `latest` (owner, current domain, links), not of the
   // version's own, since an older domain could select it for a caller the

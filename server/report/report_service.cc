@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "caselink/v1/annotations.pb.h"
 #include "caselink_common/status_macros.h"
 #include "caselink_common/proto_time.h"
 #include "server/core/call_guard.h"
@@ -175,19 +177,24 @@ ReportTally::Entry EntryOf(const v1::Case& c, const workflow::Settings& settings
   return e;
 }
 
-// The period's screening hits of the rows the caller may count, with their
-// state now; the dismissed ones also listed with their reasons.
-absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const ReportPeriod& period,
-                     const rocksdb::Snapshot* at, const ItemsOfCases& items, RowGate* gate, ReportTally* tally,
-                     v1::JointMeetingReport* out) {
-  if (sc.screening == nullptr) return absl::OkStatus();
-  const storage::ScreeningStore& store = *sc.screening->store();
+// The screening hits first met in the period (their state not yet set).
+absl::StatusOr<std::vector<v1::ScreeningHit>> PeriodHits(const ServiceContext& sc, const ReportPeriod& period) {
   std::vector<v1::ScreeningHit> hits;
-  CASELINK_RETURN_IF_ERROR(store.ForEachHit([&](const v1::ScreeningHit& h) {
+  if (sc.screening == nullptr) return hits;
+  CASELINK_RETURN_IF_ERROR(sc.screening->store()->ForEachHit([&](const v1::ScreeningHit& h) {
     if (period.Contains(FromProtoTime(h.hit_time()))) hits.push_back(h);
     return true;
   }));
+  return hits;
+}
+
+// The period's screening hits of the rows the caller may count, with their
+// state now; the dismissed ones also listed with their reasons.
+absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, std::vector<v1::ScreeningHit> hits,
+                     const rocksdb::Snapshot* at, const ItemsOfCases& items, RowGate* gate, ReportTally* tally,
+                     v1::JointMeetingReport* out) {
   if (hits.empty()) return absl::OkStatus();
+  const storage::ScreeningStore& store = *sc.screening->store();
   for (v1::ScreeningHit& h : hits) {
     absl::StatusOr<v1::Case> c = sc.cases->Get(h.case_id(), 0, at);
     if (absl::IsNotFound(c.status())) continue;
@@ -195,10 +202,13 @@ absl::Status AddHits(const ServiceContext& sc, const CallScope& scope, const Rep
     if (!gate->Case(*c)) continue;
     CASELINK_RETURN_IF_ERROR(SetHitState(store, items, &h));
     tally->AddHit(h, gate->Shows(*c));
-    if (h.state() != v1::HIT_DISMISSED || out->dismissed_hits_size() >= ReportTally::kMaxListed) continue;
-    // Its figures and reason reach the reader as the case's measured facts
-    // (the response filter: ScreeningHit's governed_by fields).
-    if (!sc.guard->Visible(scope, *c)) continue;
+    if (h.state() != v1::HIT_DISMISSED) continue;
+    // Listed only to whom the hit may exist (its case's measured facts read
+    // in full), checked before the cap so hidden hits take no place in it;
+    // its figures and reason as the case's (governed_by, the response filter).
+    std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(scope.principal, scope.method, sc.guard->FactsOf(*c));
+    if (!plan.has_value() || !CallGuard::ExistenceShown(*plan, v1::ScreeningHit::descriptor())) continue;
+    if (out->dismissed_hits_size() >= ReportTally::kMaxListed) continue;
     *out->add_dismissed_hits() = std::move(h);
   }
   return absl::OkStatus();
@@ -215,12 +225,21 @@ void ListAgenciesWithoutEntries(const CallScope& scope, v1::JointMeetingReport* 
     const bool enters = std::any_of(a.roles().begin(), a.roles().end(),
                                     [](int r) { return r == v1::ENFORCEMENT || r == v1::TOWN; });
     if (!enters || entered.count(a.id()) > 0) continue;
+    // Listed only where the caller would see this agency's entries if there
+    // were any: rows it may count, with their owner and dating field read in
+    // full (else its cases count under an empty key, or not at all, and the
+    // list would say falsely that it entered none).
+    static const std::vector<std::string> kNeeded = {
+        v1::ReportRow::descriptor()->FindFieldByName("agency")->options().GetExtension(v1::aggregates),
+        v1::ReportFigures::descriptor()->FindFieldByName("cases")->options().GetExtension(v1::aggregates)};
     bool visible = false;
     for (int d = v1::Domain_MIN; d <= v1::Domain_MAX && !visible; ++d) {
       if (!v1::Domain_IsValid(d)) continue;
-      visible = scope.authz->PlanRead(scope.principal, scope.method,
-                                      auth::RowFacts{a.id(), static_cast<v1::Domain>(d), {}, {}, {}})
-                    .has_value();
+      std::optional<auth::FieldPlan> plan = scope.authz->PlanRead(
+          scope.principal, scope.method, auth::RowFacts{a.id(), static_cast<v1::Domain>(d), {}, {}, {}});
+      if (!plan.has_value()) continue;
+      const std::vector<bool> shown = CallGuard::ShownInFull(*plan, kNeeded);
+      visible = std::all_of(shown.begin(), shown.end(), [](bool b) { return b; });
     }
     if (!visible) continue;
     v1::AgencyTotal* t = out->add_agencies_without_entries();
@@ -269,23 +288,42 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   // the caller knows of only (it may see the item, or the report's rows
   // count it): a hit's state must not tell an agency of a supervision record
   // addressed to another (as ListHits, which notes the items it may see).
+  CASELINK_ASSIGN_OR_RETURN(std::vector<v1::ScreeningHit> hits, PeriodHits(sc, period));
+  absl::flat_hash_set<std::string> hit_cases;
+  for (const v1::ScreeningHit& h : hits) hit_cases.insert(h.case_id());
+  auto names_a_hit = [&](const google::protobuf::RepeatedPtrField<std::string>& ids) {
+    return std::any_of(ids.begin(), ids.end(), [&](const std::string& id) { return hit_cases.contains(id); });
+  };
   ItemsOfCases items_of_cases;
   const workflow::Actor viewer = ActorOf(scope);
+  // An item out of the period matters only for a hit's state: its case is
+  // read (to ask the row rules) only then, and only if the caller may not
+  // see the item anyway.
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
+    const bool in_period = period.Contains(FromProtoTime(t.create_time()));
+    const bool for_hits = names_a_hit(t.case_ids());
+    if (!in_period && !for_hits) return;
+    const bool sees = workflow::CanSee(viewer, t);
+    if (!in_period && sees) return NoteItem(t, &items_of_cases);
     const ItemDomain domain = DomainOf(sc, t.case_ids(), at, &gate);
     const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
     const bool counted = gate.Item(agency, domain.gate, t.participants(), false);
-    if (counted || workflow::CanSee(viewer, t)) NoteItem(t, &items_of_cases);
-    if (counted && period.Contains(FromProtoTime(t.create_time()))) tally.AddTransfer(t, domain.shown);
+    if (for_hits && (counted || sees)) NoteItem(t, &items_of_cases);
+    if (in_period && counted) tally.AddTransfer(t, domain.shown);
   }));
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::SupervisionRecord>(
       sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
+        const bool in_period = period.Contains(FromProtoTime(r.service_time()));
+        const bool for_hits = names_a_hit(r.case_ids());
+        if (!in_period && !for_hits) return;
+        const bool sees = workflow::CanSee(viewer, r);
+        if (!in_period && sees) return NoteItem(r, &items_of_cases);
         const ItemDomain domain = DomainOf(sc, r.case_ids(), at, &gate);
         const bool counted = gate.Item(r.receiver_agency(), domain.gate, r.participants(), true);
-        if (counted || workflow::CanSee(viewer, r)) NoteItem(r, &items_of_cases);
-        if (counted && period.Contains(FromProtoTime(r.service_time()))) tally.AddSupervision(r, domain.shown);
+        if (for_hits && (counted || sees)) NoteItem(r, &items_of_cases);
+        if (in_period && counted) tally.AddSupervision(r, domain.shown);
       }));
-  CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, period, at, items_of_cases, &gate, &tally, out));
+  CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, std::move(hits), at, items_of_cases, &gate, &tally, out));
 
   std::map<std::string, std::string> names;
   for (const v1::Agency& a : scope.authz->policy().agencies()) names[a.id()] = a.display_name();

@@ -66,23 +66,30 @@ bool Shows(const ReportTally::Shown& shown, int index) {
   return index < 0 || shown.empty() || shown[static_cast<size_t>(index)];
 }
 
-// a += the figures of b the case may add to (its declared path shown).
+// a += the figures of b the case may add to: those declaring (aggregates)
+// a path `shown` shows (a figure a case adds must declare one; an undeclared
+// one adds nothing). Runs once per case of a report over the district: the
+// declared fields are found once.
 void AddShownFigures(const v1::ReportFigures& b, const ReportTally::Shown& shown, v1::ReportFigures* a) {
-  const auto* d = v1::ReportFigures::descriptor();
-  static const std::vector<int>* path_of = [d] {
-    auto* out = new std::vector<int>();
-    for (int i = 0; i < d->field_count(); ++i) out->push_back(PathIndex(d, d->field(i)->number()));
+  struct Declared {
+    const google::protobuf::FieldDescriptor* field;
+    int path;
+  };
+  static const std::vector<Declared>* declared = [] {
+    const auto* d = v1::ReportFigures::descriptor();
+    auto* out = new std::vector<Declared>();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const auto* f = d->field(i);
+      const int path = PathIndex(d, f->number());
+      if (path >= 0 && f->number() != v1::ReportFigures::kEntryDelayMedianDaysFieldNumber) out->push_back({f, path});
+    }
     return out;
   }();
   const auto* r = a->GetReflection();
-  // Only the few figures a case sets (ListFields: the non-zero ones), not
-  // all of them: this runs once per case of a report over the district.
-  std::vector<const google::protobuf::FieldDescriptor*> set;
-  r->ListFields(b, &set);
-  for (const auto* f : set) {
-    if (f->number() == v1::ReportFigures::kEntryDelayMedianDaysFieldNumber) continue;
-    if (!Shows(shown, (*path_of)[static_cast<size_t>(f->index())])) continue;
-    r->SetInt64(a, f, r->GetInt64(*a, f) + r->GetInt64(b, f));
+  for (const Declared& x : *declared) {
+    const int64_t v = r->GetInt64(b, x.field);
+    if (v == 0 || !Shows(shown, x.path)) continue;
+    r->SetInt64(a, x.field, r->GetInt64(*a, x.field) + v);
   }
 }
 

@@ -69,6 +69,9 @@ absl::Status ScreeningServiceImpl::DoListHits(const CallScope& scope, const v1::
     v1::Case c;
     CASELINK_ASSIGN_OR_RETURN(std::optional<auth::FieldPlan> plan, PlanFor(sc_, scope, h.case_id(), &c));
     if (!plan.has_value()) continue;  // a row the caller may not see: as if absent
+    // Nor a hit whose existence tells facts the caller may not read: left
+    // out before paging, or the page tokens would count it.
+    if (!CallGuard::ExistenceShown(*plan, v1::ScreeningHit::descriptor())) continue;
     // A filter on a value of the case the caller may not read matches nothing.
     if (!sc_.guard->VisibleThroughFilters(scope, filtered, c)) continue;
     CASELINK_RETURN_IF_ERROR(SetHitState(*store_, items, &h));
