@@ -299,29 +299,28 @@ absl::Status BuildJointMeetingReport(const ServiceContext& sc, const CallScope& 
   // An item out of the period matters only for a hit's state: its case is
   // read (to ask the row rules) only then, and only if the caller may not
   // see the item anyway.
-  CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
-    const bool in_period = period.Contains(FromProtoTime(t.create_time()));
-    const bool for_hits = names_a_hit(t.case_ids());
+  // One pass per item kind: `when` dates it, `agency` is its row's, and
+  // `add` counts it in the tally with the domain the caller may be shown.
+  auto note_and_count = [&](const auto& item, const google::protobuf::Timestamp& when, const std::string& agency,
+                            bool supervision, auto add) {
+    const bool in_period = period.Contains(FromProtoTime(when));
+    const bool for_hits = names_a_hit(item.case_ids());
     if (!in_period && !for_hits) return;
-    const bool sees = workflow::CanSee(viewer, t);
-    if (!in_period && sees) return NoteItem(t, &items_of_cases);
-    const ItemDomain domain = DomainOf(sc, t.case_ids(), at, &gate);
+    const bool sees = workflow::CanSee(viewer, item);
+    if (!in_period && sees) return NoteItem(item, &items_of_cases);
+    const ItemDomain domain = DomainOf(sc, item.case_ids(), at, &gate);
+    const bool counted = gate.Item(agency, domain.gate, item.participants(), supervision);
+    if (for_hits && (counted || sees)) NoteItem(item, &items_of_cases);
+    if (in_period && counted) add(domain.shown);
+  };
+  CASELINK_RETURN_IF_ERROR(ForEachItem<v1::Transfer>(sc, storage::Table::kTransfers, at, [&](const v1::Transfer& t) {
     const std::string& agency = t.direction() == v1::TRANSFER_REVERSE ? t.receiver_agency() : t.sender_agency();
-    const bool counted = gate.Item(agency, domain.gate, t.participants(), false);
-    if (for_hits && (counted || sees)) NoteItem(t, &items_of_cases);
-    if (in_period && counted) tally.AddTransfer(t, domain.shown);
+    note_and_count(t, t.create_time(), agency, false, [&](v1::Domain d) { tally.AddTransfer(t, d); });
   }));
   CASELINK_RETURN_IF_ERROR(ForEachItem<v1::SupervisionRecord>(
       sc, storage::Table::kSupervision, at, [&](const v1::SupervisionRecord& r) {
-        const bool in_period = period.Contains(FromProtoTime(r.service_time()));
-        const bool for_hits = names_a_hit(r.case_ids());
-        if (!in_period && !for_hits) return;
-        const bool sees = workflow::CanSee(viewer, r);
-        if (!in_period && sees) return NoteItem(r, &items_of_cases);
-        const ItemDomain domain = DomainOf(sc, r.case_ids(), at, &gate);
-        const bool counted = gate.Item(r.receiver_agency(), domain.gate, r.participants(), true);
-        if (for_hits && (counted || sees)) NoteItem(r, &items_of_cases);
-        if (in_period && counted) tally.AddSupervision(r, domain.shown);
+        note_and_count(r, r.service_time(), r.receiver_agency(), true,
+                       [&](v1::Domain d) { tally.AddSupervision(r, d); });
       }));
   CASELINK_RETURN_IF_ERROR(AddHits(sc, scope, std::move(hits), at, items_of_cases, &gate, &tally, out));
 
