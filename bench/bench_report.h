@@ -52,8 +52,11 @@ struct Report {
   bool micro_run = false;
   RedactionMicro micro;
   std::vector<Goal> goals;
+  // What the same run says bounds the goals (the log_floor row against the
+  // echo); empty when those rows were not run.
+  std::vector<std::string> bounds;
 
-  // Fills Row::ratio from the baseline rows and evaluates the goals.
+  // Fills Row::ratio from the baseline rows, evaluates the goals, states the bounds.
   void Evaluate();
   void PrintTable(std::FILE* out) const;
   absl::Status WriteJson(const std::string& path) const;

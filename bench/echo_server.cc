@@ -1,5 +1,6 @@
 #include "echo_server.h"
 
+#include <atomic>
 #include <chrono>
 
 #include "echo.grpc.pb.h"
@@ -12,10 +13,30 @@ namespace caselink::bench {
 
 class EchoServer::Service final : public Echo::CallbackService {
  public:
+  explicit Service(LoggedEchoStore* logged) : logged_(logged) {}
+
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx, const EchoRequest* req,
                                  EchoResponse* resp) override {
     resp->mutable_payload()->assign(req->response_size(), 'x');
     auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(grpc::Status::OK);
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* StoredEcho(grpc::CallbackServerContext* ctx, const EchoRequest* req,
+                                       EchoResponse* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    if (logged_ == nullptr) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "no logged echo store"));
+      return reactor;
+    }
+    // Consecutive calls read records far apart, as reads of many cases do.
+    auto value = logged_->Read(next_.fetch_add(1, std::memory_order_relaxed) * 7919, req->write_entry());
+    if (!value.ok()) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL, std::string(value.status().message())));
+      return reactor;
+    }
+    *resp->mutable_payload() = std::move(*value);
     reactor->Finish(grpc::Status::OK);
     return reactor;
   }
@@ -42,9 +63,14 @@ class EchoServer::Service final : public Echo::CallbackService {
     };
     return new Reader(resp);
   }
+
+ private:
+  LoggedEchoStore* const logged_;
+  std::atomic<uint64_t> next_{0};
 };
 
-absl::StatusOr<std::unique_ptr<EchoServer>> EchoServer::Start(const EchoTlsFiles& tls) {
+absl::StatusOr<std::unique_ptr<EchoServer>> EchoServer::Start(const EchoTlsFiles& tls,
+                                                               LoggedEchoStore* logged) {
   // The same credentials as caselinkd's TlsCredentials() (server/caselink_server.cc).
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       tls.key_file, tls.cert_file, tls.client_ca_file, /*refresh_interval_sec=*/1);
@@ -55,7 +81,7 @@ absl::StatusOr<std::unique_ptr<EchoServer>> EchoServer::Start(const EchoTlsFiles
   if (!tls.crl_dir.empty()) options.set_crl_directory(tls.crl_dir);
 
   std::unique_ptr<EchoServer> s(new EchoServer());
-  s->service_ = std::make_unique<Service>();
+  s->service_ = std::make_unique<Service>(logged);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::experimental::TlsServerCredentials(options),
                            &s->port_);

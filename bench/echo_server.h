@@ -3,6 +3,7 @@
 // same mutual-TLS setup as caselinkd: TlsServerCredentials over a
 // FileWatcherCertificateProvider, client certificates required and verified
 // against the same CA, the same CRL directory. Listens on 127.0.0.1:0.
+// Given a LoggedEchoStore it also answers StoredEcho from it, inline too.
 #pragma once
 
 #include <memory>
@@ -10,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server.h"
+#include "logged_echo_store.h"
 
 namespace caselink::bench {
 
@@ -22,7 +24,9 @@ struct EchoTlsFiles {
 
 class EchoServer {
  public:
-  static absl::StatusOr<std::unique_ptr<EchoServer>> Start(const EchoTlsFiles& tls);
+  // `logged` (may be null; must outlive the server) serves StoredEcho.
+  static absl::StatusOr<std::unique_ptr<EchoServer>> Start(const EchoTlsFiles& tls,
+                                                           LoggedEchoStore* logged = nullptr);
   ~EchoServer();
 
   int port() const { return port_; }

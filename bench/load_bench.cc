@@ -3,6 +3,9 @@
 // PKI, the example policy, RocksDB in a temp dir) and two baselines in the
 // same process, it measures:
 //   echo              baseline A: bare gRPC mTLS echo, case-sized response
+//   read_floor        the echo answering from a stored record (a RocksDB read)
+//   log_floor         the same with the read's entry written before the answer
+//                     (logged_echo_store.h): what bounds getcase_redacted
 //   getcase_redacted  GetCase as psb of market's MARKET_ORDER case (id masked)
 //   getcase_noaudit   the same read against a second server without the
 //                     access log: the log's cost is 1 - redacted / noaudit
@@ -39,6 +42,7 @@
 #include "flood_process.h"
 #include "grpcpp/client_context.h"
 #include "load_driver.h"
+#include "logged_echo_store.h"
 #include "mtls_channel.h"
 #include "redaction_micro.h"
 #include "rocksdb_baseline.h"
@@ -203,13 +207,20 @@ int Main(int argc, char** argv) {
   CLI::App app{"caselink load benchmark (issues 8 and 19): GetCase, SubmitCase and their baselines"};
   double duration = 5, warmup = 1;
   std::string concurrency_list = "1,32", json_path, only;
+  LoggedEchoShape floor_shape;
   app.add_option("--duration", duration, "measured seconds per row")->check(CLI::Range(0.01, 600.0));
   app.add_option("--warmup", warmup, "warm-up seconds before each row")->check(CLI::Range(0.0, 60.0));
   app.add_option("--concurrency", concurrency_list, "calls in flight (threads for RocksDB), comma list");
   app.add_option("--json", json_path, "also write the results as JSON to this path");
   app.add_option("--only", only,
-                 "run only workloads whose name contains this (echo, getcase_redacted, getcase_noaudit, "
-                 "getcase_owner, getcase_owner_flooded, submitcase, rocksdb_put, transition, redaction_micro)");
+                 "run only workloads whose name contains this (echo, read_floor, log_floor, getcase_redacted, "
+                 "getcase_noaudit, getcase_owner, getcase_owner_flooded, submitcase, rocksdb_put, transition, "
+                 "redaction_micro)");
+  app.add_option("--floor-entry-bytes", floor_shape.entry_bytes,
+                 "log_floor: bytes of the entry written per read")
+      ->check(CLI::Range(0, 1 << 20));
+  app.add_option("--floor-index-keys", floor_shape.index_keys, "log_floor: index keys written per entry")
+      ->check(CLI::Range(0, 64));
   CLI11_PARSE(app, argc, argv);
 
   Report report;
@@ -286,7 +297,19 @@ int Main(int argc, char** argv) {
   // --- baseline A: the echo server, same TLS files and CA as caselinkd.
   EchoTlsFiles tls{district.dir() + "/server.pem", district.dir() + "/server.key",
                    district.dir() + "/ca.pem", district.crl_dir()};
-  auto echo_server = EchoServer::Start(tls);
+  // The log_floor row's store, read and written by the echo server's
+  // LoggedEcho (records of the GetCase response's size).
+  std::unique_ptr<LoggedEchoStore> floor_store;
+  if (Selected(only, "read_floor") || Selected(only, "log_floor")) {
+    floor_shape.record_bytes = static_cast<int>(report.get_response_bytes);
+    auto opened = LoggedEchoStore::Open(district.dir() + "/log-floor", floor_shape);
+    if (!opened.ok()) {
+      std::fprintf(stderr, "%s\n", opened.status().ToString().c_str());
+      return 1;
+    }
+    floor_store = std::move(*opened);
+  }
+  auto echo_server = EchoServer::Start(tls, floor_store.get());
   if (!echo_server.ok()) {
     std::fprintf(stderr, "%s\n", echo_server.status().ToString().c_str());
     return 1;
@@ -364,6 +387,26 @@ int Main(int argc, char** argv) {
                   echo_stub->async()->Echo(ctx, rq, rs, std::move(cb));
                 },
                 echo_req, std::move(done));
+          }));
+    }
+    // The floors: the echo answered from a stored record, without and with
+    // the read's entry written first.
+    for (bool write_entry : {false, true}) {
+      const std::string name = write_entry ? "log_floor" : "read_floor";
+      if (floor_store == nullptr || !Selected(only, name)) continue;
+      EchoRequest req = echo_req;
+      req.set_write_entry(write_entry);
+      add(name,
+          write_entry ? absl::StrCat("read_floor + a chained ", floor_shape.entry_bytes, "-byte entry and ",
+                                     floor_shape.index_keys,
+                                     " index keys written (WAL, 10 ms sync) before the answer")
+                      : "echo answered from a stored record (RocksDB read, default options)",
+          write_entry ? "read_floor" : "echo", RunAsyncLoad(name, o, [&](int, Done done) {
+            StartUnary<EchoRequest, EchoResponse>(
+                [&](auto* ctx, auto* rq, auto* rs, auto cb) {
+                  echo_stub->async()->StoredEcho(ctx, rq, rs, std::move(cb));
+                },
+                req, std::move(done));
           }));
     }
     if (Selected(only, "getcase_redacted")) {
