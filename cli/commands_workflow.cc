@@ -51,6 +51,7 @@ struct ActArgs : ChangeArgs {
   std::string reference;
   std::string adoption;
   std::string approver;
+  std::string forward_to;
 };
 
 struct ItemArgs {
@@ -157,6 +158,7 @@ int RunAct(const CommandContext& ctx, const ActArgs& a, bool supervision) {
   req.set_linked_case_id(a.linked_case);
   req.set_reference(a.reference);
   req.set_approver(a.approver);
+  req.set_forward_to_agency(a.forward_to);
   if (!a.adoption.empty()) {
     v1::Adoption adoption;
     if (!ParseEnum<v1::Adoption>("", a.adoption, &v1::Adoption_Parse, &adoption) ||
@@ -230,6 +232,8 @@ void AddItemCommands(CLI::App* group, CommandContext& ctx, bool supervision) {
     sub->add_option("--adoption", args->adoption,
                     "With a reply: adopted, partly-adopted or not-adopted (采纳情况)");
     sub->add_option("--approver", args->approver, "With extend-decision: who approved the extension");
+    sub->add_option("--forward-to", args->forward_to,
+                    "With forward-to-competent (转送): the police agency with jurisdiction, e.g. psb-traffic");
     AddChangeOptions(sub, args.get());
     sub->callback([&ctx, args, supervision] {
       ctx.SetAction([&ctx, args, supervision] { return RunAct(ctx, *args, supervision); });

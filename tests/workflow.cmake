@@ -29,4 +29,8 @@ if(TARGET caselink)
   target_compile_definitions(cli_screening_test PRIVATE
     CASELINK_CLI_PATH="$<TARGET_FILE:caselink>" CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   add_dependencies(cli_screening_test caselink)
+  # `caselink transfer act` with the flags of the actions' required fields.
+  caselink_add_test(cli_workflow_test SOURCES cli_workflow_test.cc LIBS caselink_client LABELS client cli e2e workflow)
+  target_compile_definitions(cli_workflow_test PRIVATE CASELINK_CLI_PATH="$<TARGET_FILE:caselink>")
+  add_dependencies(cli_workflow_test caselink)
 endif()
