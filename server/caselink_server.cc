@@ -119,6 +119,7 @@ DocumentLimits DocumentLimitsOf(const v1::DocumentConfig& c) {
   DocumentLimits l;
   if (c.max_file_bytes() > 0) l.max_file_bytes = c.max_file_bytes();
   if (c.max_item_bytes() > 0) l.max_item_bytes = c.max_item_bytes();
+  if (c.max_draft_bytes_per_agency() > 0) l.max_draft_bytes_per_agency = c.max_draft_bytes_per_agency();
   return l;
 }
 

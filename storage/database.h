@@ -32,7 +32,8 @@ enum class Table {
   kEventIndex,         // agency \0 cursor(be64) -> event seq(be64) (per-agency count; older keys: agency \0 seq -> "")
   kCaseIndex,          // search index keys of cases -> ""
   kDocuments,          // document_id -> Document (immutable)
-  kItemDocuments,      // item_id \0 document_id -> "" (an item's documents)
+  kItemDocuments,      // item_id \0 document_id -> "" (an item's documents; under "~draft:AGENCY" an
+                       // agency's drafts, under "~attached:AGENCY" those of them attached to an item)
   kDocumentContent,    // sha256 (32 bytes) -> DocumentContent (written once)
   kDocumentBlobs,      // blob_id \0 chunk(be32) -> bytes (BlobDB: values in blob files)
   kScreeningHits,      // case_id \0 rule_id -> ScreeningHit (an index: latest version x rules)

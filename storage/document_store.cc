@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
 #include "absl/time/clock.h"
 #include "absl/strings/str_cat.h"
@@ -30,12 +31,33 @@ std::string ItemKey(const std::string& item_id, const std::string& doc_id) {
   return absl::StrCat(item_id, absl::string_view("\0", 1), doc_id);
 }
 
-// Drafts are indexed under their uploader: "~draft:" never starts an item
-// id (the request validator admits only case-id shapes).
+// Drafts are indexed under their uploader, and so are the drafts a creation
+// attached (by the draft's id): "~" never starts an item id (the request
+// validator admits only case-id shapes).
 std::string DraftIndexOf(const std::string& agency) { return absl::StrCat("~draft:", agency); }
+std::string AttachedIndexOf(const std::string& agency) { return absl::StrCat("~attached:", agency); }
+
+// What holds a document, for its index and its byte limit: its item, or its
+// uploader's drafts.
+std::string HolderOf(const std::string& item_id, const std::string& agency) {
+  return item_id.empty() ? DraftIndexOf(agency) : item_id;
+}
 
 std::string IndexKeyOf(const v1::Document& doc) {
-  return ItemKey(doc.item_id().empty() ? DraftIndexOf(doc.uploader_agency()) : doc.item_id(), doc.id());
+  return ItemKey(HolderOf(doc.item_id(), doc.uploader_agency()), doc.id());
+}
+
+// The ids indexed under `index` (an item id, DraftIndexOf, AttachedIndexOf),
+// in key order.
+absl::StatusOr<std::vector<std::string>> IdsUnder(const Database& db, const std::string& index) {
+  const std::string prefix = absl::StrCat(index, absl::string_view("\0", 1));
+  std::vector<std::string> ids;
+  auto it = db.NewIterator(rocksdb::ReadOptions(), Table::kItemDocuments);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    ids.push_back(it->key().ToString().substr(prefix.size()));
+  }
+  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing an item's documents"));
+  return ids;
 }
 
 // The content table is keyed by the raw 32 bytes of the hash.
@@ -215,13 +237,14 @@ absl::StatusOr<DocumentStore::CommitOutcome> DocumentStore::Commit(const CommitC
   if (writer->size() != doc.size()) return absl::InternalError("the writer's size is not the document's");
   const std::string req_key = RequestKeyOf(cmd.agency, cmd.request_id);
   // The content key too: two uploads of the same new content must not both
-  // write its record. And the item: its total is summed and the document
-  // added under one lock, or concurrent uploads each see the total without
-  // the others and together pass the limit. ("item\0" keeps the key apart
-  // from the raw hash and request keys.) A draft has no item to lock.
-  std::vector<std::string> keys = {req_key, content_key};
-  if (!doc.item_id().empty()) keys.push_back(absl::StrCat("item", absl::string_view("\0", 1), doc.item_id()));
-  KeyLocks::Guard guard = locks_.Lock(keys);
+  // write its record. And the holder (the item, or the uploader's drafts):
+  // its total is summed and the document added under one lock, or
+  // concurrent uploads each see the total without the others and together
+  // pass the limit. ("held\0" keeps the key apart from the raw hash and
+  // request keys.)
+  const std::string holder_key =
+      absl::StrCat("held", absl::string_view("\0", 1), HolderOf(doc.item_id(), doc.uploader_agency()));
+  KeyLocks::Guard guard = locks_.Lock({req_key, content_key, holder_key});
 
   CASELINK_ASSIGN_OR_RETURN(std::optional<v1::Document> earlier,
                             FindRequest(cmd.agency, cmd.request_id, cmd.request_digest));
@@ -229,15 +252,11 @@ absl::StatusOr<DocumentStore::CommitOutcome> DocumentStore::Commit(const CommitC
     CASELINK_RETURN_IF_ERROR(writer->Abandon());
     return CommitOutcome{*std::move(earlier), true, true};
   }
-  if (!doc.item_id().empty() && cmd.max_item_bytes > 0) {
-    CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> present, ListByItem(doc.item_id()));
-    int64_t held = 0;
-    for (const v1::Document& d : present) held += d.size();
-    if (held + doc.size() > cmd.max_item_bytes) {
-      // The upload is refused: its chunks go, as any failed upload's.
-      CASELINK_RETURN_IF_ERROR(writer->Abandon());
-      return ItemBytesError(doc.item_id(), held, doc.size(), cmd.max_item_bytes);
-    }
+  if (absl::Status room = CheckRoom(doc.item_id(), doc.uploader_agency(), doc.size(), cmd.max_bytes_held);
+      !room.ok()) {
+    // The upload is refused: its chunks go, as any failed upload's.
+    CASELINK_RETURN_IF_ERROR(writer->Abandon());
+    return room;
   }
   CASELINK_ASSIGN_OR_RETURN(std::optional<std::string> existing, Content(*db_, doc.sha256()));
 
@@ -266,11 +285,30 @@ absl::StatusOr<DocumentStore::CommitOutcome> DocumentStore::Commit(const CommitC
   return CommitOutcome{doc, false, existing.has_value()};
 }
 
-absl::Status DocumentStore::ItemBytesError(const std::string& item_id, int64_t held, int64_t adding,
-                                           int64_t limit) {
-  return absl::OutOfRangeError(absl::StrCat("header.size: item '", item_id, "' already holds ", held,
-                                            " bytes of documents; ", adding, " more would pass the limit of ", limit,
-                                            " bytes an item (documents.max_item_bytes)"));
+absl::Status DocumentStore::CheckRoom(const std::string& item_id, const std::string& agency, int64_t adding,
+                                      int64_t limit) const {
+  if (limit <= 0) return absl::OkStatus();
+  CASELINK_ASSIGN_OR_RETURN(std::vector<std::string> ids, IdsUnder(*db_, HolderOf(item_id, agency)));
+  absl::flat_hash_set<std::string> attached;
+  if (item_id.empty()) {
+    CASELINK_ASSIGN_OR_RETURN(std::vector<std::string> marked, IdsUnder(*db_, AttachedIndexOf(agency)));
+    attached.insert(marked.begin(), marked.end());
+  }
+  int64_t held = 0;
+  for (const std::string& id : ids) {
+    if (attached.contains(id)) continue;
+    CASELINK_ASSIGN_OR_RETURN(v1::Document doc, Get(id));
+    held += doc.size();
+  }
+  if (held + adding <= limit) return absl::OkStatus();
+  const std::string holds = item_id.empty()
+                                ? absl::StrCat("agency '", agency, "' already holds ", held,
+                                               " bytes of drafts not attached to an item")
+                                : absl::StrCat("item '", item_id, "' already holds ", held, " bytes of documents");
+  const char* setting = item_id.empty() ? " bytes of drafts an agency (documents.max_draft_bytes_per_agency)"
+                                        : " bytes an item (documents.max_item_bytes)";
+  return absl::OutOfRangeError(
+      absl::StrCat("header.size: ", holds, "; ", adding, " more would pass the limit of ", limit, setting));
 }
 
 absl::StatusOr<v1::Document> DocumentStore::Get(const std::string& id) const {
@@ -289,18 +327,17 @@ absl::StatusOr<std::vector<v1::Document>> DocumentStore::ListDrafts(const std::s
 
 std::vector<Put> DocumentStore::AttachmentPuts(const v1::Document& attached) {
   return {{Table::kDocuments, attached.id(), attached.SerializeAsString()},
-          {Table::kItemDocuments, IndexKeyOf(attached), ""}};
+          {Table::kItemDocuments, IndexKeyOf(attached), ""},
+          {Table::kItemDocuments, ItemKey(AttachedIndexOf(attached.uploader_agency()), attached.draft_id()), ""}};
 }
 
 absl::StatusOr<std::vector<v1::Document>> DocumentStore::ListByItem(const std::string& item_id) const {
-  const std::string prefix = absl::StrCat(item_id, absl::string_view("\0", 1));
+  CASELINK_ASSIGN_OR_RETURN(std::vector<std::string> ids, IdsUnder(*db_, item_id));
   std::vector<v1::Document> out;
-  auto it = db_->NewIterator(rocksdb::ReadOptions(), Table::kItemDocuments);
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    CASELINK_ASSIGN_OR_RETURN(v1::Document doc, Get(it->key().ToString().substr(prefix.size())));
+  for (const std::string& id : ids) {
+    CASELINK_ASSIGN_OR_RETURN(v1::Document doc, Get(id));
     out.push_back(std::move(doc));
   }
-  CASELINK_RETURN_IF_ERROR(FromRocks(it->status(), "listing an item's documents"));
   std::stable_sort(out.begin(), out.end(), [](const v1::Document& a, const v1::Document& b) {
     const auto& x = a.upload_time();
     const auto& y = b.upload_time();

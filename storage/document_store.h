@@ -84,11 +84,12 @@ class DocumentStore {
     std::string agency;          // the uploader, owner of the idempotency key
     std::string request_id;
     std::string request_digest;  // to tell a retry from a reuse of the key
-    // The most bytes of documents the item may hold with this one
-    // (documents.max_item_bytes); 0: no limit. Checked again under the
-    // item's lock: an earlier check without it lets concurrent uploads to
-    // one item all pass it.
-    int64_t max_item_bytes = 0;
+    // The most bytes its holder may hold with this document (CheckRoom):
+    // its item (documents.max_item_bytes) or, for a draft, its uploader's
+    // drafts (documents.max_draft_bytes_per_agency); 0: no limit. Checked
+    // again under the holder's lock: an earlier check without it lets
+    // concurrent uploads to one holder all pass it.
+    int64_t max_bytes_held = 0;
     // Adds the call's access-log entry to the batch. An error aborts the
     // commit; nothing is written.
     std::function<absl::Status(const v1::Document& stored, CommitRequest*)> attach;
@@ -102,15 +103,20 @@ class DocumentStore {
   // Makes the document exist (see the class comment). `writer` must be
   // finished; its chunks become the content, or are deleted if the content
   // already existed or the request is a replay. AlreadyExists if request_id
-  // was used for a different request; OutOfRange (ItemBytesError) if the
-  // item's documents with this one would pass cmd.max_item_bytes — the
-  // writer's chunks are then deleted and nothing is written.
+  // was used for a different request; CheckRoom's OutOfRange if the holder's
+  // documents with this one would pass cmd.max_bytes_held — the writer's
+  // chunks are then deleted and nothing is written.
   absl::StatusOr<CommitOutcome> Commit(const CommitCommand& cmd, BlobWriter* writer);
 
-  // OUT_OF_RANGE: item `item_id` holds `held` bytes of documents and `adding`
-  // more would pass `limit`. One wording for the upload's early check and
-  // Commit's.
-  static absl::Status ItemBytesError(const std::string& item_id, int64_t held, int64_t adding, int64_t limit);
+  // Whether `adding` more bytes fit in `limit` (0: no limit) beside what a
+  // holder holds: the documents of item `item_id`, or, if it is empty, the
+  // drafts of `agency` not yet attached to an item (an attached one counts
+  // against its item instead). OUT_OF_RANGE naming the setting
+  // (documents.max_item_bytes or documents.max_draft_bytes_per_agency), the
+  // bytes held and the limit otherwise. The upload's early check; Commit
+  // makes it again under the holder's lock. Reads the holder's documents.
+  absl::Status CheckRoom(const std::string& item_id, const std::string& agency, int64_t adding,
+                         int64_t limit) const;
 
   // The document a request_id answered, if any (a retry before re-sending
   // the bytes). AlreadyExists if it answered a different request.
@@ -126,9 +132,11 @@ class DocumentStore {
   absl::StatusOr<std::vector<v1::Document>> ListDrafts(const std::string& agency) const;
 
   // What attaching a draft's copy `attached` (a new id, its item, draft_id
-  // set; the draft's content) to an item writes: its record and the item's
-  // index entry. The caller puts them in the item's creation batch, so the
-  // item never exists without them nor they without it.
+  // set; the draft's content) to an item writes: its record, the item's
+  // index entry and the draft's mark as attached (no longer counted by
+  // CheckRoom against its uploader's drafts). The caller puts them in the
+  // item's creation batch, so the item never exists without them nor they
+  // without it.
   static std::vector<Put> AttachmentPuts(const v1::Document& attached);
 
   // Calls `sink` with the content of `doc` from `offset` to its end, piece by

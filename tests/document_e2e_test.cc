@@ -46,7 +46,8 @@ class DocumentTest : public WorkflowTest {
  protected:
   void SetUp() override {
     DistrictOptions o;
-    o.documents_config = absl::StrCat("max_file_bytes: ", 8 << 20, " max_item_bytes: ", 12 << 20);
+    o.documents_config = absl::StrCat("max_file_bytes: ", 8 << 20, " max_item_bytes: ", 12 << 20,
+                                      " max_draft_bytes_per_agency: ", 1 << 20);
     StartDistrict(std::move(o));
     transfer_ = NewForward();
     ASSERT_FALSE(transfer_.empty());
@@ -110,6 +111,21 @@ class DocumentTest : public WorkflowTest {
       if (absl::StrContains(e.method(), "DocumentService")) out.push_back(e);
     }
     return out;
+  }
+
+  // market's forward transfer of a new case to psb whose 移送书 is draft
+  // `draft_id` (the other materials of 第六条 by reference).
+  v1::CreateTransferRequest TransferWithLetter(const std::string& draft_id, const std::string& request_id) {
+    v1::CreateTransferRequest create;
+    create.set_direction(v1::TRANSFER_FORWARD);
+    create.set_receiver_agency("psb");
+    create.set_case_id(NewCase("market"));
+    create.set_subject("涉嫌生产、销售伪劣产品罪");
+    create.set_request_id(request_id);
+    AddTransferMaterials(&create);
+    create.mutable_materials(0)->Clear();
+    create.mutable_materials(0)->set_document_id(draft_id);
+    return create;
   }
 
   std::string transfer_;
@@ -244,6 +260,57 @@ TEST_F(DocumentTest, RefusedUploadsStoreNothingAndAreLogged) {
   ASSERT_EQ(over.status().code(), absl::StatusCode::kOutOfRange) << over.status();
   EXPECT_THAT(std::string(over.status().message()), HasSubstr("max_item_bytes"));
   EXPECT_EQ(Documents(), 1);
+}
+
+// documents.max_draft_bytes_per_agency: drafts nobody names cannot fill the
+// disk. The limit counts the caller's own drafts not yet attached to an item:
+// not another agency's, not uploads to an item, not a draft a creation took.
+TEST_F(DocumentTest, AnAgencysDraftsAreLimitedUntilACreationAttachesThem) {
+  auto draft_header = [&](const std::string& content, v1::MaterialKind kind) {
+    v1::UploadHeader h = Header(content, kind);
+    h.clear_item_id();
+    h.set_draft(true);
+    return h;
+  };
+  auto drafts_of = [&](const std::string& agency) {
+    auto l = As(agency).ListDocuments(v1::ListDocumentsRequest());
+    EXPECT_TRUE(l.ok()) << l.status();
+    return l.ok() ? l->documents_size() : -1;
+  };
+  const std::string letter = Pdf(600 << 10, 61);
+  auto first = Upload("market", draft_header(letter, v1::MATERIAL_TRANSFER_LETTER), letter);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string report = Pdf(600 << 10, 62);
+  auto over = Upload("market", draft_header(report, v1::MATERIAL_INVESTIGATION_REPORT), report);
+  ASSERT_EQ(over.status().code(), absl::StatusCode::kOutOfRange) << over.status();
+  EXPECT_THAT(std::string(over.status().message()),
+              HasSubstr(absl::StrCat("agency 'market' already holds ", 600 << 10, " bytes of drafts not attached to "
+                                     "an item; ", 600 << 10, " more would pass the limit of ", 1 << 20,
+                                     " bytes of drafts an agency (documents.max_draft_bytes_per_agency)")));
+  EXPECT_EQ(drafts_of("market"), 1) << "the refused draft is not stored";
+  bool logged = false;
+  for (const v1::AuditEntry& e : DocumentEntries("market")) {
+    logged |= e.method() == "caselink.v1.DocumentService/Upload" &&
+              e.status_code() == static_cast<int>(absl::StatusCode::kOutOfRange);
+  }
+  EXPECT_TRUE(logged) << "the refusal is in the access log";
+
+  // Another agency's drafts are its own; an upload to an item counts
+  // against the item, not against the uploader's drafts.
+  EXPECT_TRUE(Upload("psb", draft_header(report, v1::MATERIAL_INVESTIGATION_REPORT), report).ok());
+  EXPECT_TRUE(Upload("market", Header(report, v1::MATERIAL_INVESTIGATION_REPORT), report).ok());
+  const std::string list = Pdf(400 << 10, 63);
+  auto second = Upload("market", draft_header(list, v1::MATERIAL_ITEM_LIST), list);
+  ASSERT_TRUE(second.ok()) << second.status() << ": 600 + 400 KiB of drafts fit in 1 MiB";
+
+  // A creation attaches the 移送书: it counts against the transfer now, and
+  // the agency may upload another draft in its place.
+  v1::CreateTransferRequest create = TransferWithLetter(first->document().id(), "transfer-with-draft-quota");
+  auto made = As("market").CreateTransfer(create);
+  ASSERT_TRUE(made.ok()) << made.status();
+  auto after = Upload("market", draft_header(report, v1::MATERIAL_INVESTIGATION_REPORT), report);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(drafts_of("market"), 3) << "an attached draft stays listed as it was";
 }
 
 // What the client library never sends, a raw stream may: a second header,
@@ -527,16 +594,8 @@ TEST_F(DocumentTest, ATransferIsCreatedWithTheDraftItNamesAttached) {
   }).ok());
   EXPECT_EQ(back, letter);
 
-  v1::CreateTransferRequest create;
-  create.set_direction(v1::TRANSFER_FORWARD);
-  create.set_receiver_agency("psb");
-  create.set_case_id(NewCase("market"));
-  create.set_subject("涉嫌生产、销售伪劣产品罪");
-  create.set_request_id("transfer-with-draft-1");
-  AddTransferMaterials(&create);
   // The 移送书 is the draft: its kind counts for 第六条's required kinds.
-  create.mutable_materials(0)->Clear();
-  create.mutable_materials(0)->set_document_id(draft_id);
+  v1::CreateTransferRequest create = TransferWithLetter(draft_id, "transfer-with-draft-1");
   // Another agency cannot name it; an unknown id is refused the same way.
   v1::CreateTransferRequest foreign = create;
   foreign.set_case_id(NewCase("emergency"));

@@ -1,14 +1,21 @@
 // DocumentStore against a real RocksDB in a temp dir: content read back from
 // any offset across chunk boundaries, one copy per content (deduplicated),
 // nothing left of an abandoned or failed upload, idempotent commits, the
-// content in blob files (BlobDB), and VerifyAll catching a damaged chunk.
+// limits of an item's documents and of an agency's drafts (rechecked under a
+// lock: concurrent commits do not pass them together), the content in blob
+// files (BlobDB), and VerifyAll catching a damaged chunk.
 #include "storage/document_store.h"
 
+#include <algorithm>
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "caselink/v1/storage.pb.h"
@@ -22,6 +29,7 @@
 namespace caselink::storage {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::Sha256Hex;
 
@@ -76,6 +84,52 @@ class DocumentStoreTest : public ::testing::Test {
     });
     EXPECT_TRUE(s.ok()) << s;
     return out;
+  }
+
+  // A writer that has taken all of `content`, ready to commit.
+  DocumentStore::BlobWriter FinishedWriter(const std::string& content) {
+    DocumentStore::BlobWriter w = store_->NewBlob();
+    EXPECT_TRUE(w.Append(content).ok());
+    EXPECT_TRUE(w.Finish().ok());
+    return w;
+  }
+
+  // The commit of `content` as document `id` of `agency` to `item` (none:
+  // a draft), within `limit` bytes of the item's documents (of the agency's
+  // drafts).
+  static DocumentStore::CommitCommand Command(const std::string& id, const std::string& agency,
+                                              const std::string& content, int64_t limit,
+                                              const std::string& item = "") {
+    DocumentStore::CommitCommand cmd;
+    cmd.document.set_id(id);
+    cmd.document.set_item_id(item);
+    cmd.document.set_uploader_agency(agency);
+    cmd.document.set_size(static_cast<int64_t>(content.size()));
+    cmd.document.set_sha256(Sha256Hex(content));
+    cmd.agency = agency;
+    cmd.request_id = "r-" + id;
+    cmd.request_digest = "digest-" + id;
+    cmd.max_bytes_held = limit;
+    return cmd;
+  }
+
+  // The ids of a listing (none if it failed).
+  static std::vector<std::string> Ids(const absl::StatusOr<std::vector<v1::Document>>& listed) {
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    std::vector<std::string> ids;
+    if (listed.ok()) {
+      for (const v1::Document& d : *listed) ids.push_back(d.id());
+    }
+    return ids;
+  }
+
+  // A refused commit of document `id` (request "r-" + id of market) left no
+  // document, no request record, and only `blob_keys` chunks in all.
+  void ExpectNothingLeftOf(const std::string& id, int blob_keys) {
+    EXPECT_EQ(store_->Get(id).status().code(), absl::StatusCode::kNotFound);
+    EXPECT_FALSE(store_->FindRequest("market", "r-" + id, "digest-" + id)->has_value())
+        << "a refused upload has no record";
+    EXPECT_EQ(BlobKeys(), blob_keys) << "the refused upload's chunks are deleted";
   }
 
   // Live keys of the blob table (chunks of every stored or pending content).
@@ -218,48 +272,106 @@ TEST_F(DocumentStoreTest, ARetryIsAnsweredFromTheFirstCommitAndAReusedKeyIsRefus
 // are that race: the second must be refused, its chunks dropped.
 TEST_F(DocumentStoreTest, ACommitThatWouldPassTheItemsLimitIsRefusedAndLeavesNothing) {
   constexpr int64_t kLimit = 200000;
-  auto finished = [&](const std::string& content) {
-    DocumentStore::BlobWriter w = store_->NewBlob();
-    EXPECT_TRUE(w.Append(content).ok());
-    EXPECT_TRUE(w.Finish().ok());
-    return w;
-  };
-  auto command = [&](const std::string& id, const std::string& content) {
-    DocumentStore::CommitCommand cmd;
-    cmd.document.set_id(id);
-    cmd.document.set_item_id("T1");
-    cmd.document.set_size(static_cast<int64_t>(content.size()));
-    cmd.document.set_sha256(Sha256Hex(content));
-    cmd.agency = "market";
-    cmd.request_id = "r-" + id;
-    cmd.request_digest = "digest-" + id;
-    cmd.max_item_bytes = kLimit;
-    return cmd;
-  };
   const std::string a = RandomBytes(140000, 21);
   const std::string b = RandomBytes(140000, 22);
-  DocumentStore::BlobWriter wa = finished(a);
-  DocumentStore::BlobWriter wb = finished(b);
+  DocumentStore::BlobWriter wa = FinishedWriter(a);
+  DocumentStore::BlobWriter wb = FinishedWriter(b);
   EXPECT_EQ(BlobKeys(), 2);
-  auto first = store_->Commit(command("D1", a), &wa);
+  auto first = store_->Commit(Command("D1", "market", a, kLimit, "T1"), &wa);
   ASSERT_TRUE(first.ok()) << first.status();
-  auto second = store_->Commit(command("D2", b), &wb);
+  auto second = store_->Commit(Command("D2", "market", b, kLimit, "T1"), &wb);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kOutOfRange) << second.status();
   EXPECT_THAT(std::string(second.status().message()),
               HasSubstr("item 'T1' already holds 140000 bytes of documents; 140000 more would pass the limit "
                         "of 200000 bytes an item (documents.max_item_bytes)"));
-  auto listed = store_->ListByItem("T1");
-  ASSERT_TRUE(listed.ok()) << listed.status();
-  ASSERT_EQ(listed->size(), 1u);
-  EXPECT_EQ((*listed)[0].id(), "D1");
-  EXPECT_EQ(store_->Get("D2").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_FALSE(store_->FindRequest("market", "r-D2", "digest-D2")->has_value()) << "a refused upload has no record";
-  EXPECT_EQ(BlobKeys(), 1) << "the refused upload's chunks are deleted";
+  EXPECT_THAT(Ids(store_->ListByItem("T1")), ElementsAre("D1"));
+  ExpectNothingLeftOf("D2", /*blob_keys=*/1);
   // Another item is not limited by T1's documents.
-  DocumentStore::BlobWriter wc = finished(b);
-  DocumentStore::CommitCommand other = command("D3", b);
-  other.document.set_item_id("T2");
-  EXPECT_TRUE(store_->Commit(other, &wc).ok());
+  DocumentStore::BlobWriter wc = FinishedWriter(b);
+  EXPECT_TRUE(store_->Commit(Command("D3", "market", b, kLimit, "T2"), &wc).ok());
+}
+
+// A draft counts against its uploader's drafts (documents.max_draft_bytes_per_agency):
+// Commit sums them again under the uploader's lock, as for an item.
+TEST_F(DocumentStoreTest, ACommitThatWouldPassTheAgencysDraftLimitIsRefusedAndLeavesNothing) {
+  constexpr int64_t kLimit = 200000;
+  const std::string a = RandomBytes(140000, 31);
+  const std::string b = RandomBytes(140000, 32);
+  DocumentStore::BlobWriter wa = FinishedWriter(a);
+  DocumentStore::BlobWriter wb = FinishedWriter(b);
+  auto first = store_->Commit(Command("D1", "market", a, kLimit), &wa);
+  ASSERT_TRUE(first.ok()) << first.status();
+  auto second = store_->Commit(Command("D2", "market", b, kLimit), &wb);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kOutOfRange) << second.status();
+  EXPECT_EQ(std::string(second.status().message()),
+            "header.size: agency 'market' already holds 140000 bytes of drafts not attached to an item; 140000 "
+            "more would pass the limit of 200000 bytes of drafts an agency (documents.max_draft_bytes_per_agency)");
+  EXPECT_THAT(Ids(store_->ListDrafts("market")), ElementsAre("D1"));
+  ExpectNothingLeftOf("D2", /*blob_keys=*/1);
+  // Another agency's drafts and market's documents of an item are not
+  // market's drafts.
+  DocumentStore::BlobWriter wc = FinishedWriter(b);
+  EXPECT_TRUE(store_->Commit(Command("D3", "psb", b, kLimit), &wc).ok());
+  DocumentStore::BlobWriter wd = FinishedWriter(b);
+  EXPECT_TRUE(store_->Commit(Command("D4", "market", b, kLimit, "T1"), &wd).ok());
+  EXPECT_TRUE(store_->CheckRoom("", "market", kLimit - 140000, kLimit).ok());
+  EXPECT_EQ(store_->CheckRoom("", "market", kLimit - 140000 + 1, kLimit).code(), absl::StatusCode::kOutOfRange);
+}
+
+// Uploads of drafts by one agency at the same moment: each commit sums the
+// agency's drafts under its lock, so together they never pass the limit.
+TEST_F(DocumentStoreTest, ConcurrentDraftCommitsOfOneAgencyDoNotPassItsLimitTogether) {
+  constexpr int kUploads = 8;
+  constexpr int64_t kSize = 50000;
+  constexpr int64_t kLimit = 3 * kSize;
+  std::vector<DocumentStore::BlobWriter> writers;
+  std::vector<std::string> contents;
+  for (int i = 0; i < kUploads; ++i) {
+    contents.push_back(RandomBytes(kSize, 40 + i));
+    writers.push_back(FinishedWriter(contents.back()));
+  }
+  std::vector<absl::StatusCode> codes(kUploads);
+  std::vector<std::thread> threads;
+  // All at once: without the lock each sees the others' drafts missing and
+  // most runs let more than three pass.
+  absl::Notification go;
+  for (int i = 0; i < kUploads; ++i) {
+    threads.emplace_back([&, i] {
+      go.WaitForNotification();
+      codes[i] = store_->Commit(Command(absl::StrCat("D", i), "market", contents[i], kLimit), &writers[i])
+                     .status()
+                     .code();
+    });
+  }
+  go.Notify();
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kOk), 3);
+  EXPECT_EQ(std::count(codes.begin(), codes.end(), absl::StatusCode::kOutOfRange), kUploads - 3);
+  EXPECT_EQ(Ids(store_->ListDrafts("market")).size(), 3u);
+  EXPECT_EQ(BlobKeys(), 3) << "the refused uploads' chunks are deleted";
+}
+
+// A draft a creation attached counts against its item (max_item_bytes), no
+// longer against its uploader's drafts; it is still listed as a draft.
+TEST_F(DocumentStoreTest, ADraftAttachedToAnItemNoLongerCountsAgainstItsAgencysDrafts) {
+  constexpr int64_t kLimit = 200000;
+  const std::string a = RandomBytes(140000, 51);
+  DocumentStore::BlobWriter wa = FinishedWriter(a);
+  ASSERT_TRUE(store_->Commit(Command("D1", "market", a, kLimit), &wa).ok());
+  EXPECT_EQ(store_->CheckRoom("", "market", 140000, kLimit).code(), absl::StatusCode::kOutOfRange);
+  auto draft = store_->Get("D1");
+  ASSERT_TRUE(draft.ok()) << draft.status();
+  v1::Document attached = *draft;
+  attached.set_draft_id("D1");
+  attached.set_id("D2");
+  attached.set_item_id("T1");
+  CommitRequest creation;
+  creation.puts = DocumentStore::AttachmentPuts(attached);
+  ASSERT_TRUE(pipeline_->Commit(std::move(creation)).ok());
+  EXPECT_TRUE(store_->CheckRoom("", "market", kLimit, kLimit).ok());
+  EXPECT_EQ(store_->CheckRoom("T1", "market", kLimit - 140000 + 1, kLimit).code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(Ids(store_->ListDrafts("market")), ElementsAre("D1")) << "the draft stays as it was";
+  EXPECT_THAT(Ids(store_->ListByItem("T1")), ElementsAre("D2"));
 }
 
 TEST_F(DocumentStoreTest, ChunksLiveInBlobFiles) {

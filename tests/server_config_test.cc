@@ -41,6 +41,18 @@ TEST_F(ServerConfigTest, ANegativeLimitIsRefusedNamingTheField) {
   EXPECT_THAT(c.status().message(), HasSubstr("limits.max_rows_examined_per_page: must not be negative (got -1)"));
 }
 
+// The documents' limits take no hand-written check: the field rule refuses
+// a negative one as it does any count.
+TEST_F(ServerConfigTest, ANegativeDocumentLimitIsRefusedNamingTheField) {
+  for (const char* field : {"max_file_bytes", "max_item_bytes", "max_draft_bytes_per_agency"}) {
+    SCOPED_TRACE(field);
+    auto c = Load(absl::StrCat("documents { ", field, ": -1 }"));
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(c.status().message(), HasSubstr(absl::StrCat("documents.", field, ": must not be negative (got -1)")));
+  }
+}
+
 TEST_F(ServerConfigTest, ANegativePeriodIsRefused) {
   auto c = Load("workflow { police_decision { days: -3 } }");
   ASSERT_FALSE(c.ok());

@@ -7,7 +7,7 @@ caselink_add_test(case_links_test SOURCES case_links_test.cc LIBS caselink_stora
 caselink_add_test(key_locks_test SOURCES key_locks_test.cc LIBS caselink_storage LABELS unit threads)
 caselink_add_test(commit_pipeline_test SOURCES commit_pipeline_test.cc LIBS caselink_storage LABELS unit threads)
 caselink_add_test(event_log_test SOURCES event_log_test.cc LIBS caselink_storage LABELS unit)
-caselink_add_test(document_store_test SOURCES document_store_test.cc LIBS caselink_storage OpenSSL::Crypto LABELS unit)
+caselink_add_test(document_store_test SOURCES document_store_test.cc LIBS caselink_storage OpenSSL::Crypto LABELS unit threads)
 
 caselink_add_test(policy_loader_test SOURCES policy_loader_test.cc LIBS caselink_auth LABELS unit)
 target_compile_definitions(policy_loader_test PRIVATE CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")

@@ -141,16 +141,13 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
     resp->set_replayed(true);
     return absl::OkStatus();
   }
-  int64_t item_bytes = 0;
-  if (!h.draft()) {
-    CASELINK_ASSIGN_OR_RETURN(std::vector<v1::Document> present, store_->ListByItem(item.id));
-    for (const v1::Document& d : present) item_bytes += d.size();
-  }
-  // Early, so an upload that cannot fit is refused before its bytes are
-  // read; Commit checks again under the item's lock (concurrent uploads).
-  if (item_bytes + h.size() > limits_.max_item_bytes) {
-    return storage::DocumentStore::ItemBytesError(item.id, item_bytes, h.size(), limits_.max_item_bytes);
-  }
+  // An upload to an item counts against the item; a draft against its
+  // uploader's drafts until a creation attaches it, then against that item
+  // (ResolveDraftMaterials). Early, so an upload that cannot fit is refused
+  // before its bytes are read; Commit checks again under the holder's lock
+  // (concurrent uploads).
+  const int64_t max_bytes_held = h.draft() ? limits_.max_draft_bytes_per_agency : limits_.max_item_bytes;
+  CASELINK_RETURN_IF_ERROR(store_->CheckRoom(item.id, agency, h.size(), max_bytes_held));
 
   // From here on every failure drops the chunks written (the writer's
   // destructor): nothing of a failed upload stays.
@@ -221,9 +218,7 @@ absl::Status DocumentServiceImpl::ReceiveUpload(const CallScope& scope, grpc::Se
   cmd.agency = agency;
   cmd.request_id = h.request_id();
   cmd.request_digest = digest;
-  // A draft's bytes count against the item it is attached to at creation
-  // (ResolveDraftMaterials); an upload to an item counts now.
-  if (!h.draft()) cmd.max_item_bytes = limits_.max_item_bytes;
+  cmd.max_bytes_held = max_bytes_held;
   if (sc_.access_log != nullptr) {
     cmd.attach = [&](const v1::Document& stored, storage::CommitRequest* commit) {
       return AttachItemEntryFor(sc_, scope, item.id, item.case_ids, &stored, commit);

@@ -20,6 +20,7 @@ namespace caselink::server {
 struct DocumentLimits {
   int64_t max_file_bytes = int64_t{64} << 20;
   int64_t max_item_bytes = int64_t{512} << 20;
+  int64_t max_draft_bytes_per_agency = int64_t{1} << 30;
 };
 
 class DocumentServiceImpl final : public RawService {
