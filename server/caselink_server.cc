@@ -427,28 +427,36 @@ absl::Status CaselinkServer::ReloadPolicy() {
                   std::string(logged.message()));
     return logged;
   }
+  // Each of the district's rule files is reloaded on its own: a bad one keeps
+  // its previous version in force, and the log names which one that is.
   absl::Status s = impl_->policy->Reload();
+  const bool policy_ok = s.ok();
+  if (!policy_ok) {
+    spdlog::error("policy reload failed; the previous policy stays in force: {}", std::string(s.message()));
+  }
   // The working calendar is reloaded with the policy: both are the district's
   // rules, and the operator changes them the same way.
   absl::StatusOr<workflow::Settings> settings = LoadWorkflowSettings(impl_->config.workflow());
   if (settings.ok()) {
     impl_->workflow->ReplaceSettings(*std::move(settings));
-  } else if (s.ok()) {
-    s = settings.status();
+  } else {
+    spdlog::error("working calendar / workflow periods reload failed; the previous ones stay in force: {}",
+                  std::string(settings.status().message()));
+    if (s.ok()) s = settings.status();
   }
   // So are the screening rules; a change rescreens every case.
   absl::Status rules = LoadScreeningRules(impl_->config.screening(), impl_->screener.get());
   if (rules.ok()) {
     StartRescreen(impl_.get());
-  } else if (s.ok()) {
-    s = rules;
+  } else {
+    spdlog::error("screening rules reload failed; the previous rules stay in force: {}",
+                  std::string(rules.message()));
+    if (s.ok()) s = rules;
   }
   if (!s.ok()) (void)impl_->access_log->LogOperatorAction(kReloadPolicy, detail, s);
-  if (s.ok()) {
+  if (policy_ok) {
     spdlog::info("policy reloaded from {}", impl_->policy->path());
     WarnIfPolicyGrantsNothing(impl_->policy->path(), impl_->policy->Current()->policy());
-  } else {
-    spdlog::error("policy reload failed; the previous policy stays in force: {}", std::string(s.message()));
   }
   return s;
 }

@@ -175,6 +175,34 @@ TEST_F(DaemonPolicyTest, SighupReloadsAndABadFileKeepsTheOldPolicy) {
   EXPECT_EQ(daemon.Terminate(), 0);  // SIGTERM: clean shutdown, exit 0
 }
 
+// The working calendar is reloaded with the policy, each file on its own: a
+// bad calendar keeps the previous one and the log names the calendar, not the
+// policy (which did reload).
+TEST_F(DaemonPolicyTest, ABadCalendarOnReloadIsNamedAsTheCalendar) {
+  auto calendar = ReadFile(std::string(CASELINK_SOURCE_DIR) + "/config/working-calendar.textproto");
+  ASSERT_TRUE(calendar.ok()) << calendar.status();
+  ASSERT_TRUE(WriteFile(dir_.Join("calendar.textproto"), *calendar).ok());
+  auto config = ReadFile(dir_.Join("server.textproto"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(WriteFile(dir_.Join("server.textproto"),
+                        *config + " workflow { calendar_file: \"calendar.textproto\" }").ok());
+  Daemon daemon(CASELINKD_PATH, dir_.Join("server.textproto"), dir_.Join("server.log"));
+  ASSERT_TRUE(daemon.Start(dir_.Join("port")).ok()) << daemon.Log();
+
+  ASSERT_TRUE(WriteFile(dir_.Join("calendar.textproto"), "nonsense: 1\n").ok());
+  daemon.Signal(SIGHUP);
+  bool logged = false;
+  for (int i = 0; i < 100 && !logged; ++i) {
+    absl::SleepFor(absl::Milliseconds(50));
+    logged = daemon.Log().find("working calendar / workflow periods reload failed") != std::string::npos;
+  }
+  EXPECT_TRUE(logged) << daemon.Log();
+  EXPECT_THAT(daemon.Log(), HasSubstr("calendar.textproto:1:"));
+  EXPECT_THAT(daemon.Log(), HasSubstr("policy reloaded from"));
+  EXPECT_THAT(daemon.Log(), Not(HasSubstr("policy reload failed")));
+  EXPECT_EQ(daemon.Terminate(), 0);
+}
+
 // An empty (or truncated) policy is valid — deny by default — but the
 // operator is told that it will refuse every call.
 TEST_F(DaemonPolicyTest, APolicyThatGrantsNothingIsWarnedAbout) {

@@ -9,7 +9,8 @@ add_dependencies(e2e_crash_test caselinkd)
 caselink_add_test(e2e_leak_matrix_test SOURCES e2e_leak_matrix_test.cc LABELS e2e authz threads)
 caselink_add_test(e2e_policy_reload_test SOURCES e2e_policy_reload_test.cc LABELS e2e authz threads)
 foreach(t e2e_policy_reload_test)
-  target_compile_definitions(${t} PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>")
+  target_compile_definitions(${t} PRIVATE CASELINKD_PATH="$<TARGET_FILE:caselinkd>"
+                                          CASELINK_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
   add_dependencies(${t} caselinkd)
 endforeach()
 # The durability loop of the slow suite: 20 kill -9 cycles (ctest -L slow).
