@@ -188,8 +188,9 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   }
   // The rules requests are held to (annotations.proto), so a negative limit
   // or a stray control character is named, not silently replaced by a default.
-  if (absl::Status fields = ValidateRequestFields(c); !fields.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", fields.message()));
+  if (std::vector<std::string> violations = AllFieldViolations(c); !violations.empty()) {
+    for (std::string& v : violations) v = absl::StrCat(path, ": ", v);
+    return absl::InvalidArgumentError(absl::StrJoin(violations, "\n"));
   }
   std::vector<std::string> missing;
   if (c.listen_address().empty()) missing.push_back("listen_address");

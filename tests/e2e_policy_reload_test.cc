@@ -203,6 +203,20 @@ TEST_F(DaemonPolicyTest, ABadCalendarOnReloadIsNamedAsTheCalendar) {
   EXPECT_EQ(daemon.Terminate(), 0);
 }
 
+// --check-config names every field of the configuration that breaks its
+// rules, not only the first, so one edit fixes them all.
+TEST_F(DaemonPolicyTest, CheckConfigNamesEveryBadSetting) {
+  auto config = ReadFile(dir_.Join("server.textproto"));
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_TRUE(WriteFile(dir_.Join("server.textproto"),
+                        *config + " limits { max_page_size: -5 max_rows_examined_per_page: -1 }").ok());
+  std::string out;
+  int code = Daemon::RunToCompletion(CASELINKD_PATH, {"--check-config", dir_.Join("server.textproto")}, &out);
+  EXPECT_NE(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("limits.max_page_size: must not be negative (got -5)"));
+  EXPECT_THAT(out, HasSubstr("limits.max_rows_examined_per_page: must not be negative (got -1)"));
+}
+
 // An empty (or truncated) policy is valid — deny by default — but the
 // operator is told that it will refuse every call.
 TEST_F(DaemonPolicyTest, APolicyThatGrantsNothingIsWarnedAbout) {

@@ -87,6 +87,22 @@ TEST(FieldValidatorTest, NulInNameIsRefused) {
   EXPECT_THAT(std::string(ValidateRequestFields(r).message()), HasSubstr("U+0000 at byte 6"));
 }
 
+// For files an operator edits: every violation, in field order, each worded
+// as ValidateRequestFields words the first; none for a valid message.
+TEST(FieldValidatorTest, AllFieldViolationsListsEveryOneAndGoesOn) {
+  EXPECT_TRUE(AllFieldViolations(Valid()).empty());
+  v1::SubmitCaseRequest r = Valid();
+  Person(&r)->set_name(std::string("张三\0李四", 13));
+  r.mutable_case_()->set_title("a\x01");
+  r.mutable_case_()->add_parties()->mutable_person()->set_name("b\x02");
+  const std::vector<std::string> all = AllFieldViolations(r);
+  ASSERT_EQ(all.size(), 3u) << ::testing::PrintToString(all);
+  EXPECT_EQ(all[0], std::string(ValidateRequestFields(r).message()));
+  EXPECT_THAT(all, ::testing::Contains(StartsWith("case.title: ")));
+  EXPECT_THAT(all, ::testing::Contains(StartsWith("case.parties[0].person.name: ")));
+  EXPECT_THAT(all, ::testing::Contains(StartsWith("case.parties[1].person.name: ")));
+}
+
 TEST(FieldValidatorTest, ControlCharactersAreRefused) {
   for (const std::string& bad : {std::string("a\x01"), std::string("a\x1b[31m"), std::string("a\x7f"),
                                 std::string("a\xc2\x85"), std::string("a\xc2\x9f")}) {

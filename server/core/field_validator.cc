@@ -41,6 +41,10 @@ std::string Path(const std::string& parent, const FieldDescriptor* f) {
 
 class Walker {
  public:
+  // With `all`, every violation is added there and the walk goes on (a
+  // repeated field over its count is not walked into).
+  explicit Walker(std::vector<std::string>* all = nullptr) : all_(all) {}
+
   absl::Status Message(const google::protobuf::Message& m, const std::string& at) {
     const Descriptor* d = m.GetDescriptor();
     if (d == google::protobuf::Timestamp::descriptor()) return Timestamp(m, at);
@@ -54,19 +58,31 @@ class Walker {
     for (const FieldDescriptor* f : fields) {
       const std::string path = Path(at, f);
       if (!f->is_repeated()) {
-        CASELINK_RETURN_IF_ERROR(Singular(m, r, f, path));
+        CASELINK_RETURN_IF_ERROR(Keep(Singular(m, r, f, path)));
         continue;
       }
       const int n = r->FieldSize(m, f);
-      CASELINK_RETURN_IF_ERROR(Count(f, n, path));
+      if (absl::Status counted = Count(f, n, path); !counted.ok()) {
+        CASELINK_RETURN_IF_ERROR(Keep(std::move(counted)));
+        continue;
+      }
       for (int i = 0; i < n; ++i) {
-        CASELINK_RETURN_IF_ERROR(Element(m, r, f, i, absl::StrCat(path, "[", i, "]")));
+        CASELINK_RETURN_IF_ERROR(Keep(Element(m, r, f, i, absl::StrCat(path, "[", i, "]"))));
       }
     }
     return absl::OkStatus();
   }
 
  private:
+  // A violation: returned (the first ends the walk), or noted in all_.
+  absl::Status Keep(absl::Status s) {
+    if (s.ok() || all_ == nullptr) return s;
+    all_->emplace_back(s.message());
+    return absl::OkStatus();
+  }
+
+  std::vector<std::string>* const all_;
+
   absl::Status Singular(const google::protobuf::Message& m, const Reflection* r,
                         const FieldDescriptor* f, const std::string& path) {
     switch (f->cpp_type()) {
@@ -257,6 +273,12 @@ absl::Status ValidateTextField(absl::string_view field, absl::string_view value,
 
 absl::Status ValidateRequestFields(const google::protobuf::Message& request) {
   return Walker().Message(request, "");
+}
+
+std::vector<std::string> AllFieldViolations(const google::protobuf::Message& message) {
+  std::vector<std::string> all;
+  Walker(&all).Message(message, "").IgnoreError();  // never fails in this mode
+  return all;
 }
 
 }  // namespace caselink::server

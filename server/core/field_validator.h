@@ -29,6 +29,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -48,6 +50,12 @@ inline constexpr size_t kDefaultMaxCount = 1000;
 
 // Applies every declared input rule to `request` (see the file comment).
 absl::Status ValidateRequestFields(const google::protobuf::Message& request);
+
+// Every violation of the same rules in `message`, each as the message
+// ValidateRequestFields would give for it, in field order; empty if none.
+// For files an operator edits (the server configuration), where all the
+// problems at once save a round of edit-and-retry.
+std::vector<std::string> AllFieldViolations(const google::protobuf::Message& message);
 
 // The UTF-8 and control-character rule for one string, as applied to each
 // string field; `field` names it in the error.
